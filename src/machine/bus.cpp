@@ -1,0 +1,75 @@
+#include "machine/bus.h"
+
+#include <algorithm>
+#include <ostream>
+#include <stdexcept>
+
+namespace pxos {
+
+PortBus::PortBus() : owner_(0x10000, 0) {}
+
+void PortBus::add(std::string name, uint16_t first, uint32_t count, IoCallback cb) {
+  if (count == 0 || first + count > 0x10000) throw std::logic_error("port range out of bounds: " + name);
+  for (uint32_t p = first; p < first + count; ++p)
+    if (owner_[p]) throw std::logic_error("port range of " + name + " overlaps " + ranges_[owner_[p] - 1].name);
+  ranges_.push_back({std::move(name), first, count, std::move(cb), {}});
+  for (uint32_t p = first; p < first + count; ++p) owner_[p] = uint16_t(ranges_.size());
+}
+
+void PortBus::access(uint16_t port, std::span<uint8_t> data, bool is_write) {
+  uint16_t idx = owner_[port];
+  if (!idx) {
+    (is_write ? unclaimed_.writes : unclaimed_.reads)++;
+    if (!is_write) std::fill(data.begin(), data.end(), 0xFF);
+    return;
+  }
+  Range& r = ranges_[idx - 1];
+  (is_write ? r.counters.writes : r.counters.reads)++;
+  r.cb(port - r.first, data, is_write);
+}
+
+uint32_t PortBus::read(uint16_t port, uint8_t size) {
+  uint8_t buf[4] = {};
+  access(port, {buf, size}, false);
+  return bytes_to_u32({buf, size});
+}
+
+void PortBus::write(uint16_t port, uint8_t size, uint32_t value) {
+  uint8_t buf[4];
+  u32_to_bytes(value, {buf, size});
+  access(port, {buf, size}, true);
+}
+
+void PortBus::print_stats(std::ostream& os) const {
+  for (const Range& r : ranges_)
+    os << "  port " << r.name << ": " << r.counters.reads << " reads, " << r.counters.writes << " writes\n";
+  os << "  port (unclaimed): " << unclaimed_.reads << " reads, " << unclaimed_.writes << " writes dropped\n";
+}
+
+void MmioBus::add(std::string name, uint64_t first, uint64_t size, IoCallback cb) {
+  for (const Range& r : ranges_)
+    if (first < r.first + r.size && r.first < first + size)
+      throw std::logic_error("MMIO range of " + name + " overlaps " + r.name);
+  ranges_.push_back({std::move(name), first, size, std::move(cb), {}});
+}
+
+bool MmioBus::access(uint64_t address, std::span<uint8_t> data, bool is_write) {
+  for (Range& r : ranges_) {
+    if (address >= r.first && address - r.first + data.size() <= r.size) {
+      (is_write ? r.counters.writes : r.counters.reads)++;
+      r.cb(address - r.first, data, is_write);
+      return true;
+    }
+  }
+  (is_write ? unclaimed_.writes : unclaimed_.reads)++;
+  if (!is_write) std::fill(data.begin(), data.end(), 0xFF);
+  return false;
+}
+
+void MmioBus::print_stats(std::ostream& os) const {
+  for (const Range& r : ranges_)
+    os << "  mmio " << r.name << ": " << r.counters.reads << " reads, " << r.counters.writes << " writes\n";
+  os << "  mmio (unclaimed): " << unclaimed_.reads << " reads, " << unclaimed_.writes << " writes dropped\n";
+}
+
+}  // namespace pxos

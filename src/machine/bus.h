@@ -1,0 +1,81 @@
+// The port bus and the MMIO bus: devices register address ranges with one
+// callback each; the monitor routes every guest access through here and
+// never names a device.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace pxos {
+
+// One callback serves reads and writes: `data` holds the access's bytes,
+// little-endian (1, 2 or 4 for ports, 1..8 for MMIO). For a read the device
+// fills it; for a write it reads it. `offset` is relative to the range start.
+using IoCallback = std::function<void(uint64_t offset, std::span<uint8_t> data, bool is_write)>;
+
+struct BusCounters {
+  uint64_t reads = 0;
+  uint64_t writes = 0;
+};
+
+class PortBus {
+ public:
+  PortBus();
+  // Claims ports [first, first+count). Throws std::logic_error on overlap.
+  void add(std::string name, uint16_t first, uint32_t count, IoCallback cb);
+  // Guest port access. Unclaimed reads return all ones, unclaimed writes are
+  // dropped; both are counted.
+  void access(uint16_t port, std::span<uint8_t> data, bool is_write);
+  uint32_t read(uint16_t port, uint8_t size);
+  void write(uint16_t port, uint8_t size, uint32_t value);
+
+  const BusCounters& unclaimed() const { return unclaimed_; }
+  void print_stats(std::ostream& os) const;
+
+ private:
+  struct Range {
+    std::string name;
+    uint16_t first;
+    uint32_t count;
+    IoCallback cb;
+    BusCounters counters;
+  };
+  std::vector<Range> ranges_;
+  std::vector<uint16_t> owner_;  // port -> index+1 into ranges_, 0 = none
+  BusCounters unclaimed_;
+};
+
+class MmioBus {
+ public:
+  void add(std::string name, uint64_t first, uint64_t size, IoCallback cb);
+  // Returns false (after filling reads with all ones) when nothing claims it.
+  bool access(uint64_t address, std::span<uint8_t> data, bool is_write);
+  const BusCounters& unclaimed() const { return unclaimed_; }
+  void print_stats(std::ostream& os) const;
+
+ private:
+  struct Range {
+    std::string name;
+    uint64_t first, size;
+    IoCallback cb;
+    BusCounters counters;
+  };
+  std::vector<Range> ranges_;
+  BusCounters unclaimed_;
+};
+
+// Little-endian helpers for device callbacks.
+inline uint32_t bytes_to_u32(std::span<const uint8_t> d) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < d.size() && i < 4; ++i) v |= uint32_t{d[i]} << (8 * i);
+  return v;
+}
+inline void u32_to_bytes(uint32_t v, std::span<uint8_t> d) {
+  for (size_t i = 0; i < d.size(); ++i) d[i] = i < 4 ? uint8_t(v >> (8 * i)) : 0;
+}
+
+}  // namespace pxos

@@ -1,0 +1,84 @@
+#include "machine/memory.h"
+
+#include <sys/mman.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace pxos {
+
+namespace {
+uint8_t* map_zeroed(uint64_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::runtime_error("cannot map " + std::to_string(bytes >> 20) + " MiB of guest RAM");
+  return static_cast<uint8_t*>(p);
+}
+}  // namespace
+
+GuestMemory::GuestMemory(uint64_t ram_bytes) : ram_size_(ram_bytes) {
+  if (ram_bytes < kMinRam || ram_bytes > kMaxRam || ram_bytes % 4096 != 0)
+    throw std::invalid_argument("guest RAM must be between 1 MiB and 3072 MiB, in whole 4 KiB pages");
+  ram_ = map_zeroed(ram_bytes);
+  try {
+    rom_ = map_zeroed(kRomSize);
+  } catch (...) {
+    munmap(ram_, ram_size_);
+    throw;
+  }
+}
+
+GuestMemory::~GuestMemory() {
+  munmap(ram_, ram_size_);
+  munmap(rom_, kRomSize);
+}
+
+uint8_t* GuestMemory::ram_span(uint64_t addr, uint64_t len) {
+  if (len > ram_size_ || addr > ram_size_ - len) return nullptr;
+  // The ROM window hides RAM at 0xF0000..0xFFFFF.
+  if (addr < kRomBase + kRomSize && addr + len > kRomBase) return nullptr;
+  return ram_ + addr;
+}
+
+const uint8_t* GuestMemory::readable_span(uint64_t addr, uint64_t len) {
+  if (len <= kRomSize) {
+    if (addr >= kRomBase && addr - kRomBase <= kRomSize - len) return rom_ + (addr - kRomBase);
+    if (addr >= kRomAlias && addr - kRomAlias <= kRomSize - len) return rom_ + (addr - kRomAlias);
+  }
+  return ram_span(addr, len);
+}
+
+bool GuestMemory::read(uint64_t addr, std::span<uint8_t> out) {
+  const uint8_t* p = readable_span(addr, out.size());
+  if (!p) return false;
+  std::memcpy(out.data(), p, out.size());
+  return true;
+}
+
+bool GuestMemory::write(uint64_t addr, std::span<const uint8_t> in) {
+  uint8_t* p = ram_span(addr, in.size());
+  if (!p) return false;
+  std::memcpy(p, in.data(), in.size());
+  return true;
+}
+
+uint8_t GuestMemory::read8(uint64_t addr) {
+  const uint8_t* p = readable_span(addr, 1);
+  return p ? *p : 0xFF;
+}
+uint16_t GuestMemory::read16(uint64_t addr) { return uint16_t(read8(addr) | read8(addr + 1) << 8); }
+uint32_t GuestMemory::read32(uint64_t addr) { return read16(addr) | uint32_t{read16(addr + 2)} << 16; }
+
+void GuestMemory::write8(uint64_t addr, uint8_t v) {
+  if (uint8_t* p = ram_span(addr, 1)) *p = v;
+}
+void GuestMemory::write16(uint64_t addr, uint16_t v) {
+  write8(addr, uint8_t(v));
+  write8(addr + 1, uint8_t(v >> 8));
+}
+void GuestMemory::write32(uint64_t addr, uint32_t v) {
+  write16(addr, uint16_t(v));
+  write16(addr + 2, uint16_t(v >> 16));
+}
+
+}  // namespace pxos
