@@ -1,0 +1,95 @@
+// The BIOS dispatcher: the trap port, the vector table, the unimplemented
+// log. Services live one per file beside this one.
+#include "bios/bios.h"
+
+#include <cstdio>
+
+#include "bios/rom.h"
+
+namespace pxos {
+
+namespace {
+constexpr uint32_t kRomLinear = uint32_t{rom::kSegment} << 4;
+}
+
+Bios::Bios(GuestMemory& mem, BiosConfig config) : mem_(mem), config_(std::move(config)) {}
+
+void Bios::install(PortBus& ports) {
+  rom::build(mem_.rom());
+  ports.add("bios-trap", rom::kTrapPort, 1, [this](uint64_t, std::span<uint8_t>, bool is_write) {
+    if (is_write) on_trap();
+  });
+}
+
+// A write to the trap port. Only the ROM's own stubs may trap, in real
+// mode: any other write (a guest probing ports) is counted and ignored.
+void Bios::on_trap() {
+  if (!vcpu_) return;
+  CpuState s = vcpu_->state();
+  uint32_t ip_linear = s.seg[CS].base + s.eip;
+  if ((s.cr0 & 1) || (s.eflags & flag::VM) || s.seg[CS].base != kRomLinear) {
+    ++bad_traps_;
+    return;
+  }
+  // KVM reports the IP of the OUT, the software engine the IP after it.
+  auto at = [&](uint16_t off) { return ip_linear == kRomLinear + off || ip_linear == kRomLinear + off + 2; };
+  if (at(rom::kPostEntry)) {
+    post(s);
+    s.eip = rom::kPostEntry + 2;
+    vcpu_->set_state(s);
+    return;
+  }
+  uint32_t off = ip_linear - (kRomLinear + rom::kStubBase);
+  if (off >= 256u * rom::kStubSize || (off % rom::kStubSize != 0 && off % rom::kStubSize != 2)) {
+    ++bad_traps_;
+    return;
+  }
+  uint8_t vector = uint8_t(off / rom::kStubSize);
+  uint16_t sp = s.r16(ESP);
+  uint32_t frame = s.seg[SS].base;  // IP, CS, FLAGS pushed by INT
+  auto stack = [&](uint16_t k) { return frame + uint16_t(sp + k); };
+  BiosCall c{s, mem_.read16(stack(4)), vector};
+  ++calls_;
+  dispatch(c);
+  if (c.wait) {
+    mem_.write16(stack(4), c.flags);
+    s.eip = rom::stub_offset(vector) + rom::kStubWait;
+  } else {
+    // Return to the caller here, as the stub's IRET would: pop IP, CS and
+    // FLAGS. This saves the guest one instruction, which a nested KVM
+    // emulates slowly.
+    s.eip = mem_.read16(stack(0));
+    s.load_real_segment(CS, mem_.read16(stack(2)));
+    s.eflags = (s.eflags & ~0xFFFFu) | c.flags | flag::FIXED1;
+    s.set_r16(ESP, uint16_t(sp + 6));
+  }
+  vcpu_->set_state(s);
+}
+
+void Bios::dispatch(BiosCall& c) {
+  switch (c.vector) {
+    case 0x10: return int10(c);
+    case 0x11: return int11(c);
+    case 0x12: return int12(c);
+    case 0x13: return int13(c);
+    case 0x16: return int16(c);
+    case 0x18: return int18(c);
+    case 0x19: return int19(c);
+    case 0x1A: return int1a(c);
+    default:
+      log_unimplemented(c);
+      c.set_cf(true);
+      return;
+  }
+}
+
+void Bios::log_unimplemented(const BiosCall& c) {
+  ++unimplemented_;
+  if (config_.verbose) {
+    char line[96];
+    std::snprintf(line, sizeof line, "bios: unimplemented INT %02Xh AH=%02Xh AL=%02Xh", c.vector, c.ah(), c.al());
+    if (config_.on_message) config_.on_message(line);
+  }
+}
+
+}  // namespace pxos

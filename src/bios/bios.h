@@ -1,0 +1,177 @@
+// The high-level BIOS: the guest's interrupt vectors point at ROM stubs
+// (bios/rom.h) that trap to the monitor with a port write; the dispatcher
+// here reads the caller's registers, runs the C++ service and returns.
+// One service per file: video.cpp (INT 10h), disk.cpp (INT 13h),
+// keyboard.cpp (INT 16h), boot.cpp (INT 18h/19h), equipment.cpp (INT
+// 11h/12h), timer.cpp (INT 1Ah), post.cpp (POST).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "block/disk_image.h"
+#include "engine/engine.h"
+#include "machine/bus.h"
+#include "bios/bda.h"
+#include "machine/memory.h"
+
+namespace pxos {
+
+// One BIOS call: the caller's registers and its FLAGS image (the word INT
+// pushed). Services change registers and flags through these helpers and
+// never touch FLAGS bits by hand.
+struct BiosCall {
+  CpuState& cpu;
+  uint16_t flags;  // the caller's FLAGS, written back to the stack on return
+  uint8_t vector;
+  bool wait = false;  // no result yet: halt until an event, then call again
+
+  uint8_t ah() const { return cpu.r8hi(EAX); }
+  uint8_t al() const { return cpu.r8lo(EAX); }
+  uint8_t bh() const { return cpu.r8hi(EBX); }
+  uint8_t bl() const { return cpu.r8lo(EBX); }
+  uint8_t ch() const { return cpu.r8hi(ECX); }
+  uint8_t cl() const { return cpu.r8lo(ECX); }
+  uint8_t dh() const { return cpu.r8hi(EDX); }
+  uint8_t dl() const { return cpu.r8lo(EDX); }
+  uint16_t ax() const { return cpu.r16(EAX); }
+  uint16_t bx() const { return cpu.r16(EBX); }
+  uint16_t cx() const { return cpu.r16(ECX); }
+  uint16_t dx() const { return cpu.r16(EDX); }
+  uint16_t si() const { return cpu.r16(ESI); }
+  uint16_t di() const { return cpu.r16(EDI); }
+  uint16_t bp() const { return cpu.r16(EBP); }
+  uint16_t es() const { return cpu.seg[ES].selector; }
+  uint16_t ds() const { return cpu.seg[DS].selector; }
+  void set_ah(uint8_t v) { cpu.set_r8hi(EAX, v); }
+  void set_al(uint8_t v) { cpu.set_r8lo(EAX, v); }
+  void set_bh(uint8_t v) { cpu.set_r8hi(EBX, v); }
+  void set_bl(uint8_t v) { cpu.set_r8lo(EBX, v); }
+  void set_ch(uint8_t v) { cpu.set_r8hi(ECX, v); }
+  void set_cl(uint8_t v) { cpu.set_r8lo(ECX, v); }
+  void set_dh(uint8_t v) { cpu.set_r8hi(EDX, v); }
+  void set_dl(uint8_t v) { cpu.set_r8lo(EDX, v); }
+  void set_ax(uint16_t v) { cpu.set_r16(EAX, v); }
+  void set_bx(uint16_t v) { cpu.set_r16(EBX, v); }
+  void set_cx(uint16_t v) { cpu.set_r16(ECX, v); }
+  void set_dx(uint16_t v) { cpu.set_r16(EDX, v); }
+  void set_di(uint16_t v) { cpu.set_r16(EDI, v); }
+  void set_es(uint16_t v) { cpu.load_real_segment(ES, v); }
+
+  void set_cf(bool on) { flags = on ? (flags | flag::CF) : (flags & ~flag::CF); }
+  void set_zf(bool on) { flags = on ? (flags | flag::ZF) : (flags & ~flag::ZF); }
+  bool cf() const { return flags & flag::CF; }
+  bool zf() const { return flags & flag::ZF; }
+  // AH = 0, CF clear.
+  void success() {
+    set_ah(0);
+    set_cf(false);
+  }
+  // AH = code, CF set.
+  void fail(uint8_t code) {
+    set_ah(code);
+    set_cf(true);
+  }
+};
+
+// A key as the BIOS keyboard buffer stores it.
+struct Key {
+  uint8_t scancode;
+  uint8_t ascii;
+  uint16_t word() const { return uint16_t(scancode << 8 | ascii); }
+};
+
+struct BiosConfig {
+  DiskImage* floppy[2] = {nullptr, nullptr};
+  DiskImage* hard_disk[2] = {nullptr, nullptr};
+  bool verbose = false;
+  std::function<void(char)> on_teletype;    // text the guest prints through INT 10h
+  std::function<void(const std::string&)> on_message;  // BIOS messages for the user
+};
+
+class Bios {
+ public:
+  Bios(GuestMemory& mem, BiosConfig config);
+
+  // Builds the ROM into guest memory and claims the trap port.
+  void install(PortBus& ports);
+  // The vCPU whose registers the services read and write.
+  void attach(Vcpu* vcpu) { vcpu_ = vcpu; }
+
+  // Host keys waiting to enter the BDA keyboard buffer.
+  void queue_key(Key k) { pending_keys_.push_back(k); }
+  bool keys_pending() const { return !pending_keys_.empty(); }
+  // Moves queued keys into the BDA buffer while it has room (what IRQ 1
+  // does on a real PC). Returns true if any moved.
+  bool feed_keys();
+  // True when the BDA keyboard buffer holds a key.
+  bool key_available() {
+    Key k;
+    return kbd_peek(k);
+  }
+
+  // The current text screen, one string per row (trailing blanks kept).
+  std::vector<std::string> screen_rows();
+
+  // Counters for --verbose.
+  uint64_t calls() const { return calls_; }
+  uint64_t bad_traps() const { return bad_traps_; }
+  uint64_t unimplemented() const { return unimplemented_; }
+
+  // One service call on an explicit register frame (the trap path uses it;
+  // tests and fuzzers call it directly).
+  void dispatch(BiosCall& c);
+  void post(CpuState& cpu);
+
+  // Services, one per file.
+  void int10(BiosCall& c);
+  void int11(BiosCall& c);
+  void int12(BiosCall& c);
+  void int13(BiosCall& c);
+  void int16(BiosCall& c);
+  void int18(BiosCall& c);
+  void int19(BiosCall& c);
+  void int1a(BiosCall& c);
+
+  // Video helpers used by other services (boot messages).
+  void teletype(uint8_t ch);
+  void print(const std::string& s);
+
+  GuestMemory& memory() { return mem_; }
+  const BiosConfig& config() const { return config_; }
+
+ private:
+  void on_trap();
+  void log_unimplemented(const BiosCall& c);
+  uint8_t bda8(uint16_t off) { return mem_.read8(bda::kBase + off); }
+  uint16_t bda16(uint16_t off) { return mem_.read16(bda::kBase + off); }
+  void set_bda8(uint16_t off, uint8_t v) { mem_.write8(bda::kBase + off, v); }
+  void set_bda16(uint16_t off, uint16_t v) { mem_.write16(bda::kBase + off, v); }
+
+  // INT 10h internals (video.cpp).
+  struct TextMode;
+  TextMode text_mode();
+  void set_video_mode(uint8_t mode);
+  void scroll(bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t left, uint8_t bottom, uint8_t right);
+  void teletype_on_page(uint8_t page, uint8_t ch, bool echo);
+
+  // INT 13h internals (disk.cpp).
+  DiskImage* drive(uint8_t dl);
+  void set_disk_status(uint8_t dl, uint8_t status);
+  void disk_rw(BiosCall& c, DiskImage& d, bool write, bool verify);
+
+  // INT 16h internals (keyboard.cpp).
+  bool kbd_peek(Key& k);
+  bool kbd_push(Key k);
+
+  GuestMemory& mem_;
+  BiosConfig config_;
+  Vcpu* vcpu_ = nullptr;
+  std::deque<Key> pending_keys_;
+  uint64_t calls_ = 0, bad_traps_ = 0, unimplemented_ = 0;
+};
+
+}  // namespace pxos

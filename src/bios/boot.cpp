@@ -1,0 +1,45 @@
+// INT 19h (bootstrap loader) and INT 18h (no bootable device).
+#include "bios/bios.h"
+#include "bios/rom.h"
+
+namespace pxos {
+
+namespace {
+constexpr uint32_t kBootAddress = 0x7C00;
+
+// Points the IRET frame of the current call at seg:off with FLAGS = f.
+void return_to(BiosCall& c, GuestMemory& mem, uint16_t seg, uint16_t off, uint16_t f) {
+  uint32_t frame = c.cpu.seg[SS].base;
+  uint16_t sp = c.cpu.r16(ESP);
+  mem.write16(frame + sp, off);
+  mem.write16(frame + uint16_t(sp + 2), seg);
+  c.flags = f;
+}
+}  // namespace
+
+void Bios::int18(BiosCall& c) {
+  std::string msg = "No bootable device.";
+  print(msg + "\r\n");
+  if (config_.on_message) config_.on_message("bios: " + msg);
+  // Stop for good: CLI; HLT with nothing to wake the CPU.
+  return_to(c, mem_, rom::kSegment, rom::kHaltLoop, flag::FIXED1);
+}
+
+void Bios::int19(BiosCall& c) {
+  uint8_t drive_number = config_.floppy[0] ? 0x00 : 0x80;
+  DiskImage* d = drive(drive_number);
+  std::vector<uint8_t> sector(DiskImage::kSectorSize);
+  if (!d || !d->read(0, 1, sector)) {
+    print("Boot failed: no disk.\r\n");
+    return int18(c);
+  }
+  if (sector[510] != 0x55 || sector[511] != 0xAA) {
+    print("Boot failed: not a bootable disk (no 55AAh signature).\r\n");
+    return int18(c);
+  }
+  mem_.write(kBootAddress, sector);
+  c.set_dl(drive_number);
+  return_to(c, mem_, 0x0000, uint16_t(kBootAddress), flag::FIXED1 | flag::IF);
+}
+
+}  // namespace pxos

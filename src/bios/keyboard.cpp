@@ -1,0 +1,92 @@
+// INT 16h: keyboard services over the BDA ring buffer at 0040:001E.
+// Keys enter the buffer through feed_keys() (the host keyboard or
+// --send-keys); a read with an empty buffer halts until one arrives.
+#include "bios/bios.h"
+
+namespace pxos {
+
+bool Bios::kbd_peek(Key& k) {
+  uint16_t head = bda16(bda::kKbdHead), tail = bda16(bda::kKbdTail);
+  if (head == tail) return false;
+  uint16_t w = bda16(head);
+  k = Key{uint8_t(w >> 8), uint8_t(w)};
+  return true;
+}
+
+bool Bios::kbd_push(Key k) {
+  uint16_t start = bda16(bda::kKbdBufStart), end = bda16(bda::kKbdBufEnd);
+  uint16_t head = bda16(bda::kKbdHead), tail = bda16(bda::kKbdTail);
+  // A guest may have moved the buffer: refuse one that lies outside the BDA page.
+  if (start >= end || end > 0x100 || tail < start || tail >= end) return false;
+  uint16_t next = uint16_t(tail + 2);
+  if (next >= end) next = start;
+  if (next == head) return false;  // full
+  set_bda16(tail, k.word());
+  set_bda16(bda::kKbdTail, next);
+  return true;
+}
+
+bool Bios::feed_keys() {
+  bool moved = false;
+  while (!pending_keys_.empty() && kbd_push(pending_keys_.front())) {
+    pending_keys_.pop_front();
+    moved = true;
+  }
+  return moved;
+}
+
+namespace {
+
+// AH=00h/10h wait for a key and remove it; 01h/11h peek (ZF=1: none).
+// The non-extended calls hide the E0h prefix of the grey keys.
+Key classic(Key k) {
+  if (k.ascii == 0xE0 && k.scancode != 0) k.ascii = 0;
+  return k;
+}
+
+}  // namespace
+
+void Bios::int16(BiosCall& c) {
+  feed_keys();
+  Key k{};
+  switch (c.ah()) {
+    case 0x00:
+    case 0x10:
+      if (!kbd_peek(k)) {
+        c.wait = true;
+        return;
+      }
+      {
+        uint16_t head = uint16_t(bda16(bda::kKbdHead) + 2);
+        if (head >= bda16(bda::kKbdBufEnd)) head = bda16(bda::kKbdBufStart);
+        set_bda16(bda::kKbdHead, head);
+      }
+      c.set_ax((c.ah() == 0x00 ? classic(k) : k).word());
+      return;
+    case 0x01:
+    case 0x11:
+      if (!kbd_peek(k)) {
+        c.set_zf(true);
+        return;
+      }
+      c.set_zf(false);
+      c.set_ax((c.ah() == 0x01 ? classic(k) : k).word());
+      return;
+    case 0x02:
+      c.set_al(bda8(bda::kKbdFlags0));
+      return;
+    case 0x05:  // store CH:CL in the buffer; AL=1 when full
+      c.set_al(kbd_push(Key{c.ch(), c.cl()}) ? 0 : 1);
+      return;
+    case 0x12: {
+      uint8_t f1 = bda8(bda::kKbdFlags1);
+      c.set_al(bda8(bda::kKbdFlags0));
+      c.set_ah(uint8_t((f1 & 0x73) | (f1 & 0x04 ? 0x80 : 0)));
+      return;
+    }
+    default:
+      log_unimplemented(c);
+  }
+}
+
+}  // namespace pxos

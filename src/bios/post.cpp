@@ -1,0 +1,61 @@
+// POST: the power-on self test fills the vector table and the BIOS data
+// area, clears the screen and sets up the boot stack.
+#include <ctime>
+
+#include "bios/bda.h"
+#include "bios/bios.h"
+#include "bios/rom.h"
+
+namespace pxos {
+
+namespace {
+// Vectors with a service in the monitor; the rest point at a bare IRET.
+// INT 14h, 15h and 17h trap too, so that a call to them is logged.
+constexpr uint8_t kServiced[] = {0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A};
+
+uint32_t ticks_since_midnight() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  uint32_t seconds = uint32_t(local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec);
+  return uint32_t(uint64_t{seconds} * 1193180 / 65536);  // 18.2065 Hz
+}
+}  // namespace
+
+void Bios::post(CpuState& cpu) {
+  // The first 1 MiB below the ROM starts out zero.
+  if (uint8_t* low = mem_.ram_span(0, 0x500)) std::fill(low, low + 0x500, 0);
+
+  for (int v = 0; v < 256; ++v) {
+    mem_.write16(v * 4u, rom::kDummyIret);
+    mem_.write16(v * 4u + 2, rom::kSegment);
+  }
+  for (uint8_t v : kServiced) mem_.write16(v * 4u, rom::stub_offset(v));
+  mem_.write16(0x1E * 4u, rom::kDisketteParams);
+
+  // BIOS data area.
+  set_bda16(bda::kComPorts + 0, 0x3F8);
+  set_bda16(bda::kComPorts + 2, 0x2F8);
+  set_bda16(bda::kLptPorts + 0, 0x378);
+  int floppies = (config_.floppy[0] ? 1 : 0) + (config_.floppy[1] ? 1 : 0);
+  uint16_t equipment = 0x0020;                            // initial video: 80x25 colour
+  if (floppies) equipment |= 0x0001 | uint16_t((floppies - 1) << 6);
+  equipment |= 2u << 9;                                   // two serial ports
+  equipment |= 1u << 14;                                  // one printer port
+  set_bda16(bda::kEquipment, equipment);
+  set_bda16(bda::kMemoryKiB, 640);
+  set_bda16(bda::kKbdBufStart, bda::kKbdBuffer);
+  set_bda16(bda::kKbdBufEnd, bda::kKbdBuffer + 32);
+  set_bda16(bda::kKbdHead, bda::kKbdBuffer);
+  set_bda16(bda::kKbdTail, bda::kKbdBuffer);
+  set_bda8(bda::kHardDiskCount, uint8_t((config_.hard_disk[0] ? 1 : 0) + (config_.hard_disk[1] ? 1 : 0)));
+  mem_.write32(bda::kBase + bda::kTicks, ticks_since_midnight());
+
+  set_video_mode(3);
+
+  // Boot stack at 0000:7C00, data segments zero.
+  for (Sreg s : {ES, SS, DS, FS, GS}) cpu.load_real_segment(s, 0);
+  cpu.set_r16(ESP, 0x7C00);
+}
+
+}  // namespace pxos

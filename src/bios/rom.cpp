@@ -1,0 +1,40 @@
+#include "bios/rom.h"
+
+#include <algorithm>
+#include <cstring>
+#include <initializer_list>
+
+namespace pxos::rom {
+
+namespace {
+void put(std::span<uint8_t> rom, uint16_t at, std::initializer_list<uint8_t> bytes) {
+  std::copy(bytes.begin(), bytes.end(), rom.begin() + at);
+}
+}  // namespace
+
+void build(std::span<uint8_t> rom) {
+  std::fill(rom.begin(), rom.end(), 0xFF);
+
+  // POST: trap once (the monitor fills the IVT, the BDA and the screen and
+  // sets up SS:SP), then boot through INT 19h.
+  put(rom, kPostEntry, {0xE6, kTrapPort, 0xFB, 0xCD, 0x19, 0xFA, 0xF4, 0xEB, 0xFD});
+  put(rom, kHaltLoop, {0xFA, 0xF4, 0xEB, 0xFD});
+
+  for (int v = 0; v < 256; ++v)
+    put(rom, stub_offset(uint8_t(v)), {0xE6, kTrapPort, 0xCF, 0xFB, 0xF4, 0xFA, 0xEB, 0xF8});
+
+  // Diskette parameter table (INT 1Eh) for 1.44 MB drives: step rate/head
+  // unload, head load/DMA, motor off delay, 512 bytes per sector, 18
+  // sectors per track, gap length, data length, format gap, fill byte,
+  // head settle, motor start.
+  put(rom, kDisketteParams, {0xAF, 0x02, 0x25, 0x02, 0x12, 0x1B, 0xFF, 0x6C, 0xF6, 0x0F, 0x08});
+
+  rom[kDummyIret] = 0xCF;
+
+  // RESET: JMP F000:POST, the BIOS date, the AT model byte.
+  put(rom, kResetVector, {0xEA, uint8_t(kPostEntry), uint8_t(kPostEntry >> 8), 0x00, 0xF0});
+  std::memcpy(rom.data() + 0xFFF5, "11/25/26", 8);
+  rom[0xFFFE] = 0xFC;
+}
+
+}  // namespace pxos::rom

@@ -1,0 +1,35 @@
+// The layout of the BIOS ROM (segment F000h) and the code stubs in it.
+//
+// Every BIOS vector points at an 8-byte stub:
+//   +0  OUT F5h, AL     trap to the monitor, which services the call
+//   +2  IRET            back to the caller, with FLAGS from the stack
+//   +3  STI; HLT; CLI   the monitor sends a call here to wait for an event
+//   +6  JMP +0          ... and then traps again with the same vector
+// The monitor tells the vector from the trapping IP, so no register is
+// touched on the way in.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace pxos::rom {
+
+inline constexpr uint16_t kSegment = 0xF000;
+inline constexpr uint8_t kTrapPort = 0xF5;
+
+inline constexpr uint16_t kPostEntry = 0x0100;  // OUT F5h (POST); STI; INT 19h
+inline constexpr uint16_t kHaltLoop = 0x0180;   // CLI; HLT; JMP -3
+inline constexpr uint16_t kStubBase = 0x1000;   // 256 stubs of kStubSize bytes
+inline constexpr uint16_t kStubSize = 8;
+inline constexpr uint16_t kStubIret = 2;        // offset of IRET in a stub
+inline constexpr uint16_t kStubWait = 3;        // offset of the wait loop
+inline constexpr uint16_t kDisketteParams = 0xEFC7;  // INT 1Eh table, IBM address
+inline constexpr uint16_t kDummyIret = 0xFF53;       // IBM's address of a bare IRET
+inline constexpr uint16_t kResetVector = 0xFFF0;
+
+inline constexpr uint16_t stub_offset(uint8_t vector) { return uint16_t(kStubBase + vector * kStubSize); }
+
+// Fills the 64 KiB ROM image.
+void build(std::span<uint8_t> rom);
+
+}  // namespace pxos::rom

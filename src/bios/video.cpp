@@ -1,0 +1,197 @@
+// INT 10h: video services for the text modes (0/1 40x25, 2/3 80x25 colour,
+// 7 80x25 monochrome). The screen is VGA text memory in guest RAM; text
+// printed by teletype is also echoed to the host.
+#include <algorithm>
+
+#include "bios/bios.h"
+
+namespace pxos {
+
+struct Bios::TextMode {
+  uint8_t mode;
+  uint32_t base;  // linear address of page 0
+  uint8_t cols, rows;
+  uint16_t page_size;
+  uint32_t page_base(uint8_t page) const { return base + uint32_t(page & 7) * page_size; }
+  uint32_t cell(uint8_t page, uint8_t row, uint8_t col) const { return page_base(page) + 2u * (row * cols + col); }
+};
+
+Bios::TextMode Bios::text_mode() {
+  TextMode t;
+  t.mode = bda8(bda::kVideoMode);
+  t.base = t.mode == 7 ? 0xB0000 : 0xB8000;
+  t.cols = uint8_t(std::clamp<uint16_t>(bda16(bda::kVideoColumns), 1, 80));
+  t.rows = uint8_t(std::clamp<uint8_t>(bda8(bda::kVideoRows) + 1, 1, 50));
+  t.page_size = t.cols == 40 ? 0x800 : 0x1000;
+  return t;
+}
+
+void Bios::set_video_mode(uint8_t mode) {
+  uint8_t cols = mode <= 1 ? 40 : 80;
+  set_bda8(bda::kVideoMode, mode);
+  set_bda16(bda::kVideoColumns, cols);
+  set_bda16(bda::kVideoPageSize, cols == 40 ? 0x800 : 0x1000);
+  set_bda16(bda::kVideoPageStart, 0);
+  for (int p = 0; p < 8; ++p) set_bda16(bda::kCursorPos + 2 * p, 0);
+  set_bda16(bda::kCursorShape, mode == 7 ? 0x0B0C : 0x0607);
+  set_bda8(bda::kActivePage, 0);
+  set_bda16(bda::kCrtcBase, mode == 7 ? 0x3B4 : 0x3D4);
+  set_bda8(bda::kVideoRows, 24);
+  set_bda16(bda::kCharHeight, 16);
+  TextMode t = text_mode();
+  for (uint32_t i = 0; i < 0x4000; i += 2) mem_.write16(t.base + i, 0x0720);
+}
+
+void Bios::scroll(bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t left, uint8_t bottom, uint8_t right) {
+  TextMode t = text_mode();
+  uint8_t page = bda8(bda::kActivePage);
+  bottom = std::min<uint8_t>(bottom, t.rows - 1);
+  right = std::min<uint8_t>(right, t.cols - 1);
+  if (top > bottom || left > right) return;
+  uint8_t height = bottom - top + 1;
+  if (lines == 0 || lines > height) lines = height;
+  for (int i = 0; i < height; ++i) {
+    int row = up ? top + i : bottom - i;
+    int src = up ? row + lines : row - lines;
+    bool blank = up ? src > bottom : src < top;
+    for (int col = left; col <= right; ++col) {
+      uint16_t v = blank ? uint16_t(attr << 8 | ' ') : mem_.read16(t.cell(page, uint8_t(src), uint8_t(col)));
+      mem_.write16(t.cell(page, uint8_t(row), uint8_t(col)), v);
+    }
+  }
+}
+
+void Bios::teletype_on_page(uint8_t page, uint8_t ch, bool echo) {
+  TextMode t = text_mode();
+  page &= 7;
+  uint16_t pos = bda16(bda::kCursorPos + 2 * page);
+  uint8_t col = uint8_t(pos), row = uint8_t(pos >> 8);
+  switch (ch) {
+    case 7: break;
+    case 8:
+      if (col > 0) --col;
+      break;
+    case 10: ++row; break;
+    case 13: col = 0; break;
+    default:
+      if (row < t.rows && col < t.cols) mem_.write8(t.cell(page, row, col), ch);
+      if (++col >= t.cols) {
+        col = 0;
+        ++row;
+      }
+  }
+  if (row >= t.rows) {
+    row = t.rows - 1;
+    uint8_t attr = mem_.read8(t.cell(page, row, std::min<uint8_t>(col, t.cols - 1)) + 1);
+    if (page == bda8(bda::kActivePage)) scroll(true, 1, attr ? attr : 0x07, 0, 0, t.rows - 1, t.cols - 1);
+  }
+  set_bda16(bda::kCursorPos + 2 * page, uint16_t(row << 8 | col));
+  if (echo && config_.on_teletype) config_.on_teletype(char(ch));
+}
+
+void Bios::teletype(uint8_t ch) { teletype_on_page(bda8(bda::kActivePage), ch, true); }
+
+void Bios::print(const std::string& s) {
+  for (char ch : s) teletype(uint8_t(ch));
+}
+
+std::vector<std::string> Bios::screen_rows() {
+  TextMode t = text_mode();
+  uint8_t page = bda8(bda::kActivePage);
+  std::vector<std::string> rows;
+  for (uint8_t r = 0; r < t.rows; ++r) {
+    std::string line(t.cols, ' ');
+    for (uint8_t c = 0; c < t.cols; ++c) {
+      uint8_t ch = mem_.read8(t.cell(page, r, c));
+      line[c] = (ch >= 0x20 && ch < 0x7F) ? char(ch) : (ch == 0 ? ' ' : '.');
+    }
+    rows.push_back(std::move(line));
+  }
+  return rows;
+}
+
+void Bios::int10(BiosCall& c) {
+  TextMode t = text_mode();
+  switch (c.ah()) {
+    case 0x00: {  // set mode
+      uint8_t mode = c.al() & 0x7F;
+      if (mode <= 3 || mode == 7) {
+        set_video_mode(mode);
+        c.set_al(mode == 6 || mode == 7 ? 0x3F : 0x30);
+      } else {
+        log_unimplemented(c);
+      }
+      return;
+    }
+    case 0x01:  // cursor shape
+      set_bda16(bda::kCursorShape, c.cx());
+      return;
+    case 0x02:  // set cursor position
+      set_bda16(bda::kCursorPos + 2 * (c.bh() & 7), c.dx());
+      return;
+    case 0x03:  // get cursor position and shape
+      c.set_dx(bda16(bda::kCursorPos + 2 * (c.bh() & 7)));
+      c.set_cx(bda16(bda::kCursorShape));
+      c.set_ax(0);
+      return;
+    case 0x05:  // select active page
+      if (c.al() < 8) {
+        set_bda8(bda::kActivePage, c.al());
+        set_bda16(bda::kVideoPageStart, uint16_t(c.al() * t.page_size));
+      }
+      return;
+    case 0x06:
+    case 0x07:  // scroll the window up / down
+      scroll(c.ah() == 0x06, c.al(), c.bh(), c.ch(), c.cl(), c.dh(), c.dl());
+      return;
+    case 0x08: {  // read character and attribute at the cursor
+      uint16_t pos = bda16(bda::kCursorPos + 2 * (c.bh() & 7));
+      uint8_t row = std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1), col = std::min<uint8_t>(uint8_t(pos), t.cols - 1);
+      c.set_ax(mem_.read16(t.cell(c.bh(), row, col)));
+      return;
+    }
+    case 0x09:
+    case 0x0A: {  // write character (and attribute) CX times at the cursor
+      uint16_t pos = bda16(bda::kCursorPos + 2 * (c.bh() & 7));
+      uint32_t start = uint32_t(uint8_t(pos >> 8)) * t.cols + uint8_t(pos);
+      uint32_t end = std::min<uint32_t>(start + c.cx(), uint32_t{t.rows} * t.cols);
+      for (uint32_t i = start; i < end; ++i) {
+        uint32_t addr = t.page_base(c.bh()) + 2 * i;
+        mem_.write8(addr, c.al());
+        if (c.ah() == 0x09) mem_.write8(addr + 1, c.bl());
+      }
+      return;
+    }
+    case 0x0E:  // teletype output
+      teletype_on_page(bda8(bda::kActivePage), c.al(), true);
+      return;
+    case 0x0F:  // get video mode
+      c.set_al(t.mode);
+      c.set_ah(t.cols);
+      c.set_bh(bda8(bda::kActivePage));
+      return;
+    case 0x13: {  // write string ES:BP, CX characters, at DH:DL on page BH
+      uint8_t page = c.bh() & 7;
+      bool attrs = c.al() & 2, move = c.al() & 1;
+      uint16_t saved = bda16(bda::kCursorPos + 2 * page);
+      set_bda16(bda::kCursorPos + 2 * page, c.dx());
+      uint32_t src = mem_.real_linear(c.es(), c.bp());
+      for (uint32_t i = 0; i < c.cx(); ++i) {
+        uint8_t ch = mem_.read8(src + (attrs ? 2 * i : i));
+        uint8_t attr = attrs ? mem_.read8(src + 2 * i + 1) : c.bl();
+        if (ch != 7 && ch != 8 && ch != 10 && ch != 13) {
+          uint16_t pos = bda16(bda::kCursorPos + 2 * page);
+          mem_.write8(t.cell(page, std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1),
+                             std::min<uint8_t>(uint8_t(pos), t.cols - 1)) + 1, attr);
+        }
+        teletype_on_page(page, ch, page == bda8(bda::kActivePage));
+      }
+      if (!move) set_bda16(bda::kCursorPos + 2 * page, saved);
+      return;
+    }
+    default:
+      log_unimplemented(c);
+  }
+}
+
+}  // namespace pxos

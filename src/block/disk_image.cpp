@@ -1,0 +1,139 @@
+#include "block/disk_image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+namespace pxos {
+
+namespace {
+constexpr FloppyFormat kFloppyFormats[] = {
+    {163840, {40, 1, 8}, 1},   {184320, {40, 1, 9}, 1},   {327680, {40, 2, 8}, 1},
+    {368640, {40, 2, 9}, 1},   {737280, {80, 2, 9}, 3},   {1228800, {80, 2, 15}, 2},
+    {1474560, {80, 2, 18}, 4}, {2949120, {80, 2, 36}, 5},
+};
+constexpr uint64_t k144 = 1474560;
+}  // namespace
+
+std::optional<FloppyFormat> floppy_format_for_size(uint64_t bytes) {
+  for (const FloppyFormat& f : kFloppyFormats)
+    if (f.bytes == bytes) return f;
+  return std::nullopt;
+}
+
+Geometry hard_disk_geometry(uint64_t sectors) {
+  Geometry g{0, 16, 63};
+  g.cylinders = uint32_t(std::min<uint64_t>(sectors / (16 * 63), 1024));
+  if (g.cylinders == 0) g.cylinders = 1;
+  return g;
+}
+
+DiskImage DiskImage::open(const std::string& path, Kind kind, bool writable) {
+  int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) throw DiskError(path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw DiskError(path + ": not a regular file");
+  }
+  DiskImage d;
+  d.fd_ = fd;
+  d.kind_ = kind;
+  d.writable_ = writable;
+  uint64_t size = uint64_t(st.st_size);
+  if (kind == Kind::Floppy) {
+    auto f = floppy_format_for_size(size);
+    if (!f)
+      throw DiskError(path + ": " + std::to_string(size) +
+                      " bytes is not a floppy size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 2.88M); use --hda "
+                      "for a hard disk image");
+    d.geometry_ = f->geometry;
+    d.floppy_type_ = f->cmos_type;
+  } else {
+    if (size == 0 || size % kSectorSize != 0)
+      throw DiskError(path + ": a hard disk image must be a non-empty whole number of 512-byte sectors");
+    d.geometry_ = hard_disk_geometry(size / kSectorSize);
+  }
+  d.sectors_ = size / kSectorSize;
+  return d;
+}
+
+DiskImage DiskImage::from_bytes(std::vector<uint8_t> bytes, Kind kind) {
+  DiskImage d;
+  d.kind_ = kind;
+  if (kind == Kind::Floppy) {
+    if (bytes.size() < k144) bytes.resize(k144, 0);
+    auto f = floppy_format_for_size(bytes.size());
+    if (!f) throw DiskError("in-memory floppy of " + std::to_string(bytes.size()) + " bytes has no floppy size");
+    d.geometry_ = f->geometry;
+    d.floppy_type_ = f->cmos_type;
+  } else {
+    bytes.resize((bytes.size() + kSectorSize - 1) / kSectorSize * kSectorSize);
+    if (bytes.empty()) bytes.resize(kSectorSize);
+    d.geometry_ = hard_disk_geometry(bytes.size() / kSectorSize);
+  }
+  d.sectors_ = bytes.size() / kSectorSize;
+  d.memory_ = std::move(bytes);
+  d.writable_ = true;  // the bytes are the monitor's own copy
+  return d;
+}
+
+DiskImage::DiskImage(DiskImage&& o) noexcept { *this = std::move(o); }
+
+DiskImage& DiskImage::operator=(DiskImage&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    kind_ = o.kind_;
+    fd_ = std::exchange(o.fd_, -1);
+    writable_ = o.writable_;
+    memory_ = std::move(o.memory_);
+    sectors_ = o.sectors_;
+    geometry_ = o.geometry_;
+    floppy_type_ = o.floppy_type_;
+    overlay_ = std::move(o.overlay_);
+  }
+  return *this;
+}
+
+DiskImage::~DiskImage() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool DiskImage::read(uint64_t lba, uint32_t count, std::span<uint8_t> buf) {
+  if (lba > sectors_ || count > sectors_ - lba || buf.size() < uint64_t{count} * kSectorSize) return false;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint8_t* dst = buf.data() + size_t{i} * kSectorSize;
+    uint64_t s = lba + i;
+    if (auto it = overlay_.find(s); it != overlay_.end()) {
+      std::memcpy(dst, it->second.data(), kSectorSize);
+    } else if (fd_ < 0) {
+      std::memcpy(dst, memory_.data() + s * kSectorSize, kSectorSize);
+    } else if (pread(fd_, dst, kSectorSize, off_t(s * kSectorSize)) != kSectorSize) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool DiskImage::write(uint64_t lba, uint32_t count, std::span<const uint8_t> buf) {
+  if (lba > sectors_ || count > sectors_ - lba || buf.size() < uint64_t{count} * kSectorSize) return false;
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint8_t* src = buf.data() + size_t{i} * kSectorSize;
+    uint64_t s = lba + i;
+    if (fd_ < 0) {
+      std::memcpy(memory_.data() + s * kSectorSize, src, kSectorSize);
+    } else if (writable_) {
+      if (pwrite(fd_, src, kSectorSize, off_t(s * kSectorSize)) != kSectorSize) return false;
+    } else {
+      overlay_[s].assign(src, src + kSectorSize);
+    }
+  }
+  return true;
+}
+
+}  // namespace pxos

@@ -1,0 +1,16 @@
+#include <cstdio>
+#include <string>
+
+#include "cli/commands.h"
+
+namespace pxos::cli {
+
+int cmd_bench(Args args) {
+  std::string what = args.empty() ? "" : args[0];
+  if (what == "exits") return bench_exits(args.subspan(1));
+  if (what == "cpu") return bench_cpu(args.subspan(1));
+  std::fprintf(stderr, "pxos bench: say which: exits or cpu\n");
+  return kExitUsage;
+}
+
+}  // namespace pxos::cli

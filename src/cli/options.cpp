@@ -1,0 +1,121 @@
+#include "cli/options.h"
+
+#include <cctype>
+#include <cstdlib>
+
+namespace pxos::cli {
+
+const char* const kUsage = R"(pxOS: a PC hypervisor with its own BIOS, on KVM or a software x86 engine.
+
+usage:
+  pxos run [options]            boot a PC guest
+  pxos bench exits [options]    cost of a port-I/O exit and of BIOS calls
+  pxos bench cpu                software engine speed on a fixed workload
+  pxos cputest DIR              run CPU conformance vectors (JSONL.gz files)
+  pxos pxi COMMAND ...          pixel-native driver tools (pxos pxi --help)
+  pxos --help                   this text
+
+run options:
+  --engine auto|kvm|soft   the CPU engine (default auto: the faster one here;
+                           --verbose says which and why)
+  --floppy IMG             floppy image for drive A: (160K ... 2.88M sizes)
+  --hda IMG                hard disk image for drive 80h
+  --boot-sector FILE       boot FILE as the first sectors of a blank 1.44M floppy
+  --writable               write guest disk writes to the images (default: the
+                           guest writes to a private copy that is dropped at exit)
+  --memory SIZE            guest RAM, e.g. 16M (default), 64M, 1G
+  --debugcon stdio|none|file:PATH
+                           where guest writes to port E9h go (default stdio)
+  --display tty|screen|none
+                           tty: echo BIOS text output to stdout (default);
+                           screen: print the final text screen at exit
+  --timeout SECONDS        stop after SECONDS (exit status 124)
+  --until-text TEXT        stop with status 0 once TEXT is on the guest's text
+                           screen or its debug console
+  --send-keys STR          type STR on the guest keyboard (\r Enter, \e Esc,
+                           \t Tab, \b Backspace, \\ backslash); host stdin
+                           keys follow
+  --deterministic          virtual time from the instruction count (soft engine)
+  --verbose                log engine choice, unimplemented BIOS calls and device
+                           counters to stderr
+
+exit status:
+  0-255  the value the guest wrote to port F4h (its own verdict)
+  0      --until-text found its text
+  2      bad command line or input file (a one-line error says which)
+  124    --timeout expired
+  125    the monitor could not go on (engine failure)
+  126    the guest triple-faulted or shut down
+  127    the guest halted with interrupts off, or waits for input that
+         cannot come
+)";
+
+std::string flag_value(Args args, size_t& i) {
+  if (i + 1 >= args.size()) throw UsageError(std::string(args[i]) + " needs a value");
+  return args[++i];
+}
+
+uint64_t parse_memory_size(const std::string& text) {
+  size_t pos = 0;
+  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
+  if (pos == 0 || pos > 7) throw UsageError("--memory: '" + text + "' is not a size like 16M or 1G");
+  uint64_t n = std::strtoull(text.substr(0, pos).c_str(), nullptr, 10);
+  std::string unit = text.substr(pos);
+  uint64_t scale;
+  if (unit.empty() || unit == "M" || unit == "MiB" || unit == "m") scale = 1ull << 20;
+  else if (unit == "G" || unit == "GiB" || unit == "g") scale = 1ull << 30;
+  else if (unit == "K" || unit == "KiB" || unit == "k") scale = 1ull << 10;
+  else throw UsageError("--memory: unknown unit '" + unit + "' (use K, M or G)");
+  uint64_t bytes = n * scale;
+  if (bytes < (1ull << 20) || bytes > (3ull << 30) || bytes % 4096)
+    throw UsageError("--memory: " + text + " is outside 1M..3G or not whole 4 KiB pages");
+  return bytes;
+}
+
+EngineKind parse_engine(const std::string& text) {
+  if (text == "auto") return EngineKind::Auto;
+  if (text == "kvm") return EngineKind::Kvm;
+  if (text == "soft") return EngineKind::Soft;
+  throw UsageError("--engine: '" + text + "' is not auto, kvm or soft");
+}
+
+RunFlags parse_run_flags(Args args) {
+  RunFlags f;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a == "--engine") f.machine.engine = parse_engine(flag_value(args, i));
+    else if (a == "--floppy") f.machine.floppy = flag_value(args, i);
+    else if (a == "--hda") f.machine.hda = flag_value(args, i);
+    else if (a == "--boot-sector") f.machine.boot_sector = flag_value(args, i);
+    else if (a == "--writable") f.machine.writable = true;
+    else if (a == "--memory") f.machine.memory = parse_memory_size(flag_value(args, i));
+    else if (a == "--debugcon") {
+      f.debugcon = flag_value(args, i);
+      if (f.debugcon != "stdio" && f.debugcon != "none" && f.debugcon.rfind("file:", 0) != 0)
+        throw UsageError("--debugcon: '" + f.debugcon + "' is not stdio, none or file:PATH");
+    } else if (a == "--display") {
+      std::string d = flag_value(args, i);
+      if (d == "tty") f.display = Display::Tty;
+      else if (d == "screen") f.display = Display::Screen;
+      else if (d == "none") f.display = Display::None;
+      else throw UsageError("--display: '" + d + "' is not tty, screen or none");
+    } else if (a == "--timeout") {
+      std::string v = flag_value(args, i);
+      char* end = nullptr;
+      f.timeout = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end || !(f.timeout > 0) || f.timeout > 1e6)
+        throw UsageError("--timeout: '" + v + "' is not a positive number of seconds");
+    } else if (a == "--until-text") {
+      f.until_text = flag_value(args, i);
+      if (f.until_text.empty()) throw UsageError("--until-text: the text is empty");
+    } else if (a == "--send-keys") f.send_keys += flag_value(args, i);
+    else if (a == "--deterministic") f.machine.deterministic = true;
+    else if (a == "--verbose" || a == "-v") f.machine.verbose = true;
+    else throw UsageError("unknown option '" + a + "' (see pxos --help)");
+  }
+  if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty())
+    throw UsageError("nothing to boot: give --floppy IMG, --hda IMG or --boot-sector FILE");
+  return f;
+}
+
+}  // namespace pxos::cli

@@ -1,0 +1,42 @@
+// Command-line options of `pxos run` (and the machine part that `pxos
+// bench exits` shares).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "machine/machine.h"
+
+namespace pxos::cli {
+
+// A bad flag or value: the message is printed as one line, exit status 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum class Display { Tty, Screen, None };
+
+struct RunFlags {
+  MachineConfig machine;
+  std::string debugcon = "stdio";  // stdio | none | file:PATH
+  double timeout = 0;
+  std::string until_text;
+  std::string send_keys;
+  Display display = Display::Tty;
+};
+
+// Parses `pxos run` flags. Throws UsageError.
+RunFlags parse_run_flags(Args args);
+
+// "16", "16M", "16MiB", "1G", "512K": bytes. Throws UsageError.
+uint64_t parse_memory_size(const std::string& text);
+EngineKind parse_engine(const std::string& text);
+
+// Reads the value after a flag (args[i+1]); throws UsageError when absent.
+std::string flag_value(Args args, size_t& i);
+
+extern const char* const kUsage;
+
+}  // namespace pxos::cli

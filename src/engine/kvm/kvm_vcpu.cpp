@@ -1,0 +1,359 @@
+// The KVM engine. One VM with one vCPU; guest RAM is the monitor's own
+// mapping (GuestMemory), so the BIOS and devices see exactly what the guest
+// wrote. No in-kernel irqchip: HLT, port I/O and MMIO all come back here.
+#include "engine/kvm/kvm_vcpu.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pxos {
+
+namespace {
+
+constexpr int kKickSignal = SIGUSR1;
+constexpr uint64_t kTssAddress = 0xFFFBD000;
+constexpr uint64_t kIdentityMapAddress = 0xFFFBC000;
+
+std::runtime_error kvm_error(const std::string& what) {
+  return std::runtime_error("KVM: " + what + ": " + std::strerror(errno));
+}
+
+void kick_handler(int) {}  // only interrupts KVM_RUN
+
+void install_kick_handler() {
+  static bool done = [] {
+    struct sigaction sa {};
+    sa.sa_handler = kick_handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: KVM_RUN must return EINTR
+    sigaction(kKickSignal, &sa, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+kvm_segment to_kvm(const Segment& s) {
+  kvm_segment k{};
+  k.base = s.base;
+  k.limit = s.limit;
+  k.selector = s.selector;
+  k.type = s.attrib & 0xF;
+  k.s = (s.attrib >> 4) & 1;
+  k.dpl = (s.attrib >> 5) & 3;
+  k.present = (s.attrib >> 7) & 1;
+  k.avl = (s.attrib >> 12) & 1;
+  k.l = (s.attrib >> 13) & 1;
+  k.db = (s.attrib >> 14) & 1;
+  k.g = (s.attrib >> 15) & 1;
+  k.unusable = !k.present;
+  return k;
+}
+
+Segment from_kvm(const kvm_segment& k) {
+  Segment s;
+  s.base = static_cast<uint32_t>(k.base);
+  s.limit = k.limit;
+  s.selector = k.selector;
+  s.attrib = uint16_t((k.type & 0xF) | (k.s & 1) << 4 | (k.dpl & 3) << 5 | (k.present & 1) << 7 | (k.avl & 1) << 12 |
+                      (k.l & 1) << 13 | (k.db & 1) << 14 | (k.g & 1) << 15);
+  return s;
+}
+
+class KvmVcpu final : public Vcpu {
+ public:
+  explicit KvmVcpu(GuestMemory& mem) {
+    install_kick_handler();
+    kvm_fd_ = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (kvm_fd_ < 0) throw kvm_error("cannot open /dev/kvm");
+    if (ioctl(kvm_fd_, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+      throw std::runtime_error("KVM: unsupported API version");
+    vm_fd_ = ioctl(kvm_fd_, KVM_CREATE_VM, 0);
+    if (vm_fd_ < 0) throw kvm_error("KVM_CREATE_VM failed");
+    if (ioctl(vm_fd_, KVM_SET_TSS_ADDR, kTssAddress) < 0) throw kvm_error("KVM_SET_TSS_ADDR failed");
+    uint64_t ident = kIdentityMapAddress;
+    ioctl(vm_fd_, KVM_SET_IDENTITY_MAP_ADDR, &ident);  // optional on AMD
+
+    bool readonly = ioctl(kvm_fd_, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+    uint64_t low_ram = std::min<uint64_t>(mem.ram_size(), GuestMemory::kRomBase);
+    add_slot(0, mem.ram_base(), low_ram, false);
+    add_slot(GuestMemory::kRomBase, mem.rom().data(), GuestMemory::kRomSize, readonly);
+    if (mem.ram_size() > 0x100000)
+      add_slot(0x100000, mem.ram_base() + 0x100000, mem.ram_size() - 0x100000, false);
+    add_slot(GuestMemory::kRomAlias, mem.rom().data(), GuestMemory::kRomSize, readonly);
+
+    vcpu_fd_ = ioctl(vm_fd_, KVM_CREATE_VCPU, 0);
+    if (vcpu_fd_ < 0) throw kvm_error("KVM_CREATE_VCPU failed");
+    int run_size = ioctl(kvm_fd_, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (run_size < int(sizeof(kvm_run))) throw kvm_error("KVM_GET_VCPU_MMAP_SIZE failed");
+    run_size_ = size_t(run_size);
+    void* p = mmap(nullptr, run_size_, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd_, 0);
+    if (p == MAP_FAILED) throw kvm_error("cannot map the vCPU run area");
+    run_ = static_cast<kvm_run*>(p);
+    setup_cpuid();
+
+    // Registers travel in the shared run area when KVM can do that: no
+    // ioctl per BIOS call.
+    int sync = ioctl(kvm_fd_, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+    sync_regs_ = sync > 0 && (sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) == (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
+  }
+
+  ~KvmVcpu() override {
+    if (run_) munmap(run_, run_size_);
+    for (int fd : {vcpu_fd_, vm_fd_, kvm_fd_})
+      if (fd >= 0) close(fd);
+  }
+
+  Exit run() override {
+    thread_ = pthread_self();
+    thread_known_.store(true);
+    flush_state();
+    if (sync_regs_) run_->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+    cached_ = false;
+    Exit e;
+    if (kicked_.exchange(false)) run_->immediate_exit = 1;
+    int r = ioctl(vcpu_fd_, KVM_RUN, 0);
+    ran_once_ = true;
+    run_->immediate_exit = 0;
+    if (r < 0) {
+      if (errno == EINTR || errno == EAGAIN) {
+        e.reason = ExitReason::Kicked;
+        return e;
+      }
+      e.error = std::string("KVM_RUN failed: ") + std::strerror(errno);
+      return e;
+    }
+    switch (run_->exit_reason) {
+      case KVM_EXIT_IO: {
+        e.reason = ExitReason::Io;
+        e.io.port = run_->io.port;
+        e.io.size = run_->io.size;
+        e.io.is_write = run_->io.direction == KVM_EXIT_IO_OUT;
+        e.io.count = run_->io.count;
+        size_t bytes = size_t(run_->io.size) * run_->io.count;
+        if (run_->io.data_offset + bytes > run_size_) {
+          e.reason = ExitReason::Error;
+          e.error = "KVM reported I/O data outside the run area";
+          return e;
+        }
+        e.io.data = {reinterpret_cast<uint8_t*>(run_) + run_->io.data_offset, bytes};
+        return e;
+      }
+      case KVM_EXIT_MMIO:
+        e.reason = ExitReason::Mmio;
+        e.mmio.address = run_->mmio.phys_addr;
+        e.mmio.size = uint8_t(std::min<uint32_t>(run_->mmio.len, 8));
+        e.mmio.is_write = run_->mmio.is_write;
+        e.mmio.data = {run_->mmio.data, e.mmio.size};
+        return e;
+      case KVM_EXIT_HLT:
+        e.reason = ExitReason::Hlt;
+        return e;
+      case KVM_EXIT_SHUTDOWN:
+        e.reason = ExitReason::Shutdown;
+        return e;
+      case KVM_EXIT_IRQ_WINDOW_OPEN:
+        e.reason = ExitReason::IrqWindow;
+        return e;
+      case KVM_EXIT_INTR:
+        e.reason = ExitReason::Kicked;
+        return e;
+      case KVM_EXIT_FAIL_ENTRY:
+        e.error = "KVM entry failed, hardware reason " +
+                  std::to_string(run_->fail_entry.hardware_entry_failure_reason);
+        return e;
+      case KVM_EXIT_INTERNAL_ERROR:
+        e.error = "KVM internal error, suberror " + std::to_string(run_->internal.suberror) +
+                  " (the host could not emulate a guest instruction)";
+        return e;
+      default:
+        e.error = "unexpected KVM exit reason " + std::to_string(run_->exit_reason);
+        return e;
+    }
+  }
+
+  CpuState state() override {
+    if (!cached_) {
+      load_state();
+      cached_ = true;
+    }
+    return state_;
+  }
+
+  void set_state(const CpuState& s) override {
+    if (!cached_) {
+      load_state();
+      cached_ = true;
+    }
+    state_ = s;
+    dirty_ = true;
+  }
+
+  bool can_inject() override { return run_->ready_for_interrupt_injection && run_->if_flag; }
+
+  void inject_interrupt(uint8_t vector) override {
+    flush_state();
+    kvm_interrupt irq{vector};
+    if (ioctl(vcpu_fd_, KVM_INTERRUPT, &irq) < 0) throw kvm_error("KVM_INTERRUPT failed");
+  }
+
+  void request_irq_window(bool on) override { run_->request_interrupt_window = on ? 1 : 0; }
+
+  void kick() override {
+    kicked_.store(true);
+    run_->immediate_exit = 1;
+    if (thread_known_.load()) pthread_kill(thread_, kKickSignal);
+  }
+
+  std::string name() const override { return "kvm"; }
+
+ private:
+  void add_slot(uint64_t gpa, void* host, uint64_t size, bool readonly) {
+    kvm_userspace_memory_region region{};
+    region.slot = slot_count_++;
+    region.flags = readonly ? KVM_MEM_READONLY : 0;
+    region.guest_phys_addr = gpa;
+    region.memory_size = size;
+    region.userspace_addr = reinterpret_cast<uint64_t>(host);
+    if (ioctl(vm_fd_, KVM_SET_USER_MEMORY_REGION, &region) < 0) throw kvm_error("cannot map guest memory");
+  }
+
+  // Gives the guest the CPUID that KVM supports. A host KVM that cannot
+  // report it leaves the vCPU's default, which is enough for real mode.
+  void setup_cpuid() {
+    for (uint32_t n = 64; n <= 1024; n *= 2) {
+      std::vector<uint8_t> buf(sizeof(kvm_cpuid2) + n * sizeof(kvm_cpuid_entry2));
+      auto* cpuid = reinterpret_cast<kvm_cpuid2*>(buf.data());
+      cpuid->nent = n;
+      if (ioctl(kvm_fd_, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
+        if (errno == E2BIG) continue;
+        return;
+      }
+      if (ioctl(vcpu_fd_, KVM_SET_CPUID2, cpuid) < 0) throw kvm_error("KVM_SET_CPUID2 failed");
+      return;
+    }
+  }
+
+  void load_state() {
+    kvm_regs regs;
+    kvm_sregs sregs;
+    if (sync_regs_ && ran_once_) {
+      regs = run_->s.regs.regs;
+      sregs = run_->s.regs.sregs;
+    } else {
+      if (ioctl(vcpu_fd_, KVM_GET_REGS, &regs) < 0) throw kvm_error("KVM_GET_REGS failed");
+      if (ioctl(vcpu_fd_, KVM_GET_SREGS, &sregs) < 0) throw kvm_error("KVM_GET_SREGS failed");
+    }
+    CpuState& s = state_;
+    const uint64_t g[8] = {regs.rax, regs.rcx, regs.rdx, regs.rbx, regs.rsp, regs.rbp, regs.rsi, regs.rdi};
+    for (int i = 0; i < 8; ++i) s.gpr[i] = uint32_t(g[i]);
+    s.eip = uint32_t(regs.rip);
+    s.eflags = uint32_t(regs.rflags);
+    const kvm_segment* segs[6] = {&sregs.es, &sregs.cs, &sregs.ss, &sregs.ds, &sregs.fs, &sregs.gs};
+    for (int i = 0; i < 6; ++i) s.seg[i] = from_kvm(*segs[i]);
+    s.ldt = from_kvm(sregs.ldt);
+    s.tr = from_kvm(sregs.tr);
+    s.gdt = {uint32_t(sregs.gdt.base), sregs.gdt.limit};
+    s.idt = {uint32_t(sregs.idt.base), sregs.idt.limit};
+    s.cr0 = uint32_t(sregs.cr0);
+    s.cr2 = uint32_t(sregs.cr2);
+    s.cr3 = uint32_t(sregs.cr3);
+    s.cr4 = uint32_t(sregs.cr4);
+    loaded_sregs_ = sregs;
+    loaded_ = s;
+  }
+
+  // Writes back what set_state() changed, before the guest runs again.
+  void flush_state() {
+    if (!dirty_) return;
+    dirty_ = false;
+    const CpuState& s = state_;
+    bool gprs_changed = !std::equal(std::begin(s.gpr), std::end(s.gpr), std::begin(loaded_.gpr)) ||
+                        s.eip != loaded_.eip || s.eflags != loaded_.eflags;
+    CpuState sreg_view = s, loaded_view = loaded_;
+    std::copy(std::begin(loaded_.gpr), std::end(loaded_.gpr), std::begin(sreg_view.gpr));
+    sreg_view.eip = loaded_.eip;
+    sreg_view.eflags = loaded_.eflags;
+    bool sregs_changed = !(sreg_view == loaded_view);
+    if (gprs_changed) {
+      kvm_regs regs{};
+      regs.rax = s.gpr[EAX];
+      regs.rcx = s.gpr[ECX];
+      regs.rdx = s.gpr[EDX];
+      regs.rbx = s.gpr[EBX];
+      regs.rsp = s.gpr[ESP];
+      regs.rbp = s.gpr[EBP];
+      regs.rsi = s.gpr[ESI];
+      regs.rdi = s.gpr[EDI];
+      regs.rip = s.eip;
+      regs.rflags = s.eflags | flag::FIXED1;
+      if (sync_regs_) {
+        run_->s.regs.regs = regs;
+        run_->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+      } else if (ioctl(vcpu_fd_, KVM_SET_REGS, &regs) < 0) {
+        throw kvm_error("KVM_SET_REGS failed");
+      }
+    }
+    if (sregs_changed) {
+      kvm_sregs sregs = loaded_sregs_;
+      kvm_segment* segs[6] = {&sregs.es, &sregs.cs, &sregs.ss, &sregs.ds, &sregs.fs, &sregs.gs};
+      for (int i = 0; i < 6; ++i) *segs[i] = to_kvm(s.seg[i]);
+      sregs.ldt = to_kvm(s.ldt);
+      sregs.tr = to_kvm(s.tr);
+      sregs.gdt.base = s.gdt.base;
+      sregs.gdt.limit = s.gdt.limit;
+      sregs.idt.base = s.idt.base;
+      sregs.idt.limit = s.idt.limit;
+      sregs.cr0 = s.cr0;
+      sregs.cr2 = s.cr2;
+      sregs.cr3 = s.cr3;
+      sregs.cr4 = s.cr4;
+      if (sync_regs_) {
+        run_->s.regs.sregs = sregs;
+        run_->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+      } else if (ioctl(vcpu_fd_, KVM_SET_SREGS, &sregs) < 0) {
+        throw kvm_error("KVM_SET_SREGS failed");
+      }
+    }
+    loaded_ = s;
+  }
+
+  int kvm_fd_ = -1, vm_fd_ = -1, vcpu_fd_ = -1;
+  kvm_run* run_ = nullptr;
+  size_t run_size_ = 0;
+  uint32_t slot_count_ = 0;
+  bool sync_regs_ = false, ran_once_ = false;
+  bool cached_ = false, dirty_ = false;
+  CpuState state_, loaded_;
+  kvm_sregs loaded_sregs_{};
+  std::atomic<bool> kicked_{false};
+  std::atomic<bool> thread_known_{false};
+  pthread_t thread_{};
+};
+
+}  // namespace
+
+bool kvm_available(std::string* why) {
+  int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    if (why) *why = std::string("/dev/kvm: ") + std::strerror(errno);
+    return false;
+  }
+  close(fd);
+  return true;
+}
+
+std::unique_ptr<Vcpu> make_kvm_vcpu(GuestMemory& mem) { return std::make_unique<KvmVcpu>(mem); }
+
+}  // namespace pxos

@@ -1,0 +1,19 @@
+// The KVM engine: hardware virtualization through /dev/kvm.
+#pragma once
+
+#include <memory>
+
+#include "engine/engine.h"
+#include "machine/memory.h"
+
+namespace pxos {
+
+// Creates a VM with `mem` mapped (RAM, the ROM at 0xF0000 and at
+// 0xFFFF0000) and one vCPU in the RESET state. Throws std::runtime_error
+// with a one-line explanation when /dev/kvm is missing or unusable.
+std::unique_ptr<Vcpu> make_kvm_vcpu(GuestMemory& mem);
+
+// True when /dev/kvm can be opened for reading and writing.
+bool kvm_available(std::string* why = nullptr);
+
+}  // namespace pxos

@@ -1,0 +1,132 @@
+#include "machine/machine.h"
+
+#include <ostream>
+
+#include "devices/exit_port.h"
+#include "engine/kvm/kvm_vcpu.h"
+#if __has_include("engine/soft/soft_vcpu.h")
+#include "engine/soft/soft_vcpu.h"
+#define PXOS_HAVE_SOFT 1
+#endif
+
+namespace pxos {
+
+bool soft_engine_built() {
+#ifdef PXOS_HAVE_SOFT
+  return true;
+#else
+  return false;
+#endif
+}
+
+namespace {
+
+std::unique_ptr<DiskImage> open_disk(const std::string& path, DiskImage::Kind kind, bool writable) {
+  try {
+    return std::make_unique<DiskImage>(DiskImage::open(path, kind, writable));
+  } catch (const DiskError& e) {
+    throw MachineError(e.what());
+  }
+}
+
+std::unique_ptr<DiskImage> boot_sector_floppy(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw MachineError(path + ": cannot open boot sector file");
+  std::vector<uint8_t> bytes;
+  uint8_t buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    bytes.insert(bytes.end(), buf, buf + n);
+    if (bytes.size() > 1474560) break;
+  }
+  std::fclose(f);
+  if (bytes.empty()) throw MachineError(path + ": boot sector file is empty");
+  if (bytes.size() > 1474560) throw MachineError(path + ": boot sector file is larger than a 1.44 MB floppy");
+  return std::make_unique<DiskImage>(DiskImage::from_bytes(std::move(bytes), DiskImage::Kind::Floppy));
+}
+
+}  // namespace
+
+Machine::Machine(const MachineConfig& config) : mem(config.memory) {
+  DiskImage* floppy = nullptr;
+  DiskImage* hda = nullptr;
+  if (!config.floppy.empty() && !config.boot_sector.empty())
+    throw MachineError("--floppy and --boot-sector both name drive A:; give one");
+  if (!config.floppy.empty()) {
+    disks.push_back(open_disk(config.floppy, DiskImage::Kind::Floppy, config.writable));
+    floppy = disks.back().get();
+  } else if (!config.boot_sector.empty()) {
+    disks.push_back(boot_sector_floppy(config.boot_sector));
+    floppy = disks.back().get();
+  }
+  if (!config.hda.empty()) {
+    disks.push_back(open_disk(config.hda, DiskImage::Kind::HardDisk, config.writable));
+    hda = disks.back().get();
+  }
+
+  debugcon.out = config.debugcon;
+  debugcon.attach(ports);
+  post_code.attach(ports);
+  add_exit_port(ports, [this](int status) {
+    if (!exit_status) exit_status = status;
+    if (vcpu) vcpu->kick();
+  });
+
+  BiosConfig bc;
+  bc.floppy[0] = floppy;
+  bc.hard_disk[0] = hda;
+  bc.verbose = config.verbose;
+  bc.on_teletype = config.on_teletype;
+  bc.on_message = config.on_message;
+  bios = std::make_unique<Bios>(mem, bc);
+  bios->install(ports);
+
+  EngineKind kind = config.engine;
+  std::string why_not_kvm;
+  if (kind == EngineKind::Auto) {
+    bool kvm_ok = kvm_available(&why_not_kvm);
+    if (soft_engine_built()) {
+      kind = EngineKind::Soft;
+      engine_reason = "soft: the software engine runs real-mode code faster than a nested KVM";
+    } else if (kvm_ok) {
+      kind = EngineKind::Kvm;
+      engine_reason = "kvm: /dev/kvm is usable and no software engine is built";
+    } else {
+      throw MachineError("no engine can run here: " + why_not_kvm);
+    }
+  }
+  try {
+    if (kind == EngineKind::Kvm) {
+      vcpu = make_kvm_vcpu(mem);
+      if (engine_reason.empty()) engine_reason = "kvm: chosen with --engine kvm";
+    } else {
+#ifdef PXOS_HAVE_SOFT
+      SoftOptions so;
+      so.deterministic = config.deterministic;
+      vcpu = make_soft_vcpu(mem, mmio, so);
+      if (engine_reason.empty()) engine_reason = "soft: chosen with --engine soft";
+#else
+      throw MachineError("this build has no software engine");
+#endif
+    }
+  } catch (const MachineError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw MachineError(e.what());
+  }
+  vcpu->set_state(reset_state());
+  bios->attach(vcpu.get());
+}
+
+Machine::~Machine() = default;
+
+void Machine::print_stats(std::ostream& os) const {
+  os << "engine: " << engine_reason << "\n";
+  os << "bios: " << bios->calls() << " calls, " << bios->unimplemented() << " unimplemented, " << bios->bad_traps()
+     << " stray trap-port writes\n";
+  ports.print_stats(os);
+  mmio.print_stats(os);
+  os << "last POST code: " << int(post_code.last) << "\n";
+}
+
+}  // namespace pxos

@@ -1,0 +1,71 @@
+// A PC assembled from its configuration: memory, buses, devices, disks, the
+// BIOS and one vCPU on the chosen engine. The run loop is in monitor.h.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bios/bios.h"
+#include "block/disk_image.h"
+#include "devices/debugcon.h"
+#include "devices/post_code.h"
+#include "engine/engine.h"
+#include "machine/bus.h"
+#include "machine/memory.h"
+
+namespace pxos {
+
+enum class EngineKind { Auto, Kvm, Soft };
+
+struct MachineConfig {
+  EngineKind engine = EngineKind::Auto;
+  uint64_t memory = 16ull << 20;
+  std::string floppy;       // image for drive A:
+  std::string hda;          // image for drive 80h
+  std::string boot_sector;  // a file that becomes the start of a 1.44 MB floppy
+  bool writable = false;    // write guest disk writes through to the images
+  bool deterministic = false;
+  bool verbose = false;
+  std::FILE* debugcon = nullptr;
+  std::function<void(char)> on_teletype;
+  std::function<void(const std::string&)> on_message;
+};
+
+// Thrown for configurations that cannot make a machine (bad images, an
+// engine that is not available). The message is one line for the user.
+struct MachineError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Machine {
+ public:
+  explicit Machine(const MachineConfig& config);
+  ~Machine();
+
+  GuestMemory mem;
+  PortBus ports;
+  MmioBus mmio;
+  DebugConsole debugcon;
+  PostCode post_code;
+  std::vector<std::unique_ptr<DiskImage>> disks;
+  std::unique_ptr<Bios> bios;
+  std::unique_ptr<Vcpu> vcpu;
+  std::string engine_reason;     // why this engine was chosen (for --verbose)
+  std::optional<int> exit_status;  // set when the guest writes the exit port
+
+  // True when an event is waiting that ends a HLT with interrupts on.
+  bool wake_pending() { return bios->key_available(); }
+
+  void print_stats(std::ostream& os) const;
+};
+
+// The engines this build has: "kvm" always (it may still be unusable at
+// run time), "soft" when the software engine is built in.
+bool soft_engine_built();
+
+}  // namespace pxos
