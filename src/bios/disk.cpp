@@ -119,8 +119,12 @@ void Bios::int13(BiosCall& c) {
     case 0x02:
     case 0x03:
     case 0x04:
-      if (!d) c.fail(kBadCommand);
-      else disk_rw(c, *d, c.ah() == 0x03, c.ah() == 0x04);
+      if (!d) {
+        c.set_al(0);  // no sectors moved
+        c.fail(kBadCommand);
+      } else {
+        disk_rw(c, *d, c.ah() == 0x03, c.ah() == 0x04);
+      }
       break;
     case 0x08: {
       if (!d) {

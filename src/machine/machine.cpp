@@ -4,7 +4,7 @@
 
 #include "devices/exit_port.h"
 #include "engine/kvm/kvm_vcpu.h"
-#if __has_include("engine/soft/soft_vcpu.h")
+#if __has_include("engine/soft/soft_vcpu.h") && !defined(PXOS_NO_SOFT_ENGINE)
 #include "engine/soft/soft_vcpu.h"
 #define PXOS_HAVE_SOFT 1
 #endif

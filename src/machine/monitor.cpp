@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 namespace pxos {
@@ -97,8 +98,12 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
         if (deadline_passed()) return {RunOutcome::Timeout, 0, "timeout"};
         if (text_visible(m, opts.until_text)) return {RunOutcome::UntilText, 0, ""};
         break;
-      case ExitReason::Error:
-        return {RunOutcome::EngineError, 0, e.error};
+      case ExitReason::Error: {
+        CpuState st = cpu.state();
+        char where[64];
+        std::snprintf(where, sizeof where, " at %04X:%08X (CR0 %08X)", st.seg[CS].selector, st.eip, st.cr0);
+        return {RunOutcome::EngineError, 0, e.error + where};
+      }
     }
     if (m.exit_status) return {RunOutcome::GuestExit, *m.exit_status, ""};
     if (m.bios->calls() != bios_calls) {
