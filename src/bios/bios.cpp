@@ -15,7 +15,9 @@ constexpr uint32_t kRomLinear = uint32_t{rom::kSegment} << 4;
 Bios::Bios(GuestMemory& mem, BiosConfig config) : mem_(mem), config_(std::move(config)) {}
 
 void Bios::install(PortBus& ports) {
+  ports_ = &ports;
   rom::build(mem_.rom());
+  code_ = rom::code_entries(mem_.rom());
   ports.add("bios-trap", rom::kTrapPort, 1, [this](uint64_t, std::span<uint8_t>, bool is_write) {
     if (is_write) on_trap();
   });
@@ -36,6 +38,12 @@ void Bios::on_trap() {
   if (at(rom::kPostEntry)) {
     post(s);
     s.eip = rom::kPostEntry + 2;
+    vcpu_->set_state(s);
+    return;
+  }
+  if (at(code_.int09_trap)) {  // INT 09h hands over the scancode in AL
+    keyboard_irq(s.r8lo(EAX));
+    s.eip = code_.int09_trap + 2u;
     vcpu_->set_state(s);
     return;
   }

@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "machine/bus.h"
 #include "bios/bda.h"
+#include "bios/rom.h"
 #include "machine/memory.h"
 
 namespace pxos {
@@ -125,6 +126,7 @@ class Bios {
   // tests and fuzzers call it directly).
   void dispatch(BiosCall& c);
   void post(CpuState& cpu);
+  void program_devices();
 
   // Services, one per file.
   void int10(BiosCall& c);
@@ -163,11 +165,17 @@ class Bios {
   void set_disk_status(uint8_t dl, uint8_t status);
   void disk_rw(BiosCall& c, DiskImage& d, bool write, bool verify);
 
+  // INT 09h's work (keyboard_irq.cpp): one set-1 scancode.
+  void keyboard_irq(uint8_t scancode);
+  static uint16_t translate_scancode(uint8_t code, bool e0, uint8_t flags);
+
   // INT 16h internals (keyboard.cpp).
   bool kbd_peek(Key& k);
   bool kbd_push(Key k);
 
   GuestMemory& mem_;
+  PortBus* ports_ = nullptr;  // the BIOS programs devices through their ports
+  rom::CodeEntries code_{};
   BiosConfig config_;
   Vcpu* vcpu_ = nullptr;
   std::deque<Key> pending_keys_;

@@ -32,6 +32,14 @@ void Bios::post(CpuState& cpu) {
   }
   for (uint8_t v : kServiced) mem_.write16(v * 4u, rom::stub_offset(v));
   mem_.write16(0x1E * 4u, rom::kDisketteParams);
+  // Hardware interrupts: IRQ 0-7 at 08h-0Fh, IRQ 8-15 at 70h-77h.
+  mem_.write16(0x08 * 4u, code_.int08);
+  mem_.write16(0x09 * 4u, code_.int09);
+  for (uint8_t v = 0x0A; v <= 0x0E; ++v) mem_.write16(v * 4u, code_.irq_master);
+  mem_.write16(0x0F * 4u, code_.irq7);
+  mem_.write16(0x70 * 4u, code_.int70);
+  for (uint8_t v = 0x71; v <= 0x77; ++v) mem_.write16(v * 4u, code_.irq_slave);
+  program_devices();
 
   // BIOS data area.
   set_bda16(bda::kComPorts + 0, 0x3F8);
@@ -56,6 +64,27 @@ void Bios::post(CpuState& cpu) {
   // Boot stack at 0000:7C00, data segments zero.
   for (Sreg s : {ES, SS, DS, FS, GS}) cpu.load_real_segment(s, 0);
   cpu.set_r16(ESP, 0x7C00);
+}
+
+// Sets up the interrupt controllers and the timer through their ports, as
+// the guest would: PICs at vector bases 08h and 70h with IRQ 0, 1 and the
+// cascade unmasked; PIT channel 0 in mode 3 with the full count (18.2 Hz).
+void Bios::program_devices() {
+  if (!ports_) return;
+  PortBus& p = *ports_;
+  p.write(0x20, 1, 0x11);  // ICW1: edge, cascade, ICW4 follows
+  p.write(0x21, 1, 0x08);  // ICW2: vector base
+  p.write(0x21, 1, 0x04);  // ICW3: slave on IRQ 2
+  p.write(0x21, 1, 0x01);  // ICW4: 8086 mode
+  p.write(0xA0, 1, 0x11);
+  p.write(0xA1, 1, 0x70);
+  p.write(0xA1, 1, 0x02);
+  p.write(0xA1, 1, 0x01);
+  p.write(0x21, 1, 0xF8);  // OCW1: IRQ 0, 1, 2 enabled
+  p.write(0xA1, 1, 0xFF);
+  p.write(0x43, 1, 0x36);  // channel 0, lobyte/hibyte, mode 3
+  p.write(0x40, 1, 0x00);
+  p.write(0x40, 1, 0x00);
 }
 
 }  // namespace pxos

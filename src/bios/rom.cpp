@@ -7,6 +7,11 @@
 namespace pxos::rom {
 
 namespace {
+constexpr uint8_t kCode[] = {
+#include "bios/rom_code.inc"
+};
+static_assert(sizeof kCode < 0xE000 - kCodeBase, "rom_code.asm outgrew its room");
+
 void put(std::span<uint8_t> rom, uint16_t at, std::initializer_list<uint8_t> bytes) {
   std::copy(bytes.begin(), bytes.end(), rom.begin() + at);
 }
@@ -29,12 +34,18 @@ void build(std::span<uint8_t> rom) {
   // head settle, motor start.
   put(rom, kDisketteParams, {0xAF, 0x02, 0x25, 0x02, 0x12, 0x1B, 0xFF, 0x6C, 0xF6, 0x0F, 0x08});
 
+  std::copy(std::begin(kCode), std::end(kCode), rom.begin() + kCodeBase);
   rom[kDummyIret] = 0xCF;
 
   // RESET: JMP F000:POST, the BIOS date, the AT model byte.
   put(rom, kResetVector, {0xEA, uint8_t(kPostEntry), uint8_t(kPostEntry >> 8), 0x00, 0xF0});
   std::memcpy(rom.data() + 0xFFF5, "11/25/26", 8);
   rom[0xFFFE] = 0xFC;
+}
+
+CodeEntries code_entries(std::span<const uint8_t> rom) {
+  auto word = [&](int i) { return uint16_t(rom[kCodeBase + 2 * i] | rom[kCodeBase + 2 * i + 1] << 8); };
+  return {word(0), word(1), word(2), word(3), word(4), word(5), word(6)};
 }
 
 }  // namespace pxos::rom

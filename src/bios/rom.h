@@ -27,7 +27,21 @@ inline constexpr uint16_t kDisketteParams = 0xEFC7;  // INT 1Eh table, IBM addre
 inline constexpr uint16_t kDummyIret = 0xFF53;       // IBM's address of a bare IRET
 inline constexpr uint16_t kResetVector = 0xFFF0;
 
+inline constexpr uint16_t kCodeBase = 0x2000;    // rom_code.asm: handlers that run as guest code
+
 inline constexpr uint16_t stub_offset(uint8_t vector) { return uint16_t(kStubBase + vector * kStubSize); }
+
+// Entry points of the handlers in rom_code.asm (its table, in this order).
+struct CodeEntries {
+  uint16_t int08;       // IRQ 0: timer tick
+  uint16_t int09;       // IRQ 1: keyboard
+  uint16_t int09_trap;  // the OUT inside int09 that hands the scancode to the monitor
+  uint16_t irq_master;  // IRQ 2-6 default: EOI
+  uint16_t irq7;        // IRQ 7: EOI unless spurious
+  uint16_t irq_slave;   // IRQ 9-15 default: EOI both PICs
+  uint16_t int70;       // IRQ 8: RTC
+};
+CodeEntries code_entries(std::span<const uint8_t> rom);
 
 // Fills the 64 KiB ROM image.
 void build(std::span<uint8_t> rom);
