@@ -197,8 +197,14 @@ test_int11_12:
         test al, 1                      ; a floppy drive is installed
         CHECK nz, m_11
         int 0x12
-        cmp ax, 640
+        cmp ax, 639                     ; 640 KiB less the 1 KiB EBDA
         CHECK e, m_12
+        push es
+        mov ax, 0x40
+        mov es, ax
+        cmp word [es:0x0E], 0x9FC0      ; BDA points at the EBDA
+        pop es
+        CHECK e, m_12_ebda
         ret
 
 ; --- INT 13h ----------------------------------------------------------------
@@ -421,7 +427,8 @@ m_10_01:          db "INT 10h AH=01h: cursor shape", 0
 m_10_05:          db "INT 10h AH=05h: active page in BDA", 0
 m_10_00:          db "INT 10h AH=00h: mode set clears the screen", 0
 m_11:             db "INT 11h: floppy installed", 0
-m_12:             db "INT 12h: 640 KiB", 0
+m_12:             db "INT 12h: 639 KiB", 0
+m_12_ebda:        db "BDA 40:0E: EBDA at 9FC0h", 0
 m_13_00:          db "INT 13h AH=00h: reset", 0
 m_13_08:          db "INT 13h AH=08h: CF clear", 0
 m_13_08_type:     db "INT 13h AH=08h: BL = 4 (1.44M)", 0

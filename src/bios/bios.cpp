@@ -80,7 +80,10 @@ void Bios::dispatch(BiosCall& c) {
     case 0x11: return int11(c);
     case 0x12: return int12(c);
     case 0x13: return int13(c);
+    case 0x14: return int14(c);
+    case 0x15: return int15(c);
     case 0x16: return int16(c);
+    case 0x17: return int17(c);
     case 0x18: return int18(c);
     case 0x19: return int19(c);
     case 0x1A: return int1a(c);

@@ -91,6 +91,7 @@ struct BiosConfig {
   bool verbose = false;
   std::function<void(char)> on_teletype;    // text the guest prints through INT 10h
   std::function<void(const std::string&)> on_message;  // BIOS messages for the user
+  std::function<uint64_t()> now_ns;                    // the machine's clock (INT 15h AH=86h)
 };
 
 class Bios {
@@ -117,6 +118,16 @@ class Bios {
   // The current text screen, one string per row (trailing blanks kept).
   std::vector<std::string> screen_rows();
 
+  // The extended BIOS data area: 1 KiB just below 640 KiB.
+  static constexpr uint32_t kEbdaBase = 0x9FC00;
+  struct MemoryRange {
+    uint64_t base, size;
+    uint32_t type;  // 1 usable, 2 reserved
+  };
+  std::vector<MemoryRange> memory_map() const;
+  // When an INT 15h AH=86h wait ends (0: none), so the monitor can wake the CPU.
+  uint64_t wait_deadline_ns() const { return wait_until_ns_; }
+
   // Counters for --verbose.
   uint64_t calls() const { return calls_; }
   uint64_t bad_traps() const { return bad_traps_; }
@@ -127,13 +138,18 @@ class Bios {
   void dispatch(BiosCall& c);
   void post(CpuState& cpu);
   void program_devices();
+  uint8_t cmos_read(uint8_t index);
+  void cmos_write(uint8_t index, uint8_t value);
 
   // Services, one per file.
   void int10(BiosCall& c);
   void int11(BiosCall& c);
   void int12(BiosCall& c);
   void int13(BiosCall& c);
+  void int14(BiosCall& c);
+  void int15(BiosCall& c);
   void int16(BiosCall& c);
+  void int17(BiosCall& c);
   void int18(BiosCall& c);
   void int19(BiosCall& c);
   void int1a(BiosCall& c);
@@ -164,6 +180,8 @@ class Bios {
   DiskImage* drive(uint8_t dl);
   void set_disk_status(uint8_t dl, uint8_t status);
   void disk_rw(BiosCall& c, DiskImage& d, bool write, bool verify);
+  void disk_extended_rw(BiosCall& c, DiskImage& d);
+  void disk_1348(BiosCall& c, DiskImage& d);
 
   // INT 09h's work (keyboard_irq.cpp): one set-1 scancode.
   void keyboard_irq(uint8_t scancode);
@@ -179,6 +197,7 @@ class Bios {
   BiosConfig config_;
   Vcpu* vcpu_ = nullptr;
   std::deque<Key> pending_keys_;
+  uint64_t wait_until_ns_ = 0;
   uint64_t calls_ = 0, bad_traps_ = 0, unimplemented_ = 0;
 };
 

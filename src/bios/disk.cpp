@@ -99,7 +99,99 @@ void disk_1315(BiosCall& c, DiskImage* d) {
   c.set_ah(0x03);  // hard disk
 }
 
+// AH=05h: format a floppy track (CH cylinder, DH head, AL sectors): the
+// track's sectors are filled with F6h, as FORMAT leaves them.
+void disk_1305(BiosCall& c, DiskImage& d) {
+  const Geometry& g = d.geometry();
+  if (d.kind() != DiskImage::Kind::Floppy) return c.fail(disk_status::kBadCommand);
+  uint32_t cyl = c.ch(), head = c.dh();
+  if (head >= g.heads || cyl >= g.cylinders) return c.fail(disk_status::kSectorNotFound);
+  std::vector<uint8_t> fill(size_t{g.sectors} * DiskImage::kSectorSize, 0xF6);
+  if (!d.write((uint64_t{cyl} * g.heads + head) * g.sectors, g.sectors, fill)) return c.fail(disk_status::kTimeout);
+  c.success();
+}
+
+// AH=41h: extensions present? BX 55AAh -> AA55h, version 3.0, subset 1
+// (42h-44h, 47h, 48h).
+void disk_1341(BiosCall& c) {
+  if (c.bx() != 0x55AA) return c.fail(disk_status::kBadCommand);
+  c.set_bx(0xAA55);
+  c.set_cx(0x0001);
+  c.set_ah(0x30);
+  c.set_cf(false);
+}
+
 }  // namespace
+
+// AH=42h read, 43h write, 44h verify, 47h seek: the disk address packet at
+// DS:SI gives the sector count (updated to the count done), the buffer
+// (seg:off, or a flat address at +10h when seg:off is FFFF:FFFF) and the
+// 64-bit LBA.
+void Bios::disk_extended_rw(BiosCall& c, DiskImage& d) {
+  using namespace disk_status;
+  uint32_t dap = mem_.real_linear(c.ds(), c.si());
+  uint8_t size = mem_.read8(dap);
+  if (!mem_.readable_span(dap, 16) || size < 16) return c.fail(kBadCommand);
+  uint16_t count = mem_.read16(dap + 2);
+  uint16_t off = mem_.read16(dap + 4), seg = mem_.read16(dap + 6);
+  uint64_t lba = uint64_t{mem_.read32(dap + 8)} | uint64_t{mem_.read32(dap + 12)} << 32;
+  uint64_t buffer = mem_.real_linear(seg, off);
+  if (seg == 0xFFFF && off == 0xFFFF) {
+    if (size < 0x18 || !mem_.readable_span(dap + 16, 8)) return c.fail(kBadCommand);
+    buffer = uint64_t{mem_.read32(dap + 16)} | uint64_t{mem_.read32(dap + 20)} << 32;
+  }
+  auto done = [&](uint16_t n) { mem_.write16(dap + 2, n); };
+  if (c.ah() == 0x47) {
+    if (lba >= d.sector_count()) return c.fail(kSectorNotFound);
+    return c.success();
+  }
+  if (count > 127) {
+    done(0);
+    return c.fail(kBadCommand);
+  }
+  if (lba > d.sector_count() || count > d.sector_count() - lba) {
+    done(0);
+    return c.fail(kSectorNotFound);
+  }
+  uint32_t bytes = uint32_t{count} * DiskImage::kSectorSize;
+  if (c.ah() == 0x44 || count == 0) return c.success();
+  bool write = c.ah() == 0x43;
+  if (write ? !mem_.readable_span(buffer, bytes) : !mem_.ram_span(buffer, bytes)) {
+    done(0);
+    return c.fail(kBadCommand);
+  }
+  std::vector<uint8_t> data(bytes);
+  bool ok;
+  if (write) {
+    mem_.read(buffer, data);
+    ok = d.write(lba, count, data);
+  } else {
+    ok = d.read(lba, count, data) && mem_.write(buffer, data);
+  }
+  if (!ok) {
+    done(0);
+    return c.fail(kTimeout);
+  }
+  c.success();
+}
+
+// AH=48h: drive parameters into the result buffer at DS:SI (its first word
+// says how big it is: at least 26 bytes).
+void Bios::disk_1348(BiosCall& c, DiskImage& d) {
+  uint32_t buf = mem_.real_linear(c.ds(), c.si());
+  uint16_t size = mem_.read16(buf);
+  if (size < 26 || !mem_.ram_span(buf, 26)) return c.fail(disk_status::kBadCommand);
+  const Geometry& g = d.geometry();
+  mem_.write16(buf, 26);
+  mem_.write16(buf + 2, d.kind() == DiskImage::Kind::Floppy ? 0x0006 : 0x0002);  // CHS valid (+removable)
+  mem_.write32(buf + 4, g.cylinders);
+  mem_.write32(buf + 8, g.heads);
+  mem_.write32(buf + 12, g.sectors);
+  mem_.write32(buf + 16, uint32_t(d.sector_count()));
+  mem_.write32(buf + 20, uint32_t(d.sector_count() >> 32));
+  mem_.write16(buf + 24, DiskImage::kSectorSize);
+  c.success();
+}
 
 void Bios::int13(BiosCall& c) {
   using namespace disk_status;
@@ -136,9 +228,39 @@ void Bios::int13(BiosCall& c) {
       disk_1308(c, *d, drives, rom::kDisketteParams);
       break;
     }
+    case 0x05:
+      if (!d) c.fail(kBadCommand);
+      else disk_1305(c, *d);
+      break;
+    case 0x0C:  // seek
+    case 0x0D:  // reset hard disk
+    case 0x10:  // test unit ready
+    case 0x11:  // recalibrate
+      if (!d || !(dl & 0x80)) c.fail(kBadCommand);
+      else c.success();
+      break;
     case 0x15:
       disk_1315(c, d);
       return;  // AH holds the drive type, not a status
+    case 0x16:  // floppy change line: never changed
+      if (!d || (dl & 0x80)) c.fail(kBadCommand);
+      else c.success();
+      break;
+    case 0x41:
+      if (!d || !(dl & 0x80)) c.fail(kBadCommand);
+      else disk_1341(c);
+      break;
+    case 0x42:
+    case 0x43:
+    case 0x44:
+    case 0x47:
+      if (!d || !(dl & 0x80)) c.fail(kBadCommand);
+      else disk_extended_rw(c, *d);
+      break;
+    case 0x48:
+      if (!d || !(dl & 0x80)) c.fail(kBadCommand);
+      else disk_1348(c, *d);
+      break;
     default:
       log_unimplemented(c);
       c.fail(kBadCommand);

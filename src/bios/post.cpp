@@ -1,5 +1,6 @@
 // POST: the power-on self test fills the vector table and the BIOS data
 // area, clears the screen and sets up the boot stack.
+#include <algorithm>
 #include <ctime>
 
 #include "bios/bda.h"
@@ -10,7 +11,7 @@ namespace pxos {
 
 namespace {
 // Vectors with a service in the monitor; the rest point at a bare IRET.
-// INT 14h, 15h and 17h trap too, so that a call to them is logged.
+// (INT 14h serial, 15h system, 17h printer included.)
 constexpr uint8_t kServiced[] = {0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A};
 
 uint32_t ticks_since_midnight() {
@@ -44,14 +45,15 @@ void Bios::post(CpuState& cpu) {
   // BIOS data area.
   set_bda16(bda::kComPorts + 0, 0x3F8);
   set_bda16(bda::kComPorts + 2, 0x2F8);
-  set_bda16(bda::kLptPorts + 0, 0x378);
   int floppies = (config_.floppy[0] ? 1 : 0) + (config_.floppy[1] ? 1 : 0);
   uint16_t equipment = 0x0020;                            // initial video: 80x25 colour
   if (floppies) equipment |= 0x0001 | uint16_t((floppies - 1) << 6);
   equipment |= 2u << 9;                                   // two serial ports
-  equipment |= 1u << 14;                                  // one printer port
   set_bda16(bda::kEquipment, equipment);
-  set_bda16(bda::kMemoryKiB, 640);
+  set_bda16(bda::kMemoryKiB, uint16_t(kEbdaBase / 1024));
+  set_bda16(bda::kEbdaSegment, uint16_t(kEbdaBase >> 4));
+  if (uint8_t* ebda = mem_.ram_span(kEbdaBase, 1024)) std::fill(ebda, ebda + 1024, 0);
+  mem_.write8(kEbdaBase, 1);  // its size in KiB
   set_bda16(bda::kKbdBufStart, bda::kKbdBuffer);
   set_bda16(bda::kKbdBufEnd, bda::kKbdBuffer + 32);
   set_bda16(bda::kKbdHead, bda::kKbdBuffer);

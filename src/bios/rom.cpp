@@ -35,6 +35,10 @@ void build(std::span<uint8_t> rom) {
   put(rom, kDisketteParams, {0xAF, 0x02, 0x25, 0x02, 0x12, 0x1B, 0xFF, 0x6C, 0xF6, 0x0F, 0x08});
 
   std::copy(std::begin(kCode), std::end(kCode), rom.begin() + kCodeBase);
+  // System configuration table: 8 bytes follow; model FCh (AT), submodel
+  // 01h, revision 0; feature 1: second PIC, RTC, INT 09h calls INT 15h
+  // AH=4Fh, EBDA allocated; feature 2: INT 16h AH=09h supported.
+  put(rom, kConfigTable, {0x08, 0x00, 0xFC, 0x01, 0x00, 0x74, 0x40, 0x00, 0x00, 0x00});
   rom[kDummyIret] = 0xCF;
 
   // RESET: JMP F000:POST, the BIOS date, the AT model byte.

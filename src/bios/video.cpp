@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "bios/bios.h"
+#include "bios/rom.h"
 
 namespace pxos {
 
@@ -169,6 +170,34 @@ void Bios::int10(BiosCall& c) {
       c.set_al(t.mode);
       c.set_ah(t.cols);
       c.set_bh(bda8(bda::kActivePage));
+      return;
+    case 0x10:  // palette registers: accepted, the text screen keeps its colours
+      return;
+    case 0x11:
+      if (c.al() == 0x30) {  // font information: 16 lines per character
+        c.set_cx(16);
+        c.set_dl(uint8_t(t.rows - 1));
+        c.set_es(rom::kSegment);
+        c.cpu.set_r16(EBP, rom::kFont8x16);
+        return;
+      }
+      log_unimplemented(c);
+      return;
+    case 0x12:
+      if (c.bl() == 0x10) {  // EGA/VGA information: colour, 256 KiB, switches 9
+        c.set_bx(0x0003);
+        c.set_cx(0x0009);
+        return;
+      }
+      c.set_al(0x12);  // other alternate-select calls: accepted
+      return;
+    case 0x1A:
+      if (c.al() == 0x00) {  // display combination: VGA with colour display
+        c.set_al(0x1A);
+        c.set_bx(0x0008);
+        return;
+      }
+      log_unimplemented(c);
       return;
     case 0x13: {  // write string ES:BP, CX characters, at DH:DL on page BH
       uint8_t page = c.bh() & 7;

@@ -1,0 +1,136 @@
+// INT 15h: system services. A20 (24h), keyboard intercept (4Fh), wait
+// (86h), block move (87h), extended memory (88h, E801h, E820h), the
+// configuration table (C0h).
+#include <algorithm>
+#include <cstring>
+
+#include "bios/bios.h"
+
+namespace pxos {
+
+namespace {
+constexpr uint8_t kUnsupported = 0x86;
+constexpr uint16_t kWaitFlag = 0xA0;  // BDA: bit 0 = an AH=86h wait is running
+constexpr uint32_t kSmap = 0x534D4150;
+
+// A segment descriptor's 32-bit base (bytes 2-4 and 7).
+uint32_t descriptor_base(GuestMemory& mem, uint32_t d) {
+  return mem.read16(d + 2) | uint32_t{mem.read8(d + 4)} << 16 | uint32_t{mem.read8(d + 7)} << 24;
+}
+}  // namespace
+
+// The E820h map: base memory below the EBDA, the EBDA and ROM holes,
+// extended memory, the ROM alias at the top of 4 GiB.
+std::vector<Bios::MemoryRange> Bios::memory_map() const {
+  std::vector<MemoryRange> map;
+  map.push_back({0, kEbdaBase, 1});
+  map.push_back({kEbdaBase, 0xA0000 - kEbdaBase, 2});
+  map.push_back({0xF0000, 0x10000, 2});
+  if (mem_.ram_size() > 0x100000) map.push_back({0x100000, mem_.ram_size() - 0x100000, 1});
+  map.push_back({GuestMemory::kRomAlias, GuestMemory::kRomSize, 2});
+  return map;
+}
+
+void Bios::int15(BiosCall& c) {
+  uint32_t extended_kib = uint32_t((mem_.ram_size() - 0x100000) / 1024);
+  switch (c.ah()) {
+    case 0x24: {  // A20 gate, through port 92h as a guest would
+      uint8_t p92 = ports_ ? uint8_t(ports_->read(0x92, 1)) : 0;
+      switch (c.al()) {
+        case 0x00:
+        case 0x01:
+          if (ports_) ports_->write(0x92, 1, (p92 & ~0x03u) | (c.al() ? 0x02 : 0));
+          c.success();
+          return;
+        case 0x02:
+          c.set_al(mem_.a20() ? 1 : 0);
+          c.success();
+          return;
+        case 0x03:
+          c.set_bx(0x0003);  // keyboard controller and port 92h
+          c.success();
+          return;
+        default: return c.fail(kUnsupported);
+      }
+    }
+    case 0x4F:  // keyboard intercept: nobody hooked it, keep the scancode
+      c.set_cf(true);
+      return;
+    case 0x86: {  // wait CX:DX microseconds
+      uint8_t flag = bda8(kWaitFlag);
+      uint64_t now = config_.now_ns ? config_.now_ns() : 0;
+      if (!(flag & 1)) {
+        wait_until_ns_ = now + (uint64_t{c.cx()} << 16 | c.dx()) * 1000;
+        set_bda8(kWaitFlag, flag | 1);
+      }
+      if (now < wait_until_ns_ && config_.now_ns) {
+        c.wait = true;
+        return;
+      }
+      set_bda8(kWaitFlag, bda8(kWaitFlag) & ~1u);
+      wait_until_ns_ = 0;
+      c.success();
+      return;
+    }
+    case 0x87: {  // block move: CX words, descriptors in the GDT at ES:SI
+      uint32_t gdt = mem_.real_linear(c.es(), c.si());
+      uint32_t bytes = uint32_t{c.cx()} * 2;
+      if (c.cx() > 0x8000 || !mem_.readable_span(gdt, 0x30)) return c.fail(0x03);
+      uint32_t src = descriptor_base(mem_, gdt + 0x10), dst = descriptor_base(mem_, gdt + 0x18);
+      const uint8_t* from = mem_.readable_span(src, bytes);
+      uint8_t* to = mem_.ram_span(dst, bytes);
+      if (bytes && (!from || !to)) return c.fail(0x02);  // outside RAM: refused, nothing copied
+      if (bytes) std::memmove(to, from, bytes);
+      c.success();
+      return;
+    }
+    case 0x88:
+      c.set_ax(uint16_t(std::min<uint32_t>(extended_kib, 0xFC00)));
+      c.set_cf(false);
+      return;
+    case 0xC0:
+      c.set_es(rom::kSegment);
+      c.set_bx(rom::kConfigTable);
+      c.success();
+      return;
+    case 0xE8:
+      if (c.al() == 0x01) {  // E801h: KiB in 1-16 MiB, 64 KiB blocks above 16 MiB
+        uint16_t low = uint16_t(std::min<uint32_t>(extended_kib, 15 * 1024));
+        uint64_t high = mem_.ram_size() > (16u << 20) ? (mem_.ram_size() - (16u << 20)) / 65536 : 0;
+        c.set_ax(low);
+        c.set_cx(low);
+        c.set_bx(uint16_t(std::min<uint64_t>(high, 0xFFFF)));
+        c.set_dx(uint16_t(std::min<uint64_t>(high, 0xFFFF)));
+        c.set_cf(false);
+        return;
+      }
+      if (c.al() == 0x20 && c.cpu.gpr[EDX] == kSmap) {  // E820h: one map entry per call
+        auto map = memory_map();
+        uint32_t index = c.cpu.gpr[EBX];
+        uint32_t out = mem_.real_linear(c.es(), c.di());
+        if (index >= map.size() || c.cpu.gpr[ECX] < 20 || !mem_.ram_span(out, 20)) return c.fail(kUnsupported);
+        const MemoryRange& r = map[index];
+        mem_.write32(out, uint32_t(r.base));
+        mem_.write32(out + 4, uint32_t(r.base >> 32));
+        mem_.write32(out + 8, uint32_t(r.size));
+        mem_.write32(out + 12, uint32_t(r.size >> 32));
+        mem_.write32(out + 16, r.type);
+        c.cpu.gpr[EAX] = kSmap;
+        c.cpu.gpr[ECX] = 20;
+        c.cpu.gpr[EBX] = index + 1 < map.size() ? index + 1 : 0;
+        c.set_cf(false);
+        return;
+      }
+      log_unimplemented(c);
+      return c.fail(kUnsupported);
+    case 0x90:  // device busy / interrupt complete: nothing to wait for
+    case 0x91:
+      c.success();
+      return;
+    default:
+      log_unimplemented(c);
+      c.fail(kUnsupported);
+  }
+}
+
+}  // namespace pxos

@@ -1,0 +1,165 @@
+// INT 15h and the INT 13h extensions on explicit register frames.
+#include <gtest/gtest.h>
+
+#include "bios/bios.h"
+
+namespace pxos {
+namespace {
+
+class Services : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<uint8_t> disk(64 * 512);
+    for (size_t lba = 0; lba < 64; ++lba) disk[lba * 512] = uint8_t(lba);
+    hd_ = std::make_unique<DiskImage>(DiskImage::from_bytes(std::move(disk), DiskImage::Kind::HardDisk));
+    BiosConfig cfg;
+    cfg.hard_disk[0] = hd_.get();
+    bios_ = std::make_unique<Bios>(mem_, cfg);
+    CpuState cpu;
+    bios_->post(cpu);
+  }
+  BiosCall call(uint8_t vector, uint32_t eax, uint32_t ebx = 0, uint32_t ecx = 0, uint32_t edx = 0, uint16_t es = 0,
+                uint16_t di = 0, uint16_t ds = 0, uint16_t si = 0) {
+    cpu_ = CpuState{};
+    cpu_.gpr[EAX] = eax;
+    cpu_.gpr[EBX] = ebx;
+    cpu_.gpr[ECX] = ecx;
+    cpu_.gpr[EDX] = edx;
+    cpu_.set_r16(EDI, di);
+    cpu_.set_r16(ESI, si);
+    cpu_.load_real_segment(ES, es);
+    cpu_.load_real_segment(DS, ds);
+    BiosCall c{cpu_, flag::FIXED1, vector};
+    bios_->dispatch(c);
+    return c;
+  }
+  // A disk address packet at 0000:0600.
+  void dap(uint16_t count, uint16_t seg, uint16_t off, uint64_t lba, uint8_t size = 16) {
+    mem_.write8(0x600, size);
+    mem_.write8(0x601, 0);
+    mem_.write16(0x602, count);
+    mem_.write16(0x604, off);
+    mem_.write16(0x606, seg);
+    mem_.write32(0x608, uint32_t(lba));
+    mem_.write32(0x60C, uint32_t(lba >> 32));
+  }
+
+  GuestMemory mem_{32 << 20};
+  std::unique_ptr<DiskImage> hd_;
+  std::unique_ptr<Bios> bios_;
+  CpuState cpu_;
+};
+
+TEST_F(Services, E820MapCoversRamAndEndsWithEbxZero) {
+  uint64_t usable = 0;
+  uint32_t ebx = 0;
+  int entries = 0;
+  do {
+    BiosCall c = call(0x15, 0xE820, ebx, 24, 0x534D4150, 0, 0x700);
+    ASSERT_FALSE(c.cf());
+    EXPECT_EQ(cpu_.gpr[EAX], 0x534D4150u);
+    EXPECT_EQ(cpu_.gpr[ECX], 20u);
+    uint64_t size = mem_.read32(0x708) | uint64_t{mem_.read32(0x70C)} << 32;
+    if (mem_.read32(0x710) == 1) usable += size;
+    ebx = cpu_.gpr[EBX];
+    ASSERT_LT(++entries, 10);
+  } while (ebx != 0);
+  EXPECT_EQ(usable, 0x9FC00u + (32u << 20) - 0x100000u);
+  EXPECT_TRUE(call(0x15, 0xE820, 0, 20, 0x12345678, 0, 0x700).cf()) << "no SMAP signature";
+  EXPECT_TRUE(call(0x15, 0xE820, 99, 20, 0x534D4150, 0, 0x700).cf()) << "index past the map";
+  EXPECT_TRUE(call(0x15, 0xE820, 0, 20, 0x534D4150, 0xF000, 0).cf()) << "buffer in ROM";
+}
+
+TEST_F(Services, ExtendedMemorySizes) {
+  EXPECT_EQ(call(0x15, 0x8800).ax(), 31 * 1024);
+  BiosCall c = call(0x15, 0xE801);
+  EXPECT_EQ(c.ax(), 15 * 1024);
+  EXPECT_EQ(c.bx(), 256);  // 16 MiB above 16 MiB in 64 KiB blocks
+}
+
+TEST_F(Services, BlockMoveChecksBothDescriptors) {
+  auto descriptor = [&](uint32_t at, uint32_t base) {
+    mem_.write16(at, 0xFFFF);
+    mem_.write16(at + 2, uint16_t(base));
+    mem_.write8(at + 4, uint8_t(base >> 16));
+    mem_.write8(at + 5, 0x93);
+    mem_.write8(at + 7, uint8_t(base >> 24));
+  };
+  mem_.write32(0x100000, 0xCAFEF00D);
+  descriptor(0x810, 0x100000);
+  descriptor(0x818, 0x200000);
+  BiosCall c = call(0x15, 0x8700, 0, 2, 0, 0x0080);  // ES:SI = 0080:0000, the GDT at 800h
+  EXPECT_FALSE(c.cf()) << std::hex << int(c.ah());
+  EXPECT_EQ(mem_.read32(0x200000), 0xCAFEF00Du);
+  descriptor(0x818, 0x7FFFFFF0);  // destination past RAM
+  BiosCall bad = call(0x15, 0x8700, 0, 2, 0, 0x0080);
+  EXPECT_TRUE(bad.cf());
+  descriptor(0x818, 0x200000);
+  descriptor(0x810, (32u << 20) - 2);  // source runs off the end of RAM
+  EXPECT_TRUE(call(0x15, 0x8700, 0, 2, 0, 0x0080).cf());
+}
+
+TEST_F(Services, ExtensionsPresentOnlyForHardDisks) {
+  BiosCall c = call(0x13, 0x4100, 0x55AA, 0, 0x80);
+  EXPECT_FALSE(c.cf());
+  EXPECT_EQ(c.bx(), 0xAA55);
+  EXPECT_EQ(c.cx() & 1, 1);
+  EXPECT_TRUE(call(0x13, 0x4100, 0x55AA, 0, 0x00).cf());
+  EXPECT_TRUE(call(0x13, 0x4100, 0x1234, 0, 0x80).cf());
+}
+
+TEST_F(Services, ExtendedReadWithSegmentAndFlatBuffers) {
+  dap(2, 0x2000, 0x0010, 7);
+  BiosCall c = call(0x13, 0x4200, 0, 0, 0x80, 0, 0, 0x0000, 0x0600);
+  ASSERT_FALSE(c.cf()) << std::hex << int(c.ah());
+  EXPECT_EQ(mem_.read8(0x20010), 7);
+  EXPECT_EQ(mem_.read8(0x20210), 8);
+  dap(1, 0xFFFF, 0xFFFF, 9, 24);
+  mem_.write32(0x610, 0x00300000);
+  mem_.write32(0x614, 0);
+  ASSERT_FALSE(call(0x13, 0x4200, 0, 0, 0x80, 0, 0, 0, 0x600).cf());
+  EXPECT_EQ(mem_.read8(0x300000), 9);
+}
+
+TEST_F(Services, ExtendedReadErrorsAreDefined) {
+  struct {
+    const char* what;
+    uint16_t count, seg, off;
+    uint64_t lba;
+    uint8_t size, status;
+  } cases[] = {
+      {"past the end", 2, 0x2000, 0, 63, 16, 0x04},
+      {"LBA far past the end", 1, 0x2000, 0, ~0ull, 16, 0x04},
+      {"more than 127 sectors", 128, 0x2000, 0, 0, 16, 0x01},
+      {"packet too small", 1, 0x2000, 0, 0, 8, 0x01},
+      {"buffer in the ROM", 1, 0xF000, 0, 0, 16, 0x01},
+      {"flat buffer past RAM", 1, 0xFFFF, 0xFFFF, 0, 24, 0x01},
+  };
+  mem_.write32(0x610, 0xFFFFF000);
+  mem_.write32(0x614, 0);
+  for (auto k : cases) {
+    dap(k.count, k.seg, k.off, k.lba, k.size);
+    BiosCall c = call(0x13, 0x4200, 0, 0, 0x80, 0, 0, 0, 0x600);
+    EXPECT_TRUE(c.cf()) << k.what;
+    EXPECT_EQ(c.ah(), k.status) << k.what;
+    if (k.size >= 16) {
+      EXPECT_EQ(mem_.read16(0x602), 0) << k.what << ": the packet must say no sector moved";
+    }
+  }
+  // A packet that runs off the end of RAM is refused too.
+  BiosCall c = call(0x13, 0x4200, 0, 0, 0x80, 0, 0, 0xFFFF, 0xFFFF);
+  EXPECT_TRUE(c.cf());
+}
+
+TEST_F(Services, DriveParametersNeedABigEnoughBuffer) {
+  mem_.write16(0x700, 26);
+  BiosCall c = call(0x13, 0x4800, 0, 0, 0x80, 0, 0, 0, 0x700);
+  ASSERT_FALSE(c.cf());
+  EXPECT_EQ(mem_.read32(0x710), 64u);
+  EXPECT_EQ(mem_.read16(0x718), 512);
+  mem_.write16(0x700, 20);
+  EXPECT_TRUE(call(0x13, 0x4800, 0, 0, 0x80, 0, 0, 0, 0x700).cf());
+}
+
+}  // namespace
+}  // namespace pxos
