@@ -115,9 +115,6 @@ class Bios {
     return kbd_peek(k);
   }
 
-  // The current text screen, one string per row (trailing blanks kept).
-  std::vector<std::string> screen_rows();
-
   // The extended BIOS data area: 1 KiB just below 640 KiB.
   static constexpr uint32_t kEbdaBase = 0x9FC00;
   struct MemoryRange {
@@ -154,6 +151,10 @@ class Bios {
   void int19(BiosCall& c);
   void int1a(BiosCall& c);
 
+  // The BIOS key word of a make code under shift flags (BDA 0040:0017
+  // layout), 0 for none: how INT 09h translates.
+  static uint16_t translate_scancode(uint8_t code, bool e0, uint8_t flags);
+
   // Video helpers used by other services (boot messages).
   void teletype(uint8_t ch);
   void print(const std::string& s);
@@ -185,7 +186,6 @@ class Bios {
 
   // INT 09h's work (keyboard_irq.cpp): one set-1 scancode.
   void keyboard_irq(uint8_t scancode);
-  static uint16_t translate_scancode(uint8_t code, bool e0, uint8_t flags);
 
   // INT 16h internals (keyboard.cpp).
   bool kbd_peek(Key& k);

@@ -96,21 +96,6 @@ void Bios::print(const std::string& s) {
   for (char ch : s) teletype(uint8_t(ch));
 }
 
-std::vector<std::string> Bios::screen_rows() {
-  TextMode t = text_mode();
-  uint8_t page = bda8(bda::kActivePage);
-  std::vector<std::string> rows;
-  for (uint8_t r = 0; r < t.rows; ++r) {
-    std::string line(t.cols, ' ');
-    for (uint8_t c = 0; c < t.cols; ++c) {
-      uint8_t ch = mem_.read8(t.cell(page, r, c));
-      line[c] = (ch >= 0x20 && ch < 0x7F) ? char(ch) : (ch == 0 ? ' ' : '.');
-    }
-    rows.push_back(std::move(line));
-  }
-  return rows;
-}
-
 void Bios::int10(BiosCall& c) {
   TextMode t = text_mode();
   switch (c.ah()) {

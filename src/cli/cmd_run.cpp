@@ -1,29 +1,70 @@
-// pxos run: build the machine from flags, run it, map the outcome to an
-// exit status.
+// pxos run: build the machine from flags, run it with the chosen front end,
+// map the outcome to an exit status.
+#include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/host_input.h"
-#include "cli/keys.h"
 #include "cli/options.h"
+#include "frontend/font.h"
+#include "frontend/screenshot.h"
+#include "frontend/terminal.h"
 #include "machine/monitor.h"
 
 namespace pxos::cli {
 
+namespace {
+
+int status_of(const RunOutcome& o, double timeout) {
+  switch (o.kind) {
+    case RunOutcome::GuestExit: return o.guest_status;
+    case RunOutcome::UntilText:
+    case RunOutcome::Quit: return 0;
+    case RunOutcome::Timeout:
+      std::fprintf(stderr, "pxos: timeout after %g s\n", timeout);
+      return kExitTimeout;
+    case RunOutcome::Shutdown:
+      std::fprintf(stderr, "pxos: %s\n", o.message.c_str());
+      return kExitShutdown;
+    case RunOutcome::Halted:
+      std::fprintf(stderr, "pxos: %s\n", o.message.c_str());
+      return kExitHalted;
+    case RunOutcome::EngineError:
+    default:
+      std::fprintf(stderr, "pxos: engine error: %s\n", o.message.c_str());
+      return kExitMonitor;
+  }
+}
+
+}  // namespace
+
 int cmd_run(Args args) {
   RunFlags f;
-  std::vector<Key> keys;
   try {
     f = parse_run_flags(args);
-    keys = parse_send_keys(f.send_keys);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pxos run: %s\n", e.what());
     return kExitUsage;
   }
+  Display display = f.display.value_or(Terminal::available() ? Display::Term : Display::Tty);
+  if (display == Display::Term && !Terminal::available()) {
+    std::fprintf(stderr, "pxos run: --display term needs a terminal on stdin and stdout\n");
+    return kExitUsage;
+  }
+  std::optional<Font> font;
+  if (!f.screenshot.empty()) {
+    try {
+      font = Font::load_default();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pxos run: --screenshot: %s\n", e.what());
+      return kExitUsage;
+    }
+  }
 
   std::FILE* debugcon = nullptr;
-  if (f.debugcon == "stdio") debugcon = stdout;
+  if (f.debugcon == "stdio") debugcon = display == Display::Term ? nullptr : stdout;
   else if (f.debugcon.rfind("file:", 0) == 0) {
     debugcon = std::fopen(f.debugcon.c_str() + 5, "wb");
     if (!debugcon) {
@@ -32,9 +73,9 @@ int cmd_run(Args args) {
     }
   }
   f.machine.debugcon = debugcon;
-  if (f.display == Display::Tty)
+  if (display == Display::Tty)
     f.machine.on_teletype = [](char ch) {
-      if (ch != 7) std::fputc(ch == '\r' ? '\r' : ch, stdout);
+      if (ch != 7) std::fputc(ch, stdout);
       if (ch == '\n') std::fflush(stdout);
     };
   bool verbose = f.machine.verbose;
@@ -53,38 +94,47 @@ int cmd_run(Args args) {
       return kExitUsage;
     }
     if (verbose) std::fprintf(stderr, "pxos: engine %s\n", m->engine_reason.c_str());
-    for (const Key& k : keys) m->bios->queue_key(k);
 
+    std::optional<Terminal> terminal;
+    if (display == Display::Term) terminal.emplace();
     HostInput input;
+    auto last_draw = std::chrono::steady_clock::now();
     RunOptions ro;
     ro.timeout_seconds = f.timeout;
+    ro.script = f.script;
     ro.until_text = f.until_text;
-    ro.poll_input = [&input](Machine& mm) { return input.poll(mm); };
-    RunOutcome o = run_machine(*m, ro);
-    std::fflush(stdout);
-
-    switch (o.kind) {
-      case RunOutcome::GuestExit: status = o.guest_status; break;
-      case RunOutcome::UntilText: status = 0; break;
-      case RunOutcome::Timeout:
-        std::fprintf(stderr, "pxos: timeout after %g s\n", f.timeout);
-        status = kExitTimeout;
-        break;
-      case RunOutcome::Shutdown:
-        std::fprintf(stderr, "pxos: %s\n", o.message.c_str());
-        status = kExitShutdown;
-        break;
-      case RunOutcome::Halted:
-        std::fprintf(stderr, "pxos: %s\n", o.message.c_str());
-        status = kExitHalted;
-        break;
-      case RunOutcome::EngineError:
-      default:
-        std::fprintf(stderr, "pxos: engine error: %s\n", o.message.c_str());
-        status = kExitMonitor;
-        break;
+    ro.poll_host = [&](Machine& mm) {
+      HostPoll p = input.poll(mm);
+      auto now = std::chrono::steady_clock::now();
+      if (terminal && now - last_draw >= std::chrono::milliseconds(33)) {
+        terminal->draw(capture_text_screen(mm.mem));
+        last_draw = now;
+      }
+      return p;
+    };
+    RunOutcome o;
+    try {
+      o = run_machine(*m, ro);
+    } catch (...) {
+      Terminal::restore();
+      throw;
     }
-    if (f.display == Display::Screen) std::fputs(screen_text(*m).c_str(), stdout);
+    if (terminal) {
+      terminal->draw(capture_text_screen(m->mem));
+      terminal.reset();
+    }
+    std::fflush(stdout);
+    status = status_of(o, f.timeout);
+    TextScreen screen = capture_text_screen(m->mem);
+    if (display == Display::Screen) std::fputs(screen.text().c_str(), stdout);
+    if (font) {
+      try {
+        write_screenshot(screen, *font, f.screenshot);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "pxos run: %s\n", e.what());
+        status = kExitUsage;
+      }
+    }
     if (verbose) m->print_stats(std::cerr);
   }
   if (debugcon && debugcon != stdout) std::fclose(debugcon);

@@ -1,24 +1,21 @@
-// Host keyboard input for a running guest: bytes from stdin become keys.
-// When stdin and stdout are a terminal it is put in non-canonical, no-echo
-// mode for the run and restored on every way out (exit, signal).
+// Host keyboard input for a running guest: bytes from stdin, decoded as a
+// terminal sends them, become key presses on the guest keyboard.
 #pragma once
 
+#include "frontend/keys.h"
 #include "machine/machine.h"
+#include "machine/monitor.h"
 
 namespace pxos::cli {
 
 class HostInput {
  public:
-  HostInput();
-  ~HostInput();
-  HostInput(const HostInput&) = delete;
-  HostInput& operator=(const HostInput&) = delete;
-
-  // Moves bytes waiting on stdin into the BIOS key queue. Returns false
-  // once stdin is closed.
-  bool poll(Machine& m);
+  // Moves bytes waiting on stdin into the machine. input_open turns false
+  // at end of file; quit turns true on Ctrl-].
+  HostPoll poll(Machine& m);
 
  private:
+  TerminalDecoder decoder_;
   bool open_ = true;
 };
 

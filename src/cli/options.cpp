@@ -26,15 +26,24 @@ run options:
   --memory SIZE            guest RAM, e.g. 16M (default), 64M, 1G
   --debugcon stdio|none|file:PATH
                            where guest writes to port E9h go (default stdio)
-  --display tty|screen|none
-                           tty: echo BIOS text output to stdout (default);
-                           screen: print the final text screen at exit
+  --display term|tty|screen|none
+                           term: the guest screen in this terminal, with colours,
+                           cursor and keys (default when stdin and stdout are a
+                           terminal; Ctrl-] quits); tty: echo BIOS text output
+                           to stdout (the default otherwise); screen: print the
+                           final text screen at exit; none: nothing
+  --screenshot FILE.png    at exit, write the text screen drawn with the VGA
+                           8x16 font (from $PXOS_FONT or Debian's kbd fonts)
   --timeout SECONDS        stop after SECONDS (exit status 124)
   --until-text TEXT        stop with status 0 once TEXT is on the guest's text
-                           screen or its debug console
-  --send-keys STR          type STR on the guest keyboard (\r Enter, \e Esc,
-                           \t Tab, \b Backspace, \\ backslash); host stdin
-                           keys follow
+                           screen or its debug console (after any --expect steps)
+  --send-keys STR          type STR on the guest keyboard: characters, \r Enter,
+                           \e Esc, \t Tab, \b Backspace, \\, and named keys
+                           {enter} {esc} {f1}..{f12} {up} {down} {left} {right}
+                           {home} {end} {pgup} {pgdn} {ins} {del} {ctrl-c}
+                           {alt-x} {shift-tab}; host keys follow
+  --expect TEXT            a scripted step: wait until TEXT is on the screen,
+                           then type the --send-keys that follow it
   --deterministic          virtual time from the instruction count (soft engine)
   --verbose                log engine choice, unimplemented BIOS calls and device
                            counters to stderr
@@ -95,7 +104,8 @@ RunFlags parse_run_flags(Args args) {
         throw UsageError("--debugcon: '" + f.debugcon + "' is not stdio, none or file:PATH");
     } else if (a == "--display") {
       std::string d = flag_value(args, i);
-      if (d == "tty") f.display = Display::Tty;
+      if (d == "term") f.display = Display::Term;
+      else if (d == "tty") f.display = Display::Tty;
       else if (d == "screen") f.display = Display::Screen;
       else if (d == "none") f.display = Display::None;
       else throw UsageError("--display: '" + d + "' is not tty, screen or none");
@@ -108,8 +118,21 @@ RunFlags parse_run_flags(Args args) {
     } else if (a == "--until-text") {
       f.until_text = flag_value(args, i);
       if (f.until_text.empty()) throw UsageError("--until-text: the text is empty");
-    } else if (a == "--send-keys") f.send_keys += flag_value(args, i);
-    else if (a == "--deterministic") f.machine.deterministic = true;
+    } else if (a == "--send-keys") {
+      std::string text = flag_value(args, i);
+      if (f.script.empty()) f.script.push_back({});
+      try {
+        for (const HostKey& k : parse_send_keys(text)) f.script.back().keys.push_back(k);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+      }
+    } else if (a == "--expect") {
+      std::string text = flag_value(args, i);
+      if (text.empty()) throw UsageError("--expect: the text is empty");
+      f.script.push_back({text, {}});
+    } else if (a == "--screenshot") {
+      f.screenshot = flag_value(args, i);
+    } else if (a == "--deterministic") f.machine.deterministic = true;
     else if (a == "--verbose" || a == "-v") f.machine.verbose = true;
     else throw UsageError("unknown option '" + a + "' (see pxos --help)");
   }

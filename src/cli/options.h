@@ -2,12 +2,14 @@
 // bench exits` shares).
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "machine/machine.h"
+#include "machine/monitor.h"
 
 namespace pxos::cli {
 
@@ -16,15 +18,16 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Display { Tty, Screen, None };
+enum class Display { Term, Tty, Screen, None };
 
 struct RunFlags {
   MachineConfig machine;
   std::string debugcon = "stdio";  // stdio | none | file:PATH
   double timeout = 0;
+  std::vector<ScriptStep> script;  // --send-keys before any --expect is step 0
   std::string until_text;
-  std::string send_keys;
-  Display display = Display::Tty;
+  std::optional<Display> display;  // default: term on a terminal, else tty
+  std::string screenshot;
 };
 
 // Parses `pxos run` flags. Throws UsageError.

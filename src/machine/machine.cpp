@@ -1,5 +1,7 @@
 #include "machine/machine.h"
 
+#include <algorithm>
+#include <chrono>
 #include <ostream>
 
 #include "devices/exit_port.h"
@@ -64,9 +66,19 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
     hda = disks.back().get();
   }
 
+  const auto start = std::chrono::steady_clock::now();
+  clock.now_ns = [start] {
+    return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+                        .count());
+  };
+
   debugcon.out = config.debugcon;
   debugcon.attach(ports);
   post_code.attach(ports);
+  pic.attach(ports);
+  pit = std::make_unique<Pit>(clock, pic.line(0));
+  pit->attach(ports);
+  timers.push_back(pit->timer());
   add_exit_port(ports, [this](int status) {
     if (!exit_status) exit_status = status;
     if (vcpu) vcpu->kick();
@@ -78,6 +90,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   bc.verbose = config.verbose;
   bc.on_teletype = config.on_teletype;
   bc.on_message = config.on_message;
+  bc.now_ns = clock.now_ns;
   bios = std::make_unique<Bios>(mem, bc);
   bios->install(ports);
 
@@ -120,6 +133,19 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
 
 Machine::~Machine() = default;
 
+void Machine::press_key(const HostKey& k) {
+  uint8_t flags = uint8_t((k.shift ? 0x02 : 0) | (k.ctrl ? 0x04 : 0) | (k.alt ? 0x08 : 0));
+  if (uint16_t w = Bios::translate_scancode(k.scancode, k.e0, flags)) bios->queue_key(Key{uint8_t(w >> 8), uint8_t(w)});
+}
+
+uint64_t Machine::run_timers() {
+  uint64_t now = clock.now_ns();
+  uint64_t next = kNoEvent;
+  for (TimerCallback& t : timers) next = std::min(next, t(now));
+  if (uint64_t w = bios->wait_deadline_ns()) next = std::min(next, std::max(w, now));
+  return next;
+}
+
 void Machine::print_stats(std::ostream& os) const {
   os << "engine: " << engine_reason << "\n";
   os << "bios: " << bios->calls() << " calls, " << bios->unimplemented() << " unimplemented, " << bios->bad_traps()
@@ -127,6 +153,8 @@ void Machine::print_stats(std::ostream& os) const {
   ports.print_stats(os);
   mmio.print_stats(os);
   os << "last POST code: " << int(post_code.last) << "\n";
+  pic.print_stats(os);
+  pit->print_stats(os);
 }
 
 }  // namespace pxos

@@ -12,9 +12,13 @@
 
 #include "bios/bios.h"
 #include "block/disk_image.h"
+#include "devices/clock.h"
 #include "devices/debugcon.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
 #include "devices/post_code.h"
 #include "engine/engine.h"
+#include "frontend/keys.h"
 #include "machine/bus.h"
 #include "machine/memory.h"
 
@@ -50,16 +54,26 @@ class Machine {
   GuestMemory mem;
   PortBus ports;
   MmioBus mmio;
+  GuestClock clock;
+  std::vector<TimerCallback> timers;  // every device timer, run by the monitor
   DebugConsole debugcon;
   PostCode post_code;
+  Pic pic;
+  std::unique_ptr<Pit> pit;
   std::vector<std::unique_ptr<DiskImage>> disks;
   std::unique_ptr<Bios> bios;
   std::unique_ptr<Vcpu> vcpu;
   std::string engine_reason;     // why this engine was chosen (for --verbose)
   std::optional<int> exit_status;  // set when the guest writes the exit port
 
-  // True when an event is waiting that ends a HLT with interrupts on.
-  bool wake_pending() { return bios->key_available(); }
+  // A key press from the host keyboard or --send-keys.
+  void press_key(const HostKey& k);
+
+  // Runs every device timer; returns the earliest next event (kNoEvent if none).
+  uint64_t run_timers();
+  // The interrupt controller's INTR line, and its acknowledge cycle.
+  bool interrupt_pending() const { return pic.intr_pending(); }
+  uint8_t acknowledge_interrupt() { return pic.acknowledge(); }
 
   void print_stats(std::ostream& os) const;
 };

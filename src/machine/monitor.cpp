@@ -1,6 +1,11 @@
 #include "machine/monitor.h"
 
+#include "frontend/text_screen.h"
+
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -10,25 +15,42 @@ namespace pxos {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr auto kTick = std::chrono::milliseconds(10);
+constexpr uint64_t kMaxTickNs = 10'000'000;  // look at deadlines and input at least every 10 ms
 
-// Kicks the vCPU every tick so that deadlines, --until-text and host input
-// are looked at even when the guest never exits on its own.
+// Kicks the vCPU at the next device timer event, and at least every 10 ms,
+// so that timer interrupts, deadlines, --until-text and host input are
+// handled even while the guest never exits on its own.
 class Ticker {
  public:
-  explicit Ticker(Vcpu& vcpu) : thread_([this, &vcpu] {
-      while (!stop_.load()) {
-        std::this_thread::sleep_for(kTick);
-        vcpu.kick();
+  Ticker(Vcpu& vcpu, GuestClock clock) : clock_(std::move(clock)), thread_([this, &vcpu] {
+      std::unique_lock lock(mutex_);
+      while (!stop_) {
+        uint64_t now = clock_.now_ns(), next = next_event_.load();
+        uint64_t wait = next > now ? std::min(next - now, kMaxTickNs) : 0;
+        if (wait) cv_.wait_for(lock, std::chrono::nanoseconds(wait));
+        if (!stop_ && (wait == 0 || clock_.now_ns() >= std::min(next_event_.load(), now + wait))) vcpu.kick();
+        if (wait == 0) cv_.wait_for(lock, std::chrono::microseconds(50));  // the monitor has not caught up yet
       }
     }) {}
   ~Ticker() {
-    stop_.store(true);
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_one();
     thread_.join();
+  }
+  // The next device event; the ticker wakes earlier when it moves closer.
+  void set_next_event(uint64_t ns) {
+    if (ns < next_event_.exchange(ns)) cv_.notify_one();
   }
 
  private:
-  std::atomic<bool> stop_{false};
+  GuestClock clock_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::atomic<uint64_t> next_event_{kNoEvent};
   std::thread thread_;
 };
 
@@ -44,11 +66,7 @@ void route_io(Machine& m, const IoExit& io) {
 
 }  // namespace
 
-std::string screen_text(Machine& m) {
-  std::string s;
-  for (const std::string& row : m.bios->screen_rows()) s += row + "\n";
-  return s;
-}
+std::string screen_text(Machine& m) { return capture_text_screen(m.mem).text(); }
 
 RunOutcome run_machine(Machine& m, const RunOptions& opts) {
   Vcpu& cpu = *m.vcpu;
@@ -57,16 +75,53 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
     return opts.timeout_seconds > 0 &&
            std::chrono::duration<double>(Clock::now() - start).count() >= opts.timeout_seconds;
   };
-  bool input_open = static_cast<bool>(opts.poll_input);
+  bool input_open = static_cast<bool>(opts.poll_host);
+  bool quit = false;
   auto poll = [&] {
-    if (input_open) input_open = opts.poll_input(m);
+    if (opts.poll_host) {
+      HostPoll p = opts.poll_host(m);
+      input_open = input_open && p.input_open;
+      quit = quit || p.quit;
+    }
     m.bios->feed_keys();
   };
-  std::optional<Ticker> ticker;
-  if (opts.timeout_seconds > 0 || !opts.until_text.empty() || opts.poll_input) ticker.emplace(cpu);
+  size_t step = 0;
+  // Advances the script; true once it is done and the --until-text is visible.
+  auto script_and_until = [&] {
+    while (step < opts.script.size() &&
+           (opts.script[step].expect.empty() || text_visible(m, opts.script[step].expect))) {
+      for (const HostKey& k : opts.script[step].keys) m.press_key(k);
+      ++step;
+    }
+    return step == opts.script.size() && text_visible(m, opts.until_text);
+  };
+  script_and_until();
+  Ticker ticker(cpu, m.clock);
+  bool window_requested = false;
+  // Hands the CPU the interrupt the controller asserts, or asks for the
+  // moment it can take one.
+  auto deliver_interrupts = [&] {
+    bool pending = m.interrupt_pending();
+    if (pending && cpu.can_inject()) {
+      cpu.inject_interrupt(m.acknowledge_interrupt());
+      pending = m.interrupt_pending();
+    }
+    if (pending != window_requested) {
+      cpu.request_irq_window(pending);
+      window_requested = pending;
+    }
+  };
+  // A HLT with interrupts on ends with an interrupt, a key for the BIOS, or
+  // the end of a BIOS wait.
+  auto wake_pending = [&] {
+    uint64_t w = m.bios->wait_deadline_ns();
+    return m.interrupt_pending() || m.bios->key_available() || (w && m.clock.now_ns() >= w);
+  };
 
   uint64_t bios_calls = m.bios->calls();
+  ticker.set_next_event(m.run_timers());
   for (;;) {
+    deliver_interrupts();
     Exit e = cpu.run();
     switch (e.reason) {
       case ExitReason::Io:
@@ -81,22 +136,27 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
         // Sleep until something can wake the guest.
         while (!m.exit_status) {
           poll();
-          if (m.wake_pending()) break;
+          uint64_t next = m.run_timers();
+          if (wake_pending()) break;
           if (deadline_passed()) return {RunOutcome::Timeout, 0, "timeout"};
-          if (!input_open) return {RunOutcome::Halted, 0, "the guest waits for input that cannot come"};
-          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          if (quit) return {RunOutcome::Quit, 0, ""};
+          if (!input_open && next == kNoEvent && step == opts.script.size())
+            return {RunOutcome::Halted, 0, "the guest waits for an event that cannot come"};
+          uint64_t now = m.clock.now_ns();
+          uint64_t nap = std::min<uint64_t>(next > now ? next - now : 0, 2'000'000);
+          if (nap) std::this_thread::sleep_for(std::chrono::nanoseconds(nap));
         }
         break;
       }
       case ExitReason::Shutdown:
         return {RunOutcome::Shutdown, 0, "the guest triple-faulted (shutdown)"};
       case ExitReason::IrqWindow:
-        cpu.request_irq_window(false);
         break;
       case ExitReason::Kicked:
         poll();
+        if (quit) return {RunOutcome::Quit, 0, ""};
         if (deadline_passed()) return {RunOutcome::Timeout, 0, "timeout"};
-        if (text_visible(m, opts.until_text)) return {RunOutcome::UntilText, 0, ""};
+        if (script_and_until()) return {RunOutcome::UntilText, 0, ""};
         break;
       case ExitReason::Error: {
         CpuState st = cpu.state();
@@ -106,9 +166,10 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       }
     }
     if (m.exit_status) return {RunOutcome::GuestExit, *m.exit_status, ""};
+    ticker.set_next_event(m.run_timers());
     if (m.bios->calls() != bios_calls) {
       bios_calls = m.bios->calls();
-      if (!opts.until_text.empty() && text_visible(m, opts.until_text)) return {RunOutcome::UntilText, 0, ""};
+      if (script_and_until()) return {RunOutcome::UntilText, 0, ""};
     }
   }
 }

@@ -4,21 +4,36 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "machine/machine.h"
 
 namespace pxos {
 
+// One step of a scripted session: wait until `expect` is on the screen or
+// the serial/debug output (at once when empty), then type `keys`.
+struct ScriptStep {
+  std::string expect;
+  std::vector<HostKey> keys;
+};
+
+// What the host front end reports when the monitor polls it.
+struct HostPoll {
+  bool input_open = true;  // more host input can still come
+  bool quit = false;       // the user asked to quit
+};
+
 struct RunOptions {
   double timeout_seconds = 0;  // 0: no limit
-  std::string until_text;      // stop with success once this is on the screen or debug console
-  // Called often (every few ms and while the guest waits): moves host
-  // input into the machine. Returns false once no more input can come.
-  std::function<bool(Machine&)> poll_input;
+  std::vector<ScriptStep> script;
+  std::string until_text;  // after the script: stop with success once this is visible
+  // Called often (every few ms, and while the guest waits): moves host
+  // input into the machine and draws the screen.
+  std::function<HostPoll(Machine&)> poll_host;
 };
 
 struct RunOutcome {
-  enum Kind { GuestExit, UntilText, Timeout, Shutdown, Halted, EngineError } kind;
+  enum Kind { GuestExit, UntilText, Timeout, Shutdown, Halted, EngineError, Quit } kind;
   int guest_status = 0;  // for GuestExit
   std::string message;
 };

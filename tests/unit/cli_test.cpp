@@ -1,9 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "cli/keys.h"
+#include "frontend/keys.h"
 #include "cli/options.h"
 
 namespace pxos::cli {
+using pxos::HostKey;
 namespace {
 
 RunFlags parse(std::vector<std::string> words) {
@@ -13,15 +14,22 @@ RunFlags parse(std::vector<std::string> words) {
 }
 
 TEST(RunFlags, ParsesEveryFlag) {
-  RunFlags f = parse({"--engine", "kvm", "--floppy", "a.img", "--memory", "64M", "--timeout", "2.5", "--until-text",
-                      "A:\\>", "--send-keys", "dir\\r", "--debugcon", "file:x.log", "--display", "none", "--verbose"});
+  RunFlags f = parse({"--engine", "kvm", "--floppy", "a.img", "--memory", "64M", "--timeout", "2.5", "--send-keys", "x",
+                      "--expect", "A:\\>", "--send-keys", "dir\\r", "--until-text", "bytes free", "--debugcon",
+                      "file:x.log", "--display", "none", "--verbose", "--screenshot", "s.png"});
   EXPECT_EQ(f.machine.engine, EngineKind::Kvm);
   EXPECT_EQ(f.machine.floppy, "a.img");
   EXPECT_EQ(f.machine.memory, 64ull << 20);
   EXPECT_DOUBLE_EQ(f.timeout, 2.5);
-  EXPECT_EQ(f.until_text, "A:\\>");
+  EXPECT_EQ(f.until_text, "bytes free");
+  ASSERT_EQ(f.script.size(), 2u);
+  EXPECT_EQ(f.script[0].expect, "");
+  EXPECT_EQ(f.script[0].keys.size(), 1u);
+  EXPECT_EQ(f.script[1].expect, "A:\\>");
+  EXPECT_EQ(f.script[1].keys.size(), 4u);
+  EXPECT_EQ(f.screenshot, "s.png");
   EXPECT_EQ(f.debugcon, "file:x.log");
-  EXPECT_EQ(f.display, Display::None);
+  EXPECT_EQ(f.display, std::optional<Display>(Display::None));
   EXPECT_TRUE(f.machine.verbose);
 }
 
@@ -36,6 +44,8 @@ TEST(RunFlags, BadInputIsAUsageError) {
   EXPECT_THROW(parse({"--floppy", "a.img", "--timeout", "3s"}), UsageError);
   EXPECT_THROW(parse({"--floppy", "a.img", "--debugcon", "tcp:1"}), UsageError);
   EXPECT_THROW(parse({"--memory", "16M"}), UsageError);  // nothing to boot
+  EXPECT_THROW(parse({"--floppy", "a.img", "--send-keys", "{f13}"}), UsageError);
+  EXPECT_THROW(parse({"--floppy", "a.img", "--expect", ""}), UsageError);
 }
 
 TEST(MemorySize, Units) {
@@ -45,19 +55,53 @@ TEST(MemorySize, Units) {
   EXPECT_THROW(parse_memory_size("99999999999"), UsageError);
 }
 
-TEST(SendKeys, EscapesAndScancodes) {
-  auto keys = parse_send_keys("aB \\r\\e\\\\");
-  ASSERT_EQ(keys.size(), 6u);
-  EXPECT_EQ(keys[0].word(), 0x1E61);
-  EXPECT_EQ(keys[1].word(), 0x3042);
-  EXPECT_EQ(keys[2].word(), 0x3920);
-  EXPECT_EQ(keys[3].word(), 0x1C0D);
-  EXPECT_EQ(keys[4].word(), 0x011B);
-  EXPECT_EQ(keys[5].word(), 0x2B5C);
+TEST(SendKeys, EscapesNamedKeysAndModifiers) {
+  auto keys = parse_send_keys("aB \\r\\e\\\\{F1}{up}{ctrl-c}{alt-x}{shift-tab}");
+  ASSERT_EQ(keys.size(), 11u);
+  EXPECT_EQ(keys[0], (HostKey{0x1E}));
+  EXPECT_EQ(keys[1], (HostKey{0x30, false, true}));
+  EXPECT_EQ(keys[2], (HostKey{0x39}));
+  EXPECT_EQ(keys[3], (HostKey{0x1C}));
+  EXPECT_EQ(keys[4], (HostKey{0x01}));
+  EXPECT_EQ(keys[5], (HostKey{0x2B}));
+  EXPECT_EQ(keys[6], (HostKey{0x3B}));
+  EXPECT_EQ(keys[7], (HostKey{0x48, true}));
+  EXPECT_EQ(keys[8], (HostKey{0x2E, false, false, true}));
+  EXPECT_EQ(keys[9], (HostKey{0x2D, false, false, false, true}));
+  EXPECT_EQ(keys[10], (HostKey{0x0F, false, true}));
   EXPECT_THROW(parse_send_keys("\\q"), std::invalid_argument);
   EXPECT_THROW(parse_send_keys("x\\"), std::invalid_argument);
   EXPECT_THROW(parse_send_keys("\xff"), std::invalid_argument);
+  EXPECT_THROW(parse_send_keys("{nokey}"), std::invalid_argument);
+  EXPECT_THROW(parse_send_keys("{up"), std::invalid_argument);
 }
+
+TEST(SendKeys, ScancodesWrapModifiers) {
+  EXPECT_EQ(scancode_bytes(HostKey{0x1E}), (std::vector<uint8_t>{0x1E, 0x9E}));
+  EXPECT_EQ(scancode_bytes(HostKey{0x1E, false, true}), (std::vector<uint8_t>{0x2A, 0x1E, 0x9E, 0xAA}));
+  EXPECT_EQ(scancode_bytes(HostKey{0x48, true}), (std::vector<uint8_t>{0xE0, 0x48, 0xE0, 0xC8}));
+  EXPECT_EQ(scancode_bytes(HostKey{0x2E, false, false, true}), (std::vector<uint8_t>{0x1D, 0x2E, 0xAE, 0x9D}));
+}
+
+TEST(TerminalDecoder, SequencesBecomeKeys) {
+  TerminalDecoder d;
+  std::string in = "a\x1b[A\x1b[15~\x1bOP\x1bx\x1b[1;5C";
+  auto keys = d.feed({reinterpret_cast<const uint8_t*>(in.data()), in.size()});
+  ASSERT_EQ(keys.size(), 6u);
+  EXPECT_EQ(keys[0], (HostKey{0x1E}));
+  EXPECT_EQ(keys[1], (HostKey{0x48, true}));
+  EXPECT_EQ(keys[2], (HostKey{0x3F}));
+  EXPECT_EQ(keys[3], (HostKey{0x3B}));
+  EXPECT_EQ(keys[4], (HostKey{0x2D, false, false, false, true}));
+  EXPECT_EQ(keys[5], (HostKey{0x4D, true, false, true}));
+  uint8_t esc = 0x1B;
+  EXPECT_TRUE(d.feed({&esc, 1}).empty());
+  EXPECT_EQ(d.flush(), (std::vector<HostKey>{HostKey{0x01}}));
+  uint8_t quit = 0x1D;
+  d.feed({&quit, 1});
+  EXPECT_TRUE(d.quit());
+}
+
 
 }  // namespace
 }  // namespace pxos::cli

@@ -1,0 +1,32 @@
+// The 8x16 character glyphs for drawing the text screen: a PSF console font
+// from the host (Debian's kbd package ships the VGA one), looked up by CP437
+// code through the font's Unicode table.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace pxos {
+
+struct FontError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Font {
+ public:
+  static constexpr int kWidth = 8, kHeight = 16;
+  // The font at $PXOS_FONT, else Debian's Uni2-VGA16. Throws FontError.
+  static Font load_default();
+  // A PSF1 or PSF2 font (gzip or plain) with 8x16 glyphs. Throws FontError.
+  static Font load(const std::string& path);
+
+  // 16 rows of 8 pixels (bit 7 = leftmost) for CP437 character `ch`.
+  const std::array<uint8_t, kHeight>& glyph(uint8_t ch) const { return glyphs_[ch]; }
+
+ private:
+  std::array<std::array<uint8_t, kHeight>, 256> glyphs_{};
+};
+
+}  // namespace pxos

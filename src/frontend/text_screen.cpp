@@ -1,0 +1,39 @@
+#include "frontend/text_screen.h"
+
+#include <algorithm>
+
+#include "bios/bda.h"
+
+namespace pxos {
+
+std::string TextScreen::text() const {
+  std::string s;
+  s.reserve(size_t(rows) * (cols + 1));
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      uint8_t ch = uint8_t(at(r, c));
+      s += (ch >= 0x20 && ch < 0x7F) ? char(ch) : (ch == 0 ? ' ' : '.');
+    }
+    s += '\n';
+  }
+  return s;
+}
+
+TextScreen capture_text_screen(GuestMemory& mem) {
+  TextScreen t;
+  uint8_t mode = mem.read8(bda::kBase + bda::kVideoMode);
+  t.cols = std::clamp<int>(mem.read16(bda::kBase + bda::kVideoColumns), 40, 80);
+  t.rows = std::clamp<int>(mem.read8(bda::kBase + bda::kVideoRows) + 1, 25, 50);
+  uint32_t base = (mode == 7 ? 0xB0000 : 0xB8000) + (mem.read16(bda::kBase + bda::kVideoPageStart) & 0x7FFF);
+  t.cells.resize(size_t(t.rows) * t.cols);
+  for (size_t i = 0; i < t.cells.size(); ++i) t.cells[i] = mem.read16(base + 2 * i);
+  uint8_t page = mem.read8(bda::kBase + bda::kActivePage) & 7;
+  uint16_t pos = mem.read16(bda::kBase + bda::kCursorPos + 2 * page);
+  t.cursor_row = std::min<int>(pos >> 8, t.rows - 1);
+  t.cursor_col = std::min<int>(pos & 0xFF, t.cols - 1);
+  uint16_t shape = mem.read16(bda::kBase + bda::kCursorShape);
+  t.cursor_visible = !(shape & 0x2000) && (shape >> 8 & 0x1F) <= (shape & 0x1F);
+  return t;
+}
+
+}  // namespace pxos

@@ -1,0 +1,29 @@
+// A snapshot of the guest's text screen: what the VGA would show now.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "machine/memory.h"
+
+namespace pxos {
+
+struct TextScreen {
+  int rows = 25, cols = 80;
+  std::vector<uint16_t> cells;  // character (low byte) and attribute (high byte), row-major
+  int cursor_row = 0, cursor_col = 0;
+  bool cursor_visible = true;
+
+  uint16_t at(int r, int c) const { return cells[size_t(r) * cols + c]; }
+  // The characters as text, one line per row ('\n' after each), with
+  // unprintable bytes shown as '.', for --until-text and --display screen.
+  std::string text() const;
+  bool operator==(const TextScreen&) const = default;
+};
+
+// Reads the screen the BIOS data area describes (mode, size, active page,
+// cursor) from VGA text memory in guest RAM.
+TextScreen capture_text_screen(GuestMemory& mem);
+
+}  // namespace pxos
