@@ -10,6 +10,7 @@ packages=(
   libvulkan-dev glslang-tools mesa-vulkan-drivers  # PXI Vulkan backend, on lavapipe in tests
   clang                                        # the sanitizer and fuzzing builds
   mtools                                       # FAT images for guest tests
+  kbd                                          # the VGA 8x16 console font for --screenshot
 )
 missing=()
 for p in "${packages[@]}"; do
