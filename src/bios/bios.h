@@ -103,17 +103,6 @@ class Bios {
   // The vCPU whose registers the services read and write.
   void attach(Vcpu* vcpu) { vcpu_ = vcpu; }
 
-  // Host keys waiting to enter the BDA keyboard buffer.
-  void queue_key(Key k) { pending_keys_.push_back(k); }
-  bool keys_pending() const { return !pending_keys_.empty(); }
-  // Moves queued keys into the BDA buffer while it has room (what IRQ 1
-  // does on a real PC). Returns true if any moved.
-  bool feed_keys();
-  // True when the BDA keyboard buffer holds a key.
-  bool key_available() {
-    Key k;
-    return kbd_peek(k);
-  }
 
   // The extended BIOS data area: 1 KiB just below 640 KiB.
   static constexpr uint32_t kEbdaBase = 0x9FC00;
@@ -196,7 +185,6 @@ class Bios {
   rom::CodeEntries code_{};
   BiosConfig config_;
   Vcpu* vcpu_ = nullptr;
-  std::deque<Key> pending_keys_;
   uint64_t wait_until_ns_ = 0;
   uint64_t calls_ = 0, bad_traps_ = 0, unimplemented_ = 0;
 };

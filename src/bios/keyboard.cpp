@@ -1,6 +1,6 @@
 // INT 16h: keyboard services over the BDA ring buffer at 0040:001E.
-// Keys enter the buffer through feed_keys() (the host keyboard or
-// --send-keys); a read with an empty buffer halts until one arrives.
+// Keys enter the buffer through IRQ 1 (keyboard_irq.cpp); a read with an
+// empty buffer halts until one arrives.
 #include "bios/bios.h"
 
 namespace pxos {
@@ -26,15 +26,6 @@ bool Bios::kbd_push(Key k) {
   return true;
 }
 
-bool Bios::feed_keys() {
-  bool moved = false;
-  while (!pending_keys_.empty() && kbd_push(pending_keys_.front())) {
-    pending_keys_.pop_front();
-    moved = true;
-  }
-  return moved;
-}
-
 namespace {
 
 // AH=00h/10h wait for a key and remove it; 01h/11h peek (ZF=1: none).
@@ -47,7 +38,6 @@ Key classic(Key k) {
 }  // namespace
 
 void Bios::int16(BiosCall& c) {
-  feed_keys();
   Key k{};
   switch (c.ah()) {
     case 0x00:

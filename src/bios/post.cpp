@@ -40,7 +40,6 @@ void Bios::post(CpuState& cpu) {
   mem_.write16(0x0F * 4u, code_.irq7);
   mem_.write16(0x70 * 4u, code_.int70);
   for (uint8_t v = 0x71; v <= 0x77; ++v) mem_.write16(v * 4u, code_.irq_slave);
-  program_devices();
 
   // BIOS data area.
   set_bda16(bda::kComPorts + 0, 0x3F8);
@@ -62,6 +61,7 @@ void Bios::post(CpuState& cpu) {
   mem_.write32(bda::kBase + bda::kTicks, ticks_since_midnight());
 
   set_video_mode(3);
+  program_devices();
 
   // Boot stack at 0000:7C00, data segments zero.
   for (Sreg s : {ES, SS, DS, FS, GS}) cpu.load_real_segment(s, 0);
@@ -87,6 +87,34 @@ void Bios::program_devices() {
   p.write(0x43, 1, 0x36);  // channel 0, lobyte/hibyte, mode 3
   p.write(0x40, 1, 0x00);
   p.write(0x40, 1, 0x00);
+  // Keyboard controller command byte: system flag, translation, and IRQ 1
+  // off then on, so that a byte already waiting raises a fresh edge at the
+  // PIC that was just initialised.
+  p.write(0x64, 1, 0x60);
+  p.write(0x60, 1, 0x44);
+  p.write(0x64, 1, 0x60);
+  p.write(0x60, 1, 0x45);
+
+  // CMOS configuration bytes, and their checksum.
+  uint32_t ext_kib = uint32_t(std::min<uint64_t>((mem_.ram_size() - 0x100000) / 1024, 0xFFFF));
+  uint64_t high = mem_.ram_size() > (16u << 20) ? (mem_.ram_size() - (16u << 20)) / 65536 : 0;
+  uint8_t floppy_types = uint8_t((config_.floppy[0] ? config_.floppy[0]->floppy_type() << 4 : 0) |
+                                 (config_.floppy[1] ? config_.floppy[1]->floppy_type() : 0));
+  cmos_write(0x10, floppy_types);
+  cmos_write(0x12, uint8_t((config_.hard_disk[0] ? 0xF0 : 0) | (config_.hard_disk[1] ? 0x0F : 0)));
+  cmos_write(0x14, uint8_t(bda16(bda::kEquipment)));
+  cmos_write(0x15, 0x80);  // 640 KiB base memory
+  cmos_write(0x16, 0x02);
+  for (uint8_t reg : {uint8_t(0x17), uint8_t(0x30)}) {
+    cmos_write(reg, uint8_t(ext_kib));
+    cmos_write(reg + 1, uint8_t(ext_kib >> 8));
+  }
+  cmos_write(0x34, uint8_t(std::min<uint64_t>(high, 0xFFFF)));
+  cmos_write(0x35, uint8_t(std::min<uint64_t>(high, 0xFFFF) >> 8));
+  uint16_t sum = 0;
+  for (uint8_t reg = 0x10; reg <= 0x2D; ++reg) sum = uint16_t(sum + cmos_read(reg));
+  cmos_write(0x2E, uint8_t(sum >> 8));
+  cmos_write(0x2F, uint8_t(sum));
 }
 
 }  // namespace pxos

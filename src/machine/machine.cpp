@@ -79,6 +79,16 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   pit = std::make_unique<Pit>(clock, pic.line(0));
   pit->attach(ports);
   timers.push_back(pit->timer());
+  cmos = std::make_unique<Cmos>(clock, pic.line(8));
+  cmos->attach(ports);
+  timers.push_back(cmos->timer());
+  kbc = std::make_unique<I8042>(pic.line(1));
+  kbc->attach(ports);
+  kbc->on_a20 = [this](bool on) { mem.set_a20(on); };
+  kbc->on_reset = [this] {
+    reset_requested = true;
+    if (vcpu) vcpu->kick();
+  };
   add_exit_port(ports, [this](int status) {
     if (!exit_status) exit_status = status;
     if (vcpu) vcpu->kick();
@@ -133,9 +143,13 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
 
 Machine::~Machine() = default;
 
-void Machine::press_key(const HostKey& k) {
-  uint8_t flags = uint8_t((k.shift ? 0x02 : 0) | (k.ctrl ? 0x04 : 0) | (k.alt ? 0x08 : 0));
-  if (uint16_t w = Bios::translate_scancode(k.scancode, k.e0, flags)) bios->queue_key(Key{uint8_t(w >> 8), uint8_t(w)});
+void Machine::press_key(const HostKey& k) { pending_keys_.push_back(scancode_bytes(k)); }
+
+void Machine::feed_keys() {
+  while (!pending_keys_.empty() && kbc->queued() + pending_keys_.front().size() <= I8042::kKeyFifoBytes) {
+    kbc->key_event(pending_keys_.front());
+    pending_keys_.pop_front();
+  }
 }
 
 uint64_t Machine::run_timers() {
@@ -155,6 +169,8 @@ void Machine::print_stats(std::ostream& os) const {
   os << "last POST code: " << int(post_code.last) << "\n";
   pic.print_stats(os);
   pit->print_stats(os);
+  cmos->print_stats(os);
+  kbc->print_stats(os);
 }
 
 }  // namespace pxos

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -13,7 +14,9 @@
 #include "bios/bios.h"
 #include "block/disk_image.h"
 #include "devices/clock.h"
+#include "devices/cmos.h"
 #include "devices/debugcon.h"
+#include "devices/i8042.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/post_code.h"
@@ -60,14 +63,26 @@ class Machine {
   PostCode post_code;
   Pic pic;
   std::unique_ptr<Pit> pit;
+  std::unique_ptr<Cmos> cmos;
+  std::unique_ptr<I8042> kbc;
   std::vector<std::unique_ptr<DiskImage>> disks;
   std::unique_ptr<Bios> bios;
   std::unique_ptr<Vcpu> vcpu;
   std::string engine_reason;     // why this engine was chosen (for --verbose)
   std::optional<int> exit_status;  // set when the guest writes the exit port
 
-  // A key press from the host keyboard or --send-keys.
+ private:
+  std::deque<std::vector<uint8_t>> pending_keys_;
+ public:
+
+  // A key press from the host keyboard or --send-keys: queued here, and fed
+  // to the keyboard controller as fast as the guest takes the bytes.
   void press_key(const HostKey& k);
+  void feed_keys();
+
+  // Set by the keyboard controller's or port 92h's reset line; the monitor
+  // restarts the CPU at the reset vector.
+  bool reset_requested = false;
 
   // Runs every device timer; returns the earliest next event (kNoEvent if none).
   uint64_t run_timers();

@@ -83,7 +83,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       input_open = input_open && p.input_open;
       quit = quit || p.quit;
     }
-    m.bios->feed_keys();
+    m.feed_keys();
   };
   size_t step = 0;
   // Advances the script; true once it is done and the --until-text is visible.
@@ -91,6 +91,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
     while (step < opts.script.size() &&
            (opts.script[step].expect.empty() || text_visible(m, opts.script[step].expect))) {
       for (const HostKey& k : opts.script[step].keys) m.press_key(k);
+      m.feed_keys();
       ++step;
     }
     return step == opts.script.size() && text_visible(m, opts.until_text);
@@ -111,11 +112,10 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       window_requested = pending;
     }
   };
-  // A HLT with interrupts on ends with an interrupt, a key for the BIOS, or
-  // the end of a BIOS wait.
+  // A HLT with interrupts on ends with an interrupt or the end of a BIOS wait.
   auto wake_pending = [&] {
     uint64_t w = m.bios->wait_deadline_ns();
-    return m.interrupt_pending() || m.bios->key_available() || (w && m.clock.now_ns() >= w);
+    return m.interrupt_pending() || (w && m.clock.now_ns() >= w);
   };
 
   uint64_t bios_calls = m.bios->calls();
@@ -166,6 +166,11 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       }
     }
     if (m.exit_status) return {RunOutcome::GuestExit, *m.exit_status, ""};
+    if (m.reset_requested) {  // the reset line: the CPU starts over at F000:FFF0
+      m.reset_requested = false;
+      m.mem.set_a20(true);
+      cpu.set_state(reset_state());
+    }
     ticker.set_next_event(m.run_timers());
     if (m.bios->calls() != bios_calls) {
       bios_calls = m.bios->calls();
