@@ -163,6 +163,8 @@ class Bios {
   struct TextMode;
   TextMode text_mode();
   void set_video_mode(uint8_t mode);
+  void int10_service(BiosCall& c);
+  void sync_crtc();
   void scroll(bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t left, uint8_t bottom, uint8_t right);
   void teletype_on_page(uint8_t page, uint8_t ch, bool echo);
 

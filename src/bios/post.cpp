@@ -62,6 +62,7 @@ void Bios::post(CpuState& cpu) {
 
   set_video_mode(3);
   program_devices();
+  sync_crtc();
 
   // Boot stack at 0000:7C00, data segments zero.
   for (Sreg s : {ES, SS, DS, FS, GS}) cpu.load_real_segment(s, 0);
@@ -94,6 +95,8 @@ void Bios::program_devices() {
   p.write(0x60, 1, 0x44);
   p.write(0x64, 1, 0x60);
   p.write(0x60, 1, 0x45);
+  p.write(0x64, 1, 0xD1);  // output port: A20 on, reset line released
+  p.write(0x60, 1, 0xDF);
 
   // CMOS configuration bytes, and their checksum.
   uint32_t ext_kib = uint32_t(std::min<uint64_t>((mem_.ram_size() - 0x100000) / 1024, 0xFFFF));

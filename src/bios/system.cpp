@@ -34,12 +34,14 @@ std::vector<Bios::MemoryRange> Bios::memory_map() const {
 void Bios::int15(BiosCall& c) {
   uint32_t extended_kib = uint32_t((mem_.ram_size() - 0x100000) / 1024);
   switch (c.ah()) {
-    case 0x24: {  // A20 gate, through port 92h as a guest would
-      uint8_t p92 = ports_ ? uint8_t(ports_->read(0x92, 1)) : 0;
+    case 0x24: {  // A20 gate, through the keyboard controller's output port as a guest would
       switch (c.al()) {
         case 0x00:
         case 0x01:
-          if (ports_) ports_->write(0x92, 1, (p92 & ~0x03u) | (c.al() ? 0x02 : 0));
+          if (ports_) {
+            ports_->write(0x64, 1, 0xD1);
+            ports_->write(0x60, 1, c.al() ? 0xDF : 0xDD);
+          }
           c.success();
           return;
         case 0x02:

@@ -96,7 +96,31 @@ void Bios::print(const std::string& s) {
   for (char ch : s) teletype(uint8_t(ch));
 }
 
+// Points the VGA's CRTC at the active page and its cursor (registers 0Ch/0Dh
+// start address, 0Ah/0Bh cursor shape, 0Eh/0Fh cursor location), through
+// its ports as a guest would.
+void Bios::sync_crtc() {
+  if (!ports_) return;
+  TextMode t = text_mode();
+  uint8_t page = bda8(bda::kActivePage);
+  uint16_t pos = bda16(bda::kCursorPos + 2 * page), shape = bda16(bda::kCursorShape);
+  uint16_t start = uint16_t(bda16(bda::kVideoPageStart) / 2);
+  uint16_t cursor = uint16_t(start + (pos >> 8) * t.cols + (pos & 0xFF));
+  uint16_t crtc = bda16(bda::kCrtcBase) == 0x3B4 ? 0x3B4 : 0x3D4;
+  const uint8_t regs[][2] = {{0x0A, uint8_t(shape >> 8)}, {0x0B, uint8_t(shape)},     {0x0C, uint8_t(start >> 8)},
+                             {0x0D, uint8_t(start)},      {0x0E, uint8_t(cursor >> 8)}, {0x0F, uint8_t(cursor)}};
+  for (const auto& r : regs) {
+    ports_->write(crtc, 1, r[0]);
+    ports_->write(crtc + 1, 1, r[1]);
+  }
+}
+
 void Bios::int10(BiosCall& c) {
+  int10_service(c);
+  sync_crtc();
+}
+
+void Bios::int10_service(BiosCall& c) {
   TextMode t = text_mode();
   switch (c.ah()) {
     case 0x00: {  // set mode

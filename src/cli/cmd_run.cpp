@@ -73,6 +73,10 @@ int cmd_run(Args args) {
     }
   }
   f.machine.debugcon = debugcon;
+  // With the serial console on stdio, host input goes to COM1 unless the
+  // screen is in the terminal (then it goes to the keyboard).
+  bool serial_input = f.machine.serial == "stdio" && display != Display::Term;
+  if (serial_input) f.machine.serial_input_fd = 0;
   if (display == Display::Tty)
     f.machine.on_teletype = [](char ch) {
       if (ch != 7) std::fputc(ch, stdout);
@@ -104,10 +108,10 @@ int cmd_run(Args args) {
     ro.script = f.script;
     ro.until_text = f.until_text;
     ro.poll_host = [&](Machine& mm) {
-      HostPoll p = input.poll(mm);
+      HostPoll p = serial_input ? HostPoll{true, false} : input.poll(mm);
       auto now = std::chrono::steady_clock::now();
       if (terminal && now - last_draw >= std::chrono::milliseconds(33)) {
-        terminal->draw(capture_text_screen(mm.mem));
+        terminal->draw(capture_text_screen(mm.mem, mm.vga.get()));
         last_draw = now;
       }
       return p;
@@ -120,12 +124,12 @@ int cmd_run(Args args) {
       throw;
     }
     if (terminal) {
-      terminal->draw(capture_text_screen(m->mem));
+      terminal->draw(capture_text_screen(m->mem, m->vga.get()));
       terminal.reset();
     }
     std::fflush(stdout);
     status = status_of(o, f.timeout);
-    TextScreen screen = capture_text_screen(m->mem);
+    TextScreen screen = capture_text_screen(m->mem, m->vga.get());
     if (display == Display::Screen) std::fputs(screen.text().c_str(), stdout);
     if (font) {
       try {

@@ -21,6 +21,9 @@ run options:
   --floppy IMG             floppy image for drive A: (160K ... 2.88M sizes)
   --hda IMG                hard disk image for drive 80h
   --boot-sector FILE       boot FILE as the first sectors of a blank 1.44M floppy
+  --serial SPEC            COM1: null (default), stdio, file:PATH,
+                           file-append:PATH or tcp:127.0.0.1:PORT
+  --serial2 SPEC           COM2, the same choices
   --writable               write guest disk writes to the images (default: the
                            guest writes to a private copy that is dropped at exit)
   --memory SIZE            guest RAM, e.g. 16M (default), 64M, 1G
@@ -97,6 +100,8 @@ RunFlags parse_run_flags(Args args) {
     else if (a == "--hda") f.machine.hda = flag_value(args, i);
     else if (a == "--boot-sector") f.machine.boot_sector = flag_value(args, i);
     else if (a == "--writable") f.machine.writable = true;
+    else if (a == "--serial") f.machine.serial = flag_value(args, i);
+    else if (a == "--serial2") f.machine.serial2 = flag_value(args, i);
     else if (a == "--memory") f.machine.memory = parse_memory_size(flag_value(args, i));
     else if (a == "--debugcon") {
       f.debugcon = flag_value(args, i);

@@ -73,6 +73,8 @@ void Cmos::refresh_time(uint64_t now_ns) {
   if (ram_[kStatusB] & kBSet) return;  // frozen while the guest sets the clock
   using namespace std::chrono;
   int64_t s = rtc_time(now_ns);
+  if (s == written_second_) return;  // keep what was written, as written, until the next update
+  written_second_ = kNotWritten;
   int64_t days = floor_div(s, 86400), sod = s - days * 86400;
   sys_days day{std::chrono::days{days}};
   year_month_day ymd{day};
@@ -116,7 +118,10 @@ void Cmos::adopt_registers(uint64_t now_ns) {
   offset_ns_ = (t - start_s_) * kNsPerSecond - int64_t(now_ns);
   second_seen_ = t;
   ++stats_.time_sets;
-  refresh_time(now_ns);
+  // Until the next update the registers read back exactly as written, so a
+  // field-by-field set (month, then day) never sees a date normalised
+  // half-way (e.g. 31 February rolled into March).
+  written_second_ = t;
 }
 
 uint64_t Cmos::periodic_shift() const {
@@ -201,6 +206,7 @@ void Cmos::set_byte(uint8_t index, uint8_t value) {
       uint8_t old = ram_[kStatusB];
       if (value & kBSet) value &= uint8_t(~kBUie);  // SET clears UIE
       if (!(old & kBSet) && (value & kBSet)) refresh_time(t);  // freeze what the guest sees
+      if ((old ^ value) & (kBBinary | kB24Hour)) written_second_ = kNotWritten;  // re-encode
       ram_[kStatusB] = value;
       if ((old & kBSet) && !(value & kBSet)) adopt_registers(t);
       update_irq();

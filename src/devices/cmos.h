@@ -7,7 +7,9 @@
 // or `fixed_start` itself (deterministic mode, read as UTC), and offset is
 // what the guest changes by writing the time registers. While register B's
 // SET bit is on, the time registers are frozen and writable; clearing SET
-// starts the clock from what was written.
+// starts the clock from what was written. A time register written without
+// SET moves the clock too; the registers then read back exactly as written
+// until the next second (a date like 31 February is normalised only then).
 //
 // Modelled: registers 0-9 and the century at 32h in BCD or binary (B.DM)
 // and 12-hour (bit 7 = PM) or 24-hour mode; alarm with don't-care values
@@ -108,6 +110,8 @@ class Cmos {
   bool irq_level_ = false;
   uint64_t periodic_seen_ = 0;  // periodic ticks already flagged (32 kHz-tick grid)
   int64_t second_seen_ = 0;     // the last whole RTC second examined
+  static constexpr int64_t kNotWritten = INT64_MIN;
+  int64_t written_second_ = kNotWritten;  // the second in which the guest wrote the time
   Stats stats_;
 };
 

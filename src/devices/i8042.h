@@ -17,6 +17,8 @@
 // Output port (D0h/D1h): bit 0 = 0 pulses CPU reset (on_reset), bit 1 is
 // the A20 gate (on_a20 on every change). FEh (and any Fxh command with bit 0
 // clear) pulses reset. DDh/DFh switch A20 off/on as on many chipsets.
+//
+// Not thread-safe: call key_event() from the monitor's thread.
 #pragma once
 
 #include <cstdint>

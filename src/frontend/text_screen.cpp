@@ -19,12 +19,13 @@ std::string TextScreen::text() const {
   return s;
 }
 
-TextScreen capture_text_screen(GuestMemory& mem) {
+TextScreen capture_text_screen(GuestMemory& mem, const Vga* vga) {
   TextScreen t;
   uint8_t mode = mem.read8(bda::kBase + bda::kVideoMode);
   t.cols = std::clamp<int>(mem.read16(bda::kBase + bda::kVideoColumns), 40, 80);
   t.rows = std::clamp<int>(mem.read8(bda::kBase + bda::kVideoRows) + 1, 25, 50);
-  uint32_t base = (mode == 7 ? 0xB0000 : 0xB8000) + (mem.read16(bda::kBase + bda::kVideoPageStart) & 0x7FFF);
+  uint32_t start = vga ? uint32_t(vga->start_address()) * 2 : mem.read16(bda::kBase + bda::kVideoPageStart);
+  uint32_t base = (mode == 7 ? 0xB0000 : 0xB8000) + (start & 0x7FFF);
   t.cells.resize(size_t(t.rows) * t.cols);
   for (size_t i = 0; i < t.cells.size(); ++i) t.cells[i] = mem.read16(base + 2 * i);
   uint8_t page = mem.read8(bda::kBase + bda::kActivePage) & 7;
@@ -33,6 +34,14 @@ TextScreen capture_text_screen(GuestMemory& mem) {
   t.cursor_col = std::min<int>(pos & 0xFF, t.cols - 1);
   uint16_t shape = mem.read16(bda::kBase + bda::kCursorShape);
   t.cursor_visible = !(shape & 0x2000) && (shape >> 8 & 0x1F) <= (shape & 0x1F);
+  if (vga) {
+    int cell = int(vga->cursor_location()) - int(vga->start_address());
+    t.cursor_visible = vga->cursor_enabled() && cell >= 0 && cell < t.rows * t.cols;
+    if (t.cursor_visible) {
+      t.cursor_row = cell / t.cols;
+      t.cursor_col = cell % t.cols;
+    }
+  }
   return t;
 }
 

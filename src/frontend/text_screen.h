@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "devices/vga.h"
 #include "machine/memory.h"
 
 namespace pxos {
@@ -22,8 +23,9 @@ struct TextScreen {
   bool operator==(const TextScreen&) const = default;
 };
 
-// Reads the screen the BIOS data area describes (mode, size, active page,
-// cursor) from VGA text memory in guest RAM.
-TextScreen capture_text_screen(GuestMemory& mem);
+// Reads the screen from VGA text memory in guest RAM: its mode and size
+// from the BIOS data area, the start address and cursor from the VGA's CRTC
+// registers when a VGA is given, else from the BIOS data area.
+TextScreen capture_text_screen(GuestMemory& mem, const Vga* vga = nullptr);
 
 }  // namespace pxos

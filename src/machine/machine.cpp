@@ -23,6 +23,27 @@ bool soft_engine_built() {
 
 namespace {
 
+// Passes a UART's output on to its backend and keeps the tail of it, so
+// --until-text and --expect can see serial output.
+class CapturingSerial final : public SerialBackend {
+ public:
+  CapturingSerial(std::unique_ptr<SerialBackend> inner, std::string* capture)
+      : inner_(std::move(inner)), capture_(capture) {}
+  void write(std::span<const uint8_t> bytes) override {
+    inner_->write(bytes);
+    capture_->append(bytes.begin(), bytes.end());
+    if (capture_->size() > 128 * 1024) capture_->erase(0, capture_->size() - 64 * 1024);
+  }
+  size_t read(std::span<uint8_t> buf) override { return inner_->read(buf); }
+  bool has_input() const override { return inner_->has_input(); }
+  int poll_fd() const override { return inner_->poll_fd(); }
+  std::string describe() const override { return inner_->describe(); }
+
+ private:
+  std::unique_ptr<SerialBackend> inner_;
+  std::string* capture_;
+};
+
 std::unique_ptr<DiskImage> open_disk(const std::string& path, DiskImage::Kind kind, bool writable) {
   try {
     return std::make_unique<DiskImage>(DiskImage::open(path, kind, writable));
@@ -84,11 +105,32 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   timers.push_back(cmos->timer());
   kbc = std::make_unique<I8042>(pic.line(1));
   kbc->attach(ports);
-  kbc->on_a20 = [this](bool on) { mem.set_a20(on); };
-  kbc->on_reset = [this] {
+  // A20 is on when either the keyboard controller or port 92h enables it.
+  auto a20_changed = [this](bool) { mem.set_a20(kbc->a20() || port92.a20()); };
+  auto reset = [this] {
     reset_requested = true;
     if (vcpu) vcpu->kick();
   };
+  kbc->on_a20 = a20_changed;
+  kbc->on_reset = reset;
+  port92.attach(ports);
+  port92.on_a20 = a20_changed;
+  port92.on_reset = reset;
+  try {
+    com1 = std::make_unique<Uart>(Uart::kCom1Base, pic.line(Uart::kCom1Irq),
+                                  std::make_shared<CapturingSerial>(
+                                      parse_serial_backend(config.serial, config.serial_input_fd), &serial_captured));
+    com2 = std::make_unique<Uart>(Uart::kCom2Base, pic.line(Uart::kCom2Irq),
+                                  std::shared_ptr<SerialBackend>(parse_serial_backend(config.serial2)));
+  } catch (const SerialBackendError& e) {
+    throw MachineError(std::string("--serial: ") + e.what());
+  }
+  com1->attach(ports);
+  com2->attach(ports);
+  timers.push_back(com1->timer());
+  timers.push_back(com2->timer());
+  vga = std::make_unique<Vga>(clock);
+  vga->attach(ports);
   add_exit_port(ports, [this](int status) {
     if (!exit_status) exit_status = status;
     if (vcpu) vcpu->kick();
@@ -171,6 +213,9 @@ void Machine::print_stats(std::ostream& os) const {
   pit->print_stats(os);
   cmos->print_stats(os);
   kbc->print_stats(os);
+  com1->print_stats(os);
+  com2->print_stats(os);
+  vga->print_stats(os);
 }
 
 }  // namespace pxos

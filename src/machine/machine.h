@@ -17,6 +17,9 @@
 #include "devices/cmos.h"
 #include "devices/debugcon.h"
 #include "devices/i8042.h"
+#include "devices/port92.h"
+#include "devices/uart.h"
+#include "devices/vga.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/post_code.h"
@@ -35,6 +38,9 @@ struct MachineConfig {
   std::string floppy;       // image for drive A:
   std::string hda;          // image for drive 80h
   std::string boot_sector;  // a file that becomes the start of a 1.44 MB floppy
+  std::string serial = "null";   // COM1 backend (see devices/serial_backend.h)
+  std::string serial2 = "null";  // COM2 backend
+  int serial_input_fd = -1;      // where a "stdio" COM1 reads host input, -1: none
   bool writable = false;    // write guest disk writes through to the images
   bool deterministic = false;
   bool verbose = false;
@@ -65,6 +71,10 @@ class Machine {
   std::unique_ptr<Pit> pit;
   std::unique_ptr<Cmos> cmos;
   std::unique_ptr<I8042> kbc;
+  Port92 port92;
+  std::unique_ptr<Uart> com1, com2;
+  std::unique_ptr<Vga> vga;
+  std::string serial_captured;  // the tail of COM1's output, for --until-text
   std::vector<std::unique_ptr<DiskImage>> disks;
   std::unique_ptr<Bios> bios;
   std::unique_ptr<Vcpu> vcpu;

@@ -56,7 +56,8 @@ class Ticker {
 
 bool text_visible(Machine& m, const std::string& text) {
   if (text.empty()) return false;
-  return screen_text(m).find(text) != std::string::npos || m.debugcon.captured.find(text) != std::string::npos;
+  return screen_text(m).find(text) != std::string::npos || m.debugcon.captured.find(text) != std::string::npos ||
+         m.serial_captured.find(text) != std::string::npos;
 }
 
 void route_io(Machine& m, const IoExit& io) {
@@ -66,7 +67,7 @@ void route_io(Machine& m, const IoExit& io) {
 
 }  // namespace
 
-std::string screen_text(Machine& m) { return capture_text_screen(m.mem).text(); }
+std::string screen_text(Machine& m) { return capture_text_screen(m.mem, m.vga.get()).text(); }
 
 RunOutcome run_machine(Machine& m, const RunOptions& opts) {
   Vcpu& cpu = *m.vcpu;

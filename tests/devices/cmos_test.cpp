@@ -93,14 +93,18 @@ TEST_F(CmosTest, GuestSetsTheTimeWithSetBit) {
   wr(0x00, 0x00);
   wr(0x09, 0x99);
   wr(0x32, 0x19);
-  wr(0x0B, 0x02);  // run: 1999-02-29 rolls to 1999-03-01 10:30:00
+  wr(0x0B, 0x02);  // run from 1999-02-29 10:30:00 (read back as written) ...
   EXPECT_EQ(rd(0x04), 0x10);
   EXPECT_EQ(rd(0x02), 0x30);
   EXPECT_EQ(rd(0x09), 0x99);
   EXPECT_EQ(rd(0x32), 0x19);
+  EXPECT_EQ(rd(0x08), 0x02);
+  EXPECT_EQ(rd(0x07), 0x29);
+  now += 1'000'000'000;  // ... which is 1999-03-01 at the first update
   EXPECT_EQ(rd(0x08), 0x03);
   EXPECT_EQ(rd(0x07), 0x01);
-  now += 61'000'000'000;
+  EXPECT_EQ(rd(0x00), 0x01);
+  now += 60'000'000'000;
   EXPECT_EQ(rd(0x02), 0x31);
   EXPECT_EQ(rd(0x00), 0x01);
   EXPECT_EQ(cmos.stats().time_sets, 1u);
@@ -111,6 +115,22 @@ TEST_F(CmosTest, DirectWriteWithoutSetMovesTheClock) {
   EXPECT_EQ(rd(0x04), 0x05);
   EXPECT_EQ(rd(0x02), 0x59);
   EXPECT_EQ(rd(0x07), 0x29);
+}
+
+TEST_F(CmosTest, FieldByFieldDateSetIsNotNormalisedHalfWay) {
+  wr(0x07, 0x31);  // 31 February for a moment
+  EXPECT_EQ(rd(0x07), 0x31);
+  EXPECT_EQ(rd(0x08), 0x02);
+  wr(0x08, 0x01);  // then January: 31 January, not 2 January
+  EXPECT_EQ(rd(0x07), 0x31);
+  EXPECT_EQ(rd(0x08), 0x01);
+  now = 1'500'000'000;  // the next second: 2024-01-31 23:59:59, then midnight
+  EXPECT_EQ(rd(0x00), 0x59);
+  EXPECT_EQ(rd(0x07), 0x31);
+  now = 2'500'000'000;
+  EXPECT_EQ(rd(0x07), 0x01);
+  EXPECT_EQ(rd(0x08), 0x02);
+  EXPECT_EQ(rd(0x06), 0x05);  // 1 February 2024 is a Thursday
 }
 
 TEST_F(CmosTest, SetBitClearsUpdateInterruptEnable) {

@@ -73,7 +73,7 @@ Segment from_kvm(const kvm_segment& k) {
 
 class KvmVcpu final : public Vcpu {
  public:
-  explicit KvmVcpu(GuestMemory& mem) {
+  explicit KvmVcpu(GuestMemory& mem) : mem_(mem) {
     install_kick_handler();
     kvm_fd_ = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (kvm_fd_ < 0) throw kvm_error("cannot open /dev/kvm");
@@ -87,11 +87,10 @@ class KvmVcpu final : public Vcpu {
 
     bool readonly = ioctl(kvm_fd_, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
     uint64_t low_ram = std::min<uint64_t>(mem.ram_size(), GuestMemory::kRomBase);
-    add_slot(0, mem.ram_base(), low_ram, false);
-    add_slot(GuestMemory::kRomBase, mem.rom().data(), GuestMemory::kRomSize, readonly);
-    if (mem.ram_size() > 0x100000)
-      add_slot(0x100000, mem.ram_base() + 0x100000, mem.ram_size() - 0x100000, false);
-    add_slot(GuestMemory::kRomAlias, mem.rom().data(), GuestMemory::kRomSize, readonly);
+    set_slot(kSlotLow, 0, mem.ram_base(), low_ram, false);
+    set_slot(kSlotRom, GuestMemory::kRomBase, mem.rom().data(), GuestMemory::kRomSize, readonly);
+    set_slot(kSlotRomAlias, GuestMemory::kRomAlias, mem.rom().data(), GuestMemory::kRomSize, readonly);
+    map_high_ram();
 
     vcpu_fd_ = ioctl(vm_fd_, KVM_CREATE_VCPU, 0);
     if (vcpu_fd_ < 0) throw kvm_error("KVM_CREATE_VCPU failed");
@@ -116,13 +115,19 @@ class KvmVcpu final : public Vcpu {
   }
 
   Exit run() override {
+    if (mem_.a20() != a20_mapped_) map_high_ram();
     thread_ = pthread_self();
     thread_known_.store(true);
     flush_state();
     if (sync_regs_) run_->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
     cached_ = false;
     Exit e;
-    if (kicked_.exchange(false)) run_->immediate_exit = 1;
+    // Enter at least once after an injection, so the interrupt is delivered
+    // before a kick can stop the vCPU.
+    // (This host's nested KVM delivered an injected interrupt twice when the
+    // run that should deliver it ended at once.)
+    bool injected = injected_.exchange(false);
+    if (!injected && kicked_.exchange(false)) run_->immediate_exit = 1;
     int r = ioctl(vcpu_fd_, KVM_RUN, 0);
     ran_once_ = true;
     run_->immediate_exit = 0;
@@ -200,33 +205,77 @@ class KvmVcpu final : public Vcpu {
     dirty_ = true;
   }
 
-  bool can_inject() override { return run_->ready_for_interrupt_injection && run_->if_flag; }
+  // KVM delivers a KVM_INTERRUPT whatever the guest's IF: the check is ours.
+  // When the monitor changed the registers since the exit (a BIOS call
+  // returning with the caller's FLAGS), their IF is the one that counts.
+  bool can_inject() override {
+    bool if_flag = dirty_ ? (state_.eflags & flag::IF) != 0 : run_->if_flag != 0;
+    return run_->ready_for_interrupt_injection && if_flag;
+  }
 
   void inject_interrupt(uint8_t vector) override {
+    CpuState st = state();
+    if (!(st.cr0 & 1)) {
+      // Real mode: deliver it here, as the CPU would (push FLAGS, CS, IP;
+      // clear IF and TF; jump through the IVT). KVM's own injection is
+      // emulated on this host's nested KVM, which delivered an interrupt
+      // injected after a HLT exit twice.
+      uint16_t sp = uint16_t(st.gpr[ESP]);
+      uint32_t ss = st.seg[SS].base;
+      auto push = [&](uint16_t v) {
+        sp = uint16_t(sp - 2);
+        mem_.write16(ss + sp, v);
+      };
+      push(uint16_t(st.eflags));
+      push(st.seg[CS].selector);
+      push(uint16_t(st.eip));
+      uint32_t entry = st.idt.base + vector * 4u;
+      st.eip = mem_.read16(entry);
+      st.load_real_segment(CS, mem_.read16(entry + 2));
+      st.set_r16(ESP, sp);
+      st.eflags &= ~(flag::IF | flag::TF | flag::AC);
+      set_state(st);
+      return;
+    }
     flush_state();
     kvm_interrupt irq{vector};
     if (ioctl(vcpu_fd_, KVM_INTERRUPT, &irq) < 0) throw kvm_error("KVM_INTERRUPT failed");
+    injected_.store(true);
   }
 
   void request_irq_window(bool on) override { run_->request_interrupt_window = on ? 1 : 0; }
 
   void kick() override {
     kicked_.store(true);
-    run_->immediate_exit = 1;
+    if (!injected_.load()) run_->immediate_exit = 1;
     if (thread_known_.load()) pthread_kill(thread_, kKickSignal);
   }
 
   std::string name() const override { return "kvm"; }
 
  private:
-  void add_slot(uint64_t gpa, void* host, uint64_t size, bool readonly) {
+  // RAM above 1 MiB. With the A20 gate off, the 64 KiB at 1 MiB alias the
+  // first 64 KiB of RAM, as on a PC: addresses wrap at 1 MiB.
+  void map_high_ram() {
+    a20_mapped_ = mem_.a20();
+    uint64_t size = mem_.ram_size();
+    if (size <= 0x100000) return;
+    bool wrap = !a20_mapped_ && size > 0x110000;
+    uint64_t high = wrap ? 0x110000 : 0x100000;
+    set_slot(kSlotHigh, 0, nullptr, 0, false);  // a slot's range can only change through deletion
+    set_slot(kSlotWrap, 0, nullptr, 0, false);
+    set_slot(kSlotHigh, high, mem_.ram_base() + high, size - high, false);
+    if (wrap) set_slot(kSlotWrap, 0x100000, mem_.ram_base(), 0x10000, false);
+  }
+
+  void set_slot(uint32_t slot, uint64_t gpa, void* host, uint64_t size, bool readonly) {
     kvm_userspace_memory_region region{};
-    region.slot = slot_count_++;
+    region.slot = slot;
     region.flags = readonly ? KVM_MEM_READONLY : 0;
     region.guest_phys_addr = gpa;
     region.memory_size = size;
     region.userspace_addr = reinterpret_cast<uint64_t>(host);
-    if (ioctl(vm_fd_, KVM_SET_USER_MEMORY_REGION, &region) < 0) throw kvm_error("cannot map guest memory");
+    if (ioctl(vm_fd_, KVM_SET_USER_MEMORY_REGION, &region) < 0 && size) throw kvm_error("cannot map guest memory");
   }
 
   // Gives the guest the CPUID that KVM supports. A host KVM that cannot
@@ -329,15 +378,19 @@ class KvmVcpu final : public Vcpu {
     loaded_ = s;
   }
 
+  static constexpr uint32_t kSlotLow = 0, kSlotRom = 1, kSlotHigh = 2, kSlotRomAlias = 3, kSlotWrap = 4;
+
+  GuestMemory& mem_;
+  bool a20_mapped_ = true;
   int kvm_fd_ = -1, vm_fd_ = -1, vcpu_fd_ = -1;
   kvm_run* run_ = nullptr;
   size_t run_size_ = 0;
-  uint32_t slot_count_ = 0;
   bool sync_regs_ = false, ran_once_ = false;
   bool cached_ = false, dirty_ = false;
   CpuState state_, loaded_;
   kvm_sregs loaded_sregs_{};
   std::atomic<bool> kicked_{false};
+  std::atomic<bool> injected_{false};
   std::atomic<bool> thread_known_{false};
   pthread_t thread_{};
 };
