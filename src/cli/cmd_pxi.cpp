@@ -1,11 +1,322 @@
+// `pxos pxi`: build, inspect, validate, run, render and benchmark PXI programs
+// (docs/PXI.md, docs/PIXEL_DRIVERS.md).
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli/commands.h"
+#include "pxi/bench.h"
+#include "pxi/executor.h"
+#include "pxi/format.h"
+#include "pxi/tools.h"
+#include "pxi/uart.h"
 
 namespace pxos::cli {
-// Placeholder until the PXI runtime lands: fails loudly.
-int cmd_pxi(Args) {
-  std::fprintf(stderr, "pxos pxi: the PXI runtime is not built yet\n");
+namespace {
+
+constexpr const char* kUsage =
+    "usage: pxos pxi <command> ...\n"
+    "  build (--text STRING | --bytes FILE | --ops FILE) -o FILE.png|FILE.pxr [--width N] [--divisor N] [--lcr N]\n"
+    "  inspect FILE [--ops N]\n"
+    "  validate FILE\n"
+    "  run FILE [--backend cpu|cpu-mt|vulkan|cuda|cuda-copy|cuda-zerocopy|cuda-persistent|auto] [-o OUT] [--json]\n"
+    "  render FILE -o OUT.png [--scale N]\n"
+    "  bench [--backends a,b,...] [--sizes n,n,...] [--seconds S] [--csv FILE] [--plot-dir DIR]\n"
+    "  backends\n";
+
+struct UsageError {
+  std::string msg;
+};
+
+// Flags of one sub-command: --name VALUE, -o VALUE, --switch; one positional FILE at most.
+struct Flags {
+  std::map<std::string, std::string> values;
+  std::vector<std::string> positional;
+
+  Flags(Args args, std::initializer_list<const char*> with_value, std::initializer_list<const char*> switches) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const std::string a = args[i];
+      auto in = [&](std::initializer_list<const char*> l) {
+        for (const char* s : l)
+          if (a == s) return true;
+        return false;
+      };
+      if (in(with_value)) {
+        if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
+        if (values.count(a)) throw UsageError{a + " given twice"};
+        values[a] = args[++i];
+      } else if (in(switches)) {
+        values[a] = "1";
+      } else if (a.size() > 1 && a[0] == '-') {
+        throw UsageError{"unknown flag " + a};
+      } else {
+        positional.push_back(a);
+      }
+    }
+  }
+  bool has(const char* k) const { return values.count(k) != 0; }
+  std::string get(const char* k, const std::string& dflt = "") const {
+    auto it = values.find(k);
+    return it == values.end() ? dflt : it->second;
+  }
+  std::string file(const char* what) const {
+    if (positional.size() != 1) throw UsageError{std::string("expected one ") + what};
+    return positional[0];
+  }
+};
+
+unsigned long number(const std::string& s, const char* what, unsigned long lo, unsigned long hi) {
+  char* end = nullptr;
+  errno = 0;
+  const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+  const unsigned long v = std::strtoul(s.c_str(), &end, hex ? 16 : 10);
+  if (s.empty() || *end || errno || v < lo || v > hi || s[0] == '-')
+    throw UsageError{std::string("bad ") + what + " '" + s + "' (" + std::to_string(lo) + ".." + std::to_string(hi) +
+                     ")"};
+  return v;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> v;
+  std::size_t p = 0;
+  while (p <= s.size()) {
+    const std::size_t q = std::min(s.find(',', p), s.size());
+    if (q > p) v.push_back(s.substr(p, q - p));
+    p = q + 1;
+  }
+  return v;
+}
+
+std::string lcr_text(std::uint8_t lcr) {
+  static const char parity[] = {'N', 'O', 'N', 'E', 'N', 'M', 'N', 'S'};
+  char b[8];
+  std::snprintf(b, sizeof b, "%d%c%d", 5 + (lcr & 3), (lcr & 0x08) ? parity[(lcr >> 3) & 7] : 'N', (lcr & 4) ? 2 : 1);
+  return b;
+}
+
+std::string decode_op(pxi::Pixel p) {
+  char b[128];
+  const std::uint8_t r = pxi::px_r(p), g = pxi::px_g(p), bl = pxi::px_b(p);
+  switch (pxi::uart::op_type(p)) {
+    case pxi::uart::kOpNop:
+      std::snprintf(b, sizeof b, "NOP");
+      break;
+    case pxi::uart::kOpWrite:
+      std::snprintf(b, sizeof b, "WRITE 0x%02x %-3s divisor %u (%u baud) lcr 0x%02x (%s)", r,
+                    r >= 32 && r < 127 ? (std::string("'") + char(r) + "'").c_str() : "", g, g ? 115200u / g : 0u, bl,
+                    lcr_text(bl).c_str());
+      break;
+    case pxi::uart::kOpSetLine:
+      std::snprintf(b, sizeof b, "SET-LINE divisor %u (%u baud) lcr 0x%02x (%s)", g, g ? 115200u / g : 0u, bl,
+                    lcr_text(bl).c_str());
+      break;
+    default:
+      std::snprintf(b, sizeof b, "UNKNOWN op type 0x%02x", pxi::px_a(p));
+      break;
+  }
+  std::string s = b;
+  if (const std::uint32_t e = pxi::uart::op_error(p)) s += std::string("  <- ") + pxi::errc_name(pxi::Errc(e));
+  return s;
+}
+
+int build(Args args) {
+  Flags f(args, {"--text", "--bytes", "--ops", "-o", "--width", "--divisor", "--lcr"}, {});
+  if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
+  const int sources = f.has("--text") + f.has("--bytes") + f.has("--ops");
+  if (sources != 1) throw UsageError{"build needs exactly one of --text, --bytes, --ops"};
+  if (!f.has("-o")) throw UsageError{"build needs -o FILE.png or FILE.pxr"};
+  const auto width = std::uint32_t(number(f.get("--width", "256"), "--width", pxi::kMinWidth, pxi::kMaxWidth));
+  const auto div = std::uint8_t(number(f.get("--divisor", "1"), "--divisor", 1, 255));
+  const auto lcr = std::uint8_t(number(f.get("--lcr", "3"), "--lcr", 0, 0x3F));
+  std::vector<pxi::Pixel> ops;
+  if (f.has("--text")) {
+    const std::string t = f.get("--text");
+    ops = pxi::ops_from_bytes({reinterpret_cast<const std::uint8_t*>(t.data()), t.size()}, div, lcr);
+  } else if (f.has("--bytes")) {
+    ops = pxi::ops_from_bytes(pxi::read_file(f.get("--bytes"), pxi::kMaxOps), div, lcr);
+  } else {
+    if (f.has("--divisor") || f.has("--lcr")) throw UsageError{"--divisor/--lcr do not apply to --ops (use `line`)"};
+    const auto text = pxi::read_file(f.get("--ops"), 64u << 20);
+    ops = pxi::ops_from_text({reinterpret_cast<const char*>(text.data()), text.size()});
+  }
+  const pxi::Program p = pxi::make_program(std::move(ops), width);
+  std::vector<std::uint8_t> b;
+  std::vector<pxi::LineChange> c;
+  const pxi::Stats s = pxi::run_reference(p.ops, &b, &c);
+  if (auto e = pxi::first_op_error(p, s))
+    std::fprintf(stderr, "pxos pxi build: warning: the program is invalid: %s\n", e->message().c_str());
+  pxi::save(p, f.get("-o"));
+  std::fprintf(stderr, "pxos pxi build: %s: %u ops, width %u\n", f.get("-o").c_str(), p.header.op_count, width);
+  return 0;
+}
+
+int inspect(Args args) {
+  Flags f(args, {"--ops"}, {});
+  const std::string path = f.file("FILE");
+  const auto show = number(f.get("--ops", "16"), "--ops", 0, 1u << 20);
+  const pxi::Program p = pxi::load(path);
+  std::vector<std::uint8_t> b;
+  std::vector<pxi::LineChange> c;
+  const pxi::Stats s = pxi::run_reference(p.ops, &b, &c);
+  std::printf("file:         %s (%s form)\n", path.c_str(), p.form == pxi::Form::kPng ? "PNG" : "raw");
+  std::printf("version:      %u\n", p.header.version);
+  std::printf("device class: %u (UART 16550)\n", p.header.device_class);
+  std::printf("width:        %u op pixels per row\n", p.header.width);
+  std::printf("op count:     %u\n", p.header.op_count);
+  std::printf("ops CRC-32:   0x%08x (ok)\n", p.header.ops_crc32);
+  std::printf("histogram:    NOP %llu, WRITE %llu, SET-LINE %llu, unknown %llu; invalid %llu\n",
+              static_cast<unsigned long long>(s.nops), static_cast<unsigned long long>(s.writes),
+              static_cast<unsigned long long>(s.set_lines), static_cast<unsigned long long>(s.unknown),
+              static_cast<unsigned long long>(s.invalid));
+  if (auto e = pxi::first_op_error(p, s)) {
+    std::printf("first error:  %s\n", e->message().c_str());
+  } else {
+    std::printf("output:       %llu bytes, %llu line changes\n", static_cast<unsigned long long>(s.bytes_out),
+                static_cast<unsigned long long>(s.line_changes));
+  }
+  const std::size_t n = std::min<std::size_t>(show, p.ops.size());
+  if (n) std::printf("first %zu ops:\n", n);
+  for (std::size_t i = 0; i < n; ++i)
+    std::printf("  %6zu (%u, %u)  %02x %02x %02x %02x  %s\n", i, p.op_x(i), p.op_y(i), pxi::px_r(p.ops[i]),
+                pxi::px_g(p.ops[i]), pxi::px_b(p.ops[i]), pxi::px_a(p.ops[i]), decode_op(p.ops[i]).c_str());
+  return 0;
+}
+
+int validate(Args args) {
+  Flags f(args, {}, {});
+  const std::string path = f.file("FILE");
+  const pxi::Program p = pxi::load(path);
+  std::vector<std::uint8_t> b;
+  std::vector<pxi::LineChange> c;
+  const pxi::Stats s = pxi::run_reference(p.ops, &b, &c);
+  if (auto e = pxi::first_op_error(p, s)) {
+    std::fprintf(stderr, "pxos pxi validate: %s: %s (%llu invalid ops)\n", path.c_str(), e->message().c_str(),
+                 static_cast<unsigned long long>(s.invalid));
+    return kExitUsage;
+  }
+  std::printf("%s: valid PXI v1 UART program, %u ops\n", path.c_str(), p.header.op_count);
+  return 0;
+}
+
+int run(Args args) {
+  Flags f(args, {"--backend", "-o"}, {"--json"});
+  const std::string path = f.file("FILE");
+  const pxi::Program p = pxi::load(path);
+  auto ex = pxi::make_executor(f.get("--backend", "auto"));
+  const auto t0 = std::chrono::steady_clock::now();
+  const pxi::ExecResult r = ex->run(p.ops);
+  const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+  const pxi::Stats& s = r.stats;
+  const auto e = pxi::first_op_error(p, s);
+  if (!e) {
+    if (f.has("-o")) {
+      pxi::write_file(f.get("-o"), r.bytes);
+    } else if (!r.bytes.empty() && std::fwrite(r.bytes.data(), 1, r.bytes.size(), stdout) != r.bytes.size()) {
+      throw pxi::Error(pxi::Errc::kIo, "writing stdout failed");
+    }
+    std::fflush(stdout);
+  }
+  auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+  if (f.has("--json")) {
+    std::string err = "null";
+    if (e)
+      err = "{\"op\": " + std::to_string(e->op_index) + ", \"x\": " + std::to_string(e->x) +
+            ", \"y\": " + std::to_string(e->y) + ", \"code\": \"" + pxi::errc_name(e->code) + "\"}";
+    std::fprintf(stderr,
+                 "{\"backend\": \"%s\", \"ops\": %llu, \"nops\": %llu, \"writes\": %llu, \"set_lines\": %llu, "
+                 "\"unknown\": %llu, \"invalid\": %llu, \"line_changes\": %llu, \"bytes_out\": %llu, "
+                 "\"elapsed_us\": %.1f, \"error\": %s}\n",
+                 ex->name().c_str(), u(s.ops), u(s.nops), u(s.writes), u(s.set_lines), u(s.unknown), u(s.invalid),
+                 u(s.line_changes), u(s.bytes_out), us, err.c_str());
+  } else {
+    std::fprintf(stderr,
+                 "pxos pxi run: %s: %llu ops (%llu WRITE, %llu SET-LINE, %llu NOP), %llu bytes, %llu line "
+                 "changes, %.1f us\n",
+                 ex->name().c_str(), u(s.ops), u(s.writes), u(s.set_lines), u(s.nops), u(s.bytes_out),
+                 u(s.line_changes), us);
+  }
+  if (e) {
+    std::fprintf(stderr, "pxos pxi run: %s: rejected: %s\n", path.c_str(), e->message().c_str());
+    return kExitUsage;
+  }
+  return 0;
+}
+
+int render(Args args) {
+  Flags f(args, {"-o", "--scale"}, {});
+  const std::string path = f.file("FILE");
+  if (!f.has("-o")) throw UsageError{"render needs -o OUT.png"};
+  const int scale = int(number(f.get("--scale", "0"), "--scale", 0, 64));
+  const pxi::Program p = pxi::load(path);
+  pxi::write_file(f.get("-o"), pxi::render_png(p, scale));
+  return 0;
+}
+
+int bench(Args args) {
+  Flags f(args, {"--backends", "--csv", "--plot-dir", "--sizes", "--seconds"}, {});
+  if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
+  pxi::BenchOptions o;
+  o.backends = split(f.get("--backends"));
+  for (const auto& b : o.backends) pxi::make_executor(b);  // fail early, with the reason
+  for (const auto& s : split(f.get("--sizes"))) o.sizes.push_back(std::uint32_t(number(s, "size", 1, pxi::kMaxOps)));
+  if (f.has("--seconds")) {
+    const double s = std::atof(f.get("--seconds").c_str());
+    if (!(s > 0 && s < 60)) throw UsageError{"bad --seconds"};
+    o.seconds_per_point = s;
+  }
+  o.csv = f.get("--csv");
+  o.plot_dir = f.get("--plot-dir");
+  const auto rows = pxi::run_bench(o, stderr);
+  if (o.csv.empty()) std::fputs(pxi::bench_csv(rows).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace
+
+int cmd_pxi(Args args) {
+  if (args.empty()) {
+    std::fputs(kUsage, stderr);
+    return kExitUsage;
+  }
+  const std::string_view sub = args[0];
+  const Args rest = args.subspan(1);
+  try {
+    if (sub == "build") return build(rest);
+    if (sub == "inspect") return inspect(rest);
+    if (sub == "validate") return validate(rest);
+    if (sub == "run") return run(rest);
+    if (sub == "render") return render(rest);
+    if (sub == "bench") return bench(rest);
+    if (sub == "backends") {
+      for (const auto& b : pxi::backend_names()) std::printf("%s\n", b.c_str());
+      if (!pxi::vulkan_compiled()) std::printf("(vulkan: not built)\n");
+      if (!pxi::cuda_compiled()) std::printf("(cuda: not built)\n");
+      return 0;
+    }
+    if (sub == "help" || sub == "--help" || sub == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    std::fprintf(stderr, "pxos pxi: unknown command '%.*s' (build, inspect, validate, run, render, bench)\n",
+                 int(sub.size()), sub.data());
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "pxos pxi %.*s: %s\n", int(sub.size()), sub.data(), e.msg.c_str());
+  } catch (const pxi::Error& e) {
+    std::fprintf(stderr, "pxos pxi %.*s: %s\n", int(sub.size()), sub.data(), e.what());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "pxos pxi %.*s: out of memory\n", int(sub.size()), sub.data());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pxos pxi %.*s: %s\n", int(sub.size()), sub.data(), e.what());
+  }
   return kExitUsage;
 }
+
 }  // namespace pxos::cli

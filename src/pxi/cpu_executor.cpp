@@ -1,0 +1,209 @@
+// The cpu backends: the sequential reference and a tiled multi-threaded path
+// (reduce, scan, emit: the same three passes the GPU kernels run).
+#include <algorithm>
+#include <thread>
+
+#include "pxi/executor.h"
+#include "pxi/uart.h"
+
+namespace pxi {
+namespace {
+
+constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+void note_error(Stats& s, std::uint64_t i, std::uint32_t err) {
+  if (!err) return;
+  ++s.invalid;
+  if (s.first_error_op == kNoOp) {
+    s.first_error_op = i;
+    s.first_error_code = err;
+  }
+}
+
+void count_type(Stats& s, Pixel p) {
+  switch (uart::op_type(p)) {
+    case uart::kOpNop:
+      ++s.nops;
+      break;
+    case uart::kOpWrite:
+      ++s.writes;
+      break;
+    case uart::kOpSetLine:
+      ++s.set_lines;
+      break;
+    default:
+      ++s.unknown;
+      break;
+  }
+}
+
+LineChange change_at(std::uint64_t byte_offset, Pixel p) {
+  return LineChange{std::uint32_t(byte_offset), px_g(p), px_b(p), 0};
+}
+
+// Pass 1 of the tiled path: what one tile contributes.
+struct TileSum {
+  Stats s;
+  std::uint64_t writes = 0;
+  std::uint32_t first_line = kNone, last_line = kNone;
+  std::uint64_t internal_changes = 0;  // line changes after the tile's first line op
+};
+
+TileSum reduce_tile(const Pixel* ops, std::uint32_t begin, std::uint32_t end) {
+  TileSum t;
+  std::uint32_t cur = kNone;
+  for (std::uint32_t i = begin; i < end; ++i) {
+    const Pixel p = ops[i];
+    count_type(t.s, p);
+    note_error(t.s, i, uart::op_error(p));
+    if (uart::is_line_op(p)) {
+      const std::uint32_t l = uart::line_of(p);
+      if (t.first_line == kNone)
+        t.first_line = i;
+      else if (l != cur)
+        ++t.internal_changes;
+      cur = l;
+      t.last_line = i;
+    }
+  }
+  t.writes = t.s.writes;
+  return t;
+}
+
+void emit_tile(const Pixel* ops, std::uint32_t begin, std::uint32_t end, std::uint32_t cur, std::uint64_t b,
+               std::uint64_t c, std::uint8_t* bytes, LineChange* changes) {
+  for (std::uint32_t i = begin; i < end; ++i) {
+    const Pixel p = ops[i];
+    if (!uart::is_line_op(p)) continue;
+    const std::uint32_t l = uart::line_of(p);
+    if (l != cur) {
+      changes[c++] = change_at(b, p);
+      cur = l;
+    }
+    if (uart::is_write(p)) bytes[b++] = px_r(p);
+  }
+}
+
+template <class F>
+void parallel_for(std::size_t n, unsigned threads, F f) {
+  std::vector<std::thread> pool;
+  const unsigned k = unsigned(std::min<std::size_t>(threads, n));
+  for (unsigned w = 1; w < k; ++w)
+    pool.emplace_back([&, w] {
+      for (std::size_t i = w; i < n; i += k) f(i);
+    });
+  for (std::size_t i = 0; i < n; i += k ? k : 1) f(i);
+  for (auto& t : pool) t.join();
+}
+
+class CpuExecutor final : public Executor {
+ public:
+  explicit CpuExecutor(bool mt) : mt_(mt) { threads_ = std::max(1u, std::thread::hardware_concurrency()); }
+  std::string name() const override { return mt_ ? "cpu-mt" : "cpu"; }
+  std::span<Pixel> input(std::size_t n) override {
+    if (in_.size() < n) in_.resize(n);
+    return {in_.data(), n};
+  }
+  ExecResult run(std::span<const Pixel> ops) override {
+    if (ops.size() > kMaxOps) throw Error(Errc::kTooLarge, "batch larger than " + std::to_string(kMaxOps) + " ops");
+    ExecResult r;
+    if (!mt_ || ops.size() < kTile * 2 || threads_ < 2) {
+      bytes_.clear();
+      changes_.clear();
+      r.stats = run_reference(ops, &bytes_, &changes_);
+    } else {
+      r.stats = run_tiled(ops);
+    }
+    r.bytes = {bytes_.data(), std::size_t(r.stats.bytes_out)};
+    r.changes = {changes_.data(), std::size_t(r.stats.line_changes)};
+    return r;
+  }
+
+ private:
+  static constexpr std::uint32_t kTile = 1u << 16;
+
+  Stats run_tiled(std::span<const Pixel> ops) {
+    const std::uint32_t n = std::uint32_t(ops.size());
+    const std::size_t tiles = (n + kTile - 1) / kTile;
+    std::vector<TileSum> sums(tiles);
+    parallel_for(tiles, threads_, [&](std::size_t t) {
+      sums[t] = reduce_tile(ops.data(), std::uint32_t(t * kTile), std::min<std::uint32_t>(n, (t + 1) * kTile));
+    });
+    // Scan over the tiles.
+    Stats s;
+    s.ops = n;
+    std::vector<std::uint64_t> byte_base(tiles), change_base(tiles);
+    std::vector<std::uint32_t> line_before(tiles);
+    std::uint64_t b = 0, c = 0;
+    std::uint32_t prev = kNone;
+    for (std::size_t t = 0; t < tiles; ++t) {
+      const TileSum& ts = sums[t];
+      s.nops += ts.s.nops;
+      s.writes += ts.s.writes;
+      s.set_lines += ts.s.set_lines;
+      s.unknown += ts.s.unknown;
+      s.invalid += ts.s.invalid;
+      if (s.first_error_op == kNoOp && ts.s.first_error_op != kNoOp) {
+        s.first_error_op = ts.s.first_error_op;
+        s.first_error_code = ts.s.first_error_code;
+      }
+      byte_base[t] = b;
+      change_base[t] = c;
+      line_before[t] = prev == kNone ? kNone : uart::line_of(ops[prev]);
+      if (ts.first_line != kNone) {
+        const bool first_changes = prev == kNone || uart::line_of(ops[prev]) != uart::line_of(ops[ts.first_line]);
+        c += ts.internal_changes + (first_changes ? 1 : 0);
+        prev = ts.last_line;
+      }
+      b += ts.writes;
+    }
+    if (s.first_error_op != kNoOp) return s;  // rejected: no output
+    s.bytes_out = b;
+    s.line_changes = c;
+    if (bytes_.size() < b) bytes_.resize(b);
+    if (changes_.size() < c) changes_.resize(c);
+    parallel_for(tiles, threads_, [&](std::size_t t) {
+      emit_tile(ops.data(), std::uint32_t(t * kTile), std::min<std::uint32_t>(n, (t + 1) * kTile), line_before[t],
+                byte_base[t], change_base[t], bytes_.data(), changes_.data());
+    });
+    return s;
+  }
+
+  bool mt_;
+  unsigned threads_;
+  std::vector<Pixel> in_;
+  std::vector<std::uint8_t> bytes_;
+  std::vector<LineChange> changes_;
+};
+
+}  // namespace
+
+Stats run_reference(std::span<const Pixel> ops, std::vector<std::uint8_t>* bytes, std::vector<LineChange>* changes) {
+  Stats s;
+  s.ops = ops.size();
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    count_type(s, ops[i]);
+    note_error(s, i, uart::op_error(ops[i]));
+  }
+  if (s.first_error_op != kNoOp) return s;
+  std::uint32_t cur = kNone;
+  bytes->reserve(s.writes);
+  for (const Pixel p : ops) {
+    if (!uart::is_line_op(p)) continue;
+    const std::uint32_t l = uart::line_of(p);
+    if (l != cur) {
+      changes->push_back(change_at(bytes->size(), p));
+      cur = l;
+    }
+    if (uart::is_write(p)) bytes->push_back(px_r(p));
+  }
+  s.bytes_out = bytes->size();
+  s.line_changes = changes->size();
+  return s;
+}
+
+std::unique_ptr<Executor> make_cpu_executor(bool multi_threaded) {
+  return std::make_unique<CpuExecutor>(multi_threaded);
+}
+
+}  // namespace pxi

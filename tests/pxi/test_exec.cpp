@@ -1,0 +1,198 @@
+// Execution semantics and the shared corpus every backend must agree on.
+//
+// Backends under test: cpu-mt always; vulkan always (fails when it is not built
+// or no Vulkan device is found: CI runs it on Mesa's lavapipe); cuda modes when
+// PXI_TEST_CUDA=1 (bench/pxi_cuda_check.sh on a GPU machine), otherwise the
+// cuda test reports itself skipped with the reason.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "cli/commands.h"
+#include "pxi/corpus.h"
+#include "pxi/executor.h"
+#include "pxi/uart.h"
+
+namespace {
+
+using pxi::make_pixel;
+using pxi::Pixel;
+
+struct Reference {
+  pxi::Stats stats;
+  std::vector<std::uint8_t> bytes;
+  std::vector<pxi::LineChange> changes;
+};
+
+Reference reference(const std::vector<Pixel>& ops) {
+  Reference r;
+  r.stats = pxi::run_reference(ops, &r.bytes, &r.changes);
+  return r;
+}
+
+std::string describe(const pxi::Stats& s) {
+  char b[300];
+  std::snprintf(b, sizeof b,
+                "ops %llu nop %llu write %llu setline %llu unknown %llu invalid %llu changes %llu bytes %llu "
+                "first_err %lld code %u",
+                (unsigned long long)s.ops, (unsigned long long)s.nops, (unsigned long long)s.writes,
+                (unsigned long long)s.set_lines, (unsigned long long)s.unknown, (unsigned long long)s.invalid,
+                (unsigned long long)s.line_changes, (unsigned long long)s.bytes_out, (long long)s.first_error_op,
+                s.first_error_code);
+  return b;
+}
+
+const std::vector<pxi::CorpusCase>& corpus() {
+  static const auto c = pxi::make_corpus(20261125, std::getenv("PXI_TEST_NO_HUGE") == nullptr);
+  return c;
+}
+
+void check_backend(const std::string& name) {
+  std::unique_ptr<pxi::Executor> ex;
+  try {
+    ex = pxi::make_executor(name);
+  } catch (const pxi::Error& e) {
+    FAIL() << "backend " << name << " cannot run here: " << e.what();
+  }
+  for (const auto& c : corpus()) {
+    const Reference want = reference(c.ops);
+    // Both ways of handing over a program: from any memory, and from the executor's own input buffer.
+    for (int via_input = 0; via_input < 2; ++via_input) {
+      pxi::ExecResult got;
+      if (via_input) {
+        auto in = ex->input(c.ops.size());
+        std::copy(c.ops.begin(), c.ops.end(), in.begin());
+        got = ex->run(in);
+      } else {
+        got = ex->run(c.ops);
+      }
+      SCOPED_TRACE(name + " / " + c.name + (via_input ? " (input buffer)" : ""));
+      ASSERT_EQ(got.stats, want.stats) << "got  " << describe(got.stats) << "\nwant " << describe(want.stats);
+      ASSERT_EQ(got.bytes.size(), want.bytes.size());
+      ASSERT_TRUE(std::equal(got.bytes.begin(), got.bytes.end(), want.bytes.begin())) << "bytes differ";
+      ASSERT_EQ(got.changes.size(), want.changes.size());
+      for (std::size_t i = 0; i < want.changes.size(); ++i)
+        ASSERT_EQ(got.changes[i], want.changes[i]) << "line change " << i;
+    }
+  }
+  // Repeated small runs after big ones (stale buffers must not leak through).
+  for (int k = 0; k < 3; ++k) {
+    const auto ops = pxi::random_valid_ops(77 + k, 1 + k * 10);
+    const Reference want = reference(ops);
+    const auto got = ex->run(ops);
+    ASSERT_EQ(got.stats, want.stats);
+    ASSERT_TRUE(std::equal(got.bytes.begin(), got.bytes.end(), want.bytes.begin()));
+  }
+}
+
+TEST(PxiExec, ReferenceSemantics) {
+  const std::vector<Pixel> ops = {
+      0,                             // NOP
+      make_pixel('a', 1, 3, 1),      // first line op: change to (1, 8N1), then 'a'
+      make_pixel('b', 1, 3, 1),      // same line
+      make_pixel(0, 1, 3, 2),        // SET-LINE to the same settings: nothing
+      make_pixel(0, 12, 0x1B, 2),    // SET-LINE: change before byte 2
+      0,                             //
+      make_pixel('c', 12, 0x1B, 1),  // same
+      make_pixel('d', 1, 3, 1),      // WRITE on other settings: change, then 'd'
+  };
+  Reference r = reference(ops);
+  EXPECT_TRUE(r.stats.first_error_op == pxi::kNoOp);
+  EXPECT_EQ(r.stats.ops, 8u);
+  EXPECT_EQ(r.stats.nops, 2u);
+  EXPECT_EQ(r.stats.writes, 4u);
+  EXPECT_EQ(r.stats.set_lines, 2u);
+  EXPECT_EQ(r.stats.bytes_out, 4u);
+  EXPECT_EQ(r.stats.line_changes, 3u);
+  EXPECT_EQ(std::string(r.bytes.begin(), r.bytes.end()), "abcd");
+  ASSERT_EQ(r.changes.size(), 3u);
+  EXPECT_EQ(r.changes[0], (pxi::LineChange{0, 1, 3, 0}));
+  EXPECT_EQ(r.changes[1], (pxi::LineChange{2, 12, 0x1B, 0}));
+  EXPECT_EQ(r.changes[2], (pxi::LineChange{3, 1, 3, 0}));
+  pxi::ExecResult er{r.stats, r.bytes, r.changes};
+  const auto ev = pxi::events(er);
+  ASSERT_EQ(ev.size(), 7u);
+  EXPECT_EQ(ev[0].kind, pxi::Event::kLine);
+  EXPECT_EQ(ev[1].kind, pxi::Event::kByte);
+  EXPECT_EQ(ev[1].a, 'a');
+  EXPECT_EQ(ev[3].kind, pxi::Event::kLine);
+  EXPECT_EQ(ev[3].a, 12);
+  EXPECT_EQ(ev[5].kind, pxi::Event::kLine);
+  EXPECT_EQ(ev[6].a, 'd');
+}
+
+TEST(PxiExec, TrailingSetLineStillChangesTheLine) {
+  const Reference r = reference({make_pixel('x', 1, 3, 1), make_pixel(0, 2, 3, 2)});
+  ASSERT_EQ(r.changes.size(), 2u);
+  EXPECT_EQ(r.changes[1], (pxi::LineChange{1, 2, 3, 0}));  // at the end of the byte stream
+}
+
+TEST(PxiExec, RejectedProgramCountsEverything) {
+  std::vector<Pixel> ops = pxi::random_valid_ops(3, 1000);
+  ops[10] = pxi::invalid_op(0);
+  ops[500] = pxi::invalid_op(1);
+  const Reference r = reference(ops);
+  EXPECT_EQ(r.stats.first_error_op, 10u);
+  EXPECT_EQ(r.stats.first_error_code, unsigned(pxi::Errc::kUnknownOp));
+  EXPECT_EQ(r.stats.invalid, 2u);
+  EXPECT_EQ(r.stats.ops, 1000u);
+  EXPECT_EQ(r.stats.bytes_out, 0u);
+  EXPECT_EQ(r.stats.line_changes, 0u);
+  EXPECT_TRUE(r.bytes.empty());
+}
+
+TEST(PxiAgreement, CpuReferenceBackend) { check_backend("cpu"); }
+TEST(PxiAgreement, CpuMultiThreaded) { check_backend("cpu-mt"); }
+
+TEST(PxiAgreement, Vulkan) {
+  if (!pxi::vulkan_compiled())
+    FAIL() << "the vulkan backend was not built (install libvulkan-dev and glslang-tools, then reconfigure); "
+              "CI must run this test on Mesa's lavapipe (mesa-vulkan-drivers)";
+  check_backend("vulkan");
+}
+
+// Both memory strategies of the vulkan backend, whatever the device prefers.
+TEST(PxiAgreement, VulkanForcedStagingAndHostVisible) {
+  if (!pxi::vulkan_compiled()) FAIL() << "the vulkan backend was not built (see PxiAgreement.Vulkan)";
+  for (const char* v : {"1", "0"}) {
+    setenv("PXI_VULKAN_STAGING", v, 1);
+    SCOPED_TRACE(std::string("PXI_VULKAN_STAGING=") + v);
+    check_backend("vulkan");
+  }
+  unsetenv("PXI_VULKAN_STAGING");
+}
+
+TEST(PxiAgreement, Cuda) {
+  const char* want = std::getenv("PXI_TEST_CUDA");
+  if (!want || std::strcmp(want, "1") != 0)
+    GTEST_SKIP() << "cuda agreement not requested: it needs an NVIDIA GPU; run bench/pxi_cuda_check.sh on the GPU "
+                    "machine (sets PXI_TEST_CUDA=1)";
+  if (!pxi::cuda_compiled()) FAIL() << "PXI_TEST_CUDA=1 but the cuda backend was not built (no nvcc at configure)";
+  check_backend("cuda-copy");
+  check_backend("cuda-zerocopy");
+  check_backend("cuda-persistent");
+}
+
+TEST(PxiCliBackends, RunOnEachBuiltBackend) {
+  const std::string f = ::testing::TempDir() + "pxi_backends_hello.pxr",
+                    out = ::testing::TempDir() + "pxi_backends.out";
+  auto cmd = [](std::vector<std::string> a) {
+    std::vector<char*> argv;
+    for (auto& s : a) argv.push_back(s.data());
+    return pxos::cli::cmd_pxi(std::span<char* const>(argv.data(), argv.size()));
+  };
+  ASSERT_EQ(cmd({"build", "--text", "Hello, backends\n", "-o", f}), 0);
+  std::vector<std::string> backends = {"auto"};
+  if (pxi::vulkan_compiled()) backends.push_back("vulkan");
+  for (const auto& b : backends) {
+    ASSERT_EQ(cmd({"run", f, "--backend", b, "-o", out, "--json"}), 0) << b;
+    const auto got = pxi::read_file(out);
+    EXPECT_EQ(std::string(got.begin(), got.end()), "Hello, backends\n") << b;
+  }
+  if (!pxi::cuda_compiled()) {
+    EXPECT_EQ(cmd({"run", f, "--backend", "cuda"}), pxos::cli::kExitUsage);
+  }
+}
+
+}  // namespace
