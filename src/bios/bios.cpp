@@ -3,6 +3,7 @@
 #include "bios/bios.h"
 
 #include <cstdio>
+#include <ostream>
 
 #include "bios/rom.h"
 
@@ -58,6 +59,7 @@ void Bios::on_trap() {
   auto stack = [&](uint16_t k) { return frame + uint16_t(sp + k); };
   BiosCall c{s, mem_.read16(stack(4)), vector};
   ++calls_;
+  ++calls_by_function_[uint16_t(vector << 8 | c.ah())];
   dispatch(c);
   if (c.wait) {
     mem_.write16(stack(4), c.flags);
@@ -91,6 +93,14 @@ void Bios::dispatch(BiosCall& c) {
       log_unimplemented(c);
       c.set_cf(true);
       return;
+  }
+}
+
+void Bios::print_calls(std::ostream& os) const {
+  char line[48];
+  for (const auto& [key, n] : calls_by_function_) {
+    std::snprintf(line, sizeof line, "  INT %02Xh AH=%02Xh: %llu\n", key >> 8, key & 0xFF, (unsigned long long)n);
+    os << line;
   }
 }
 

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <iosfwd>
+#include <map>
 #include <functional>
 #include <string>
 #include <vector>
@@ -118,6 +120,8 @@ class Bios {
   uint64_t calls() const { return calls_; }
   uint64_t bad_traps() const { return bad_traps_; }
   uint64_t unimplemented() const { return unimplemented_; }
+  // "INT 13h AH=42h: 12" lines, one per vector and function called.
+  void print_calls(std::ostream& os) const;
 
   // One service call on an explicit register frame (the trap path uses it;
   // tests and fuzzers call it directly).
@@ -189,6 +193,7 @@ class Bios {
   Vcpu* vcpu_ = nullptr;
   uint64_t wait_until_ns_ = 0;
   uint64_t calls_ = 0, bad_traps_ = 0, unimplemented_ = 0;
+  std::map<uint16_t, uint64_t> calls_by_function_;  // vector << 8 | AH
 };
 
 }  // namespace pxos

@@ -1,11 +1,81 @@
+// pxos bench cpu [--iterations N] [--bin FILE]: runs the fixed real-mode workload
+// (guests/bench_cpu.asm, built next to the pxos binary as guests/bench_cpu.bin)
+// directly on a soft vCPU and prints the guest instruction rate.
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
+#include "cli/guest_path.h"
+#include "engine/soft/soft_vcpu.h"
+#include "machine/bus.h"
+#include "machine/memory.h"
 
 namespace pxos::cli {
-// Placeholder until the software engine lands: fails loudly.
-int bench_cpu(Args) {
-  std::fprintf(stderr, "pxos bench cpu: the software engine is not built yet\n");
-  return kExitUsage;
+
+int bench_cpu(Args args) {
+  std::string bin = guest_binary("bench_cpu");
+  long long iterations = -1;
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (!std::strcmp(args[k], "--bin") && k + 1 < args.size()) {
+      bin = args[++k];
+    } else if (!std::strcmp(args[k], "--iterations") && k + 1 < args.size()) {
+      iterations = std::atoll(args[++k]);
+    } else {
+      std::fprintf(stderr, "usage: pxos bench cpu [--iterations N] [--bin FILE]\n");
+      return kExitUsage;
+    }
+  }
+  std::ifstream f(bin, std::ios::binary);
+  std::vector<uint8_t> code((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (code.size() < 8 || code.size() > 0x8000) {
+    std::fprintf(stderr, "pxos bench cpu: cannot read the workload %s\n", bin.c_str());
+    return kExitUsage;
+  }
+  if (iterations >= 0) {
+    uint32_t it = uint32_t(iterations);
+    std::memcpy(code.data() + 4, &it, 4);  // the iteration count lives at offset 4
+  }
+  GuestMemory mem(16u << 20);
+  MmioBus mmio;
+  mem.write(0x7C00, code);
+  auto vcpu = make_soft_vcpu(mem, mmio);
+  CpuState s = vcpu->state();
+  s.seg[CS] = Segment{0, 0, 0xFFFF, 0x9B};
+  s.eip = 0x7C00;
+  vcpu->set_state(s);
+
+  auto t0 = std::chrono::steady_clock::now();
+  bool done = false;
+  while (!done) {
+    Exit e = vcpu->run();
+    switch (e.reason) {
+      case ExitReason::Io:
+        if (e.io.is_write && e.io.port == 0xF4) done = true;
+        if (!e.io.is_write) std::fill(e.io.data.begin(), e.io.data.end(), 0xFF);
+        break;
+      case ExitReason::Hlt:
+        done = true;
+        break;
+      case ExitReason::Kicked:
+      case ExitReason::IrqWindow:
+      case ExitReason::Mmio:
+        break;
+      default:
+        std::fprintf(stderr, "pxos bench cpu: the workload stopped: %s\n",
+                     e.reason == ExitReason::Shutdown ? "shutdown" : e.error.c_str());
+        return kExitMonitor;
+    }
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  uint64_t n = vcpu->instructions_retired();
+  std::printf("instructions: %llu\ntime: %.3f s\nMIPS: %.1f\n", (unsigned long long)n, secs, n / secs / 1e6);
+  return 0;
 }
+
 }  // namespace pxos::cli

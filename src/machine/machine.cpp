@@ -206,6 +206,7 @@ void Machine::print_stats(std::ostream& os) const {
   os << "engine: " << engine_reason << "\n";
   os << "bios: " << bios->calls() << " calls, " << bios->unimplemented() << " unimplemented, " << bios->bad_traps()
      << " stray trap-port writes\n";
+  bios->print_calls(os);
   ports.print_stats(os);
   mmio.print_stats(os);
   os << "last POST code: " << int(post_code.last) << "\n";

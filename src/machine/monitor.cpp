@@ -161,8 +161,10 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
         break;
       case ExitReason::Error: {
         CpuState st = cpu.state();
-        char where[64];
-        std::snprintf(where, sizeof where, " at %04X:%08X (CR0 %08X)", st.seg[CS].selector, st.eip, st.cr0);
+        char where[96];
+        int n = std::snprintf(where, sizeof where, " at %04X:%08X (CR0 %08X), code", st.seg[CS].selector, st.eip, st.cr0);
+        for (uint32_t i = 0; i < 6 && n > 0 && n < int(sizeof where) - 4; ++i)
+          n += std::snprintf(where + n, sizeof where - size_t(n), " %02X", m.mem.read8(uint64_t(st.seg[CS].base) + st.eip + i));
         return {RunOutcome::EngineError, 0, e.error + where};
       }
     }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Times a FreeDOS boot to its prompt: pxOS (software engine, and KVM) beside
+# QEMU (TCG, and KVM where /dev/kvm works), five runs each, in one run.
+#   bench/boot.sh [FREEDOS_FLOPPY_IMAGE]   (default: $PXOS_FREEDOS_IMAGE)
+# The image is copied and its AUTOEXEC.BAT gets one more line, DOS_EXIT,
+# a .COM that writes to port F4h: pxOS ends there, and QEMU with
+# isa-debug-exit at F4h too, right before COMMAND.COM shows A:\>.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+img=${1:-${PXOS_FREEDOS_IMAGE:-}}
+[ -n "$img" ] && [ -f "$img" ] || { echo "usage: bench/boot.sh FREEDOS_IMAGE (or set PXOS_FREEDOS_IMAGE)"; exit 2; }
+pxos=$here/build/pxos
+[ -x "$pxos" ] || { echo "build pxos first (make)"; exit 2; }
+for t in nasm mcopy mtype qemu-system-i386; do command -v $t >/dev/null || { echo "missing $t (Debian: nasm mtools qemu-system-x86)"; exit 2; }; done
+runs=${RUNS:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp "$img" "$work/fd.img"
+nasm -f bin -o "$work/DOS_EXIT.COM" "$here/guests/dos_exit.asm"
+mcopy -o -i "$work/fd.img" "$work/DOS_EXIT.COM" ::/DOS_EXIT.COM
+{ mtype -i "$work/fd.img" ::/AUTOEXEC.BAT | tr -d '\r'; printf '\nDOS_EXIT\n'; } | sed 's/$/\r/' > "$work/autoexec"
+mcopy -o -i "$work/fd.img" "$work/autoexec" ::/AUTOEXEC.BAT
+
+# Runs a command RUNS times; prints min and median seconds. The command must
+# exit with the status given first (pxOS: 0, QEMU's isa-debug-exit: 1).
+time_runs() {
+  local want=$1; shift
+  local times=()
+  for ((i = 0; i < runs; i++)); do
+    local s e rc
+    s=$(date +%s.%N)
+    set +e; "$@" >/dev/null 2>&1 </dev/null; rc=$?; set -e
+    e=$(date +%s.%N)
+    if [ "$rc" != "$want" ]; then echo "FAILED (exit $rc): $*" >&2; echo "nan nan"; return; fi
+    times+=("$(echo "$e - $s" | bc -l)")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.3f %.3f\n", a[1], a[int((NR+1)/2)]}'
+}
+
+qemu=(qemu-system-i386 -display none -monitor none -serial none -parallel none -net none -m 16
+      -drive "file=$work/fd.img,format=raw,if=floppy,snapshot=on" -boot a
+      -device isa-debug-exit,iobase=0xf4,iosize=1)
+declare -A res
+res[pxos-soft]=$(time_runs 0 "$pxos" run --engine soft --floppy "$work/fd.img" --display none --timeout 120)
+res[qemu-tcg]=$(time_runs 1 timeout 120 "${qemu[@]}" -accel tcg)
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+  res[pxos-kvm]=$(time_runs 0 "$pxos" run --engine kvm --floppy "$work/fd.img" --display none --timeout 300)
+  res[qemu-kvm]=$(time_runs 1 timeout 300 "${qemu[@]}" -accel kvm)
+fi
+echo "FreeDOS boot to the prompt, $runs runs each (seconds): min median"
+for k in pxos-soft qemu-tcg pxos-kvm qemu-kvm; do [ -n "${res[$k]:-}" ] && printf '  %-10s %s\n' "$k" "${res[$k]}"; done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0) printf "%.2f", b / a; else print "n/a" }'; }
+ps=${res[pxos-soft]% *}; qt=${res[qemu-tcg]% *}
+echo "qemu-tcg / pxos-soft (min): $(ratio "$ps" "$qt")x  (target >= 4x)"
+if [ -n "${res[pxos-kvm]:-}" ]; then
+  pk=${res[pxos-kvm]% *}; qk=${res[qemu-kvm]% *}
+  echo "qemu-kvm / pxos-kvm (min): $(ratio "$pk" "$qk")x  (target > 1x)"
+fi

@@ -1,0 +1,14 @@
+// The decoder: bytes -> Insn, driven by the table in opcodes.inc.
+#pragma once
+
+#include "engine/soft/cpu.h"
+
+namespace pxos::soft {
+
+enum class DecodeResult { Ok, NeedMore, TooLong };
+
+// Decodes one instruction from p[0..avail). code32: the CS.D bit.
+// NeedMore: the instruction continues past `avail` bytes.
+DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out);
+
+}  // namespace pxos::soft

@@ -1,0 +1,398 @@
+#include "engine/soft/exec.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "engine/soft/decode.h"
+
+namespace pxos::soft {
+
+// ---- block cache -------------------------------------------------------------------
+
+BlockCache::BlockCache() = default;
+BlockCache::~BlockCache() = default;
+
+Block* BlockCache::build(Cpu& c, uint32_t phys) {
+  const uint8_t* h = c.host_page(phys, false);
+  if (!h) return nullptr;
+  uint32_t off = phys & 0xFFF;
+  const uint8_t* code = h + off;
+  uint32_t eip = c.eip, limit = c.seg[CS].limit;
+  auto b = std::make_unique<Block>();
+  uint32_t pos = 0;
+  while (b->insns.size() < kMaxInsns) {
+    uint32_t at = eip + pos;
+    if (at < eip || at > limit) break;
+    uint64_t avail = std::min<uint64_t>({0x1000u - (off + pos), uint64_t{limit} - at + 1, 15});
+    Insn in;
+    if (decode(code + pos, unsigned(avail), c.code32, in) != DecodeResult::Ok) break;
+    b->insns.push_back(in);
+    pos += in.len;
+    if (in.ends_block || off + pos >= 0x1000) break;
+  }
+  if (b->insns.empty()) return nullptr;
+  Insn sentinel;
+  sentinel.th = &block_end;
+  sentinel.block = b.get();
+  b->insns.push_back(sentinel);
+  b->phys = phys;
+  b->code32 = c.code32;
+  b->bytes = pos;
+  b->epoch = epoch_;
+  b->code.assign(code, code + pos);
+  Block* raw = b.get();
+  map_[key(phys, c.code32)] = std::move(b);
+  uint32_t page = phys >> 12;
+  pages_[page].push_back(raw);
+  if (page < c.code_page.size()) {
+    if (!c.code_page[page]) c.tlb_flush_phys_page_writes(page);
+    c.code_page[page] |= Cpu::chunk_mask(off, pos);
+  }
+  return raw;
+}
+
+Block* BlockCache::get(Cpu& c, uint32_t phys) {
+  unsigned s = slot(phys);
+  Block* b = fast_[s];
+  if (!b || b->phys != phys || b->code32 != c.code32) [[unlikely]] {
+    auto it = map_.find(key(phys, c.code32));
+    b = it != map_.end() ? it->second.get() : build(c, phys);
+    if (!b) return nullptr;
+    fast_[s] = b;
+  }
+  if (b->epoch != epoch_) [[unlikely]] {
+    const uint8_t* h = c.host_page(phys, false);
+    if (h && std::memcmp(b->code.data(), h + (phys & 0xFFF), b->bytes) == 0) {
+      b->epoch = epoch_;
+    } else {
+      remove(c, b);
+      b = build(c, phys);
+      if (!b) return nullptr;
+      fast_[s] = b;
+    }
+  }
+  return b;
+}
+
+void BlockCache::remove(Cpu& c, Block* b) {
+  uint32_t page = b->phys >> 12;
+  auto pit = pages_.find(page);
+  if (pit != pages_.end()) {
+    auto& v = pit->second;
+    v.erase(std::remove(v.begin(), v.end(), b), v.end());
+    uint64_t mask = 0;
+    for (const Block* o : v) mask |= Cpu::chunk_mask(o->phys & 0xFFF, o->bytes);
+    if (page < c.code_page.size()) c.code_page[page] = mask;
+    if (v.empty()) pages_.erase(pit);
+  }
+  unsigned s = slot(b->phys);
+  if (fast_[s] == b) fast_[s] = nullptr;
+  auto node = map_.extract(key(b->phys, b->code32));
+  if (!node.empty()) graveyard_.push_back(std::move(node.mapped()));
+  c.exit_block = true;
+  ++c.chain_gen;
+}
+
+void BlockCache::invalidate(Cpu& c, uint32_t p, uint32_t len) {
+  uint32_t page = p >> 12;
+  auto it = pages_.find(page);
+  if (it == pages_.end()) {
+    if (page < c.code_page.size()) c.code_page[page] = 0;
+    return;
+  }
+  // remove() edits the page's list: restart the scan after each removal.
+  for (bool again = true; again;) {
+    again = false;
+    auto pit = pages_.find(page);
+    if (pit == pages_.end()) break;
+    for (Block* b : pit->second) {
+      if (p < b->phys + b->bytes && b->phys < p + len) {
+        remove(c, b);
+        again = true;
+        break;
+      }
+    }
+  }
+}
+
+void BlockCache::flush(Cpu& c) {
+  for (auto& [k, b] : map_) graveyard_.push_back(std::move(b));
+  map_.clear();
+  pages_.clear();
+  std::fill(std::begin(fast_), std::end(fast_), nullptr);
+  std::fill(c.code_page.begin(), c.code_page.end(), 0);
+  c.tlb_flush();  // also invalidates every chain
+}
+
+// ---- core ---------------------------------------------------------------------------
+
+Core::Core() { cpu.blocks = &cache; }
+
+void Core::attach(uint8_t* ram, uint32_t ram_size, uint8_t* rom, MmioBus* mmio) {
+  cpu.ram = ram;
+  cpu.ram_size = ram_size;
+  cpu.rom = rom;
+  cpu.mmio = mmio;
+  cpu.code_page.assign(ram_size >> 12, 0);
+  cache.flush(cpu);
+}
+
+void Core::load_state(const CpuState& s) {
+  Cpu& c = cpu;
+  // Translations (the TLB, block chains) depend only on CR0, CR3, CR4 and the CPL.
+  uint8_t old_cpl = c.cpl;
+  bool same_xlat = c.cr0 == s.cr0 && c.cr3 == s.cr3 && c.cr4 == s.cr4;
+  for (int k = 0; k < 8; ++k) c.r[k] = s.gpr[k];
+  c.r[8] = 0;
+  c.eip = s.eip;
+  c.set_flags(s.eflags);
+  for (int k = 0; k < 6; ++k) c.seg[k] = SegCache{s.seg[k].base, s.seg[k].limit, s.seg[k].selector, s.seg[k].attrib};
+  c.ldtr = SegCache{s.ldt.base, s.ldt.limit, s.ldt.selector, s.ldt.attrib};
+  c.tr = SegCache{s.tr.base, s.tr.limit, s.tr.selector, s.tr.attrib};
+  c.gdt = s.gdt;
+  c.idt = s.idt;
+  c.cr0 = s.cr0;
+  c.cr2 = s.cr2;
+  c.cr3 = s.cr3;
+  c.cr4 = s.cr4;
+  std::copy(std::begin(s.dr), std::end(s.dr), std::begin(c.dr));
+  c.code32 = c.seg[CS].big();
+  c.cpl = !c.pm() ? 0 : (c.flags & flag::VM) ? 3 : uint8_t(c.seg[CS].sel & 3);
+  if (!same_xlat || c.cpl != old_cpl) c.tlb_flush();
+}
+
+CpuState Core::save_state() const {
+  const Cpu& c = cpu;
+  CpuState s;
+  for (int k = 0; k < 8; ++k) s.gpr[k] = c.r[k];
+  s.eip = c.eip;
+  s.eflags = c.get_flags();
+  for (int k = 0; k < 6; ++k) s.seg[k] = Segment{c.seg[k].sel, c.seg[k].base, c.seg[k].limit, c.seg[k].attrib};
+  s.ldt = Segment{c.ldtr.sel, c.ldtr.base, c.ldtr.limit, c.ldtr.attrib};
+  s.tr = Segment{c.tr.sel, c.tr.base, c.tr.limit, c.tr.attrib};
+  s.gdt = c.gdt;
+  s.idt = c.idt;
+  s.cr0 = c.cr0;
+  s.cr2 = c.cr2;
+  s.cr3 = c.cr3;
+  s.cr4 = c.cr4;
+  std::copy(std::begin(c.dr), std::end(c.dr), std::begin(s.dr));
+  return s;
+}
+
+void Core::complete_in() {
+  Cpu& c = cpu;
+  PendingIn p = c.pending_in;
+  if (!p.active) return;
+  c.pending_in.active = false;
+  if (c.eip != p.eip_after) return;  // the monitor moved EIP: the IN is abandoned
+  uint32_t v;
+  std::memcpy(&v, c.io_buf, 4);
+  if (!p.string) {
+    if (p.size == 1)
+      c.set_reg<uint8_t>(EAX, uint8_t(v));
+    else if (p.size == 2)
+      c.set_reg<uint16_t>(EAX, uint16_t(v));
+    else
+      c.r[EAX] = v;
+    return;
+  }
+  c.insn_eip = p.insn_eip;
+  try {
+    uint32_t m = p.amask, di = c.r[EDI] & m;
+    if (p.size == 1)
+      c.write<uint8_t>(ES, di, uint8_t(v));
+    else if (p.size == 2)
+      c.write<uint16_t>(ES, di, uint16_t(v));
+    else
+      c.write<uint32_t>(ES, di, v);
+    uint32_t d = (c.flags & flag::DF) ? uint32_t(-int32_t(p.size)) : p.size;
+    c.r[EDI] = (c.r[EDI] & ~m) | ((di + d) & m);
+    if (p.rep) {
+      uint32_t n = ((c.r[ECX] & m) - 1) & m;
+      c.r[ECX] = (c.r[ECX] & ~m) | n;
+      if (n != 0) c.eip = p.insn_eip;
+    }
+  } catch (const Fault& f) {
+    handle_fault(f);
+  }
+}
+
+void Core::handle_fault(const Fault& f) {
+  Cpu& c = cpu;
+  c.eip = c.insn_eip;
+  c.exit_block = true;
+  if (c.last_exception < 0) c.last_exception = f.vector;
+  try {
+    c.interrupt(f.vector, false, f.has_error, f.error);
+    return;
+  } catch (const Fault&) {
+  }
+  if (f.vector != 8) {
+    try {
+      c.eip = c.insn_eip;
+      c.interrupt(8, false, true, 0);
+      return;
+    } catch (const Fault&) {
+    }
+  }
+  c.stop = Stop::Shutdown;
+}
+
+void Core::deliver(uint8_t vector) {
+  Cpu& c = cpu;
+  c.insn_eip = c.eip;
+  try {
+    c.interrupt(vector, false);
+  } catch (const Fault& f) {
+    handle_fault(f);
+  }
+}
+
+void Core::step_one() {
+  Cpu& c = cpu;
+  uint8_t buf[16];
+  unsigned avail = 0;
+  std::optional<Fault> fetch_fault;
+  const SegCache& cs = c.seg[CS];
+  for (; avail < 15; ++avail) {
+    uint32_t off = c.eip + avail;
+    if (off < c.eip || off > cs.limit) break;
+    try {
+      buf[avail] = c.read_lin<uint8_t>(cs.base + off);
+    } catch (const Fault& f) {
+      fetch_fault = f;
+      break;
+    }
+  }
+  Insn in;
+  DecodeResult r = decode(buf, avail, c.code32, in);
+  if (r == DecodeResult::TooLong) gp(0);
+  if (r == DecodeResult::NeedMore) {
+    if (fetch_fault) throw *fetch_fault;
+    gp(0);
+  }
+  bool tf = c.flags & flag::TF;
+  c.shadow = false;
+  c.insn_eip = c.eip;
+  c.eip += in.len;
+  in.fn(c, in);
+  ++c.icount;
+  if (tf) pending_trap_ = true;
+}
+
+// The end of a block: go straight on to the successor seen last time, without
+// returning to the run loop, while nothing needs attention.
+void block_end(Cpu& c, const Insn* in) {
+  if (c.chain_budget == 0) return;
+  if (c.kick && c.kick->load(std::memory_order_relaxed)) return;
+  const Block* b = static_cast<const Block*>(in->block);
+  uint32_t lin = c.seg[CS].base + c.eip;
+  const Block* next = nullptr;
+  for (const Block::Chain& ch : b->chain)
+    if (ch.lin == lin && ch.gen == c.chain_gen) next = ch.to;
+  if (!next || next->code32 != c.code32) return;
+  uint32_t last = c.eip + next->bytes - 1;
+  if (last < c.eip || last > c.seg[CS].limit) return;
+  --c.chain_budget;
+  c.cur_block = next;
+  const Insn* first = next->insns.data();
+  return first->th(c, first);
+}
+
+void Core::exec_block(Block* b) {
+  cpu.cur_block = b;
+  const Insn* in = b->insns.data();
+  in->th(cpu, in);
+}
+
+RunStop Core::run(RunControl& ctl) {
+  Cpu& c = cpu;
+  uint64_t stop_at = ctl.quantum ? (c.icount / ctl.quantum + 1) * ctl.quantum : ~uint64_t{0};
+  Block* prev = nullptr;  // the block just executed, for chaining
+  uint64_t prev_gen = 0;
+  for (;;) {
+    if (c.chain_gen != prev_gen) prev = nullptr;  // before collect(): prev may be about to be freed
+    cache.collect();
+    c.exit_block = false;
+    if (pending_trap_) {
+      pending_trap_ = false;
+      deliver(1);
+    } else if (!c.shadow) {
+      if (ctl.pending_vector >= 0) {
+        uint8_t v = uint8_t(ctl.pending_vector);
+        ctl.pending_vector = -1;
+        deliver(v);
+      } else if (ctl.irq_window && (c.flags & flag::IF)) {
+        return RunStop::IrqWindow;
+      }
+    }
+    if (c.stop == Stop::None) {
+      if (ctl.kick && ctl.kick->load(std::memory_order_relaxed)) [[unlikely]] {
+        ctl.kick->store(false, std::memory_order_relaxed);
+        return RunStop::Kicked;
+      }
+      if (c.icount >= stop_at) return RunStop::Kicked;
+      c.insn_eip = c.eip;
+      c.exit_block = false;
+      try {
+        if (c.shadow || (c.flags & flag::TF) || stop_at - c.icount < BlockCache::kMaxInsns) [[unlikely]] {
+          step_one();
+        } else {
+          uint32_t lin = c.seg[CS].base + c.eip;
+          Block* b = nullptr;
+          if (prev) {
+            for (const Block::Chain& ch : prev->chain)
+              if (ch.lin == lin && ch.gen == c.chain_gen) b = ch.to;
+            if (b && b->code32 != c.code32) b = nullptr;
+          }
+          if (!b) {
+            b = cache.get(c, c.translate(lin, false));
+            if (b && prev && c.chain_gen == prev_gen) {
+              prev->chain[prev->next_chain] = Block::Chain{lin, b, c.chain_gen};
+              prev->next_chain ^= 1;
+            }
+          }
+          prev = nullptr;
+          uint32_t last = c.eip + (b ? b->bytes : 0) - 1;
+          if (b && last >= c.eip && last <= c.seg[CS].limit) [[likely]] {
+            uint64_t gen = c.chain_gen;
+            // Chaining is allowed only when nothing waits: no interrupt to deliver and
+            // (deterministic mode) enough instructions left in the quantum.
+            uint64_t left = (stop_at - c.icount) / BlockCache::kMaxInsns;
+            c.chain_budget =
+                (ctl.irq_window || ctl.pending_vector >= 0) ? 0 : uint32_t(std::min<uint64_t>(64, left ? left - 1 : 0));
+            c.kick = ctl.kick;
+            exec_block(b);
+            c.chain_budget = 0;
+            if (c.chain_gen == gen) {
+              prev = static_cast<Block*>(const_cast<void*>(c.cur_block));
+              prev_gen = gen;
+            }
+          } else {
+            step_one();
+          }
+        }
+      } catch (const Fault& f) {
+        c.chain_budget = 0;
+        handle_fault(f);
+      }
+    }
+    if (c.stop != Stop::None) [[unlikely]] {
+      Stop s = c.stop;
+      c.stop = Stop::None;
+      switch (s) {
+        case Stop::Hlt:
+          return RunStop::Hlt;
+        case Stop::Io:
+          return RunStop::Io;
+        case Stop::Shutdown:
+          return RunStop::Shutdown;
+        default:
+          return RunStop::Error;
+      }
+    }
+  }
+}
+
+}  // namespace pxos::soft

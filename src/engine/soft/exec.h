@@ -1,0 +1,108 @@
+// The execution core: the decoded-block cache and the run loop. Used by the
+// Vcpu adapter (soft_vcpu.cpp) and directly by the conformance harness.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/soft/cpu.h"
+
+namespace pxos::soft {
+
+// A straight run of decoded instructions from one physical page, ending at the
+// first control transfer (or anything that changes the mode), the page end or
+// kMaxInsns. Blocks are keyed by physical address and CS.D.
+struct Block {
+  uint32_t phys = 0;
+  bool code32 = false;
+  uint32_t bytes = 0;  // code bytes covered
+  uint64_t epoch = 0;  // last cache epoch in which `code` was checked against memory
+  struct Chain {
+    uint32_t lin = 0;  // linear CS:EIP of a successor seen before
+    Block* to = nullptr;
+    uint64_t gen = ~uint64_t{0};  // valid while Cpu::chain_gen is unchanged
+  } chain[2];
+  uint8_t next_chain = 0;
+  std::vector<Insn> insns;
+  std::vector<uint8_t> code;  // copy of the bytes, to detect writes made behind the CPU's back
+};
+
+class BlockCache {
+ public:
+  static constexpr unsigned kMaxInsns = 48;
+  static constexpr unsigned kFastSlots = 4096;
+
+  BlockCache();
+  ~BlockCache();
+
+  // The block at CS:EIP (physical `phys`), decoding it if needed. nullptr when
+  // the code cannot be cached (MMIO, an instruction crossing the page or the limit).
+  Block* get(Cpu& c, uint32_t phys);
+  // A write hit [p, p+len) on a page holding code.
+  void invalidate(Cpu& c, uint32_t p, uint32_t len);
+  // Drops everything.
+  void flush(Cpu& c);
+  // Memory may have changed behind our back (the monitor writes guest RAM
+  // between runs): every block re-checks its bytes on its next use.
+  void new_epoch(Cpu& c) {
+    ++epoch_;
+    ++c.chain_gen;
+  }
+  // Frees invalidated blocks (only between blocks).
+  void collect() {
+    if (!graveyard_.empty()) graveyard_.clear();
+  }
+  size_t size() const { return map_.size(); }
+
+ private:
+  static uint64_t key(uint32_t phys, bool code32) { return uint64_t{phys} << 1 | (code32 ? 1 : 0); }
+  static unsigned slot(uint32_t phys) { return (phys ^ (phys >> 12)) & (kFastSlots - 1); }
+  void remove(Cpu& c, Block* b);
+  Block* build(Cpu& c, uint32_t phys);
+
+  uint64_t epoch_ = 1;
+  Block* fast_[kFastSlots] = {};
+  std::unordered_map<uint64_t, std::unique_ptr<Block>> map_;
+  std::unordered_map<uint32_t, std::vector<Block*>> pages_;  // phys page -> blocks in it
+  std::vector<std::unique_ptr<Block>> graveyard_;
+};
+
+void block_end(Cpu& c, const Insn* in);
+
+enum class RunStop { Hlt, Io, Shutdown, IrqWindow, Kicked, Error };
+
+struct RunControl {
+  std::atomic<bool>* kick = nullptr;
+  bool irq_window = false;
+  int pending_vector = -1;  // an injected external interrupt
+  uint64_t quantum = 0;     // deterministic mode: stop (Kicked) every `quantum` instructions
+};
+
+// A CPU plus its block cache, on some physical memory.
+class Core {
+ public:
+  Core();
+  Cpu cpu;
+  BlockCache cache;
+
+  // Sets up the physical memory map. ram_size must be a multiple of 4 KiB.
+  void attach(uint8_t* ram, uint32_t ram_size, uint8_t* rom, MmioBus* mmio);
+  RunStop run(RunControl& ctl);
+  // Completes a pending IN/INS with the data in cpu.io_buf (if EIP was not changed).
+  void complete_in();
+  // Loads the architectural state (flushes what depends on it).
+  void load_state(const CpuState& s);
+  CpuState save_state() const;
+
+ private:
+  void step_one();
+  void exec_block(Block* b);
+  void handle_fault(const Fault& f);
+  void deliver(uint8_t vector);
+  bool pending_trap_ = false;
+};
+
+}  // namespace pxos::soft

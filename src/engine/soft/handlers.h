@@ -1,0 +1,47 @@
+// Declarations of every instruction handler named in opcodes.inc, plus helpers
+// shared by the handler families (alu.cpp, string.cpp, control.cpp, segment.cpp, system.cpp).
+#pragma once
+
+#include "engine/soft/cpu.h"
+
+namespace pxos::soft {
+
+// Threaded-dispatch wrapper of a handler (defined in thunk.h, instantiated per family).
+template <Handler H>
+void thunk(Cpu& c, const Insn* in);
+
+#define X(opcode, fmt, handler, ends) \
+  template <class T>                  \
+  void handler(Cpu&, const Insn&);
+#include "engine/soft/opcodes.inc"
+#undef X
+
+template <class T>
+void ud(Cpu&, const Insn&);
+
+// Instantiates a handler template for both operand sizes (in the family's .cpp).
+#define PXOS_INSTANTIATE(h)                             \
+  template void h<uint16_t>(Cpu&, const Insn&);         \
+  template void h<uint32_t>(Cpu&, const Insn&);         \
+  template void thunk<&h<uint16_t>>(Cpu&, const Insn*); \
+  template void thunk<&h<uint32_t>>(Cpu&, const Insn*);
+
+// Near jump: EIP = target, truncated to the operand size.
+template <class T>
+inline void jump_near(Cpu& c, uint32_t target) {
+  c.eip = T(target);
+}
+
+// ALU handlers with the operation fixed (alu.cpp). form: 0 = E,G  1 = G,E  2 = E,imm.
+void alu_specialized(unsigned form, unsigned size, bool mem, unsigned op, Insn& i);
+
+// Jcc with the condition fixed (control.cpp).
+void jcc_specialized(Insn& i);
+
+// Port I/O hand-off to the monitor (system.cpp).
+void io_out(Cpu& c, uint16_t port, unsigned size, uint32_t value);
+void io_in(Cpu& c, uint16_t port, unsigned size, bool string);
+// Checks I/O permission (IOPL / TSS bitmap) for protected mode.
+void io_check(Cpu& c, uint16_t port, unsigned size);
+
+}  // namespace pxos::soft

@@ -1,0 +1,45 @@
+// The CPU conformance runner: runs SingleStepTests-format vector files (gzip
+// JSONL, see shared/cpu-tests/README.md) against the soft engine's core on a
+// 16 MiB flat memory.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pxos::soft {
+
+struct ConformanceFile {
+  std::string file;
+  std::string status;  // from metadata.json: normal, alias, undefined, ...
+  uint64_t passed = 0, failed = 0;
+  uint64_t deviations = 0;            // failures that are documented 386-vs-286 differences
+  std::vector<std::string> failures;  // the first few, described
+  uint64_t gated_total = 0, gated_passed = 0, gated_deviations = 0;  // tests whose status is `normal`
+  bool gated() const { return gated_total > 0; }
+  double gate_rate() const {
+    uint64_t n = gated_total - gated_deviations;
+    return n ? double(gated_passed) / double(n) : 1.0;
+  }
+  double rate() const { return passed + failed ? double(passed) / double(passed + failed) : 1.0; }
+};
+
+struct ConformanceReport {
+  std::vector<ConformanceFile> files;
+  uint64_t passed = 0, failed = 0;
+  std::map<std::string, uint64_t> deviations;  // kind -> tests
+  bool threshold_met = true;
+  std::string error;  // non-empty: the directory could not be read
+};
+
+inline constexpr double kConformanceThreshold = 0.995;
+
+// Runs every *.jsonl.gz file in dir (or only those whose name starts with
+// `only`). With `out`, prints one line per file, failure details when verbose,
+// and the final "P passed, F failed" line.
+ConformanceReport run_conformance(const std::string& dir, std::ostream* out, bool verbose,
+                                  const std::string& only = "");
+
+}  // namespace pxos::soft

@@ -1,0 +1,95 @@
+// The Vcpu adapter: maps the monitor's protocol (exits, state, injection) onto the core.
+#include "engine/soft/soft_vcpu.h"
+
+#include <atomic>
+
+#include "engine/soft/exec.h"
+#include "machine/bus.h"
+#include "machine/memory.h"
+
+namespace pxos {
+namespace {
+
+constexpr uint64_t kQuantum = 1u << 16;
+
+class SoftVcpu final : public Vcpu {
+ public:
+  SoftVcpu(GuestMemory& mem, MmioBus& mmio, SoftOptions opts) : mem_(mem), opts_(opts) {
+    core_.attach(mem.ram_base(), uint32_t(mem.ram_size()), mem.rom().data(), &mmio);
+    core_.load_state(reset_state());
+    a20_ = mem.a20();
+    core_.cpu.a20_mask = a20_ ? ~0u : ~(1u << 20);
+    ctl_.kick = opts_.deterministic ? nullptr : &kick_;
+    ctl_.quantum = opts_.deterministic ? kQuantum : 0;
+  }
+
+  Exit run() override {
+    soft::Cpu& c = core_.cpu;
+    if (mem_.a20() != a20_) {
+      a20_ = mem_.a20();
+      c.a20_mask = a20_ ? ~0u : ~(1u << 20);
+      c.tlb_flush();
+    }
+    core_.cache.new_epoch(c);  // the monitor may have written guest memory
+    core_.complete_in();
+    Exit e;
+    soft::RunStop s = core_.run(ctl_);
+    if (opts_.deterministic && s == soft::RunStop::Kicked) kick_.store(false);
+    switch (s) {
+      case soft::RunStop::Io:
+        e.reason = ExitReason::Io;
+        e.io.port = c.io_port;
+        e.io.size = c.io_size;
+        e.io.is_write = c.io_write;
+        e.io.count = 1;
+        e.io.data = std::span<uint8_t>(c.io_buf, c.io_size);
+        break;
+      case soft::RunStop::Hlt:
+        e.reason = ExitReason::Hlt;
+        break;
+      case soft::RunStop::Shutdown:
+        e.reason = ExitReason::Shutdown;
+        break;
+      case soft::RunStop::IrqWindow:
+        e.reason = ExitReason::IrqWindow;
+        break;
+      case soft::RunStop::Kicked:
+        e.reason = ExitReason::Kicked;
+        break;
+      case soft::RunStop::Error:
+        e.reason = ExitReason::Error;
+        e.error = c.error.empty() ? "soft engine error" : c.error;
+        break;
+    }
+    return e;
+  }
+
+  CpuState state() override { return core_.save_state(); }
+  void set_state(const CpuState& s) override {
+    soft::PendingIn p = core_.cpu.pending_in;
+    core_.load_state(s);
+    core_.cpu.pending_in = p;  // completes on the next run() if EIP is unchanged
+  }
+  bool can_inject() override { return (core_.cpu.flags & flag::IF) && !core_.cpu.shadow && ctl_.pending_vector < 0; }
+  void inject_interrupt(uint8_t vector) override { ctl_.pending_vector = vector; }
+  void request_irq_window(bool on) override { ctl_.irq_window = on; }
+  void kick() override { kick_.store(true); }
+  std::string name() const override { return "soft"; }
+  uint64_t instructions_retired() const override { return core_.cpu.icount; }
+
+ private:
+  GuestMemory& mem_;
+  SoftOptions opts_;
+  soft::Core core_;
+  soft::RunControl ctl_;
+  std::atomic<bool> kick_{false};
+  bool a20_ = true;
+};
+
+}  // namespace
+
+std::unique_ptr<Vcpu> make_soft_vcpu(GuestMemory& mem, MmioBus& mmio, SoftOptions opts) {
+  return std::make_unique<SoftVcpu>(mem, mmio, opts);
+}
+
+}  // namespace pxos

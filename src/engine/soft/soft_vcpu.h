@@ -1,0 +1,22 @@
+// The software x86 engine: an interpreter with a decoded-block cache.
+#pragma once
+
+#include <memory>
+
+#include "engine/engine.h"
+
+namespace pxos {
+
+class GuestMemory;
+class MmioBus;
+
+struct SoftOptions {
+  // Deterministic mode: run() returns Kicked exactly every kQuantum retired
+  // instructions, and kick() is honoured only at those points, so exits happen
+  // at the same instruction counts on every run with the same inputs.
+  bool deterministic = false;
+};
+
+std::unique_ptr<Vcpu> make_soft_vcpu(GuestMemory& mem, MmioBus& mmio, SoftOptions opts = {});
+
+}  // namespace pxos
