@@ -10,6 +10,8 @@
 #include <deque>
 #include <iosfwd>
 #include <map>
+#include <optional>
+#include <ctime>
 #include <functional>
 #include <string>
 #include <vector>
@@ -94,6 +96,7 @@ struct BiosConfig {
   std::function<void(char)> on_teletype;    // text the guest prints through INT 10h
   std::function<void(const std::string&)> on_message;  // BIOS messages for the user
   std::function<uint64_t()> now_ns;                    // the machine's clock (INT 15h AH=86h)
+  std::optional<std::time_t> start_time;               // the time of day at power-on (default: the host's)
 };
 
 class Bios {

@@ -14,8 +14,8 @@ namespace {
 // (INT 14h serial, 15h system, 17h printer included.)
 constexpr uint8_t kServiced[] = {0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A};
 
-uint32_t ticks_since_midnight() {
-  std::time_t now = std::time(nullptr);
+uint32_t ticks_since_midnight(std::optional<std::time_t> start) {
+  std::time_t now = start ? *start : std::time(nullptr);
   std::tm local{};
   localtime_r(&now, &local);
   uint32_t seconds = uint32_t(local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec);
@@ -58,7 +58,7 @@ void Bios::post(CpuState& cpu) {
   set_bda16(bda::kKbdHead, bda::kKbdBuffer);
   set_bda16(bda::kKbdTail, bda::kKbdBuffer);
   set_bda8(bda::kHardDiskCount, uint8_t((config_.hard_disk[0] ? 1 : 0) + (config_.hard_disk[1] ? 1 : 0)));
-  mem_.write32(bda::kBase + bda::kTicks, ticks_since_midnight());
+  mem_.write32(bda::kBase + bda::kTicks, ticks_since_midnight(config_.start_time));
 
   set_video_mode(3);
   program_devices();

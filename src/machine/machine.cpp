@@ -87,11 +87,17 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
     hda = disks.back().get();
   }
 
-  const auto start = std::chrono::steady_clock::now();
-  clock.now_ns = [start] {
-    return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
-                        .count());
-  };
+  deterministic_ = config.deterministic;
+  if (deterministic_) {
+    if (config.engine == EngineKind::Kvm) throw MachineError("--deterministic needs the software engine");
+    clock.now_ns = [this] { return (vcpu ? vcpu->instructions_retired() * kNsPerInstruction : 0) + skipped_ns_; };
+  } else {
+    const auto start = std::chrono::steady_clock::now();
+    clock.now_ns = [start] {
+      return uint64_t(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    };
+  }
 
   debugcon.out = config.debugcon;
   debugcon.attach(ports);
@@ -100,7 +106,8 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   pit = std::make_unique<Pit>(clock, pic.line(0));
   pit->attach(ports);
   timers.push_back(pit->timer());
-  cmos = std::make_unique<Cmos>(clock, pic.line(8));
+  cmos = deterministic_ ? std::make_unique<Cmos>(clock, pic.line(8), kDeterministicEpoch)
+                        : std::make_unique<Cmos>(clock, pic.line(8));
   cmos->attach(ports);
   timers.push_back(cmos->timer());
   kbc = std::make_unique<I8042>(pic.line(1));
@@ -143,10 +150,11 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   bc.on_teletype = config.on_teletype;
   bc.on_message = config.on_message;
   bc.now_ns = clock.now_ns;
+  if (deterministic_) bc.start_time = kDeterministicEpoch;
   bios = std::make_unique<Bios>(mem, bc);
   bios->install(ports);
 
-  EngineKind kind = config.engine;
+  EngineKind kind = config.deterministic && config.engine == EngineKind::Auto ? EngineKind::Soft : config.engine;
   std::string why_not_kvm;
   if (kind == EngineKind::Auto) {
     bool kvm_ok = kvm_available(&why_not_kvm);
@@ -184,6 +192,11 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
 }
 
 Machine::~Machine() = default;
+
+void Machine::skip_to(uint64_t ns) {
+  uint64_t now = clock.now_ns();
+  if (deterministic_ && ns > now && ns != kNoEvent) skipped_ns_ += ns - now;
+}
 
 void Machine::press_key(const HostKey& k) { pending_keys_.push_back(scancode_bytes(k)); }
 

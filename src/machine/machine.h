@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <ctime>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -83,6 +84,8 @@ class Machine {
 
  private:
   std::deque<std::vector<uint8_t>> pending_keys_;
+  bool deterministic_ = false;
+  uint64_t skipped_ns_ = 0;
  public:
 
   // A key press from the host keyboard or --send-keys: queued here, and fed
@@ -93,6 +96,14 @@ class Machine {
   // Set by the keyboard controller's or port 92h's reset line; the monitor
   // restarts the CPU at the reset vector.
   bool reset_requested = false;
+
+  // --deterministic: guest time is the instruction count at kNsPerInstruction
+  // plus the time skipped while the guest halted; the wall clock is not read.
+  static constexpr uint64_t kNsPerInstruction = 10;
+  static constexpr std::time_t kDeterministicEpoch = 1767225600;  // 2026-01-01 00:00:00
+  bool deterministic() const { return deterministic_; }
+  // Moves deterministic time forward to `ns` (a halted guest waiting for it).
+  void skip_to(uint64_t ns);
 
   // Runs every device timer; returns the earliest next event (kNoEvent if none).
   uint64_t run_timers();

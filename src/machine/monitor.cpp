@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -98,7 +99,8 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
     return step == opts.script.size() && text_visible(m, opts.until_text);
   };
   script_and_until();
-  Ticker ticker(cpu, m.clock);
+  std::optional<Ticker> ticker;  // a deterministic run is stopped only at the engine's own quanta
+  if (!m.deterministic()) ticker.emplace(cpu, m.clock);
   bool window_requested = false;
   // Hands the CPU the interrupt the controller asserts, or asks for the
   // moment it can take one.
@@ -120,7 +122,10 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
   };
 
   uint64_t bios_calls = m.bios->calls();
-  ticker.set_next_event(m.run_timers());
+  auto set_next_event = [&](uint64_t ns) {
+    if (ticker) ticker->set_next_event(ns);
+  };
+  set_next_event(m.run_timers());
   for (;;) {
     deliver_interrupts();
     Exit e = cpu.run();
@@ -143,6 +148,10 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
           if (quit) return {RunOutcome::Quit, 0, ""};
           if (!input_open && next == kNoEvent && step == opts.script.size())
             return {RunOutcome::Halted, 0, "the guest waits for an event that cannot come"};
+          if (m.deterministic()) {  // no wall clock: time jumps to the next event
+            m.skip_to(next);
+            continue;
+          }
           uint64_t now = m.clock.now_ns();
           uint64_t nap = std::min<uint64_t>(next > now ? next - now : 0, 2'000'000);
           if (nap) std::this_thread::sleep_for(std::chrono::nanoseconds(nap));
@@ -174,7 +183,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       m.mem.set_a20(true);
       cpu.set_state(reset_state());
     }
-    ticker.set_next_event(m.run_timers());
+    set_next_event(m.run_timers());
     if (m.bios->calls() != bios_calls) {
       bios_calls = m.bios->calls();
       if (script_and_until()) return {RunOutcome::UntilText, 0, ""};

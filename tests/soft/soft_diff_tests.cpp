@@ -54,14 +54,14 @@ struct HostResult {
 };
 
 // Runs `insn` on the host with RAX/RBX/RCX/RDX and the flags given (AT&T syntax).
-#define HOST_RUN(insn, r, a0, b0, c0, d0, f0)                                                        \
-  do {                                                                                              \
-    uint64_t ra = (a0), rb = (b0), rc = (c0), rd = (d0), fl = (f0);                                 \
-    asm volatile("pushq %[f]\n\tpopfq\n\t" insn "\n\tpushfq\n\tpopq %[f]"                           \
-                 : [f] "+r"(fl), "+a"(ra), "+b"(rb), "+c"(rc), "+d"(rd)                             \
-                 :                                                                                  \
-                 : "cc", "memory");                                                                 \
-    r = HostResult{ra, rb, rc, rd, fl};                                                             \
+#define HOST_RUN(insn, r, a0, b0, c0, d0, f0)                             \
+  do {                                                                    \
+    uint64_t ra = (a0), rb = (b0), rc = (c0), rd = (d0), fl = (f0);       \
+    asm volatile("pushq %[f]\n\tpopfq\n\t" insn "\n\tpushfq\n\tpopq %[f]" \
+                 : [f] "+r"(fl), "+a"(ra), "+b"(rb), "+c"(rc), "+d"(rd)   \
+                 :                                                        \
+                 : "cc", "memory");                                       \
+    r = HostResult{ra, rb, rc, rd, fl};                                   \
   } while (0)
 
 struct Case {
@@ -73,9 +73,8 @@ struct Case {
   bool (*valid)(uint32_t a, uint32_t b, uint32_t c, uint32_t d) = nullptr;  // inputs this case accepts
 };
 
-#define HOSTFN(insn) [](HostResult& r, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t f) { \
-  HOST_RUN(insn, r, a, b, c, d, f);                                                                   \
-}
+#define HOSTFN(insn) \
+  [](HostResult& r, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t f) { HOST_RUN(insn, r, a, b, c, d, f); }
 
 constexpr uint32_t kAll = kArith;
 constexpr uint32_t kNoAF = kArith & ~flag::AF;
@@ -100,33 +99,89 @@ const std::vector<Case>& cases() {
       {"neg eax", {0x66, 0xF7, 0xD8}, HOSTFN("negl %%eax"), kAll, 1},
       {"not eax", {0x66, 0xF7, 0xD0}, HOSTFN("notl %%eax"), kAll, 1},
       // Shifts and rotates by CL (the count is masked to 5 bits on both).
-      {"shl eax,cl", {0x66, 0xD3, 0xE0}, HOSTFN("shll %%cl, %%eax"), kCF | flag::ZF | flag::SF | flag::PF, 1,
+      {"shl eax,cl",
+       {0x66, 0xD3, 0xE0},
+       HOSTFN("shll %%cl, %%eax"),
+       kCF | flag::ZF | flag::SF | flag::PF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"shr eax,cl", {0x66, 0xD3, 0xE8}, HOSTFN("shrl %%cl, %%eax"), kCF | flag::ZF | flag::SF | flag::PF, 1,
+      {"shr eax,cl",
+       {0x66, 0xD3, 0xE8},
+       HOSTFN("shrl %%cl, %%eax"),
+       kCF | flag::ZF | flag::SF | flag::PF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"sar eax,cl", {0x66, 0xD3, 0xF8}, HOSTFN("sarl %%cl, %%eax"), kCF | flag::ZF | flag::SF | flag::PF, 1,
+      {"sar eax,cl",
+       {0x66, 0xD3, 0xF8},
+       HOSTFN("sarl %%cl, %%eax"),
+       kCF | flag::ZF | flag::SF | flag::PF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"rol eax,cl", {0x66, 0xD3, 0xC0}, HOSTFN("roll %%cl, %%eax"), kCF, 1,
+      {"rol eax,cl",
+       {0x66, 0xD3, 0xC0},
+       HOSTFN("roll %%cl, %%eax"),
+       kCF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"ror eax,cl", {0x66, 0xD3, 0xC8}, HOSTFN("rorl %%cl, %%eax"), kCF, 1,
+      {"ror eax,cl",
+       {0x66, 0xD3, 0xC8},
+       HOSTFN("rorl %%cl, %%eax"),
+       kCF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"rcl eax,cl", {0x66, 0xD3, 0xD0}, HOSTFN("rcll %%cl, %%eax"), kCF, 1,
+      {"rcl eax,cl",
+       {0x66, 0xD3, 0xD0},
+       HOSTFN("rcll %%cl, %%eax"),
+       kCF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"rcr eax,cl", {0x66, 0xD3, 0xD8}, HOSTFN("rcrl %%cl, %%eax"), kCF, 1,
+      {"rcr eax,cl",
+       {0x66, 0xD3, 0xD8},
+       HOSTFN("rcrl %%cl, %%eax"),
+       kCF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"rcl ax,cl", {0xD3, 0xD0}, HOSTFN("rclw %%cl, %%ax"), kCF, 1,
+      {"rcl ax,cl",
+       {0xD3, 0xD0},
+       HOSTFN("rclw %%cl, %%ax"),
+       kCF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"rcr al,cl", {0xD2, 0xD8}, HOSTFN("rcrb %%cl, %%al"), kCF, 1,
+      {"rcr al,cl",
+       {0xD2, 0xD8},
+       HOSTFN("rcrb %%cl, %%al"),
+       kCF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"rol al,cl", {0xD2, 0xC0}, HOSTFN("rolb %%cl, %%al"), kCF, 1,
+      {"rol al,cl",
+       {0xD2, 0xC0},
+       HOSTFN("rolb %%cl, %%al"),
+       kCF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"ror ax,cl", {0xD3, 0xC8}, HOSTFN("rorw %%cl, %%ax"), kCF, 1,
+      {"ror ax,cl",
+       {0xD3, 0xC8},
+       HOSTFN("rorw %%cl, %%ax"),
+       kCF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"sar al,cl", {0xD2, 0xF8}, HOSTFN("sarb %%cl, %%al"), kCF | flag::ZF | flag::SF | flag::PF, 1,
+      {"sar al,cl",
+       {0xD2, 0xF8},
+       HOSTFN("sarb %%cl, %%al"),
+       kCF | flag::ZF | flag::SF | flag::PF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0 && (c & 31) < 8; }},
-      {"shr ax,cl", {0xD3, 0xE8}, HOSTFN("shrw %%cl, %%ax"), kCF | flag::ZF | flag::SF | flag::PF, 1,
+      {"shr ax,cl",
+       {0xD3, 0xE8},
+       HOSTFN("shrw %%cl, %%ax"),
+       kCF | flag::ZF | flag::SF | flag::PF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0 && (c & 31) <= 16; }},
-      {"shl al,cl", {0xD2, 0xE0}, HOSTFN("shlb %%cl, %%al"), kCF | flag::ZF | flag::SF | flag::PF, 1,
+      {"shl al,cl",
+       {0xD2, 0xE0},
+       HOSTFN("shlb %%cl, %%al"),
+       kCF | flag::ZF | flag::SF | flag::PF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0 && (c & 31) <= 8; }},
       {"sar eax,1", {0x66, 0xD1, 0xF8}, HOSTFN("sarl $1, %%eax"), kCFOF | flag::ZF | flag::SF | flag::PF, 1},
       {"ror eax,1", {0x66, 0xD1, 0xC8}, HOSTFN("rorl $1, %%eax"), kCFOF, 1},
@@ -136,11 +191,23 @@ const std::vector<Case>& cases() {
       {"rol eax,1", {0x66, 0xD1, 0xC0}, HOSTFN("roll $1, %%eax"), kCFOF, 1},
       {"rcr eax,1", {0x66, 0xD1, 0xD8}, HOSTFN("rcrl $1, %%eax"), kCFOF, 1},
       // SHLD/SHRD r/m32, r32, CL (count 1..31).
-      {"shld eax,ebx,cl", {0x66, 0x0F, 0xA5, 0xD8}, HOSTFN("shldl %%cl, %%ebx, %%eax"),
-       kCF | flag::ZF | flag::SF | flag::PF, 1, [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"shrd eax,ebx,cl", {0x66, 0x0F, 0xAD, 0xD8}, HOSTFN("shrdl %%cl, %%ebx, %%eax"),
-       kCF | flag::ZF | flag::SF | flag::PF, 1, [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
-      {"shld ax,bx,cl", {0x0F, 0xA5, 0xD8}, HOSTFN("shldw %%cl, %%bx, %%ax"), kCF | flag::ZF | flag::SF | flag::PF, 1,
+      {"shld eax,ebx,cl",
+       {0x66, 0x0F, 0xA5, 0xD8},
+       HOSTFN("shldl %%cl, %%ebx, %%eax"),
+       kCF | flag::ZF | flag::SF | flag::PF,
+       1,
+       [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
+      {"shrd eax,ebx,cl",
+       {0x66, 0x0F, 0xAD, 0xD8},
+       HOSTFN("shrdl %%cl, %%ebx, %%eax"),
+       kCF | flag::ZF | flag::SF | flag::PF,
+       1,
+       [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0; }},
+      {"shld ax,bx,cl",
+       {0x0F, 0xA5, 0xD8},
+       HOSTFN("shldw %%cl, %%bx, %%ax"),
+       kCF | flag::ZF | flag::SF | flag::PF,
+       1,
        [](uint32_t, uint32_t, uint32_t c, uint32_t) { return (c & 31) != 0 && (c & 31) < 16; }},
       // Bit tests and scans.
       {"bt eax,ebx", {0x66, 0x0F, 0xA3, 0xD8}, HOSTFN("btl %%ebx, %%eax"), kCF, 1},
@@ -148,22 +215,41 @@ const std::vector<Case>& cases() {
       {"btr eax,ebx", {0x66, 0x0F, 0xB3, 0xD8}, HOSTFN("btrl %%ebx, %%eax"), kCF, 1},
       {"btc eax,ebx", {0x66, 0x0F, 0xBB, 0xD8}, HOSTFN("btcl %%ebx, %%eax"), kCF, 1},
       {"btc ax,bx", {0x0F, 0xBB, 0xD8}, HOSTFN("btcw %%bx, %%ax"), kCF, 1},
-      {"bsf eax,ebx", {0x66, 0x0F, 0xBC, 0xC3}, HOSTFN("bsfl %%ebx, %%eax"), flag::ZF, 1,
+      {"bsf eax,ebx",
+       {0x66, 0x0F, 0xBC, 0xC3},
+       HOSTFN("bsfl %%ebx, %%eax"),
+       flag::ZF,
+       1,
        [](uint32_t, uint32_t b, uint32_t, uint32_t) { return b != 0; }},
-      {"bsr eax,ebx", {0x66, 0x0F, 0xBD, 0xC3}, HOSTFN("bsrl %%ebx, %%eax"), flag::ZF, 1,
+      {"bsr eax,ebx",
+       {0x66, 0x0F, 0xBD, 0xC3},
+       HOSTFN("bsrl %%ebx, %%eax"),
+       flag::ZF,
+       1,
        [](uint32_t, uint32_t b, uint32_t, uint32_t) { return b != 0; }},
       // Multiplies and divides.
       {"imul eax,ebx", {0x66, 0x0F, 0xAF, 0xC3}, HOSTFN("imull %%ebx, %%eax"), kCFOF, 1},
-      {"imul eax,ebx,0x1234567", {0x66, 0x69, 0xC3, 0x67, 0x45, 0x23, 0x01}, HOSTFN("imull $0x1234567, %%ebx, %%eax"),
-       kCFOF, 1},
+      {"imul eax,ebx,0x1234567",
+       {0x66, 0x69, 0xC3, 0x67, 0x45, 0x23, 0x01},
+       HOSTFN("imull $0x1234567, %%ebx, %%eax"),
+       kCFOF,
+       1},
       {"imul ax,bx,-5", {0x6B, 0xC3, 0xFB}, HOSTFN("imulw $-5, %%bx, %%ax"), kCFOF, 1},
       {"mul bl", {0xF6, 0xE3}, HOSTFN("mulb %%bl"), kCFOF, 1},
       {"imul bx", {0xF7, 0xEB}, HOSTFN("imulw %%bx"), kCFOF, 1 | 8},
       {"mul ebx", {0x66, 0xF7, 0xE3}, HOSTFN("mull %%ebx"), kCFOF, 1 | 8},
       {"imul ebx", {0x66, 0xF7, 0xEB}, HOSTFN("imull %%ebx"), kCFOF, 1 | 8},
-      {"div ebx", {0x66, 0xF7, 0xF3}, HOSTFN("divl %%ebx"), 0, 1 | 8,
+      {"div ebx",
+       {0x66, 0xF7, 0xF3},
+       HOSTFN("divl %%ebx"),
+       0,
+       1 | 8,
        [](uint32_t a, uint32_t b, uint32_t, uint32_t d) { return b != 0 && ((uint64_t{d} << 32 | a) / b) >> 32 == 0; }},
-      {"idiv ebx", {0x66, 0xF7, 0xFB}, HOSTFN("idivl %%ebx"), 0, 1 | 8,
+      {"idiv ebx",
+       {0x66, 0xF7, 0xFB},
+       HOSTFN("idivl %%ebx"),
+       0,
+       1 | 8,
        [](uint32_t a, uint32_t b, uint32_t, uint32_t d) {
          int64_t n = int64_t(uint64_t{d} << 32 | a), q;
          if (int32_t(b) == 0 || (n == INT64_MIN && int32_t(b) == -1)) return false;
@@ -197,12 +283,18 @@ TEST(SoftDifferential, MatchesTheHostCpu) {
   auto rnd = [&]() -> uint32_t {
     // Mix in edge values: 0, all ones, sign bits, small numbers.
     switch (rng() % 8) {
-      case 0: return 0;
-      case 1: return 0xFFFFFFFFu;
-      case 2: return 0x80000000u;
-      case 3: return 0x7FFFFFFFu;
-      case 4: return rng() % 64;
-      default: return uint32_t(rng());
+      case 0:
+        return 0;
+      case 1:
+        return 0xFFFFFFFFu;
+      case 2:
+        return 0x80000000u;
+      case 3:
+        return 0x7FFFFFFFu;
+      case 4:
+        return rng() % 64;
+      default:
+        return uint32_t(rng());
     }
   };
   int compared = 0;
