@@ -3,12 +3,19 @@
 ; AH=24h, the keyboard controller's output port, port 92h), and extended
 ; keys through IRQ 1. Run it with
 ;   pxos run --boot-sector test_pc.bin --send-keys '{up}{f1}'
+; Assembled with -DDOS_COM (guests/test_pc_com.asm) it is a DOS .COM program
+; instead, run under FreeDOS from a FAT floppy (tests/guest/dos_programs.sh).
         bits 16
-        org 0x7C00
-
+%ifdef DOS_COM
+        org 0x100
 %include "pxtest.inc"
-
+        jmp stage2
+        PXTEST_CODE
+%else
+        org 0x7C00
+%include "pxtest.inc"
         PXTEST_BOOT 6
+%endif
 
 stage2:
         PUTS msg_start
@@ -177,4 +184,6 @@ m_a20_p92_off:    db "port 92h and 8042 off: wraps", 0
 m_key_up:         db "IRQ 1: Up arrow reads E0h/48h", 0
 m_key_f1:         db "IRQ 1: F1 reads 00h/3Bh", 0
 
+%ifndef DOS_COM
         times 7 * 512 - ($ - $$) db 0
+%endif

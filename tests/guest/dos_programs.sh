@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Our DOS test programs under FreeDOS: dos_programs.sh ENGINE PXOS GUEST_DIR.
+# A copy of the FreeDOS floppy ($PXOS_FREEDOS_IMAGE) gets TESTPC.COM (timer,
+# RTC, A20, keyboard: guests/test_pc.asm) with mtools, and AUTOEXEC.BAT runs
+# it; the program's verdict through port F4h is the exit status.
+set -u
+engine=$1 pxos=$2 guests=$3
+if [ -z "${PXOS_FREEDOS_IMAGE:-}" ]; then
+  echo "SKIPPED: PXOS_FREEDOS_IMAGE is not set; point it at a FreeDOS 1.x boot floppy image to run this test"
+  exit 77
+fi
+if [ "$engine" = kvm ] && ! [ -r /dev/kvm -a -w /dev/kvm ]; then
+  echo "SKIPPED: /dev/kvm is missing or not accessible on this host"
+  exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp "$PXOS_FREEDOS_IMAGE" "$work/fd.img"
+mcopy -o -i "$work/fd.img" "$guests/test_pc_com.bin" ::/TESTPC.COM
+{ mtype -i "$work/fd.img" ::/AUTOEXEC.BAT | tr -d '\r'; printf '\nTESTPC\n'; } | sed 's/$/\r/' > "$work/autoexec"
+mcopy -o -i "$work/fd.img" "$work/autoexec" ::/AUTOEXEC.BAT
+"$pxos" run --engine "$engine" --floppy "$work/fd.img" --expect "test_pc:" --send-keys "{up}{f1}" \
+  --display none --timeout 120 </dev/null
+rc=$?
+echo "--- exit status $rc (the number of failed checks)"
+exit $rc
