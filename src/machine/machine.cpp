@@ -6,7 +6,9 @@
 #include <optional>
 #include <ostream>
 
+#include "bios/rom.h"
 #include "devices/exit_port.h"
+#include "frontend/font.h"
 #include "engine/kvm/kvm_vcpu.h"
 #if __has_include("engine/soft/soft_vcpu.h") && !defined(PXOS_NO_SOFT_ENGINE)
 #include "engine/soft/soft_vcpu.h"
@@ -188,6 +190,15 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   if (deterministic_) bc.start_time = kDeterministicEpoch;
   bios = std::make_unique<Bios>(mem, bc);
   bios->install(ports);
+  // The VGA's 8x16 character set in the ROM, where INT 10h AH=11h AL=30h
+  // points, from the host's font (left blank when the host has none).
+  try {
+    Font font = Font::load_default();
+    for (int ch = 0; ch < 256; ++ch)
+      std::copy(font.glyph(uint8_t(ch)).begin(), font.glyph(uint8_t(ch)).end(),
+                mem.rom().begin() + rom::kFont8x16 + ch * Font::kHeight);
+  } catch (const FontError&) {
+  }
 
   EngineKind kind = config.deterministic && config.engine == EngineKind::Auto ? EngineKind::Soft : config.engine;
   std::string why_not_kvm;
