@@ -242,11 +242,18 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   } catch (const std::exception& e) {
     throw MachineError(e.what());
   }
-  vcpu->set_state(reset_state());
+  reset_edx_ = kind == EngineKind::Soft ? 0x0420 : 0x0600;  // the CPU signature each engine's CPUID reports
+  vcpu->set_state(power_on_state());
   bios->attach(vcpu.get());
 }
 
 Machine::~Machine() = default;
+
+CpuState Machine::power_on_state() const {
+  CpuState s = reset_state();
+  s.gpr[EDX] = reset_edx_;
+  return s;
+}
 
 void Machine::skip_to(uint64_t ns) {
   uint64_t now = clock.now_ns();

@@ -85,6 +85,7 @@ class Machine {
  private:
   std::deque<std::vector<uint8_t>> pending_keys_;
   bool deterministic_ = false;
+  uint32_t reset_edx_ = 0x0600;
   uint64_t skipped_ns_ = 0;
  public:
 
@@ -92,6 +93,9 @@ class Machine {
   // to the keyboard controller as fast as the guest takes the bytes.
   void press_key(const HostKey& k);
   void feed_keys();
+
+  // The CPU state after RESET, with the engine's CPU signature in EDX.
+  CpuState power_on_state() const;
 
   // Set by the keyboard controller's or port 92h's reset line; the monitor
   // restarts the CPU at the reset vector.

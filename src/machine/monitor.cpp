@@ -181,7 +181,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
     if (m.reset_requested) {  // the reset line: the CPU starts over at F000:FFF0
       m.reset_requested = false;
       m.mem.set_a20(true);
-      cpu.set_state(reset_state());
+      cpu.set_state(m.power_on_state());
     }
     set_next_event(m.run_timers());
     if (m.bios->calls() != bios_calls) {
