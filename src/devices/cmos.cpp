@@ -41,17 +41,9 @@ Cmos::Cmos(GuestClock clock, IrqLine irq8, std::optional<std::time_t> fixed_star
 }
 
 void Cmos::attach(PortBus& ports) {
-  ports.add("cmos", kIndexPort, 2, [this](uint64_t off, std::span<uint8_t> data, bool is_write) {
-    for (size_t i = 0; i < data.size(); ++i) {
-      if (off + i >= 2) {
-        if (!is_write) data[i] = 0xFF;
-        continue;
-      }
-      uint16_t port = uint16_t(kIndexPort + off + i);
-      if (is_write) write(port, data[i]);
-      else data[i] = read(port);
-    }
-  });
+  ports.add("cmos", kIndexPort, 2,
+            byte_registers(
+                kIndexPort, 2, [this](uint16_t p) { return read(p); }, [this](uint16_t p, uint8_t v) { write(p, v); }));
 }
 
 TimerCallback Cmos::timer() {

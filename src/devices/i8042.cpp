@@ -33,16 +33,10 @@ constexpr uint8_t kDefaultTypematic = 0x2B;  // 10.9 cps, 500 ms
 I8042::I8042(IrqLine irq1) : irq1_(std::move(irq1)) { ram_[0] = command_byte_; }
 
 void I8042::attach(PortBus& ports) {
-  auto cb = [this](uint16_t port) {
-    return [this, port](uint64_t, std::span<uint8_t> data, bool is_write) {
-      if (is_write) write(port, data[0]);
-      else data[0] = read(port);
-      for (size_t i = 1; i < data.size(); ++i)
-        if (!is_write) data[i] = 0xFF;
-    };
-  };
-  ports.add("i8042-data", kDataPort, 1, cb(kDataPort));
-  ports.add("i8042-cmd", kStatusPort, 1, cb(kStatusPort));
+  auto rd = [this](uint16_t p) { return read(p); };
+  auto wr = [this](uint16_t p, uint8_t v) { write(p, v); };
+  ports.add("i8042-data", kDataPort, 1, byte_registers(kDataPort, 1, rd, wr));
+  ports.add("i8042-cmd", kStatusPort, 1, byte_registers(kStatusPort, 1, rd, wr));
 }
 
 void I8042::key_event(std::span<const uint8_t> bytes) {

@@ -35,19 +35,10 @@ constexpr uint8_t kElcrMask[2] = {0xF8, 0xDE};
 Pic::Pic() = default;
 
 void Pic::attach(PortBus& ports) {
+  // A wider access is byte cycles at consecutive ports (OUT DX,AX to an index port writes index, then data).
   auto cb = [this](uint16_t first, uint32_t count) {
-    return [this, first, count](uint64_t off, std::span<uint8_t> data, bool is_write) {
-      // A wider access is split into byte cycles at consecutive ports.
-      for (size_t i = 0; i < data.size(); ++i) {
-        if (off + i >= count) {
-          if (!is_write) data[i] = 0xFF;
-          continue;
-        }
-        uint16_t port = uint16_t(first + off + i);
-        if (is_write) write(port, data[i]);
-        else data[i] = read(port);
-      }
-    };
+    return byte_registers(
+        first, count, [this](uint16_t p) { return read(p); }, [this](uint16_t p, uint8_t v) { write(p, v); });
   };
   ports.add("pic-master", kMasterCmd, 2, cb(kMasterCmd, 2));
   ports.add("pic-slave", kSlaveCmd, 2, cb(kSlaveCmd, 2));

@@ -37,23 +37,10 @@ Pit::Pit(GuestClock clock, IrqLine irq0) : clock_(std::move(clock)), irq0_(std::
 }
 
 void Pit::attach(PortBus& ports) {
-  ports.add("pit", kChannel0, 4, [this](uint64_t off, std::span<uint8_t> data, bool is_write) {
-    for (size_t i = 0; i < data.size(); ++i) {
-      if (off + i >= 4) {
-        if (!is_write) data[i] = 0xFF;
-        continue;
-      }
-      uint16_t port = uint16_t(kChannel0 + off + i);
-      if (is_write) write(port, data[i]);
-      else data[i] = read(port);
-    }
-  });
-  ports.add("port61", kPortB, 1, [this](uint64_t, std::span<uint8_t> data, bool is_write) {
-    if (is_write) write(kPortB, data[0]);
-    else data[0] = read(kPortB);
-    for (size_t i = 1; i < data.size(); ++i)
-      if (!is_write) data[i] = 0xFF;
-  });
+  auto rd = [this](uint16_t p) { return read(p); };
+  auto wr = [this](uint16_t p, uint8_t v) { write(p, v); };
+  ports.add("pit", kChannel0, 4, byte_registers(kChannel0, 4, rd, wr));
+  ports.add("port61", kPortB, 1, byte_registers(kPortB, 1, rd, wr));
 }
 
 TimerCallback Pit::timer() {

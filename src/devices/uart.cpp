@@ -17,16 +17,10 @@ Uart::Uart(uint16_t base, IrqLine irq, std::shared_ptr<SerialBackend> backend)
 void Uart::attach(PortBus& ports) {
   char name[16];
   std::snprintf(name, sizeof name, "uart-%x", base_);
-  ports.add(name, base_, 8, [this](uint64_t off, std::span<uint8_t> data, bool is_write) {
-    for (size_t i = 0; i < data.size(); ++i) {
-      if (off + i >= 8) {
-        if (!is_write) data[i] = 0xFF;
-        continue;
-      }
-      if (is_write) write(uint16_t(off + i), data[i]);
-      else data[i] = read(uint16_t(off + i));
-    }
-  });
+  // The registers are numbered from 0, the base port.
+  ports.add(name, base_, 8,
+            byte_registers(
+                0, 8, [this](uint16_t reg) { return read(reg); }, [this](uint16_t reg, uint8_t v) { write(reg, v); }));
 }
 
 TimerCallback Uart::timer() {

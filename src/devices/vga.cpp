@@ -38,18 +38,10 @@ Vga::Vga(GuestClock clock) : clock_(std::move(clock)) {
 }
 
 void Vga::attach(PortBus& ports) {
+  // A wider access is byte cycles at consecutive ports (OUT DX,AX to an index port writes index, then data).
   auto cb = [this](uint16_t first, uint32_t count) {
-    return [this, first, count](uint64_t off, std::span<uint8_t> data, bool is_write) {
-      for (size_t i = 0; i < data.size(); ++i) {  // OUT DX,AX to an index port writes index then data
-        if (off + i >= count) {
-          if (!is_write) data[i] = 0xFF;
-          continue;
-        }
-        uint16_t port = uint16_t(first + off + i);
-        if (is_write) write(port, data[i]);
-        else data[i] = read(port);
-      }
-    };
+    return byte_registers(
+        first, count, [this](uint16_t p) { return read(p); }, [this](uint16_t p, uint8_t v) { write(p, v); });
   };
   ports.add("vga-crtc-mono", kCrtcIndexMono, 2, cb(kCrtcIndexMono, 2));
   ports.add("vga-status-mono", kStatus1Mono, 1, cb(kStatus1Mono, 1));

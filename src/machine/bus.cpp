@@ -72,4 +72,20 @@ void MmioBus::print_stats(std::ostream& os) const {
   os << "  mmio (unclaimed): " << unclaimed_.reads << " reads, " << unclaimed_.writes << " writes dropped\n";
 }
 
+IoCallback byte_registers(uint16_t first, uint32_t count, std::function<uint8_t(uint16_t port)> read,
+                          std::function<void(uint16_t port, uint8_t value)> write) {
+  return [first, count, read = std::move(read), write = std::move(write)](uint64_t off, std::span<uint8_t> data,
+                                                                          bool is_write) {
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (off + i >= count) {
+        if (!is_write) data[i] = 0xFF;
+        continue;
+      }
+      uint16_t port = uint16_t(first + off + i);
+      if (is_write) write(port, data[i]);
+      else data[i] = read(port);
+    }
+  };
+}
+
 }  // namespace pxos

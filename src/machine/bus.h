@@ -68,6 +68,12 @@ class MmioBus {
   BusCounters unclaimed_;
 };
 
+// The callback of a device with 8-bit registers at ports [first, first+count):
+// a wider access becomes byte cycles at consecutive ports, and bytes beyond
+// the range read as all ones (writes to them are dropped).
+IoCallback byte_registers(uint16_t first, uint32_t count, std::function<uint8_t(uint16_t port)> read,
+                          std::function<void(uint16_t port, uint8_t value)> write);
+
 // Little-endian helpers for device callbacks.
 inline uint32_t bytes_to_u32(std::span<const uint8_t> d) {
   uint32_t v = 0;
