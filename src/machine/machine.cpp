@@ -175,6 +175,14 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   timers.push_back(com2->timer());
   vga = std::make_unique<Vga>(clock);
   vga->attach(ports);
+  try {
+    pixel = std::make_unique<PixelDevice>(mem, *com1, [this](int irq) { return pic.line(irq); }, config.pixel_backend,
+                                          clock, config.pixel_trace, deterministic_);
+  } catch (const std::runtime_error& e) {
+    throw MachineError(e.what());
+  }
+  pixel->attach(ports);
+  timers.push_back(pixel->timer());
   add_exit_port(ports, [this](int status) {
     if (!exit_status) exit_status = status;
     if (vcpu) vcpu->kick();
@@ -225,7 +233,11 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   }
   try {
     if (kind == EngineKind::Kvm) {
-      vcpu = make_kvm_vcpu(mem);
+      std::unique_ptr<Vcpu> assist;
+#ifdef PXOS_HAVE_SOFT
+      assist = make_soft_vcpu(mem, mmio, SoftOptions{true, 1});
+#endif
+      vcpu = make_kvm_vcpu(mem, std::move(assist));
       if (engine_reason.empty()) engine_reason = "kvm: chosen with --engine kvm";
     } else {
 #ifdef PXOS_HAVE_SOFT
@@ -292,6 +304,7 @@ void Machine::print_stats(std::ostream& os) const {
   com1->print_stats(os);
   com2->print_stats(os);
   vga->print_stats(os);
+  pixel->print_stats(os);
 }
 
 }  // namespace pxos

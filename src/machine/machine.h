@@ -22,6 +22,7 @@
 #include "devices/uart.h"
 #include "devices/vga.h"
 #include "devices/pic.h"
+#include "devices/pixel.h"
 #include "devices/pit.h"
 #include "devices/post_code.h"
 #include "engine/engine.h"
@@ -42,6 +43,8 @@ struct MachineConfig {
   std::string serial = "null";   // COM1 backend (see devices/serial_backend.h)
   std::string serial2 = "null";  // COM2 backend
   int serial_input_fd = -1;      // where a "stdio" COM1 reads host input, -1: none
+  std::string pixel_backend = "cpu";  // the pixel device's PXI backend (devices/pixel.h)
+  std::string pixel_trace;            // a folder: each pixel batch as a PNG, "" = none
   bool writable = false;    // write guest disk writes through to the images
   bool deterministic = false;
   bool verbose = false;
@@ -75,6 +78,7 @@ class Machine {
   Port92 port92;
   std::unique_ptr<Uart> com1, com2;
   std::unique_ptr<Vga> vga;
+  std::unique_ptr<PixelDevice> pixel;  // drives com1 with PXI programs
   std::string serial_captured;  // the tail of COM1's output, for --until-text
   std::vector<std::unique_ptr<DiskImage>> disks;
   std::unique_ptr<Bios> bios;

@@ -180,6 +180,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
     if (m.exit_status) return {RunOutcome::GuestExit, *m.exit_status, ""};
     if (m.reset_requested) {  // the reset line: the CPU starts over at F000:FFF0
       m.reset_requested = false;
+      for (auto& d : m.disks) d->flush();  // --writable: what the guest wrote survives a reset
       m.mem.set_a20(true);
       cpu.set_state(m.power_on_state());
     }

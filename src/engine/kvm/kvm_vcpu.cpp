@@ -73,7 +73,7 @@ Segment from_kvm(const kvm_segment& k) {
 
 class KvmVcpu final : public Vcpu {
  public:
-  explicit KvmVcpu(GuestMemory& mem) : mem_(mem) {
+  KvmVcpu(GuestMemory& mem, std::unique_ptr<Vcpu> assist) : mem_(mem), assist_(std::move(assist)) {
     install_kick_handler();
     kvm_fd_ = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (kvm_fd_ < 0) throw kvm_error("cannot open /dev/kvm");
@@ -115,6 +115,31 @@ class KvmVcpu final : public Vcpu {
   }
 
   Exit run() override {
+    for (;;) {
+      Exit e = run_once();
+      if (!(e.reason == ExitReason::Error && emulation_failed_ && assist_)) return e;
+      // KVM could not emulate an instruction: the software engine executes
+      // that one instruction on the same state and memory, and KVM goes on.
+      assist_->set_state(state());
+      Exit a = assist_->run();
+      switch (a.reason) {
+        case ExitReason::Kicked:  // done: one instruction retired
+          set_state(assist_->state());
+          ++assisted_;
+          continue;
+        case ExitReason::Hlt:
+        case ExitReason::Shutdown:
+          set_state(assist_->state());
+          return a;
+        default:
+          e.error += "; the software engine could not take it over either";
+          return e;
+      }
+    }
+  }
+
+  Exit run_once() {
+    emulation_failed_ = false;
     if (mem_.a20() != a20_mapped_) map_high_ram();
     thread_ = pthread_self();
     thread_known_.store(true);
@@ -179,6 +204,7 @@ class KvmVcpu final : public Vcpu {
                   std::to_string(run_->fail_entry.hardware_entry_failure_reason);
         return e;
       case KVM_EXIT_INTERNAL_ERROR:
+        emulation_failed_ = run_->internal.suberror == KVM_INTERNAL_ERROR_EMULATION;
         e.error = "KVM internal error, suberror " + std::to_string(run_->internal.suberror) +
                   " (the host could not emulate a guest instruction)";
         return e;
@@ -381,6 +407,9 @@ class KvmVcpu final : public Vcpu {
   static constexpr uint32_t kSlotLow = 0, kSlotRom = 1, kSlotHigh = 2, kSlotRomAlias = 3, kSlotWrap = 4;
 
   GuestMemory& mem_;
+  std::unique_ptr<Vcpu> assist_;  // executes what the host's KVM cannot emulate
+  bool emulation_failed_ = false;
+  uint64_t assisted_ = 0;
   bool a20_mapped_ = true;
   int kvm_fd_ = -1, vm_fd_ = -1, vcpu_fd_ = -1;
   kvm_run* run_ = nullptr;
@@ -407,6 +436,8 @@ bool kvm_available(std::string* why) {
   return true;
 }
 
-std::unique_ptr<Vcpu> make_kvm_vcpu(GuestMemory& mem) { return std::make_unique<KvmVcpu>(mem); }
+std::unique_ptr<Vcpu> make_kvm_vcpu(GuestMemory& mem, std::unique_ptr<Vcpu> assist) {
+  return std::make_unique<KvmVcpu>(mem, std::move(assist));
+}
 
 }  // namespace pxos
