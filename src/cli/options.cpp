@@ -11,6 +11,7 @@ usage:
   pxos run [options]            boot a PC guest
   pxos bench exits [options]    cost of a port-I/O exit and of BIOS calls
   pxos bench cpu                software engine speed on a fixed workload
+  pxos bench serial [options]   COM1 output: per-byte driver vs the pixel device
   pxos cputest DIR              run CPU conformance vectors (JSONL.gz files)
   pxos pxi COMMAND ...          pixel-native driver tools (pxos pxi --help)
   pxos --help                   this text
@@ -47,6 +48,13 @@ run options:
                            {alt-x} {shift-tab}; host keys follow
   --expect TEXT            a scripted step: wait until TEXT is on the screen,
                            then type the --send-keys that follow it
+  --pixel-backend cpu|cuda|vulkan|auto
+                           how the pixel device (ports 5A0h-5BFh) runs the
+                           guest's PXI programs (default cpu; auto: cuda when a
+                           GPU works here, else cpu; also cpu-mt, cuda-copy,
+                           cuda-zerocopy, cuda-persistent)
+  --pixel-trace DIR        write each pixel-device batch to DIR as a PNG named
+                           with its status, and a line to DIR/batches.txt
   --deterministic          virtual time from the instruction count (soft engine)
   --verbose                log engine choice, unimplemented BIOS calls and device
                            counters to stderr
@@ -58,8 +66,8 @@ exit status:
   124    --timeout expired
   125    the monitor could not go on (engine failure)
   126    the guest triple-faulted or shut down
-  127    the guest halted with interrupts off, or waits for input that
-         cannot come
+  127    the guest halted and nothing can wake it: interrupts off, or no
+         timer running and no input left
 )";
 
 std::string flag_value(Args args, size_t& i) {
@@ -137,6 +145,15 @@ RunFlags parse_run_flags(Args args) {
       f.script.push_back({text, {}});
     } else if (a == "--screenshot") {
       f.screenshot = flag_value(args, i);
+    } else if (a == "--pixel-backend") {
+      f.machine.pixel_backend = flag_value(args, i);
+      static const char* const kBackends[] = {"cpu", "cpu-mt", "vulkan", "cuda", "cuda-copy", "cuda-zerocopy",
+                                              "cuda-persistent", "auto"};
+      bool known = false;
+      for (const char* b : kBackends) known = known || f.machine.pixel_backend == b;
+      if (!known) throw UsageError("--pixel-backend: '" + f.machine.pixel_backend + "' is not cpu, cuda, vulkan or auto");
+    } else if (a == "--pixel-trace") {
+      f.machine.pixel_trace = flag_value(args, i);
     } else if (a == "--deterministic") f.machine.deterministic = true;
     else if (a == "--verbose" || a == "-v") f.machine.verbose = true;
     else throw UsageError("unknown option '" + a + "' (see pxos --help)");
