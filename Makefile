@@ -1,12 +1,15 @@
 # pxOS: the two commands of the README, and their building blocks.
 #   make demo   set up, build and boot the demo guest
-#   make test   set up, build and run the whole test suite (also under ASan+UBSan)
+#   make test   set up, build and run the whole test suite (also under ASan+UBSan),
+#               then a short run of every fuzzer (make fuzz-smoke, docs/SECURITY.md)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps pxos demo test test-asan clean
+.PHONY: all deps pxos demo test test-asan fuzz-smoke clean
 
 all: pxos
 
@@ -22,9 +25,24 @@ pxos: deps $(BUILD)/build.ninja
 demo: pxos
 	$(BUILD)/pxos run --boot-sector $(BUILD)/guests/demo.bin
 
+# The pixel device (docs/PIXEL_DEVICE.md): a PXI driver built from a text,
+# on a floppy with pxboot, which loads it with INT 13h and runs it on the
+# pixel device. Standard output is exactly the text (from COM1); pxboot's
+# statistics (debug console) go to standard error.
+.PHONY: demo-pixel
+PIXEL_TEXT ?= Hello from a pixel driver: pxboot read me with INT 13h, the pixel device ran me and drove COM1.
+PIXEL_BACKEND ?= auto
+demo-pixel: pxos
+	$(BUILD)/pxos pxi build --text '$(PIXEL_TEXT)' -o $(BUILD)/demo-pixel.png
+	$(BUILD)/pxos pxi floppy $(BUILD)/demo-pixel.png -o $(BUILD)/demo-pixel.img
+	$(BUILD)/pxos run --floppy $(BUILD)/demo-pixel.img --serial stdio --display none --debugcon file:/dev/stderr \
+	  --pixel-backend $(PIXEL_BACKEND) --timeout 60
+	@echo
+
 test: pxos
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory fuzz-smoke
 
 # The unit and guest tests again, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer: any report fails the run.
@@ -34,5 +52,14 @@ test-asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -L 'unit|guest'
 
+# The libFuzzer targets (src/fuzz, clang, ASan+UBSan), each run for
+# FUZZ_SECONDS from the seed corpora, JOBS at a time: any crash, leak or
+# sanitizer report fails the run (docs/SECURITY.md).
+fuzz-smoke: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPXOS_SANITIZE=ON \
+	  -DPXOS_FUZZ=ON -DPXOS_PXI_VULKAN=OFF -DPXOS_PXI_CUDA=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz
+	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(JOBS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

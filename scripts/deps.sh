@@ -8,7 +8,7 @@ packages=(
   libgtest-dev                                 # unit tests
   libpng-dev zlib1g-dev                        # PXI images
   libvulkan-dev glslang-tools mesa-vulkan-drivers  # PXI Vulkan backend, on lavapipe in tests
-  clang                                        # the sanitizer and fuzzing builds
+  clang libclang-rt-14-dev                     # the sanitizer and fuzzing builds (libFuzzer)
   mtools                                       # FAT images for guest tests
   kbd                                          # the VGA 8x16 console font for --screenshot
 )

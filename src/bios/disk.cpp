@@ -50,7 +50,9 @@ void Bios::disk_rw(BiosCall& c, DiskImage& d, bool write, bool verify) {
   // a 64 KiB boundary: real BIOSes refuse such buffers.
   if (d.kind() == DiskImage::Kind::Floppy && !verify && (buffer & 0xFFFF) + bytes > 0x10000)
     return fail(kDmaBoundary, 0);
-  uint32_t available = uint32_t(std::min<uint64_t>(count, d.sector_count() - lba));
+  // A CHS address past the end of a disk smaller than its geometry (a hard
+  // disk under one cylinder) has nothing available.
+  uint32_t available = lba >= d.sector_count() ? 0 : uint32_t(std::min<uint64_t>(count, d.sector_count() - lba));
   uint32_t moved = available * DiskImage::kSectorSize;
   if (!verify) {
     // The whole buffer must be guest RAM: nothing is written outside it.

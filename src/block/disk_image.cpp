@@ -100,6 +100,11 @@ DiskImage& DiskImage::operator=(DiskImage&& o) noexcept {
   return *this;
 }
 
+bool DiskImage::flush() {
+  if (fd_ < 0 || !writable_) return true;
+  return ::fsync(fd_) == 0;
+}
+
 DiskImage::~DiskImage() {
   if (fd_ >= 0) ::close(fd_);
 }

@@ -65,6 +65,9 @@ class DiskImage {
   // host I/O failed. `buf` holds count * 512 bytes.
   bool read(uint64_t lba, uint32_t count, std::span<uint8_t> buf);
   bool write(uint64_t lba, uint32_t count, std::span<const uint8_t> buf);
+  // Makes the writes so far durable (fsync) when the image file is written
+  // in place (--writable); true when there is nothing to do.
+  bool flush();
 
  private:
   DiskImage() = default;

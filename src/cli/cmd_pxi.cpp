@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/guest_path.h"
 #include "pxi/bench.h"
 #include "pxi/executor.h"
 #include "pxi/format.h"
@@ -30,6 +31,7 @@ constexpr const char* kUsage =
     "  run FILE [--backend cpu|cpu-mt|vulkan|cuda|cuda-copy|cuda-zerocopy|cuda-persistent|auto] [-o OUT] [--json]\n"
     "  render FILE -o OUT.png [--scale N]\n"
     "  bench [--backends a,b,...] [--sizes n,n,...] [--seconds S] [--csv FILE] [--plot-dir DIR]\n"
+    "  floppy DRIVER -o FLOPPY.img   a 1.44 MB boot floppy: pxboot + the driver (raw form, from LBA 8)\n"
     "  backends\n";
 
 struct UsageError {
@@ -260,6 +262,31 @@ int render(Args args) {
   return 0;
 }
 
+// `pxos pxi floppy`: pxboot (guests/pxboot.asm) in sectors 0..7 and the driver's
+// raw form from LBA 8; pxboot loads it with INT 13h and runs it on the pixel device.
+int floppy(Args args) {
+  Flags f(args, {"-o"}, {});
+  const std::string path = f.file("DRIVER");
+  if (!f.has("-o")) throw UsageError{"floppy needs -o FLOPPY.img"};
+  constexpr std::size_t kFloppy = 1474560, kDriverOffset = 8 * 512;
+  constexpr std::size_t kMaxRaw = 1024 * 512;  // what pxboot loads below A0000h
+  const pxi::Program p = pxi::load(path);
+  const std::vector<std::uint8_t> raw = pxi::to_raw(p);
+  if (raw.size() > kMaxRaw)
+    throw UsageError{"the driver's raw form is " + std::to_string(raw.size()) + " bytes; pxboot loads at most " +
+                     std::to_string(kMaxRaw) + " (" + std::to_string((kMaxRaw - 512) / 4) + " ops)"};
+  const std::vector<std::uint8_t> boot = pxi::read_file(guest_binary("pxboot"), kDriverOffset + 1);
+  if (boot.size() > kDriverOffset || boot.size() < 512)
+    throw UsageError{"pxboot (" + guest_binary("pxboot") + ") is not 512.." + std::to_string(kDriverOffset) + " bytes"};
+  std::vector<std::uint8_t> image(kFloppy, 0);
+  std::copy(boot.begin(), boot.end(), image.begin());
+  std::copy(raw.begin(), raw.end(), image.begin() + kDriverOffset);
+  pxi::write_file(f.get("-o"), image);
+  std::fprintf(stderr, "pxos pxi floppy: %s: pxboot + %u ops (%zu bytes raw from LBA 8)\n", f.get("-o").c_str(),
+               p.header.op_count, raw.size());
+  return 0;
+}
+
 int bench(Args args) {
   Flags f(args, {"--backends", "--csv", "--plot-dir", "--sizes", "--seconds"}, {});
   if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
@@ -295,6 +322,7 @@ int cmd_pxi(Args args) {
     if (sub == "run") return run(rest);
     if (sub == "render") return render(rest);
     if (sub == "bench") return bench(rest);
+    if (sub == "floppy") return floppy(rest);
     if (sub == "backends") {
       for (const auto& b : pxi::backend_names()) std::printf("%s\n", b.c_str());
       if (!pxi::vulkan_compiled()) std::printf("(vulkan: not built)\n");
@@ -305,7 +333,7 @@ int cmd_pxi(Args args) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    std::fprintf(stderr, "pxos pxi: unknown command '%.*s' (build, inspect, validate, run, render, bench)\n",
+    std::fprintf(stderr, "pxos pxi: unknown command '%.*s' (build, inspect, validate, run, render, bench, floppy)\n",
                  int(sub.size()), sub.data());
   } catch (const UsageError& e) {
     std::fprintf(stderr, "pxos pxi %.*s: %s\n", int(sub.size()), sub.data(), e.msg.c_str());

@@ -1,7 +1,9 @@
 // pxos run: build the machine from flags, run it with the chosen front end,
 // map the outcome to an exit status.
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <optional>
 
@@ -129,6 +131,11 @@ int cmd_run(Args args) {
     }
     std::fflush(stdout);
     status = status_of(o, f.timeout);
+    for (auto& d : m->disks)  // --writable: the guest's writes are on the disk before we exit
+      if (!d->flush()) {
+        std::fprintf(stderr, "pxos run: cannot flush a disk image: %s\n", std::strerror(errno));
+        status = kExitMonitor;
+      }
     TextScreen screen = capture_text_screen(m->mem, m->vga.get());
     if (display == Display::Screen) std::fputs(screen.text().c_str(), stdout);
     if (font) {

@@ -15,6 +15,7 @@ int cmd_pxi(Args args);      // cli/cmd_pxi.cpp
 
 int bench_exits(Args args);  // cli/bench_exits.cpp
 int bench_cpu(Args args);    // cli/bench_cpu.cpp
+int bench_serial(Args args); // cli/bench_serial.cpp
 
 // Exit statuses shared by all commands.
 inline constexpr int kExitUsage = 2;        // bad flag, bad input file

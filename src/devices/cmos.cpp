@@ -106,7 +106,13 @@ void Cmos::adopt_registers(uint64_t now_ns) {
   sys_days first{year{century * 100 + yy} / month / 1};
   int64_t days = int64_t(first.time_since_epoch().count()) + day - 1;  // a day past the month's end rolls over
   int64_t t = days * 86400 + hour * 3600 + min * 60 + sec;
-  // The divider restarts: the new second begins now.
+  // The divider restarts: the new second begins now. The clock runs as a
+  // nanosecond offset from power-on, which holds about 292 years: a guest
+  // may write any year up to 9999, so a date further than 250 years from
+  // power-on is held at that distance (found by fuzz_devices: the product
+  // overflowed int64).
+  constexpr int64_t kMaxOffsetS = 250ll * 366 * 86400;
+  t = std::clamp(t, start_s_ - kMaxOffsetS, start_s_ + kMaxOffsetS);
   offset_ns_ = (t - start_s_) * kNsPerSecond - int64_t(now_ns);
   second_seen_ = t;
   ++stats_.time_sets;

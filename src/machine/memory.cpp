@@ -51,14 +51,14 @@ const uint8_t* GuestMemory::readable_span(uint64_t addr, uint64_t len) {
 bool GuestMemory::read(uint64_t addr, std::span<uint8_t> out) {
   const uint8_t* p = readable_span(addr, out.size());
   if (!p) return false;
-  std::memcpy(out.data(), p, out.size());
+  if (!out.empty()) std::memcpy(out.data(), p, out.size());  // an empty span may have no data()
   return true;
 }
 
 bool GuestMemory::write(uint64_t addr, std::span<const uint8_t> in) {
   uint8_t* p = ram_span(addr, in.size());
   if (!p) return false;
-  std::memcpy(p, in.data(), in.size());
+  if (!in.empty()) std::memcpy(p, in.data(), in.size());  // an empty span may have no data()
   return true;
 }
 

@@ -34,7 +34,9 @@ for k in $(seq "$kills"); do
   "$pxos" run --hda "$img" --writable --engine "$engine" --display none --timeout 60 </dev/null \
     >"$tmp/out" 2>"$tmp/err" &
   pid=$!
-  for _ in $(seq 100); do grep -q rewriting "$tmp/out" 2>/dev/null && break; sleep 0.1; done
+  # Up to 60 s: on nested KVM, creating a VM right after one was killed may
+  # wait in the host kernel (synchronize_srcu) for seconds.
+  for _ in $(seq 600); do grep -q rewriting "$tmp/out" 2>/dev/null && break; sleep 0.1; done
   if ! grep -q rewriting "$tmp/out"; then
     echo "kill $k: the guest did not start"; cat "$tmp/out" "$tmp/err"; kill -9 $pid; wait $pid; exit 1
   fi

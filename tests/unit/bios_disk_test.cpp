@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <string>
 
 #include "bios/bda.h"
 #include "bios/bios.h"
@@ -23,7 +25,8 @@ class Int13 : public ::testing::Test {
     }
     floppy_ = std::make_unique<DiskImage>(DiskImage::from_bytes(std::move(floppy), DiskImage::Kind::Floppy));
 
-    char name[] = "/tmp/pxos-hd-XXXXXX";
+    std::string tmpl = (std::filesystem::temp_directory_path() / "pxos-hd-XXXXXX").string();
+    char* name = tmpl.data();
     int fd = mkstemp(name);
     ASSERT_GE(fd, 0);
     hd_path_ = name;

@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <string>
 #include <fstream>
 
 #include "block/disk_image.h"
@@ -13,7 +15,8 @@ namespace {
 struct TempFile {
   std::string path;
   explicit TempFile(uint64_t size) {
-    char name[] = "/tmp/pxos-disk-XXXXXX";
+    std::string tmpl = (std::filesystem::temp_directory_path() / "pxos-disk-XXXXXX").string();
+    char* name = tmpl.data();
     int fd = mkstemp(name);
     if (fd < 0 || ftruncate(fd, off_t(size)) != 0) std::abort();
     close(fd);

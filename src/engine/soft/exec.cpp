@@ -376,6 +376,11 @@ RunStop Core::run(RunControl& ctl) {
       } catch (const Fault& f) {
         c.chain_budget = 0;
         handle_fault(f);
+        // A delivered fault counts as a step: a guest whose fault handler
+        // faults again at once retires nothing, and in deterministic mode
+        // (no kick) the quantum must still run out (found by fuzz_soft_cpu:
+        // the run never returned, so --timeout could not fire).
+        ++c.icount;
       }
     }
     if (c.stop != Stop::None) [[unlikely]] {

@@ -21,15 +21,25 @@ struct Json {
   double num = 0;
   std::string str;
   std::vector<Json> arr;
-  std::vector<std::pair<std::string, Json>> obj;
+  // Not std::pair<std::string, Json>: a pair of an incomplete type is
+  // ill-formed (libstdc++ accepts it under g++, clang rejects it).
+  struct Member;
+  std::vector<Member> obj;
 
-  const Json* get(std::string_view k) const {
-    for (const auto& [key, v] : obj)
-      if (key == k) return &v;
-    return nullptr;
-  }
+  const Json* get(std::string_view k) const;
   int64_t i() const { return int64_t(num); }
 };
+
+struct Json::Member {
+  std::string first;
+  Json second;
+};
+
+const Json* Json::get(std::string_view k) const {
+  for (const auto& [key, v] : obj)
+    if (key == k) return &v;
+  return nullptr;
+}
 
 class JsonParser {
  public:
@@ -60,7 +70,7 @@ class JsonParser {
         ws();
         if (p_ >= s_.size() || s_[p_] != ':') return false;
         ++p_;
-        v.obj.emplace_back(std::move(k), Json{});
+        v.obj.push_back(Json::Member{std::move(k), Json{}});
         if (!value(v.obj.back().second)) return false;
         ws();
         if (p_ < s_.size() && s_[p_] == ',') {

@@ -20,7 +20,7 @@ class SoftVcpu final : public Vcpu {
     a20_ = mem.a20();
     core_.cpu.a20_mask = a20_ ? ~0u : ~(1u << 20);
     ctl_.kick = opts_.deterministic ? nullptr : &kick_;
-    ctl_.quantum = opts_.deterministic ? kQuantum : 0;
+    ctl_.quantum = opts_.deterministic ? (opts_.quantum ? opts_.quantum : kQuantum) : 0;
   }
 
   Exit run() override {

@@ -15,6 +15,9 @@ struct SoftOptions {
   // instructions, and kick() is honoured only at those points, so exits happen
   // at the same instruction counts on every run with the same inputs.
   bool deterministic = false;
+  // Deterministic mode: instructions between two Kicked exits (0: the
+  // default quantum). The fuzzer uses a short one to bound each run.
+  uint64_t quantum = 0;
 };
 
 std::unique_ptr<Vcpu> make_soft_vcpu(GuestMemory& mem, MmioBus& mmio, SoftOptions opts = {});

@@ -1,0 +1,95 @@
+// libFuzzer target: random instruction bytes in a random real-mode state on
+// the software engine. The input is
+//   [flags] [8 general registers, u32 each] [CS IP SS DS ES FS GS, u16 each]
+//   [EFLAGS u32] then the code, placed at CS:IP.
+// Memory outside the code holds HLT (F4h) and every interrupt vector points
+// at a HLT, so stray control flow ends soon. A run is bounded: at most a few
+// quanta of instructions (deterministic mode) and a few hundred exits. It
+// must end in a defined exit (HLT, shutdown, an engine error with its
+// message, or the bound); anything else, and any sanitizer report, is a bug.
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "engine/soft/soft_vcpu.h"
+#include "fuzz/fuzz_common.h"
+#include "machine/bus.h"
+#include "machine/memory.h"
+
+using namespace pxos;
+
+namespace {
+
+constexpr uint64_t kQuantum = 2048;
+constexpr int kMaxQuanta = 4;
+constexpr int kMaxExits = 256;
+constexpr uint32_t kHltAt = 0x500;
+
+GuestMemory& memory() {
+  static GuestMemory mem(GuestMemory::kMinRam);
+  return mem;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fuzz::Input in(data, size);
+  GuestMemory& mem = memory();
+  std::memset(mem.ram_base(), 0xF4, mem.ram_size());
+  for (uint32_t v = 0; v < 256; ++v) mem.write32(v * 4, kHltAt >> 4 << 16);  // 0050:0000
+  mem.set_a20(true);
+
+  const uint8_t flags = in.u8();
+  CpuState s = reset_state();
+  for (int g = 0; g < 8; ++g) s.gpr[g] = in.u32();
+  if (!(flags & 1)) s.gpr[ESP] &= 0xFFFF;
+  uint16_t cs = in.u16(), ip = in.u16();
+  s.load_real_segment(CS, cs);
+  s.eip = ip;
+  for (Sreg r : {SS, DS, ES, FS, GS}) s.load_real_segment(r, in.u16());
+  s.eflags = (in.u32() & 0x003F7FD5u) | flag::FIXED1;
+  if (!(flags & 2)) s.eflags &= ~(flag::VM | flag::TF);
+  if (flags & 4) mem.set_a20(false);
+  s.cr0 &= ~1u;
+
+  // The code at CS:IP (wrapping within the segment as real mode does).
+  auto code = in.rest();
+  for (size_t i = 0; i < code.size() && i < 0x10000; ++i)
+    mem.write8(mem.real_linear(cs, uint16_t(ip + i)), code[i]);
+
+  MmioBus mmio;
+  SoftOptions opts;
+  opts.deterministic = true;
+  opts.quantum = kQuantum;
+  auto vcpu = make_soft_vcpu(mem, mmio, opts);
+  vcpu->set_state(s);
+  int quanta = 0;
+  for (int exits = 0; exits < kMaxExits; ++exits) {
+    Exit e = vcpu->run();
+    switch (e.reason) {
+      case ExitReason::Io:
+        if (!e.io.is_write) std::memset(e.io.data.data(), 0xFF, e.io.data.size());
+        continue;
+      case ExitReason::Mmio:
+        if (!e.mmio.is_write) std::memset(e.mmio.data.data(), 0xFF, e.mmio.data.size());
+        continue;
+      case ExitReason::Kicked:
+        if (++quanta >= kMaxQuanta) return 0;
+        // An interrupt now and then, when the CPU can take one.
+        if ((flags & 8) && vcpu->can_inject()) vcpu->inject_interrupt(uint8_t(0x08 + quanta));
+        continue;
+      case ExitReason::IrqWindow:
+        vcpu->request_irq_window(false);
+        continue;
+      case ExitReason::Hlt:
+      case ExitReason::Shutdown:
+        return 0;
+      case ExitReason::Error:
+        if (e.error.empty()) std::abort();  // an engine error must say what happened
+        return 0;
+    }
+    std::abort();  // not a defined exit
+  }
+  (void)vcpu->state();
+  return 0;
+}

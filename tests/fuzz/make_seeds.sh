@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Regenerates the fuzzers' seed corpora in tests/fuzz/corpus/<target>/
+# (committed; run again only when an input format changes).
+#   make_seeds.sh PXOS GUEST_DIR
+# PXOS is a built pxos binary (for the PXI files), GUEST_DIR its guests/.
+set -eu
+pxos=$1 guests=$2
+here=$(cd "$(dirname "$0")" && pwd)
+c=$here/corpus
+rm -rf "$c"
+mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_soft_cpu}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# PXI: small valid programs in both forms, and a truncated one.
+"$pxos" pxi build --text "Hello, PXI" -o "$c/fuzz_pxi/hello.png" --width 8
+"$pxos" pxi build --text "Hello, PXI" -o "$c/fuzz_pxi/hello.pxr" --width 8
+"$pxos" pxi build --text "line settings" -o "$c/fuzz_pxi/divisor.pxr" --width 16 --divisor 12 --lcr 27
+head -c 40 "$c/fuzz_pxi/hello.png" >"$c/fuzz_pxi/truncated.png"
+
+# Python writes the binary seeds: see each target's header for its layout.
+python3 - "$c" "$guests" <<'PY'
+import os, struct, sys
+c, guests = sys.argv[1], sys.argv[2]
+def put(target, name, data):
+    with open(os.path.join(c, target, name), "wb") as f:
+        f.write(data)
+
+boot = open(os.path.join(guests, "test_boot.bin"), "rb").read()[:512]
+boot = boot.ljust(512, b"\0")
+
+# fuzz_disk: [kind][a20][calls] frames of 20 bytes (AX BX CX DX SI DI ES DS EBXhi ECXhi), image.
+def frame(ax=0, bx=0, cx=0, dx=0, si=0, di=0, es=0, ds=0, bxh=0, cxh=0):
+    return struct.pack("<10H", ax, bx, cx, dx, si, di, es, ds, bxh, cxh)
+dap = struct.pack("<BBHHHQ", 16, 0, 4, 0x1000, 0x0000, 0)
+floppy_calls = [frame(0x0201, 0x7C00, 0x0001, 0x0000), frame(0x0800, dx=0), frame(0x0302, 0x0000, 0x4F12, 0x0100, es=0xFFF0),
+                frame(0x0201, 0xFFF0, 0x0001, 0x0000, es=0xFFFF), frame(0x1500), frame(0x0000)]
+put("fuzz_disk", "floppy_reads", bytes([0, 1, len(floppy_calls)]) + b"".join(floppy_calls) + boot)
+hd_calls = [frame(0x4100, 0x55AA, dx=0x80), frame(0x4200, dx=0x80, si=0x500, ds=0), frame(0x4800, dx=0x80, si=0x600),
+            frame(0x0801, dx=0x80), frame(0x0201, 0xFFF0, 0x0001, 0x0080, es=0xF000), frame(0x4300, dx=0x80, si=0x500)]
+put("fuzz_disk", "hd_extensions", bytes([1, 0, len(hd_calls)]) + b"".join(hd_calls) + dap.ljust(512, b"\0") + boot * 7)
+put("fuzz_disk", "hd_tiny", bytes([1, 1, 1]) + frame(0x0201, 0x7C00, 0x0001, 0x0080) + boot)
+put("fuzz_disk", "empty_floppy", bytes([0, 1, 1]) + frame(0x0800))
+
+# fuzz_bios: [a20][patch count]{addr u32, len u8, bytes} then frames:
+# vector, EAX ECX EDX EBX ESP EBP ESI EDI (u32), ES, DS, FLAGS.
+def call(vec, eax=0, ecx=0, edx=0, ebx=0, esi=0, edi=0, es=0, ds=0, flags=0x202):
+    return bytes([vec]) + struct.pack("<8I3H", eax, ecx, edx, ebx, 0xFFFE, 0, esi, edi, es, ds, flags)
+# INT 15h AH=87h: a GDT at 0000:0600 copying 1 KiB from 0x7C00 to 0x100000.
+def desc(base, limit=0xFFFF):
+    return struct.pack("<HHBBBB", limit, base & 0xFFFF, (base >> 16) & 0xFF, 0x93, 0, base >> 24)
+gdt = b"\0" * 16 + desc(0x7C00) + desc(0x100000) + b"\0" * 16
+put("fuzz_bios", "int15_87", bytes([1, 1]) + struct.pack("<IB", 0x600, len(gdt)) + gdt + call(0x15, eax=0x8700, ecx=512, esi=0x600))
+put("fuzz_bios", "e820", bytes([1, 0]) + call(0x15, eax=0xE820, ecx=20, edx=0x534D4150, edi=0x500) +
+    call(0x15, eax=0xE820, ebx=1, ecx=24, edx=0x534D4150, edi=0xFFF0, es=0xFFFF))
+put("fuzz_bios", "video", bytes([1, 0]) + call(0x10, eax=0x0003) + call(0x10, eax=0x0E41) + call(0x10, eax=0x0601, ecx=0, edx=0x184F) +
+    call(0x10, eax=0x1300 | 1, ecx=5, edx=0, ebx=7, es=0) + call(0x10, eax=0x0F00))
+put("fuzz_bios", "disk_ext", bytes([1, 1]) + struct.pack("<IB", 0x500, len(dap)) + dap +
+    call(0x13, eax=0x4100, ebx=0x55AA, edx=0x80) + call(0x13, eax=0x4200, edx=0x80, esi=0x500) + call(0x13, eax=0x4800, edx=0x80, esi=0x700) +
+    call(0x13, eax=0x0201, ebx=0xFFF0, ecx=1, edx=0, es=0xFFFF))
+put("fuzz_bios", "misc", bytes([0, 0]) + call(0x11) + call(0x12) + call(0x16, eax=0x0100) + call(0x1A, eax=0x0200) +
+    call(0x1A, eax=0x0000) + call(0x15, eax=0x2401) + call(0x15, eax=0x8600, ecx=0, edx=100) + call(0x14, eax=0x00E3) + call(0x17, eax=0x0200) +
+    call(0x15, eax=0xC000) + call(0x15, eax=0x8800) + call(0x15, eax=0xE801))
+
+# fuzz_devices: op bytes. Port-table indices: see kPorts in fuzz_devices.cpp.
+def w(idx, v, size=0):  # size 0: byte
+    return bytes([0x08 | size << 4, idx]) + struct.pack("<I", v)
+def r(idx, size=0):
+    return bytes([size << 4, idx])
+pic_init = w(0, 0x11) + w(1, 0x08) + w(1, 0x04) + w(1, 0x01) + w(2, 0x11) + w(3, 0x70) + w(3, 0x02) + w(3, 0x01) + w(1, 0x00)
+pit = w(9, 0x36) + w(6, 0x00) + w(6, 0x00) + bytes([4]) + struct.pack("<H", 60000) + bytes([5])
+put("fuzz_devices", "pic_pit", pic_init + pit + r(0) + w(0, 0x0B) + r(0) + w(0, 0x20))
+put("fuzz_devices", "cmos", w(11, 0x0B) + w(12, 0x42) + bytes([4]) + struct.pack("<H", 2000) + w(11, 0x0C) + r(12) + w(11, 0x8F) + r(12))
+put("fuzz_devices", "kbc", w(14, 0xD1) + w(13, 0xDF) + w(14, 0x20) + r(13) + w(13, 0xFF) + r(13) + r(14) + bytes([6, 0x1E, 0x9E, 0x41]) + r(13) + w(14, 0xFE))
+put("fuzz_devices", "uart", w(19, 0x80) + w(16, 0x01) + w(17, 0x00) + w(19, 0x03) + w(18, 0xC7) + w(17, 0x0F) + bytes([6, 0x1C, 0x9C, 0x5A]) + r(21) + r(16) + r(18))
+put("fuzz_devices", "vga", w(38, 0x0E) + r(39) + w(38, 0x0F) + w(39, 0x50) + w(31, 0x00) + w(32, 0x3F) + r(40) + r(26) + w(26, 0x10) + w(26, 0x01) + r(36))
+put("fuzz_devices", "trap", bytes([7]) + struct.pack("<8I", 0x0E41, 0, 0, 0, 0x7000, 0, 0, 0) + struct.pack("<6H", 0x1000 + 0x10 * 8, 0, 0, 0, 0x7C00, 0) + struct.pack("<3H", 0x7C00, 0, 0x202) +
+    w(42, ord("x")) + w(43, 0x55) + bytes([0x48]) + struct.pack("<HI", 0x1234, 7))
+
+# fuzz_soft_cpu: [flags] 8 x u32 registers, CS IP SS DS ES FS GS (u16), EFLAGS u32, then code.
+def cpu(code, flags=0, cs=0, ip=0x7C00, regs=(0,) * 8, ss=0, sp=0x7000):
+    regs = list(regs); regs[4] = sp
+    return bytes([flags]) + struct.pack("<8I", *regs) + struct.pack("<7H", cs, ip, ss, 0, 0, 0, 0) + struct.pack("<I", 0x202) + code
+put("fuzz_soft_cpu", "loop_io", cpu(bytes.fromhex("b9 10 00 e4 40 e6 80 e2 fa f4".replace(" ", ""))))
+put("fuzz_soft_cpu", "string_ops", cpu(bytes.fromhex("fc be 00 7c bf 00 80 b9 00 01 f3 a4 b9 08 00 f3 6c f4".replace(" ", ""))))
+put("fuzz_soft_cpu", "protected", cpu(bytes.fromhex("fa 0f 01 16 00 00 0f 20 c0 0c 01 0f 22 c0 ea 00 00 08 00 f4".replace(" ", ""))))
+put("fuzz_soft_cpu", "interrupts", cpu(bytes.fromhex("cd 10 cc ce 9c fa fb f4 cd 21 0f 0b".replace(" ", "")), flags=8))
+put("fuzz_soft_cpu", "boot_sector", cpu(boot))
+put("fuzz_soft_cpu", "wrap", cpu(bytes.fromhex("66 31 c0 8e d8 a1 ff ff 66 a1 fd ff 8b 06 ff ff eb fe".replace(" ", "")), ip=0xFFF8, cs=0xFFFF, flags=4))
+PY
+ls -l "$c"/*
