@@ -20,22 +20,6 @@ void note_error(Stats& s, std::uint64_t i, std::uint32_t err) {
   }
 }
 
-void count_type(Stats& s, Pixel p) {
-  switch (uart::op_type(p)) {
-    case uart::kOpNop:
-      ++s.nops;
-      break;
-    case uart::kOpWrite:
-      ++s.writes;
-      break;
-    case uart::kOpSetLine:
-      ++s.set_lines;
-      break;
-    default:
-      ++s.unknown;
-      break;
-  }
-}
 
 LineChange change_at(std::uint64_t byte_offset, Pixel p) {
   return LineChange{std::uint32_t(byte_offset), px_g(p), px_b(p), 0};
@@ -54,7 +38,7 @@ TileSum reduce_tile(const Pixel* ops, std::uint32_t begin, std::uint32_t end) {
   std::uint32_t cur = kNone;
   for (std::uint32_t i = begin; i < end; ++i) {
     const Pixel p = ops[i];
-    count_type(t.s, p);
+    count_op_type(t.s, p);
     note_error(t.s, i, uart::op_error(p));
     if (uart::is_line_op(p)) {
       const std::uint32_t l = uart::line_of(p);
@@ -178,11 +162,28 @@ class CpuExecutor final : public Executor {
 
 }  // namespace
 
+void count_op_type(Stats& s, Pixel p) {
+  switch (uart::op_type(p)) {
+    case uart::kOpNop:
+      ++s.nops;
+      break;
+    case uart::kOpWrite:
+      ++s.writes;
+      break;
+    case uart::kOpSetLine:
+      ++s.set_lines;
+      break;
+    default:
+      ++s.unknown;
+      break;
+  }
+}
+
 Stats run_reference(std::span<const Pixel> ops, std::vector<std::uint8_t>* bytes, std::vector<LineChange>* changes) {
   Stats s;
   s.ops = ops.size();
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    count_type(s, ops[i]);
+    count_op_type(s, ops[i]);
     note_error(s, i, uart::op_error(ops[i]));
   }
   if (s.first_error_op != kNoOp) return s;

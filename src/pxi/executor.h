@@ -88,6 +88,9 @@ bool vulkan_compiled();
 bool cuda_compiled();
 
 // The reference semantics, sequential (the "cpu" backend's core).
+// Counts one op in Stats' per-type counters (nops, writes, set_lines, unknown).
+void count_op_type(Stats& s, Pixel p);
+
 Stats run_reference(std::span<const Pixel> ops, std::vector<std::uint8_t>* bytes, std::vector<LineChange>* changes);
 
 // The first invalid op of a program (with coordinates), if any; counts in stats.

@@ -60,20 +60,7 @@ std::vector<std::uint8_t> render_png(const Program& p, int scale) {
   for (std::uint64_t i = 0; i < p.ops.size(); ++i) {
     const Pixel px = p.ops[i];
     const std::uint32_t err = uart::op_error(px);
-    switch (uart::op_type(px)) {
-      case uart::kOpNop:
-        ++s.nops;
-        break;
-      case uart::kOpWrite:
-        ++s.writes;
-        break;
-      case uart::kOpSetLine:
-        ++s.set_lines;
-        break;
-      default:
-        ++s.unknown;
-        break;
-    }
+    count_op_type(s, px);
     bool change = false;
     if (err) {
       ++s.invalid;

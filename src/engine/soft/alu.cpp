@@ -595,28 +595,7 @@ void shxd(Cpu& c, const Insn& i) {
   set_szp<T>(c, r, cf, of);
 }
 
-// CMPXCHG (486) and XADD (486).
-template <class T>
-void cmpxchg_Eb(Cpu& c, const Insn& i) {
-  uint32_t a = 0;
-  uint8_t v;
-  if (i.mod == 3) {
-    v = c.reg<uint8_t>(i.rm);
-  } else {
-    a = c.lin_w(i.seg, c.ea(i), 1);
-    v = c.read_lin<uint8_t>(a);
-  }
-  alu<uint8_t>(c, 7, c.reg<uint8_t>(EAX), v);
-  uint8_t nv = v;
-  if (c.zf())
-    nv = c.reg<uint8_t>(i.reg);
-  else
-    c.set_reg<uint8_t>(EAX, v);
-  if (i.mod == 3)
-    c.set_reg<uint8_t>(i.rm, nv);
-  else
-    c.write_lin<uint8_t>(a, nv);
-}
+// CMPXCHG (486) and XADD (486): the byte forms are the same code on bytes.
 template <class T>
 void cmpxchg_Ev(Cpu& c, const Insn& i) {
   uint32_t a = 0;
@@ -639,22 +618,6 @@ void cmpxchg_Ev(Cpu& c, const Insn& i) {
     c.write_lin<T>(a, nv);
 }
 template <class T>
-void xadd_Eb(Cpu& c, const Insn& i) {
-  uint8_t s = c.reg<uint8_t>(i.reg);
-  if (i.mod == 3) {
-    uint8_t d = c.reg<uint8_t>(i.rm);
-    uint8_t r = alu<uint8_t>(c, 0, d, s);
-    c.set_reg<uint8_t>(i.reg, d);
-    c.set_reg<uint8_t>(i.rm, r);
-    return;
-  }
-  uint32_t a = c.lin_w(i.seg, c.ea(i), 1);
-  uint8_t d = c.read_lin<uint8_t>(a);
-  uint8_t r = alu<uint8_t>(c, 0, d, s);
-  c.write_lin<uint8_t>(a, r);
-  c.set_reg<uint8_t>(i.reg, d);
-}
-template <class T>
 void xadd_Ev(Cpu& c, const Insn& i) {
   T s = c.reg<T>(i.reg);
   if (i.mod == 3) {
@@ -669,6 +632,15 @@ void xadd_Ev(Cpu& c, const Insn& i) {
   T r = alu<T>(c, 0, d, s);
   c.write_lin<T>(a, r);
   c.set_reg<T>(i.reg, d);
+}
+
+template <class T>
+void cmpxchg_Eb(Cpu& c, const Insn& i) {
+  cmpxchg_Ev<uint8_t>(c, i);
+}
+template <class T>
+void xadd_Eb(Cpu& c, const Insn& i) {
+  xadd_Ev<uint8_t>(c, i);
 }
 
 PXOS_INSTANTIATE(alu_Eb_Gb)
