@@ -35,6 +35,12 @@ inline void jump_near(Cpu& c, uint32_t target) {
 // ALU handlers with the operation fixed (alu.cpp). form: 0 = E,G  1 = G,E  2 = E,imm.
 void alu_specialized(unsigned form, unsigned size, bool mem, unsigned op, Insn& i);
 
+// A segment descriptor as a hidden cache (segment.cpp).
+SegCache cache_from_descriptor(uint16_t sel, uint64_t d);
+// LAR/LSL/VERR/VERW: reads the selector operand and clears ZF; true with the
+// descriptor in `d` when the selector is not null and its table holds it (segment.cpp).
+bool probe_descriptor(Cpu& c, const Insn& i, uint16_t& sel, uint64_t& d);
+
 // Jcc with the condition fixed (control.cpp).
 void jcc_specialized(Insn& i);
 

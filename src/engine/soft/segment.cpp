@@ -13,6 +13,8 @@ namespace {
 // expand-down + not present so the fast path in Cpu::lin() always falls through.
 constexpr uint16_t kNullAttrib = 0x0014;
 
+}  // namespace
+
 SegCache cache_from_descriptor(uint16_t sel, uint64_t d) {
   SegCache c;
   c.sel = sel;
@@ -23,7 +25,21 @@ SegCache cache_from_descriptor(uint16_t sel, uint64_t d) {
   c.attrib = uint16_t((d >> 40) & 0xF0FF);
   return c;
 }
-}  // namespace
+
+// What LAR, LSL, VERR and VERW share: the selector operand, ZF cleared, and
+// the descriptor when the selector is not null and its table holds it.
+bool probe_descriptor(Cpu& c, const Insn& i, uint16_t& sel, uint64_t& d) {
+  sel = c.get_rm<uint16_t>(i);
+  c.flush_flags();
+  c.flags &= ~flag::ZF;
+  if ((sel & ~3u) == 0) return false;
+  try {
+    d = c.read_descriptor(sel);
+  } catch (const Fault&) {
+    return false;
+  }
+  return true;
+}
 
 uint32_t Cpu::lin_slow(unsigned s, uint32_t off, unsigned size, bool write) const {
   const SegCache& sc = seg[s];
@@ -227,32 +243,18 @@ void arpl(Cpu& c, const Insn& i) {
 template <class T>
 void lar(Cpu& c, const Insn& i) {
   if (!c.pm() || (c.flags & flag::VM)) ud();
-  uint16_t sel = c.get_rm<uint16_t>(i);
-  c.flush_flags();
-  c.flags &= ~flag::ZF;
-  if ((sel & ~3u) == 0) return;
+  uint16_t sel;
   uint64_t d;
-  try {
-    d = c.read_descriptor(sel);
-  } catch (const Fault&) {
-    return;
-  }
+  if (!probe_descriptor(c, i, sel, d)) return;
   c.flags |= flag::ZF;
   c.set_reg<T>(i.reg, T(uint32_t(d >> 32) & 0x00FFFF00u));
 }
 template <class T>
 void lsl(Cpu& c, const Insn& i) {
   if (!c.pm() || (c.flags & flag::VM)) ud();
-  uint16_t sel = c.get_rm<uint16_t>(i);
-  c.flush_flags();
-  c.flags &= ~flag::ZF;
-  if ((sel & ~3u) == 0) return;
+  uint16_t sel;
   uint64_t d;
-  try {
-    d = c.read_descriptor(sel);
-  } catch (const Fault&) {
-    return;
-  }
+  if (!probe_descriptor(c, i, sel, d)) return;
   c.flags |= flag::ZF;
   c.set_reg<T>(i.reg, T(cache_from_descriptor(sel, d).limit));
 }

@@ -20,6 +20,22 @@ inline uint32_t delta(const Cpu& c) {
 inline uint32_t rd(const Cpu& c, unsigned r, uint32_t m) { return c.r[r] & m; }
 inline void wr(Cpu& c, unsigned r, uint32_t v, uint32_t m) { c.r[r] = (c.r[r] & ~m) | (v & m); }
 
+// Ends this dispatch of a REP instruction with iterations left: EIP points at
+// it again, so kicks and interrupts get in before the rest.
+inline void come_back_later(Cpu& c) {
+  c.eip = c.insn_eip;
+  c.exit_block = true;
+}
+// After a fast path moved `room` elements with `left` to go: true when the
+// instruction is done for this dispatch (nothing left, or a chunk's worth ran).
+inline bool rep_chunk_done(Cpu& c, uint32_t left, uint32_t room, uint32_t& total) {
+  if (left == 0) return true;
+  total += room;
+  if (total < kRepChunk) return false;
+  come_back_later(c);
+  return true;
+}
+
 // Runs body() once, or under REP as many times as CX/ECX allows. cmp: REPE/REPNE test ZF.
 template <class Body>
 inline void repeat(Cpu& c, const Insn& i, bool cmp, Body body) {
@@ -30,9 +46,8 @@ inline void repeat(Cpu& c, const Insn& i, bool cmp, Body body) {
   }
   uint32_t n = rd(c, ECX, m);
   for (uint32_t k = 0; n != 0; ++k) {
-    if (k == kRepChunk) {  // come back later: EIP points at this instruction again
-      c.eip = c.insn_eip;
-      c.exit_block = true;
+    if (k == kRepChunk) {
+      come_back_later(c);
       return;
     }
     body();
@@ -87,13 +102,7 @@ void movs(Cpu& c, const Insn& i) {
       wr(c, ESI, si + room * sz, m);
       wr(c, EDI, di + room * sz, m);
       wr(c, ECX, n - room, m);
-      if (n - room == 0) return;
-      total += room;
-      if (total >= kRepChunk) {  // come back later, so kicks and interrupts get in
-        c.eip = c.insn_eip;
-        c.exit_block = true;
-        return;
-      }
+      if (rep_chunk_done(c, n - room, room, total)) return;
     }
   }
   repeat(c, i, false, [&] {
@@ -146,13 +155,7 @@ void stos(Cpu& c, const Insn& i) {
       }
       wr(c, EDI, di + room * sz, m);
       wr(c, ECX, n - room, m);
-      if (n - room == 0) return;
-      total += room;
-      if (total >= kRepChunk) {  // come back later, so kicks and interrupts get in
-        c.eip = c.insn_eip;
-        c.exit_block = true;
-        return;
-      }
+      if (rep_chunk_done(c, n - room, room, total)) return;
     }
   }
   repeat(c, i, false, [&] {

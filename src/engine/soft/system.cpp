@@ -226,28 +226,15 @@ void grp6(Cpu& c, const Insn& i) {
         return;
       }
       if (sel & 4) gp(sel & ~3u);
-      uint64_t d = c.read_descriptor(sel);
-      dst.sel = sel;
-      dst.base = uint32_t((d >> 16) & 0xFFFFFF) | uint32_t((d >> 56) & 0xFF) << 24;
-      uint32_t limit = uint32_t(d & 0xFFFF) | uint32_t((d >> 48) & 0xF) << 16;
-      if ((d >> 55) & 1) limit = (limit << 12) | 0xFFF;
-      dst.limit = limit;
-      dst.attrib = uint16_t((d >> 40) & 0xF0FF);
+      dst = cache_from_descriptor(sel, c.read_descriptor(sel));
       if (!(dst.attrib & 0x80)) raise_fault(11, sel & ~3u, true);
       return;
     }
     case 4:
     case 5: {
-      uint16_t sel = c.get_rm<uint16_t>(i);
-      c.flush_flags();
-      c.flags &= ~flag::ZF;
-      if ((sel & ~3u) == 0) return;
+      uint16_t sel;
       uint64_t d;
-      try {
-        d = c.read_descriptor(sel);
-      } catch (const Fault&) {
-        return;
-      }
+      if (!probe_descriptor(c, i, sel, d)) return;
       unsigned a = unsigned(d >> 40) & 0xFF;
       if (!(a & 0x10)) return;
       bool code = a & 8;
