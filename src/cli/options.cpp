@@ -25,6 +25,15 @@ run options:
   --serial SPEC            COM1: null (default), stdio, file:PATH,
                            file-append:PATH or tcp:127.0.0.1:PORT
   --serial2 SPEC           COM2, the same choices
+  --kernel BZIMAGE         boot a Linux kernel (x86 boot protocol 2.04+) instead
+                           of a disk; guest RAM defaults to 128M with it
+  --initrd FILE            with --kernel: the initial RAM disk
+  --append CMDLINE         with --kernel: the kernel command line
+                           (e.g. "console=ttyS0")
+  --boot-protocol 16|32    with --kernel: 16 (default) runs the kernel's real-mode
+                           setup through the BIOS, as QEMU does; 32 fills the
+                           boot parameters here and enters the 32-bit kernel
+                           directly, as Firecracker does
   --writable               write guest disk writes to the images (default: the
                            guest writes to a private copy that is dropped at exit)
   --memory SIZE            guest RAM, e.g. 16M (default), 64M, 1G
@@ -101,6 +110,7 @@ EngineKind parse_engine(const std::string& text) {
 
 RunFlags parse_run_flags(Args args) {
   RunFlags f;
+  bool memory_given = false;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string a = args[i];
     if (a == "--engine") f.machine.engine = parse_engine(flag_value(args, i));
@@ -110,7 +120,18 @@ RunFlags parse_run_flags(Args args) {
     else if (a == "--writable") f.machine.writable = true;
     else if (a == "--serial") f.machine.serial = flag_value(args, i);
     else if (a == "--serial2") f.machine.serial2 = flag_value(args, i);
-    else if (a == "--memory") f.machine.memory = parse_memory_size(flag_value(args, i));
+    else if (a == "--memory") {
+      f.machine.memory = parse_memory_size(flag_value(args, i));
+      memory_given = true;
+    } else if (a == "--kernel") f.machine.kernel = flag_value(args, i);
+    else if (a == "--initrd") f.machine.initrd = flag_value(args, i);
+    else if (a == "--append") f.machine.append = flag_value(args, i);
+    else if (a == "--boot-protocol") {
+      std::string v = flag_value(args, i);
+      if (v == "16") f.machine.linux_entry = LinuxEntry::RealMode;
+      else if (v == "32") f.machine.linux_entry = LinuxEntry::Protected32;
+      else throw UsageError("--boot-protocol: '" + v + "' is not 16 or 32");
+    }
     else if (a == "--debugcon") {
       f.debugcon = flag_value(args, i);
       if (f.debugcon != "stdio" && f.debugcon != "none" && f.debugcon.rfind("file:", 0) != 0)
@@ -158,8 +179,9 @@ RunFlags parse_run_flags(Args args) {
     else if (a == "--verbose" || a == "-v") f.machine.verbose = true;
     else throw UsageError("unknown option '" + a + "' (see pxos --help)");
   }
-  if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty())
-    throw UsageError("nothing to boot: give --floppy IMG, --hda IMG or --boot-sector FILE");
+  if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty() && f.machine.kernel.empty())
+    throw UsageError("nothing to boot: give --floppy IMG, --hda IMG, --boot-sector FILE or --kernel BZIMAGE");
+  if (!f.machine.kernel.empty() && !memory_given) f.machine.memory = kLinuxDefaultMemory;
   return f;
 }
 

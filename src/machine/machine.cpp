@@ -124,6 +124,18 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
     hda = disks.back().get();
   }
 
+  if (!config.kernel.empty()) {
+    try {
+      kernel = parse_bzimage(read_boot_file(config.kernel, mem.ram_size(), "--kernel"));
+      if (!config.initrd.empty()) initrd = read_boot_file(config.initrd, mem.ram_size(), "--initrd");
+      plan_linux(*kernel, initrd.size(), config.append, mem.ram_size());
+    } catch (const LinuxBootError& e) {
+      throw MachineError(e.what());
+    }
+  } else if (!config.initrd.empty() || !config.append.empty()) {
+    throw MachineError("--initrd and --append need --kernel");
+  }
+
   deterministic_ = config.deterministic;
   if (deterministic_) {
     if (config.engine == EngineKind::Kvm) throw MachineError("--deterministic needs the software engine");
@@ -196,6 +208,16 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   bc.on_message = config.on_message;
   bc.now_ns = clock.now_ns;
   if (deterministic_) bc.start_time = kDeterministicEpoch;
+  if (kernel) {
+    // At every POST (power-on and reset, as QEMU's loader ROM does) the
+    // kernel is loaded afresh and the CPU starts at its entry.
+    bc.boot = [this, append = config.append, entry = config.linux_entry](CpuState& s) {
+      std::vector<E820Entry> e820;
+      for (const Bios::MemoryRange& r : bios->memory_map()) e820.push_back({r.base, r.size, r.type});
+      LinuxPlan plan = plan_linux(*kernel, initrd.size(), append, mem.ram_size());
+      load_linux(mem, *kernel, initrd, append, plan, entry, e820, s);
+    };
+  }
   bios = std::make_unique<Bios>(mem, bc);
   bios->install(ports);
   // The VGA's 8x16 character set in the ROM, where INT 10h AH=11h AL=30h

@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "frontend/keys.h"
 #include "machine/bus.h"
+#include "machine/linux_boot.h"
 #include "machine/memory.h"
 
 namespace pxos {
@@ -40,6 +41,10 @@ struct MachineConfig {
   std::string floppy;       // image for drive A:
   std::string hda;          // image for drive 80h
   std::string boot_sector;  // a file that becomes the start of a 1.44 MB floppy
+  std::string kernel;       // a Linux bzImage booted instead of a disk (machine/linux_boot.h)
+  std::string initrd;       // with it: an initrd, "" for none
+  std::string append;       // with it: the kernel command line
+  LinuxEntry linux_entry = LinuxEntry::RealMode;
   std::string serial = "null";   // COM1 backend (see devices/serial_backend.h)
   std::string serial2 = "null";  // COM2 backend
   int serial_input_fd = -1;      // where a "stdio" COM1 reads host input, -1: none
@@ -83,6 +88,8 @@ class Machine {
   std::vector<std::unique_ptr<DiskImage>> disks;
   std::unique_ptr<Bios> bios;
   std::unique_ptr<Vcpu> vcpu;
+  std::optional<BzImage> kernel;     // --kernel, checked, with its initrd
+  std::vector<uint8_t> initrd;
   std::string engine_reason;     // why this engine was chosen (for --verbose)
   std::optional<int> exit_status;  // set when the guest writes the exit port
 

@@ -137,8 +137,12 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
         m.mmio.access(e.mmio.address, e.mmio.data, e.mmio.is_write);
         break;
       case ExitReason::Hlt: {
-        if (!(cpu.state().eflags & flag::IF))
-          return {RunOutcome::Halted, 0, "the guest halted with interrupts off"};
+        if (!(cpu.state().eflags & flag::IF)) {
+          CpuState st = cpu.state();
+          char where[64];
+          std::snprintf(where, sizeof where, " at %04X:%08X", st.seg[CS].selector, st.eip);
+          return {RunOutcome::Halted, 0, std::string("the guest halted with interrupts off") + where};
+        }
         // Sleep until something can wake the guest.
         while (!m.exit_status) {
           poll();
