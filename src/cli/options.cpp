@@ -24,6 +24,9 @@ run options:
   --boot-sector FILE       boot FILE as the first sectors of a blank 1.44M floppy
   --serial SPEC            COM1: null (default), stdio, file:PATH,
                            file-append:PATH or tcp:127.0.0.1:PORT
+                           stdio is an interactive console: the terminal is
+                           raw (Ctrl-C goes to the guest); Ctrl-A x quits,
+                           Ctrl-A Ctrl-A sends Ctrl-A
   --serial2 SPEC           COM2, the same choices
   --kernel BZIMAGE         boot a Linux kernel (x86 boot protocol 2.04+) instead
                            of a disk; guest RAM defaults to 128M with it
@@ -56,7 +59,12 @@ run options:
                            {home} {end} {pgup} {pgdn} {ins} {del} {ctrl-c}
                            {alt-x} {shift-tab}; host keys follow
   --expect TEXT            a scripted step: wait until TEXT is on the screen,
-                           then type the --send-keys that follow it
+                           the debug console or COM1's output (there: output
+                           after the previous step's match), then type the
+                           --send-keys that follow it
+  --send-keys-to serial|keyboard
+                           where typed keys go: COM1's receiver (as terminal
+                           bytes; the default with --kernel) or the keyboard
   --pixel-backend cpu|cuda|vulkan|auto
                            how the pixel device (ports 5A0h-5BFh) runs the
                            guest's PXI programs (default cpu; auto: cuda when a
@@ -111,6 +119,7 @@ EngineKind parse_engine(const std::string& text) {
 RunFlags parse_run_flags(Args args) {
   RunFlags f;
   bool memory_given = false;
+  std::string keys_to;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string a = args[i];
     if (a == "--engine") f.machine.engine = parse_engine(flag_value(args, i));
@@ -132,7 +141,11 @@ RunFlags parse_run_flags(Args args) {
       else if (v == "32") f.machine.linux_entry = LinuxEntry::Protected32;
       else throw UsageError("--boot-protocol: '" + v + "' is not 16 or 32");
     }
-    else if (a == "--debugcon") {
+    else if (a == "--send-keys-to") {
+      std::string v = flag_value(args, i);
+      if (v != "serial" && v != "keyboard") throw UsageError("--send-keys-to: '" + v + "' is not serial or keyboard");
+      keys_to = v;
+    } else if (a == "--debugcon") {
       f.debugcon = flag_value(args, i);
       if (f.debugcon != "stdio" && f.debugcon != "none" && f.debugcon.rfind("file:", 0) != 0)
         throw UsageError("--debugcon: '" + f.debugcon + "' is not stdio, none or file:PATH");
@@ -182,6 +195,9 @@ RunFlags parse_run_flags(Args args) {
   if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty() && f.machine.kernel.empty())
     throw UsageError("nothing to boot: give --floppy IMG, --hda IMG, --boot-sector FILE or --kernel BZIMAGE");
   if (!f.machine.kernel.empty() && !memory_given) f.machine.memory = kLinuxDefaultMemory;
+  f.machine.keys_to_serial = keys_to.empty() ? !f.machine.kernel.empty() : keys_to == "serial";
+  // The serial console on this terminal: the guest's text screen stays off it.
+  if (!f.display && f.machine.serial == "stdio") f.display = Display::Tty;
   return f;
 }
 

@@ -9,6 +9,7 @@
 #include "bios/rom.h"
 #include "devices/exit_port.h"
 #include "frontend/font.h"
+#include "frontend/serial_console.h"
 #include "engine/kvm/kvm_vcpu.h"
 #if __has_include("engine/soft/soft_vcpu.h") && !defined(PXOS_NO_SOFT_ENGINE)
 #include "engine/soft/soft_vcpu.h"
@@ -31,12 +32,15 @@ namespace {
 // --until-text and --expect can see serial output.
 class CapturingSerial final : public SerialBackend {
  public:
-  CapturingSerial(std::unique_ptr<SerialBackend> inner, std::string* capture)
-      : inner_(std::move(inner)), capture_(capture) {}
+  CapturingSerial(std::unique_ptr<SerialBackend> inner, std::string* capture, uint64_t* erased)
+      : inner_(std::move(inner)), capture_(capture), erased_(erased) {}
   void write(std::span<const uint8_t> bytes) override {
     inner_->write(bytes);
     capture_->append(bytes.begin(), bytes.end());
-    if (capture_->size() > 128 * 1024) capture_->erase(0, capture_->size() - 64 * 1024);
+    if (capture_->size() > 128 * 1024) {
+      *erased_ += capture_->size() - 64 * 1024;
+      capture_->erase(0, capture_->size() - 64 * 1024);
+    }
   }
   size_t read(std::span<uint8_t> buf) override { return inner_->read(buf); }
   bool has_input() const override { return inner_->has_input(); }
@@ -46,6 +50,7 @@ class CapturingSerial final : public SerialBackend {
  private:
   std::unique_ptr<SerialBackend> inner_;
   std::string* capture_;
+  uint64_t* erased_;
 };
 
 std::unique_ptr<DiskImage> open_disk(const std::string& path, DiskImage::Kind kind, bool writable) {
@@ -137,6 +142,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   }
 
   deterministic_ = config.deterministic;
+  keys_to_serial_ = config.keys_to_serial;
   if (deterministic_) {
     if (config.engine == EngineKind::Kvm) throw MachineError("--deterministic needs the software engine");
     clock.now_ns = [this] { return (vcpu ? vcpu->instructions_retired() * kNsPerInstruction : 0) + skipped_ns_; };
@@ -175,7 +181,8 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   try {
     com1 = std::make_unique<Uart>(Uart::kCom1Base, pic.line(Uart::kCom1Irq),
                                   std::make_shared<CapturingSerial>(
-                                      parse_serial_backend(config.serial, config.serial_input_fd), &serial_captured));
+                                      parse_serial_backend(config.serial, config.serial_input_fd), &serial_captured,
+                                      &serial_erased));
     com2 = std::make_unique<Uart>(Uart::kCom2Base, pic.line(Uart::kCom2Irq),
                                   std::shared_ptr<SerialBackend>(parse_serial_backend(config.serial2)));
   } catch (const SerialBackendError& e) {
@@ -294,9 +301,20 @@ void Machine::skip_to(uint64_t ns) {
   if (deterministic_ && ns > now && ns != kNoEvent) skipped_ns_ += ns - now;
 }
 
-void Machine::press_key(const HostKey& k) { pending_keys_.push_back(scancode_bytes(k)); }
+void Machine::press_key(const HostKey& k) {
+  if (keys_to_serial_) {
+    for (uint8_t b : serial_bytes(k)) pending_serial_.push_back(b);
+    return;
+  }
+  pending_keys_.push_back(scancode_bytes(k));
+}
 
 void Machine::feed_keys() {
+  while (!pending_serial_.empty() && com1->rx_count() < Uart::kFifoSize) {
+    uint8_t b = pending_serial_.front();
+    pending_serial_.pop_front();
+    com1->receive({&b, 1});
+  }
   while (!pending_keys_.empty() && kbc->queued() + pending_keys_.front().size() <= I8042::kKeyFifoBytes) {
     kbc->key_event(pending_keys_.front());
     pending_keys_.pop_front();

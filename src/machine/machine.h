@@ -48,6 +48,7 @@ struct MachineConfig {
   std::string serial = "null";   // COM1 backend (see devices/serial_backend.h)
   std::string serial2 = "null";  // COM2 backend
   int serial_input_fd = -1;      // where a "stdio" COM1 reads host input, -1: none
+  bool keys_to_serial = false;   // --send-keys and scripted keys go to COM1's receiver, not the keyboard
   std::string pixel_backend = "cpu";  // the pixel device's PXI backend (devices/pixel.h)
   std::string pixel_trace;            // a folder: each pixel batch as a PNG, "" = none
   bool writable = false;    // write guest disk writes through to the images
@@ -85,6 +86,7 @@ class Machine {
   std::unique_ptr<Vga> vga;
   std::unique_ptr<PixelDevice> pixel;  // drives com1 with PXI programs
   std::string serial_captured;  // the tail of COM1's output, for --until-text
+  uint64_t serial_erased = 0;   // bytes of COM1's output dropped from the front of serial_captured
   std::vector<std::unique_ptr<DiskImage>> disks;
   std::unique_ptr<Bios> bios;
   std::unique_ptr<Vcpu> vcpu;
@@ -95,13 +97,16 @@ class Machine {
 
  private:
   std::deque<std::vector<uint8_t>> pending_keys_;
+  std::deque<uint8_t> pending_serial_;
+  bool keys_to_serial_ = false;
   bool deterministic_ = false;
   uint32_t reset_edx_ = 0x0600;
   uint64_t skipped_ns_ = 0;
  public:
 
   // A key press from the host keyboard or --send-keys: queued here, and fed
-  // to the keyboard controller as fast as the guest takes the bytes.
+  // to the keyboard controller as fast as the guest takes the bytes (or,
+  // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
   void press_key(const HostKey& k);
   void feed_keys();
 
