@@ -39,6 +39,22 @@ demo-pixel: pxos
 	  --pixel-backend $(PIXEL_BACKEND) --timeout 60
 	@echo
 
+# Linux to a shell (issue 9): Debian's stock 686 kernel and busybox (fetched
+# with apt-get download into build/linux, never committed), an initramfs
+# whose /init starts a shell on the serial console, booted on the software
+# engine. Type commands; `poweroff -f` (the guest halts: status 127) or
+# Ctrl-A x ends the session. LINUX_ENGINE=kvm, LINUX_PROTOCOL=32 to vary.
+.PHONY: demo-linux
+LINUX_ENGINE ?= soft
+LINUX_PROTOCOL ?= 16
+demo-linux: pxos
+	scripts/fetch-linux.sh $(BUILD)/linux
+	$(BUILD)/pxos initramfs --busybox $(BUILD)/linux/busybox --init scripts/linux/init-shell -o $(BUILD)/linux/initramfs-shell.gz
+	@echo "pxos: booting Linux on the serial console; Ctrl-A x quits"
+	$(BUILD)/pxos run --engine $(LINUX_ENGINE) --kernel $(BUILD)/linux/bzImage --initrd $(BUILD)/linux/initramfs-shell.gz \
+	  --append "console=ttyS0" --boot-protocol $(LINUX_PROTOCOL) --serial stdio --debugcon none; \
+	  status=$$?; [ $$status = 0 ] || [ $$status = 127 ] || exit $$status
+
 test: pxos
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan

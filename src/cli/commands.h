@@ -12,6 +12,7 @@ int cmd_run(Args args);      // cli/cmd_run.cpp
 int cmd_bench(Args args);    // cli/cmd_bench.cpp: dispatches to the bench_* below
 int cmd_cputest(Args args);  // cli/cmd_cputest.cpp
 int cmd_pxi(Args args);      // cli/cmd_pxi.cpp
+int cmd_initramfs(Args args);  // cli/cmd_initramfs.cpp
 
 int bench_exits(Args args);  // cli/bench_exits.cpp
 int bench_cpu(Args args);    // cli/bench_cpu.cpp

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     if (cmd == "bench") return cmd_bench(rest);
     if (cmd == "cputest") return cmd_cputest(rest);
     if (cmd == "pxi") return cmd_pxi(rest);
+    if (cmd == "initramfs") return cmd_initramfs(rest);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pxos %s: %s\n", cmd.c_str(), e.what());
     return kExitMonitor;

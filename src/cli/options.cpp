@@ -14,6 +14,7 @@ usage:
   pxos bench serial [options]   COM1 output: per-byte driver vs the pixel device
   pxos cputest DIR              run CPU conformance vectors (JSONL.gz files)
   pxos pxi COMMAND ...          pixel-native driver tools (pxos pxi --help)
+  pxos initramfs ...            a busybox initramfs for --initrd (--help)
   pxos --help                   this text
 
 run options:

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Fetches Debian's stock i386 686 kernel and a static busybox for the Linux
+# tests, bench and demo, with apt-get download, into a cache folder (default
+# build/linux; never committed), and unpacks them with dpkg-deb:
+#   DIR/bzImage   the kernel (linux-image-<newest>-686-unsigned:i386, or the
+#                 signed package of the same version when there is no
+#                 unsigned one)
+#   DIR/busybox   busybox-static:i386
+# Adds the i386 architecture to dpkg first when it is missing (as root).
+# Exits 1 with a message that says what is missing when it cannot.
+set -eu
+dir=${1:-build/linux}
+mkdir -p "$dir/debs"
+dir=$(cd "$dir" && pwd)
+
+fail() {
+  echo "fetch-linux: $*" >&2
+  exit 1
+}
+
+if [ -s "$dir/bzImage" ] && [ -s "$dir/busybox" ]; then
+  exit 0  # cached
+fi
+for tool in apt-get apt-cache dpkg dpkg-deb; do
+  command -v "$tool" >/dev/null || fail "needs $tool (a Debian or Ubuntu host)"
+done
+
+if ! dpkg --print-foreign-architectures | grep -qx i386 && [ "$(dpkg --print-architecture)" != i386 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "fetch-linux: adding the i386 architecture to dpkg"
+    dpkg --add-architecture i386
+    apt-get update -qq || fail "apt-get update failed (no network or mirror?)"
+  else
+    fail "the i386 architecture is missing; run: sudo dpkg --add-architecture i386 && sudo apt-get update"
+  fi
+fi
+
+# The newest 686 kernel: the package that the linux-image-686 metapackage depends on.
+resolve() {
+  apt-cache depends linux-image-686:i386 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {sub(/:i386$/, "", $2); print $2; exit}'
+}
+kernel=$(resolve)
+if [ -z "$kernel" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq || true
+    kernel=$(resolve)
+  fi
+fi
+[ -n "$kernel" ] || fail "apt-cache knows no linux-image-686:i386 (is a Debian i386 mirror in the apt sources? run apt-get update)"
+if apt-cache show "$kernel-unsigned:i386" >/dev/null 2>&1; then
+  kernel=$kernel-unsigned
+fi
+
+cd "$dir/debs"
+download() {
+  local pkg=$1
+  ls "${pkg%%:*}"_*.deb >/dev/null 2>&1 && return 0
+  echo "fetch-linux: apt-get download $pkg"
+  apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null ||
+    fail "cannot download $pkg (no network, or no Debian mirror in the apt sources)"
+}
+download "$kernel:i386"
+download "busybox-static:i386"
+
+rm -rf "$dir/root"
+mkdir -p "$dir/root"
+for deb in "${kernel%%:*}"_*.deb busybox-static_*.deb; do
+  dpkg-deb -x "$deb" "$dir/root" || fail "cannot unpack $deb"
+done
+vmlinuz=$(ls "$dir"/root/boot/vmlinuz-* 2>/dev/null | head -1)
+[ -n "$vmlinuz" ] || fail "$kernel has no /boot/vmlinuz-*"
+[ -x "$dir/root/bin/busybox" ] || fail "busybox-static has no /bin/busybox"
+cp "$vmlinuz" "$dir/bzImage.new" && mv "$dir/bzImage.new" "$dir/bzImage"
+cp "$dir/root/bin/busybox" "$dir/busybox.new" && mv "$dir/busybox.new" "$dir/busybox"
+basename "$vmlinuz" | sed 's/^vmlinuz-//' >"$dir/kernel-version"
+rm -rf "$dir/root"
+echo "fetch-linux: $dir/bzImage ($(cat "$dir/kernel-version")), $dir/busybox"

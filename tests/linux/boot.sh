@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Boots the fetched kernel with the test initramfs to its marker and checks
+# what its /init printed. Usage: boot.sh PXOS CACHE ENGINE PROTOCOL
+set -u
+pxos=$1 cache=$2 engine=$3 protocol=$4
+if [ "$engine" = kvm ] && [ "${PXOS_LINUX_KVM:-}" != 1 ]; then
+  echo "skipped: a Linux boot on this host's nested KVM takes minutes; set PXOS_LINUX_KVM=1 to run it"
+  exit 77
+fi
+for f in bzImage initramfs-test.gz kernel-version; do
+  if [ ! -s "$cache/$f" ]; then
+    echo "FAIL: $cache/$f is missing: the linux.fetch fixture did not run or failed"
+    exit 1
+  fi
+done
+timeout=${PXOS_LINUX_TIMEOUT:-600}
+[ "$engine" = kvm ] && timeout=1800
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+start=$(date +%s.%N)
+"$pxos" run --engine "$engine" --kernel "$cache/bzImage" --initrd "$cache/initramfs-test.gz" \
+  --append "console=ttyS0 earlyprintk=serial,ttyS0 loglevel=7" --boot-protocol "$protocol" \
+  --serial "file:$log" --display none --debugcon none --until-text PXOS-LINUX-MARKER --timeout "$timeout"
+status=$?
+end=$(date +%s.%N)
+echo "pxos exit status $status after $(echo "$end - $start" | bc) s; the last lines of the serial console:"
+tail -n 25 "$log"
+fail=0
+check() {
+  if grep -qE "$1" "$log"; then echo "ok: $2"; else echo "FAIL: $2 (no line matching '$1')"; fail=1; fi
+}
+[ "$status" = 0 ] || { echo "FAIL: the marker did not appear (exit status $status)"; fail=1; }
+version=$(cat "$cache/kernel-version")
+check "^pxos-uname: ${version//./\\.}" "uname -r printed $version"
+check '^pxos-arith: 42' 'the shell computed 6*7'
+check '^pxos-flags: flags[[:space:]]*: .*fpu.*cx8.*cmov' '/proc/cpuinfo lists fpu, cx8 and cmov'
+check '^pxos-ls: bin dev etc init proc' 'ls / listed the initramfs'
+check '^PXOS-LINUX-MARKER' 'the marker'
+exit $fail
