@@ -10,6 +10,7 @@
 #include "devices/exit_port.h"
 #include "frontend/font.h"
 #include "frontend/serial_console.h"
+#include "engine/kvm/cpuid_filter.h"
 #include "engine/kvm/kvm_vcpu.h"
 #if __has_include("engine/soft/soft_vcpu.h") && !defined(PXOS_NO_SOFT_ENGINE)
 #include "engine/soft/soft_vcpu.h"
@@ -283,7 +284,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   } catch (const std::exception& e) {
     throw MachineError(e.what());
   }
-  reset_edx_ = kind == EngineKind::Soft ? 0x0420 : 0x0600;  // the CPU signature each engine's CPUID reports
+  reset_edx_ = kind == EngineKind::Soft ? 0x0420 : cpuid_bits::kSignature;  // the CPU signature each engine's CPUID reports
   vcpu->set_state(power_on_state());
   bios->attach(vcpu.get());
 }

@@ -2,6 +2,7 @@
 // mapping (GuestMemory), so the BIOS and devices see exactly what the guest
 // wrote. No in-kernel irqchip: HLT, port I/O and MMIO all come back here.
 #include "engine/kvm/kvm_vcpu.h"
+#include "engine/kvm/cpuid_filter.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -304,8 +305,9 @@ class KvmVcpu final : public Vcpu {
     if (ioctl(vm_fd_, KVM_SET_USER_MEMORY_REGION, &region) < 0 && size) throw kvm_error("cannot map guest memory");
   }
 
-  // Gives the guest the CPUID that KVM supports. A host KVM that cannot
-  // report it leaves the vCPU's default, which is enough for real mode.
+  // Gives the guest the CPUID that KVM supports, filtered to the i686 of
+  // engine/kvm/cpuid_filter.h. A host KVM that cannot report it leaves the
+  // vCPU's default, which is enough for real mode.
   void setup_cpuid() {
     for (uint32_t n = 64; n <= 1024; n *= 2) {
       std::vector<uint8_t> buf(sizeof(kvm_cpuid2) + n * sizeof(kvm_cpuid_entry2));
@@ -314,6 +316,24 @@ class KvmVcpu final : public Vcpu {
       if (ioctl(kvm_fd_, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
         if (errno == E2BIG) continue;
         return;
+      }
+      std::vector<CpuidEntry> host;
+      for (uint32_t i = 0; i < cpuid->nent; ++i) {
+        const kvm_cpuid_entry2& e = cpuid->entries[i];
+        host.push_back({e.function, e.index, e.flags, e.eax, e.ebx, e.ecx, e.edx});
+      }
+      std::vector<CpuidEntry> guest = filter_cpuid(host);
+      cpuid->nent = uint32_t(guest.size());
+      for (size_t i = 0; i < guest.size(); ++i) {
+        kvm_cpuid_entry2& e = cpuid->entries[i];
+        e = kvm_cpuid_entry2{};
+        e.function = guest[i].function;
+        e.index = guest[i].index;
+        e.flags = guest[i].flags;
+        e.eax = guest[i].eax;
+        e.ebx = guest[i].ebx;
+        e.ecx = guest[i].ecx;
+        e.edx = guest[i].edx;
       }
       if (ioctl(vcpu_fd_, KVM_SET_CPUID2, cpuid) < 0) throw kvm_error("KVM_SET_CPUID2 failed");
       return;
