@@ -65,6 +65,8 @@ void Bios::int16(BiosCall& c) {
     case 0x02:
       c.set_al(bda8(bda::kKbdFlags0));
       return;
+    case 0x03:  // typematic rate and delay (Linux's setup sets them): nothing to do without a real keyboard
+      return;
     case 0x05:  // store CH:CL in the buffer; AL=1 when full
       c.set_al(kbd_push(Key{c.ch(), c.cl()}) ? 0 : 1);
       return;
