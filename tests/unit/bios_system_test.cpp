@@ -70,6 +70,41 @@ TEST_F(Services, E820MapCoversRamAndEndsWithEbxZero) {
   EXPECT_TRUE(call(0x15, 0xE820, 0, 20, 0x534D4150, 0xF000, 0).cf()) << "buffer in ROM";
 }
 
+// What Linux's setup reads: sorted ranges that never overlap, no usable
+// byte in the EBDA, the VGA/ROM hole or the BIOS ROM, and RAM up to its end.
+TEST_F(Services, E820MapKeepsHolesOutOfUsableRam) {
+  struct Range {
+    uint64_t base, size;
+    uint32_t type;
+  };
+  std::vector<Range> map;
+  uint32_t ebx = 0;
+  do {
+    BiosCall c = call(0x15, 0xE820, ebx, 20, 0x534D4150, 0, 0x700);
+    ASSERT_FALSE(c.cf());
+    map.push_back({mem_.read32(0x700) | uint64_t{mem_.read32(0x704)} << 32,
+                   mem_.read32(0x708) | uint64_t{mem_.read32(0x70C)} << 32, mem_.read32(0x710)});
+    ebx = cpu_.gpr[EBX];
+    ASSERT_LT(map.size(), 20u);
+  } while (ebx != 0);
+  bool ebda_reserved = false, rom_reserved = false, top_usable = false;
+  for (size_t i = 0; i < map.size(); ++i) {
+    const Range& r = map[i];
+    EXPECT_GT(r.size, 0u);
+    EXPECT_TRUE(r.type == 1 || r.type == 2);
+    if (i) EXPECT_GE(r.base, map[i - 1].base + map[i - 1].size) << "entry " << i << " overlaps or is out of order";
+    if (r.type == 1) EXPECT_TRUE(r.base + r.size <= Bios::kEbdaBase || r.base >= 0x100000) << "usable RAM in a hole";
+    if (r.type == 1) EXPECT_LE(r.base + r.size, mem_.ram_size());
+    ebda_reserved = ebda_reserved || (r.type == 2 && r.base <= Bios::kEbdaBase && r.base + r.size >= 0xA0000);
+    rom_reserved = rom_reserved || (r.type == 2 && r.base <= 0xF0000 && r.base + r.size >= 0x100000);
+    top_usable = top_usable || (r.type == 1 && r.base + r.size == mem_.ram_size());
+  }
+  EXPECT_TRUE(ebda_reserved);
+  EXPECT_TRUE(rom_reserved);
+  EXPECT_TRUE(top_usable);
+  EXPECT_TRUE(call(0x15, 0xE820, 0, 19, 0x534D4150, 0, 0x700).cf()) << "a buffer smaller than 20 bytes";
+}
+
 TEST_F(Services, ExtendedMemorySizes) {
   EXPECT_EQ(call(0x15, 0x8800).ax(), 31 * 1024);
   BiosCall c = call(0x15, 0xE801);
