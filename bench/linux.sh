@@ -3,7 +3,7 @@
 # test initramfs (scripts/linux/init-test), on pxOS's software engine and on
 # QEMU TCG with an i686 CPU of the same features, five runs each, in one run;
 # prints min/median seconds and the ratio pxOS/QEMU (issue 9's goal: <= 2).
-#   bench/linux.sh            (RUNS=5, BOOT_PROTOCOL=16 by default)
+#   bench/linux.sh            (RUNS=5, BOOT_PROTOCOL=16, TIMEOUT=600 s a boot by default)
 # pxOS stops when the marker appears on the serial console (--until-text);
 # QEMU runs until /init's `poweroff -f` powers it off through ACPI right
 # after the marker (a few milliseconds more).
@@ -37,7 +37,7 @@ time_runs() {
 echo "kernel $(cat "$cache/kernel-version"), append \"$append\", $runs runs each, pxOS boot protocol $protocol"
 read -r p_min p_med < <(time_runs "$pxos" run --engine soft --kernel "$cache/bzImage" --initrd "$cache/initramfs-test.gz" \
   --append "$append" --boot-protocol "$protocol" --serial null --display none --debugcon none \
-  --until-text PXOS-LINUX-MARKER --timeout 600)
+  --until-text PXOS-LINUX-MARKER --timeout "${TIMEOUT:-600}")
 read -r q_min q_med < <(time_runs timeout 600 qemu-system-i386 -accel tcg \
   -cpu pentium2,-mmx,-fxsr,-sep,-apic,-pae,-pse36,-pat,-mtrr,-mca,-mce,-vme,-de -m 128 -nographic -no-reboot \
   -kernel "$cache/bzImage" -initrd "$cache/initramfs-test.gz" -append "$append")

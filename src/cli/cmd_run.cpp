@@ -68,13 +68,14 @@ class SerialRelay {
   SerialEscape escape_;
 };
 
-int status_of(const RunOutcome& o, double timeout) {
+int status_of(const RunOutcome& o, double timeout, bool verbose) {
   switch (o.kind) {
     case RunOutcome::GuestExit: return o.guest_status;
     case RunOutcome::UntilText:
     case RunOutcome::Quit: return 0;
     case RunOutcome::Timeout:
-      std::fprintf(stderr, "pxos: timeout after %g s\n", timeout);
+      if (verbose) std::fprintf(stderr, "pxos: timeout after %g s, the guest %s\n", timeout, o.message.c_str());
+      else std::fprintf(stderr, "pxos: timeout after %g s\n", timeout);
       return kExitTimeout;
     case RunOutcome::Shutdown:
       std::fprintf(stderr, "pxos: %s\n", o.message.c_str());
@@ -191,7 +192,7 @@ int cmd_run(Args args) {
       terminal.reset();
     }
     std::fflush(stdout);
-    status = status_of(o, f.timeout);
+    status = status_of(o, f.timeout, verbose);
     for (auto& d : m->disks)  // --writable: the guest's writes are on the disk before we exit
       if (!d->flush()) {
         std::fprintf(stderr, "pxos run: cannot flush a disk image: %s\n", std::strerror(errno));

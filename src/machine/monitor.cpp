@@ -70,6 +70,14 @@ bool text_visible(Machine& m, const std::string& text, uint64_t* serial_from) {
   return screen_text(m).find(text) != std::string::npos || m.debugcon.captured.find(text) != std::string::npos;
 }
 
+// "at CS:EIP" of the vCPU now, for messages.
+std::string where(Vcpu& cpu) {
+  CpuState st = cpu.state();
+  char text[40];
+  std::snprintf(text, sizeof text, "at %04X:%08X", st.seg[CS].selector, st.eip);
+  return text;
+}
+
 void route_io(Machine& m, const IoExit& io) {
   for (uint32_t i = 0; i < io.count; ++i)
     m.ports.access(io.port, io.data.subspan(size_t{i} * io.size, io.size), io.is_write);
@@ -147,18 +155,14 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
         m.mmio.access(e.mmio.address, e.mmio.data, e.mmio.is_write);
         break;
       case ExitReason::Hlt: {
-        if (!(cpu.state().eflags & flag::IF)) {
-          CpuState st = cpu.state();
-          char where[64];
-          std::snprintf(where, sizeof where, " at %04X:%08X", st.seg[CS].selector, st.eip);
-          return {RunOutcome::Halted, 0, std::string("the guest halted with interrupts off") + where};
-        }
+        if (!(cpu.state().eflags & flag::IF))
+          return {RunOutcome::Halted, 0, "the guest halted with interrupts off " + where(cpu)};
         // Sleep until something can wake the guest.
         while (!m.exit_status) {
           poll();
           uint64_t next = m.run_timers();
           if (wake_pending()) break;
-          if (deadline_passed()) return {RunOutcome::Timeout, 0, "timeout"};
+          if (deadline_passed()) return {RunOutcome::Timeout, 0, where(cpu)};
           if (quit) return {RunOutcome::Quit, 0, ""};
           if (!input_open && next == kNoEvent && step == opts.script.size())
             return {RunOutcome::Halted, 0, "the guest waits for an event that cannot come"};
@@ -179,7 +183,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       case ExitReason::Kicked:
         poll();
         if (quit) return {RunOutcome::Quit, 0, ""};
-        if (deadline_passed()) return {RunOutcome::Timeout, 0, "timeout"};
+        if (deadline_passed()) return {RunOutcome::Timeout, 0, where(cpu)};
         if (script_and_until()) return {RunOutcome::UntilText, 0, ""};
         break;
       case ExitReason::Error: {
