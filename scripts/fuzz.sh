@@ -14,7 +14,7 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
 [ $# -gt 0 ] && shift
 build=${args[0]} seconds=${args[1]} jobs=${args[2]:-1} runs=${args[3]:-}
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_pxi fuzz_disk fuzz_bios fuzz_devices fuzz_soft_cpu)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_pxi fuzz_disk fuzz_bios fuzz_devices fuzz_soft_cpu fuzz_linux_boot)
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$build/fuzz-corpus" "$build/fuzz-artifacts" "$build/fuzz-logs"
 

@@ -8,7 +8,7 @@ pxos=$1 guests=$2
 here=$(cd "$(dirname "$0")" && pwd)
 c=$here/corpus
 rm -rf "$c"
-mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_soft_cpu}
+mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_soft_cpu,fuzz_linux_boot}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -86,6 +86,28 @@ put("fuzz_soft_cpu", "string_ops", cpu(bytes.fromhex("fc be 00 7c bf 00 80 b9 00
 put("fuzz_soft_cpu", "protected", cpu(bytes.fromhex("fa 0f 01 16 00 00 0f 20 c0 0c 01 0f 22 c0 ea 00 00 08 00 f4".replace(" ", ""))))
 put("fuzz_soft_cpu", "interrupts", cpu(bytes.fromhex("cd 10 cc ce 9c fa fb f4 cd 21 0f 0b".replace(" ", "")), flags=8))
 put("fuzz_soft_cpu", "boot_sector", cpu(boot))
+# fuzz_linux_boot: [ram MiB] [initrd KiB u16] [entry] [cmdline length] [cmdline] [bzImage]: a
+# protocol 2.15 header with 4 setup sectors and an 8 KiB kernel.
+def bzimage(kernel=8192, version=0x020F, sects=4):
+    b = bytearray(5 * 512 + kernel)
+    b[0x1F1] = sects
+    struct.pack_into("<I", b, 0x1F4, kernel // 16)
+    struct.pack_into("<H", b, 0x1FE, 0xAA55)
+    b[0x200:0x202] = b"\xEB\x6A"
+    b[0x202:0x206] = b"HdrS"
+    struct.pack_into("<H", b, 0x206, version)
+    b[0x211] = 0x01
+    struct.pack_into("<I", b, 0x214, 0x100000)
+    struct.pack_into("<I", b, 0x22C, 0x7FFFFFFF)
+    struct.pack_into("<I", b, 0x238, 2047)
+    struct.pack_into("<I", b, 0x260, 0x10000)
+    return bytes(b)
+def linux(image, ram=32, initrd=4, entry=0, cmdline=b"console=ttyS0"):
+    return bytes([ram]) + struct.pack("<H", initrd) + bytes([entry, len(cmdline)]) + cmdline + image
+put("fuzz_linux_boot", "real_mode", linux(bzimage()))
+put("fuzz_linux_boot", "protected32", linux(bzimage(), entry=1, initrd=0))
+put("fuzz_linux_boot", "old_protocol", linux(bzimage(version=0x0201)))
+put("fuzz_linux_boot", "truncated", linux(bzimage()[:3000]))
 put("fuzz_soft_cpu", "wrap", cpu(bytes.fromhex("66 31 c0 8e d8 a1 ff ff 66 a1 fd ff 8b 06 ff ff eb fe".replace(" ", "")), ip=0xFFF8, cs=0xFFFF, flags=4))
 PY
 ls -l "$c"/*
