@@ -43,15 +43,20 @@ int cmd_initramfs(Args args) {
   try {
     for (size_t i = 0; i < args.size(); ++i) {
       std::string a = args[i];
-      if (a == "--busybox") busybox = flag_value(args, i);
-      else if (a == "--init") init = flag_value(args, i);
-      else if (a == "-o") out = flag_value(args, i);
+      if (a == "--busybox")
+        busybox = flag_value(args, i);
+      else if (a == "--init")
+        init = flag_value(args, i);
+      else if (a == "-o")
+        out = flag_value(args, i);
       else if (a == "--help" || a == "-h") {
         std::fputs(kHelp, stdout);
         return 0;
-      } else throw UsageError("unknown option '" + a + "'");
+      } else
+        throw UsageError("unknown option '" + a + "'");
     }
-    if (busybox.empty() || init.empty() || out.empty()) throw UsageError("give --busybox FILE, --init SCRIPT and -o OUT");
+    if (busybox.empty() || init.empty() || out.empty())
+      throw UsageError("give --busybox FILE, --init SCRIPT and -o OUT");
     std::vector<uint8_t> bb = read_file(busybox, "--busybox");
     if (bb.size() < 4 || bb[0] != 0x7F || bb[1] != 'E' || bb[2] != 'L' || bb[3] != 'F')
       throw UsageError("--busybox: " + busybox + " is not an ELF program");

@@ -24,13 +24,17 @@ void SerialEscape::feed(std::span<const uint8_t> in, std::vector<uint8_t>& out) 
   for (uint8_t b : in) {
     if (quit_) return;
     if (!escape_) {
-      if (b == kSerialEscape) escape_ = true;
-      else out.push_back(b);
+      if (b == kSerialEscape)
+        escape_ = true;
+      else
+        out.push_back(b);
       continue;
     }
     escape_ = false;
-    if (b == 'x' || b == 'X') quit_ = true;
-    else if (b == kSerialEscape || b == 'a') out.push_back(kSerialEscape);
+    if (b == 'x' || b == 'X')
+      quit_ = true;
+    else if (b == kSerialEscape || b == 'a')
+      out.push_back(kSerialEscape);
   }
 }
 
@@ -68,8 +72,8 @@ std::vector<uint8_t> serial_bytes(const HostKey& k) {
     const char* seq;
   };
   // Grey keys and function keys as a VT100/xterm sends them.
-  static const Named kGrey[] = {{0x48, "\x1b[A"},  {0x50, "\x1b[B"},  {0x4D, "\x1b[C"}, {0x4B, "\x1b[D"},
-                                {0x47, "\x1b[H"},  {0x4F, "\x1b[F"},  {0x49, "\x1b[5~"}, {0x51, "\x1b[6~"},
+  static const Named kGrey[] = {{0x48, "\x1b[A"},  {0x50, "\x1b[B"}, {0x4D, "\x1b[C"},  {0x4B, "\x1b[D"},
+                                {0x47, "\x1b[H"},  {0x4F, "\x1b[F"}, {0x49, "\x1b[5~"}, {0x51, "\x1b[6~"},
                                 {0x52, "\x1b[2~"}, {0x53, "\x1b[3~"}};
   static const Named kFunction[] = {{0x3B, "\x1bOP"},   {0x3C, "\x1bOQ"},   {0x3D, "\x1bOR"},   {0x3E, "\x1bOS"},
                                     {0x3F, "\x1b[15~"}, {0x40, "\x1b[17~"}, {0x41, "\x1b[18~"}, {0x42, "\x1b[19~"},

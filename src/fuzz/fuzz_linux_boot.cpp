@@ -40,8 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<E820Entry> e820 = {{0, 0x9FC00, 1}, {0x100000, ram - 0x100000, 1}};
     CpuState cpu;
     load_linux(mem, k, initrd, cmdline, plan, entry, e820, cpu);
-    if (entry == LinuxEntry::Protected32) check(cpu.eip == linux_layout::kKernelBase && (cpu.cr0 & 1));
-    else check(cpu.seg[CS].selector == linux_layout::kSetupSegment + 0x20 && !(cpu.cr0 & 1));
+    if (entry == LinuxEntry::Protected32)
+      check(cpu.eip == linux_layout::kKernelBase && (cpu.cr0 & 1));
+    else
+      check(cpu.seg[CS].selector == linux_layout::kSetupSegment + 0x20 && !(cpu.cr0 & 1));
     if (plan.initrd_size) check(mem.read8(plan.initrd_base) == 0x5A);
   } catch (const LinuxBootError&) {
   }

@@ -95,8 +95,8 @@ BzImage parse_bzimage(std::vector<uint8_t> bytes) {
   uint64_t syssize = uint64_t{le(bytes, hdr::kSyssize, 4)} * 16;
   if (syssize == 0) throw LinuxBootError("--kernel: syssize is 0: no protected-mode kernel");
   if (bytes.size() - k.setup_bytes < syssize)
-    throw LinuxBootError("--kernel: the file is truncated (" + std::to_string(bytes.size()) + " bytes, the header says " +
-                         std::to_string(k.setup_bytes + syssize) + ")");
+    throw LinuxBootError("--kernel: the file is truncated (" + std::to_string(bytes.size()) +
+                         " bytes, the header says " + std::to_string(k.setup_bytes + syssize) + ")");
   k.kernel_bytes = uint32_t(bytes.size() - k.setup_bytes);
   if (le(bytes, hdr::kCode32Start, 4) != kKernelBase)
     throw LinuxBootError("--kernel: code32_start is " + hex(le(bytes, hdr::kCode32Start, 4)) + ", not 100000h");
@@ -193,9 +193,8 @@ void load_linux(GuestMemory& mem, const BzImage& k, std::span<const uint8_t> ini
   }
 
   // A GDT with flat 4 GiB code at 10h and data at 18h, as the protocol asks.
-  const uint8_t gdt[32] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                           0xFF, 0xFF, 0, 0, 0, 0x9B, 0xCF, 0,
-                           0xFF, 0xFF, 0, 0, 0, 0x93, 0xCF, 0};
+  const uint8_t gdt[32] = {0,    0,    0, 0, 0, 0,    0,    0, 0,    0,    0, 0, 0, 0,    0,    0,
+                           0xFF, 0xFF, 0, 0, 0, 0x9B, 0xCF, 0, 0xFF, 0xFF, 0, 0, 0, 0x93, 0xCF, 0};
   put(mem, kGdt, gdt, "GDT");
   cpu.gdt = {kGdt, sizeof gdt - 1};
   cpu.idt = {0, 0};

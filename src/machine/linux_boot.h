@@ -29,27 +29,27 @@ enum class LinuxEntry { RealMode, Protected32 };
 
 // Where things go in guest memory.
 namespace linux_layout {
-inline constexpr uint16_t kSetupSegment = 0x1000;     // the real-mode setup at 10000h
+inline constexpr uint16_t kSetupSegment = 0x1000;  // the real-mode setup at 10000h
 inline constexpr uint32_t kSetupBase = uint32_t{kSetupSegment} << 4;
-inline constexpr uint16_t kHeapEnd = 0xFE00;          // heap_end_ptr, from the setup's start
-inline constexpr uint16_t kSetupStack = 0xFFF0;       // SP at the setup's entry
-inline constexpr uint32_t kCmdline = 0x20000;         // the command line (both ways)
-inline constexpr uint32_t kCmdlineMax = 0x10000;      // bytes there, the NUL included
-inline constexpr uint32_t kGdt = 0x6000;              // Protected32: the flat GDT
-inline constexpr uint32_t kZeroPage = 0x7000;         // Protected32: boot_params (4 KiB)
-inline constexpr uint32_t kKernelBase = 0x100000;     // the protected-mode kernel
+inline constexpr uint16_t kHeapEnd = 0xFE00;       // heap_end_ptr, from the setup's start
+inline constexpr uint16_t kSetupStack = 0xFFF0;    // SP at the setup's entry
+inline constexpr uint32_t kCmdline = 0x20000;      // the command line (both ways)
+inline constexpr uint32_t kCmdlineMax = 0x10000;   // bytes there, the NUL included
+inline constexpr uint32_t kGdt = 0x6000;           // Protected32: the flat GDT
+inline constexpr uint32_t kZeroPage = 0x7000;      // Protected32: boot_params (4 KiB)
+inline constexpr uint32_t kKernelBase = 0x100000;  // the protected-mode kernel
 }  // namespace linux_layout
 
 // The parts of a bzImage the loader uses, checked.
 struct BzImage {
   std::vector<uint8_t> file;
-  uint16_t version = 0;        // boot protocol, e.g. 0x020F
-  uint32_t setup_bytes = 0;    // boot sector + setup: (setup_sects + 1) * 512
-  uint32_t kernel_bytes = 0;   // the protected-mode part after them
+  uint16_t version = 0;       // boot protocol, e.g. 0x020F
+  uint32_t setup_bytes = 0;   // boot sector + setup: (setup_sects + 1) * 512
+  uint32_t kernel_bytes = 0;  // the protected-mode part after them
   uint32_t initrd_addr_max = 0;
-  uint32_t cmdline_max = 0;    // longest command line, NUL excluded
-  uint32_t init_size = 0;      // memory the kernel needs from 100000h (at least kernel_bytes)
-  uint32_t header_end = 0;     // file offset just past the setup header
+  uint32_t cmdline_max = 0;  // longest command line, NUL excluded
+  uint32_t init_size = 0;    // memory the kernel needs from 100000h (at least kernel_bytes)
+  uint32_t header_end = 0;   // file offset just past the setup header
 
   std::span<const uint8_t> setup() const { return {file.data(), setup_bytes}; }
   std::span<const uint8_t> kernel() const { return {file.data() + setup_bytes, kernel_bytes}; }

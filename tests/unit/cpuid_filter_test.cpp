@@ -1,8 +1,8 @@
 // The KVM engine's CPUID filter: an i686 without the features that stopped
 // boots on nested KVM, whatever the host offers.
-#include <gtest/gtest.h>
-
 #include "engine/kvm/cpuid_filter.h"
+
+#include <gtest/gtest.h>
 
 namespace pxos {
 namespace {
@@ -26,11 +26,11 @@ TEST(CpuidFilter, LeavesAnI686) {
     return nullptr;
   };
   ASSERT_NE(find(0), nullptr);
-  EXPECT_EQ(find(0)->eax, 1u);               // max basic leaf
-  EXPECT_EQ(find(0)->ebx, 0x756E6547u);      // the host's vendor
+  EXPECT_EQ(find(0)->eax, 1u);           // max basic leaf
+  EXPECT_EQ(find(0)->ebx, 0x756E6547u);  // the host's vendor
   ASSERT_NE(find(1), nullptr);
   EXPECT_EQ(find(1)->edx, cpuid_bits::kLeaf1Edx);  // fpu pse tsc msr cx8 pge cmov, no APIC/MMX/SSE
-  EXPECT_EQ(find(1)->ecx, 0u);               // no RDRAND, CX16, XSAVE, OSXSAVE, AVX, hypervisor
+  EXPECT_EQ(find(1)->ecx, 0u);                     // no RDRAND, CX16, XSAVE, OSXSAVE, AVX, hypervisor
   EXPECT_EQ(find(1)->eax, cpuid_bits::kSignature);
   EXPECT_FALSE(find(1)->edx & cpuid_bits::kApic);
   EXPECT_EQ(find(7), nullptr);

@@ -1,15 +1,16 @@
 // The newc cpio writer: headers, padding, the trailer, and gzip output that
 // zlib reads back to the same archive.
+#include "block/initramfs.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
-
-#include "block/initramfs.h"
 
 namespace pxos {
 namespace {
 
 std::string field(const std::vector<uint8_t>& a, size_t entry_at, int index) {
-  return std::string(a.begin() + long(entry_at + 6 + size_t(index) * 8), a.begin() + long(entry_at + 14 + size_t(index) * 8));
+  return std::string(a.begin() + long(entry_at + 6 + size_t(index) * 8),
+                     a.begin() + long(entry_at + 14 + size_t(index) * 8));
 }
 
 TEST(Initramfs, NewcEntriesArePaddedAndEndWithATrailer) {
@@ -22,7 +23,7 @@ TEST(Initramfs, NewcEntriesArePaddedAndEndWithATrailer) {
   ASSERT_GE(a.size(), 512u);
   EXPECT_EQ(a.size() % 512, 0u);
   EXPECT_EQ(std::string(a.begin(), a.begin() + 6), "070701");
-  EXPECT_EQ(field(a, 0, 1), "000041ED");  // a directory, 0755
+  EXPECT_EQ(field(a, 0, 1), "000041ED");                            // a directory, 0755
   EXPECT_EQ(std::string(a.begin() + 110, a.begin() + 113), "bin");  // leading '/' dropped
   // The second entry starts 4-aligned after the first's name (no data).
   size_t second = (110 + 4 + 3) & ~size_t{3};

@@ -1,11 +1,11 @@
 // The Linux boot protocol loader on synthetic bzImages: each bad field is
 // refused with a LinuxBootError, good images land where the protocol says.
-#include <gtest/gtest.h>
+#include "machine/linux_boot.h"
 
-#include <cstdio>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "machine/linux_boot.h"
+#include <cstdio>
 
 namespace pxos {
 namespace {

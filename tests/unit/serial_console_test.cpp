@@ -1,7 +1,7 @@
 // The serial console's escape key and the bytes typed keys become.
-#include <gtest/gtest.h>
-
 #include "frontend/serial_console.h"
+
+#include <gtest/gtest.h>
 
 namespace pxos {
 namespace {
@@ -19,7 +19,8 @@ TEST(SerialEscape, CtrlAXQuitsAndCtrlATwiceSendsOne) {
   e.feed(bytes("a\x01"), out);  // the escape may end one read...
   e.feed(bytes("xyz"), out);    // ...and its command start the next
   EXPECT_TRUE(e.quit());
-  EXPECT_EQ(out, bytes("ls\r\x01" "a"));
+  EXPECT_EQ(out, bytes("ls\r\x01"
+                       "a"));
 }
 
 TEST(SerialBytes, KeysBecomeTerminalBytes) {

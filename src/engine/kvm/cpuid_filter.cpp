@@ -8,9 +8,7 @@ std::vector<CpuidEntry> filter_cpuid(const std::vector<CpuidEntry>& host) {
   std::vector<CpuidEntry> out;
   for (CpuidEntry e : host) {
     switch (e.function) {
-      case 0:
-        e.eax = std::min<uint32_t>(e.eax, 1);
-        break;
+      case 0: e.eax = std::min<uint32_t>(e.eax, 1); break;
       case 1:
         e.eax = cpuid_bits::kSignature;
         e.ebx = 0;  // no brand index, CLFLUSH size, logical CPU count or APIC ID
@@ -27,10 +25,8 @@ std::vector<CpuidEntry> filter_cpuid(const std::vector<CpuidEntry>& host) {
         break;
       case 0x80000002:
       case 0x80000003:
-      case 0x80000004:
-        break;
-      default:
-        continue;
+      case 0x80000004: break;
+      default: continue;
     }
     out.push_back(e);
   }
