@@ -18,10 +18,10 @@ timeout=${PXOS_LINUX_TIMEOUT:-600}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 start=$(date +%s.%N)
-"$pxos" run --engine "$engine" --kernel "$cache/bzImage" --initrd "$cache/initramfs-test.gz" \
+. "$(dirname "$0")/run_to_marker.sh"
+run_to_marker "$log" "$pxos" run --engine "$engine" --kernel "$cache/bzImage" --initrd "$cache/initramfs-test.gz" \
   --append "console=ttyS0 earlyprintk=serial,ttyS0 loglevel=7" --boot-protocol "$protocol" \
-  --serial "file:$log" --display none --debugcon none --until-text PXOS-LINUX-MARKER --timeout "$timeout"
-status=$?
+  --display none --debugcon none --timeout "$timeout"
 end=$(date +%s.%N)
 echo "pxos exit status $status after $(echo "$end - $start" | bc) s; the last lines of the serial console:"
 tail -n 25 "$log"

@@ -40,9 +40,9 @@ printf '\125\252' | dd of="$hd" bs=1 seek=510 conv=notrunc status=none
 dd if="$work/part" of="$hd" bs=1M seek=1 conv=notrunc status=none
 log=$work/console.log
 timeout=${PXOS_LINUX_TIMEOUT:-600}
-"$pxos" run --engine "$engine" --hda "$hd" --memory 128M --serial "file:$log" --display none --debugcon none \
-  --until-text PXOS-LINUX-MARKER --timeout "$timeout"
-status=$?
+. "$(dirname "$0")/run_to_marker.sh"
+run_to_marker "$log" "$pxos" run --engine "$engine" --hda "$hd" --memory 128M --display none --debugcon none \
+  --timeout "$timeout"
 echo "pxos exit status $status; the last lines of the serial console:"
 tail -n 20 "$log"
 [ "$status" = 0 ] && grep -q '^pxos-arith: 42' "$log" && { echo "ok: EXTLINUX booted Linux to the marker"; exit 0; }
