@@ -212,7 +212,8 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   std::string why_not_kvm;
   if (kind == EngineKind::Auto) {
     // The faster engine on this host, by a short calibration run on each.
-    std::optional<double> kvm_s = kvm_available(&why_not_kvm) ? calibration_seconds(EngineKind::Kvm) : std::nullopt;
+    std::optional<double> kvm_s;
+    if (kvm_available(&why_not_kvm)) kvm_s = calibration_seconds(EngineKind::Kvm);
     std::optional<double> soft_s = calibration_seconds(EngineKind::Soft);
     char why[160];
     if (kvm_s && soft_s) {
