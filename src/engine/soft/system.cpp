@@ -219,15 +219,10 @@ void grp6(Cpu& c, const Insn& i) {
     case 3: {
       need_cpl0(c);
       uint16_t sel = c.get_rm<uint16_t>(i);
-      SegCache& dst = i.reg == 2 ? c.ldtr : c.tr;
-      if ((sel & ~3u) == 0) {
-        if (i.reg == 3) gp(0);
-        dst = SegCache{0, 0, 0, 0x82};
-        return;
-      }
-      if (sel & 4) gp(sel & ~3u);
-      dst = cache_from_descriptor(sel, c.read_descriptor(sel));
-      if (!(dst.attrib & 0x80)) raise_fault(11, sel & ~3u, true);
+      if (i.reg == 2)
+        c.load_ldtr(sel);
+      else
+        c.load_tr(sel);
       return;
     }
     case 4:
