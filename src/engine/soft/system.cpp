@@ -10,10 +10,10 @@ void io_check(Cpu& c, uint16_t port, unsigned size) {
   if (!c.pm() || (!vm && c.cpl <= ((c.flags >> 12) & 3))) return;
   // The I/O permission bitmap of a 32-bit TSS.
   if ((c.tr.attrib & 0xF) != 0xB || c.tr.limit < 0x67) gp(0);
-  uint32_t map = c.read_lin<uint16_t>(c.tr.base + 0x66);
+  uint32_t map = c.sys_read(c.tr.base + 0x66, 2);
   uint32_t byte = map + port / 8;
   if (byte + 1 > c.tr.limit) gp(0);
-  uint16_t bits = c.read_lin<uint16_t>(c.tr.base + byte);
+  uint32_t bits = c.sys_read(c.tr.base + byte, 2);
   if ((bits >> (port & 7)) & ((1u << size) - 1)) gp(0);
 }
 
@@ -219,15 +219,10 @@ void grp6(Cpu& c, const Insn& i) {
     case 3: {
       need_cpl0(c);
       uint16_t sel = c.get_rm<uint16_t>(i);
-      SegCache& dst = i.reg == 2 ? c.ldtr : c.tr;
-      if ((sel & ~3u) == 0) {
-        if (i.reg == 3) gp(0);
-        dst = SegCache{0, 0, 0, 0x82};
-        return;
-      }
-      if (sel & 4) gp(sel & ~3u);
-      dst = cache_from_descriptor(sel, c.read_descriptor(sel));
-      if (!(dst.attrib & 0x80)) raise_fault(11, sel & ~3u, true);
+      if (i.reg == 2)
+        c.load_ldtr(sel);
+      else
+        c.load_tr(sel);
       return;
     }
     case 4:
