@@ -241,6 +241,31 @@ TEST(SoftPaging, GlobalPagesSurviveCr3LoadsAndGoWithInvlpg) {
   EXPECT_EQ(m.c.r[ECX] & 0xFF, 0xA1u);
 }
 
+// A fault at CPL 3 reads the IDT, the GDT and the TSS with supervisor rights:
+// those pages are not user-accessible, as in Linux.
+TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
+  Paged m;
+  const uint32_t tss = 0x6000;
+  m.w32(kGdt + 0x28, (tss << 16) | 0x67);  // 28h: 32-bit TSS at 0x6000
+  m.w32(kGdt + 0x2C, 0x00008B00);
+  m.w32(tss + 4, kStackTop);  // ESP0
+  m.w32(tss + 8, 0x10);       // SS0
+  for (uint32_t p : {kPageDir, kIdt, kGdt, tss, kStackTop - 0x1000}) m.map(p, p, P | W);  // supervisor only
+  CpuState s = m.core.save_state();
+  s.gdt.limit = 6 * 8 - 1;
+  s.tr = Segment{0x28, tss, 0x67, 0x008B};
+  s.seg[CS] = Segment{0x1B, 0, 0xFFFFFFFF, 0xC0FB};
+  for (int k : {DS, ES, SS, FS, GS}) s.seg[k] = Segment{0x23, 0, 0xFFFFFFFF, 0xC0F3};
+  s.gpr[ESP] = 0xA000;
+  m.core.load_state(s);
+  m.run({0xFA, 0xF4});  // cli at CPL 3 with IOPL 0: #GP(0)
+  EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
+  EXPECT_EQ(m.c.cpl, 0);
+  EXPECT_EQ(m.r32(kStackTop - 16), 0x1Bu);     // the user CS
+  EXPECT_EQ(m.r32(kStackTop - 4), 0x23u);      // the user SS
+  EXPECT_EQ(m.r32(kStackTop - 24), 0u);        // error code
+}
+
 TEST(SoftPaging, InvlpgDropsAWholeFourMiBPage) {
   Paged m;
   m.c.cr4 = soft::kCr4Pse | soft::kCr4Pge;

@@ -253,7 +253,7 @@ void Cpu::interrupt(uint8_t vector, bool software, bool has_error, uint32_t erro
   // Protected mode: IDT gate.
   uint32_t a = uint32_t{vector} * 8;
   if (a + 7 > idt.limit) gp(a + 2);
-  uint32_t lo = read_lin<uint32_t>(idt.base + a), hi = read_lin<uint32_t>(idt.base + a + 4);
+  uint32_t lo = read_sys<uint32_t>(idt.base + a), hi = read_sys<uint32_t>(idt.base + a + 4);
   unsigned type = (hi >> 8) & 0x1F;
   bool gate32 = type == 0xE || type == 0xF;
   if (!(hi & 0x8000)) raise_fault(11, a + 2, true);
@@ -288,11 +288,11 @@ void Cpu::interrupt(uint8_t vector, bool software, bool has_error, uint32_t erro
       // Inner ring: the new stack comes from the TSS.
       uint32_t ss_esp, new_ss;
       if ((tr.attrib & 0xF) == 0xB || (tr.attrib & 0xF) == 0x9) {
-        ss_esp = read_lin<uint32_t>(tr.base + 4 + dpl * 8);
-        new_ss = read_lin<uint16_t>(tr.base + 8 + dpl * 8);
+        ss_esp = read_sys<uint32_t>(tr.base + 4 + dpl * 8);
+        new_ss = read_sys<uint16_t>(tr.base + 8 + dpl * 8);
       } else {
-        ss_esp = read_lin<uint16_t>(tr.base + 2 + dpl * 4);
-        new_ss = read_lin<uint16_t>(tr.base + 4 + dpl * 4);
+        ss_esp = read_sys<uint16_t>(tr.base + 2 + dpl * 4);
+        new_ss = read_sys<uint16_t>(tr.base + 4 + dpl * 4);
       }
       set_cpl(uint8_t(dpl));
       load_seg(SS, uint16_t(new_ss));

@@ -76,7 +76,7 @@ uint64_t Cpu::read_descriptor(uint16_t sel) {
     limit = gdt.limit;
   }
   if (idx + 7 > limit) gp(sel & ~3u);
-  uint32_t lo = read_lin<uint32_t>(base + idx), hi = read_lin<uint32_t>(base + idx + 4);
+  uint32_t lo = read_sys<uint32_t>(base + idx), hi = read_sys<uint32_t>(base + idx + 4);
   return uint64_t{hi} << 32 | lo;
 }
 

@@ -11,10 +11,10 @@ void io_check(Cpu& c, uint16_t port, unsigned size) {
   if (!c.pm() || (!vm && c.cpl <= ((c.flags >> 12) & 3))) return;
   // The I/O permission bitmap of a 32-bit TSS.
   if ((c.tr.attrib & 0xF) != 0xB || c.tr.limit < 0x67) gp(0);
-  uint32_t map = c.read_lin<uint16_t>(c.tr.base + 0x66);
+  uint32_t map = c.read_sys<uint16_t>(c.tr.base + 0x66);
   uint32_t byte = map + port / 8;
   if (byte + 1 > c.tr.limit) gp(0);
-  uint16_t bits = c.read_lin<uint16_t>(c.tr.base + byte);
+  uint16_t bits = c.read_sys<uint16_t>(c.tr.base + byte);
   if ((bits >> (port & 7)) & ((1u << size) - 1)) gp(0);
 }
 
