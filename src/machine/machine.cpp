@@ -273,6 +273,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
 #ifdef PXOS_HAVE_SOFT
       SoftOptions so;
       so.deterministic = config.deterministic;
+      so.now_ns = clock.now_ns;
       vcpu = make_soft_vcpu(mem, mmio, so);
       if (engine_reason.empty()) engine_reason = "soft: chosen with --engine soft";
 #else
@@ -284,7 +285,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   } catch (const std::exception& e) {
     throw MachineError(e.what());
   }
-  reset_edx_ = kind == EngineKind::Soft ? 0x0420 : 0x0600;  // the CPU signature each engine's CPUID reports
+  reset_edx_ = kind == EngineKind::Soft ? 0x0619 : 0x0600;  // the CPU signature each engine's CPUID reports
   vcpu->set_state(power_on_state());
   bios->attach(vcpu.get());
 }

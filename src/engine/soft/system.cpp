@@ -1,5 +1,6 @@
 // System instructions: port I/O, CPUID, control/debug registers, descriptor
-// table registers, MSW, the protected-mode-only group 6, and the absent x87.
+// table registers, MSW, INVLPG, the protected-mode-only group 6, and the absent x87.
+#include "engine/soft/cpu_model.h"
 #include "engine/soft/handlers.h"
 #include "engine/soft/thunk.h"
 
@@ -61,7 +62,8 @@ void out_dx(Cpu& c, const Insn& i) {
   io_out(c, uint16_t(c.r[EDX]), sz, c.r[EAX]);
 }
 
-// CPUID: a 486SX-class CPU (family 4, model 2): no FPU, no TSC, no MSRs.
+// CPUID: a Pentium Pro class CPU (GenuineIntel, family 6 model 1 stepping 9),
+// reporting exactly what this engine implements.
 template <class T>
 void cpuid(Cpu& c, const Insn&) {
   uint32_t leaf = c.r[EAX];
@@ -71,10 +73,11 @@ void cpuid(Cpu& c, const Insn&) {
     std::memcpy(&c.r[EDX], "ineI", 4);
     std::memcpy(&c.r[ECX], "ntel", 4);
   } else if (leaf == 1) {
-    c.r[EAX] = 0x0420;
-    c.r[EBX] = c.r[ECX] = c.r[EDX] = 0;
+    c.r[EAX] = kCpuSignature;
+    c.r[EBX] = c.r[ECX] = 0;
+    c.r[EDX] = kCpuidFeatures;
   } else {
-    c.r[EAX] = c.r[EBX] = c.r[ECX] = c.r[EDX] = 0;
+    c.r[EAX] = c.r[EBX] = c.r[ECX] = c.r[EDX] = 0;  // no other leaf, no extended leaves
   }
 }
 
@@ -129,11 +132,12 @@ void mov_C_R(Cpu& c, const Insn& i) {
       break;
     case 3:
       c.cr3 = v;
-      c.tlb_flush();
+      c.tlb_flush_nonglobal();
       break;
     case 4:
+      if (v & ~kCr4Supported) gp(0);
+      if ((v ^ c.cr4) & (kCr4Pse | kCr4Pge)) c.tlb_flush();
       c.cr4 = v;
-      c.tlb_flush();
       break;
     default:
       ud();
@@ -194,10 +198,10 @@ void grp7(Cpu& c, const Insn& i) {
       write_cr0(c, (c.cr0 & ~0xEu) | (v & 0xF) | (c.cr0 & 1));
       return;
     }
-    case 7:
+    case 7:  // INVLPG
       if (i.mod == 3) ud();
       need_cpl0(c);
-      c.tlb_flush();
+      c.tlb_flush_page(c.seg[i.seg].base + c.ea(i));
       return;
     default:
       ud();
