@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/soft/fpu.h"
 
 namespace pxos {
 class MmioBus;
@@ -116,6 +117,7 @@ struct Cpu {
   uint32_t dr[8] = {0, 0, 0, 0, 0, 0, 0xFFFF0FF0, 0x400};
   uint8_t cpl = 0;      // change through set_cpl(): it picks the TLB of the privilege class
   bool code32 = false;  // CS.D
+  Fpu fpu;              // the x87 (fpu.h)
 
   // ---- execution bookkeeping ----------------------------------------------
   uint32_t insn_eip = 0;    // start of the instruction being executed

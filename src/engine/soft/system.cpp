@@ -1,5 +1,5 @@
 // System instructions: port I/O, CPUID, control/debug registers, descriptor
-// table registers, MSW, INVLPG, the protected-mode-only group 6, and the absent x87.
+// table registers, MSW, INVLPG, the protected-mode-only group 6 (the x87 is in fpu.cpp).
 #include "engine/soft/cpu_model.h"
 #include "engine/soft/handlers.h"
 #include "engine/soft/thunk.h"
@@ -246,33 +246,6 @@ void grp6(Cpu& c, const Insn& i) {
   }
 }
 
-// D8-DF with no coprocessor: #NM when CR0.EM or CR0.TS says so, else nothing
-// happens (no FPU answers: FNSTSW/FNSTCW leave their destination untouched).
-// The memory operand is still checked against its segment, as for any access.
-template <class T>
-void fpu_esc(Cpu& c, const Insn& i) {
-  if (c.cr0 & 0xC) raise_fault(7);
-  if (i.mod == 3) return;
-  static constexpr uint8_t kSize[8][8] = {
-      {4, 4, 4, 4, 4, 4, 4, 4},    // D8: m32real
-      {4, 4, 4, 4, 14, 2, 14, 2},  // D9: FLD/FST m32, FLDENV/FSTENV, FLDCW/FSTCW
-      {4, 4, 4, 4, 4, 4, 4, 4},    // DA: m32int
-      {4, 4, 4, 4, 4, 10, 4, 10},  // DB: m32int, m80real
-      {8, 8, 8, 8, 8, 8, 8, 8},    // DC: m64real
-      {8, 8, 8, 8, 94, 8, 94, 2},  // DD: m64, FRSTOR/FSAVE, FSTSW
-      {2, 2, 2, 2, 2, 2, 2, 2},    // DE: m16int
-      {2, 2, 2, 2, 10, 8, 10, 8},  // DF: m16int, m80bcd, m64int
-  };
-  unsigned size = kSize[i.op & 7][i.reg];
-  if (sizeof(T) == 4 && size == 14) size = 28;
-  if (sizeof(T) == 4 && size == 94) size = 108;
-  c.lin(i.seg, c.ea(i), size);  // no coprocessor answers: nothing is read or written
-}
-template <class T>
-void fwait(Cpu& c, const Insn&) {
-  if ((c.cr0 & 0xA) == 0xA) raise_fault(7);
-}
-
 PXOS_INSTANTIATE(in_imm)
 PXOS_INSTANTIATE(in_dx)
 PXOS_INSTANTIATE(out_imm)
@@ -285,7 +258,5 @@ PXOS_INSTANTIATE(mov_D_R)
 PXOS_INSTANTIATE(clts)
 PXOS_INSTANTIATE(grp7)
 PXOS_INSTANTIATE(grp6)
-PXOS_INSTANTIATE(fpu_esc)
-PXOS_INSTANTIATE(fwait)
 
 }  // namespace pxos::soft
