@@ -242,7 +242,8 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   std::string why_not_kvm;
   if (kind == EngineKind::Auto) {
     // The faster engine on this host, by a short calibration run on each.
-    std::optional<double> kvm_s = kvm_available(&why_not_kvm) ? calibration_seconds(EngineKind::Kvm) : std::nullopt;
+    std::optional<double> kvm_s;
+    if (kvm_available(&why_not_kvm)) kvm_s = calibration_seconds(EngineKind::Kvm);
     std::optional<double> soft_s = calibration_seconds(EngineKind::Soft);
     char why[160];
     if (kvm_s && soft_s) {
@@ -273,6 +274,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
 #ifdef PXOS_HAVE_SOFT
       SoftOptions so;
       so.deterministic = config.deterministic;
+      so.now_ns = clock.now_ns;
       vcpu = make_soft_vcpu(mem, mmio, so);
       if (engine_reason.empty()) engine_reason = "soft: chosen with --engine soft";
 #else
@@ -284,7 +286,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   } catch (const std::exception& e) {
     throw MachineError(e.what());
   }
-  reset_edx_ = kind == EngineKind::Soft ? 0x0420 : cpuid_bits::kSignature;  // the CPU signature each engine's CPUID reports
+  reset_edx_ = kind == EngineKind::Soft ? 0x0619 : cpuid_bits::kSignature;  // the CPU signature each engine's CPUID reports
   vcpu->set_state(power_on_state());
   bios->attach(vcpu.get());
 }

@@ -37,10 +37,9 @@ TEST(CpuidFilter, LeavesAnI686) {
   EXPECT_EQ(find(0xD), nullptr);
   EXPECT_EQ(find(0x40000000), nullptr);
   EXPECT_EQ(find(0x80000008), nullptr);
-  ASSERT_NE(find(0x80000000), nullptr);
-  EXPECT_EQ(find(0x80000000)->eax, 0x80000004u);
-  EXPECT_EQ(find(0x80000001)->edx, 0u);
-  EXPECT_EQ(find(0x80000002)->eax, 0x65746E49u);  // the brand string stays
+  EXPECT_EQ(find(0x80000000), nullptr);  // no extended leaves, as on the soft engine
+  EXPECT_EQ(find(0x80000001), nullptr);
+  EXPECT_EQ(g.size(), 2u);
 }
 
 }  // namespace

@@ -15,17 +15,6 @@ std::vector<CpuidEntry> filter_cpuid(const std::vector<CpuidEntry>& host) {
         e.ecx = 0;  // no SSE3..AVX, CMPXCHG16B, XSAVE, RDRAND, hypervisor
         e.edx &= cpuid_bits::kLeaf1Edx;
         break;
-      case 0x80000000:
-        if (e.eax < 0x80000000u) continue;
-        e.eax = std::min<uint32_t>(e.eax, 0x80000004u);
-        e.ebx = e.ecx = e.edx = 0;
-        break;
-      case 0x80000001:
-        e.eax = e.ebx = e.ecx = e.edx = 0;  // no NX, SYSCALL, long mode
-        break;
-      case 0x80000002:
-      case 0x80000003:
-      case 0x80000004: break;
       default: continue;
     }
     out.push_back(e);

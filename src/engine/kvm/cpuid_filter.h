@@ -21,11 +21,11 @@ namespace cpuid_bits {
 inline constexpr uint32_t kFpu = 1u << 0, kPse = 1u << 3, kTsc = 1u << 4, kMsr = 1u << 5, kCx8 = 1u << 8;
 inline constexpr uint32_t kApic = 1u << 9, kPge = 1u << 13, kCmov = 1u << 15;
 inline constexpr uint32_t kLeaf1Edx = kFpu | kPse | kTsc | kMsr | kCx8 | kPge | kCmov;
-inline constexpr uint32_t kSignature = 0x00000652;  // family 6 model 5 stepping 2: a Pentium II
+inline constexpr uint32_t kSignature = 0x00000619;  // family 6 model 1 stepping 9: a Pentium Pro, as soft reports
 }  // namespace cpuid_bits
 
-// Keeps leaves 0 and 1 (max basic leaf 1, the host's vendor), 80000000h-
-// 80000004h (the brand string; no extended feature bits); drops the rest.
+// Keeps leaves 0 and 1 (max basic leaf 1, the host's vendor); drops the
+// rest, extended leaves included, as the software engine has none.
 std::vector<CpuidEntry> filter_cpuid(const std::vector<CpuidEntry>& host);
 
 }  // namespace pxos
