@@ -9,3 +9,4 @@ if ! "$src/scripts/fetch-linux.sh" "$cache"; then
 fi
 "$pxos" initramfs --busybox "$cache/busybox" --init "$src/scripts/linux/init-test" -o "$cache/initramfs-test.gz"
 echo "linux tests: $(cat "$cache/kernel-version"), initramfs $(stat -c %s "$cache/initramfs-test.gz") bytes"
+"$pxos" initramfs --busybox "$cache/busybox" --init "$src/scripts/linux/init-shell" -o "$cache/initramfs-shell.gz"

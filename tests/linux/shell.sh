@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The interactive initramfs (make demo-linux): commands typed on the serial
+# console after the shell's prompt get their answers, and `poweroff -f` ends
+# the run (the guest halts with interrupts off: status 127).
+# Usage: shell.sh PXOS CACHE ENGINE
+set -u
+pxos=$1 cache=$2 engine=$3
+[ -s "$cache/initramfs-shell.gz" ] || { echo "FAIL: $cache/initramfs-shell.gz is missing (linux.fetch)"; exit 1; }
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+"$pxos" run --engine "$engine" --kernel "$cache/bzImage" --initrd "$cache/initramfs-shell.gz" --append console=ttyS0 \
+  --serial "file:$log" --display none --debugcon none \
+  --expect '/ # ' --send-keys 'echo answer=$((6*7)); uname -m\r' \
+  --expect '/ # ' --send-keys 'poweroff -f\r' --timeout "${PXOS_LINUX_TIMEOUT:-600}"
+status=$?
+echo "pxos exit status $status; the end of the console:"
+tail -n 8 "$log"
+fail=0
+[ "$status" = 127 ] || { echo "FAIL: exit status $status, want 127 (poweroff -f halts the guest)"; fail=1; }
+grep -qa '^answer=42' "$log" || { echo "FAIL: no answer=42 from the shell"; fail=1; }
+grep -qa '^i686' "$log" || { echo "FAIL: uname -m did not say i686"; fail=1; }
+[ $fail = 0 ] && echo "ok: the shell answered and poweroff -f ended the run"
+exit $fail
