@@ -55,7 +55,7 @@ void I8042::key_event(std::span<const uint8_t> bytes) {
 }
 
 void I8042::update_irq() {
-  bool level = obf_ && (command_byte_ & kCmdIrq1);
+  bool level = obf_ && !aux_obf_ && (command_byte_ & kCmdIrq1);
   if (level != irq_level_) {
     irq_level_ = level;
     irq1_.set(level);
@@ -64,10 +64,15 @@ void I8042::update_irq() {
 
 void I8042::refill() {
   if (!obf_) {
+    aux_obf_ = false;
     if (!ctrl_queue_.empty()) {
       out_ = ctrl_queue_.front();
       ctrl_queue_.pop_front();
       obf_ = true;
+    } else if (!aux_queue_.empty()) {
+      out_ = aux_queue_.front();
+      aux_queue_.pop_front();
+      obf_ = aux_obf_ = true;
     } else if (!kbd_queue_.empty() && !(command_byte_ & kCmdKbdDisabled)) {
       out_ = last_kbd_byte_ = kbd_queue_.front();
       kbd_queue_.pop_front();
@@ -134,7 +139,7 @@ void I8042::controller_data(uint8_t cmd, uint8_t v) {
   else if (cmd > kWriteRamFirst && cmd <= kWriteRamLast) ram_[cmd - kWriteRamFirst] = v;
   else if (cmd == kWriteOutputPort) write_output_port(v);
   else if (cmd == kWriteKeyboardBuffer) reply(v);  // as if the keyboard had sent it
-  // kWriteAuxBuffer: no mouse, the byte goes nowhere.
+  else if (cmd == kWriteAuxBuffer) aux_queue_.push_back(v);  // as if the AUX device had sent it
   refill();
 }
 
@@ -236,6 +241,7 @@ uint8_t I8042::read(uint16_t port) {
   }
   uint8_t status = kStatusUnlocked;
   if (obf_) status |= kStatusObf;
+  if (obf_ && aux_obf_) status |= kStatusAuxObf;
   if (command_byte_ & kCmdSystem) status |= kStatusSystem;
   if (last_was_command_) status |= kStatusCommand;
   return status;

@@ -1,6 +1,10 @@
 // Intel 8042 keyboard controller (ports 60h data, 64h status/command) with
 // an MF-2 keyboard behind it. No mouse: the auxiliary-port commands are
-// accepted (A7h/A8h/A9h/D3h) but nothing is ever attached.
+// accepted (A7h/A8h/A9h) but nothing is ever attached. D3h (write the AUX
+// output buffer) loops its byte back as if the AUX device had sent it:
+// output buffer full with status bit 5 (AUX data) set; IRQ12 is not wired,
+// and an AUX byte raises no IRQ1 (Linux's i8042 probe reads it by polling,
+// then finds no AUX interrupt and leaves the AUX port unused).
 //
 // Host keys arrive as scan code set 1 bytes (the front end translates);
 // key_event() queues one key's bytes in a bounded FIFO, dropped whole (and
@@ -97,12 +101,14 @@ class I8042 {
   uint8_t ram_[32] = {};             // 8042 internal RAM 01h-1Fh (20h-3Fh / 60h-7Fh)
   uint8_t out_ = 0;                  // the output buffer
   bool obf_ = false;
+  bool aux_obf_ = false;             // the output buffer holds an AUX byte (status bit 5)
   bool last_was_command_ = false;    // status bit 3
   int pending_ = -1;                 // controller command awaiting its data byte
   int kbd_pending_ = -1;             // keyboard command awaiting its parameter
   bool irq_level_ = false;
   std::deque<uint8_t> ctrl_queue_;   // controller replies, ahead of the keyboard
   std::deque<uint8_t> kbd_queue_;    // keyboard replies and keys
+  std::deque<uint8_t> aux_queue_;    // bytes looped back by D3h
   uint8_t last_kbd_byte_ = 0xAA;     // for Resend
   bool scanning_ = true;
   uint8_t leds_ = 0;

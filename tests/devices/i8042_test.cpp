@@ -128,6 +128,23 @@ TEST_F(I8042Test, ControllerRepliesGoAheadOfKeys) {
   EXPECT_EQ(drain(), (std::vector<uint8_t>{0x1E, 0x45, 0x9E}));
 }
 
+// D3h: the byte comes back as AUX data (status bit 5), without IRQ1, and
+// the next keyboard byte is plain keyboard data again.
+TEST_F(I8042Test, AuxLoopBackIsAuxDataWithoutIrq1) {
+  cmd(0xD3);
+  out(0x5A);
+  uint8_t st = status();
+  EXPECT_TRUE(st & I8042::kStatusObf);
+  EXPECT_TRUE(st & I8042::kStatusAuxObf);
+  EXPECT_EQ(edges, 0);
+  EXPECT_EQ(data(), 0x5A);
+  EXPECT_FALSE(status() & I8042::kStatusObf);
+  kbc.key_event(std::vector<uint8_t>{0x1E});
+  EXPECT_EQ(status() & (I8042::kStatusObf | I8042::kStatusAuxObf), I8042::kStatusObf);
+  EXPECT_EQ(edges, 1);
+  EXPECT_EQ(data(), 0x1E);
+}
+
 TEST_F(I8042Test, OutputPortA20AndReset) {
   EXPECT_FALSE(kbc.a20());
   cmd(0xD0);
