@@ -326,6 +326,7 @@ void Core::exec_block(Block* b) {
 RunStop Core::run(RunControl& ctl) {
   Cpu& c = cpu;
   uint64_t stop_at = ctl.quantum ? (c.icount / ctl.quantum + 1) * ctl.quantum : ~uint64_t{0};
+  stop_at = std::min(stop_at, std::max(ctl.stop_at_icount, c.icount + 1));
   Block* prev = nullptr;  // the block just executed, for chaining
   uint64_t prev_gen = 0;
   for (;;) {
@@ -405,14 +406,10 @@ RunStop Core::run(RunControl& ctl) {
       Stop s = c.stop;
       c.stop = Stop::None;
       switch (s) {
-        case Stop::Hlt:
-          return RunStop::Hlt;
-        case Stop::Io:
-          return RunStop::Io;
-        case Stop::Shutdown:
-          return RunStop::Shutdown;
-        default:
-          return RunStop::Error;
+        case Stop::Hlt: return RunStop::Hlt;
+        case Stop::Io: return RunStop::Io;
+        case Stop::Shutdown: return RunStop::Shutdown;
+        default: return RunStop::Error;
       }
     }
   }
