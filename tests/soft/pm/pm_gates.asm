@@ -7,6 +7,8 @@
         DESC ABS(tss2), 0x67, 0x89, 0x0            ; 40h a second task
         DESC ABS(tss_df), 0x67, 0x89, 0x0          ; 48h the double-fault task
         GATE SEL_CODE0, ABS(same_ring), 0x8C, 0    ; 50h DPL-0 call gate, same ring
+        DESC ABS(tss2), 0x20, 0x89, 0x0            ; 58h a TSS below the minimum limit
+        DESC 0, 0xFFFFF, 0x1A, 0xC                 ; 60h not-present code
 %endmacro
 %include "pm.inc"
 
@@ -17,6 +19,13 @@ test_main:
         str ax
         movzx eax, ax
         CHECK_EQ 2, eax, SEL_TSS
+        ; LSL refuses a call gate (ZF clear, EBX kept), LAR accepts it
+        mov ax, 0x30
+        mov ebx, 0x77
+        lsl ebx, ax
+        CHECK_EQ 55, ebx, 0x77
+        lar ebx, ax
+        CHECK_EQ 56, ebx, 0xEC00
 
         ; ring 3 -> call gate -> ring 0 -> RETF 8 -> ring 3
         TRY
@@ -52,6 +61,25 @@ test_main:
         call 0x50:0
         CHECK_EQ 15, [same_count], 1
         CHECK_EQ 16, [same_cs], SEL_CODE0
+
+        ; far transfers the checks refuse
+        TRY
+        jmp SEL_TSS:0                   ; the running task is busy
+        CATCH 50, 13, SEL_TSS
+        TRY
+        jmp 0x58:0
+        CATCH 51, 10, 0x58
+        TRY
+        jmp 0x60:0
+        CATCH 52, 11, 0x60
+        TRY
+        mov ax, SEL_TSS
+        ltr ax                          ; busy
+        CATCH 53, 13, SEL_TSS
+        TRY
+        mov ax, 0x10
+        ltr ax                          ; not a TSS
+        CATCH 54, 13, 0x10
 
         ; CALL to a TSS: the new task runs with NT set and the back link, IRET returns
         mov ebx, 0x1234
