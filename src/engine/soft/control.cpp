@@ -1,5 +1,5 @@
 // Control transfer: jumps, calls, returns, loops, software interrupts, IRET,
-// BOUND, HLT, and interrupt/exception delivery (real mode IVT and protected-mode IDT).
+// BOUND, HLT. The protected-mode far transfers and interrupt delivery are in gate.cpp.
 #include <array>
 #include <utility>
 
