@@ -82,6 +82,8 @@ test_main:
         CATCH 29, 13, SEL_CODE0
         TRY_RING3 u_lgdt
         CATCH 30, 13, 0
+        TRY_RING3 u_wbinvd
+        CATCH 37, 13, 0
         ; port 80h is allowed by the I/O bitmap, 81h is not
         TRY_RING3 u_out80
         CATCH 31, 13, 0
@@ -162,6 +164,8 @@ u_iret0: push dword 0
         push dword test_main
         iretd
 u_lgdt: lgdt [ss:gdt_desc]
+        int 0x7F
+u_wbinvd: wbinvd
         int 0x7F
 u_out80: out 0x80, al
 u_out81: out 0x81, al
