@@ -25,7 +25,8 @@ struct Snapshot {
   SegCache cs, ss;
   uint32_t esp, eip, flags;
   uint8_t cpl;
-  explicit Snapshot(Cpu& c) : cs(c.seg[CS]), ss(c.seg[SS]), esp(c.r[ESP]), eip(c.eip), flags(c.get_flags()), cpl(c.cpl) {}
+  explicit Snapshot(Cpu& c)
+      : cs(c.seg[CS]), ss(c.seg[SS]), esp(c.r[ESP]), eip(c.eip), flags(c.get_flags()), cpl(c.cpl) {}
   void restore(Cpu& c) const {
     c.set_cpl(cpl);
     c.set_cs_cache(cs);
@@ -147,13 +148,12 @@ void direct_code_target(Cpu& c, uint16_t sel, uint64_t d, uint32_t off, bool cal
   c.eip = off;
 }
 
-void call_gate(Cpu& c, uint16_t gate_sel, uint64_t g, bool call) {
+void call_gate(Cpu& c, uint64_t g, bool call) {
   unsigned gtype = unsigned(g >> 40) & 0xF;
   unsigned gsize = gtype == 0xC ? 4 : 2;
   uint16_t sel = uint16_t(g >> 16);
   uint32_t off = uint32_t(g & 0xFFFF) | (gsize == 4 ? uint32_t(g >> 32) & 0xFFFF0000u : 0);
   unsigned params = unsigned(g >> 32) & 0x1F;
-  (void)gate_sel;
   if ((sel & ~3u) == 0) gp(0);
   uint64_t d = c.read_descriptor(sel);
   uint16_t a = attrib_of(d);
@@ -232,7 +232,7 @@ void far_transfer(Cpu& c, uint16_t sel, uint32_t off, unsigned size, bool call) 
       return;
     }
     default:
-      call_gate(c, sel, d, call);
+      call_gate(c, d, call);
       return;
   }
 }
@@ -372,7 +372,6 @@ void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_
   uint32_t a = uint32_t{vector} * 8;
   if (a + 7 > c.idt.limit) gp(a + 2);
   uint32_t lo = c.sys_read(c.idt.base + a, 4), hi = c.sys_read(c.idt.base + a + 4, 4);
-  uint64_t g = uint64_t{hi} << 32 | lo;
   unsigned type = (hi >> 8) & 0x1F;
   if (type != 0x05 && type != 0x06 && type != 0x07 && type != 0x0E && type != 0x0F) gp(a + 2);
   if (software && ((hi >> 13) & 3) < c.cpl) gp(a + 2);
@@ -395,7 +394,6 @@ void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_
   if (!present(at)) fault_sel(11, sel);
   SegCache cs = cache_from_descriptor(sel, d);
   cs.attrib |= 1;
-  (void)g;
   uint32_t old_flags = c.get_flags();
   uint16_t old_cs = c.seg[CS].sel, old_ss = c.seg[SS].sel;
   uint32_t old_esp = c.r[ESP], old_eip = c.eip;
