@@ -9,6 +9,7 @@
         GATE SEL_CODE0, ABS(same_ring), 0x8C, 0    ; 50h DPL-0 call gate, same ring
         DESC ABS(tss2), 0x20, 0x89, 0x0            ; 58h a TSS below the minimum limit
         DESC 0, 0xFFFFF, 0x1A, 0xC                 ; 60h not-present code
+        GATE 0x40, 0, 0x85, 0                      ; 68h task gate to the second task
 %endmacro
 %include "pm.inc"
 
@@ -105,6 +106,15 @@ test_main:
         and eax, 8
         CHECK_EQ 29, eax, 8             ; CR0.TS after a task switch
         clts
+        ; the same task again, through a task gate
+        mov dword [t2_tr], 0
+        mov ebx, 0x5678
+        call 0x68:0
+        CHECK_EQ 60, ebx, 0x5678
+        CHECK_EQ 61, [t2_tr], 0x40
+        CHECK_EQ 62, [t2_link], SEL_TSS
+        movzx eax, byte [gdt + 0x40 + 5]
+        CHECK_EQ 63, eax, 0x89
 
         ; #GP whose gate is not present: #NP while delivering it -> #DF -> task gate
         mov dword [idt + 8 * 8], SEL_TSS_DF << 16
@@ -170,6 +180,7 @@ task2:  str ax
         mov [t2_busy_new], eax
         xor ebx, ebx
         iretd
+        jmp task2                       ; called again: run from the top
 
 df_task:
         ; the double-fault task: error code 0 on its stack, the back link, the faulting EIP

@@ -2,6 +2,7 @@
 ; DPL-3 trap and interrupt gates with the stack switch through TSS.SS0:ESP0,
 ; the privileged and IOPL-sensitive instructions, far transfers that break the rules.
 %macro TEST_GDT 0
+        DESC 0, 0xFFFFF, 0x72, 0xC     ; 30h not-present ring-3 data
 %endmacro
 %include "pm.inc"
 
@@ -104,6 +105,24 @@ test_main:
         iretd
         CATCH 35, 0x7F, -1
         CHECK_EQ 36, [obs_flags], 0x55
+        ; IRET to ring 3 with an SS the new ring cannot use: #GP(SS), not present: #SS(SS)
+        TRY
+        push dword SEL_DATA0
+        push dword USTACK
+        push dword 0x2
+        push dword SEL_CODE3
+        push dword user1
+        iretd
+        CATCH 40, 13, SEL_DATA0
+        CHECK_EQ 41, [last_cs], SEL_CODE0   ; nothing changed: the fault is in ring 0
+        TRY
+        push dword 0x33
+        push dword USTACK
+        push dword 0x2
+        push dword SEL_CODE3
+        push dword user1
+        iretd
+        CATCH 42, 12, 0x30
         PASS
 
 user1:  mov eax, cs
