@@ -110,6 +110,7 @@ struct Cpu {
   uint32_t dr[8] = {0, 0, 0, 0, 0, 0, 0xFFFF0FF0, 0x400};
   uint8_t cpl = 0;      // change through set_cpl(): TLB entries are valid for one privilege level
   bool code32 = false;  // CS.D
+  bool lock_ud = true;  // LOCK where it cannot apply is #UD (false: ignored, as on the 286)
 
   // ---- execution bookkeeping ----------------------------------------------
   uint32_t insn_eip = 0;    // start of the instruction being executed

@@ -153,6 +153,17 @@ after_int30:
         int 0x40
         CATCH 33, 11, 0x40 * 8 + 2
         ; beyond the IDT limit
+        ; LOCK only on a read-modify-write with a memory destination
+        TRY
+at_lock1: db 0xF0, 0x90                 ; lock nop
+        CATCH 36, 6, -1
+        CHECK_EQ 37, [last_eip], at_lock1
+        TRY
+        db 0xF0, 0x01, 0xD8             ; lock add eax, ebx
+        CATCH 38, 6, -1
+        mov dword [esp_in16], 1
+        lock add dword [esp_in16], 2
+        CHECK_EQ 39, [esp_in16], 3
         lidt [short_idt]
         TRY
         int 0x60
