@@ -37,8 +37,9 @@ struct Snapshot {
   }
 };
 
-// Room for `bytes` below `esp` on the stack segment `ss`, else #SS(ss selector).
-void check_stack_room(const SegCache& ss, uint32_t esp, uint32_t bytes) {
+// Room for `bytes` below `esp` on the stack segment `ss`, else #SS: with the selector of a
+// new stack (a ring switch), with 0 for the current one.
+void check_stack_room(const SegCache& ss, uint32_t esp, uint32_t bytes, bool new_stack) {
   uint32_t m = ss.big() ? ~0u : 0xFFFFu;
   uint32_t lo = (esp - bytes) & m, hi = (esp - 1) & m;
   bool ok;
@@ -46,7 +47,7 @@ void check_stack_room(const SegCache& ss, uint32_t esp, uint32_t bytes) {
     ok = lo > ss.limit && hi > ss.limit && lo <= hi;
   else
     ok = hi <= ss.limit && lo <= hi;
-  if (!ok) fault_sel(12, ss.sel);
+  if (!ok) fault_sel(12, new_stack ? ss.sel : 0);
 }
 
 // Room for `bytes` from `esp` up (the values a return pops), else #SS(0).
@@ -139,7 +140,7 @@ void direct_code_target(Cpu& c, uint16_t sel, uint64_t d, uint32_t off, bool cal
   if (!present(a)) fault_sel(11, sel);
   SegCache cs = cache_from_descriptor(sel, d);
   if (off > cs.limit) gp(0);
-  if (call) check_stack_room(c.seg[SS], c.sp(), 2 * size);
+  if (call) check_stack_room(c.seg[SS], c.sp(), 2 * size, false);
   c.set_accessed(sel, d);
   cs.attrib |= 1;
   cs.sel = uint16_t((sel & ~3u) | c.cpl);
@@ -166,7 +167,7 @@ void call_gate(Cpu& c, uint64_t g, bool call) {
   if (!call || is_conforming(a) || dpl == c.cpl) {
     // Same privilege.
     if (off > cs.limit) gp(0);
-    if (call) check_stack_room(c.seg[SS], c.sp(), 2 * gsize);
+    if (call) check_stack_room(c.seg[SS], c.sp(), 2 * gsize, false);
     c.set_accessed(sel, d);
     cs.sel = uint16_t((sel & ~3u) | c.cpl);
     if (call) push_return(c, gsize, c.seg[CS].sel, c.eip);
@@ -176,7 +177,7 @@ void call_gate(Cpu& c, uint64_t g, bool call) {
   }
   // CALL to an inner ring: the stack from the TSS, the parameters copied across.
   InnerStack st = inner_stack(c, dpl);
-  check_stack_room(st.ss, st.esp, (4 + params) * gsize);
+  check_stack_room(st.ss, st.esp, (4 + params) * gsize, true);
   if (off > cs.limit) gp(0);
   uint32_t copied[32];
   uint32_t s = c.sp(), m = c.stack32() ? ~0u : 0xFFFFu;
@@ -401,9 +402,9 @@ void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_
   InnerStack st{};
   if (inner) {
     st = inner_stack(c, dpl);
-    check_stack_room(st.ss, st.esp, (has_error ? 6 : 5) * size);
+    check_stack_room(st.ss, st.esp, (has_error ? 6 : 5) * size, true);
   } else {
-    check_stack_room(c.seg[SS], c.sp(), (has_error ? 4 : 3) * size);
+    check_stack_room(c.seg[SS], c.sp(), (has_error ? 4 : 3) * size, false);
   }
   if (off > cs.limit) gp(0);
   Snapshot snap(c);

@@ -3,6 +3,7 @@
 ; the privileged and IOPL-sensitive instructions, far transfers that break the rules.
 %macro TEST_GDT 0
         DESC 0, 0xFFFFF, 0x72, 0xC     ; 30h not-present ring-3 data
+        DESC 0, 0x0F, 0xF2, 0x4        ; 38h a 16-byte ring-3 stack
 %endmacro
 %include "pm.inc"
 
@@ -123,6 +124,12 @@ test_main:
         push dword user1
         iretd
         CATCH 42, 12, 0x30
+        ; a far CALL without room on the current stack: #SS(0), nothing pushed
+        TRY_RING3 u_tiny
+        CATCH 43, 12, 0
+        CHECK_EQ 44, [last_eip], u_tiny.call
+        mov eax, [KSTACK - 8]
+        CHECK_EQ 45, eax, 4              ; the ESP of the faulting CALL
         PASS
 
 user1:  mov eax, cs
@@ -196,6 +203,10 @@ u_popf: pushfd
         pushfd
         pop dword [ss:obs_flags]
         int 0x7F
+u_tiny: mov ax, 0x3B
+        mov ss, ax
+        mov esp, 4
+.call:  call SEL_CODE3:u_tiny
 u_iopl3: cli
         sti
         mov dword [ss:obs_flags], 0x55
