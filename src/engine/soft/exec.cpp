@@ -157,7 +157,7 @@ void Core::load_state(const CpuState& s) {
   c.cr4 = s.cr4;
   std::copy(std::begin(s.dr), std::end(s.dr), std::begin(c.dr));
   c.code32 = c.seg[CS].big();
-  c.cpl = !c.pm() ? 0 : (c.flags & flag::VM) ? 3 : uint8_t(c.seg[CS].sel & 3);
+  c.set_cpl(!c.pm() ? 0 : (c.flags & flag::VM) ? 3 : uint8_t(c.seg[CS].sel & 3));
   if (!same_xlat || c.cpl != old_cpl) c.tlb_flush();
 }
 

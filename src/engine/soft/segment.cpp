@@ -70,42 +70,15 @@ uint32_t Cpu::lin_slow(unsigned s, uint32_t off, unsigned size, bool write) cons
   return sc.base + off;
 }
 
-namespace {
-// Runs implicit supervisor accesses at CPL 0 (translate() looks at the CPL for U/S).
-struct SupervisorScope {
-  Cpu& c;
-  uint8_t saved;
-  explicit SupervisorScope(Cpu& cpu) : c(cpu), saved(cpu.cpl) { c.cpl = 0; }
-  ~SupervisorScope() { c.cpl = saved; }
-  SupervisorScope(const SupervisorScope&) = delete;
-  SupervisorScope& operator=(const SupervisorScope&) = delete;
-};
-}  // namespace
-
+// Implicit supervisor accesses of any size (read_sys/write_sys, cpu.h).
 uint32_t Cpu::sys_read(uint32_t a, unsigned size) {
-  if (cpl == 0 || !(cr0 & 0x80000000u)) {
-    if (size == 1) return read_lin<uint8_t>(a);
-    if (size == 2) return read_lin<uint16_t>(a);
-    return read_lin<uint32_t>(a);
-  }
-  SupervisorScope sup(*this);
-  uint32_t p[4];
-  for (unsigned k = 0; k < size; ++k) p[k] = translate(a + k, false);
-  uint32_t v = 0;
-  for (unsigned k = 0; k < size; ++k) v |= uint32_t{phys_read8(p[k])} << (8 * k);
-  return v;
+  return size == 1 ? read_sys<uint8_t>(a) : size == 2 ? read_sys<uint16_t>(a) : read_sys<uint32_t>(a);
 }
 
 void Cpu::sys_write(uint32_t a, uint32_t v, unsigned size) {
-  if (cpl == 0 || !(cr0 & 0x80000000u)) {
-    if (size == 1) return write_lin<uint8_t>(a, uint8_t(v));
-    if (size == 2) return write_lin<uint16_t>(a, uint16_t(v));
-    return write_lin<uint32_t>(a, v);
-  }
-  SupervisorScope sup(*this);
-  uint32_t p[4];
-  for (unsigned k = 0; k < size; ++k) p[k] = translate(a + k, true);
-  for (unsigned k = 0; k < size; ++k) phys_write8(p[k], uint8_t(v >> (8 * k)));
+  if (size == 1) return write_sys<uint8_t>(a, uint8_t(v));
+  if (size == 2) return write_sys<uint16_t>(a, uint16_t(v));
+  write_sys<uint32_t>(a, v);
 }
 
 uint32_t Cpu::descriptor_address(uint16_t sel, uint8_t fault) {
