@@ -133,6 +133,7 @@ struct Cpu {
   const std::atomic<bool>* kick = nullptr;
   const void* cur_block = nullptr;
   int last_exception = -1;  // the first exception vector raised since reset to -1 (for the conformance runner)
+  bool lock_ud = true;       // LOCK where it cannot apply is #UD (false: ignored, as on the 286)
 
   // Port I/O handed to the monitor.
   uint16_t io_port = 0;

@@ -25,7 +25,7 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
     if (at < eip || at > limit) break;
     uint64_t avail = std::min<uint64_t>({0x1000u - (off + pos), uint64_t{limit} - at + 1, 15});
     Insn in;
-    if (decode(code + pos, unsigned(avail), c.code32, in) != DecodeResult::Ok) break;
+    if (decode(code + pos, unsigned(avail), c.code32, in, c.lock_ud) != DecodeResult::Ok) break;
     b->insns.push_back(in);
     pos += in.len;
     if (in.ends_block || off + pos >= 0x1000) break;
@@ -283,7 +283,7 @@ void Core::step_one() {
     }
   }
   Insn in;
-  DecodeResult r = decode(buf, avail, c.code32, in);
+  DecodeResult r = decode(buf, avail, c.code32, in, c.lock_ud);
   if (r == DecodeResult::TooLong) gp(0);
   if (r == DecodeResult::NeedMore) {
     if (fetch_fault) throw *fetch_fault;
