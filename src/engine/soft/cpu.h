@@ -111,7 +111,6 @@ struct Cpu {
   uint32_t dr[8] = {0, 0, 0, 0, 0, 0, 0xFFFF0FF0, 0x400};
   uint8_t cpl = 0;      // change through set_cpl(): TLB entries are valid for one privilege level
   bool code32 = false;  // CS.D
-  Fpu fpu;              // the x87 (fpu.h)
 
   // ---- execution bookkeeping ----------------------------------------------
   uint32_t insn_eip = 0;    // start of the instruction being executed
@@ -155,6 +154,8 @@ struct Cpu {
   BlockCache* blocks = nullptr;
 
   TlbEntry tlb[256];
+
+  Fpu fpu;  // the x87 (fpu.h, fpu.cpp); last, away from the hot fields
 
   // ---- flags ------------------------------------------------------------------
   bool cf() const {
