@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "engine/soft/exec.h"
+#include "engine/soft/soft_vcpu.h"
+#include "machine/bus.h"
+#include "machine/memory.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 
@@ -676,6 +679,39 @@ TEST(SoftFpu, FaultOnTheOperandLeavesTheStateUnchanged) {
   EXPECT_EQ(r.f.cw, before.cw);
   EXPECT_EQ(r.f.empty, before.empty);
   for (unsigned k = 0; k < 8; ++k) EXPECT_EQ(r.f.reg[k], before.reg[k]);
+}
+
+// Vcpu::fpu_state / set_fpu_state: the image the KVM engine hands to its
+// software assist carries the whole x87 state.
+TEST(SoftFpu, StateImageBetweenVcpus) {
+  GuestMemory mem(1u << 20);
+  MmioBus mmio;
+  auto a = make_soft_vcpu(mem, mmio);
+  auto b = make_soft_vcpu(mem, mmio);
+  // FNINIT; FLDPI; FLD1; FDIV ST(0), ST(1); FSQRT; HLT
+  mem.write(0x1000, std::vector<uint8_t>{0xDB, 0xE3, 0xD9, 0xEB, 0xD9, 0xE8, 0xD8, 0xF1, 0xD9, 0xFA, 0xF4});
+  CpuState s = a->state();
+  s.load_real_segment(CS, 0);
+  s.eip = 0x1000;
+  a->set_state(s);
+  ASSERT_EQ(a->run().reason, ExitReason::Hlt);
+  FpuImage img{}, back{};
+  ASSERT_TRUE(a->fpu_state(img));
+  ASSERT_TRUE(b->set_fpu_state(img));
+  ASSERT_TRUE(b->fpu_state(back));
+  EXPECT_EQ(img, back);
+  uint16_t cw, sw, tw;
+  std::memcpy(&cw, &img[0], 2);
+  std::memcpy(&sw, &img[4], 2);
+  std::memcpy(&tw, &img[8], 2);
+  EXPECT_EQ(cw, 0x037F);
+  EXPECT_EQ((sw >> 11) & 7, 6);          // two pushes
+  EXPECT_EQ(tw, 0x0FFF);                 // R6, R7 valid
+  EXPECT_EQ(img[28 + 9] & 0x7F, 0x3F);   // ST(0) = sqrt(1/pi): exponent 3FFEh
+  EXPECT_EQ(std::memcmp(&img[38], "\x35\xC2\x68\x21\xA2\xDA\x0F\xC9\x00\x40", 10), 0);  // ST(1) = pi
+  uint32_t fip;
+  std::memcpy(&fip, &img[12], 4);
+  EXPECT_EQ(fip, 0x1008u);  // FSQRT
 }
 
 }  // namespace

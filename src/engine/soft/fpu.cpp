@@ -51,6 +51,107 @@ uint16_t Fpu::tag_word() const {
   return tw;
 }
 
+void Fpu::sync_es() {
+  if (sw & ~cw & kExceptions)
+    sw |= ES | B;
+  else
+    sw &= uint16_t(~(ES | B));
+}
+
+// The environment layouts of SDM vol. 1 figures 8-9 to 8-12: 14 bytes with a
+// 16-bit operand size, 28 with 32; in real and virtual-8086 mode the pointers
+// are 20/32-bit linear addresses with the opcode beside the instruction pointer.
+unsigned Fpu::store_env(uint8_t* p, bool op32, bool real) const {
+  uint32_t w[7];
+  uint32_t ip = fip, dp = fdp;
+  if (real) {
+    ip = uint32_t(fcs) * 16 + fip;
+    dp = uint32_t(fds) * 16 + fdp;
+  }
+  w[0] = cw;
+  w[1] = sw;
+  w[2] = tag_word();
+  if (real) {
+    w[3] = ip & 0xFFFF;
+    w[4] = ((ip >> 16) << 12) | (fop & 0x7FF);
+    w[5] = dp & 0xFFFF;
+    w[6] = (dp >> 16) << 12;
+  } else {
+    w[3] = ip;
+    w[4] = fcs | (op32 ? uint32_t(fop & 0x7FF) << 16 : 0);
+    w[5] = dp;
+    w[6] = fds;
+  }
+  if (op32) {
+    for (unsigned k = 0; k < 7; ++k) {
+      uint32_t v = w[k];
+      if (k < 3 || (real && (k == 3 || k == 5)) || (!real && k == 6)) v |= 0xFFFF0000u;  // reserved halves
+      std::memcpy(p + 4 * k, &v, 4);
+    }
+    return 28;
+  }
+  for (unsigned k = 0; k < 7; ++k) {
+    uint16_t v = uint16_t(w[k]);
+    std::memcpy(p + 2 * k, &v, 2);
+  }
+  return 14;
+}
+
+void Fpu::load_env(const uint8_t* p, bool op32, bool real) {
+  uint32_t w[7];
+  for (unsigned k = 0; k < 7; ++k) {
+    if (op32) {
+      std::memcpy(&w[k], p + 4 * k, 4);
+    } else {
+      uint16_t v;
+      std::memcpy(&v, p + 2 * k, 2);
+      w[k] = v;
+    }
+  }
+  cw = uint16_t((w[0] & 0x1F3F) | 0x40);
+  sw = uint16_t(w[1]);
+  empty = 0;
+  for (unsigned n = 0; n < 8; ++n)
+    if (((w[2] >> (2 * n)) & 3) == kEmpty) empty |= uint8_t(1u << n);
+  if (real) {
+    fip = (w[3] & 0xFFFF) | ((w[4] >> 12) << 16);
+    fop = uint16_t(w[4] & 0x7FF);
+    fdp = (w[5] & 0xFFFF) | ((w[6] >> 12) << 16);
+    if (!op32) {
+      fip &= 0xFFFFF;
+      fdp &= 0xFFFFF;
+    }
+    fcs = fds = 0;
+  } else {
+    fip = w[3];
+    fcs = uint16_t(w[4]);
+    if (op32) fop = uint16_t((w[4] >> 16) & 0x7FF);
+    fdp = w[5];
+    fds = uint16_t(w[6]);
+  }
+  sync_es();
+}
+
+unsigned Fpu::save(uint8_t* p, bool op32, bool real) const {
+  unsigned n = store_env(p, op32, real);
+  for (unsigned k = 0; k < 8; ++k) {
+    const F80& v = st(k);
+    std::memcpy(p + n + 10 * k, &v.mant, 8);
+    std::memcpy(p + n + 10 * k + 8, &v.se, 2);
+  }
+  return n + 80;
+}
+
+void Fpu::restore(const uint8_t* p, bool op32, bool real) {
+  load_env(p, op32, real);
+  unsigned n = op32 ? 28 : 14;
+  for (unsigned k = 0; k < 8; ++k) {
+    F80& v = st(k);
+    std::memcpy(&v.mant, p + n + 10 * k, 8);
+    std::memcpy(&v.se, p + n + 10 * k + 8, 2);
+  }
+}
+
 namespace {
 
 constexpr uint32_t kCr0MP = 2, kCr0EM = 4, kCr0TS = 8, kCr0NE = 0x20;
@@ -120,18 +221,18 @@ using OpM = uint16_t (*)(const F80& a, const Buf& m, F80& r0, uint16_t cw);
                  : PX_CLOBBER);                                                             \
     return sw;                                                                              \
   }
-PX_OPM(add_f32, "fadds")
-PX_OPM(add_f64, "faddl") PX_OPM(add_i32, "fiaddl") PX_OPM(add_i16, "fiadds") PX_OPM(mul_f32, "fmuls")
-    PX_OPM(mul_f64, "fmull") PX_OPM(mul_i32, "fimull") PX_OPM(mul_i16, "fimuls") PX_OPM(com_f32, "fcoms")
-        PX_OPM(com_f64, "fcoml") PX_OPM(com_i32, "ficoml") PX_OPM(com_i16, "ficoms") PX_OPM(sub_f32, "fsubs")
-            PX_OPM(sub_f64, "fsubl") PX_OPM(sub_i32, "fisubl") PX_OPM(sub_i16, "fisubs") PX_OPM(subr_f32, "fsubrs")
-                PX_OPM(subr_f64, "fsubrl") PX_OPM(subr_i32, "fisubrl") PX_OPM(subr_i16, "fisubrs")
-                    PX_OPM(div_f32, "fdivs") PX_OPM(div_f64, "fdivl") PX_OPM(div_i32, "fidivl")
-                        PX_OPM(div_i16, "fidivs") PX_OPM(divr_f32, "fdivrs") PX_OPM(divr_f64, "fdivrl")
-                            PX_OPM(divr_i32, "fidivrl") PX_OPM(divr_i16, "fidivrs")
+// clang-format off
+PX_OPM(add_f32, "fadds")   PX_OPM(add_f64, "faddl")   PX_OPM(add_i32, "fiaddl")   PX_OPM(add_i16, "fiadds")
+PX_OPM(mul_f32, "fmuls")   PX_OPM(mul_f64, "fmull")   PX_OPM(mul_i32, "fimull")   PX_OPM(mul_i16, "fimuls")
+PX_OPM(com_f32, "fcoms")   PX_OPM(com_f64, "fcoml")   PX_OPM(com_i32, "ficoml")   PX_OPM(com_i16, "ficoms")
+PX_OPM(sub_f32, "fsubs")   PX_OPM(sub_f64, "fsubl")   PX_OPM(sub_i32, "fisubl")   PX_OPM(sub_i16, "fisubs")
+PX_OPM(subr_f32, "fsubrs") PX_OPM(subr_f64, "fsubrl") PX_OPM(subr_i32, "fisubrl") PX_OPM(subr_i16, "fisubrs")
+PX_OPM(div_f32, "fdivs")   PX_OPM(div_f64, "fdivl")   PX_OPM(div_i32, "fidivl")   PX_OPM(div_i16, "fidivs")
+PX_OPM(divr_f32, "fdivrs") PX_OPM(divr_f64, "fdivrl") PX_OPM(divr_i32, "fidivrl") PX_OPM(divr_i16, "fidivrs")
+// clang-format on
 
-    // A load from memory (or a constant, m unused): result ST(0) -> r0.
-    using Load = uint16_t(*)(const Buf& m, F80& r0, uint16_t cw);
+// A load from memory (or a constant, m unused): result ST(0) -> r0.
+using Load = uint16_t(*)(const Buf& m, F80& r0, uint16_t cw);
 #define PX_LOAD(name, insn)                                            \
   uint16_t name(const Buf& m, F80& r0, uint16_t cw) {                  \
     uint16_t save, sw, mcw = uint16_t(cw | 0x3F);                      \
@@ -237,13 +338,8 @@ void set_cc(Fpu& f, uint16_t host_sw, uint16_t mask) { f.sw = uint16_t((f.sw & ~
 
 // ES (and B) follow the unmasked exception flags; FERR# is raised with them when CR0.NE = 0.
 void update_es(Cpu& c) {
-  Fpu& f = c.fpu;
-  if (f.sw & ~f.cw & kExceptions) {
-    f.sw |= ES | B;
-    if (!(c.cr0 & kCr0NE)) f.ferr = true;
-  } else {
-    f.sw &= uint16_t(~(ES | B));
-  }
+  c.fpu.sync_es();
+  if ((c.fpu.sw & ES) && !(c.cr0 & kCr0NE)) c.fpu.ferr = true;
 }
 
 // Merges the exception flags an operation raised. False when one of them is
@@ -515,88 +611,11 @@ void store_m80(Cpu& c, const Insn& i) {
 }
 
 // ---- environment: FNSTENV/FLDENV/FNSAVE/FRSTOR ---------------------------------------------
-// The layouts of SDM vol. 1 figures 8-9 to 8-12: 14 bytes with a 16-bit
-// operand size, 28 with 32; in real and virtual-8086 mode the pointers are
-// 20/32-bit linear addresses with the opcode beside the instruction pointer.
 bool real_layout(const Cpu& c) { return !c.pm() || (c.flags & flag::VM); }
-
-unsigned env_store(Cpu& c, bool op32, uint8_t* p) {
-  Fpu& f = c.fpu;
-  uint32_t w[7];
-  bool real = real_layout(c);
-  uint32_t ip = f.fip, dp = f.fdp;
-  if (real) {
-    ip = uint32_t(f.fcs) * 16 + f.fip;
-    dp = uint32_t(f.fds) * 16 + f.fdp;
-  }
-  w[0] = f.cw;
-  w[1] = f.sw;
-  w[2] = f.tag_word();
-  if (real) {
-    w[3] = ip & 0xFFFF;
-    w[4] = ((ip >> 16) << 12) | (f.fop & 0x7FF);
-    w[5] = dp & 0xFFFF;
-    w[6] = (dp >> 16) << 12;
-  } else {
-    w[3] = ip;
-    w[4] = f.fcs | (op32 ? uint32_t(f.fop & 0x7FF) << 16 : 0);
-    w[5] = dp;
-    w[6] = f.fds;
-  }
-  if (op32) {
-    for (unsigned k = 0; k < 7; ++k) {
-      uint32_t v = w[k];
-      if (k < 3 || (real && (k == 3 || k == 5)) || (!real && k == 6)) v |= 0xFFFF0000u;  // reserved halves
-      std::memcpy(p + 4 * k, &v, 4);
-    }
-    return 28;
-  }
-  for (unsigned k = 0; k < 7; ++k) {
-    uint16_t v = uint16_t(w[k]);
-    std::memcpy(p + 2 * k, &v, 2);
-  }
-  return 14;
-}
-
-void env_load(Cpu& c, bool op32, const uint8_t* p) {
-  Fpu& f = c.fpu;
-  uint32_t w[7];
-  for (unsigned k = 0; k < 7; ++k) {
-    if (op32) {
-      std::memcpy(&w[k], p + 4 * k, 4);
-    } else {
-      uint16_t v;
-      std::memcpy(&v, p + 2 * k, 2);
-      w[k] = v;
-    }
-  }
-  f.cw = uint16_t((w[0] & 0x1F3F) | 0x40);
-  f.sw = uint16_t(w[1]);
-  f.empty = 0;
-  for (unsigned n = 0; n < 8; ++n)
-    if (((w[2] >> (2 * n)) & 3) == kEmpty) f.empty |= uint8_t(1u << n);
-  if (real_layout(c)) {
-    f.fip = (w[3] & 0xFFFF) | ((w[4] >> 12) << 16);
-    f.fop = uint16_t(w[4] & 0x7FF);
-    f.fdp = (w[5] & 0xFFFF) | ((w[6] >> 12) << 16);
-    if (!op32) {
-      f.fip &= 0xFFFFF;
-      f.fdp &= 0xFFFFF;
-    }
-    f.fcs = f.fds = 0;
-  } else {
-    f.fip = w[3];
-    f.fcs = uint16_t(w[4]);
-    f.fop = op32 ? uint16_t((w[4] >> 16) & 0x7FF) : f.fop;
-    f.fdp = w[5];
-    f.fds = uint16_t(w[6]);
-  }
-  update_es(c);
-}
 
 void fnstenv(Cpu& c, const Insn& i, bool op32) {
   uint8_t buf[28];
-  unsigned n = env_store(c, op32, buf);
+  unsigned n = c.fpu.store_env(buf, op32, real_layout(c));
   mem_write(c, i.seg, c.ea(i), i.amask, buf, n);
   c.fpu.cw |= kExceptions;  // FNSTENV masks every exception
   update_es(c);
@@ -606,18 +625,14 @@ void fldenv(Cpu& c, const Insn& i, bool op32) {
   uint8_t buf[28];
   unsigned n = op32 ? 28 : 14;
   mem_read(c, i.seg, c.ea(i), i.amask, buf, n);
-  env_load(c, op32, buf);
+  c.fpu.load_env(buf, op32, real_layout(c));
+  update_es(c);
 }
 
 void fnsave(Cpu& c, const Insn& i, bool op32) {
   uint8_t buf[108];
-  unsigned n = env_store(c, op32, buf);
-  for (unsigned k = 0; k < 8; ++k) {
-    const F80& v = c.fpu.st(k);
-    std::memcpy(buf + n + 10 * k, &v.mant, 8);
-    std::memcpy(buf + n + 10 * k + 8, &v.se, 2);
-  }
-  mem_write(c, i.seg, c.ea(i), i.amask, buf, n + 80);
+  unsigned n = c.fpu.save(buf, op32, real_layout(c));
+  mem_write(c, i.seg, c.ea(i), i.amask, buf, n);
   c.fpu.init();
   c.fpu.ferr = false;
 }
@@ -626,12 +641,8 @@ void frstor(Cpu& c, const Insn& i, bool op32) {
   uint8_t buf[108];
   unsigned n = op32 ? 28 : 14;
   mem_read(c, i.seg, c.ea(i), i.amask, buf, n + 80);
-  env_load(c, op32, buf);
-  for (unsigned k = 0; k < 8; ++k) {
-    F80& v = c.fpu.st(k);
-    std::memcpy(&v.mant, buf + n + 10 * k, 8);
-    std::memcpy(&v.se, buf + n + 10 * k + 8, 2);
-  }
+  c.fpu.restore(buf, op32, real_layout(c));
+  update_es(c);
 }
 
 // ---- the opcode map --------------------------------------------------------------------------
