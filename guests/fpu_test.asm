@@ -98,19 +98,19 @@ test_detect:
 %endmacro
 test_precision:
         THIRD cw_pc24
-        PUTS m_pc24
+        PUTS v_pc24
         mov si, t0
         call show80
         cmp word [t0 + 4], 0xAB00
         CHECK e, m_pc24
         THIRD cw_pc53
-        PUTS m_pc53
+        PUTS v_pc53
         mov si, t0
         call show80
         cmp word [t0], 0xA800
         CHECK e, m_pc53
         THIRD cw_pc64
-        PUTS m_pc64
+        PUTS v_pc64
         mov si, t0
         call show80
         cmp word [t0], 0xAAAB
@@ -198,7 +198,7 @@ test_fprem:
         fistp word [w0]
         fstp st0
         mov ax, cx
-        PUTS m_fprem
+        PUTS v_fprem
         call pxt_hex16
         PUTS pxt_nl
         cmp cx, 1
@@ -211,62 +211,62 @@ test_fprem:
 test_functions:
         fld qword [d0_5]
         fsin
-        POPSHOW m_fsin
+        POPSHOW v_fsin
         fld qword [d0_5]
         fcos
-        POPSHOW m_fcos
+        POPSHOW v_fcos
         fld qword [d0_5]
         fsincos
-        POPSHOW m_fsincos
-        POPSHOW m_fsincos
+        POPSHOW v_fsincos
+        POPSHOW v_fsincos
         fld qword [d0_5]
         fptan
         fld1
         fcomip st1
         CHECK e, m_fptan_one
         fstp st0
-        POPSHOW m_fptan
+        POPSHOW v_fptan
         fld1
         fld qword [d0_5]
         fpatan
-        POPSHOW m_fpatan
+        POPSHOW v_fpatan
         fld1
         fild word [i3]
         fyl2x
-        POPSHOW m_fyl2x
+        POPSHOW v_fyl2x
         fld1
         fld qword [d0_5]
         fyl2xp1
-        POPSHOW m_fyl2xp1
+        POPSHOW v_fyl2xp1
         fld qword [d0_5]
         f2xm1
-        POPSHOW m_f2xm1
+        POPSHOW v_f2xm1
         fild word [i3]
         fsqrt
-        POPSHOW m_fsqrt
+        POPSHOW v_fsqrt
         fild word [i3]
         fld qword [d2_5]
         fscale
-        POPSHOW m_fscale
+        POPSHOW v_fscale
         fstp st0
         fild word [i3]
         fxtract
-        POPSHOW m_fxtract
-        POPSHOW m_fxtract
+        POPSHOW v_fxtract
+        POPSHOW v_fxtract
         fldpi
-        POPSHOW m_fldpi
+        POPSHOW v_fldpi
         fldl2e
-        POPSHOW m_fldl2e
+        POPSHOW v_fldl2e
         fldl2t
-        POPSHOW m_fldl2t
+        POPSHOW v_fldl2t
         fldlg2
-        POPSHOW m_fldlg2
+        POPSHOW v_fldlg2
         fldln2
-        POPSHOW m_fldln2
+        POPSHOW v_fldln2
         fldcw [cw_rc + 2]
         fldpi
         fldcw [cw_default]
-        POPSHOW m_fldpi_down
+        POPSHOW v_fldpi_down
         cmp word [t0], 0xC234
         CHECK e, m_fldpi_down
         ret
@@ -476,9 +476,12 @@ m_detect_sw:        db "FNINIT; FNSTSW m16 stores 0", 0
 m_detect_cw:        db "FNSTCW after FNINIT: 037Fh", 0
 m_fnstsw_ax:        db "FNSTSW AX: 0", 0
 m_cw_bits:          db "FLDCW 0, FFFFh -> FNSTCW: ", 0
-m_pc24:             db "1/3, 24-bit precision: ", 0
-m_pc53:             db "1/3, 53-bit precision: ", 0
-m_pc64:             db "1/3, 64-bit precision: ", 0
+m_pc24:             db "1/3 rounded to 24 bits", 0
+m_pc53:             db "1/3 rounded to 53 bits", 0
+m_pc64:             db "1/3 rounded to 64 bits", 0
+v_pc24:             db "= 1/3, 24-bit precision: ", 0
+v_pc53:             db "= 1/3, 53-bit precision: ", 0
+v_pc64:             db "= 1/3, 64-bit precision: ", 0
 m_pe:               db "PE set by an inexact division", 0
 m_rc:               db "FISTP 2.5 / -2.5 in a rounding mode", 0
 m_frndint:          db "FRNDINT 2.5 rounding up: 3", 0
@@ -487,26 +490,28 @@ m_fbld:             db "FBLD back", 0
 m_f32_f64:          db "FLD m32 1.5, FSTP m64", 0
 m_indefinite:       db "FIST m16/m32 of 1e10: the integer indefinite, IE", 0
 m_i64:              db "FISTP m64 of 1e10", 0
-m_fprem:            db "FPREM 1e30 mod 3 = 1, passes: ", 0
+m_fprem:            db "FPREM 1e30 mod 3 = 1", 0
+v_fprem:            db "= FPREM passes: ", 0
 m_fprem_passes:     db "FPREM partial remainders (C2)", 0
-m_fsin:             db "fsin 0.5     ", 0
-m_fcos:             db "fcos 0.5     ", 0
-m_fsincos:          db "fsincos 0.5  ", 0
+v_fsin:             db "= fsin 0.5     ", 0
+v_fcos:             db "= fcos 0.5     ", 0
+v_fsincos:          db "= fsincos 0.5  ", 0
 m_fptan_one:        db "FPTAN pushes 1.0", 0
-m_fptan:            db "fptan 0.5    ", 0
-m_fpatan:           db "fpatan 1/.5  ", 0
-m_fyl2x:            db "fyl2x 3      ", 0
-m_fyl2xp1:          db "fyl2xp1 0.5  ", 0
-m_f2xm1:            db "f2xm1 0.5    ", 0
-m_fsqrt:            db "fsqrt 3      ", 0
-m_fscale:           db "fscale 2.5,3 ", 0
-m_fxtract:          db "fxtract 3    ", 0
-m_fldpi:            db "fldpi        ", 0
-m_fldl2e:           db "fldl2e       ", 0
-m_fldl2t:           db "fldl2t       ", 0
-m_fldlg2:           db "fldlg2       ", 0
-m_fldln2:           db "fldln2       ", 0
-m_fldpi_down:       db "fldpi (down) ", 0
+v_fptan:            db "= fptan 0.5    ", 0
+v_fpatan:           db "= fpatan 1/.5  ", 0
+v_fyl2x:            db "= fyl2x 3      ", 0
+v_fyl2xp1:          db "= fyl2xp1 0.5  ", 0
+v_f2xm1:            db "= f2xm1 0.5    ", 0
+v_fsqrt:            db "= fsqrt 3      ", 0
+v_fscale:           db "= fscale 2.5,3 ", 0
+v_fxtract:          db "= fxtract 3    ", 0
+v_fldpi:            db "= fldpi        ", 0
+v_fldl2e:           db "= fldl2e       ", 0
+v_fldl2t:           db "= fldl2t       ", 0
+v_fldlg2:           db "= fldlg2       ", 0
+v_fldln2:           db "= fldln2       ", 0
+m_fldpi_down:       db "FLDPI rounded down", 0
+v_fldpi_down:       db "= fldpi (down) ", 0
 m_fxam_empty:       db "FXAM empty", 0
 m_fxam_zero:        db "FXAM -0", 0
 m_fxam_denormal:    db "FXAM denormal", 0

@@ -705,9 +705,9 @@ TEST(SoftFpu, StateImageBetweenVcpus) {
   std::memcpy(&sw, &img[4], 2);
   std::memcpy(&tw, &img[8], 2);
   EXPECT_EQ(cw, 0x037F);
-  EXPECT_EQ((sw >> 11) & 7, 6);          // two pushes
-  EXPECT_EQ(tw, 0x0FFF);                 // R6, R7 valid
-  EXPECT_EQ(img[28 + 9] & 0x7F, 0x3F);   // ST(0) = sqrt(1/pi): exponent 3FFEh
+  EXPECT_EQ((sw >> 11) & 7, 6);         // two pushes
+  EXPECT_EQ(tw, 0x0FFF);                // R6, R7 valid
+  EXPECT_EQ(img[28 + 9] & 0x7F, 0x3F);  // ST(0) = sqrt(1/pi): exponent 3FFEh
   EXPECT_EQ(std::memcmp(&img[38], "\x35\xC2\x68\x21\xA2\xDA\x0F\xC9\x00\x40", 10), 0);  // ST(1) = pi
   uint32_t fip;
   std::memcpy(&fip, &img[12], 4);
