@@ -120,14 +120,15 @@ class KvmVcpu final : public Vcpu {
       if (!(e.reason == ExitReason::Error && emulation_failed_ && assist_)) return e;
       // KVM could not emulate an instruction: the software engine executes
       // that one instruction on the same state and memory, and KVM goes on.
-      // The x87 state travels too: the instruction may be an FPU one.
+      // The x87 state travels too (the instruction may be an FPU one), and
+      // comes back when the instruction changed it.
       assist_->set_state(state());
-      FpuImage fpu;
+      FpuImage fpu, after;
       bool fpu_moved = fpu_state(fpu) && assist_->set_fpu_state(fpu);
       Exit a = assist_->run();
       auto take_back = [&] {
         set_state(assist_->state());
-        if (fpu_moved && assist_->fpu_state(fpu)) set_fpu_state(fpu);
+        if (fpu_moved && assist_->fpu_state(after) && after != fpu) set_fpu_state(after);
       };
       switch (a.reason) {
         case ExitReason::Kicked:  // done: one instruction retired
