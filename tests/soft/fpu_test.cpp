@@ -5,10 +5,14 @@
 // M(esc, reg, addr) is a memory form with a 16-bit absolute address, R(esc, modrm)
 // a register form.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
+#include <array>
 #include <cfenv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <vector>
 
 #include "engine/soft/exec.h"
@@ -712,6 +716,130 @@ TEST(SoftFpu, StateImageBetweenVcpus) {
   uint32_t fip;
   std::memcpy(&fip, &img[12], 4);
   EXPECT_EQ(fip, 0x1008u);  // FSQRT
+}
+
+// Every register form of D8-DF on random states (random values among them
+// zeros, infinities, NaNs, denormals and unsupported encodings; random empty
+// registers, TOP, precision and rounding; all exceptions masked): the stack,
+// the tags, the status word and EFLAGS must come out as the host CPU's own
+// x87 leaves them. The host runs FRSTOR; the instruction; FNSAVE.
+class HostX87 {
+ public:
+  HostX87() {
+    void* p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    code_ = p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+  }
+  ~HostX87() {
+    if (code_) munmap(code_, 4096);
+  }
+  bool ok() const { return code_ != nullptr; }
+  // Returns the flags after `insn` (two bytes) from `flags`; the image is updated in place.
+  uint64_t run(const uint8_t insn[2], uint8_t* image, uint64_t flags) {
+    // push rsi; popfq; frstor [rdi]; insn; fnsave [rdi]; pushfq; pop rax; ret
+    const uint8_t code[] = {0x56, 0x9D, 0xDD, 0x27, insn[0], insn[1], 0xDD, 0x37, 0x9C, 0x58, 0xC3};
+    mprotect(code_, 4096, PROT_READ | PROT_WRITE);
+    std::memcpy(code_, code, sizeof code);
+    mprotect(code_, 4096, PROT_READ | PROT_EXEC);
+    auto fn = reinterpret_cast<uint64_t (*)(uint8_t*, uint64_t)>(code_);
+    return fn(image, flags);
+  }
+
+ private:
+  uint8_t* code_ = nullptr;
+};
+
+F80 random_value(std::mt19937_64& rng) {
+  uint64_t m = rng() | (1ull << 63);
+  uint16_t sign = (rng() & 1) ? 0x8000 : 0;
+  switch (rng() % 12) {
+    case 0: return F80{0, sign};                                           // zero
+    case 1: return F80{1ull << 63, uint16_t(sign | 0x7FFF)};               // infinity
+    case 2: return F80{m | (1ull << 62), uint16_t(sign | 0x7FFF)};         // QNaN
+    case 3: return F80{(m & ~(1ull << 62)) | 1, uint16_t(sign | 0x7FFF)};  // SNaN
+    case 4: return F80{m >> 1, sign};                                      // denormal
+    case 5: return F80{m, sign};                                           // pseudo-denormal
+    case 6: return F80{m >> 1, uint16_t(sign | 0x3FFF)};                   // unnormal
+    case 7: return F80{m, uint16_t(sign | (0x7FFE - rng() % 4))};          // near overflow
+    case 8: return F80{m, uint16_t(sign | (1 + rng() % 4))};               // near underflow
+    case 9: return f80((long double)(int64_t(rng() % 2001) - 1000));       // small integers
+    default: return F80{m, uint16_t(sign | (0x3FFF - 70 + rng() % 140))};
+  }
+}
+
+// The condition codes an instruction defines (the others are left undefined by the SDM).
+uint16_t defined_cc(uint8_t op, uint8_t modrm) {
+  unsigned reg = (modrm >> 3) & 7;
+  unsigned esc = op & 7;
+  bool compare = ((esc == 0 || esc == 4 || esc == 6) && (reg == 2 || reg == 3)) ||
+                 (esc == 5 && (reg == 4 || reg == 5)) || (esc == 2 && modrm == 0xE9);
+  if (compare) return kCc;
+  // FCOMI/FUCOMI: C0 C2 C3 unchanged. C1 is "set to 0" (SDM); AMD CPUs leave it
+  // as it was when IE is raised, so it is not compared with the host.
+  if ((esc == 3 || esc == 7) && (reg == 5 || reg == 6)) return C0 | C2 | C3;
+  if (op == 0xD9 && (modrm == 0xE4 || modrm == 0xE5 || modrm == 0xF5 || modrm == 0xF8 || modrm == 0xD0)) return kCc;
+  if (op == 0xD9 && (modrm == 0xF2 || modrm == 0xFB || modrm == 0xFE || modrm == 0xFF)) return C1 | C2;
+  if (op == 0xDB && modrm == 0xE3) return kCc;                                                     // FNINIT
+  if (op == 0xDB && (modrm == 0xE2 || modrm == 0xE0 || modrm == 0xE1 || modrm == 0xE4)) return 0;  // FNCLEX, NOPs
+  if ((op == 0xDD || op == 0xDF) && reg == 0) return 0;                                            // FFREE, FFREEP
+  return C1;
+}
+
+TEST(SoftFpu, RandomRegisterFormsMatchTheHost) {
+  HostX87 host;
+  ASSERT_TRUE(host.ok()) << "cannot map a page for the host's code";
+  // The forms the engine accepts (#UD ones are skipped): a #UD handler sets BL.
+  std::vector<std::array<uint8_t, 2>> forms;
+  {
+    Rig r;
+    r.handler(6, {0xB3, 0x01, 0xF4});  // MOV BL, 1; HLT
+    for (unsigned op = 0xD8; op <= 0xDF; ++op)
+      for (unsigned modrm = 0xC0; modrm <= 0xFF; ++modrm) {
+        if (op == 0xDF && modrm == 0xE0) continue;  // FNSTSW AX: the host's AX is not compared
+        r.c.r[EBX] = 0;
+        r.stack({1, 2});
+        r.run({uint8_t(op), uint8_t(modrm)});
+        if ((r.c.r[EBX] & 0xFF) == 0) forms.push_back({uint8_t(op), uint8_t(modrm)});
+      }
+  }
+  EXPECT_GT(forms.size(), 400u);
+  std::mt19937_64 rng(12345);
+  Rig r;
+  unsigned compared = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    const auto& insn = forms[rng() % forms.size()];
+    // A random state, as a 32-bit FNSAVE image.
+    Fpu st;
+    st.cw = uint16_t(0x007F | (std::array<uint16_t, 3>{0, 2, 3}[rng() % 3] << 8) | (rng() % 4) << 10);
+    st.sw = uint16_t((rng() & 0x3F) | (rng() & kCc));
+    st.set_top(unsigned(rng() % 8));
+    st.empty = uint8_t(rng() & rng());  // mostly full
+    for (F80& v : st.reg) v = random_value(rng);
+    uint8_t img[108], host_img[108], soft_img[108];
+    st.save(img, true, false);
+    std::memcpy(host_img, img, sizeof img);
+    uint64_t flags_in = 0x202 | (rng() & (flag::CF | flag::PF | flag::ZF | flag::OF | flag::SF | flag::AF));
+    uint64_t host_flags = host.run(insn.data(), host_img, flags_in);
+    r.f.restore(img, true, false);
+    r.c.set_flags(uint32_t(flags_in));
+    r.run({insn[0], insn[1]});
+    r.f.save(soft_img, true, false);
+    uint16_t hs, ss, htw, stw;
+    std::memcpy(&hs, host_img + 4, 2);
+    std::memcpy(&ss, soft_img + 4, 2);
+    std::memcpy(&htw, host_img + 8, 2);
+    std::memcpy(&stw, soft_img + 8, 2);
+    uint16_t mask = uint16_t(0x38FF | defined_cc(insn[0], insn[1]));  // TOP, flags, ES, SF, the defined C bits
+    char what[160];
+    std::snprintf(what, sizeof what,
+                  "%02X %02X, iteration %d: before cw %04X sw %04X tw %04X, after host tw %04X soft tw %04X", insn[0],
+                  insn[1], iter, st.cw, st.sw, st.tag_word(), htw, stw);
+    ASSERT_EQ(hs & mask, ss & mask) << what;
+    ASSERT_EQ(htw, stw) << what;
+    ASSERT_EQ(std::memcmp(host_img + 28, soft_img + 28, 80), 0) << what;
+    ASSERT_EQ(host_flags & 0x8D5, r.c.get_flags() & 0x8D5) << what;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 20000u);
 }
 
 }  // namespace

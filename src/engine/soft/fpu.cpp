@@ -163,25 +163,34 @@ struct Buf {
 };
 
 // ---- the host's x87 ---------------------------------------------------------------------
-// Each operation: save the host control word, FNINIT, load the guest's control
-// word, load the operands, run the instruction, read the status word, clear the
-// host's exceptions, mask them all, store the results, FNINIT and restore the
-// host control word. The host stack is empty before and after, as the ABI wants.
+// Each operation: save the host control word, load the guest's control word and
+// condition codes (FLDENV, which also empties the stack), load the operands, run the instruction, read the status word,
+// clear the host's exceptions, mask them all, store the results, FNINIT and restore the host control word. The host
+// stack is empty before and after, as the ABI wants.
 namespace host {
 
+// The host FPU's environment (FLDENV image) for one operation: the guest's
+// control word and condition codes, an empty stack. Bits an instruction leaves
+// unchanged (or undefined) thus come back as the guest had them.
+struct Env {
+  uint32_t w[7];
+  explicit Env(const Fpu& f, uint16_t extra_masks = 0)
+      : w{0xFFFF0000u | f.cw | extra_masks, 0xFFFF0000u | (f.sw & kConditions), 0xFFFFFFFFu, 0, 0, 0, 0xFFFF0000u} {}
+};
+
 #define PX_CLOBBER "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)"
-#define PX_BEGIN "fnstcw %[save]\n\tfninit\n\tfldcw %[cw]\n\t"
+#define PX_BEGIN "fnstcw %[save]\n\tfldenv %[env]\n\t"
 #define PX_END "fnstsw %[sw]\n\tfnclex\n\tfldcw %[mcw]\n\t"
 #define PX_FINI "fninit\n\tfldcw %[save]"
 
 // Two register operands: ST(0) = a, ST(1) = b; results ST(0) -> r0, ST(1) -> r1.
-using Op2 = uint16_t (*)(const F80& a, const F80& b, F80& r0, F80& r1, uint16_t cw);
+using Op2 = uint16_t (*)(const F80& a, const F80& b, F80& r0, F80& r1, const Env& env);
 #define PX_OP2(name, insn)                                                                                         \
-  uint16_t name(const F80& a, const F80& b, F80& r0, F80& r1, uint16_t cw) {                                       \
-    uint16_t save, sw, mcw = uint16_t(cw | 0x3F);                                                                  \
+  uint16_t name(const F80& a, const F80& b, F80& r0, F80& r1, const Env& env) {                                    \
+    uint16_t save, sw, mcw = uint16_t(env.w[0] | 0x3F);                                                            \
     asm volatile(PX_BEGIN "fldt %[b]\n\tfldt %[a]\n\t" insn "\n\t" PX_END "fstpt %[r0]\n\tfstpt %[r1]\n\t" PX_FINI \
                  : [r0] "=m"(r0), [r1] "=m"(r1), [sw] "=m"(sw), [save] "=m"(save)                                  \
-                 : [a] "m"(a), [b] "m"(b), [cw] "m"(cw), [mcw] "m"(mcw)                                            \
+                 : [a] "m"(a), [b] "m"(b), [env] "m"(env), [mcw] "m"(mcw)                                          \
                  : PX_CLOBBER);                                                                                    \
     return sw;                                                                                                     \
   }
@@ -211,13 +220,13 @@ PX_OP2(tst, "ftst")
 PX_OP2(xam, "fxam")
 
 // ST(0) = a with a memory operand m: result ST(0) -> r0.
-using OpM = uint16_t (*)(const F80& a, const Buf& m, F80& r0, uint16_t cw);
+using OpM = uint16_t (*)(const F80& a, const Buf& m, F80& r0, const Env& env);
 #define PX_OPM(name, insn)                                                                  \
-  uint16_t name(const F80& a, const Buf& m, F80& r0, uint16_t cw) {                         \
-    uint16_t save, sw, mcw = uint16_t(cw | 0x3F);                                           \
+  uint16_t name(const F80& a, const Buf& m, F80& r0, const Env& env) {                      \
+    uint16_t save, sw, mcw = uint16_t(env.w[0] | 0x3F);                                     \
     asm volatile(PX_BEGIN "fldt %[a]\n\t" insn " %[m]\n\t" PX_END "fstpt %[r0]\n\t" PX_FINI \
                  : [r0] "=m"(r0), [sw] "=m"(sw), [save] "=m"(save)                          \
-                 : [a] "m"(a), [m] "m"(m), [cw] "m"(cw), [mcw] "m"(mcw)                     \
+                 : [a] "m"(a), [m] "m"(m), [env] "m"(env), [mcw] "m"(mcw)                   \
                  : PX_CLOBBER);                                                             \
     return sw;                                                                              \
   }
@@ -229,16 +238,16 @@ PX_OPM(sub_f32, "fsubs")   PX_OPM(sub_f64, "fsubl")   PX_OPM(sub_i32, "fisubl") 
 PX_OPM(subr_f32, "fsubrs") PX_OPM(subr_f64, "fsubrl") PX_OPM(subr_i32, "fisubrl") PX_OPM(subr_i16, "fisubrs")
 PX_OPM(div_f32, "fdivs")   PX_OPM(div_f64, "fdivl")   PX_OPM(div_i32, "fidivl")   PX_OPM(div_i16, "fidivs")
 PX_OPM(divr_f32, "fdivrs") PX_OPM(divr_f64, "fdivrl") PX_OPM(divr_i32, "fidivrl") PX_OPM(divr_i16, "fidivrs")
-// clang-format on
 
 // A load from memory (or a constant, m unused): result ST(0) -> r0.
-using Load = uint16_t(*)(const Buf& m, F80& r0, uint16_t cw);
+using Load = uint16_t (*)(const Buf& m, F80& r0, const Env& env);
+// clang-format on
 #define PX_LOAD(name, insn)                                            \
-  uint16_t name(const Buf& m, F80& r0, uint16_t cw) {                  \
-    uint16_t save, sw, mcw = uint16_t(cw | 0x3F);                      \
+  uint16_t name(const Buf& m, F80& r0, const Env& env) {               \
+    uint16_t save, sw, mcw = uint16_t(env.w[0] | 0x3F);                \
     asm volatile(PX_BEGIN insn "\n\t" PX_END "fstpt %[r0]\n\t" PX_FINI \
                  : [r0] "=m"(r0), [sw] "=m"(sw), [save] "=m"(save)     \
-                 : [m] "m"(m), [cw] "m"(cw), [mcw] "m"(mcw)            \
+                 : [m] "m"(m), [env] "m"(env), [mcw] "m"(mcw)          \
                  : PX_CLOBBER);                                        \
     return sw;                                                         \
   }
@@ -257,13 +266,13 @@ PX_LOAD(ld_ln2, "fldln2")
 PX_LOAD(ld_z, "fldz")
 
 // A store of a to memory m (left as it was when the host reports an unmasked exception).
-using Store = uint16_t (*)(const F80& a, Buf& m, uint16_t cw);
+using Store = uint16_t (*)(const F80& a, Buf& m, const Env& env);
 #define PX_STORE(name, insn)                                              \
-  uint16_t name(const F80& a, Buf& m, uint16_t cw) {                      \
-    uint16_t save, sw, mcw = uint16_t(cw | 0x3F);                         \
+  uint16_t name(const F80& a, Buf& m, const Env& env) {                   \
+    uint16_t save, sw, mcw = uint16_t(env.w[0] | 0x3F);                   \
     asm volatile(PX_BEGIN "fldt %[a]\n\t" insn " %[m]\n\t" PX_END PX_FINI \
                  : [m] "+m"(m), [sw] "=m"(sw), [save] "=m"(save)          \
-                 : [a] "m"(a), [cw] "m"(cw), [mcw] "m"(mcw)               \
+                 : [a] "m"(a), [env] "m"(env), [mcw] "m"(mcw)             \
                  : PX_CLOBBER);                                           \
     return sw;                                                            \
   }
@@ -399,8 +408,8 @@ void arith(Cpu& c, host::Op2 op, unsigned dst, unsigned ia, unsigned ib, int pop
   } else {
     a = f.st(ia);
     b = f.st(ib);
-    uint16_t hs = op(a, b, r0, r1, f.cw);
-    set_cc(f, hs, C1);
+    uint16_t hs = op(a, b, r0, r1, host::Env(f));
+    set_cc(f, hs, kConditions);
     if (!raise(c, hs)) return;
   }
   set_st(f, dst, r0);
@@ -428,50 +437,51 @@ void compare(Cpu& c, unsigned ia, unsigned ib, bool unordered, bool eflags, int 
     compare_result(c, C0 | C2 | C3, eflags);
   } else {
     F80 r0, r1;
-    uint16_t hs = (unordered ? host::ucom : host::com)(f.st(ia), f.st(ib), r0, r1, f.cw);
+    uint16_t hs = (unordered ? host::ucom : host::com)(f.st(ia), f.st(ib), r0, r1, host::Env(f));
     if (!raise(c, hs)) return;
-    compare_result(c, hs, eflags);
+    if (eflags)
+      compare_result(c, hs, true);
+    else
+      set_cc(f, hs, kConditions);
   }
   while (pops-- > 0) pop(f);
 }
 
-// One-operand functions on ST(0): FSQRT, FRNDINT, F2XM1, FSIN, FCOS.
-void unary(Cpu& c, host::Op2 op, uint16_t cc) {
+// One-operand functions on ST(0): FSQRT, FRNDINT, F2XM1, FSIN, FCOS (`ranged`:
+// C2 set means the operand was out of range and stays).
+void unary(Cpu& c, host::Op2 op, bool ranged) {
   Fpu& f = c.fpu;
   F80 a, r0, r1;
-  if (!source(c, 0, a)) return;
-  if (f.is_empty(0)) {
-    set_st(f, 0, kIndefinite);
+  if (f.is_empty(0)) {  // underflow: C2 = 0 as well
+    if (ranged) f.sw &= uint16_t(~C2);
+    if (underflow(c)) set_st(f, 0, kIndefinite);
     return;
   }
-  uint16_t hs = op(a, a, r0, r1, f.cw);
-  set_cc(f, hs, cc);
+  a = f.st(0);
+  uint16_t hs = op(a, a, r0, r1, host::Env(f));
+  set_cc(f, hs, kConditions);
   if (!raise(c, hs)) return;
-  if (hs & C2 & cc) return;  // FSIN/FCOS out of range: the operand stays
+  if (ranged && (hs & C2)) return;  // FSIN/FCOS out of range: the operand stays
   set_st(f, 0, r0);
 }
 
 // FPTAN, FSINCOS, FXTRACT: ST(0) = r1, then push r0.
-void unary_push(Cpu& c, host::Op2 op, uint16_t cc) {
+void unary_push(Cpu& c, host::Op2 op, bool ranged) {
   Fpu& f = c.fpu;
   F80 a, r0, r1;
-  if (f.is_empty(0)) {
-    if (!underflow(c)) return;
-    set_st(f, 0, kIndefinite);
-    push(f, kIndefinite);
-    return;
-  }
-  if (!((f.empty >> ((f.top() - 1) & 7)) & 1)) {
-    if (!overflow(c)) return;
+  bool under = f.is_empty(0);
+  if (under || !((f.empty >> ((f.top() - 1) & 7)) & 1)) {  // a stack fault: C2 = 0, both results the indefinite
+    f.sw &= uint16_t(~C2);
+    if (!(under ? underflow(c) : overflow(c))) return;
     set_st(f, 0, kIndefinite);
     push(f, kIndefinite);
     return;
   }
   a = f.st(0);
-  uint16_t hs = op(a, a, r0, r1, f.cw);
-  set_cc(f, hs, cc);
+  uint16_t hs = op(a, a, r0, r1, host::Env(f));
+  set_cc(f, hs, kConditions);
   if (!raise(c, hs)) return;
-  if (hs & C2 & cc) return;  // out of range: nothing pushed
+  if (ranged && (hs & C2)) return;  // out of range: nothing pushed
   set_st(f, 0, r1);
   push(f, r0);
 }
@@ -525,14 +535,10 @@ void arith_mem(Cpu& c, const Insn& i) {
     else
       set_st(f, 0, kIndefinite);
   } else {
-    uint16_t hs = kOps[kind][i.reg](f.st(0), m, r, f.cw);
+    uint16_t hs = kOps[kind][i.reg](f.st(0), m, r, host::Env(f));
     if (!raise(c, hs)) return;
-    if (cmp) {
-      compare_result(c, hs, false);
-    } else {
-      set_cc(f, hs, C1);
-      set_st(f, 0, r);
-    }
+    set_cc(f, hs, kConditions);
+    if (!cmp) set_st(f, 0, r);
   }
   if (i.reg == 3) pop(f);
 }
@@ -543,9 +549,9 @@ void load_mem(Cpu& c, const Insn& i, host::Load op, unsigned size) {
   mem_read(c, i.seg, c.ea(i), i.amask, m.b, size);
   Fpu& f = c.fpu;
   F80 r;
-  uint16_t hs = op(m, r, f.cw);
+  uint16_t hs = op(m, r, host::Env(f));
   if (!room(c)) return;
-  f.sw &= uint16_t(~C1);
+  set_cc(f, hs, kConditions);
   if (!raise(c, hs)) return;
   push(f, r);
 }
@@ -556,15 +562,15 @@ void store_mem(Cpu& c, const Insn& i, host::Store op, unsigned size, bool pop_af
   Buf m;
   uint16_t hs;
   if (f.is_empty(0)) {
-    hs = op(kIndefinite, m, uint16_t(f.cw | 0x3F)) | IE | SF;
+    hs = op(kIndefinite, m, host::Env(f, 0x3F)) | IE | SF;
     if (unmasked(f, IE, IE)) {
       underflow(c);
       return;
     }
   } else {
-    hs = op(f.st(0), m, f.cw);
+    hs = op(f.st(0), m, host::Env(f));
     if (unmasked(f, hs, IE | DE | ZE | OE | UE)) {  // nothing is stored
-      set_cc(f, hs, C1);
+      set_cc(f, hs, kConditions);
       raise(c, hs);
       return;
     }
@@ -573,7 +579,7 @@ void store_mem(Cpu& c, const Insn& i, host::Store op, unsigned size, bool pop_af
   if (f.is_empty(0)) {
     underflow(c);
   } else {
-    set_cc(f, hs, C1);
+    set_cc(f, hs, kConditions);
     raise(c, hs);
   }
   if (pop_after) pop(f);
@@ -676,7 +682,7 @@ void d9_misc(Cpu& c, unsigned low) {
         return;
       }
       F80 r0, r1;
-      uint16_t hs = (low == 0x24 ? host::tst : host::xam)(f.st(0), f.st(0), r0, r1, f.cw);
+      uint16_t hs = (low == 0x24 ? host::tst : host::xam)(f.st(0), f.st(0), r0, r1, host::Env(f));
       if (!raise(c, hs)) return;
       set_cc(f, hs, kConditions);
       return;
@@ -692,26 +698,27 @@ void d9_misc(Cpu& c, unsigned low) {
                                                host::ld_lg2, host::ld_ln2, host::ld_z};
       Buf none;
       F80 r;
-      uint16_t hs = kConst[low - 0x28](none, r, f.cw);
+      uint16_t hs = kConst[low - 0x28](none, r, host::Env(f));
       if (!room(c)) return;
-      f.sw &= uint16_t(~C1);
+      set_cc(f, hs, kConditions);
       if (!raise(c, hs)) return;
       push(f, r);
       return;
     }
-    case 0x30: unary(c, host::f2xm1, C1); return;
+    case 0x30: unary(c, host::f2xm1, false); return;
     case 0x31: arith(c, host::yl2x, 1, 0, 1, 1); return;
-    case 0x32: unary_push(c, host::ptan, C1 | C2); return;
+    case 0x32: unary_push(c, host::ptan, true); return;
     case 0x33: arith(c, host::patan, 1, 0, 1, 1); return;
-    case 0x34: unary_push(c, host::xtract, C1); return;
+    case 0x34: unary_push(c, host::xtract, false); return;
     case 0x35:
     case 0x38: {  // FPREM1, FPREM: partial remainder, C2 = incomplete, C0 C3 C1 = quotient bits
       if (f.is_empty(0) || f.is_empty(1)) {
+        f.sw &= uint16_t(~C2);
         if (underflow(c)) set_st(f, 0, kIndefinite);
         return;
       }
       F80 r0, r1;
-      uint16_t hs = (low == 0x35 ? host::prem1 : host::prem)(f.st(0), f.st(1), r0, r1, f.cw);
+      uint16_t hs = (low == 0x35 ? host::prem1 : host::prem)(f.st(0), f.st(1), r0, r1, host::Env(f));
       if (!raise(c, hs)) return;
       set_cc(f, hs, kConditions);
       set_st(f, 0, r0);
@@ -726,12 +733,12 @@ void d9_misc(Cpu& c, unsigned low) {
       f.sw &= uint16_t(~C1);
       return;  // FINCSTP
     case 0x39: arith(c, host::yl2xp1, 1, 0, 1, 1); return;
-    case 0x3A: unary(c, host::sqrt, C1); return;
-    case 0x3B: unary_push(c, host::sincos, C1 | C2); return;
-    case 0x3C: unary(c, host::rndint, C1); return;
+    case 0x3A: unary(c, host::sqrt, false); return;
+    case 0x3B: unary_push(c, host::sincos, true); return;
+    case 0x3C: unary(c, host::rndint, false); return;
     case 0x3D: arith(c, host::scale, 0, 0, 1, 0); return;
-    case 0x3E: unary(c, host::sin, C1 | C2); return;
-    case 0x3F: unary(c, host::cos, C1 | C2); return;
+    case 0x3E: unary(c, host::sin, true); return;
+    case 0x3F: unary(c, host::cos, true); return;
     default: ud();
   }
 }
@@ -739,9 +746,12 @@ void d9_misc(Cpu& c, unsigned low) {
 // FLD ST(i)
 void fld_st(Cpu& c, unsigned sti) {
   F80 v;
+  bool under = c.fpu.is_empty(sti);
   if (!source(c, sti, v)) return;
-  if (!room(c)) return;
-  if (!c.fpu.is_empty(sti)) c.fpu.sw &= uint16_t(~C1);
+  if (!under) {  // an underflow takes precedence over an overflow (as the host CPU does)
+    if (!room(c)) return;
+    c.fpu.sw &= uint16_t(~C1);
+  }
   push(c.fpu, v);
 }
 // FST / FSTP ST(i)
@@ -766,11 +776,10 @@ void fxch(Cpu& c, unsigned sti) {
 void fcmov(Cpu& c, unsigned sti, bool cond) {
   Fpu& f = c.fpu;
   if (f.is_empty(0) || f.is_empty(sti)) {
-    if (underflow(c) && cond) set_st(f, 0, kIndefinite);
+    if (underflow(c)) set_st(f, 0, kIndefinite);  // whatever the condition (as the host CPU does)
     return;
   }
-  f.sw &= uint16_t(~C1);
-  if (cond) set_st(f, 0, f.st(sti));
+  if (cond) set_st(f, 0, f.st(sti));  // C1 changes only on a stack underflow
 }
 
 void exec_reg(Cpu& c, const Insn& i) {
@@ -786,8 +795,15 @@ void exec_reg(Cpu& c, const Insn& i) {
         case 1: fxch(c, sti); return;
         case 2:
           if (sti != 0) ud();
-          return;                              // FNOP
-        case 3: fst_st(c, sti, true); return;  // FSTP1 (undocumented alias)
+          return;  // FNOP
+        case 3:    // FSTPNCE (undocumented): FSTP without the empty check: an empty ST(0) just pops
+          if (f.is_empty(0)) {
+            f.sw &= uint16_t(~C1);
+            pop(f);
+          } else {
+            fst_st(c, sti, true);
+          }
+          return;
         default: d9_misc(c, (r << 3 | sti)); return;
       }
     case 2:
