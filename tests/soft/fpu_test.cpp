@@ -733,12 +733,13 @@ class HostX87 {
     if (code_) munmap(code_, 4096);
   }
   bool ok() const { return code_ != nullptr; }
-  // Returns the flags after `insn` (two bytes) from `flags`; the image is updated in place.
-  uint64_t run(const uint8_t insn[2], uint8_t* image, uint64_t flags) {
+  // Returns the flags after `insn` from `flags`; the image is updated in place
+  // (a memory operand [rdi + 108] follows it).
+  uint64_t run(const Bytes& insn, uint8_t* image, uint64_t flags) {
     // push rsi; popfq; frstor [rdi]; insn; fnsave [rdi]; pushfq; pop rax; ret
-    const uint8_t code[] = {0x56, 0x9D, 0xDD, 0x27, insn[0], insn[1], 0xDD, 0x37, 0x9C, 0x58, 0xC3};
+    Bytes code = Bytes{0x56, 0x9D, 0xDD, 0x27} + insn + Bytes{0xDD, 0x37, 0x9C, 0x58, 0xC3};
     mprotect(code_, 4096, PROT_READ | PROT_WRITE);
-    std::memcpy(code_, code, sizeof code);
+    std::memcpy(code_, code.data(), code.size());
     mprotect(code_, 4096, PROT_READ | PROT_EXEC);
     auto fn = reinterpret_cast<uint64_t (*)(uint8_t*, uint64_t)>(code_);
     return fn(image, flags);
@@ -818,7 +819,7 @@ TEST(SoftFpu, RandomRegisterFormsMatchTheHost) {
     st.save(img, true, false);
     std::memcpy(host_img, img, sizeof img);
     uint64_t flags_in = 0x202 | (rng() & (flag::CF | flag::PF | flag::ZF | flag::OF | flag::SF | flag::AF));
-    uint64_t host_flags = host.run(insn.data(), host_img, flags_in);
+    uint64_t host_flags = host.run({insn[0], insn[1]}, host_img, flags_in);
     r.f.restore(img, true, false);
     r.c.set_flags(uint32_t(flags_in));
     r.run({insn[0], insn[1]});
@@ -840,6 +841,94 @@ TEST(SoftFpu, RandomRegisterFormsMatchTheHost) {
     ++compared;
   }
   EXPECT_EQ(compared, 20000u);
+}
+
+// The memory forms (loads, stores, arithmetic and compares with every operand
+// format) the same way, on random operands: also the bytes stored must match.
+TEST(SoftFpu, RandomMemoryFormsMatchTheHost) {
+  HostX87 host;
+  ASSERT_TRUE(host.ok()) << "cannot map a page for the host's code";
+  // [BX + 108] in 16-bit code, [RDI + 108] on the host: ModRM mod 01, rm 111.
+  std::vector<std::array<uint8_t, 2>> forms;
+  {
+    Rig r;
+    r.handler(6, {0xB3, 0x01, 0xF4});  // MOV BL, 1; HLT
+    for (unsigned op = 0xD8; op <= 0xDF; ++op)
+      for (unsigned reg = 0; reg < 8; ++reg) {
+        bool control = (op == 0xD9 && reg >= 4) || (op == 0xDD && reg >= 4);  // environment, CW, SW
+        if (control) continue;
+        r.c.r[EBX] = 0x2000;
+        r.stack({1, 2});
+        r.run({uint8_t(op), uint8_t(0x47 | reg << 3), 108});
+        if ((r.c.r[EBX] & 0xFF) != 1) forms.push_back({uint8_t(op), uint8_t(0x47 | reg << 3)});
+      }
+  }
+  EXPECT_EQ(forms.size(), 64u - 8 - 6);  // all but the 8 control forms and 6 reserved ones
+  std::mt19937_64 rng(98765);
+  Rig r;
+  for (int iter = 0; iter < 20000; ++iter) {
+    const auto& insn = forms[rng() % forms.size()];
+    Fpu st;
+    st.cw = uint16_t(0x007F | (std::array<uint16_t, 3>{0, 2, 3}[rng() % 3] << 8) | (rng() % 4) << 10);
+    st.sw = uint16_t((rng() & 0x3F) | (rng() & kCc));
+    st.set_top(unsigned(rng() % 8));
+    st.empty = uint8_t(rng() & rng());
+    for (F80& v : st.reg) v = random_value(rng);
+    // The operand: a value in one of the formats, or random bits.
+    uint8_t data[16];
+    for (auto& b : data) b = uint8_t(rng());
+    F80 v = random_value(rng);
+    switch (rng() % 6) {
+      case 0: std::memcpy(data, &v.mant, 8), std::memcpy(data + 8, &v.se, 2); break;
+      case 1: {
+        float x = float(ld(v));
+        std::memcpy(data, &x, 4);
+        break;
+      }
+      case 2: {
+        double x = double(ld(v));
+        std::memcpy(data, &x, 8);
+        break;
+      }
+      case 3: {
+        int64_t x = int64_t(rng() % 200001) - 100000;
+        std::memcpy(data, &x, 8);
+        break;
+      }
+      case 4:
+        for (int k = 0; k < 9; ++k) data[k] = uint8_t((rng() % 10) << 4 | rng() % 10);
+        break;
+      default: break;
+    }
+    uint8_t img[124], host_img[124], soft_img[108];
+    st.save(img, true, false);
+    std::memcpy(img + 108, data, 16);
+    std::memcpy(host_img, img, sizeof img);
+    uint64_t flags_in = 0x202 | (rng() & (flag::CF | flag::PF | flag::ZF | flag::OF | flag::SF | flag::AF));
+    uint64_t host_flags = host.run({insn[0], insn[1], 108}, host_img, flags_in);
+    r.f.restore(img, true, false);
+    std::memcpy(&r.ram[0x2000 + 108], data, 16);
+    r.c.set_flags(uint32_t(flags_in));
+    r.c.r[EBX] = 0x2000;
+    r.run({insn[0], insn[1], 108});
+    r.f.save(soft_img, true, false);
+    uint16_t hs, ss, htw, stw;
+    std::memcpy(&hs, host_img + 4, 2);
+    std::memcpy(&ss, soft_img + 4, 2);
+    std::memcpy(&htw, host_img + 8, 2);
+    std::memcpy(&stw, soft_img + 8, 2);
+    unsigned reg = (insn[1] >> 3) & 7;
+    bool compare = (insn[0] % 2 == 0) && (reg == 2 || reg == 3);
+    uint16_t mask = uint16_t(0x38FF | (compare ? kCc : C1));
+    char what[160];
+    std::snprintf(what, sizeof what, "%02X /%u, iteration %d: before cw %04X sw %04X tw %04X, operand %02X%02X%02X%02X",
+                  insn[0], reg, iter, st.cw, st.sw, st.tag_word(), data[3], data[2], data[1], data[0]);
+    ASSERT_EQ(hs & mask, ss & mask) << what;
+    ASSERT_EQ(htw, stw) << what;
+    ASSERT_EQ(std::memcmp(host_img + 28, soft_img + 28, 80), 0) << what;
+    ASSERT_EQ(std::memcmp(host_img + 108, &r.ram[0x2000 + 108], 16), 0) << what;
+    ASSERT_EQ(host_flags & 0x8D5, r.c.get_flags() & 0x8D5) << what;
+  }
 }
 
 }  // namespace
