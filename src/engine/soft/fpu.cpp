@@ -430,15 +430,25 @@ void compare_result(Cpu& c, uint16_t cc, bool eflags) {
   if (cc & C2) c.flags |= flag::PF;
   if (cc & C3) c.flags |= flag::ZF;
 }
+// A compare whose IE (or DE) is unmasked sets no condition codes (SDM; AMD
+// CPUs set them to unordered), but FCOMI clears OF SF AF all the same.
+void unmasked_compare(Cpu& c, bool eflags) {
+  if (!eflags) {
+    c.fpu.sw &= uint16_t(~C1);
+    return;
+  }
+  c.flush_flags();
+  c.flags &= ~(flag::OF | flag::SF | flag::AF);
+}
 void compare(Cpu& c, unsigned ia, unsigned ib, bool unordered, bool eflags, int pops) {
   Fpu& f = c.fpu;
   if (f.is_empty(ia) || f.is_empty(ib)) {
-    if (!underflow(c)) return;
+    if (!underflow(c)) return unmasked_compare(c, eflags);
     compare_result(c, C0 | C2 | C3, eflags);
   } else {
     F80 r0, r1;
     uint16_t hs = (unordered ? host::ucom : host::com)(f.st(ia), f.st(ib), r0, r1, host::Env(f));
-    if (!raise(c, hs)) return;
+    if (!raise(c, hs)) return unmasked_compare(c, eflags);
     if (eflags)
       compare_result(c, hs, true);
     else
@@ -536,9 +546,12 @@ void arith_mem(Cpu& c, const Insn& i) {
       set_st(f, 0, kIndefinite);
   } else {
     uint16_t hs = kOps[kind][i.reg](f.st(0), m, r, host::Env(f));
+    if (!cmp) set_cc(f, hs, kConditions);
     if (!raise(c, hs)) return;
-    set_cc(f, hs, kConditions);
-    if (!cmp) set_st(f, 0, r);
+    if (cmp)
+      set_cc(f, hs, kConditions);
+    else
+      set_st(f, 0, r);
   }
   if (i.reg == 3) pop(f);
 }
@@ -552,8 +565,10 @@ void load_mem(Cpu& c, const Insn& i, host::Load op, unsigned size) {
   uint16_t hs = op(m, r, host::Env(f));
   if (!room(c)) return;
   set_cc(f, hs, kConditions);
-  if (!raise(c, hs)) return;
-  push(f, r);
+  raise(c, hs);
+  // The host's TOP (0 before) tells whether the value was pushed: an unmasked
+  // IE (SNaN) stops the load, an unmasked DE (denormal) does not.
+  if (((hs >> 11) & 7) == 7) push(f, r);
 }
 
 // Stores of ST(0) to memory; pops when `pop_after`.
@@ -683,8 +698,8 @@ void d9_misc(Cpu& c, unsigned low) {
       }
       F80 r0, r1;
       uint16_t hs = (low == 0x24 ? host::tst : host::xam)(f.st(0), f.st(0), r0, r1, host::Env(f));
-      if (!raise(c, hs)) return;
       set_cc(f, hs, kConditions);
+      if (!raise(c, hs)) return;
       return;
     }
     case 0x28:
@@ -719,8 +734,8 @@ void d9_misc(Cpu& c, unsigned low) {
       }
       F80 r0, r1;
       uint16_t hs = (low == 0x35 ? host::prem1 : host::prem)(f.st(0), f.st(1), r0, r1, host::Env(f));
-      if (!raise(c, hs)) return;
       set_cc(f, hs, kConditions);
+      if (!raise(c, hs)) return;
       set_st(f, 0, r0);
       return;
     }
