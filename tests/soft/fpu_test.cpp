@@ -734,16 +734,18 @@ class HostX87 {
     if (code_) munmap(code_, 4096);
   }
   bool ok() const { return code_ != nullptr; }
-  // Returns the flags after `insn` from `flags`; the image is updated in place
-  // (a memory operand [rdi + 108] follows it).
-  uint64_t run(const Bytes& insn, uint8_t* image, uint64_t flags) {
+  // Runs `insn` with `flags` (updated), the image updated in place (a memory
+  // operand [rdi + 108] follows it).
+  // False when the page cannot be made executable.
+  bool run(const Bytes& insn, uint8_t* image, uint64_t& flags) {
     // push rsi; popfq; frstor [rdi]; insn; fnsave [rdi]; pushfq; pop rax; ret
     Bytes code = Bytes{0x56, 0x9D, 0xDD, 0x27} + insn + Bytes{0xDD, 0x37, 0x9C, 0x58, 0xC3};
-    mprotect(code_, 4096, PROT_READ | PROT_WRITE);
+    if (mprotect(code_, 4096, PROT_READ | PROT_WRITE) != 0) return false;
     std::memcpy(code_, code.data(), code.size());
-    mprotect(code_, 4096, PROT_READ | PROT_EXEC);
+    if (mprotect(code_, 4096, PROT_READ | PROT_EXEC) != 0) return false;
     auto fn = reinterpret_cast<uint64_t (*)(uint8_t*, uint64_t)>(code_);
-    return fn(image, flags);
+    flags = fn(image, flags);
+    return true;
   }
 
  private:
@@ -822,7 +824,9 @@ TEST(SoftFpu, RandomRegisterFormsMatchTheHost) {
     st.save(img, true, false);
     std::memcpy(host_img, img, sizeof img);
     uint64_t flags_in = 0x202 | (rng() & (flag::CF | flag::PF | flag::ZF | flag::OF | flag::SF | flag::AF));
-    uint64_t host_flags = host.run({insn[0], insn[1]}, host_img, flags_in);
+    uint64_t host_flags = flags_in;
+    ASSERT_TRUE(host.run({insn[0], insn[1]}, host_img, host_flags))
+        << "cannot make a page executable for the host's code";
     r.f.restore(img, true, false);
     r.c.set_flags(uint32_t(flags_in));
     r.run({insn[0], insn[1]});
@@ -916,7 +920,9 @@ TEST(SoftFpu, RandomMemoryFormsMatchTheHost) {
     std::memcpy(img + 108, data, 16);
     std::memcpy(host_img, img, sizeof img);
     uint64_t flags_in = 0x202 | (rng() & (flag::CF | flag::PF | flag::ZF | flag::OF | flag::SF | flag::AF));
-    uint64_t host_flags = host.run({insn[0], insn[1], 108}, host_img, flags_in);
+    uint64_t host_flags = flags_in;
+    ASSERT_TRUE(host.run({insn[0], insn[1], 108}, host_img, host_flags))
+        << "cannot make a page executable for the host's code";
     r.f.restore(img, true, false);
     std::memcpy(&r.ram[0x2000 + 108], data, 16);
     r.c.set_flags(uint32_t(flags_in));

@@ -5,20 +5,24 @@
 // does the stack, tags, condition codes, exception masking, #NM, #MF and the
 // FNSTENV/FNSAVE layouts here. The arithmetic itself runs on the host's x87:
 // every operation loads the guest's control word (rounding, precision, masks)
-// into the host FPU, executes the same instruction on the same 80-bit operands,
-// and reads back the result and the host's status word (exception flags and
-// condition codes). Rounding, precision control, denormals, NaN propagation and
-// the transcendental functions are therefore those of real hardware, bit for
-// bit. THE SOFTWARE ENGINE'S FPU NEEDS AN x86 HOST for this reason (a portable
-// softfloat path is not written); elsewhere the build fails here.
+// and condition codes into the host FPU, executes the same instruction on the
+// same 80-bit operands, and reads back the result and the host's status word
+// (exception flags and condition codes). Rounding, precision control,
+// denormals, NaN propagation and the transcendental functions are therefore
+// those of real hardware, bit for bit (of the host CPU: transcendentals may
+// differ in the last bit between CPU vendors). THE SOFTWARE ENGINE'S FPU NEEDS
+// AN x86 HOST for this reason (a portable softfloat path is not written);
+// elsewhere the build fails here. tests/soft/fpu_test.cpp checks the stack and
+// status logic here against the host CPU on random states and operands.
 //
 // Unmasked exceptions follow the SDM: an unmasked IE, DE or ZE leaves the
-// destination and the stack unchanged; an unmasked OE or UE stores the result
-// with its exponent wrapped (the host FPU does that when the guest's masks are
-// loaded) into a register, and nothing into memory; PE always completes. Any
-// unmasked exception sets ES and B and is reported at the next waiting FPU
-// instruction or WAIT: #MF (vector 16) with CR0.NE = 1, otherwise FERR#
-// (Fpu::ferr, for the monitor's IRQ 13) and execution goes on.
+// destination and the stack unchanged (compares set no condition codes); an
+// unmasked OE or UE stores the result with its exponent wrapped (the host FPU
+// does that when the guest's masks are loaded) into a register, and nothing
+// into memory; PE always completes. Any unmasked exception sets ES and B and
+// is reported at the next waiting FPU instruction or WAIT: #MF (vector 16)
+// with CR0.NE = 1, otherwise FERR# (Fpu::ferr, for the monitor's IRQ 13) and
+// execution goes on.
 //
 // A fault on a memory operand (segment limit, page fault) leaves the FPU state
 // as it was: every handler reads its operands before it changes anything, and
