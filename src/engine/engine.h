@@ -5,6 +5,7 @@
 // runs the guest.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -85,6 +86,12 @@ struct CpuState {
   }
 };
 
+// The x87 state as a 32-bit protected-mode FNSAVE image (108 bytes: control,
+// status and tag words, the last instruction and operand pointers (selector and
+// offset), then ST(0) to ST(7)). Not part of CpuState: engines hand it to each
+// other through Vcpu::fpu_state() where they need to.
+using FpuImage = std::array<uint8_t, 108>;
+
 // The state of an x86 CPU after RESET: CS:IP = F000:FFF0 with the CS base
 // at FFFF0000, so the first fetch comes from the top of the 4 GiB space.
 CpuState reset_state();
@@ -158,6 +165,12 @@ class Vcpu {
   // `guest_ns` (UINT64_MAX: no deadline), so the monitor runs its device
   // timers on time. Engines on the wall clock (KVM) ignore it.
   virtual void set_deadline(uint64_t guest_ns) { (void)guest_ns; }
+
+  // The x87 state, for engines that hand it to each other (the KVM engine's
+  // software assist, which executes single instructions on the KVM vCPU's
+  // state). False where the engine cannot read or load it.
+  virtual bool fpu_state(FpuImage&) { return false; }
+  virtual bool set_fpu_state(const FpuImage&) { return false; }
 
   // Guest instructions executed so far, where the engine can count them
   // (the software engine; KVM cannot and returns 0). Virtual time in

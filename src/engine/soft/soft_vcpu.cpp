@@ -72,6 +72,14 @@ class SoftVcpu final : public Vcpu {
     core_.load_state(s);
     core_.cpu.pending_in = p;  // completes on the next run() if EIP is unchanged
   }
+  bool fpu_state(FpuImage& img) override {
+    core_.cpu.fpu.save(img.data(), true, false);
+    return true;
+  }
+  bool set_fpu_state(const FpuImage& img) override {
+    core_.cpu.fpu.restore(img.data(), true, false);
+    return true;
+  }
   bool can_inject() override { return (core_.cpu.flags & flag::IF) && !core_.cpu.shadow && ctl_.pending_vector < 0; }
   void inject_interrupt(uint8_t vector) override { ctl_.pending_vector = vector; }
   void request_irq_window(bool on) override { ctl_.irq_window = on; }
