@@ -1,0 +1,216 @@
+// pxos-difftest: the differential tester. Runs random ring-3 instruction
+// sequences on KVM and on the software engine and compares registers, flags
+// (the SDM's undefined ones masked), the exception that ended the run with
+// its frame, and the data area. See docs/CONFORMANCE.md.
+//
+//   pxos-difftest [--seed N] [--count M] [--length L] [--ignore-flags MASK] [--verbose] [--dump FILE]
+//
+// --exclude leaves instruction classes out (names: see the usage error).
+// --ignore-flags MASK leaves EFLAGS bits out of the comparison (e.g. 0x10000:
+// RF, while an engine does not set it in the frame of a fault yet).
+//   pxos-difftest --measure [--iterations N]
+//
+// Exit status: 0 all agree, 1 a mismatch (or KVM cannot run here), 2 usage.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <string>
+
+#include "difftest/program.h"
+#include "difftest/runner.h"
+
+namespace {
+
+using namespace pxos::difftest;
+
+const char kUsage[] =
+    "usage: pxos-difftest [--seed N] [--count M] [--length L] [--ignore-flags MASK]\n"
+    "                     [--exclude CLASS,...] [--verbose] [--dump FILE]\n"
+    "       pxos-difftest --measure [--iterations N]\n";
+
+struct Pair {
+  Outcome kvm, soft;
+  std::string diff;
+};
+
+uint32_t g_ignored_flags = 0;  // --ignore-flags
+
+Pair run_both(Runner& kvm, Runner& soft, const Program& p, size_t n, uint64_t seed) {
+  Pair r;
+  std::vector<uint8_t> code = p.code(n);
+  r.kvm = kvm.run(code, seed);
+  r.soft = soft.run(code, seed);
+  r.diff = compare(r.kvm, r.soft, "kvm", "soft", p.undefined_flags(n) | g_ignored_flags);
+  return r;
+}
+
+// KVM's own emulator raises #UD at CPL 3 for what it cannot emulate.
+// (Both at a #UD, KVM's earlier in the program, counts too: the code only
+// goes forward.)
+bool kvm_gave_up(const Pair& r) {
+  if (!r.kvm.ok || r.kvm.vector != 6) return false;
+  if (!r.soft.ok || r.soft.vector != 6) return true;
+  uint32_t kvm_eip = 0, soft_eip = 0;
+  if (r.kvm.frame.size() >= 4) std::memcpy(&kvm_eip, r.kvm.frame.data(), 4);
+  if (r.soft.frame.size() >= 4) std::memcpy(&soft_eip, r.soft.frame.data(), 4);
+  return kvm_eip < soft_eip;
+}
+
+std::string hex(const std::vector<uint8_t>& b) {
+  std::string s;
+  char t[4];
+  for (uint8_t x : b) {
+    std::snprintf(t, sizeof t, "%02x ", x);
+    s += t;
+  }
+  if (!s.empty()) s.pop_back();
+  return s;
+}
+
+// The shortest prefix of the program whose outcome differs already.
+size_t first_bad_prefix(Runner& kvm, Runner& soft, const Program& p, uint64_t seed, bool ud) {
+  size_t lo = 0, hi = p.chunks.size();  // prefix lo agrees, prefix hi differs
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    Pair r = run_both(kvm, soft, p, mid, seed);
+    bool bad = ud ? kvm_gave_up(r) : (!r.diff.empty() && !kvm_gave_up(r));
+    (bad ? hi : lo) = mid;
+  }
+  return hi;
+}
+
+int measure(long long iterations) {
+  uint32_t n = uint32_t(iterations);
+  // mov ecx, n; dec ecx; jnz back; hlt
+  std::vector<uint8_t> loop = {0xB9, uint8_t(n), uint8_t(n >> 8), uint8_t(n >> 16), uint8_t(n >> 24), 0x49, 0x75,
+                               0xFD, 0xF4};
+  for (const char* kind : {"kvm", "soft"}) {
+    try {
+      Runner r(kind);
+      for (bool ring0 : {false, true}) {
+        Outcome o = r.run(loop, 1, ring0, 120);
+        double ns = o.seconds * 1e9 / (2.0 * n);
+        std::printf(
+            "%-4s 32-bit protected mode, CPL %d: %u iterations of dec/jnz in %.3f s: %.1f ns per instruction%s%s\n",
+            kind, ring0 ? 0 : 3, n, o.seconds, ns, o.problem.empty() || ring0 ? "" : " -- ",
+            ring0 ? "" : o.problem.c_str());
+      }
+    } catch (const std::exception& e) {
+      std::printf("%-4s cannot run: %s\n", kind, e.what());
+      if (!std::strcmp(kind, "kvm")) return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t seed = 1;
+  long long count = 100, length = 40, iterations = 1000000;
+  bool verbose = false, do_measure = false;
+  std::string dump, exclude;
+  for (int k = 1; k < argc; ++k) {
+    std::string a = argv[k];
+    bool has_value = k + 1 < argc;
+    if (a == "--seed" && has_value)
+      seed = std::strtoull(argv[++k], nullptr, 0);
+    else if (a == "--count" && has_value)
+      count = std::atoll(argv[++k]);
+    else if (a == "--length" && has_value)
+      length = std::atoll(argv[++k]);
+    else if (a == "--iterations" && has_value)
+      iterations = std::atoll(argv[++k]);
+    else if (a == "--dump" && has_value)
+      dump = argv[++k];
+    else if (a == "--ignore-flags" && has_value)
+      g_ignored_flags = uint32_t(std::strtoul(argv[++k], nullptr, 0));
+    else if (a == "--exclude" && has_value)
+      exclude = argv[++k];
+    else if (a == "--verbose")
+      verbose = true;
+    else if (a == "--measure")
+      do_measure = true;
+    else {
+      std::fputs(kUsage, stderr);
+      return 2;
+    }
+  }
+  if (count < 1 || length < 1 || length > 2000 || iterations < 1 || iterations > 4000000000LL) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  if (do_measure) return measure(iterations);
+  uint64_t excluded = 0;
+  try {
+    excluded = class_mask(exclude);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pxos-difftest: %s (classes: %s)\n", e.what(), class_names().c_str());
+    return 2;
+  }
+
+  std::unique_ptr<Runner> kvm, soft;
+  try {
+    kvm = std::make_unique<Runner>("kvm");
+    soft = std::make_unique<Runner>("soft");
+  } catch (const std::exception& e) {
+    std::printf("FAIL: the differential tester needs KVM and the software engine: %s\n", e.what());
+    return 1;
+  }
+  long long mismatches = 0, kvm_ud = 0, kvm_problems = 0;
+  for (long long i = 0; i < count; ++i) {
+    uint64_t s = seed + uint64_t(i);
+    Program p = generate(s, int(length), excluded);
+    if (!dump.empty() && i == 0) {
+      std::vector<uint8_t> code = p.code(p.chunks.size());
+      std::ofstream(dump, std::ios::binary)
+          .write(reinterpret_cast<const char*>(code.data()), std::streamsize(code.size()));
+    }
+    Pair r = run_both(*kvm, *soft, p, p.chunks.size(), s);
+    if (r.diff.empty()) continue;
+    bool ud = kvm_gave_up(r);
+    if (!r.kvm.ok && r.soft.ok) {
+      ++kvm_problems;
+      if (verbose) std::printf("seed %llu: kvm could not run it: %s\n", (unsigned long long)s, r.kvm.problem.c_str());
+      continue;
+    }
+    size_t n = first_bad_prefix(*kvm, *soft, p, s, ud);
+    const Chunk& c = p.chunks[n - 1];
+    if (ud) {
+      ++kvm_ud;
+      if (verbose)
+        std::printf("seed %llu: kvm raised #UD at CPL 3 (cannot emulate) at instruction %zu: %s [%s]\n",
+                    (unsigned long long)s, n, c.text.c_str(), hex(c.bytes).c_str());
+      continue;
+    }
+    ++mismatches;
+    Pair at = run_both(*kvm, *soft, p, n, s);
+    std::printf("MISMATCH seed %llu: first after instruction %zu of %zu: %s [%s]\n%s", (unsigned long long)s, n,
+                p.chunks.size(), c.text.c_str(), hex(c.bytes).c_str(),
+                at.diff.empty() ? r.diff.c_str() : at.diff.c_str());
+    if (verbose) {
+      // The registers just before the first differing instruction (from the
+      // HLT that ends the shorter program, where both engines agree).
+      Pair before = run_both(*kvm, *soft, p, n - 1, s);
+      const pxos::CpuState& b = before.soft.state;
+      std::printf(
+          "  before it (the frame of the program cut there): eax %08x ecx %08x edx %08x ebx %08x esi %08x edi %08x\n",
+          b.gpr[0], b.gpr[1], b.gpr[2], b.gpr[3], b.gpr[6], b.gpr[7]);
+      if (before.soft.frame.size() >= 16) {
+        uint32_t efl;
+        std::memcpy(&efl, &before.soft.frame[12], 4);
+        std::printf("  eflags before it: %08x\n", efl);
+      }
+      std::printf("  program:\n");
+      for (size_t k = 0; k < n; ++k)
+        std::printf("   %3zu  %-50s [%s]\n", k + 1, p.chunks[k].text.c_str(), hex(p.chunks[k].bytes).c_str());
+    }
+  }
+  std::printf(
+      "difftest: %lld programs of %lld instructions from seed %llu: %lld mismatches, %lld where KVM raised #UD "
+      "(cannot emulate), %lld KVM could not run\n",
+      count, length, (unsigned long long)seed, mismatches, kvm_ud, kvm_problems);
+  return mismatches ? 1 : 0;
+}
