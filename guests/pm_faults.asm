@@ -24,6 +24,9 @@ t_de:   TRY
 .f:     div ecx
         ENDTRY
         EXPECT_FAULT 0, NOERR, t_de.f, KCODE, "#DE: DIV by zero"
+        mov eax, [pm_f_efl]
+        and eax, 0x10000
+        EXPECT_EQ eax, 0x10000, "  pushed EFLAGS has RF (a fault)"
 t_de2:  TRY
         mov edx, -1
         mov eax, 0x80000000
@@ -62,6 +65,9 @@ t_bp:   TRY
 .n:     nop
         ENDTRY
         EXPECT_FAULT 3, NOERR, t_bp.n, KCODE, "#BP: INT3 is a trap"
+        mov eax, [pm_f_efl]
+        and eax, 0x10000
+        EXPECT_EQ eax, 0, "  pushed EFLAGS without RF (a trap)"
 t_of:   TRY
         mov al, 0x7F
         add al, 1                       ; OF = 1
@@ -238,6 +244,9 @@ t_r3a:  TRY
         R3_EXIT
         ENDTRY
         EXPECT_FAULT 13, 0, t_r3a.f, UCODE | 3, "ring 3 #GP: CLI with IOPL 0"
+        mov eax, [pm_f_efl]
+        and eax, 0x10000
+        EXPECT_EQ eax, 0x10000, "  pushed EFLAGS has RF (a fault)"
         call check_r3_stack
 t_r3b:  TRY
         IN_RING3 .r3
