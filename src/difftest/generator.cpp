@@ -148,6 +148,7 @@ class Gen {
   Insn string_op();
   Insn bcd();
   Insn misc();
+  Insn nopl();
   Insn any(int depth, bool stack_ok);
   Insn ending();
 
@@ -806,7 +807,7 @@ Insn Gen::bcd() {
 
 Insn Gen::misc() {
   Insn in;
-  switch (rnd(4)) {
+  switch (rnd(3)) {
     case 0: {  // call next; pop r: EIP into a register
       in.b = {0xE8, 0, 0, 0, 0, uint8_t(0x58 + safe_reg())};
       in.text = "call $+5; pop r";
@@ -818,20 +819,23 @@ Insn Gen::misc() {
       in.text = "xlat";
       break;
     }
-    case 2: {  // mov r32, sreg
-      int r = safe_reg(), s = int(rnd(6));
+    default: {  // mov r32, sreg (ES CS SS DS: FS and GS differ in a host process)
+      int r = safe_reg(), s = int(rnd(4));
       in.b = {0x8C, uint8_t(0xC0 | s << 3 | r)};
       in.text = "mov r32, sreg";
       break;
     }
-    default: {  // nop r/m32 (0F 1F /0)
-      Operand m = mem(in);
-      in.b.insert(in.b.end(), {0x0F, 0x1F});
-      modrm(in.b, m, 0);
-      in.text = "nop " + m.text;
-      break;
-    }
   }
+  return in;
+}
+
+// NOP r/m32 (0F 1F /0): the P6's multi-byte NOP.
+Insn Gen::nopl() {
+  Insn in;
+  Operand m = mem(in);
+  in.b.insert(in.b.end(), {0x0F, 0x1F});
+  modrm(in.b, m, 0);
+  in.text = "nop " + m.text;
   return in;
 }
 
@@ -847,6 +851,7 @@ constexpr ClassInfo kClasses[] = {
     {"cmov", 1, false}, {"setcc", 1, false},  {"xadd", 1, false},    {"cmpxchg8b", 1, false}, {"bswap", 1, false},
     {"xchg", 1, false}, {"mov", 1, false},    {"movx", 1, false},    {"lea", 1, false},       {"stack", 1, true},
     {"flags", 1, true}, {"string", 1, false}, {"convert", 1, false}, {"bcd", 1, false},       {"misc", 1, true},
+    {"nopl", 1, false},
 };
 
 Insn Gen::any(int depth, bool stack_ok) {
@@ -882,7 +887,8 @@ Insn Gen::any(int depth, bool stack_ok) {
       case 21: return string_op();
       case 22: return convert();
       case 23: return bcd();
-      default: return misc();
+      case 24: return misc();
+      default: return nopl();
     }
   }
 }

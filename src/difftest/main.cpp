@@ -27,35 +27,38 @@ using namespace pxos::difftest;
 
 const char kUsage[] =
     "usage: pxos-difftest [--seed N] [--count M] [--length L] [--ignore-flags MASK]\n"
-    "                     [--exclude CLASS,...] [--verbose] [--dump FILE]\n"
+    "                     [--exclude CLASS,...] [--oracle kvm|native] [--verbose] [--dump FILE]\n"
     "       pxos-difftest --measure [--iterations N]\n";
 
+// The engine under test (soft) and the oracle (KVM, or the host CPU).
+struct Engines {
+  std::unique_ptr<Runner> soft, kvm;  // kvm is null with --oracle native
+  std::string oracle = "kvm";
+};
+
 struct Pair {
-  Outcome kvm, soft;
+  View ref, soft;
   std::string diff;
 };
 
 uint32_t g_ignored_flags = 0;  // --ignore-flags
 
-Pair run_both(Runner& kvm, Runner& soft, const Program& p, size_t n, uint64_t seed) {
+Pair run_both(Engines& e, const Program& p, size_t n, uint64_t seed) {
   Pair r;
   std::vector<uint8_t> code = p.code(n);
-  r.kvm = kvm.run(code, seed);
-  r.soft = soft.run(code, seed);
-  r.diff = compare(r.kvm, r.soft, "kvm", "soft", p.undefined_flags(n) | g_ignored_flags);
+  r.ref = e.kvm ? e.kvm->run(code, seed).view : run_native(code, seed);
+  r.soft = e.soft->run(code, seed).view;
+  r.diff = compare(r.ref, r.soft, e.oracle, "soft", p.undefined_flags(n) | g_ignored_flags);
   return r;
 }
 
-// KVM's own emulator raises #UD at CPL 3 for what it cannot emulate.
-// (Both at a #UD, KVM's earlier in the program, counts too: the code only
-// goes forward.)
-bool kvm_gave_up(const Pair& r) {
-  if (!r.kvm.ok || r.kvm.vector != 6) return false;
+// KVM's own emulator raises #UD at CPL 3 for what it cannot emulate. (Both
+// at a #UD, KVM's earlier in the program, counts too: the code only goes
+// forward.)
+bool oracle_gave_up(const Pair& r) {
+  if (!r.ref.ok || r.ref.vector != 6) return false;
   if (!r.soft.ok || r.soft.vector != 6) return true;
-  uint32_t kvm_eip = 0, soft_eip = 0;
-  if (r.kvm.frame.size() >= 4) std::memcpy(&kvm_eip, r.kvm.frame.data(), 4);
-  if (r.soft.frame.size() >= 4) std::memcpy(&soft_eip, r.soft.frame.data(), 4);
-  return kvm_eip < soft_eip;
+  return r.ref.eip < r.soft.eip;
 }
 
 std::string hex(const std::vector<uint8_t>& b) {
@@ -70,12 +73,12 @@ std::string hex(const std::vector<uint8_t>& b) {
 }
 
 // The shortest prefix of the program whose outcome differs already.
-size_t first_bad_prefix(Runner& kvm, Runner& soft, const Program& p, uint64_t seed, bool ud) {
+size_t first_bad_prefix(Engines& e, const Program& p, uint64_t seed, bool gave_up) {
   size_t lo = 0, hi = p.chunks.size();  // prefix lo agrees, prefix hi differs
   while (hi - lo > 1) {
     size_t mid = (lo + hi) / 2;
-    Pair r = run_both(kvm, soft, p, mid, seed);
-    bool bad = ud ? kvm_gave_up(r) : (!r.diff.empty() && !kvm_gave_up(r));
+    Pair r = run_both(e, p, mid, seed);
+    bool bad = gave_up ? oracle_gave_up(r) : (!r.diff.empty() && !oracle_gave_up(r));
     (bad ? hi : lo) = mid;
   }
   return hi;
@@ -91,11 +94,12 @@ int measure(long long iterations) {
       Runner r(kind);
       for (bool ring0 : {false, true}) {
         Outcome o = r.run(loop, 1, ring0, 120);
+        const std::string& problem = o.view.problem;
         double ns = o.seconds * 1e9 / (2.0 * n);
         std::printf(
             "%-4s 32-bit protected mode, CPL %d: %u iterations of dec/jnz in %.3f s: %.1f ns per instruction%s%s\n",
-            kind, ring0 ? 0 : 3, n, o.seconds, ns, o.problem.empty() || ring0 ? "" : " -- ",
-            ring0 ? "" : o.problem.c_str());
+            kind, ring0 ? 0 : 3, n, o.seconds, ns, problem.empty() || ring0 ? "" : " -- ",
+            ring0 ? "" : problem.c_str());
       }
     } catch (const std::exception& e) {
       std::printf("%-4s cannot run: %s\n", kind, e.what());
@@ -111,7 +115,7 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   long long count = 100, length = 40, iterations = 1000000;
   bool verbose = false, do_measure = false;
-  std::string dump, exclude;
+  std::string dump, exclude, oracle = "kvm";
   for (int k = 1; k < argc; ++k) {
     std::string a = argv[k];
     bool has_value = k + 1 < argc;
@@ -129,6 +133,8 @@ int main(int argc, char** argv) {
       g_ignored_flags = uint32_t(std::strtoul(argv[++k], nullptr, 0));
     else if (a == "--exclude" && has_value)
       exclude = argv[++k];
+    else if (a == "--oracle" && has_value)
+      oracle = argv[++k];
     else if (a == "--verbose")
       verbose = true;
     else if (a == "--measure")
@@ -138,7 +144,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (count < 1 || length < 1 || length > 2000 || iterations < 1 || iterations > 4000000000LL) {
+  if ((oracle != "kvm" && oracle != "native") || count < 1 || length < 1 || length > 2000 || iterations < 1 ||
+      iterations > 4000000000LL) {
     std::fputs(kUsage, stderr);
     return 2;
   }
@@ -151,15 +158,17 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::unique_ptr<Runner> kvm, soft;
+  Engines e;
+  e.oracle = oracle;
   try {
-    kvm = std::make_unique<Runner>("kvm");
-    soft = std::make_unique<Runner>("soft");
-  } catch (const std::exception& e) {
-    std::printf("FAIL: the differential tester needs KVM and the software engine: %s\n", e.what());
+    if (oracle == "kvm") e.kvm = std::make_unique<Runner>("kvm");
+    e.soft = std::make_unique<Runner>("soft");
+  } catch (const std::exception& ex) {
+    std::printf("FAIL: the differential tester needs %s and the software engine: %s\n",
+                oracle == "kvm" ? "KVM" : "the host CPU", ex.what());
     return 1;
   }
-  long long mismatches = 0, kvm_ud = 0, kvm_problems = 0;
+  long long mismatches = 0, gave_up = 0, ref_problems = 0;
   for (long long i = 0; i < count; ++i) {
     uint64_t s = seed + uint64_t(i);
     Program p = generate(s, int(length), excluded);
@@ -168,49 +177,47 @@ int main(int argc, char** argv) {
       std::ofstream(dump, std::ios::binary)
           .write(reinterpret_cast<const char*>(code.data()), std::streamsize(code.size()));
     }
-    Pair r = run_both(*kvm, *soft, p, p.chunks.size(), s);
+    Pair r = run_both(e, p, p.chunks.size(), s);
     if (r.diff.empty()) continue;
-    bool ud = kvm_gave_up(r);
-    if (!r.kvm.ok && r.soft.ok) {
-      ++kvm_problems;
-      if (verbose) std::printf("seed %llu: kvm could not run it: %s\n", (unsigned long long)s, r.kvm.problem.c_str());
+    bool ud = oracle_gave_up(r);
+    if (!r.ref.ok && r.soft.ok) {
+      ++ref_problems;
+      std::printf("seed %llu: %s could not run it: %s\n", (unsigned long long)s, oracle.c_str(), r.ref.problem.c_str());
+      if (ref_problems >= 3 && ref_problems == i + 1) {
+        std::printf("FAIL: %s cannot run the programs here\n", oracle.c_str());
+        return 1;
+      }
       continue;
     }
-    size_t n = first_bad_prefix(*kvm, *soft, p, s, ud);
+    size_t n = first_bad_prefix(e, p, s, ud);
     const Chunk& c = p.chunks[n - 1];
     if (ud) {
-      ++kvm_ud;
+      ++gave_up;
       if (verbose)
-        std::printf("seed %llu: kvm raised #UD at CPL 3 (cannot emulate) at instruction %zu: %s [%s]\n",
-                    (unsigned long long)s, n, c.text.c_str(), hex(c.bytes).c_str());
+        std::printf("seed %llu: %s raised #UD at CPL 3 (cannot emulate) at instruction %zu: %s [%s]\n",
+                    (unsigned long long)s, oracle.c_str(), n, c.text.c_str(), hex(c.bytes).c_str());
       continue;
     }
     ++mismatches;
-    Pair at = run_both(*kvm, *soft, p, n, s);
+    Pair at = run_both(e, p, n, s);
     std::printf("MISMATCH seed %llu: first after instruction %zu of %zu: %s [%s]\n%s", (unsigned long long)s, n,
                 p.chunks.size(), c.text.c_str(), hex(c.bytes).c_str(),
                 at.diff.empty() ? r.diff.c_str() : at.diff.c_str());
     if (verbose) {
-      // The registers just before the first differing instruction (from the
-      // HLT that ends the shorter program, where both engines agree).
-      Pair before = run_both(*kvm, *soft, p, n - 1, s);
-      const pxos::CpuState& b = before.soft.state;
-      std::printf(
-          "  before it (the frame of the program cut there): eax %08x ecx %08x edx %08x ebx %08x esi %08x edi %08x\n",
-          b.gpr[0], b.gpr[1], b.gpr[2], b.gpr[3], b.gpr[6], b.gpr[7]);
-      if (before.soft.frame.size() >= 16) {
-        uint32_t efl;
-        std::memcpy(&efl, &before.soft.frame[12], 4);
-        std::printf("  eflags before it: %08x\n", efl);
-      }
+      // The registers just before the first differing instruction: where
+      // the program cut there ends (both agree on it).
+      Pair before = run_both(e, p, n - 1, s);
+      const View& b = before.soft;
+      std::printf("  before it: eax %08x ecx %08x edx %08x ebx %08x esp %08x esi %08x edi %08x eflags %08x\n", b.gpr[0],
+                  b.gpr[1], b.gpr[2], b.gpr[3], b.gpr[4], b.gpr[6], b.gpr[7], b.eflags);
       std::printf("  program:\n");
       for (size_t k = 0; k < n; ++k)
         std::printf("   %3zu  %-50s [%s]\n", k + 1, p.chunks[k].text.c_str(), hex(p.chunks[k].bytes).c_str());
     }
   }
   std::printf(
-      "difftest: %lld programs of %lld instructions from seed %llu: %lld mismatches, %lld where KVM raised #UD "
-      "(cannot emulate), %lld KVM could not run\n",
-      count, length, (unsigned long long)seed, mismatches, kvm_ud, kvm_problems);
+      "difftest (%s vs soft): %lld programs of %lld instructions from seed %llu: %lld mismatches, %lld where "
+      "%s raised #UD (cannot emulate), %lld it could not run\n",
+      oracle.c_str(), count, length, (unsigned long long)seed, mismatches, gave_up, oracle.c_str(), ref_problems);
   return mismatches ? 1 : 0;
 }

@@ -16,6 +16,11 @@ inline constexpr uint32_t kStackTop = 0x21800;     // ring-3 ESP at the start
 inline constexpr uint32_t kCheckedBase = 0x20000;  // [kCheckedBase, kCheckedEnd) is compared
 inline constexpr uint32_t kCheckedEnd = 0x22000;
 
+// The ring-3 selectors, the same as the compatibility-mode ones of a 64-bit
+// Linux host (so that the native runner and the engines agree on MOV r, Sreg).
+inline constexpr uint16_t kUserCode = 0x23;
+inline constexpr uint16_t kUserData = 0x2B;
+
 // The six status flags: CF PF AF ZF SF OF.
 inline constexpr uint32_t kStatusFlags = 0x8D5;
 
@@ -36,6 +41,32 @@ struct Program {
   // CPL 3, whose #GP ends the run).
   std::vector<uint8_t> code(size_t n) const;
 };
+
+// The state a program starts from, derived from a seed: the registers (ESP =
+// kStackTop, EBP = kDataBase), EFLAGS (random status flags and DF) and the
+// contents of [kCheckedBase, kCheckedEnd).
+struct Start {
+  uint32_t gpr[8];
+  uint32_t eflags;
+  std::vector<uint8_t> data;
+};
+Start make_start(uint64_t seed);
+
+// How a program ended, as ring 3 saw it: the exception that stopped it (the
+// HLT at its end raises #GP(0)), where, and the registers, flags and data.
+struct View {
+  bool ok = false;
+  std::string problem;  // when not ok: shutdown, engine error, timeout...
+  int vector = -1;
+  uint32_t error = 0;  // the error code (0 for vectors without one)
+  uint32_t eip = 0, eflags = 0;
+  uint32_t gpr[8] = {};       // ESP as it was at ring 3
+  std::vector<uint8_t> data;  // [kCheckedBase, kCheckedEnd)
+};
+
+// The differences between two views, one line each ("" when they agree);
+// the EFLAGS bits in `ignored` are left out.
+std::string compare(const View& a, const View& b, const std::string& na, const std::string& nb, uint32_t ignored);
 
 // Generates `length` chunks from `seed` (the same seed gives the same
 // program). Every chunk is valid ring-3 code that touches memory only in

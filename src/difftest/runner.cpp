@@ -22,7 +22,7 @@ namespace pxos::difftest {
 namespace {
 
 constexpr uint32_t kGdt = 0x1000, kIdt = 0x2000, kStubs = 0x3000, kTss = 0x4000, kKernelStack = 0x6000;
-constexpr uint16_t kKcode = 0x08, kKdata = 0x10, kUcode = 0x1B, kUdata = 0x23, kTssSel = 0x28;
+constexpr uint16_t kKcode = 0x08, kKdata = 0x10, kUcode = kUserCode | 3, kUdata = kUserData | 3, kTssSel = 0x30;
 constexpr int kVectors = 32;
 
 // Kicks the vCPU when a run takes longer than its limit.
@@ -81,6 +81,9 @@ void build_machine(GuestMemory& mem) {
   mem.write32(kTss + 0x64, 0x68u << 16);  // no I/O bitmap
 }
 
+// Vectors that push an error code.
+bool has_error_code(int v) { return v == 8 || (v >= 10 && v <= 14) || v == 17; }
+
 Segment flat(uint16_t sel, bool code) {
   uint16_t dpl = sel & 3;
   return Segment{sel, 0, 0xFFFFFFFF, uint16_t(0xC090 | dpl << 5 | (code ? 0xB : 0x3))};
@@ -106,30 +109,44 @@ Runner::Runner(const std::string& kind) : kind_(kind), mem_(16u << 20) {
 
 Runner::~Runner() = default;
 
-Outcome Runner::run(const std::vector<uint8_t>& code, uint64_t data_seed, bool ring0, double timeout_s) {
+Start make_start(uint64_t seed) {
+  Start st;
+  std::mt19937_64 rng(seed);
+  st.data.resize(kCheckedEnd - kCheckedBase);
+  for (size_t k = 0; k < st.data.size(); k += 8) {
+    uint64_t v = rng();
+    std::memcpy(&st.data[k], &v, 8);
+  }
+  for (uint32_t& r : st.gpr) r = uint32_t(rng());
+  st.gpr[ESP] = kStackTop;
+  st.gpr[EBP] = kDataBase;
+  st.eflags = flag::FIXED1 | flag::IF | (uint32_t(rng()) & (kStatusFlags | flag::DF));  // IF: as in a host process
+  return st;
+}
+
+Outcome Runner::run(const std::vector<uint8_t>& code, uint64_t seed, bool ring0, double timeout_s) {
   Outcome out;
+  View& v = out.view;
   if (code.size() > kCodeLimit - kCodeBase) {
-    out.problem = "program too long";
+    v.problem = "program too long";
     return out;
   }
   build_machine(mem_);
   for (uint32_t a = kKernelStack - 0x100; a < kKernelStack; a += 4) mem_.write32(a, 0);
   mem_.write(kCodeBase, code);
-  std::mt19937_64 rng(data_seed);
-  for (uint32_t a = kCheckedBase; a < kCheckedEnd; a += 8) put64(mem_, a, rng());
+  Start st = make_start(seed);
+  mem_.write(kCheckedBase, st.data);
 
   CpuState s = vcpu_->state();
-  for (int r = 0; r < 8; ++r) s.gpr[r] = uint32_t(rng());
-  s.gpr[ESP] = kStackTop;
-  s.gpr[EBP] = kDataBase;
+  std::memcpy(s.gpr, st.gpr, sizeof s.gpr);
   s.eip = kCodeBase;
-  s.eflags = flag::FIXED1 | (uint32_t(rng()) & (kStatusFlags | flag::DF));
+  s.eflags = st.eflags;
   uint16_t cs = ring0 ? kKcode : kUcode, ds = ring0 ? kKdata : kUdata;
   s.seg[CS] = flat(cs, true);
   for (Sreg r : {ES, SS, DS, FS, GS}) s.seg[r] = flat(ds, false);
   s.ldt = Segment{0, 0, 0xFFFF, 0x0082};
   s.tr = Segment{kTssSel, kTss, 0x67, 0x008B};
-  s.gdt = {kGdt, 0x2F};
+  s.gdt = {kGdt, 0x37};
   s.idt = {kIdt, kVectors * 8 - 1};
   s.cr0 = 0x00000011;  // PE, ET
   s.cr2 = s.cr3 = s.cr4 = 0;
@@ -143,54 +160,59 @@ Outcome Runner::run(const std::vector<uint8_t>& code, uint64_t data_seed, bool r
       if (e.reason == ExitReason::Hlt) break;
       if (e.reason == ExitReason::Kicked || e.reason == ExitReason::IrqWindow) {
         if (dog.fired()) {
-          out.problem = "timeout";
+          v.problem = "timeout";
           break;
         }
         continue;
       }
       if (e.reason == ExitReason::Shutdown)
-        out.problem = "shutdown (triple fault)";
+        v.problem = "shutdown (triple fault)";
       else if (e.reason == ExitReason::Error)
-        out.problem = "engine error: " + e.error;
+        v.problem = "engine error: " + e.error;
       else if (e.reason == ExitReason::Io)
-        out.problem = "port access";
+        v.problem = "port access";
       else
-        out.problem = "MMIO access";
+        v.problem = "MMIO access";
       break;
     }
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.state = vcpu_->state();
-  out.checked.resize(kCheckedEnd - kCheckedBase);
-  mem_.read(kCheckedBase, out.checked);
-  if (!out.problem.empty()) return out;
+  v.data.resize(kCheckedEnd - kCheckedBase);
+  mem_.read(kCheckedBase, v.data);
+  if (!v.problem.empty()) return out;
   uint32_t eip = out.state.eip;
   if (out.state.seg[CS].selector != kKcode || eip < kStubs + 1 || eip >= kStubs + kVectors * 16 ||
       (eip - kStubs) % 16 != 1) {
-    out.problem = "stopped outside the handlers";
+    v.problem = "stopped outside the handlers";
     return out;
   }
-  out.vector = int((eip - kStubs) / 16);
+  v.vector = int((eip - kStubs) / 16);
   uint32_t esp = out.state.gpr[ESP];
   if (esp < kKernelStack - 0x40 || esp > kKernelStack) {
-    out.problem = "ring-0 stack pointer out of place";
+    v.problem = "ring-0 stack pointer out of place";
     return out;
   }
   out.frame.resize(kKernelStack - esp);
   mem_.read(esp, out.frame);
-  out.ok = true;
+  // The frame: [error code] EIP CS EFLAGS ESP SS, pushed from ring 3.
+  std::vector<uint32_t> f(out.frame.size() / 4);
+  std::memcpy(f.data(), out.frame.data(), f.size() * 4);
+  size_t k = has_error_code(v.vector) ? 1 : 0;
+  if (f.size() != k + 5) {
+    v.problem = "the exception frame is not one from ring 3";
+    return out;
+  }
+  v.error = k ? f[0] : 0;
+  v.eip = f[k];
+  v.eflags = f[k + 2];
+  std::memcpy(v.gpr, out.state.gpr, sizeof v.gpr);
+  v.gpr[ESP] = f[k + 3];
+  v.ok = true;
   return out;
 }
 
-namespace {
-
-// Vectors that push an error code.
-bool has_error_code(int v) { return v == 8 || (v >= 10 && v <= 14) || v == 17; }
-
-}  // namespace
-
-std::string compare(const Outcome& a, const Outcome& b, const std::string& na, const std::string& nb,
-                    uint32_t undefined) {
+std::string compare(const View& a, const View& b, const std::string& na, const std::string& nb, uint32_t ignored) {
   std::string d;
   char line[200];
   auto diff = [&](const char* what, uint32_t x, uint32_t y) {
@@ -200,41 +222,23 @@ std::string compare(const Outcome& a, const Outcome& b, const std::string& na, c
     d += line;
   };
   if (!a.ok || !b.ok) {
-    if (a.ok != b.ok || a.problem != b.problem) {
+    if (a.ok != b.ok || a.problem != b.problem)
       d += "  end      " + na + ": " + (a.ok ? "normal" : a.problem) + "; " + nb + ": " +
            (b.ok ? "normal" : b.problem) + "\n";
-    }
     return d;
   }
   diff("vector", uint32_t(a.vector), uint32_t(b.vector));
+  diff("error", a.error, b.error);
+  diff("eip", a.eip, b.eip);
+  diff("eflags", a.eflags & ~ignored, b.eflags & ~ignored);
   static const char* const names[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
-  for (int r = 0; r < 8; ++r) diff(names[r], a.state.gpr[r], b.state.gpr[r]);
-  uint32_t mask = ~undefined;
-  diff("eflags", a.state.eflags & mask, b.state.eflags & mask);
-  diff("eip", a.state.eip, b.state.eip);
-  if (a.frame.size() != b.frame.size()) {
-    diff("frame sz", uint32_t(a.frame.size()), uint32_t(b.frame.size()));
-  } else {
-    // [error code] EIP CS EFLAGS ESP SS, as the CPU pushed them from ring 3.
-    static const char* const slots[6] = {"pushed eip", "pushed cs", "pushed efl", "pushed esp", "pushed ss", "?"};
-    size_t first = has_error_code(a.vector) ? 1 : 0;
-    for (size_t k = 0; k + 4 <= a.frame.size(); k += 4) {
-      uint32_t x, y;
-      std::memcpy(&x, &a.frame[k], 4);
-      std::memcpy(&y, &b.frame[k], 4);
-      size_t slot = k / 4;
-      const char* what = slot < first ? "error" : slots[std::min<size_t>(slot - first, 5)];
-      if (slot >= first && (slot - first == 1 || slot - first == 4)) x &= 0xFFFF, y &= 0xFFFF;  // CS, SS slots
-      if (slot >= first && slot - first == 2) x &= mask, y &= mask;
-      diff(what, x, y);
-    }
-  }
+  for (int r = 0; r < 8; ++r) diff(names[r], a.gpr[r], b.gpr[r]);
   int shown = 0;
-  for (size_t k = 0; k < a.checked.size(); ++k) {
-    if (a.checked[k] == b.checked[k]) continue;
+  for (size_t k = 0; k < a.data.size() && k < b.data.size(); ++k) {
+    if (a.data[k] == b.data[k]) continue;
     if (shown++ < 8) {
       std::snprintf(line, sizeof line, "  mem %05zx %s %02x  %s %02x\n", size_t(kCheckedBase + k), na.c_str(),
-                    a.checked[k], nb.c_str(), b.checked[k]);
+                    a.data[k], nb.c_str(), b.data[k]);
       d += line;
     }
   }

@@ -13,14 +13,11 @@
 
 namespace pxos::difftest {
 
-// How a run ended.
+// How a run ended on an engine: the View, and the raw ring-0 state.
 struct Outcome {
-  bool ok = false;               // reached a HLT at ring 0 (an exception handler)
-  std::string problem;           // otherwise: shutdown, engine error, timeout...
-  int vector = -1;               // the exception that ended the ring-3 code
-  CpuState state;                // at the handler's HLT
-  std::vector<uint8_t> checked;  // [kCheckedBase, kCheckedEnd)
-  std::vector<uint8_t> frame;    // the exception frame on the ring-0 stack
+  View view;
+  CpuState state;              // at the handler's HLT
+  std::vector<uint8_t> frame;  // the exception frame on the ring-0 stack
   double seconds = 0;
 };
 
@@ -32,10 +29,10 @@ class Runner {
   ~Runner();
   const std::string& kind() const { return kind_; }
 
-  // Loads the machine (GDT, IDT, TSS, handlers), `code` at kCodeBase, the
-  // data area filled from `data_seed`, the registers from `regs_seed`, and
-  // runs at CPL 3 (or CPL 0 when ring0) until the handler's HLT.
-  Outcome run(const std::vector<uint8_t>& code, uint64_t data_seed, bool ring0 = false, double timeout_s = 5);
+  // Loads the machine (GDT, IDT, TSS, handlers), `code` at kCodeBase and
+  // the start state of `seed`, and runs at CPL 3 (or CPL 0 when ring0)
+  // until the handler's HLT.
+  Outcome run(const std::vector<uint8_t>& code, uint64_t seed, bool ring0 = false, double timeout_s = 5);
 
  private:
   std::string kind_;
@@ -44,9 +41,8 @@ class Runner {
   std::unique_ptr<Vcpu> vcpu_;
 };
 
-// The differences between two outcomes, one line each ("" when they agree),
-// status flags in `undefined` ignored.
-std::string compare(const Outcome& a, const Outcome& b, const std::string& name_a, const std::string& name_b,
-                    uint32_t undefined);
+// Runs `code` natively as 32-bit code at CPL 3 in a child process (an
+// x86-64 Linux host's compatibility mode), from the start state of `seed`.
+View run_native(const std::vector<uint8_t>& code, uint64_t seed, double timeout_s = 5);
 
 }  // namespace pxos::difftest
