@@ -18,6 +18,7 @@
 #include <fstream>
 #include <string>
 
+#include "difftest/kvm_modes.h"
 #include "difftest/program.h"
 #include "difftest/runner.h"
 
@@ -86,6 +87,7 @@ size_t first_bad_prefix(Engines& e, const Program& p, uint64_t seed, bool gave_u
 
 int measure(long long iterations) {
   uint32_t n = uint32_t(iterations);
+  measure_kvm_modes(n);
   // mov ecx, n; dec ecx; jnz back; hlt
   std::vector<uint8_t> loop = {0xB9, uint8_t(n), uint8_t(n >> 8), uint8_t(n >> 16), uint8_t(n >> 24), 0x49, 0x75,
                                0xFD, 0xF4};
