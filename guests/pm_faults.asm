@@ -197,15 +197,6 @@ t_gp11: TRY
 .f:     int 0x60                        ; past the IDT limit
         ENDTRY
         EXPECT_FAULT 13, 0x60 * 8 + 2, t_gp11.f, KCODE, "#GP: INT 60h past the IDT limit"
-t_gp12: TRY
-.f:     jmp 0x100:0                     ; far JMP to a selector past the limit
-        ENDTRY
-        EXPECT_FAULT 13, 0x100, t_gp12.f, KCODE, "#GP: far JMP, selector past the GDT limit"
-t_gp13: TRY
-.f:     jmp KDATA:0               ; far JMP to a data segment
-        ENDTRY
-        EXPECT_FAULT 13, KDATA, t_gp13.f, KCODE, "#GP: far JMP to a data segment"
-
 ; --- #DF: contributory + contributory -----------------------------------------------
 t_df:   TRY
         and byte [pm_idt + 13 * 8 + 5], 0x7F    ; #GP's gate not present
@@ -324,6 +315,16 @@ t_r3l:  TRY
         ENDTRY
         EXPECT_FAULT 13, 0, t_r3l.f, UCODE | 3, "ring 3 #GP: LGDT"
         call check_r3_stack
+
+; --- far transfers (last: an engine that lacks them may stop here) ---------------
+t_gp12: TRY
+.f:     jmp 0x100:0                     ; far JMP to a selector past the limit
+        ENDTRY
+        EXPECT_FAULT 13, 0x100, t_gp12.f, KCODE, "#GP: far JMP, selector past the GDT limit"
+t_gp13: TRY
+.f:     jmp KDATA:0               ; far JMP to a data segment
+        ENDTRY
+        EXPECT_FAULT 13, KDATA, t_gp13.f, KCODE, "#GP: far JMP to a data segment"
 
         PM_FINISH
 

@@ -144,7 +144,8 @@ p_supx: TRY
         EXPECT_EQ [pm_f_cr2], PG + 0x40, "  CR2"
 
 ; --- accessed and dirty --------------------------------------------------------------
-p_ad:   SETPTE PG + 0x1000, 7
+p_ad:   TRY
+        SETPTE PG + 0x1000, 7
         mov eax, [PG + 0x1000]
         mov eax, [PTE(PG + 0x1000)]
         and eax, 0x60
@@ -156,9 +157,12 @@ p_ad:   SETPTE PG + 0x1000, 7
         mov eax, [PAGEDIR]
         and eax, 0x20
         EXPECT_EQ eax, 0x20, "PDE accessed"
+        ENDTRY
+        EXPECT_EQ [pm_f_vec], NONE, "no fault setting A and D"
 
 ; --- 4 MiB pages -------------------------------------------------------------------------
-p_pse:  mov eax, cr4
+p_pse:  TRY
+        mov eax, cr4
         or eax, 0x10                    ; PSE
         mov cr4, eax
         mov dword [PAGEDIR + 4], 0x00000000 | 0x80 | 7   ; 4..8 MiB -> 0..4 MiB
@@ -170,6 +174,8 @@ p_pse:  mov eax, cr4
         mov eax, [PAGEDIR + 4]
         and eax, 0x60
         EXPECT_EQ eax, 0x60, "PSE: the 4 MiB PDE's A and D set"
+        ENDTRY
+        EXPECT_EQ [pm_f_vec], NONE, "PSE: no fault through a 4 MiB page"
 p_pse2: TRY
         mov dword [PAGEDIR + 4], 0x00000000 | 0x80 | 5   ; read-only, user
         invlpg [0x400000]
