@@ -170,6 +170,10 @@ View run_native(const std::vector<uint8_t>& code, uint64_t seed, double timeout_
                                       : "the child ended without a signal";
     } else {
       v.ok = true;
+      if (sh->rip < kCodeBase || sh->rip >= kCodeLimit) {  // the far jump itself failed
+        v.ok = false;
+        v.problem = "the host cannot run 32-bit user code (no IA32 emulation?): signal " + std::to_string(sh->signo);
+      }
       v.vector = int(sh->trapno);
       bool has_error = v.vector == 8 || (v.vector >= 10 && v.vector <= 14) || v.vector == 17;
       v.error = has_error ? uint32_t(sh->err) : 0;
