@@ -201,6 +201,7 @@ Insn Gen::alu() {
   static const char* const names[8] = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"};
   Insn in;
   int op = int(rnd(8)), sz = size();
+  bool mem_dest = false;
   std::vector<uint8_t> b;
   char t[96];
   osize(b, sz);
@@ -208,6 +209,7 @@ Insn Gen::alu() {
   switch (rnd(4)) {
     case 0: {  // rm, reg
       Operand d = dest(in, sz);
+      mem_dest = d.reg < 0;
       int s = int(rnd(8));
       b.push_back(uint8_t(op * 8 + w));
       modrm(b, d, s);
@@ -231,6 +233,7 @@ Insn Gen::alu() {
     }
     default: {  // rm, imm (80/81/83)
       Operand d = dest(in, sz);
+      mem_dest = d.reg < 0;
       uint32_t v = uint32_t(rng_());
       bool imm8 = sz != 8 && chance(50);
       b.push_back(sz == 8 ? 0x80 : imm8 ? 0x83 : 0x81);
@@ -240,8 +243,10 @@ Insn Gen::alu() {
       break;
     }
   }
+  bool lock = mem_dest && op != 7 && chance(15);  // LOCK: a memory destination, not CMP
+  if (lock) b.insert(b.begin(), 0xF0);
   in.b.insert(in.b.end(), b.begin(), b.end());
-  in.text = t;
+  in.text = std::string(lock ? "lock " : "") + t;
   in.reads |= (op == 2 || op == 3) ? CF : 0;
   if (op == 1 || op == 4 || op == 6) {
     in.defines = CF | OF | SF | ZF | PF;
@@ -535,10 +540,12 @@ Insn Gen::xadd_cmpxchg() {
   Insn in;
   int sz = size(), x = int(rnd(2)), s = sz == 8 ? int(rnd(8)) : safe_reg();
   Operand d = dest(in, sz);
+  bool lock = d.reg < 0 && chance(30);
+  if (lock) in.b.push_back(0xF0);
   osize(in.b, sz);
   in.b.insert(in.b.end(), {0x0F, uint8_t((x ? 0xC0 : 0xB0) + (sz == 8 ? 0 : 1))});
   modrm(in.b, d, s);
-  in.text = std::string(x ? "xadd " : "cmpxchg ") + d.text + ", " + reg_name(s, sz);
+  in.text = std::string(lock ? "lock " : "") + (x ? "xadd " : "cmpxchg ") + d.text + ", " + reg_name(s, sz);
   in.defines = ALL;
   return in;
 }
@@ -846,13 +853,17 @@ struct ClassInfo {
   bool uses_stack;
 };
 constexpr ClassInfo kClasses[] = {
-    {"alu", 4, false},  {"incdec", 1, false}, {"unary", 1, false},   {"test", 1, false},      {"mul", 1, false},
-    {"div", 1, false},  {"shift", 2, false},  {"shiftd", 1, false},  {"bt", 1, false},        {"bitscan", 1, false},
-    {"cmov", 1, false}, {"setcc", 1, false},  {"xadd", 1, false},    {"cmpxchg8b", 1, false}, {"bswap", 1, false},
-    {"xchg", 1, false}, {"mov", 1, false},    {"movx", 1, false},    {"lea", 1, false},       {"stack", 1, true},
-    {"flags", 1, true}, {"string", 1, false}, {"convert", 1, false}, {"bcd", 1, false},       {"misc", 1, true},
-    {"nopl", 1, false},
+    {"alu", 4, false},  {"incdec", 1, false},  {"unary", 1, false},   {"test", 1, false},      {"mul", 1, false},
+    {"div", 1, false},  {"shift", 2, false},   {"shiftd", 1, false},  {"bt", 1, false},        {"bitscan", 1, false},
+    {"cmov", 1, false}, {"setcc", 1, false},   {"xadd", 1, false},    {"cmpxchg8b", 1, false}, {"bswap", 1, false},
+    {"xchg", 1, false}, {"mov", 1, false},     {"movx", 1, false},    {"lea", 1, false},       {"stack", 1, true},
+    {"flags", 1, true}, {"string", 1, false},  {"convert", 1, false}, {"bcd", 1, false},       {"misc", 1, true},
+    {"nopl", 1, false}, {"badlock", 0, false},
 };
+
+// "badlock" (weight 0) is no instruction class: it lets programs end with
+// LOCK on a register destination (#UD).
+constexpr uint64_t kBadLock = 1ull << (std::size(kClasses) - 1);
 
 Insn Gen::any(int depth, bool stack_ok) {
   int total = 0;
@@ -903,7 +914,12 @@ Insn Gen::ending() {
       in.text = "div by zero (#DE)";
       break;
     }
-    case 1: in.b = {0x0F, 0x0B}, in.text = "ud2 (#UD)"; break;
+    case 1:
+      if (chance(50) || (excluded_ & kBadLock))
+        in.b = {0x0F, 0x0B}, in.text = "ud2 (#UD)";
+      else
+        in.b = {0xF0, 0x01, 0xD8}, in.text = "lock add eax, ebx (#UD)";
+      break;
     case 2: in.b = {0xFA}, in.text = "cli at CPL 3 (#GP)"; break;
     default:  // mov ds, a selector past the GDT limit: #GP(selector)
       in.b = {0x66, 0xB8, 0x3B, 0x00, 0x8E, 0xD8};
