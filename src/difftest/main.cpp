@@ -16,6 +16,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "difftest/kvm_modes.h"
@@ -29,6 +30,7 @@ using namespace pxos::difftest;
 const char kUsage[] =
     "usage: pxos-difftest [--seed N] [--count M] [--length L] [--ignore-flags MASK]\n"
     "                     [--exclude CLASS,...] [--oracle kvm|native] [--verbose] [--dump FILE]\n"
+    "                     [--max-reports N]\n"
     "       pxos-difftest --measure [--iterations N]\n";
 
 // The engine under test (soft) and the oracle (KVM, or the host CPU).
@@ -118,7 +120,7 @@ int measure(long long iterations) {
 
 int main(int argc, char** argv) {
   uint64_t seed = 1;
-  long long count = 100, length = 40, iterations = 1000000;
+  long long count = 100, length = 40, iterations = 1000000, max_reports = 20;
   bool verbose = false, do_measure = false;
   std::string dump, exclude, oracle = "kvm";
   for (int k = 1; k < argc; ++k) {
@@ -138,6 +140,8 @@ int main(int argc, char** argv) {
       g_ignored_flags = uint32_t(std::strtoul(argv[++k], nullptr, 0));
     else if (a == "--exclude" && has_value)
       exclude = argv[++k];
+    else if (a == "--max-reports" && has_value)
+      max_reports = std::atoll(argv[++k]);
     else if (a == "--oracle" && has_value)
       oracle = argv[++k];
     else if (a == "--verbose")
@@ -174,6 +178,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   long long mismatches = 0, gave_up = 0, ref_problems = 0;
+  std::map<std::string, long long> by_insn;
   for (long long i = 0; i < count; ++i) {
     uint64_t s = seed + uint64_t(i);
     Program p = generate(s, int(length), excluded);
@@ -204,6 +209,10 @@ int main(int argc, char** argv) {
       continue;
     }
     ++mismatches;
+    // What the differing instruction is (its first word, a CMP put in front aside).
+    std::string what = c.text.rfind("cmp; ", 0) == 0 ? c.text.substr(5) : c.text;
+    ++by_insn[what.substr(0, what.find(' '))];
+    if (mismatches > max_reports) continue;
     Pair at = run_both(e, p, n, s);
     std::printf("MISMATCH seed %llu: first after instruction %zu of %zu: %s [%s]\n%s", (unsigned long long)s, n,
                 p.chunks.size(), c.text.c_str(), hex(c.bytes).c_str(),
@@ -219,6 +228,12 @@ int main(int argc, char** argv) {
       for (size_t k = 0; k < n; ++k)
         std::printf("   %3zu  %-50s [%s]\n", k + 1, p.chunks[k].text.c_str(), hex(p.chunks[k].bytes).c_str());
     }
+  }
+  if (mismatches > max_reports) std::printf("(%lld more mismatches not shown)\n", mismatches - max_reports);
+  if (!by_insn.empty()) {
+    std::printf("mismatches by first differing instruction:");
+    for (const auto& [name, k] : by_insn) std::printf(" %s %lld", name.c_str(), k);
+    std::printf("\n");
   }
   std::printf(
       "difftest (%s vs soft): %lld programs of %lld instructions from seed %llu: %lld mismatches, %lld where "
