@@ -78,7 +78,16 @@ double run_mode(ModeKind mode, uint32_t iterations, std::string& why) {
   auto put64 = [&](uint64_t a, uint64_t v) { std::memcpy(m + a, &v, 8); };
   put64(kPml4, kPdpt | 7);
   put64(kPdpt, kPd | 7);
-  put64(kPd, 0x87);  // 2 MiB page at 0, user, writable
+  put64(kPd, 0x87);                 // 2 MiB page at 0, user, writable
+  if (mode == ModeKind::Paged32) {  // 32-bit paging: a PD at kPml4, a PT at kPdpt (4 KiB pages)
+    std::memset(m + kPml4, 0, 0x2000);
+    uint32_t pde = uint32_t(kPdpt) | 7;
+    std::memcpy(m + kPml4, &pde, 4);
+    for (uint32_t k = 0; k < 1024; ++k) {
+      uint32_t pte = k << 12 | 7;
+      std::memcpy(m + kPdpt + 4 * k, &pte, 4);
+    }
+  }
   // mov ecx, n; dec ecx (FF C9: the same in every mode); jnz back; out 80h, al
   const uint8_t loop[] = {0xB9,
                           uint8_t(iterations),
@@ -93,9 +102,13 @@ double run_mode(ModeKind mode, uint32_t iterations, std::string& why) {
                           0x80};
   std::memcpy(m + kCode, loop, sizeof loop);
 
+  if (mode == ModeKind::Pae32) {  // PAE paging: CR3 -> a PDPT at kPdpt, its first PD at kPd (2 MiB pages)
+    std::memset(m + kPdpt, 0, 32);
+    put64(kPdpt, kPd | 1);  // PDPTEs have no RW/US bits
+  }
   kvm_sregs s{};
   if (ioctl(f.vcpu, KVM_GET_SREGS, &s) < 0) return why = "KVM_GET_SREGS failed", -1;
-  bool longmode = mode != ModeKind::Protected32;
+  bool longmode = mode == ModeKind::Compat32 || mode == ModeKind::Long64;
   s.cs = seg(0x1B, 0xB, mode == ModeKind::Long64, mode != ModeKind::Long64);
   s.ss = s.ds = s.es = s.fs = s.gs = seg(0x23, 0x3, false, true);
   s.tr = kvm_segment{kTss, 0x67, 0x28, 11, 1, 0, 0, 0, 0, 0, 0, 0, {}};
@@ -103,9 +116,10 @@ double run_mode(ModeKind mode, uint32_t iterations, std::string& why) {
   s.ldt.unusable = 1;
   s.gdt = {0x4000, {}, 0x37, {}};
   s.idt = {0x4800, {}, 0, {}};
-  s.cr0 = 0x11 | (longmode ? 0x80000000u : 0);
-  s.cr4 = longmode ? 0x20 : 0;  // PAE
-  s.cr3 = longmode ? kPml4 : 0;
+  bool paged = mode != ModeKind::Protected32;
+  s.cr0 = 0x11 | (paged ? 0x80000000u : 0);
+  s.cr4 = longmode || mode == ModeKind::Pae32 ? 0x20 : 0;  // PAE
+  s.cr3 = mode == ModeKind::Pae32 ? kPdpt : paged ? kPml4 : 0;
   s.efer = longmode ? 0x500 : 0;  // LME | LMA
   if (ioctl(f.vcpu, KVM_SET_SREGS, &s) < 0) return why = "KVM_SET_SREGS refused this mode", -1;
   kvm_regs r{};
@@ -134,6 +148,8 @@ void measure_kvm_modes(uint32_t iterations) {
     ModeKind mode;
     const char* name;
   } modes[] = {{ModeKind::Protected32, "32-bit protected mode"},
+               {ModeKind::Paged32, "32-bit protected mode, 32-bit paging"},
+               {ModeKind::Pae32, "32-bit protected mode, PAE paging"},
                {ModeKind::Compat32, "long mode, 32-bit compatibility segment"},
                {ModeKind::Long64, "64-bit mode"}};
   for (const auto& md : modes) {

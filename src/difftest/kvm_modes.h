@@ -5,7 +5,7 @@
 
 namespace pxos::difftest {
 
-enum class ModeKind { Protected32, Compat32, Long64 };
+enum class ModeKind { Protected32, Paged32, Pae32, Compat32, Long64 };
 
 // Prints, for each mode, the time per instruction of a DEC/JNZ loop of
 // `iterations` at CPL 3 in a VM of its own (or why it cannot run).
