@@ -5,9 +5,8 @@
 ; Run: pxos run --boot-sector pm_faults.bin --display none
         bits 16
         org 0x7C00
-%include "pxtest.inc"
 %include "pm.inc"
-        PXTEST_BOOT 17
+        PM_BOOT
 stage2:
         PM_ENTER
 
@@ -338,3 +337,4 @@ check_r3_stack:
 
         PM_CODE
 s_hello: db "pm_faults: protected-mode exceptions", 10, 0
+        PM_END

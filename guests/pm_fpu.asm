@@ -4,9 +4,8 @@
 ; Run: pxos run --boot-sector pm_fpu.bin --display none
         bits 16
         org 0x7C00
-%include "pxtest.inc"
 %include "pm.inc"
-        PXTEST_BOOT 17
+        PM_BOOT
 stage2:
         PM_ENTER
 
@@ -144,3 +143,4 @@ result:       dq 0
 cw_zm_clear:  dw 0x037B
 cw_im_clear:  dw 0x037E
 s_hello: db "pm_fpu: x87 #NM and #MF", 10, 0
+        PM_END

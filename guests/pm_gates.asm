@@ -7,9 +7,8 @@
 ; Run: pxos run --boot-sector pm_gates.bin --display none
         bits 16
         org 0x7C00
-%include "pxtest.inc"
 %include "pm.inc"
-        PXTEST_BOOT 17
+        PM_BOOT
 stage2:
         PM_ENTER
 
@@ -149,3 +148,4 @@ g_cs:    dd 0
 g_ss:    dd 0
 g_frame: times 6 dd 0
 s_hello: db "pm_gates: call gates, conforming code, RETF and IRET across rings", 10, 0
+        PM_END

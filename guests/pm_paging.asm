@@ -5,9 +5,8 @@
 ; Run: pxos run --boot-sector pm_paging.bin --display none
         bits 16
         org 0x7C00
-%include "pxtest.inc"
 %include "pm.inc"
-        PXTEST_BOOT 17
+        PM_BOOT
 stage2:
         PM_ENTER
 
@@ -231,3 +230,4 @@ idt2_desc:
         dw PM_IDT_VECTORS * 8 - 1
         dd IDT2
 s_hello: db "pm_paging: page faults, CR0.WP, A/D, PSE, #DF", 10, 0
+        PM_END

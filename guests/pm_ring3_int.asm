@@ -7,9 +7,8 @@
 ; Run: pxos run --boot-sector pm_ring3_int.bin --display none
         bits 16
         org 0x7C00
-%include "pxtest.inc"
 %include "pm.inc"
-        PXTEST_BOOT 17
+        PM_BOOT
 stage2:
         PM_ENTER
 
@@ -86,3 +85,4 @@ check_r3_stack:
 
         PM_CODE
 s_hello: db "pm_ring3_int: software interrupts from ring 3", 10, 0
+        PM_END

@@ -5,9 +5,8 @@
 ; Run: pxos run --boot-sector pm_tasks.bin --display none
         bits 16
         org 0x7C00
-%include "pxtest.inc"
 %include "pm.inc"
-        PXTEST_BOOT 17
+        PM_BOOT
 stage2:
         PM_ENTER
 
@@ -119,3 +118,4 @@ r_eax:    dd 0
 r_ebx:    dd 0
 r_tr:     dd 0
 s_hello: db "pm_tasks: task switches, #TS", 10, 0
+        PM_END
