@@ -1,5 +1,6 @@
-// pxos bench cpu [--iterations N] [--bin FILE]: runs the fixed real-mode workload
-// (guests/bench_cpu.asm, built next to the pxos binary as guests/bench_cpu.bin)
+// pxos bench cpu [--paged] [--iterations N] [--bin FILE]: runs the fixed real-mode workload
+// (guests/bench_cpu.asm, built next to the pxos binary as guests/bench_cpu.bin), or with
+// --paged the same loop in 32-bit protected mode with paging (guests/bench_paged.asm),
 // directly on a soft vCPU and prints the guest instruction rate.
 #include <chrono>
 #include <cstdio>
@@ -24,10 +25,12 @@ int bench_cpu(Args args) {
   for (size_t k = 0; k < args.size(); ++k) {
     if (!std::strcmp(args[k], "--bin") && k + 1 < args.size()) {
       bin = args[++k];
+    } else if (!std::strcmp(args[k], "--paged")) {
+      bin = guest_binary("bench_paged");
     } else if (!std::strcmp(args[k], "--iterations") && k + 1 < args.size()) {
       iterations = std::atoll(args[++k]);
     } else {
-      std::fprintf(stderr, "usage: pxos bench cpu [--iterations N] [--bin FILE]\n");
+      std::fprintf(stderr, "usage: pxos bench cpu [--paged] [--iterations N] [--bin FILE]\n");
       return kExitUsage;
     }
   }

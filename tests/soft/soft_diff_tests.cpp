@@ -1,5 +1,5 @@
 // Differential tests: the 386 instructions the 80286 vectors cannot cover (32-bit
-// operands, MOVZX/MOVSX, BT*, BSF/BSR, SHLD/SHRD, IMUL forms, SETcc, XADD, ...) run
+// operands, MOVZX/MOVSX, BT*, BSF/BSR, SHLD/SHRD, IMUL forms, SETcc, CMOVcc, XADD, ...) run
 // on the soft engine and natively on the host CPU with the same random inputs.
 // Only architecturally defined results and flags are compared.
 #include <gtest/gtest.h>
@@ -265,6 +265,25 @@ const std::vector<Case>& cases() {
       {"bswap eax", {0x66, 0x0F, 0xC8}, HOSTFN("bswapl %%eax"), kAll, 1},
       {"xadd eax,ebx", {0x66, 0x0F, 0xC1, 0xD8}, HOSTFN("xaddl %%ebx, %%eax"), kAll, 1 | 2},
       {"cmpxchg ecx,ebx", {0x66, 0x0F, 0xB1, 0xD9}, HOSTFN("cmpxchgl %%ebx, %%ecx"), kAll, 1 | 2 | 4},
+      // CMOVcc (i686) on random flags, every condition.
+      {"cmovo eax,ebx", {0x66, 0x0F, 0x40, 0xC3}, HOSTFN("cmovol %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovno eax,ebx", {0x66, 0x0F, 0x41, 0xC3}, HOSTFN("cmovnol %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovb eax,ebx", {0x66, 0x0F, 0x42, 0xC3}, HOSTFN("cmovbl %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovae eax,ebx", {0x66, 0x0F, 0x43, 0xC3}, HOSTFN("cmovael %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmove eax,ebx", {0x66, 0x0F, 0x44, 0xC3}, HOSTFN("cmovel %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovne eax,ebx", {0x66, 0x0F, 0x45, 0xC3}, HOSTFN("cmovnel %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovbe eax,ebx", {0x66, 0x0F, 0x46, 0xC3}, HOSTFN("cmovbel %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmova eax,ebx", {0x66, 0x0F, 0x47, 0xC3}, HOSTFN("cmoval %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovs eax,ebx", {0x66, 0x0F, 0x48, 0xC3}, HOSTFN("cmovsl %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovns eax,ebx", {0x66, 0x0F, 0x49, 0xC3}, HOSTFN("cmovnsl %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovp eax,ebx", {0x66, 0x0F, 0x4A, 0xC3}, HOSTFN("cmovpl %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovnp eax,ebx", {0x66, 0x0F, 0x4B, 0xC3}, HOSTFN("cmovnpl %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovl eax,ebx", {0x66, 0x0F, 0x4C, 0xC3}, HOSTFN("cmovll %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovge eax,ebx", {0x66, 0x0F, 0x4D, 0xC3}, HOSTFN("cmovgel %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovle eax,ebx", {0x66, 0x0F, 0x4E, 0xC3}, HOSTFN("cmovlel %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovg eax,ebx", {0x66, 0x0F, 0x4F, 0xC3}, HOSTFN("cmovgl %%ebx, %%eax"), kAll, 1 | 2},
+      {"cmovl ax,bx", {0x0F, 0x4C, 0xC3}, HOSTFN("cmovlw %%bx, %%ax"), kAll, 1 | 2},
+      {"cmovnbe dx,cx", {0x0F, 0x47, 0xD1}, HOSTFN("cmovaw %%cx, %%dx"), kAll, 4 | 8},
       // SETcc on random flags, and SALC-free LAHF-style flag reads.
       {"setb al", {0x0F, 0x92, 0xC0}, HOSTFN("setb %%al"), kAll, 1},
       {"setbe al", {0x0F, 0x96, 0xC0}, HOSTFN("setbe %%al"), kAll, 1},

@@ -634,6 +634,31 @@ void xadd_Ev(Cpu& c, const Insn& i) {
   c.set_reg<T>(i.reg, d);
 }
 
+// 0F C7 /1: CMPXCHG8B m64. The operand is written in both outcomes (a locked
+// read-modify-write), so both of its pages are checked for writing first.
+template <class T>
+void grp9(Cpu& c, const Insn& i) {
+  if (i.reg != 1 || i.mod == 3) ud();
+  uint32_t a = c.lin_w(i.seg, c.ea(i), 8);
+  if ((a & 0xFFF) > 0xFF8) {
+    c.translate(a, true);
+    c.translate(a + 7, true);
+  }
+  uint32_t lo = c.read_lin<uint32_t>(a), hi = c.read_lin<uint32_t>(a + 4);
+  c.flush_flags();
+  if (lo == c.r[EAX] && hi == c.r[EDX]) {
+    c.write_lin<uint32_t>(a, c.r[EBX]);
+    c.write_lin<uint32_t>(a + 4, c.r[ECX]);
+    c.flags |= flag::ZF;
+  } else {
+    c.write_lin<uint32_t>(a, lo);
+    c.write_lin<uint32_t>(a + 4, hi);
+    c.r[EAX] = lo;
+    c.r[EDX] = hi;
+    c.flags &= ~flag::ZF;
+  }
+}
+
 template <class T>
 void cmpxchg_Eb(Cpu& c, const Insn& i) {
   cmpxchg_Ev<uint8_t>(c, i);
@@ -680,6 +705,7 @@ PXOS_INSTANTIATE(cmpxchg_Eb)
 PXOS_INSTANTIATE(cmpxchg_Ev)
 PXOS_INSTANTIATE(xadd_Eb)
 PXOS_INSTANTIATE(xadd_Ev)
+PXOS_INSTANTIATE(grp9)
 
 }  // namespace pxos::soft
 

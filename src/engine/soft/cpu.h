@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/soft/fpu.h"
 
 namespace pxos {
 class MmioBus;
@@ -88,10 +89,16 @@ struct PendingIn {
 
 class BlockCache;
 
+// One software TLB entry: a linear page translated for one privilege class.
 struct TlbEntry {
-  uint32_t tag_r = ~0u, tag_w = ~0u;  // linear page number valid for read / write
+  uint32_t tag_r = ~0u, tag_w = ~0u;  // linear page number valid for read / for a fast-path write
+  uint32_t tag_wc = ~0u;              // valid for write, but the page holds code (writes go the slow way)
+  uint32_t phys = 0;                  // physical page address | kTlbGlobal | kTlbLarge
   uint8_t* host = nullptr;            // host address of the page
 };
+inline constexpr uint32_t kTlbGlobal = 1;  // from a global page (CR4.PGE): survives CR3 loads
+inline constexpr uint32_t kTlbLarge = 2;   // part of a 4 MiB page (INVLPG drops all of it)
+inline constexpr uint32_t kTlbWritable = 4;  // (walk() only) writes allowed and the dirty bit is set
 
 struct Cpu {
   // ---- architectural state -------------------------------------------------
@@ -108,8 +115,9 @@ struct Cpu {
   DescriptorTable gdt, idt;
   uint32_t cr0 = 0x60000010, cr2 = 0, cr3 = 0, cr4 = 0;
   uint32_t dr[8] = {0, 0, 0, 0, 0, 0, 0xFFFF0FF0, 0x400};
-  uint8_t cpl = 0;      // change through set_cpl(): TLB entries are valid for one privilege level
+  uint8_t cpl = 0;      // change through set_cpl(): it picks the TLB of the privilege class
   bool code32 = false;  // CS.D
+  Fpu fpu;              // the x87 (fpu.h)
 
   // ---- execution bookkeeping ----------------------------------------------
   uint32_t insn_eip = 0;    // start of the instruction being executed
@@ -152,7 +160,17 @@ struct Cpu {
   }
   BlockCache* blocks = nullptr;
 
-  TlbEntry tlb[256];
+  // The software TLB, one per privilege class: [0] supervisor (CPL 0-2), [1] user
+  // (CPL 3). `tlb` points at the current one, so rights need no check on a hit.
+  TlbEntry tlbs[2][256];
+  TlbEntry* tlb = tlbs[0];
+  // The time base of RDTSC (nanoseconds of guest time); unset: 10 ns per instruction.
+  uint64_t (*clock_ns)(void*) = nullptr;
+  void* clock_ctx = nullptr;
+  int64_t tsc_offset = 0;  // WRMSR to the TSC
+  uint64_t tsc_last = 0;
+  uint64_t msr_misc_enable = 1;  // fast strings
+  uint64_t msr_bios_sign = 0;
 
   // ---- flags ------------------------------------------------------------------
   bool cf() const {
@@ -322,19 +340,35 @@ struct Cpu {
   }
   uint32_t lin_slow(unsigned s, uint32_t off, unsigned size, bool write) const;
 
-  // ---- memory: linear -> physical (the future TLB) ----------------------------
+  // ---- memory: linear -> physical (memory.cpp) -------------------------------
+  bool paging() const { return cr0 & 0x80000000u; }
   uint32_t translate(uint32_t linear, bool write);
-  void tlb_flush() {
-    for (TlbEntry& e : tlb) e = TlbEntry{};
-    ++chain_gen;
-  }
+  uint32_t walk(uint32_t linear, bool write, uint32_t& attrs);  // the page walk; attrs: kTlb* bits
+  void tlb_flush();                 // everything (CR0.PG/WP, CR4 changes, A20)
+  void tlb_flush_nonglobal();       // a CR3 load
+  void tlb_flush_page(uint32_t linear);  // INVLPG
   void tlb_flush_phys_page_writes(uint32_t phys_page);
   void set_cpl(uint8_t n) {
-    if (n != cpl) {
-      cpl = n;
-      if (cr0 & 0x80000000u) tlb_flush();  // user/supervisor rights are not kept in the TLB
+    if ((n == 3) != (cpl == 3)) {
+      tlb = tlbs[n == 3];
+      if (paging()) ++chain_gen;  // a chain may lead to a page this privilege cannot fetch from
     }
+    cpl = n;
   }
+  // Implicit supervisor accesses (descriptor tables, IDT, TSS): supervisor rights
+  // whatever the CPL, and a #PF error code without U/S.
+  template <class T>
+  T read_sys(uint32_t a) {
+    if (cpl != 3) return read_lin<T>(a);
+    return T(sys_access(a, 0, sizeof(T), false));
+  }
+  template <class T>
+  void write_sys(uint32_t a, T v) {
+    if (cpl != 3) return write_lin<T>(a, v);
+    sys_access(a, v, sizeof(T), true);
+  }
+  uint32_t sys_access(uint32_t a, uint32_t v, unsigned size, bool write);
+  uint64_t tsc();  // RDTSC (msr.cpp)
 
   template <class T>
   T read_lin(uint32_t a) {
@@ -356,6 +390,8 @@ struct Cpu {
     write_slow(a, v, sizeof(T));
   }
   uint32_t read_slow(uint32_t a, unsigned size);
+  void tlb_fill(uint32_t linear, uint32_t p, uint32_t attrs, uint8_t* h);
+  uint32_t phys_read32(uint32_t p);
   void write_slow(uint32_t a, uint32_t v, unsigned size);
   // Physical byte access (no translation): RAM, ROM, MMIO.
   uint8_t phys_read8(uint32_t p);
@@ -414,13 +450,30 @@ struct Cpu {
     return read<T>(SS, a);
   }
 
-  // ---- segments, interrupts (segment.cpp, control.cpp) ------------------------
+  // ---- segments, interrupts (segment.cpp, control.cpp, task.cpp) --------------
   void load_seg(unsigned s, uint16_t sel);       // MOV/POP/LxS semantics for the current mode
-  void load_cs(uint16_t sel, uint32_t new_eip);  // far JMP/CALL/RET/IRET target
+  void load_cs(uint16_t sel, uint32_t new_eip);  // real mode / VM86 CS load (base = sel * 16)
   void set_cs_cache(const SegCache& c);
+  // Protected-mode far transfers (size: the operand size, 2 or 4).
+  void far_jump(uint16_t sel, uint32_t off, unsigned size);
+  void far_call(uint16_t sel, uint32_t off, unsigned size);
+  void far_return(unsigned size, uint32_t extra);
+  void iret_pm(unsigned size);
+  // software: INT n / INT3 / INTO (the gate's DPL is checked, no EXT bit in error codes).
   void interrupt(uint8_t vector, bool software, bool has_error = false, uint32_t error = 0);
   void deliver_fault(const Fault& f);
-  uint64_t read_descriptor(uint16_t sel);
+  // Descriptor tables: `fault` is the vector raised for a selector outside its table (#GP, or #TS in a task switch).
+  uint32_t descriptor_address(uint16_t sel, uint8_t fault = 13);
+  uint64_t read_descriptor(uint16_t sel, uint8_t fault = 13);
+  void set_accessed(uint16_t sel, uint64_t d);  // writes the accessed bit back when it is clear
+  void load_tr(uint16_t sel);
+  void load_ldtr(uint16_t sel);
+  void null_inner_data_segments();  // after a return to an outer ring
+  enum class TaskSwitch : uint8_t { Jmp, Call, Int, Iret };
+  void task_switch(uint16_t sel, uint64_t d, TaskSwitch why, bool has_error = false, uint32_t error = 0);
+  // read_sys/write_sys with the size as a value (segment.cpp).
+  uint32_t sys_read(uint32_t linear, unsigned size);
+  void sys_write(uint32_t linear, uint32_t v, unsigned size);
 };
 
 }  // namespace pxos::soft

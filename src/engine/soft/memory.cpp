@@ -1,11 +1,19 @@
 // The memory path below the segment checks: linear -> physical translation
-// (A20, and the paging walk), the software TLB, and physical RAM/ROM/MMIO access.
+// (A20, the paging walk with its rights checks and A/D bits), the software TLB,
+// and physical RAM/ROM/MMIO access.
 #include <algorithm>
 
+#include "engine/soft/cpu_model.h"
 #include "engine/soft/exec.h"
 #include "machine/bus.h"
 
 namespace pxos::soft {
+
+namespace {
+constexpr uint32_t kCr0Wp = 1u << 16;
+constexpr uint32_t kPresent = 1, kWritable = 2, kUser = 4, kAccessed = 0x20, kDirty = 0x40, kLarge = 0x80,
+                   kGlobal = 0x100;
+}  // namespace
 
 uint8_t* Cpu::host_page(uint32_t p, bool write) {
   p &= ~0xFFFu;
@@ -17,31 +25,75 @@ uint8_t* Cpu::host_page(uint32_t p, bool write) {
   return nullptr;
 }
 
-// Linear -> physical. With paging off this is the A20 gate; with CR0.PG the
-// two-level 386 walk (4 KiB pages), raising #PF. Every access goes through here
-// (on a TLB miss), so issue 9 extends only this function and the TLB fill.
+// Linear -> physical for one access, through the TLB of the current privilege
+// when it holds the page (the run loop's code lookups, page-crossing accesses).
 uint32_t Cpu::translate(uint32_t linear, bool write) {
-  if (!(cr0 & 0x80000000u)) return linear & a20_mask & phys_mask;
+  if (!paging()) return linear & a20_mask & phys_mask;
+  uint32_t page = linear >> 12;
+  const TlbEntry& e = tlb[page & 255];
+  if (write ? e.tag_wc == page : e.tag_r == page) return (e.phys & ~0xFFFu) | (linear & 0xFFF);
+  uint32_t attrs;
+  return walk(linear, write, attrs);
+}
+
+// The two-level walk of 32-bit paging (Intel SDM vol. 3, 4.3): 4 KiB pages, and
+// 4 MiB pages when CR4.PSE and PDE.PS. Rights are the AND of both levels; a
+// supervisor write to a read-only page faults only with CR0.WP. The accessed bits
+// are set once the access is allowed, the dirty bit only by a write. Raises #PF
+// with CR2 and the error code (P, W/R, U/S, RSVD).
+uint32_t Cpu::walk(uint32_t linear, bool write, uint32_t& attrs) {
   bool user = cpl == 3;
-  auto fault = [&](bool present) {
+  auto fault = [&](uint32_t bits) {
     cr2 = linear;
-    raise_fault(14, (present ? 1u : 0u) | (write ? 2u : 0u) | (user ? 4u : 0u), true);
+    raise_fault(14, bits | (write ? 2u : 0u) | (user ? 4u : 0u), true);
   };
-  uint32_t pde_addr = ((cr3 & ~0xFFFu) | ((linear >> 20) & 0xFFC)) & a20_mask;
-  uint32_t pde = 0;
-  for (int k = 0; k < 4; ++k) pde |= uint32_t{phys_read8(pde_addr + k)} << (8 * k);
-  if (!(pde & 1)) fault(false);
-  uint32_t pte_addr = ((pde & ~0xFFFu) | ((linear >> 10) & 0xFFC)) & a20_mask;
-  uint32_t pte = 0;
-  for (int k = 0; k < 4; ++k) pte |= uint32_t{phys_read8(pte_addr + k)} << (8 * k);
-  if (!(pte & 1)) fault(false);
-  uint32_t rights = pde & pte;
-  if (user && !(rights & 4)) fault(true);
-  if (write && !(rights & 2) && (user || (cr0 & 0x10000))) fault(true);
-  if (!(pde & 0x20)) phys_write8(pde_addr, uint8_t(pde | 0x20));
-  uint32_t npte = pte | 0x20 | (write ? 0x40 : 0);
-  if (npte != pte) phys_write8(pte_addr, uint8_t(npte));
-  return ((pte & ~0xFFFu) | (linear & 0xFFF)) & a20_mask & phys_mask;
+  auto allowed = [&](uint32_t rights, bool w) {
+    if (user && !(rights & kUser)) return false;
+    return !w || (rights & kWritable) || (!user && !(cr0 & kCr0Wp));
+  };
+  uint32_t mask = a20_mask & phys_mask;
+  uint32_t pde_addr = ((cr3 & ~0xFFFu) | ((linear >> 20) & 0xFFC)) & mask;
+  uint32_t pde = phys_read32(pde_addr);
+  if (!(pde & kPresent)) fault(0);
+  uint32_t entry, entry_addr, phys;
+  bool can_write;  // a later write at this privilege would be allowed
+  attrs = 0;
+  if ((pde & kLarge) && (cr4 & kCr4Pse)) {
+    if (pde & 0x003FE000u) fault(1 | 8);  // bits 21:13 are reserved without PSE-36
+    if (!allowed(pde, write)) fault(1);
+    entry = pde;
+    entry_addr = pde_addr;
+    phys = (pde & 0xFFC00000u) | (linear & 0x003FF000u);
+    can_write = allowed(pde, true);
+    attrs |= kTlbLarge;
+  } else {
+    uint32_t pte_addr = ((pde & ~0xFFFu) | ((linear >> 10) & 0xFFC)) & mask;
+    uint32_t pte = phys_read32(pte_addr);
+    if (!(pte & kPresent)) fault(0);
+    if (!allowed(pde & pte, write)) fault(1);
+    if (!(pde & kAccessed)) phys_write8(pde_addr, uint8_t(pde | kAccessed));
+    entry = pte;
+    entry_addr = pte_addr;
+    phys = pte & ~0xFFFu;
+    can_write = allowed(pde & pte, true);
+  }
+  uint32_t updated = entry | kAccessed | (write ? kDirty : 0);
+  if (updated != entry) phys_write8(entry_addr, uint8_t(updated));
+  if ((entry & kGlobal) && (cr4 & kCr4Pge)) attrs |= kTlbGlobal;
+  if ((updated & kDirty) && can_write) attrs |= kTlbWritable;
+  return (phys | (linear & 0xFFF)) & mask;
+}
+
+uint32_t Cpu::phys_read32(uint32_t p) {
+  if ((p & 3) == 0)
+    if (uint8_t* h = host_page(p, false)) {
+      uint32_t v;
+      std::memcpy(&v, h + (p & 0xFFF), 4);
+      return v;
+    }
+  uint32_t v = 0;
+  for (int k = 0; k < 4; ++k) v |= uint32_t{phys_read8(p + k)} << (8 * k);
+  return v;
 }
 
 uint8_t Cpu::phys_read8(uint32_t p) {
@@ -61,20 +113,81 @@ void Cpu::phys_write8(uint32_t p, uint8_t v) {
   if (mmio) mmio->access(p, {&v, 1}, true);
 }
 
+// ---- the software TLB -------------------------------------------------------------
+
+void Cpu::tlb_flush() {
+  for (auto& t : tlbs)
+    for (TlbEntry& e : t) e = TlbEntry{};
+  ++chain_gen;
+}
+
+void Cpu::tlb_flush_nonglobal() {
+  if (!(cr4 & kCr4Pge)) return tlb_flush();
+  for (auto& t : tlbs)
+    for (TlbEntry& e : t)
+      if (!(e.phys & kTlbGlobal)) e = TlbEntry{};
+  ++chain_gen;
+}
+
+void Cpu::tlb_flush_page(uint32_t linear) {
+  uint32_t page = linear >> 12;
+  for (auto& t : tlbs) {
+    t[page & 255] = TlbEntry{};
+    // A 4 MiB page may sit in up to 1024 slots: drop every piece of it.
+    for (TlbEntry& e : t)
+      if ((e.phys & kTlbLarge) && (e.tag_r >> 10) == (page >> 10)) e = TlbEntry{};
+  }
+  ++chain_gen;
+}
+
 void Cpu::tlb_flush_phys_page_writes(uint32_t phys_page) {
   uint8_t* h = host_page(phys_page << 12, true);
-  for (TlbEntry& e : tlb)
-    if (e.host == h) e.tag_w = ~0u;
+  for (auto& t : tlbs)
+    for (TlbEntry& e : t)
+      if (e.host == h) e.tag_w = ~0u;
+}
+
+uint32_t Cpu::sys_access(uint32_t a, uint32_t v, unsigned size, bool write) {
+  // CPL 3 here: run the access with the supervisor's rights and TLB, then switch back
+  // (also when it faults).
+  struct Restore {
+    Cpu& c;
+    ~Restore() {
+      c.cpl = 3;
+      c.tlb = c.tlbs[1];
+    }
+  } restore{*this};
+  cpl = 0;
+  tlb = tlbs[0];
+  if (write) {
+    if (size == 1) write_lin<uint8_t>(a, uint8_t(v));
+    else if (size == 2) write_lin<uint16_t>(a, uint16_t(v));
+    else write_lin<uint32_t>(a, v);
+    return 0;
+  }
+  if (size == 1) return read_lin<uint8_t>(a);
+  if (size == 2) return read_lin<uint16_t>(a);
+  return read_lin<uint32_t>(a);
+}
+
+// A translation the fast path may use from now on (RAM and ROM pages only).
+void Cpu::tlb_fill(uint32_t linear, uint32_t p, uint32_t attrs, uint8_t* h) {
+  uint32_t page = linear >> 12;
+  TlbEntry& e = tlb[page & 255];
+  bool w = attrs & kTlbWritable;
+  e.tag_r = page;
+  e.tag_wc = w ? page : ~0u;
+  e.tag_w = w && host_page(p, true) && !code_page[p >> 12] ? page : ~0u;
+  e.phys = (p & ~0xFFFu) | (attrs & (kTlbGlobal | kTlbLarge));
+  e.host = h;
 }
 
 uint32_t Cpu::read_slow(uint32_t a, unsigned size) {
   if ((a & 0xFFF) + size <= 0x1000) {
-    uint32_t p = translate(a, false);
+    uint32_t attrs = kTlbWritable;
+    uint32_t p = paging() ? walk(a, false, attrs) : (a & a20_mask & phys_mask);
     if (uint8_t* h = host_page(p, false)) {
-      TlbEntry& e = tlb[(a >> 12) & 255];
-      if (e.tag_r != (a >> 12)) e.tag_w = ~0u;
-      e.tag_r = a >> 12;
-      e.host = h;
+      tlb_fill(a, p, attrs, h);
       uint32_t v = 0;
       std::memcpy(&v, h + (p & 0xFFF), size);
       return v;
@@ -93,17 +206,20 @@ uint32_t Cpu::read_slow(uint32_t a, unsigned size) {
 
 void Cpu::write_slow(uint32_t a, uint32_t v, unsigned size) {
   if ((a & 0xFFF) + size <= 0x1000) {
-    uint32_t p = translate(a, true);
+    uint32_t attrs = kTlbWritable;
+    uint32_t p;
+    if (!paging()) {
+      p = a & a20_mask & phys_mask;
+    } else {
+      const TlbEntry& e = tlb[(a >> 12) & 255];
+      p = e.tag_wc == (a >> 12) ? (e.phys & ~0xFFFu) | (a & 0xFFF) : walk(a, true, attrs);
+      if (e.tag_wc == (a >> 12)) attrs = (e.phys & (kTlbGlobal | kTlbLarge)) | kTlbWritable;
+    }
     if (uint8_t* h = host_page(p, true)) {
       std::memcpy(h + (p & 0xFFF), &v, size);
-      if (uint64_t code = code_page[p >> 12]) {
+      if (uint64_t code = code_page[p >> 12])
         if (code & chunk_mask(p & 0xFFF, size)) blocks->invalidate(*this, p, size);
-      } else {
-        // Writable from now on through the TLB (translate() has set the dirty bit).
-        TlbEntry& e = tlb[(a >> 12) & 255];
-        e.tag_r = e.tag_w = a >> 12;
-        e.host = h;
-      }
+      tlb_fill(a, p, attrs, h);
       return;
     }
     if (host_page(p, false)) return;  // ROM
@@ -116,7 +232,7 @@ void Cpu::write_slow(uint32_t a, uint32_t v, unsigned size) {
   }
   // Crosses a page: translate both ends first so a fault leaves memory untouched.
   uint32_t p0 = translate(a, true);
-  uint32_t p1 = translate(a + size - 1, true);
+  uint32_t p1 = translate((a + size - 1) & ~0xFFFu, true);  // a fault there reports that page's start
   for (unsigned k = 0; k < size; ++k) {
     uint32_t ak = a + k;
     uint32_t p = ((ak & ~0xFFFu) == (a & ~0xFFFu)) ? p0 + k : (p1 & ~0xFFFu) + (ak & 0xFFF);

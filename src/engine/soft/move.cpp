@@ -1,5 +1,5 @@
 // Data movement: MOV, XCHG, LEA, stack operations, conversions, flag
-// instructions, SETcc, MOVZX/MOVSX, BSWAP, XLAT.
+// instructions, SETcc, CMOVcc, MOVZX/MOVSX, BSWAP, XLAT.
 #include "engine/soft/handlers.h"
 #include "engine/soft/thunk.h"
 
@@ -131,6 +131,12 @@ void movsx_w(Cpu& c, const Insn& i) {
 template <class T>
 void setcc(Cpu& c, const Insn& i) {
   c.set_rm<uint8_t>(i, c.cond(i.op & 15) ? 1 : 0);
+}
+// CMOVcc: the source is read (and may fault) whatever the condition.
+template <class T>
+void cmovcc(Cpu& c, const Insn& i) {
+  T v = c.get_rm<T>(i);
+  if (c.cond(i.op & 15)) c.set_reg<T>(i.reg, v);
 }
 template <class T>
 void bswap(Cpu& c, const Insn& i) {
@@ -331,6 +337,7 @@ PXOS_INSTANTIATE(movsx_b)
 PXOS_INSTANTIATE(movsx_w)
 PXOS_INSTANTIATE(setcc)
 PXOS_INSTANTIATE(bswap)
+PXOS_INSTANTIATE(cmovcc)
 PXOS_INSTANTIATE(push_r)
 PXOS_INSTANTIATE(pop_r)
 PXOS_INSTANTIATE(push_imm)

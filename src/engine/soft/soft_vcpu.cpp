@@ -21,6 +21,10 @@ class SoftVcpu final : public Vcpu {
     core_.cpu.a20_mask = a20_ ? ~0u : ~(1u << 20);
     ctl_.kick = opts_.deterministic ? nullptr : &kick_;
     ctl_.quantum = opts_.deterministic ? (opts_.quantum ? opts_.quantum : kQuantum) : 0;
+    if (opts_.now_ns) {
+      core_.cpu.clock_ctx = &opts_.now_ns;
+      core_.cpu.clock_ns = [](void* f) { return (*static_cast<std::function<uint64_t()>*>(f))(); };
+    }
   }
 
   Exit run() override {

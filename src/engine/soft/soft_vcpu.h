@@ -1,6 +1,7 @@
 // The software x86 engine: an interpreter with a decoded-block cache.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "engine/engine.h"
@@ -18,6 +19,9 @@ struct SoftOptions {
   // Deterministic mode: instructions between two Kicked exits (0: the
   // default quantum). The fuzzer uses a short one to bound each run.
   uint64_t quantum = 0;
+  // Guest time in nanoseconds (the monitor's clock): the time base of RDTSC.
+  // Unset: 10 ns per retired instruction.
+  std::function<uint64_t()> now_ns = nullptr;
 };
 
 std::unique_ptr<Vcpu> make_soft_vcpu(GuestMemory& mem, MmioBus& mmio, SoftOptions opts = {});
