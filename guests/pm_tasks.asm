@@ -37,17 +37,6 @@ pm_main:
         TSSDESC TSS_LDT, tss_ldt, 0x89
         TSSDESC TSS_SS, tss_ss, 0x89
 
-; --- IRET with NT --------------------------------------------------------------
-k_nt:   TRY
-        mov word [pm_tss], KDATA        ; back link: not a TSS
-        pushfd
-        or dword [esp], 0x4000          ; NT
-        popfd
-.f:     iret
-        ENDTRY
-        mov word [pm_tss], 0
-        EXPECT_FAULT 10, KDATA, k_nt.f, KCODE, "#TS: IRET with NT, back link to a data segment"
-
 ; --- a round trip ------------------------------------------------------------------
 k_jmp:  TRY
         mov eax, 0x1111
@@ -80,6 +69,17 @@ k_np:   TRY
 .f:     jmp TSS_NP:0
         ENDTRY
         EXPECT_FAULT 11, TSS_NP, k_np.f, KCODE, "#NP: JMP to a not-present TSS"
+
+; --- IRET with NT --------------------------------------------------------------
+k_nt:   TRY
+        mov word [pm_tss], KDATA        ; back link: not a TSS
+        pushfd
+        or dword [esp], 0x4000          ; NT
+        popfd
+.f:     iret
+        ENDTRY
+        mov word [pm_tss], 0
+        EXPECT_FAULT 10, KDATA, k_nt.f, KCODE, "#TS: IRET with NT, back link to a data segment"
 
 ; --- faults in the new task (the switch has happened) -----------------------------------
 k_ldt:  TRY
