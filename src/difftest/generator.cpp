@@ -101,6 +101,16 @@ class Gen {
   static void osize(std::vector<uint8_t>& b, int sz) {
     if (sz == 16) b.push_back(0x66);
   }
+  // The prefixes of an instruction whose operands are chosen: the segment
+  // override that mem() picked, if any, then the operand size.
+  void pre(std::vector<uint8_t>& b, int sz) {
+    flush_segment(b);
+    osize(b, sz);
+  }
+  void flush_segment(std::vector<uint8_t>& b) {
+    if (segment_) b.push_back(segment_);
+    segment_ = 0;
+  }
   // "and r32, imm32" (defines SF ZF PF, clears CF OF, AF undefined).
   static void and_imm(Insn& in, int r, uint32_t v) {
     in.b.push_back(0x81);
@@ -154,6 +164,7 @@ class Gen {
 
   std::mt19937_64 rng_;
   uint64_t excluded_;
+  uint8_t segment_ = 0;  // a segment override for the next instruction
 };
 
 Operand Gen::mem(Insn& setup) {
@@ -194,6 +205,13 @@ Operand Gen::mem(Insn& setup) {
     }
   }
   o.text = t;
+  if (chance(15)) {  // a segment override (all flat; not CS: writes through it fault)
+    static const uint8_t prefixes[5] = {0x26, 0x36, 0x3E, 0x64, 0x65};
+    static const char* const names[5] = {"es:", "ss:", "ds:", "fs:", "gs:"};
+    int k = int(rnd(5));
+    segment_ = prefixes[k];
+    o.text = names[k] + o.text;
+  }
   return o;
 }
 
@@ -243,6 +261,7 @@ Insn Gen::alu() {
       break;
     }
   }
+  if (segment_) b.insert(b.begin(), segment_), segment_ = 0;
   bool lock = mem_dest && op != 7 && chance(15);  // LOCK: a memory destination, not CMP
   if (lock) b.insert(b.begin(), 0xF0);
   in.b.insert(in.b.end(), b.begin(), b.end());
@@ -264,12 +283,12 @@ Insn Gen::incdec() {
   char t[64];
   if (sz != 8 && chance(40)) {
     int r = safe_reg();
-    osize(in.b, sz);
+    pre(in.b, sz);
     in.b.push_back(uint8_t(0x40 + op * 8 + r));
     std::snprintf(t, sizeof t, "%s %s", op ? "dec" : "inc", reg_name(r, sz));
   } else {
     Operand d = dest(in, sz);
-    osize(in.b, sz);
+    pre(in.b, sz);
     in.b.push_back(sz == 8 ? 0xFE : 0xFF);
     modrm(in.b, d, op);
     std::snprintf(t, sizeof t, "%s %s", op ? "dec" : "inc", d.text.c_str());
@@ -283,7 +302,7 @@ Insn Gen::unary() {
   Insn in;
   int sz = size(), neg = int(rnd(2));
   Operand d = dest(in, sz);
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.push_back(sz == 8 ? 0xF6 : 0xF7);
   modrm(in.b, d, 2 + neg);
   in.text = std::string(neg ? "neg " : "not ") + d.text;
@@ -299,21 +318,21 @@ Insn Gen::test() {
     case 0: {
       Operand d = source(in, sz);
       int s = int(rnd(8));
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(uint8_t(0x84 + w));
       modrm(in.b, d, s);
       std::snprintf(t, sizeof t, "test %s, %s", d.text.c_str(), reg_name(s, sz));
       break;
     }
     case 1:
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(uint8_t(0xA8 + w));
       imm(in.b, uint32_t(rng_()), sz / 8);
       std::snprintf(t, sizeof t, "test %s, imm", reg_name(0, sz));
       break;
     default: {
       Operand d = source(in, sz);
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(uint8_t(0xF6 + w));
       modrm(in.b, d, 0);
       imm(in.b, uint32_t(rng_()), sz / 8);
@@ -334,7 +353,7 @@ Insn Gen::mul() {
     case 0: {  // MUL/IMUL r/m (one operand)
       int sz = size(), op = 4 + int(rnd(2));
       Operand s = source(in, sz);
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(sz == 8 ? 0xF6 : 0xF7);
       modrm(in.b, s, op);
       std::snprintf(t, sizeof t, "%s %s (%d)", op == 4 ? "mul" : "imul", s.text.c_str(), sz);
@@ -343,7 +362,7 @@ Insn Gen::mul() {
     case 1: {  // IMUL r, r/m
       int sz = chance(50) ? 16 : 32, d = safe_reg();
       Operand s = source(in, sz);
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(0x0F);
       in.b.push_back(0xAF);
       modrm(in.b, s, d);
@@ -354,7 +373,7 @@ Insn Gen::mul() {
       int sz = chance(50) ? 16 : 32, d = safe_reg();
       bool imm8 = chance(50);
       Operand s = source(in, sz);
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(imm8 ? 0x6B : 0x69);
       modrm(in.b, s, d);
       imm(in.b, uint32_t(rng_()), imm8 ? 1 : sz / 8);
@@ -384,18 +403,18 @@ Insn Gen::div() {
     static const int dr[4] = {1, 3, 6, 7};  // ECX EBX ESI EDI
     int d = dr[rnd(4)];
     if (sign) {
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(0x99);  // cwd/cdq
     } else {
       in.b.insert(in.b.end(), {0x31, 0xD2});  // xor edx, edx
     }
     or_imm(in, d, 1, sz);
     if (sign) {
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.insert(in.b.end(), {0x81, uint8_t(0xE0 | d)});
       imm(in.b, sz == 16 ? 0x7FFF : 0x7FFFFFFF, sz / 8);
     }
-    osize(in.b, sz);
+    pre(in.b, sz);
     in.b.insert(in.b.end(), {0xF7, uint8_t(0xF0 | sign << 3 | d)});
     std::snprintf(t, sizeof t, "%s %s", sign ? "idiv" : "div", reg_name(d, sz));
   }
@@ -415,7 +434,7 @@ Insn Gen::shift() {
   if (how == 2) in.b.insert(in.b.end(), {0xB1, uint8_t(count)});  // mov cl, count
   Operand d = dest(in, sz);
   if (d.reg == 1 && sz == 8 && how == 2) d = reg_operand(3, 8);  // not CL itself
-  osize(in.b, sz);
+  pre(in.b, sz);
   int w = sz == 8 ? 0 : 1;
   in.b.push_back(uint8_t((how == 0 ? 0xD0 : how == 1 ? 0xC0 : 0xD2) + w));
   modrm(in.b, d, op);
@@ -447,7 +466,7 @@ Insn Gen::shiftd() {
   if (by_cl) in.b.insert(in.b.end(), {0xB1, uint8_t(count)});
   Operand d = dest(in, sz);
   int s = safe_reg();
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.push_back(0x0F);
   in.b.push_back(uint8_t((right ? 0xAC : 0xA4) + by_cl));
   modrm(in.b, d, s);
@@ -471,13 +490,13 @@ Insn Gen::bt() {
     Operand d = dest(in, sz);
     if (d.reg < 0) and_imm(in, s, 0xFF);  // memory: keep the offset near
     if (d.reg == s) d = reg_operand(s == 0 ? 3 : 0, sz);
-    osize(in.b, sz);
+    pre(in.b, sz);
     in.b.insert(in.b.end(), {0x0F, uint8_t(0xA3 + op * 8)});
     modrm(in.b, d, s);
     std::snprintf(t, sizeof t, "%s %s, %s", names[op], d.text.c_str(), reg_name(s, sz));
   } else {
     Operand d = dest(in, sz);
-    osize(in.b, sz);
+    pre(in.b, sz);
     in.b.insert(in.b.end(), {0x0F, 0xBA});
     modrm(in.b, d, 4 + op);
     uint8_t bit = uint8_t(rnd(256));
@@ -499,12 +518,12 @@ Insn Gen::bitscan() {
     if (s.reg == 4 || s.reg == 5) s = reg_operand(safe_reg(), sz);
     or_imm(in, s.reg, bit, sz);
   } else {  // or [mem], bit
-    osize(in.b, sz);
+    pre(in.b, sz);
     in.b.push_back(0x81);
     modrm(in.b, s, 1);
     imm(in.b, bit, sz / 8);
   }
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.insert(in.b.end(), {0x0F, uint8_t(0xBC + rev)});
   modrm(in.b, s, d);
   in.text = std::string(rev ? "bsr " : "bsf ") + reg_name(d, sz) + ", " + s.text;
@@ -517,7 +536,7 @@ Insn Gen::cmov() {
   Insn in;
   int sz = chance(30) ? 16 : 32, cc = int(rnd(16)), d = safe_reg();
   Operand s = source(in, sz);
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.insert(in.b.end(), {0x0F, uint8_t(0x40 + cc)});
   modrm(in.b, s, d);
   in.text = std::string("cmov") + kCondName[cc] + " " + reg_name(d, sz) + ", " + s.text;
@@ -529,6 +548,7 @@ Insn Gen::setcc() {
   Insn in;
   int cc = int(rnd(16));
   Operand d = dest(in, 8);
+  flush_segment(in.b);
   in.b.insert(in.b.end(), {0x0F, uint8_t(0x90 + cc)});
   modrm(in.b, d, 0);
   in.text = std::string("set") + kCondName[cc] + " " + d.text;
@@ -542,7 +562,7 @@ Insn Gen::xadd_cmpxchg() {
   Operand d = dest(in, sz);
   bool lock = d.reg < 0 && chance(30);
   if (lock) in.b.push_back(0xF0);
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.insert(in.b.end(), {0x0F, uint8_t((x ? 0xC0 : 0xB0) + (sz == 8 ? 0 : 1))});
   modrm(in.b, d, s);
   in.text = std::string(lock ? "lock " : "") + (x ? "xadd " : "cmpxchg ") + d.text + ", " + reg_name(s, sz);
@@ -553,6 +573,7 @@ Insn Gen::xadd_cmpxchg() {
 Insn Gen::cmpxchg8b() {
   Insn in;
   Operand m = mem(in);
+  flush_segment(in.b);
   in.b.insert(in.b.end(), {0x0F, 0xC7});
   modrm(in.b, m, 1);
   in.text = "cmpxchg8b " + m.text;
@@ -573,14 +594,14 @@ Insn Gen::xchg() {
   int sz = size();
   if (sz != 8 && chance(30)) {
     int r = safe_reg();
-    osize(in.b, sz);
+    pre(in.b, sz);
     in.b.push_back(uint8_t(0x90 + r));
     in.text = std::string("xchg ") + reg_name(0, sz) + ", " + reg_name(r, sz);
     return in;
   }
   int s = sz == 8 ? int(rnd(8)) : safe_reg();
   Operand d = dest(in, sz);
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.push_back(sz == 8 ? 0x86 : 0x87);
   modrm(in.b, d, s);
   in.text = "xchg " + d.text + ", " + reg_name(s, sz);
@@ -594,7 +615,7 @@ Insn Gen::mov() {
     case 0: {
       Operand d = dest(in, sz);
       int s = int(rnd(8));
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(uint8_t(0x88 + w));
       modrm(in.b, d, s);
       in.text = "mov " + d.text + ", " + reg_name(s, sz);
@@ -603,7 +624,7 @@ Insn Gen::mov() {
     case 1: {
       int d = sz == 8 ? int(rnd(8)) : safe_reg();
       Operand s = source(in, sz);
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(uint8_t(0x8A + w));
       modrm(in.b, s, d);
       in.text = std::string("mov ") + reg_name(d, sz) + ", " + s.text;
@@ -611,7 +632,7 @@ Insn Gen::mov() {
     }
     case 2: {
       int d = sz == 8 ? int(rnd(8)) : safe_reg();
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(uint8_t((sz == 8 ? 0xB0 : 0xB8) + d));
       imm(in.b, uint32_t(rng_()), sz / 8);
       in.text = std::string("mov ") + reg_name(d, sz) + ", imm";
@@ -619,7 +640,7 @@ Insn Gen::mov() {
     }
     default: {
       Operand d = dest(in, sz);
-      osize(in.b, sz);
+      pre(in.b, sz);
       in.b.push_back(uint8_t(0xC6 + w));
       modrm(in.b, d, 0);
       imm(in.b, uint32_t(rng_()), sz / 8);
@@ -635,7 +656,7 @@ Insn Gen::movx() {
   int sign = int(rnd(2)), from16 = int(rnd(2)), sz = chance(30) ? 16 : 32, d = safe_reg();
   if (sz == 16) from16 = 0;
   Operand s = source(in, from16 ? 16 : 8);
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.insert(in.b.end(), {0x0F, uint8_t((sign ? 0xBE : 0xB6) + from16)});
   modrm(in.b, s, d);
   in.text = std::string(sign ? "movsx " : "movzx ") + reg_name(d, sz) + ", " + s.text;
@@ -646,7 +667,7 @@ Insn Gen::movx() {
 Insn Gen::lea() {
   Insn in;
   int sz = chance(20) ? 16 : 32, d = safe_reg();
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.push_back(0x8D);
   int mod = int(rnd(3)), base = int(rnd(8)), index = int(rnd(8)), scale = int(rnd(4));
   bool use_sib = chance(60);
@@ -674,7 +695,7 @@ Insn Gen::push_pop(int depth) {
   bool pop = depth > 0 && (depth > 60 || chance(45));
   int sz = chance(15) ? 16 : 32;
   int words = sz == 16 ? 1 : 2;  // in halves of a dword, rounded below
-  osize(in.b, sz);
+  pre(in.b, sz);
   if (!pop) {
     switch (rnd(4)) {
       case 0: {
@@ -700,6 +721,7 @@ Insn Gen::push_pop(int depth) {
           m.mod = 1, m.rm = 5, m.sib = false, m.disp_size = 1, m.disp = rnd(0x78);
           m.text = "[ebp+disp8]";
         }
+        flush_segment(in.b);
         in.b.push_back(0xFF);
         modrm(in.b, m, 6);
         in.text = "push " + m.text;
@@ -753,7 +775,7 @@ Insn Gen::flags_ops() {
 Insn Gen::convert() {
   Insn in;
   int sz = chance(50) ? 16 : 32, op = int(rnd(2));
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.push_back(uint8_t(0x98 + op));
   in.text = op ? (sz == 16 ? "cwd" : "cdq") : (sz == 16 ? "cbw" : "cwde");
   return in;
@@ -773,7 +795,7 @@ Insn Gen::string_op() {
   int rep = int(rnd(3));                             // 0: none, 1: REP/REPE, 2: REPNE
   if (rep == 2 && kind != 3 && kind != 7) rep = 1;
   if (rep) in.b.push_back(rep == 1 ? 0xF3 : 0xF2);
-  osize(in.b, sz);
+  pre(in.b, sz);
   in.b.push_back(uint8_t(0xA0 + kind * 2 + w));
   char t[64];
   std::snprintf(t, sizeof t, "%s%s%d (ecx %u, %s)",
@@ -840,6 +862,7 @@ Insn Gen::misc() {
 Insn Gen::nopl() {
   Insn in;
   Operand m = mem(in);
+  flush_segment(in.b);
   in.b.insert(in.b.end(), {0x0F, 0x1F});
   modrm(in.b, m, 0);
   in.text = "nop " + m.text;
@@ -866,6 +889,7 @@ constexpr ClassInfo kClasses[] = {
 constexpr uint64_t kBadLock = 1ull << (std::size(kClasses) - 1);
 
 Insn Gen::any(int depth, bool stack_ok) {
+  segment_ = 0;
   int total = 0;
   for (const ClassInfo& c : kClasses) total += c.weight;
   for (;;) {
