@@ -411,6 +411,20 @@ TEST(SoftI686, CpuidReportsAPentiumProWithWhatIsImplemented) {
   EXPECT_LT(m.c.r[EAX], 0x80000001u);  // no extended leaves beyond 0x80000000
 }
 
+TEST(SoftI686, LockIsUndefinedExceptOnLockableMemoryForms) {
+  Paged m;
+  // mov eax, 3 / lock add [0x8000], eax / lock cmpxchg8b [0x8010] / mov esi, 1 / lock add eax, ebx / hlt
+  m.run({0xB8, 3, 0, 0, 0, 0xF0, 0x01, 0x05, 0x00, 0x80, 0, 0, 0xF0, 0x0F, 0xC7, 0x0D, 0x10, 0x80, 0, 0, 0xBE, 1, 0,
+         0, 0, 0xF0, 0x01, 0xD8, 0xF4});
+  EXPECT_EQ(m.r32(0x8000), 3u);
+  EXPECT_EQ(m.c.r[ESI], 1u);
+  EXPECT_EQ(m.c.r[EBX] & 0xFF, 6u);  // LOCK with a register destination: #UD
+  EXPECT_EQ(m.c.r[EAX], 0u);  // LOCK CMPXCHG8B ran (not equal: EDX:EAX loaded)
+  Paged n;
+  n.run({0xF0, 0x90, 0xF4});  // lock nop
+  EXPECT_EQ(n.c.r[EBX] & 0xFF, 6u);
+}
+
 TEST(SoftI686, HintNopsAndUd2) {
   Paged m;
   // nop dword [eax+eax*1+0] (0F 1F 44 00 00) / mov esi, 1 / ud2 / hlt

@@ -32,6 +32,42 @@ constexpr std::array<OpInfo, 512> build_table() {
 
 constexpr std::array<OpInfo, 512> kTable = build_table();
 
+// The instructions LOCK may prefix (with a memory destination); on anything else
+// LOCK raises #UD (486 and later).
+bool lockable(unsigned opc, const Insn& i) {
+  if (i.mod == 3) return false;
+  if (opc < 0x40) return (opc & 7) < 2 && ((opc >> 3) & 7) != 7;  // ALU E,G forms but CMP
+  switch (opc) {
+    case 0x80:
+    case 0x81:
+    case 0x82:
+    case 0x83:
+      return i.reg != 7;  // not CMP
+    case 0x86:
+    case 0x87:  // XCHG
+    case 0x1AB:
+    case 0x1B3:
+    case 0x1BB:  // BTS, BTR, BTC
+    case 0x1B0:
+    case 0x1B1:  // CMPXCHG
+    case 0x1C0:
+    case 0x1C1:  // XADD
+      return true;
+    case 0xF6:
+    case 0xF7:
+      return i.reg == 2 || i.reg == 3;  // NOT, NEG
+    case 0xFE:
+    case 0xFF:
+      return i.reg < 2;  // INC, DEC
+    case 0x1BA:
+      return i.reg >= 5;  // BTS, BTR, BTC imm8
+    case 0x1C7:
+      return i.reg == 1;  // CMPXCHG8B
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
@@ -45,6 +81,7 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
   bool opsz = false, adsz = false;
   int seg_override = -1;
   uint8_t rep = 0;
+  bool lock = false;
   unsigned opc;
   for (;;) {
     NEED(1);
@@ -75,7 +112,8 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
         adsz = true;
         continue;
       case 0xF0:
-        continue;  // LOCK: accepted (a single CPU has nothing to lock)
+        lock = true;  // a single CPU has nothing to lock; only its validity is checked
+        continue;
       case 0xF2:
       case 0xF3:
         rep = b;
@@ -250,6 +288,11 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
     jcc_specialized(i);
   } else if (opc >= 0x80 && opc <= 0x83) {
     alu_specialized(2, opc == 0x80 || opc == 0x82 ? 1 : (i.op32 ? 4 : 2), i.mod != 3, i.reg, i);
+  }
+  if (lock && !lockable(opc, i)) {
+    const OpInfo undefined{};
+    i.fn = i.op32 ? undefined.h32 : undefined.h16;
+    i.th = i.op32 ? undefined.t32 : undefined.t16;
   }
   out = i;
   return DecodeResult::Ok;
