@@ -241,10 +241,9 @@ TEST(SoftPaging, GlobalPagesSurviveCr3LoadsAndGoWithInvlpg) {
   EXPECT_EQ(m.c.r[ECX] & 0xFF, 0xA1u);
 }
 
-// A fault at CPL 3 reads the IDT, the GDT and the TSS with supervisor rights:
-// those pages are not user-accessible, as in Linux.
-TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
-  Paged m;
+// Ring 3 for real: a TSS (28h) with the ring-0 stack, CS/SS/DS at RPL 3, and the
+// page directory, IDT, GDT, TSS and ring-0 stack in supervisor-only pages, as in Linux.
+void enter_user(Paged& m) {
   const uint32_t tss = 0x6000;
   m.w32(kGdt + 0x28, (tss << 16) | 0x67);  // 28h: 32-bit TSS at 0x6000
   m.w32(kGdt + 0x2C, 0x00008B00);
@@ -258,12 +257,45 @@ TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
   for (int k : {DS, ES, SS, FS, GS}) s.seg[k] = Segment{0x23, 0, 0xFFFFFFFF, 0xC0F3};
   s.gpr[ESP] = 0xA000;
   m.core.load_state(s);
+}
+
+// A fault at CPL 3 reads the IDT, the GDT and the TSS with supervisor rights.
+TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
+  Paged m;
+  enter_user(m);
   m.run({0xFA, 0xF4});  // cli at CPL 3 with IOPL 0: #GP(0)
   EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
   EXPECT_EQ(m.c.cpl, 0);
   EXPECT_EQ(m.r32(kStackTop - 16), 0x1Bu);     // the user CS
   EXPECT_EQ(m.r32(kStackTop - 4), 0x23u);      // the user SS
   EXPECT_EQ(m.r32(kStackTop - 24), 0u);        // error code
+}
+
+// The privileged i686 instructions fault at CPL 3 with #GP(0); RDTSC and CPUID do not.
+TEST(SoftI686, PrivilegedInstructionsAtCpl3) {
+  const std::vector<std::vector<uint8_t>> privileged = {
+      {0x0F, 0x09},              // wbinvd
+      {0x0F, 0x08},              // invd
+      {0x0F, 0x32},              // rdmsr
+      {0x0F, 0x30},              // wrmsr
+      {0x0F, 0x01, 0x3D, 0, 0, 0x40, 0},  // invlpg [0x400000]
+      {0x0F, 0x22, 0xE0},        // mov cr4, eax
+  };
+  for (const auto& insn : privileged) {
+    Paged m;
+    enter_user(m);
+    std::vector<uint8_t> code = insn;
+    code.push_back(0xF4);
+    m.run(code);
+    EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u) << "opcode 0F " << std::hex << int(insn[1]);
+    EXPECT_EQ(m.r32(kStackTop - 20), kCode) << "the faulting instruction's EIP";
+  }
+  Paged m;
+  enter_user(m);
+  // rdtsc / xor eax, eax / cpuid / nop / hlt: only the HLT faults
+  m.run({0x0F, 0x31, 0x31, 0xC0, 0x0F, 0xA2, 0x90, 0xF4});
+  EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
+  EXPECT_EQ(m.r32(kStackTop - 20), kCode + 7);
 }
 
 TEST(SoftPaging, InvlpgDropsAWholeFourMiBPage) {
