@@ -39,6 +39,7 @@ void Bios::on_trap() {
   if (at(rom::kPostEntry)) {
     post(s);
     s.eip = rom::kPostEntry + 2;
+    if (config_.boot) config_.boot(s);
     vcpu_->set_state(s);
     return;
   }

@@ -97,6 +97,9 @@ struct BiosConfig {
   std::function<void(const std::string&)> on_message;  // BIOS messages for the user
   std::function<uint64_t()> now_ns;                    // the machine's clock (INT 15h AH=86h)
   std::optional<std::time_t> start_time;               // the time of day at power-on (default: the host's)
+  // When set, called at the end of POST in place of INT 19h: it loads what
+  // is booted and changes the CPU state to its entry (a Linux kernel).
+  std::function<void(CpuState&)> boot;
 };
 
 class Bios {

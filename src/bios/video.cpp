@@ -2,6 +2,7 @@
 // 7 80x25 monochrome). The screen is VGA text memory in guest RAM; text
 // printed by teletype is also echoed to the host.
 #include <algorithm>
+#include <cstring>
 
 #include "bios/bios.h"
 #include "bios/rom.h"
@@ -16,6 +17,19 @@ struct Bios::TextMode {
   uint32_t page_base(uint8_t page) const { return base + uint32_t(page & 7) * page_size; }
   uint32_t cell(uint8_t page, uint8_t row, uint8_t col) const { return page_base(page) + 2u * (row * cols + col); }
 };
+
+namespace {
+
+// Writes `count` character cells of `cell` (attribute << 8 | character) from `addr`.
+void fill_cells(GuestMemory& mem, uint32_t addr, uint32_t count, uint16_t cell) {
+  if (uint8_t* p = mem.ram_span(addr, 2u * count)) {
+    for (uint32_t i = 0; i < count; ++i) p[2 * i] = uint8_t(cell), p[2 * i + 1] = uint8_t(cell >> 8);
+    return;
+  }
+  for (uint32_t i = 0; i < count; ++i) mem.write16(addr + 2 * i, cell);  // runs off RAM: checked, cell by cell
+}
+
+}  // namespace
 
 Bios::TextMode Bios::text_mode() {
   TextMode t;
@@ -40,7 +54,7 @@ void Bios::set_video_mode(uint8_t mode) {
   set_bda8(bda::kVideoRows, 24);
   set_bda16(bda::kCharHeight, 16);
   TextMode t = text_mode();
-  for (uint32_t i = 0; i < 0x4000; i += 2) mem_.write16(t.base + i, 0x0720);
+  fill_cells(mem_, t.base, 0x2000, 0x0720);
 }
 
 void Bios::scroll(bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t left, uint8_t bottom, uint8_t right) {
@@ -51,14 +65,25 @@ void Bios::scroll(bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t lef
   if (top > bottom || left > right) return;
   uint8_t height = bottom - top + 1;
   if (lines == 0 || lines > height) lines = height;
+  const uint32_t width = 2u * (right - left + 1);  // bytes of one row of the window
   for (int i = 0; i < height; ++i) {
     int row = up ? top + i : bottom - i;
     int src = up ? row + lines : row - lines;
     bool blank = up ? src > bottom : src < top;
-    for (int col = left; col <= right; ++col) {
-      uint16_t v = blank ? uint16_t(attr << 8 | ' ') : mem_.read16(t.cell(page, uint8_t(src), uint8_t(col)));
-      mem_.write16(t.cell(page, uint8_t(row), uint8_t(col)), v);
+    uint32_t to = t.cell(page, uint8_t(row), left);
+    uint32_t from = blank ? 0 : t.cell(page, uint8_t(src), left);  // unused when blank
+    // A row of the window is contiguous: move it at once while it is plain RAM.
+    if (blank) {
+      fill_cells(mem_, to, width / 2, uint16_t(attr << 8 | ' '));
+      continue;
     }
+    uint8_t* d = mem_.ram_span(to, width);
+    const uint8_t* s = mem_.readable_span(from, width);
+    if (d && s) {
+      std::memmove(d, s, width);
+      continue;
+    }
+    for (uint32_t b = 0; b < width; b += 2) mem_.write16(to + b, mem_.read16(from + b));  // runs off RAM: checked
   }
 }
 
@@ -107,7 +132,7 @@ void Bios::sync_crtc() {
   uint16_t start = uint16_t(bda16(bda::kVideoPageStart) / 2);
   uint16_t cursor = uint16_t(start + (pos >> 8) * t.cols + (pos & 0xFF));
   uint16_t crtc = bda16(bda::kCrtcBase) == 0x3B4 ? 0x3B4 : 0x3D4;
-  const uint8_t regs[][2] = {{0x0A, uint8_t(shape >> 8)}, {0x0B, uint8_t(shape)},     {0x0C, uint8_t(start >> 8)},
+  const uint8_t regs[][2] = {{0x0A, uint8_t(shape >> 8)}, {0x0B, uint8_t(shape)},       {0x0C, uint8_t(start >> 8)},
                              {0x0D, uint8_t(start)},      {0x0E, uint8_t(cursor >> 8)}, {0x0F, uint8_t(cursor)}};
   for (const auto& r : regs) {
     ports_->write(crtc, 1, r[0]);
@@ -220,15 +245,16 @@ void Bios::int10_service(BiosCall& c) {
         if (ch != 7 && ch != 8 && ch != 10 && ch != 13) {
           uint16_t pos = bda16(bda::kCursorPos + 2 * page);
           mem_.write8(t.cell(page, std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1),
-                             std::min<uint8_t>(uint8_t(pos), t.cols - 1)) + 1, attr);
+                             std::min<uint8_t>(uint8_t(pos), t.cols - 1)) +
+                          1,
+                      attr);
         }
         teletype_on_page(page, ch, page == bda8(bda::kActivePage));
       }
       if (!move) set_bda16(bda::kCursorPos + 2 * page, saved);
       return;
     }
-    default:
-      log_unimplemented(c);
+    default: log_unimplemented(c);
   }
 }
 

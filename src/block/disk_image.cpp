@@ -13,9 +13,8 @@ namespace pxos {
 
 namespace {
 constexpr FloppyFormat kFloppyFormats[] = {
-    {163840, {40, 1, 8}, 1},   {184320, {40, 1, 9}, 1},   {327680, {40, 2, 8}, 1},
-    {368640, {40, 2, 9}, 1},   {737280, {80, 2, 9}, 3},   {1228800, {80, 2, 15}, 2},
-    {1474560, {80, 2, 18}, 4}, {2949120, {80, 2, 36}, 5},
+    {163840, {40, 1, 8}, 1}, {184320, {40, 1, 9}, 1},   {327680, {40, 2, 8}, 1},   {368640, {40, 2, 9}, 1},
+    {737280, {80, 2, 9}, 3}, {1228800, {80, 2, 15}, 2}, {1474560, {80, 2, 18}, 4}, {2949120, {80, 2, 36}, 5},
 };
 constexpr uint64_t k144 = 1474560;
 }  // namespace
@@ -66,18 +65,19 @@ DiskImage DiskImage::open(const std::string& path, Kind kind, bool writable) {
 DiskImage DiskImage::from_bytes(std::vector<uint8_t> bytes, Kind kind) {
   DiskImage d;
   d.kind_ = kind;
+  // A short image reads as if padded with zeros; the padding is not stored.
+  uint64_t size = bytes.size();
   if (kind == Kind::Floppy) {
-    if (bytes.size() < k144) bytes.resize(k144, 0);
-    auto f = floppy_format_for_size(bytes.size());
-    if (!f) throw DiskError("in-memory floppy of " + std::to_string(bytes.size()) + " bytes has no floppy size");
+    if (size < k144) size = k144;
+    auto f = floppy_format_for_size(size);
+    if (!f) throw DiskError("in-memory floppy of " + std::to_string(size) + " bytes has no floppy size");
     d.geometry_ = f->geometry;
     d.floppy_type_ = f->cmos_type;
   } else {
-    bytes.resize((bytes.size() + kSectorSize - 1) / kSectorSize * kSectorSize);
-    if (bytes.empty()) bytes.resize(kSectorSize);
-    d.geometry_ = hard_disk_geometry(bytes.size() / kSectorSize);
+    size = std::max<uint64_t>((size + kSectorSize - 1) / kSectorSize * kSectorSize, kSectorSize);
+    d.geometry_ = hard_disk_geometry(size / kSectorSize);
   }
-  d.sectors_ = bytes.size() / kSectorSize;
+  d.sectors_ = size / kSectorSize;
   d.memory_ = std::move(bytes);
   d.writable_ = true;  // the bytes are the monitor's own copy
   return d;
@@ -117,7 +117,10 @@ bool DiskImage::read(uint64_t lba, uint32_t count, std::span<uint8_t> buf) {
     if (auto it = overlay_.find(s); it != overlay_.end()) {
       std::memcpy(dst, it->second.data(), kSectorSize);
     } else if (fd_ < 0) {
-      std::memcpy(dst, memory_.data() + s * kSectorSize, kSectorSize);
+      uint64_t off = s * kSectorSize,
+               have = off < memory_.size() ? std::min<uint64_t>(memory_.size() - off, kSectorSize) : 0;
+      if (have) std::memcpy(dst, memory_.data() + off, have);
+      std::memset(dst + have, 0, kSectorSize - have);  // past the stored bytes: the zero padding
     } else if (pread(fd_, dst, kSectorSize, off_t(s * kSectorSize)) != kSectorSize) {
       return false;
     }
@@ -130,9 +133,7 @@ bool DiskImage::write(uint64_t lba, uint32_t count, std::span<const uint8_t> buf
   for (uint32_t i = 0; i < count; ++i) {
     const uint8_t* src = buf.data() + size_t{i} * kSectorSize;
     uint64_t s = lba + i;
-    if (fd_ < 0) {
-      std::memcpy(memory_.data() + s * kSectorSize, src, kSectorSize);
-    } else if (writable_) {
+    if (writable_ && fd_ >= 0) {
       if (pwrite(fd_, src, kSectorSize, off_t(s * kSectorSize)) != kSectorSize) return false;
     } else {
       overlay_[s].assign(src, src + kSectorSize);

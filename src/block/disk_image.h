@@ -65,6 +65,9 @@ class DiskImage {
   // host I/O failed. `buf` holds count * 512 bytes.
   bool read(uint64_t lba, uint32_t count, std::span<uint8_t> buf);
   bool write(uint64_t lba, uint32_t count, std::span<const uint8_t> buf);
+  // Forgets the private writes: the image reads as it was opened again
+  // (nothing to do for an image written in place).
+  void discard_writes() { overlay_.clear(); }
   // Makes the writes so far durable (fsync) when the image file is written
   // in place (--writable); true when there is nothing to do.
   bool flush();

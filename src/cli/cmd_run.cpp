@@ -1,5 +1,9 @@
 // pxos run: build the machine from flags, run it with the chosen front end,
 // map the outcome to an exit status.
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -12,12 +16,57 @@
 #include "cli/options.h"
 #include "frontend/font.h"
 #include "frontend/screenshot.h"
+#include "frontend/serial_console.h"
 #include "frontend/terminal.h"
 #include "machine/monitor.h"
 
 namespace pxos::cli {
 
 namespace {
+
+// --serial stdio input: stdin's bytes, without the Ctrl-A escapes, reach
+// COM1 through a pipe that the serial backend reads.
+class SerialRelay {
+ public:
+  SerialRelay() {
+    if (pipe(fds_) != 0) fds_[0] = fds_[1] = -1;
+    for (int fd : fds_)
+      if (fd >= 0) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  }
+  ~SerialRelay() {
+    for (int fd : fds_)
+      if (fd >= 0) close(fd);
+  }
+  SerialRelay(const SerialRelay&) = delete;
+  SerialRelay& operator=(const SerialRelay&) = delete;
+  bool ok() const { return fds_[0] >= 0; }
+  int guest_fd() const { return fds_[0]; }
+  HostPoll poll() {
+    while (open_ && !escape_.quit()) {
+      struct pollfd p {STDIN_FILENO, POLLIN, 0};
+      if (::poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP))) break;
+      uint8_t buf[256];
+      ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+      if (n <= 0) {
+        open_ = false;
+        close(fds_[1]);  // the guest sees the end of input
+        fds_[1] = -1;
+        break;
+      }
+      std::vector<uint8_t> out;
+      escape_.feed({buf, size_t(n)}, out);
+      if (!out.empty() && write(fds_[1], out.data(), out.size()) < 0) {
+        // A full pipe: the guest is not reading; the bytes are dropped.
+      }
+    }
+    return {open_, escape_.quit()};
+  }
+
+ private:
+  int fds_[2] = {-1, -1};
+  bool open_ = true;
+  SerialEscape escape_;
+};
 
 int status_of(const RunOutcome& o, double timeout) {
   switch (o.kind) {
@@ -78,7 +127,15 @@ int cmd_run(Args args) {
   // With the serial console on stdio, host input goes to COM1 unless the
   // screen is in the terminal (then it goes to the keyboard).
   bool serial_input = f.machine.serial == "stdio" && display != Display::Term;
-  if (serial_input) f.machine.serial_input_fd = 0;
+  std::optional<SerialRelay> relay;
+  if (serial_input) {
+    relay.emplace();
+    if (!relay->ok()) {
+      std::fprintf(stderr, "pxos run: --serial stdio: cannot make a pipe: %s\n", std::strerror(errno));
+      return kExitUsage;
+    }
+    f.machine.serial_input_fd = relay->guest_fd();
+  }
   if (display == Display::Tty)
     f.machine.on_teletype = [](char ch) {
       if (ch != 7) std::fputc(ch, stdout);
@@ -109,8 +166,10 @@ int cmd_run(Args args) {
     ro.timeout_seconds = f.timeout;
     ro.script = f.script;
     ro.until_text = f.until_text;
+    std::optional<RawStdin> raw;
+    if (relay) raw.emplace();
     ro.poll_host = [&](Machine& mm) {
-      HostPoll p = serial_input ? HostPoll{true, false} : input.poll(mm);
+      HostPoll p = relay ? relay->poll() : input.poll(mm);
       auto now = std::chrono::steady_clock::now();
       if (terminal && now - last_draw >= std::chrono::milliseconds(33)) {
         terminal->draw(capture_text_screen(mm.mem, mm.vga.get()));
@@ -123,8 +182,10 @@ int cmd_run(Args args) {
       o = run_machine(*m, ro);
     } catch (...) {
       Terminal::restore();
+      RawStdin::restore();
       throw;
     }
+    raw.reset();
     if (terminal) {
       terminal->draw(capture_text_screen(m->mem, m->vga.get()));
       terminal.reset();

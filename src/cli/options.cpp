@@ -24,7 +24,19 @@ run options:
   --boot-sector FILE       boot FILE as the first sectors of a blank 1.44M floppy
   --serial SPEC            COM1: null (default), stdio, file:PATH,
                            file-append:PATH or tcp:127.0.0.1:PORT
+                           stdio is an interactive console: the terminal is
+                           raw (Ctrl-C goes to the guest); Ctrl-A x quits,
+                           Ctrl-A Ctrl-A sends Ctrl-A
   --serial2 SPEC           COM2, the same choices
+  --kernel BZIMAGE         boot a Linux kernel (x86 boot protocol 2.04+) instead
+                           of a disk; guest RAM defaults to 128M with it
+  --initrd FILE            with --kernel: the initial RAM disk
+  --append CMDLINE         with --kernel: the kernel command line
+                           (e.g. "console=ttyS0")
+  --boot-protocol 16|32    with --kernel: 16 (default) runs the kernel's real-mode
+                           setup through the BIOS, as QEMU does; 32 fills the
+                           boot parameters here and enters the 32-bit kernel
+                           directly, as Firecracker does
   --writable               write guest disk writes to the images (default: the
                            guest writes to a private copy that is dropped at exit)
   --memory SIZE            guest RAM, e.g. 16M (default), 64M, 1G
@@ -47,7 +59,12 @@ run options:
                            {home} {end} {pgup} {pgdn} {ins} {del} {ctrl-c}
                            {alt-x} {shift-tab}; host keys follow
   --expect TEXT            a scripted step: wait until TEXT is on the screen,
-                           then type the --send-keys that follow it
+                           the debug console or COM1's output (there: output
+                           after the previous step's match), then type the
+                           --send-keys that follow it
+  --send-keys-to serial|keyboard
+                           where typed keys go: COM1's receiver (as terminal
+                           bytes; the default with --kernel) or the keyboard
   --pixel-backend cpu|cuda|vulkan|auto
                            how the pixel device (ports 5A0h-5BFh) runs the
                            guest's PXI programs (default cpu; auto: cuda when a
@@ -101,6 +118,8 @@ EngineKind parse_engine(const std::string& text) {
 
 RunFlags parse_run_flags(Args args) {
   RunFlags f;
+  bool memory_given = false;
+  std::string keys_to;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string a = args[i];
     if (a == "--engine") f.machine.engine = parse_engine(flag_value(args, i));
@@ -110,8 +129,23 @@ RunFlags parse_run_flags(Args args) {
     else if (a == "--writable") f.machine.writable = true;
     else if (a == "--serial") f.machine.serial = flag_value(args, i);
     else if (a == "--serial2") f.machine.serial2 = flag_value(args, i);
-    else if (a == "--memory") f.machine.memory = parse_memory_size(flag_value(args, i));
-    else if (a == "--debugcon") {
+    else if (a == "--memory") {
+      f.machine.memory = parse_memory_size(flag_value(args, i));
+      memory_given = true;
+    } else if (a == "--kernel") f.machine.kernel = flag_value(args, i);
+    else if (a == "--initrd") f.machine.initrd = flag_value(args, i);
+    else if (a == "--append") f.machine.append = flag_value(args, i);
+    else if (a == "--boot-protocol") {
+      std::string v = flag_value(args, i);
+      if (v == "16") f.machine.linux_entry = LinuxEntry::RealMode;
+      else if (v == "32") f.machine.linux_entry = LinuxEntry::Protected32;
+      else throw UsageError("--boot-protocol: '" + v + "' is not 16 or 32");
+    }
+    else if (a == "--send-keys-to") {
+      std::string v = flag_value(args, i);
+      if (v != "serial" && v != "keyboard") throw UsageError("--send-keys-to: '" + v + "' is not serial or keyboard");
+      keys_to = v;
+    } else if (a == "--debugcon") {
       f.debugcon = flag_value(args, i);
       if (f.debugcon != "stdio" && f.debugcon != "none" && f.debugcon.rfind("file:", 0) != 0)
         throw UsageError("--debugcon: '" + f.debugcon + "' is not stdio, none or file:PATH");
@@ -158,8 +192,12 @@ RunFlags parse_run_flags(Args args) {
     else if (a == "--verbose" || a == "-v") f.machine.verbose = true;
     else throw UsageError("unknown option '" + a + "' (see pxos --help)");
   }
-  if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty())
-    throw UsageError("nothing to boot: give --floppy IMG, --hda IMG or --boot-sector FILE");
+  if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty() && f.machine.kernel.empty())
+    throw UsageError("nothing to boot: give --floppy IMG, --hda IMG, --boot-sector FILE or --kernel BZIMAGE");
+  if (!f.machine.kernel.empty() && !memory_given) f.machine.memory = kLinuxDefaultMemory;
+  f.machine.keys_to_serial = keys_to.empty() ? !f.machine.kernel.empty() : keys_to == "serial";
+  // The serial console on this terminal: the guest's text screen stays off it.
+  if (!f.display && f.machine.serial == "stdio") f.display = Display::Tty;
   return f;
 }
 

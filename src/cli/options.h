@@ -30,6 +30,9 @@ struct RunFlags {
   std::string screenshot;
 };
 
+// Guest RAM with --kernel when --memory is not given.
+inline constexpr uint64_t kLinuxDefaultMemory = 128ull << 20;
+
 // Parses `pxos run` flags. Throws UsageError.
 RunFlags parse_run_flags(Args args);
 

@@ -34,7 +34,9 @@ struct PixelDevice::Result {
 
 namespace {
 
-uint32_t get32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
+uint32_t get32(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
 
 uint8_t backend_id_of(const std::string& name) {
   if (name.rfind("cuda", 0) == 0) return PixelDevice::kBackendCuda;
@@ -44,8 +46,8 @@ uint8_t backend_id_of(const std::string& name) {
 
 }  // namespace
 
-PixelDevice::PixelDevice(GuestMemory& mem, Uart& target, std::function<IrqLine(int)> irq_of,
-                         const std::string& backend, GuestClock clock, std::string trace_dir, bool synchronous)
+PixelDevice::PixelDevice(GuestMemory& mem, Uart& target, std::function<IrqLine(int)> irq_of, const std::string& backend,
+                         GuestClock clock, std::string trace_dir, bool synchronous)
     : mem_(mem),
       uart_(target),
       irq_of_(std::move(irq_of)),
@@ -72,7 +74,6 @@ PixelDevice::PixelDevice(GuestMemory& mem, Uart& target, std::function<IrqLine(i
     std::filesystem::create_directories(trace_dir_, ec);
     if (ec) throw std::runtime_error("--pixel-trace: cannot create " + trace_dir_ + ": " + ec.message());
   }
-  worker_ = std::thread([this] { worker_loop(); });
 }
 
 PixelDevice::~PixelDevice() {
@@ -81,7 +82,7 @@ PixelDevice::~PixelDevice() {
     stop_ = true;
   }
   cv_.notify_all();
-  worker_.join();
+  if (worker_.joinable()) worker_.join();
 }
 
 std::string PixelDevice::backend_name() const { return executor_->name(); }
@@ -90,8 +91,10 @@ void PixelDevice::attach(PortBus& ports) {
   ports.add("pixel", kBase, kPortCount, [this](uint64_t off, std::span<uint8_t> data, bool is_write) {
     for (size_t i = 0; i < data.size(); ++i) {
       uint16_t reg = uint16_t(off + i);
-      if (is_write) write(reg, data[i]);
-      else data[i] = read(reg);
+      if (is_write)
+        write(reg, data[i]);
+      else
+        data[i] = read(reg);
     }
   });
 }
@@ -172,6 +175,7 @@ void PixelDevice::submit() {
   status_ = kBusy;
   submitted_ns_ = clock_.now_ns();
   auto job = std::make_unique<Job>(Job{program, len, !(control_ & kCtlSkipCrc), ++batch_no_});
+  if (!worker_.joinable()) worker_ = std::thread([this] { worker_loop(); });  // started by the first batch
   {
     std::lock_guard lock(mutex_);
     job_ = std::move(job);
@@ -319,8 +323,10 @@ void PixelDevice::finish(Result& r, uint64_t now_ns) {
   stats_.line_changes += r.changes.size();
   const uint64_t end_ns = std::max(now_ns, clock_.now_ns());  // after the UART writes
   stats_.busy_ns += end_ns > submitted_ns_ ? end_ns - submitted_ns_ : 0;
-  if (r.error) ++stats_.failed;
-  else ++stats_.completed;
+  if (r.error)
+    ++stats_.failed;
+  else
+    ++stats_.completed;
   if (control_ & kCtlIrqEnable) raise_irq();
 }
 
@@ -334,8 +340,10 @@ uint64_t PixelDevice::collect(uint64_t now_ns, bool guest_waits) {
     std::unique_lock lock(mutex_);
     // A guest polling STATUS waits anyway: when the worker has not picked the
     // batch up yet (a busy host), the monitor's thread runs it itself.
-    if (guest_waits && job_) job = std::move(job_);
-    else if (synchronous_) cv_.wait(lock, [this] { return result_ != nullptr; });
+    if (guest_waits && job_)
+      job = std::move(job_);
+    else if (synchronous_)
+      cv_.wait(lock, [this] { return result_ != nullptr; });
     r = std::move(result_);
   }
   if (job) r = std::make_unique<Result>(execute(*job));

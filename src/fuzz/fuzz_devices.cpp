@@ -5,11 +5,15 @@
 //                   a raw 16-bit port (else one from the devices' table);
 //                   then the port (byte index or u16) and, for a write, u32
 //   4               the clock moves on by u16 * 1000 ns; timers run
-//   5               the CPU acknowledges a pending interrupt
+//   5               bit 3 clear: the CPU acknowledges a pending interrupt;
+//                   bit 3 set: a guest-memory patch (address u32, length u8,
+//                   bytes), e.g. a PXI program for the pixel device
 //   6               host input: a keyboard scancode and a serial byte
 //   7               a BIOS trap (OUT to F5h) from a fuzzed register frame
 // The BIOS is installed too, and its trap handler sees a fake vCPU whose
-// state (CS:IP, SS:SP, the stack) comes from the input.
+// state (CS:IP, SS:SP, the stack) comes from the input. The pixel device
+// runs its programs on the cpu backend, synchronously (as --deterministic
+// does), so a run depends on its input only.
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -21,6 +25,7 @@
 #include "devices/i8042.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
+#include "devices/pixel.h"
 #include "devices/port92.h"
 #include "devices/post_code.h"
 #include "devices/uart.h"
@@ -38,7 +43,8 @@ constexpr uint16_t kPorts[] = {0x20,  0x21,  0xA0,  0xA1,  0x4D0, 0x4D1, 0x40,  
                                0x70,  0x71,  0x60,  0x64,  0x92,  0x3F8, 0x3F9, 0x3FA, 0x3FB, 0x3FC, 0x3FD,
                                0x3FE, 0x3FF, 0x2F8, 0x2FD, 0x3C0, 0x3C1, 0x3C4, 0x3C5, 0x3C7, 0x3C8, 0x3C9,
                                0x3CC, 0x3CE, 0x3CF, 0x3D4, 0x3D5, 0x3DA, 0x3BA, 0x3B4, 0x3B5, 0xE9,  0x80,
-                               0xF5,  0x22,  0x72,  0x73,  0x3C2, 0x3CA, 0x3D8, 0x3D9, 0x44,  0x65};
+                               0xF5,  0x22,  0x72,  0x73,  0x3C2, 0x3CA, 0x3D8, 0x3D9, 0x44,  0x65,  0x5A0,
+                               0x5A4, 0x5A8, 0x5A9, 0x5AA, 0x5AB, 0x5AC, 0x5B0, 0x5B4, 0x5B8, 0x5BC, 0x5BF};
 
 GuestMemory& memory() {
   static GuestMemory mem(GuestMemory::kMinRam);
@@ -82,6 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   PostCode post_code;
   int exit_status = -1;
   bool reset = false;
+  PixelDevice pixel{mem, com1, [&pic](int irq) { return pic.line(irq); }, "cpu", clock, "", true};
   pic.attach(bus);
   pit.attach(bus);
   cmos.attach(bus);
@@ -92,6 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vga.attach(bus);
   debugcon.attach(bus);
   post_code.attach(bus);
+  pixel.attach(bus);
   add_exit_port(bus, [&exit_status](int s) { exit_status = s; });
   kbc.on_a20 = [&mem](bool on) { mem.set_a20(on); };
   port92.on_a20 = [&mem](bool on) { mem.set_a20(on); };
@@ -109,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bios.post(vcpu.s);
   bios.program_devices();
 
-  std::vector<TimerCallback> timers = {pit.timer(), cmos.timer(), com1.timer(), com2.timer()};
+  std::vector<TimerCallback> timers = {pit.timer(), cmos.timer(), com1.timer(), com2.timer(), pixel.timer()};
   unsigned steps = 0;
   while (!in.empty() && steps++ < 4096) {
     uint8_t op = in.u8();
@@ -120,7 +128,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       }
       case 5:
-        if (pic.intr_pending()) (void)pic.acknowledge();
+        if (op & 8) {
+          uint32_t addr = in.u32() % uint32_t(mem.ram_size());
+          (void)mem.write(addr, in.bytes(in.u8()));
+        } else if (pic.intr_pending()) {
+          (void)pic.acknowledge();
+        }
         break;
       case 6: {
         uint8_t code[2] = {in.u8(), in.u8()};

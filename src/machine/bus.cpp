@@ -6,7 +6,7 @@
 
 namespace pxos {
 
-PortBus::PortBus() : owner_(0x10000, 0) {}
+PortBus::PortBus() : owner_(std::make_unique<uint16_t[]>(0x10000)) {}  // zeroed: no port claimed
 
 void PortBus::add(std::string name, uint16_t first, uint32_t count, IoCallback cb) {
   if (count == 0 || first + count > 0x10000) throw std::logic_error("port range out of bounds: " + name);
@@ -82,8 +82,10 @@ IoCallback byte_registers(uint16_t first, uint32_t count, std::function<uint8_t(
         continue;
       }
       uint16_t port = uint16_t(first + off + i);
-      if (is_write) write(port, data[i]);
-      else data[i] = read(port);
+      if (is_write)
+        write(port, data[i]);
+      else
+        data[i] = read(port);
     }
   };
 }

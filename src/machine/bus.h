@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -45,7 +46,7 @@ class PortBus {
     BusCounters counters;
   };
   std::vector<Range> ranges_;
-  std::vector<uint16_t> owner_;  // port -> index+1 into ranges_, 0 = none
+  std::unique_ptr<uint16_t[]> owner_;  // port -> index+1 into ranges_, 0 = none (64K entries)
   BusCounters unclaimed_;
 };
 

@@ -9,6 +9,7 @@
 #include "bios/rom.h"
 #include "devices/exit_port.h"
 #include "frontend/font.h"
+#include "frontend/serial_console.h"
 #include "engine/kvm/kvm_vcpu.h"
 #if __has_include("engine/soft/soft_vcpu.h") && !defined(PXOS_NO_SOFT_ENGINE)
 #include "engine/soft/soft_vcpu.h"
@@ -31,12 +32,15 @@ namespace {
 // --until-text and --expect can see serial output.
 class CapturingSerial final : public SerialBackend {
  public:
-  CapturingSerial(std::unique_ptr<SerialBackend> inner, std::string* capture)
-      : inner_(std::move(inner)), capture_(capture) {}
+  CapturingSerial(std::unique_ptr<SerialBackend> inner, std::string* capture, uint64_t* erased)
+      : inner_(std::move(inner)), capture_(capture), erased_(erased) {}
   void write(std::span<const uint8_t> bytes) override {
     inner_->write(bytes);
     capture_->append(bytes.begin(), bytes.end());
-    if (capture_->size() > 128 * 1024) capture_->erase(0, capture_->size() - 64 * 1024);
+    if (capture_->size() > 128 * 1024) {
+      *erased_ += capture_->size() - 64 * 1024;
+      capture_->erase(0, capture_->size() - 64 * 1024);
+    }
   }
   size_t read(std::span<uint8_t> buf) override { return inner_->read(buf); }
   bool has_input() const override { return inner_->has_input(); }
@@ -46,6 +50,7 @@ class CapturingSerial final : public SerialBackend {
  private:
   std::unique_ptr<SerialBackend> inner_;
   std::string* capture_;
+  uint64_t* erased_;
 };
 
 std::unique_ptr<DiskImage> open_disk(const std::string& path, DiskImage::Kind kind, bool writable) {
@@ -124,7 +129,20 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
     hda = disks.back().get();
   }
 
+  if (!config.kernel.empty()) {
+    try {
+      kernel = parse_bzimage(read_boot_file(config.kernel, mem.ram_size(), "--kernel"));
+      if (!config.initrd.empty()) initrd = read_boot_file(config.initrd, mem.ram_size(), "--initrd");
+      plan_linux(*kernel, initrd.size(), config.append, mem.ram_size());
+    } catch (const LinuxBootError& e) {
+      throw MachineError(e.what());
+    }
+  } else if (!config.initrd.empty() || !config.append.empty()) {
+    throw MachineError("--initrd and --append need --kernel");
+  }
+
   deterministic_ = config.deterministic;
+  keys_to_serial_ = config.keys_to_serial;
   if (deterministic_) {
     if (config.engine == EngineKind::Kvm) throw MachineError("--deterministic needs the software engine");
     clock.now_ns = [this] { return (vcpu ? vcpu->instructions_retired() * kNsPerInstruction : 0) + skipped_ns_; };
@@ -163,7 +181,8 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   try {
     com1 = std::make_unique<Uart>(Uart::kCom1Base, pic.line(Uart::kCom1Irq),
                                   std::make_shared<CapturingSerial>(
-                                      parse_serial_backend(config.serial, config.serial_input_fd), &serial_captured));
+                                      parse_serial_backend(config.serial, config.serial_input_fd), &serial_captured,
+                                      &serial_erased));
     com2 = std::make_unique<Uart>(Uart::kCom2Base, pic.line(Uart::kCom2Irq),
                                   std::shared_ptr<SerialBackend>(parse_serial_backend(config.serial2)));
   } catch (const SerialBackendError& e) {
@@ -196,6 +215,16 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   bc.on_message = config.on_message;
   bc.now_ns = clock.now_ns;
   if (deterministic_) bc.start_time = kDeterministicEpoch;
+  if (kernel) {
+    // At every POST (power-on and reset, as QEMU's loader ROM does) the
+    // kernel is loaded afresh and the CPU starts at its entry.
+    bc.boot = [this, append = config.append, entry = config.linux_entry](CpuState& s) {
+      std::vector<E820Entry> e820;
+      for (const Bios::MemoryRange& r : bios->memory_map()) e820.push_back({r.base, r.size, r.type});
+      LinuxPlan plan = plan_linux(*kernel, initrd.size(), append, mem.ram_size());
+      load_linux(mem, *kernel, initrd, append, plan, entry, e820, s);
+    };
+  }
   bios = std::make_unique<Bios>(mem, bc);
   bios->install(ports);
   // The VGA's 8x16 character set in the ROM, where INT 10h AH=11h AL=30h
@@ -212,7 +241,8 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   std::string why_not_kvm;
   if (kind == EngineKind::Auto) {
     // The faster engine on this host, by a short calibration run on each.
-    std::optional<double> kvm_s = kvm_available(&why_not_kvm) ? calibration_seconds(EngineKind::Kvm) : std::nullopt;
+    std::optional<double> kvm_s;
+    if (kvm_available(&why_not_kvm)) kvm_s = calibration_seconds(EngineKind::Kvm);
     std::optional<double> soft_s = calibration_seconds(EngineKind::Soft);
     char why[160];
     if (kvm_s && soft_s) {
@@ -273,9 +303,20 @@ void Machine::skip_to(uint64_t ns) {
   if (deterministic_ && ns > now && ns != kNoEvent) skipped_ns_ += ns - now;
 }
 
-void Machine::press_key(const HostKey& k) { pending_keys_.push_back(scancode_bytes(k)); }
+void Machine::press_key(const HostKey& k) {
+  if (keys_to_serial_) {
+    for (uint8_t b : serial_bytes(k)) pending_serial_.push_back(b);
+    return;
+  }
+  pending_keys_.push_back(scancode_bytes(k));
+}
 
 void Machine::feed_keys() {
+  while (!pending_serial_.empty() && com1->rx_count() < Uart::kFifoSize) {
+    uint8_t b = pending_serial_.front();
+    pending_serial_.pop_front();
+    com1->receive({&b, 1});
+  }
   while (!pending_keys_.empty() && kbc->queued() + pending_keys_.front().size() <= I8042::kKeyFifoBytes) {
     kbc->key_event(pending_keys_.front());
     pending_keys_.pop_front();

@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "frontend/keys.h"
 #include "machine/bus.h"
+#include "machine/linux_boot.h"
 #include "machine/memory.h"
 
 namespace pxos {
@@ -40,9 +41,14 @@ struct MachineConfig {
   std::string floppy;       // image for drive A:
   std::string hda;          // image for drive 80h
   std::string boot_sector;  // a file that becomes the start of a 1.44 MB floppy
+  std::string kernel;       // a Linux bzImage booted instead of a disk (machine/linux_boot.h)
+  std::string initrd;       // with it: an initrd, "" for none
+  std::string append;       // with it: the kernel command line
+  LinuxEntry linux_entry = LinuxEntry::RealMode;
   std::string serial = "null";   // COM1 backend (see devices/serial_backend.h)
   std::string serial2 = "null";  // COM2 backend
   int serial_input_fd = -1;      // where a "stdio" COM1 reads host input, -1: none
+  bool keys_to_serial = false;   // --send-keys and scripted keys go to COM1's receiver, not the keyboard
   std::string pixel_backend = "cpu";  // the pixel device's PXI backend (devices/pixel.h)
   std::string pixel_trace;            // a folder: each pixel batch as a PNG, "" = none
   bool writable = false;    // write guest disk writes through to the images
@@ -80,21 +86,27 @@ class Machine {
   std::unique_ptr<Vga> vga;
   std::unique_ptr<PixelDevice> pixel;  // drives com1 with PXI programs
   std::string serial_captured;  // the tail of COM1's output, for --until-text
+  uint64_t serial_erased = 0;   // bytes of COM1's output dropped from the front of serial_captured
   std::vector<std::unique_ptr<DiskImage>> disks;
   std::unique_ptr<Bios> bios;
   std::unique_ptr<Vcpu> vcpu;
+  std::optional<BzImage> kernel;     // --kernel, checked, with its initrd
+  std::vector<uint8_t> initrd;
   std::string engine_reason;     // why this engine was chosen (for --verbose)
   std::optional<int> exit_status;  // set when the guest writes the exit port
 
  private:
   std::deque<std::vector<uint8_t>> pending_keys_;
+  std::deque<uint8_t> pending_serial_;
+  bool keys_to_serial_ = false;
   bool deterministic_ = false;
   uint32_t reset_edx_ = 0x0600;
   uint64_t skipped_ns_ = 0;
  public:
 
   // A key press from the host keyboard or --send-keys: queued here, and fed
-  // to the keyboard controller as fast as the guest takes the bytes.
+  // to the keyboard controller as fast as the guest takes the bytes (or,
+  // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
   void press_key(const HostKey& k);
   void feed_keys();
 

@@ -55,10 +55,19 @@ class Ticker {
   std::thread thread_;
 };
 
-bool text_visible(Machine& m, const std::string& text) {
+// Whether `text` is on the screen, in the debug console's output, or in
+// COM1's output after the absolute offset *serial_from (the end of the
+// previous step's match there, so that a prompt seen once is not matched
+// again). A serial match moves *serial_from past it.
+bool text_visible(Machine& m, const std::string& text, uint64_t* serial_from) {
   if (text.empty()) return false;
-  return screen_text(m).find(text) != std::string::npos || m.debugcon.captured.find(text) != std::string::npos ||
-         m.serial_captured.find(text) != std::string::npos;
+  size_t from = *serial_from > m.serial_erased ? size_t(*serial_from - m.serial_erased) : 0;
+  size_t at = from <= m.serial_captured.size() ? m.serial_captured.find(text, from) : std::string::npos;
+  if (at != std::string::npos) {
+    *serial_from = m.serial_erased + at + text.size();
+    return true;
+  }
+  return screen_text(m).find(text) != std::string::npos || m.debugcon.captured.find(text) != std::string::npos;
 }
 
 void route_io(Machine& m, const IoExit& io) {
@@ -88,15 +97,16 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
     m.feed_keys();
   };
   size_t step = 0;
+  uint64_t serial_from = 0;
   // Advances the script; true once it is done and the --until-text is visible.
   auto script_and_until = [&] {
     while (step < opts.script.size() &&
-           (opts.script[step].expect.empty() || text_visible(m, opts.script[step].expect))) {
+           (opts.script[step].expect.empty() || text_visible(m, opts.script[step].expect, &serial_from))) {
       for (const HostKey& k : opts.script[step].keys) m.press_key(k);
       m.feed_keys();
       ++step;
     }
-    return step == opts.script.size() && text_visible(m, opts.until_text);
+    return step == opts.script.size() && text_visible(m, opts.until_text, &serial_from);
   };
   script_and_until();
   std::optional<Ticker> ticker;  // a deterministic run is stopped only at the engine's own quanta
@@ -137,8 +147,12 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
         m.mmio.access(e.mmio.address, e.mmio.data, e.mmio.is_write);
         break;
       case ExitReason::Hlt: {
-        if (!(cpu.state().eflags & flag::IF))
-          return {RunOutcome::Halted, 0, "the guest halted with interrupts off"};
+        if (!(cpu.state().eflags & flag::IF)) {
+          CpuState st = cpu.state();
+          char where[64];
+          std::snprintf(where, sizeof where, " at %04X:%08X", st.seg[CS].selector, st.eip);
+          return {RunOutcome::Halted, 0, std::string("the guest halted with interrupts off") + where};
+        }
         // Sleep until something can wake the guest.
         while (!m.exit_status) {
           poll();

@@ -33,6 +33,20 @@ TEST(RunFlags, ParsesEveryFlag) {
   EXPECT_TRUE(f.machine.verbose);
 }
 
+TEST(RunFlags, LinuxKernelFlags) {
+  RunFlags f = parse({"--kernel", "bz", "--initrd", "rd.gz", "--append", "console=ttyS0 quiet", "--boot-protocol", "32"});
+  EXPECT_EQ(f.machine.kernel, "bz");
+  EXPECT_EQ(f.machine.initrd, "rd.gz");
+  EXPECT_EQ(f.machine.append, "console=ttyS0 quiet");
+  EXPECT_EQ(f.machine.linux_entry, LinuxEntry::Protected32);
+  EXPECT_EQ(f.machine.memory, kLinuxDefaultMemory);  // more RAM by default for a kernel
+  f = parse({"--memory", "64M", "--kernel", "bz"});
+  EXPECT_EQ(f.machine.memory, 64ull << 20);
+  EXPECT_EQ(f.machine.linux_entry, LinuxEntry::RealMode);
+  EXPECT_THROW(parse({"--kernel", "bz", "--boot-protocol", "64"}), UsageError);
+  EXPECT_THROW(parse({"--kernel"}), UsageError);
+}
+
 TEST(RunFlags, BadInputIsAUsageError) {
   EXPECT_THROW(parse({"--floppy"}), UsageError);                           // missing value
   EXPECT_THROW(parse({"--floppy", "a.img", "--bogus"}), UsageError);       // unknown flag

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/soft/fpu.h"
 
 namespace pxos {
 class MmioBus;
@@ -116,6 +117,7 @@ struct Cpu {
   uint32_t dr[8] = {0, 0, 0, 0, 0, 0, 0xFFFF0FF0, 0x400};
   uint8_t cpl = 0;      // change through set_cpl(): it picks the TLB of the privilege class
   bool code32 = false;  // CS.D
+  Fpu fpu;              // the x87 (fpu.h)
 
   // ---- execution bookkeeping ----------------------------------------------
   uint32_t insn_eip = 0;    // start of the instruction being executed
@@ -448,13 +450,30 @@ struct Cpu {
     return read<T>(SS, a);
   }
 
-  // ---- segments, interrupts (segment.cpp, control.cpp) ------------------------
+  // ---- segments, interrupts (segment.cpp, control.cpp, task.cpp) --------------
   void load_seg(unsigned s, uint16_t sel);       // MOV/POP/LxS semantics for the current mode
-  void load_cs(uint16_t sel, uint32_t new_eip);  // far JMP/CALL/RET/IRET target
+  void load_cs(uint16_t sel, uint32_t new_eip);  // real mode / VM86 CS load (base = sel * 16)
   void set_cs_cache(const SegCache& c);
+  // Protected-mode far transfers (size: the operand size, 2 or 4).
+  void far_jump(uint16_t sel, uint32_t off, unsigned size);
+  void far_call(uint16_t sel, uint32_t off, unsigned size);
+  void far_return(unsigned size, uint32_t extra);
+  void iret_pm(unsigned size);
+  // software: INT n / INT3 / INTO (the gate's DPL is checked, no EXT bit in error codes).
   void interrupt(uint8_t vector, bool software, bool has_error = false, uint32_t error = 0);
   void deliver_fault(const Fault& f);
-  uint64_t read_descriptor(uint16_t sel);
+  // Descriptor tables: `fault` is the vector raised for a selector outside its table (#GP, or #TS in a task switch).
+  uint32_t descriptor_address(uint16_t sel, uint8_t fault = 13);
+  uint64_t read_descriptor(uint16_t sel, uint8_t fault = 13);
+  void set_accessed(uint16_t sel, uint64_t d);  // writes the accessed bit back when it is clear
+  void load_tr(uint16_t sel);
+  void load_ldtr(uint16_t sel);
+  void null_inner_data_segments();  // after a return to an outer ring
+  enum class TaskSwitch : uint8_t { Jmp, Call, Int, Iret };
+  void task_switch(uint16_t sel, uint64_t d, TaskSwitch why, bool has_error = false, uint32_t error = 0);
+  // read_sys/write_sys with the size as a value (segment.cpp).
+  uint32_t sys_read(uint32_t linear, unsigned size);
+  void sys_write(uint32_t linear, uint32_t v, unsigned size);
 };
 
 }  // namespace pxos::soft

@@ -6,8 +6,8 @@
 
 namespace pxos::soft {
 
-// The x87: on once the FPU (fpu.cpp) executes D8-DF; then CPUID.1:EDX.FPU is set.
-inline constexpr bool kHasFpu = false;
+// The x87 (fpu.cpp): CPUID.1:EDX.FPU.
+inline constexpr bool kHasFpu = true;
 
 // GenuineIntel family 6, model 1, stepping 9: a Pentium Pro (i686 without MMX).
 inline constexpr uint32_t kCpuSignature = 0x0619;

@@ -218,22 +218,39 @@ void Core::complete_in() {
   }
 }
 
-void Core::handle_fault(const Fault& f) {
+namespace {
+// Exception classes for double-fault detection (Intel SDM vol. 3, table 6-5).
+enum class FaultClass { Benign, Contributory, PageFault };
+FaultClass class_of(uint8_t v) {
+  if (v == 14) return FaultClass::PageFault;
+  if (v == 0 || (v >= 10 && v <= 13)) return FaultClass::Contributory;
+  return FaultClass::Benign;
+}
+// A second exception while delivering the first: #DF, or (false) the second is handled serially.
+bool is_double_fault(uint8_t first, uint8_t second) {
+  FaultClass a = class_of(first), b = class_of(second);
+  if (a == FaultClass::Contributory) return b == FaultClass::Contributory;
+  if (a == FaultClass::PageFault) return b != FaultClass::Benign;
+  return false;
+}
+}  // namespace
+
+void Core::handle_fault(const Fault& first) {
   Cpu& c = cpu;
   c.eip = c.insn_eip;
   c.exit_block = true;
-  if (c.last_exception < 0) c.last_exception = f.vector;
-  try {
-    c.interrupt(f.vector, false, f.has_error, f.error);
-    return;
-  } catch (const Fault&) {
-  }
-  if (f.vector != 8) {
+  if (c.last_exception < 0) c.last_exception = first.vector;
+  Fault f = first;
+  // Each round either delivers, escalates to #DF, or moves on to a benign-first
+  // pair; a fault while delivering #DF is a triple fault. The bound is a guard.
+  for (int round = 0; round < 8; ++round) {
     try {
-      c.eip = c.insn_eip;
-      c.interrupt(8, false, true, 0);
+      c.interrupt(f.vector, false, f.has_error, f.error);
       return;
-    } catch (const Fault&) {
+    } catch (const Fault& g) {
+      if (f.vector == 8) break;
+      c.eip = c.insn_eip;
+      f = is_double_fault(f.vector, g.vector) ? Fault{8, true, 0} : g;
     }
   }
   c.stop = Stop::Shutdown;
@@ -317,6 +334,7 @@ RunStop Core::run(RunControl& ctl) {
     c.exit_block = false;
     if (pending_trap_) {
       pending_trap_ = false;
+      c.dr[6] |= 0x4000;  // BS: single step
       deliver(1);
     } else if (!c.shadow) {
       if (ctl.pending_vector >= 0) {

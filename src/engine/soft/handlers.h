@@ -40,6 +40,9 @@ SegCache cache_from_descriptor(uint16_t sel, uint64_t d);
 // LAR/LSL/VERR/VERW: reads the selector operand and clears ZF; true with the
 // descriptor in `d` when the selector is not null and its table holds it (segment.cpp).
 bool probe_descriptor(Cpu& c, const Insn& i, uint16_t& sel, uint64_t& d);
+// The checks of a data-segment register load; `rights` is the vector for a rights failure
+// (#GP, or #TS in a task switch). Sets the accessed bit; returns the cache (segment.cpp).
+SegCache check_data_segment(Cpu& c, unsigned s, uint16_t sel, uint64_t d, uint8_t rights);
 
 // Jcc with the condition fixed (control.cpp).
 void jcc_specialized(Insn& i);

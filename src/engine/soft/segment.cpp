@@ -27,17 +27,23 @@ SegCache cache_from_descriptor(uint16_t sel, uint64_t d) {
 }
 
 // What LAR, LSL, VERR and VERW share: the selector operand, ZF cleared, and
-// the descriptor when the selector is not null and its table holds it.
+// the descriptor when the selector is not null, its table holds it and the
+// privilege rule lets the current code see it (non-conforming segments and
+// system descriptors need DPL >= CPL and DPL >= RPL).
 bool probe_descriptor(Cpu& c, const Insn& i, uint16_t& sel, uint64_t& d) {
   sel = c.get_rm<uint16_t>(i);
   c.flush_flags();
   c.flags &= ~flag::ZF;
   if ((sel & ~3u) == 0) return false;
   try {
-    d = c.read_descriptor(sel);
+    c.descriptor_address(sel);
   } catch (const Fault&) {
     return false;
   }
+  d = c.read_descriptor(sel);  // page faults here are real faults
+  unsigned a = unsigned(d >> 40) & 0xFF, dpl = (a >> 5) & 3;
+  bool conforming_code = (a & 0x1C) == 0x1C;
+  if (!conforming_code && (dpl < c.cpl || dpl < (sel & 3u))) return false;
   return true;
 }
 
@@ -64,26 +70,70 @@ uint32_t Cpu::lin_slow(unsigned s, uint32_t off, unsigned size, bool write) cons
   return sc.base + off;
 }
 
-uint64_t Cpu::read_descriptor(uint16_t sel) {
+// Implicit supervisor accesses of any size (read_sys/write_sys, cpu.h).
+uint32_t Cpu::sys_read(uint32_t a, unsigned size) {
+  return size == 1 ? read_sys<uint8_t>(a) : size == 2 ? read_sys<uint16_t>(a) : read_sys<uint32_t>(a);
+}
+
+void Cpu::sys_write(uint32_t a, uint32_t v, unsigned size) {
+  if (size == 1) return write_sys<uint8_t>(a, uint8_t(v));
+  if (size == 2) return write_sys<uint16_t>(a, uint16_t(v));
+  write_sys<uint32_t>(a, v);
+}
+
+uint32_t Cpu::descriptor_address(uint16_t sel, uint8_t fault) {
   uint32_t idx = sel & ~7u;
   uint32_t base, limit;
   if (sel & 4) {
-    if (!(ldtr.attrib & 0x80)) gp(sel & ~3u);
+    if ((ldtr.sel & ~3u) == 0 || !(ldtr.attrib & 0x80)) raise_fault(fault, sel & 0xFFFC, true);
     base = ldtr.base;
     limit = ldtr.limit;
   } else {
     base = gdt.base;
     limit = gdt.limit;
   }
-  if (idx + 7 > limit) gp(sel & ~3u);
-  uint32_t lo = read_sys<uint32_t>(base + idx), hi = read_sys<uint32_t>(base + idx + 4);
+  if (idx + 7 > limit) raise_fault(fault, sel & 0xFFFC, true);
+  return base + idx;
+}
+
+uint64_t Cpu::read_descriptor(uint16_t sel, uint8_t fault) {
+  uint32_t a = descriptor_address(sel, fault);
+  uint32_t lo = sys_read(a, 4), hi = sys_read(a + 4, 4);
   return uint64_t{hi} << 32 | lo;
+}
+
+void Cpu::set_accessed(uint16_t sel, uint64_t d) {
+  if ((d >> 40) & 1) return;
+  uint32_t a = descriptor_address(sel) + 5;
+  sys_write(a, uint8_t(d >> 40) | 1u, 1);
 }
 
 void Cpu::set_cs_cache(const SegCache& c) {
   seg[CS] = c;
   if (code32 != c.big()) exit_block = true;  // blocks are decoded for one default operand size
   code32 = c.big();
+}
+
+// The checks of a data-segment register load (MOV, POP, LxS, a task switch:
+// `rights` is #GP, or #TS in a task switch). Returns the cache to load.
+SegCache check_data_segment(Cpu& c, unsigned s, uint16_t sel, uint64_t d, uint8_t rights) {
+  SegCache sc = cache_from_descriptor(sel, d);
+  unsigned dpl = (sc.attrib >> 5) & 3, rpl = sel & 3;
+  bool is_seg = sc.attrib & 0x10, is_code = sc.attrib & 8, readable = sc.attrib & 2;
+  auto fail = [&](uint8_t v) { raise_fault(v, sel & 0xFFFC, true); };
+  if (!is_seg) fail(rights);
+  if (s == SS) {
+    if (is_code || !readable || rpl != c.cpl || dpl != c.cpl) fail(rights);
+    if (!(sc.attrib & 0x80)) fail(12);
+  } else {
+    if (is_code && !readable) fail(rights);
+    bool conforming = is_code && (sc.attrib & 4);
+    if (!conforming && (dpl < c.cpl || dpl < rpl)) fail(rights);
+    if (!(sc.attrib & 0x80)) fail(11);
+  }
+  c.set_accessed(sel, d);
+  sc.attrib |= 1;
+  return sc;
 }
 
 void Cpu::load_seg(unsigned s, uint16_t sel) {
@@ -101,53 +151,45 @@ void Cpu::load_seg(unsigned s, uint16_t sel) {
     seg[s] = SegCache{0, 0, sel, kNullAttrib};
     return;
   }
-  uint64_t d = read_descriptor(sel);
-  SegCache c = cache_from_descriptor(sel, d);
-  unsigned dpl = (c.attrib >> 5) & 3, rpl = sel & 3;
-  bool is_code = c.attrib & 8, readable = c.attrib & 2;
-  if (!(c.attrib & 0x10)) gp(sel & ~3u);  // system descriptor
-  if (s == SS) {
-    if (is_code || !readable || rpl != cpl || dpl != cpl) gp(sel & ~3u);
-    if (!(c.attrib & 0x80)) raise_fault(12, sel & ~3u, true);
-  } else {
-    if (is_code && !readable) gp(sel & ~3u);
-    bool conforming = is_code && (c.attrib & 4);
-    if (!conforming && (dpl < cpl || dpl < rpl)) gp(sel & ~3u);
-    if (!(c.attrib & 0x80)) raise_fault(11, sel & ~3u, true);
+  seg[s] = check_data_segment(*this, s, sel, read_descriptor(sel), 13);
+}
+
+void Cpu::null_inner_data_segments() {
+  for (unsigned s : {ES, DS, FS, GS}) {
+    const SegCache& c = seg[s];
+    bool conforming_code = (c.attrib & 0x1C) == 0x1C;
+    if ((c.sel & ~3u) != 0 && !conforming_code && ((c.attrib >> 5) & 3) < cpl) seg[s] = SegCache{0, 0, 0, kNullAttrib};
   }
-  c.attrib |= 1;  // accessed (the descriptor in memory is left alone)
-  seg[s] = c;
+}
+
+void Cpu::load_tr(uint16_t sel) {
+  if ((sel & ~3u) == 0) gp(0);
+  if (sel & 4) gp(sel & 0xFFFC);
+  uint64_t d = read_descriptor(sel);
+  unsigned type = unsigned(d >> 40) & 0x1F;  // with the S bit
+  if (type != 0x01 && type != 0x09) gp(sel & 0xFFFC);
+  if (!((d >> 47) & 1)) raise_fault(11, sel & 0xFFFC, true);
+  sys_write(descriptor_address(sel) + 5, uint8_t(d >> 40) | 2u, 1);  // busy
+  tr = cache_from_descriptor(sel, d | (uint64_t{2} << 40));
+}
+
+void Cpu::load_ldtr(uint16_t sel) {
+  if ((sel & ~3u) == 0) {
+    ldtr = SegCache{0, 0, 0, 0x82};
+    return;
+  }
+  if (sel & 4) gp(sel & 0xFFFC);
+  uint64_t d = read_descriptor(sel);
+  if ((unsigned(d >> 40) & 0x1F) != 0x02) gp(sel & 0xFFFC);
+  if (!((d >> 47) & 1)) raise_fault(11, sel & 0xFFFC, true);
+  ldtr = cache_from_descriptor(sel, d);
 }
 
 void Cpu::load_cs(uint16_t sel, uint32_t new_eip) {
-  if (!pm() || (flags & flag::VM)) {
-    if (new_eip > seg[CS].limit) gp(0);
-    SegCache c = seg[CS];
-    c.sel = sel;
-    c.base = uint32_t{sel} << 4;
-    set_cs_cache(c);
-    eip = new_eip;
-    return;
-  }
-  if ((sel & ~3u) == 0) gp(0);
-  uint64_t d = read_descriptor(sel);
-  SegCache c = cache_from_descriptor(sel, d);
-  if ((c.attrib & 0x18) != 0x18) {
-    stop = Stop::Error;
-    error = "soft engine: far transfer through a gate or TSS is not implemented";
-    exit_block = true;
-    return;
-  }
-  if (!(c.attrib & 0x80)) raise_fault(11, sel & ~3u, true);
-  if (new_eip > c.limit) gp(0);
-  unsigned dpl = (c.attrib >> 5) & 3, rpl = sel & 3;
-  bool conforming = c.attrib & 4;
-  // Same ring for JMP/CALL, the outer ring (RPL) for RET/IRET, the gate's ring for interrupts
-  // (the caller has set cpl already). Privilege checks beyond this are issue 9.
-  uint8_t new_cpl = conforming ? uint8_t(std::max<unsigned>(cpl, rpl)) : uint8_t(dpl);
-  c.sel = uint16_t((sel & ~3u) | new_cpl);
-  c.attrib |= 1;
-  set_cpl(new_cpl);
+  if (new_eip > seg[CS].limit) gp(0);
+  SegCache c = seg[CS];
+  c.sel = sel;
+  c.base = uint32_t{sel} << 4;
   set_cs_cache(c);
   eip = new_eip;
 }

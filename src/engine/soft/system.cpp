@@ -1,5 +1,5 @@
 // System instructions: port I/O, CPUID, control/debug registers, descriptor
-// table registers, MSW, INVLPG, the protected-mode-only group 6, and the absent x87.
+// table registers, MSW, INVLPG, the protected-mode-only group 6 (the x87 is in fpu.cpp).
 #include "engine/soft/cpu_model.h"
 #include "engine/soft/handlers.h"
 #include "engine/soft/thunk.h"
@@ -11,10 +11,10 @@ void io_check(Cpu& c, uint16_t port, unsigned size) {
   if (!c.pm() || (!vm && c.cpl <= ((c.flags >> 12) & 3))) return;
   // The I/O permission bitmap of a 32-bit TSS.
   if ((c.tr.attrib & 0xF) != 0xB || c.tr.limit < 0x67) gp(0);
-  uint32_t map = c.read_sys<uint16_t>(c.tr.base + 0x66);
+  uint32_t map = c.sys_read(c.tr.base + 0x66, 2);
   uint32_t byte = map + port / 8;
   if (byte + 1 > c.tr.limit) gp(0);
-  uint16_t bits = c.read_sys<uint16_t>(c.tr.base + byte);
+  uint32_t bits = c.sys_read(c.tr.base + byte, 2);
   if ((bits >> (port & 7)) & ((1u << size) - 1)) gp(0);
 }
 
@@ -229,15 +229,10 @@ void grp6(Cpu& c, const Insn& i) {
     case 3: {
       need_cpl0(c);
       uint16_t sel = c.get_rm<uint16_t>(i);
-      SegCache& dst = i.reg == 2 ? c.ldtr : c.tr;
-      if ((sel & ~3u) == 0) {
-        if (i.reg == 3) gp(0);
-        dst = SegCache{0, 0, 0, 0x82};
-        return;
-      }
-      if (sel & 4) gp(sel & ~3u);
-      dst = cache_from_descriptor(sel, c.read_descriptor(sel));
-      if (!(dst.attrib & 0x80)) raise_fault(11, sel & ~3u, true);
+      if (i.reg == 2)
+        c.load_ldtr(sel);
+      else
+        c.load_tr(sel);
       return;
     }
     case 4:
@@ -257,33 +252,6 @@ void grp6(Cpu& c, const Insn& i) {
   }
 }
 
-// D8-DF with no coprocessor: #NM when CR0.EM or CR0.TS says so, else nothing
-// happens (no FPU answers: FNSTSW/FNSTCW leave their destination untouched).
-// The memory operand is still checked against its segment, as for any access.
-template <class T>
-void fpu_esc(Cpu& c, const Insn& i) {
-  if (c.cr0 & 0xC) raise_fault(7);
-  if (i.mod == 3) return;
-  static constexpr uint8_t kSize[8][8] = {
-      {4, 4, 4, 4, 4, 4, 4, 4},    // D8: m32real
-      {4, 4, 4, 4, 14, 2, 14, 2},  // D9: FLD/FST m32, FLDENV/FSTENV, FLDCW/FSTCW
-      {4, 4, 4, 4, 4, 4, 4, 4},    // DA: m32int
-      {4, 4, 4, 4, 4, 10, 4, 10},  // DB: m32int, m80real
-      {8, 8, 8, 8, 8, 8, 8, 8},    // DC: m64real
-      {8, 8, 8, 8, 94, 8, 94, 2},  // DD: m64, FRSTOR/FSAVE, FSTSW
-      {2, 2, 2, 2, 2, 2, 2, 2},    // DE: m16int
-      {2, 2, 2, 2, 10, 8, 10, 8},  // DF: m16int, m80bcd, m64int
-  };
-  unsigned size = kSize[i.op & 7][i.reg];
-  if (sizeof(T) == 4 && size == 14) size = 28;
-  if (sizeof(T) == 4 && size == 94) size = 108;
-  c.lin(i.seg, c.ea(i), size);  // no coprocessor answers: nothing is read or written
-}
-template <class T>
-void fwait(Cpu& c, const Insn&) {
-  if ((c.cr0 & 0xA) == 0xA) raise_fault(7);
-}
-
 PXOS_INSTANTIATE(in_imm)
 PXOS_INSTANTIATE(in_dx)
 PXOS_INSTANTIATE(out_imm)
@@ -297,7 +265,5 @@ PXOS_INSTANTIATE(clts)
 PXOS_INSTANTIATE(invd)
 PXOS_INSTANTIATE(grp7)
 PXOS_INSTANTIATE(grp6)
-PXOS_INSTANTIATE(fpu_esc)
-PXOS_INSTANTIATE(fwait)
 
 }  // namespace pxos::soft
