@@ -13,8 +13,8 @@ inline constexpr bool kHasFpu = true;
 inline constexpr uint32_t kCpuSignature = 0x0619;
 
 namespace cpuid1 {
-inline constexpr uint32_t FPU = 1u << 0, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, CX8 = 1u << 8,
-                          PGE = 1u << 13, CMOV = 1u << 15;
+inline constexpr uint32_t FPU = 1u << 0, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, CX8 = 1u << 8, PGE = 1u << 13,
+                          CMOV = 1u << 15;
 }
 inline constexpr uint32_t kCpuidFeatures =
     (kHasFpu ? cpuid1::FPU : 0) | cpuid1::PSE | cpuid1::TSC | cpuid1::MSR | cpuid1::CX8 | cpuid1::PGE | cpuid1::CMOV;

@@ -160,9 +160,12 @@ uint32_t Cpu::sys_access(uint32_t a, uint32_t v, unsigned size, bool write) {
   cpl = 0;
   tlb = tlbs[0];
   if (write) {
-    if (size == 1) write_lin<uint8_t>(a, uint8_t(v));
-    else if (size == 2) write_lin<uint16_t>(a, uint16_t(v));
-    else write_lin<uint32_t>(a, v);
+    if (size == 1)
+      write_lin<uint8_t>(a, uint8_t(v));
+    else if (size == 2)
+      write_lin<uint16_t>(a, uint16_t(v));
+    else
+      write_lin<uint32_t>(a, v);
     return 0;
   }
   if (size == 1) return read_lin<uint8_t>(a);
