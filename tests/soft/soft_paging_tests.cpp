@@ -436,7 +436,7 @@ TEST(SoftI686, CpuidReportsAPentiumProWithWhatIsImplemented) {
          0,    0x89, 0x0D, 0x08, 0x80, 0,    0,    0x89, 0xC6, 0xB8, 1,    0,    0,    0,    0x0F,
          0xA2, 0x89, 0xD7, 0x89, 0xC5, 0xB8, 0,    0,    0,    0x80, 0x0F, 0xA2, 0xF4});
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(&m.ram[0x8000]), 12), "GenuineIntel");
-  EXPECT_EQ(m.c.r[ESI], 1u);
+  EXPECT_EQ(m.c.r[ESI], soft::kCpuidMaxLeaf);
   EXPECT_EQ((m.c.r[EBP] >> 8) & 0xF, 6u);  // family 6
   uint32_t edx = m.c.r[EDI];
   for (int bit : {3, 4, 5, 8, 13, 15}) EXPECT_TRUE(edx >> bit & 1) << "bit " << bit;  // PSE TSC MSR CX8 PGE CMOV
@@ -458,6 +458,17 @@ TEST(SoftI686, LockIsUndefinedExceptOnLockableMemoryForms) {
   Paged n;
   n.run({0xF0, 0x90, 0xF4});  // lock nop
   EXPECT_EQ(n.c.r[EBX] & 0xFF, 6u);
+}
+
+TEST(SoftI686, CpuidGivesTheTscFrequency) {
+  Paged m;
+  // mov eax, 15h / cpuid / mov esi, eax / mov edi, ebx / mov ebp, ecx / hlt
+  m.run({0xB8, 0x15, 0, 0, 0, 0x0F, 0xA2, 0x89, 0xC6, 0x89, 0xDF, 0x89, 0xCD, 0xF4});
+  ASSERT_NE(m.c.r[ESI], 0u);
+  EXPECT_EQ(uint64_t{m.c.r[EBP]} * m.c.r[EDI] / m.c.r[ESI], soft::kTscHz);  // crystal Hz x EBX / EAX
+  // mov eax, 16h / cpuid / mov esi, eax / hlt: the base frequency in MHz
+  m.run({0xB8, 0x16, 0, 0, 0, 0x0F, 0xA2, 0x89, 0xC6, 0xF4});
+  EXPECT_EQ(uint64_t{m.c.r[ESI]} * 1'000'000, soft::kTscHz);
 }
 
 TEST(SoftI686, HintNopsAndUd2) {

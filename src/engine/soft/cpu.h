@@ -121,7 +121,6 @@ struct Cpu {
   uint32_t dr[8] = {0, 0, 0, 0, 0, 0, 0xFFFF0FF0, 0x400};
   uint8_t cpl = 0;      // change through set_cpl(): it picks the TLB of the privilege class
   bool code32 = false;  // CS.D
-  Fpu fpu;              // the x87 (fpu.h)
 
   // ---- execution bookkeeping ----------------------------------------------
   uint32_t insn_eip = 0;    // start of the instruction being executed
@@ -137,6 +136,7 @@ struct Cpu {
   const std::atomic<bool>* kick = nullptr;
   const void* cur_block = nullptr;
   int last_exception = -1;  // the first exception vector raised since reset to -1 (for the conformance runner)
+  bool lock_ud = true;       // LOCK where it cannot apply is #UD (false: ignored, as on the 286)
 
   // Port I/O handed to the monitor.
   uint16_t io_port = 0;
@@ -175,6 +175,8 @@ struct Cpu {
   uint64_t tsc_last = 0;
   uint64_t msr_misc_enable = 1;  // fast strings
   uint64_t msr_bios_sign = 0;
+
+  Fpu fpu;  // the x87 (fpu.h, fpu.cpp); last, away from the hot fields
 
   // ---- flags ------------------------------------------------------------------
   bool cf() const {

@@ -32,37 +32,37 @@ constexpr std::array<OpInfo, 512> build_table() {
 
 constexpr std::array<OpInfo, 512> kTable = build_table();
 
-// The instructions LOCK may prefix (with a memory destination); on anything else
-// LOCK raises #UD (486 and later).
+// LOCK may prefix only the read-modify-write instructions with a memory
+// destination (Intel SDM, LOCK); on anything else it raises #UD.
 bool lockable(unsigned opc, const Insn& i) {
   if (i.mod == 3) return false;
-  if (opc < 0x40) return (opc & 7) < 2 && ((opc >> 3) & 7) != 7;  // ALU E,G forms but CMP
+  if (opc < 0x40) return (opc & 7) < 2 && (opc >> 3) != 7;  // ADD..XOR r/m, reg (not CMP)
   switch (opc) {
     case 0x80:
     case 0x81:
     case 0x82:
     case 0x83:
-      return i.reg != 7;  // not CMP
+      return i.reg != 7;
     case 0x86:
-    case 0x87:  // XCHG
+    case 0x87:
     case 0x1AB:
-    case 0x1B3:
-    case 0x1BB:  // BTS, BTR, BTC
     case 0x1B0:
-    case 0x1B1:  // CMPXCHG
+    case 0x1B1:
+    case 0x1B3:
+    case 0x1BB:
     case 0x1C0:
-    case 0x1C1:  // XADD
+    case 0x1C1:
       return true;
     case 0xF6:
     case 0xF7:
-      return i.reg == 2 || i.reg == 3;  // NOT, NEG
+      return i.reg == 2 || i.reg == 3;
     case 0xFE:
     case 0xFF:
-      return i.reg < 2;  // INC, DEC
+      return i.reg < 2;
     case 0x1BA:
-      return i.reg >= 5;  // BTS, BTR, BTC imm8
+      return i.reg >= 5;
     case 0x1C7:
-      return i.reg == 1;  // CMPXCHG8B
+      return i.reg == 1;
     default:
       return false;
   }
@@ -70,7 +70,7 @@ bool lockable(unsigned opc, const Insn& i) {
 
 }  // namespace
 
-DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
+DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bool lock_ud) {
   unsigned n = 0;
   auto need = [&](unsigned k) { return n + k <= avail; };
 #define NEED(k)                                     \
@@ -78,10 +78,9 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
     if (n + (k) > 15) return DecodeResult::TooLong; \
     if (!need(k)) return DecodeResult::NeedMore;    \
   } while (0)
-  bool opsz = false, adsz = false;
+  bool opsz = false, adsz = false, lock = false;
   int seg_override = -1;
   uint8_t rep = 0;
-  bool lock = false;
   unsigned opc;
   for (;;) {
     NEED(1);
@@ -112,7 +111,7 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
         adsz = true;
         continue;
       case 0xF0:
-        lock = true;  // a single CPU has nothing to lock; only its validity is checked
+        lock = lock_ud;  // a single CPU has nothing to lock; only the rule below applies
         continue;
       case 0xF2:
       case 0xF3:
@@ -290,9 +289,8 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
     alu_specialized(2, opc == 0x80 || opc == 0x82 ? 1 : (i.op32 ? 4 : 2), i.mod != 3, i.reg, i);
   }
   if (lock && !lockable(opc, i)) {
-    const OpInfo undefined{};
-    i.fn = i.op32 ? undefined.h32 : undefined.h16;
-    i.th = i.op32 ? undefined.t32 : undefined.t16;
+    i.fn = i.op32 ? &ud<uint32_t> : &ud<uint16_t>;
+    i.th = i.op32 ? &thunk<&ud<uint32_t>> : &thunk<&ud<uint16_t>>;
   }
   out = i;
   return DecodeResult::Ok;
