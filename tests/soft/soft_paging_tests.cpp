@@ -243,10 +243,9 @@ TEST(SoftPaging, GlobalPagesSurviveCr3LoadsAndGoWithInvlpg) {
   EXPECT_EQ(m.c.r[ECX] & 0xFF, 0xA1u);
 }
 
-// A fault at CPL 3 reads the IDT, the GDT and the TSS with supervisor rights:
-// those pages are not user-accessible, as in Linux.
-TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
-  Paged m;
+// Ring 3 for real: a TSS (28h) with the ring-0 stack, CS/SS/DS at RPL 3, and the
+// page directory, IDT, GDT, TSS and ring-0 stack in supervisor-only pages, as in Linux.
+void enter_user(Paged& m) {
   const uint32_t tss = 0x6000;
   m.w32(kGdt + 0x28, (tss << 16) | 0x67);  // 28h: 32-bit TSS at 0x6000
   m.w32(kGdt + 0x2C, 0x00008B00);
@@ -260,12 +259,45 @@ TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
   for (int k : {DS, ES, SS, FS, GS}) s.seg[k] = Segment{0x23, 0, 0xFFFFFFFF, 0xC0F3};
   s.gpr[ESP] = 0xA000;
   m.core.load_state(s);
+}
+
+// A fault at CPL 3 reads the IDT, the GDT and the TSS with supervisor rights.
+TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
+  Paged m;
+  enter_user(m);
   m.run({0xFA, 0xF4});  // cli at CPL 3 with IOPL 0: #GP(0)
   EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
   EXPECT_EQ(m.c.cpl, 0);
   EXPECT_EQ(m.r32(kStackTop - 16), 0x1Bu);  // the user CS
   EXPECT_EQ(m.r32(kStackTop - 4), 0x23u);   // the user SS
   EXPECT_EQ(m.r32(kStackTop - 24), 0u);     // error code
+}
+
+// The privileged i686 instructions fault at CPL 3 with #GP(0); RDTSC and CPUID do not.
+TEST(SoftI686, PrivilegedInstructionsAtCpl3) {
+  const std::vector<std::vector<uint8_t>> privileged = {
+      {0x0F, 0x09},                       // wbinvd
+      {0x0F, 0x08},                       // invd
+      {0x0F, 0x32},                       // rdmsr
+      {0x0F, 0x30},                       // wrmsr
+      {0x0F, 0x01, 0x3D, 0, 0, 0x40, 0},  // invlpg [0x400000]
+      {0x0F, 0x22, 0xE0},                 // mov cr4, eax
+  };
+  for (const auto& insn : privileged) {
+    Paged m;
+    enter_user(m);
+    std::vector<uint8_t> code = insn;
+    code.push_back(0xF4);
+    m.run(code);
+    EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u) << "opcode 0F " << std::hex << int(insn[1]);
+    EXPECT_EQ(m.r32(kStackTop - 20), kCode) << "the faulting instruction's EIP";
+  }
+  Paged m;
+  enter_user(m);
+  // rdtsc / xor eax, eax / cpuid / nop / hlt: only the HLT faults
+  m.run({0x0F, 0x31, 0x31, 0xC0, 0x0F, 0xA2, 0x90, 0xF4});
+  EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
+  EXPECT_EQ(m.r32(kStackTop - 20), kCode + 7);
 }
 
 TEST(SoftPaging, InvlpgDropsAWholeFourMiBPage) {
@@ -412,6 +444,20 @@ TEST(SoftI686, CpuidReportsAPentiumProWithWhatIsImplemented) {
     EXPECT_FALSE(edx >> bit & 1) << "bit " << bit;  // VME DE PAE MCE APIC SEP MTRR MCA PAT PSE36 MMX FXSR SSE
   EXPECT_EQ(edx & 1, soft::kHasFpu ? 1u : 0u);
   EXPECT_LT(m.c.r[EAX], 0x80000001u);  // no extended leaves beyond 0x80000000
+}
+
+TEST(SoftI686, LockIsUndefinedExceptOnLockableMemoryForms) {
+  Paged m;
+  // mov eax, 3 / lock add [0x8000], eax / lock cmpxchg8b [0x8010] / mov esi, 1 / lock add eax, ebx / hlt
+  m.run({0xB8, 3,    0,    0, 0, 0xF0, 0x01, 0x05, 0x00, 0x80, 0,    0,    0xF0, 0x0F, 0xC7,
+         0x0D, 0x10, 0x80, 0, 0, 0xBE, 1,    0,    0,    0,    0xF0, 0x01, 0xD8, 0xF4});
+  EXPECT_EQ(m.r32(0x8000), 3u);
+  EXPECT_EQ(m.c.r[ESI], 1u);
+  EXPECT_EQ(m.c.r[EBX] & 0xFF, 6u);  // LOCK with a register destination: #UD
+  EXPECT_EQ(m.c.r[EAX], 0u);         // LOCK CMPXCHG8B ran (not equal: EDX:EAX loaded)
+  Paged n;
+  n.run({0xF0, 0x90, 0xF4});  // lock nop
+  EXPECT_EQ(n.c.r[EBX] & 0xFF, 6u);
 }
 
 TEST(SoftI686, CpuidGivesTheTscFrequency) {

@@ -101,6 +101,10 @@ inline constexpr uint32_t kTlbLarge = 2;   // part of a 4 MiB page (INVLPG drops
 inline constexpr uint32_t kTlbWritable = 4;  // (walk() only) writes allowed and the dirty bit is set
 
 struct Cpu {
+  Cpu() = default;
+  Cpu(const Cpu&) = delete;  // `tlb` points into this object's own `tlbs`
+  Cpu& operator=(const Cpu&) = delete;
+
   // ---- architectural state -------------------------------------------------
   uint32_t r[9] = {};  // EAX..EDI, r[8] is always 0 (no base / no index)
   uint32_t eip = 0;

@@ -163,6 +163,12 @@ void clts(Cpu& c, const Insn&) {
   c.cr0 &= ~8u;
 }
 
+// INVD, WBINVD: no caches to write back or drop, but privileged.
+template <class T>
+void invd(Cpu& c, const Insn&) {
+  need_cpl0(c);
+}
+
 // 0F 01: SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG.
 template <class T>
 void grp7(Cpu& c, const Insn& i) {
@@ -254,6 +260,7 @@ PXOS_INSTANTIATE(mov_C_R)
 PXOS_INSTANTIATE(mov_R_D)
 PXOS_INSTANTIATE(mov_D_R)
 PXOS_INSTANTIATE(clts)
+PXOS_INSTANTIATE(invd)
 PXOS_INSTANTIATE(grp7)
 PXOS_INSTANTIATE(grp6)
 
