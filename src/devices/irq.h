@@ -12,6 +12,10 @@ namespace pxos {
 struct IrqLine {
   std::function<void(int irq, bool level)> sink;
   int irq = -1;
+  // What the controller holds for this line: kRequested (a request the CPU
+  // has not taken yet: an edge now would be lost), kMasked. Empty: nothing known.
+  static constexpr uint8_t kRequested = 1, kMasked = 2;
+  std::function<uint8_t(int irq)> state = {};
 
   void set(bool level) const {
     if (sink && irq >= 0) sink(irq, level);
@@ -20,6 +24,7 @@ struct IrqLine {
     set(true);
     set(false);
   }
+  uint8_t query() const { return state && irq >= 0 ? state(irq) : 0; }
 };
 
 }  // namespace pxos

@@ -6,11 +6,11 @@ namespace pxos {
 
 namespace {
 // Command port (A0 = 0) writes: which word it is.
-constexpr uint8_t kIcw1 = 0x10;       // D4 = 1: ICW1
-constexpr uint8_t kIcw1Ic4 = 0x01;    // ICW4 follows
-constexpr uint8_t kIcw1Single = 0x02; // no cascade (no ICW3)
-constexpr uint8_t kIcw1Ltim = 0x08;   // level-triggered inputs
-constexpr uint8_t kOcw3 = 0x08;       // D4 = 0, D3 = 1: OCW3 (else OCW2)
+constexpr uint8_t kIcw1 = 0x10;        // D4 = 1: ICW1
+constexpr uint8_t kIcw1Ic4 = 0x01;     // ICW4 follows
+constexpr uint8_t kIcw1Single = 0x02;  // no cascade (no ICW3)
+constexpr uint8_t kIcw1Ltim = 0x08;    // level-triggered inputs
+constexpr uint8_t kOcw3 = 0x08;        // D4 = 0, D3 = 1: OCW3 (else OCW2)
 constexpr uint8_t kOcw3Rr = 0x02, kOcw3Ris = 0x01, kOcw3Poll = 0x04;
 constexpr uint8_t kOcw3Esmm = 0x40, kOcw3Smm = 0x20;
 // ICW4 bits.
@@ -46,7 +46,16 @@ void Pic::attach(PortBus& ports) {
 }
 
 IrqLine Pic::line(int irq) {
-  return IrqLine{[this](int n, bool level) { set_irq(n, level); }, irq};
+  return IrqLine{[this](int n, bool level) { set_irq(n, level); }, irq, [this](int n) { return line_state(n); }};
+}
+
+uint8_t Pic::line_state(int irq) const {
+  if (irq < 0 || irq > 15) return 0;
+  if (irq == kCascadeIrq) irq = 9;
+  const Chip& c = chips_[irq >> 3];
+  bool requested = c.irr >> (irq & 7) & 1;
+  bool masked = (c.imr >> (irq & 7) & 1) || (irq >= 8 && (chips_[0].imr >> kCascadeIrq & 1));
+  return uint8_t((requested ? IrqLine::kRequested : 0) | (masked ? IrqLine::kMasked : 0));
 }
 
 void Pic::set_irq(int irq, bool level) {
@@ -63,11 +72,15 @@ void Pic::set_input(int chip, int bit, bool level) {
   Chip& c = chips_[chip];
   uint8_t mask = uint8_t(1u << bit);
   bool was = c.lines & mask;
-  if (level) c.lines |= mask;
-  else c.lines &= uint8_t(~mask);
+  if (level)
+    c.lines |= mask;
+  else
+    c.lines &= uint8_t(~mask);
   if (is_level(c, bit)) {
-    if (level) c.irr |= mask;
-    else c.irr &= uint8_t(~mask);
+    if (level)
+      c.irr |= mask;
+    else
+      c.irr &= uint8_t(~mask);
   } else if (level && !was) {
     c.irr |= mask;  // the edge-sense latch
   }
@@ -177,7 +190,7 @@ void Pic::write_cmd(int chip, uint8_t v) {
     c.level_mode = v & kIcw1Ltim;
     c.imr = 0;
     c.isr = 0;
-    c.irr = 0;  // edge-sense latches reset: a new rising edge is needed
+    c.irr = 0;                                                // edge-sense latches reset: a new rising edge is needed
     if (chip == 0) c.lines &= uint8_t(~(1u << kCascadeIrq));  // re-sample the slave's output
     for (int b = 0; b < 8; ++b)
       if (is_level(c, b) && (c.lines >> b & 1)) c.irr |= uint8_t(1u << b);
@@ -277,8 +290,10 @@ void Pic::write(uint16_t port, uint8_t value) {
       c.elcr = value & kElcrMask[chip];
       for (int b = 0; b < 8; ++b)
         if (is_level(c, b)) {
-          if (c.lines >> b & 1) c.irr |= uint8_t(1u << b);
-          else c.irr &= uint8_t(~(1u << b));
+          if (c.lines >> b & 1)
+            c.irr |= uint8_t(1u << b);
+          else
+            c.irr &= uint8_t(~(1u << b));
         }
       update();
       break;

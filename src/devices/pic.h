@@ -59,6 +59,8 @@ class Pic {
   // The IrqLine sink: IRQ 0..15, level true = asserted.
   void set_irq(int irq, bool level);
   IrqLine line(int irq);
+  // IrqLine::kRequested when IRQ `irq`'s request bit (IRR) is set, kMasked when the mask hides it.
+  uint8_t line_state(int irq) const;
   // The master's INTR output.
   bool intr_pending() const;
   // The INTA cycle: returns the vector and updates IRR/ISR on both chips.
@@ -84,23 +86,23 @@ class Pic {
  private:
   struct Chip {
     uint8_t irr = 0, isr = 0, imr = 0xFF;
-    uint8_t lines = 0;      // current input levels
-    uint8_t elcr = 0;       // 1 = level triggered
-    uint8_t base = 0;       // ICW2 & F8h
-    uint8_t icw3 = 0;       // master: slave map; slave: its id
-    uint8_t lowest = 7;     // the lowest-priority IRQ (rotation)
-    int icw_step = 0;       // 0 = ready, else the ICW expected next (2..4)
-    bool ready = false;     // an ICW sequence completed
+    uint8_t lines = 0;   // current input levels
+    uint8_t elcr = 0;    // 1 = level triggered
+    uint8_t base = 0;    // ICW2 & F8h
+    uint8_t icw3 = 0;    // master: slave map; slave: its id
+    uint8_t lowest = 7;  // the lowest-priority IRQ (rotation)
+    int icw_step = 0;    // 0 = ready, else the ICW expected next (2..4)
+    bool ready = false;  // an ICW sequence completed
     bool icw4_needed = false;
     bool single = false;
     bool level_mode = false;  // ICW1 LTIM
     bool auto_eoi = false;
     bool rotate_on_aeoi = false;
-    bool sfnm = false;        // special fully nested mode
-    bool x86_mode = false;    // ICW4 uPM (stored)
-    uint8_t buffered = 0;     // ICW4 BUF/M-S (stored)
-    bool read_isr = false;    // OCW3 RIS
-    bool poll = false;        // OCW3 P: the next read is a poll
+    bool sfnm = false;      // special fully nested mode
+    bool x86_mode = false;  // ICW4 uPM (stored)
+    uint8_t buffered = 0;   // ICW4 BUF/M-S (stored)
+    bool read_isr = false;  // OCW3 RIS
+    bool poll = false;      // OCW3 P: the next read is a poll
     bool special_mask = false;
   };
 
@@ -108,7 +110,7 @@ class Pic {
   void set_input(int chip, int bit, bool level);
   int best_request(int chip) const;  // IRQ 0..7 the chip would deliver, or -1
   int highest_in_service(const Chip& c) const;
-  void take(int chip, int bit);      // INTA on one chip: IRR -> ISR
+  void take(int chip, int bit);  // INTA on one chip: IRR -> ISR
   void eoi(Chip& c, int bit, bool rotate);
   void write_cmd(int chip, uint8_t v);
   void write_data(int chip, uint8_t v);

@@ -7,8 +7,8 @@ namespace pxos {
 
 namespace {
 // Control word (43h): SC1 SC0 RW1 RW0 M2 M1 M0 BCD.
-constexpr uint8_t kSelectReadBack = 3;     // SC = 11
-constexpr uint8_t kRwLatch = 0;            // RW = 00: counter latch command
+constexpr uint8_t kSelectReadBack = 3;  // SC = 11
+constexpr uint8_t kRwLatch = 0;         // RW = 00: counter latch command
 constexpr uint8_t kRwLsb = 1, kRwMsb = 2, kRwLsbMsb = 3;
 constexpr uint8_t kReadBackNoCount = 0x20;   // read-back: bit 5 = 0 latches the count
 constexpr uint8_t kReadBackNoStatus = 0x10;  // bit 4 = 0 latches the status
@@ -131,12 +131,31 @@ uint64_t Pit::update(uint64_t now_ns) {
   uint64_t e = elapsed(c, now_ns);
   uint64_t total = edges(c, e);
   bool raised = false;
+  const bool periodic = c.mode == 2 || c.mode == 3;
   if (total > c.edges_seen) {
-    stats_.irq0_coalesced += total - c.edges_seen - 1;
-    c.edges_seen = total;
-    ++stats_.irq0_edges;
-    irq0_.pulse();
-    raised = true;
+    uint64_t behind = total - c.edges_seen;
+    if (periodic && behind * ticks_to_ns_ceil(period(c)) > kMaxCatchUpNs) {  // too far behind: give up the excess
+      uint64_t keep = std::max<uint64_t>(1, kMaxCatchUpNs / ticks_to_ns_ceil(period(c)));
+      stats_.irq0_coalesced += behind - keep;
+      c.edges_seen = total - keep;
+    }
+    uint8_t line = irq0_.query();
+    if (!periodic || (line & IrqLine::kMasked)) {  // nobody waits for these periods
+      stats_.irq0_coalesced += behind - 1;
+      c.edges_seen = total;
+      raised = true;
+    } else if (!(line & IrqLine::kRequested)) {  // one period per edge, each edge once the last one was taken
+      ++c.edges_seen;
+      raised = true;
+    }
+    if (raised) {
+      ++stats_.irq0_edges;
+      irq0_.pulse();
+    }
+  }
+  if (periodic && total > c.edges_seen) {
+    ++stats_.irq0_catch_up;
+    return now_ns + kMinIrqIntervalNs;  // periods still owed: the next edge soon
   }
   uint64_t next = next_edge(c, e);
   if (!next) return kNoEvent;
@@ -219,8 +238,8 @@ void Pit::control(uint8_t v) {
       Channel& c = ch_[i];
       if (!(v & kReadBackNoCount)) latch_count(c, t);
       if (!(v & kReadBackNoStatus) && !c.status_latched) {
-        c.status = uint8_t((out(c, t) ? kStatusOut : 0) | (c.null_count ? kStatusNull : 0) | c.rw << 4 |
-                           c.mode << 1 | (c.bcd ? 1 : 0));
+        c.status = uint8_t((out(c, t) ? kStatusOut : 0) | (c.null_count ? kStatusNull : 0) | c.rw << 4 | c.mode << 1 |
+                           (c.bcd ? 1 : 0));
         c.status_latched = true;
       }
     }
@@ -343,8 +362,9 @@ uint32_t Pit::speaker_frequency_hz() const {
 
 void Pit::print_stats(std::ostream& os) const {
   os << "  pit: " << stats_.irq0_edges << " IRQ0 edges, " << stats_.irq0_coalesced << " coalesced periods, "
-     << stats_.control_words << " control words, " << stats_.latches << " latches, " << stats_.read_backs
-     << " read-backs; channel 0 mode " << int(ch_[0].mode) << " count " << ch_[0].reload << "\n";
+     << stats_.irq0_catch_up << " catch-up waits, " << stats_.control_words << " control words, " << stats_.latches
+     << " latches, " << stats_.read_backs << " read-backs; channel 0 mode " << int(ch_[0].mode) << " count "
+     << ch_[0].reload << "\n";
 }
 
 }  // namespace pxos

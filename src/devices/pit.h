@@ -20,9 +20,14 @@
 //    binary value (0 = 10000) and reads are converted back to BCD.
 //  - The "null count" status bit clears as soon as the count is written.
 //
-// IRQ0 policy: update() raises at most ONE edge on IRQ0 per call, however
-// many periods have passed since the last call (an edge-triggered 8259
-// latches only one request anyway); the periods skipped are counted in
+// IRQ0 policy: update() raises at most ONE edge on IRQ0 per call (an
+// edge-triggered 8259 latches only one request). In the periodic modes (2, 3)
+// no period is lost when the monitor or the guest falls behind (a busy host, a
+// guest with interrupts off): each period gets its own edge, raised once the
+// controller no longer holds the last one, kMinIrqIntervalNs apart, as KVM's
+// PIT reinjects lost ticks (not while the line is masked); a guest that counts ticks for its time (Linux's
+// jiffies, DOS's BIOS tick count) keeps time. A backlog of more than
+// kMaxCatchUpNs is dropped. The periods that got no edge are counted in
 // stats().irq0_coalesced. update() returns the time of the next rising edge
 // of OUT0, but never less than kMinIrqIntervalNs after an edge it raised,
 // so a guest that programs a very short period cannot make the monitor spin.
@@ -45,13 +50,15 @@ class Pit {
   static constexpr uint16_t kPortB = 0x61;
   static constexpr uint64_t kFrequencyHz = 1193182;
   static constexpr uint64_t kMinIrqIntervalNs = 20'000;
-  static constexpr uint64_t kRefreshPeriodNs = 15'085;  // port 61h bit 4 toggles at this rate
+  static constexpr uint64_t kMaxCatchUpNs = 1'000'000'000;  // periods owed beyond this are dropped
+  static constexpr uint64_t kRefreshPeriodNs = 15'085;      // port 61h bit 4 toggles at this rate
 
   struct Stats {
     uint64_t irq0_edges = 0;
     uint64_t irq0_coalesced = 0;  // periods that passed without their own edge
+    uint64_t irq0_catch_up = 0;   // updates that found periods still owed
     uint64_t control_words = 0;
-    uint64_t latches = 0;     // counter-latch and read-back latches
+    uint64_t latches = 0;  // counter-latch and read-back latches
     uint64_t read_backs = 0;
   };
 
@@ -66,12 +73,12 @@ class Pit {
   void write(uint16_t port, uint8_t value);
 
   // State for the monitor, the speaker and tests.
-  uint16_t count(int channel);          // the counter as a read would see it (binary)
-  bool output(int channel);             // OUT now
+  uint16_t count(int channel);  // the counter as a read would see it (binary)
+  bool output(int channel);     // OUT now
   int mode(int channel) const { return ch_[channel].mode; }
   uint32_t reload(int channel) const { return ch_[channel].reload; }  // 1..65536 (binary)
-  bool speaker_on() const;              // gate 2 and speaker data both set
-  uint32_t speaker_frequency_hz() const;  // 0 when off or not a square wave
+  bool speaker_on() const;                                            // gate 2 and speaker data both set
+  uint32_t speaker_frequency_hz() const;                              // 0 when off or not a square wave
   uint8_t port_b() const { return port_b_; }
   const Stats& stats() const { return stats_; }
   void print_stats(std::ostream& os) const;
@@ -79,17 +86,17 @@ class Pit {
  private:
   struct Channel {
     uint8_t mode = 0;
-    uint8_t rw = 3;            // 1 lsb, 2 msb, 3 lsb then msb
+    uint8_t rw = 3;  // 1 lsb, 2 msb, 3 lsb then msb
     bool bcd = false;
     uint32_t reload = 0x10000;
-    bool counting = false;     // a count was written
-    bool triggered = false;    // modes 1/5: a gate edge started it
-    bool paused = false;       // gate low (modes 0/4 hold, 2/3 stop)
+    bool counting = false;   // a count was written
+    bool triggered = false;  // modes 1/5: a gate edge started it
+    bool paused = false;     // gate low (modes 0/4 hold, 2/3 stop)
     bool null_count = true;
     bool gate = true;
     uint64_t run_start_ns = 0;
-    uint64_t base_ticks = 0;   // elapsed clocks before run_start_ns
-    uint64_t edges_seen = 0;   // rising OUT edges already reported (channel 0)
+    uint64_t base_ticks = 0;  // elapsed clocks before run_start_ns
+    uint64_t edges_seen = 0;  // rising OUT edges already reported (channel 0)
     bool write_hi = false;
     uint8_t write_lsb = 0;
     bool read_hi = false;

@@ -5,6 +5,7 @@
 // runs the guest.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -43,7 +44,7 @@ inline constexpr uint32_t FIXED1 = 1u << 1;  // always reads as 1
 struct Segment {
   uint16_t selector = 0;
   uint32_t base = 0;
-  uint32_t limit = 0xFFFF;  // byte granular, already expanded by G
+  uint32_t limit = 0xFFFF;   // byte granular, already expanded by G
   uint16_t attrib = 0x0093;  // present, writable data, accessed
 
   bool operator==(const Segment&) const = default;
@@ -85,18 +86,24 @@ struct CpuState {
   }
 };
 
+// The x87 state as a 32-bit protected-mode FNSAVE image (108 bytes: control,
+// status and tag words, the last instruction and operand pointers (selector and
+// offset), then ST(0) to ST(7)). Not part of CpuState: engines hand it to each
+// other through Vcpu::fpu_state() where they need to.
+using FpuImage = std::array<uint8_t, 108>;
+
 // The state of an x86 CPU after RESET: CS:IP = F000:FFF0 with the CS base
 // at FFFF0000, so the first fetch comes from the top of the 4 GiB space.
 CpuState reset_state();
 
 enum class ExitReason {
-  Io,          // port I/O: see Exit::io
-  Mmio,        // memory access outside RAM and ROM: see Exit::mmio
-  Hlt,         // the guest executed HLT
-  Shutdown,    // triple fault or shutdown cycle
-  IrqWindow,   // the guest can take an interrupt now (asked for with request_irq_window)
-  Kicked,      // kick() was called (or a host signal interrupted the run)
-  Error,       // the engine cannot go on: see Exit::error
+  Io,         // port I/O: see Exit::io
+  Mmio,       // memory access outside RAM and ROM: see Exit::mmio
+  Hlt,        // the guest executed HLT
+  Shutdown,   // triple fault or shutdown cycle
+  IrqWindow,  // the guest can take an interrupt now (asked for with request_irq_window)
+  Kicked,     // kick() was called (or a host signal interrupted the run)
+  Error,      // the engine cannot go on: see Exit::error
 };
 
 // A port access. For an OUT, data holds `size * count` bytes to deliver.
@@ -152,6 +159,18 @@ class Vcpu {
 
   // A short name for logs: "kvm", "soft".
   virtual std::string name() const = 0;
+
+  // Engines whose guest clock counts instructions (the software engine's
+  // virtual time): run() returns Kicked by the time the guest clock reaches
+  // `guest_ns` (UINT64_MAX: no deadline), so the monitor runs its device
+  // timers on time. Engines on the wall clock (KVM) ignore it.
+  virtual void set_deadline(uint64_t guest_ns) { (void)guest_ns; }
+
+  // The x87 state, for engines that hand it to each other (the KVM engine's
+  // software assist, which executes single instructions on the KVM vCPU's
+  // state). False where the engine cannot read or load it.
+  virtual bool fpu_state(FpuImage&) { return false; }
+  virtual bool set_fpu_state(const FpuImage&) { return false; }
 
   // Guest instructions executed so far, where the engine can count them
   // (the software engine; KVM cannot and returns 0). Virtual time in

@@ -8,10 +8,10 @@
 
 #include "bios/rom.h"
 #include "devices/exit_port.h"
-#include "frontend/font.h"
-#include "frontend/serial_console.h"
 #include "engine/kvm/cpuid_filter.h"
 #include "engine/kvm/kvm_vcpu.h"
+#include "frontend/font.h"
+#include "frontend/serial_console.h"
 #if __has_include("engine/soft/soft_vcpu.h") && !defined(PXOS_NO_SOFT_ENGINE)
 #include "engine/soft/soft_vcpu.h"
 #define PXOS_HAVE_SOFT 1
@@ -144,16 +144,17 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
 
   deterministic_ = config.deterministic;
   keys_to_serial_ = config.keys_to_serial;
-  if (deterministic_) {
-    if (config.engine == EngineKind::Kvm) throw MachineError("--deterministic needs the software engine");
-    clock.now_ns = [this] { return (vcpu ? vcpu->instructions_retired() * kNsPerInstruction : 0) + skipped_ns_; };
-  } else {
-    const auto start = std::chrono::steady_clock::now();
-    clock.now_ns = [start] {
-      return uint64_t(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
-    };
-  }
+  if (deterministic_ && config.engine == EngineKind::Kvm)
+    throw MachineError("--deterministic needs the software engine");
+  // Virtual time (the software engine) or the wall clock (KVM): decided once the
+  // engine is chosen, below; until then the clock stands at 0.
+  const auto start = std::chrono::steady_clock::now();
+  clock.now_ns = [this, start] {
+    if (virtual_time_) return (vcpu ? vcpu->instructions_retired() * kNsPerInstruction : 0) + skipped_ns_;
+    if (!vcpu) return uint64_t{0};
+    return uint64_t(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+  };
 
   debugcon.out = config.debugcon;
   debugcon.attach(ports);
@@ -180,10 +181,10 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   port92.on_a20 = a20_changed;
   port92.on_reset = reset;
   try {
-    com1 = std::make_unique<Uart>(Uart::kCom1Base, pic.line(Uart::kCom1Irq),
-                                  std::make_shared<CapturingSerial>(
-                                      parse_serial_backend(config.serial, config.serial_input_fd), &serial_captured,
-                                      &serial_erased));
+    com1 = std::make_unique<Uart>(
+        Uart::kCom1Base, pic.line(Uart::kCom1Irq),
+        std::make_shared<CapturingSerial>(parse_serial_backend(config.serial, config.serial_input_fd), &serial_captured,
+                                          &serial_erased));
     com2 = std::make_unique<Uart>(Uart::kCom2Base, pic.line(Uart::kCom2Irq),
                                   std::shared_ptr<SerialBackend>(parse_serial_backend(config.serial2)));
   } catch (const SerialBackendError& e) {
@@ -196,8 +197,9 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   vga = std::make_unique<Vga>(clock);
   vga->attach(ports);
   try {
-    pixel = std::make_unique<PixelDevice>(mem, *com1, [this](int irq) { return pic.line(irq); }, config.pixel_backend,
-                                          clock, config.pixel_trace, deterministic_);
+    pixel = std::make_unique<PixelDevice>(
+        mem, *com1, [this](int irq) { return pic.line(irq); }, config.pixel_backend, clock, config.pixel_trace,
+        deterministic_);
   } catch (const std::runtime_error& e) {
     throw MachineError(e.what());
   }
@@ -275,7 +277,9 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
       SoftOptions so;
       so.deterministic = config.deterministic;
       so.now_ns = clock.now_ns;
+      so.ns_per_instruction = kNsPerInstruction;
       vcpu = make_soft_vcpu(mem, mmio, so);
+      virtual_time_ = true;
       if (engine_reason.empty()) engine_reason = "soft: chosen with --engine soft";
 #else
       throw MachineError("this build has no software engine");
@@ -301,7 +305,7 @@ CpuState Machine::power_on_state() const {
 
 void Machine::skip_to(uint64_t ns) {
   uint64_t now = clock.now_ns();
-  if (deterministic_ && ns > now && ns != kNoEvent) skipped_ns_ += ns - now;
+  if (virtual_time_ && ns > now && ns != kNoEvent) skipped_ns_ += ns - now;
 }
 
 void Machine::press_key(const HostKey& k) {

@@ -18,13 +18,13 @@
 #include "devices/cmos.h"
 #include "devices/debugcon.h"
 #include "devices/i8042.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/pixel.h"
 #include "devices/port92.h"
+#include "devices/post_code.h"
 #include "devices/uart.h"
 #include "devices/vga.h"
-#include "devices/pic.h"
-#include "devices/pixel.h"
-#include "devices/pit.h"
-#include "devices/post_code.h"
 #include "engine/engine.h"
 #include "frontend/keys.h"
 #include "machine/bus.h"
@@ -45,13 +45,13 @@ struct MachineConfig {
   std::string initrd;       // with it: an initrd, "" for none
   std::string append;       // with it: the kernel command line
   LinuxEntry linux_entry = LinuxEntry::RealMode;
-  std::string serial = "null";   // COM1 backend (see devices/serial_backend.h)
-  std::string serial2 = "null";  // COM2 backend
-  int serial_input_fd = -1;      // where a "stdio" COM1 reads host input, -1: none
-  bool keys_to_serial = false;   // --send-keys and scripted keys go to COM1's receiver, not the keyboard
+  std::string serial = "null";        // COM1 backend (see devices/serial_backend.h)
+  std::string serial2 = "null";       // COM2 backend
+  int serial_input_fd = -1;           // where a "stdio" COM1 reads host input, -1: none
+  bool keys_to_serial = false;        // --send-keys and scripted keys go to COM1's receiver, not the keyboard
   std::string pixel_backend = "cpu";  // the pixel device's PXI backend (devices/pixel.h)
   std::string pixel_trace;            // a folder: each pixel batch as a PNG, "" = none
-  bool writable = false;    // write guest disk writes through to the images
+  bool writable = false;              // write guest disk writes through to the images
   bool deterministic = false;
   bool verbose = false;
   std::FILE* debugcon = nullptr;
@@ -85,14 +85,14 @@ class Machine {
   std::unique_ptr<Uart> com1, com2;
   std::unique_ptr<Vga> vga;
   std::unique_ptr<PixelDevice> pixel;  // drives com1 with PXI programs
-  std::string serial_captured;  // the tail of COM1's output, for --until-text
-  uint64_t serial_erased = 0;   // bytes of COM1's output dropped from the front of serial_captured
+  std::string serial_captured;         // the tail of COM1's output, for --until-text
+  uint64_t serial_erased = 0;          // bytes of COM1's output dropped from the front of serial_captured
   std::vector<std::unique_ptr<DiskImage>> disks;
   std::unique_ptr<Bios> bios;
   std::unique_ptr<Vcpu> vcpu;
-  std::optional<BzImage> kernel;     // --kernel, checked, with its initrd
+  std::optional<BzImage> kernel;  // --kernel, checked, with its initrd
   std::vector<uint8_t> initrd;
-  std::string engine_reason;     // why this engine was chosen (for --verbose)
+  std::string engine_reason;       // why this engine was chosen (for --verbose)
   std::optional<int> exit_status;  // set when the guest writes the exit port
 
  private:
@@ -100,10 +100,11 @@ class Machine {
   std::deque<uint8_t> pending_serial_;
   bool keys_to_serial_ = false;
   bool deterministic_ = false;
+  bool virtual_time_ = false;
   uint32_t reset_edx_ = 0x0600;
   uint64_t skipped_ns_ = 0;
- public:
 
+ public:
   // A key press from the host keyboard or --send-keys: queued here, and fed
   // to the keyboard controller as fast as the guest takes the bytes (or,
   // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
@@ -117,12 +118,16 @@ class Machine {
   // restarts the CPU at the reset vector.
   bool reset_requested = false;
 
-  // --deterministic: guest time is the instruction count at kNsPerInstruction
-  // plus the time skipped while the guest halted; the wall clock is not read.
+  // Virtual time (the software engine): guest time is the instruction count at
+  // kNsPerInstruction plus the time skipped while the guest halted, so a guest
+  // never sees time jump because the host was busy, and an idle guest costs
+  // nothing. On KVM guest time is the wall clock. --deterministic is virtual
+  // time with exits at fixed instruction counts and a fixed epoch.
   static constexpr uint64_t kNsPerInstruction = 10;
   static constexpr std::time_t kDeterministicEpoch = 1767225600;  // 2026-01-01 00:00:00
   bool deterministic() const { return deterministic_; }
-  // Moves deterministic time forward to `ns` (a halted guest waiting for it).
+  bool virtual_time() const { return virtual_time_; }
+  // Moves virtual time forward to `ns` (a halted guest waiting for it).
   void skip_to(uint64_t ns);
 
   // Runs every device timer; returns the earliest next event (kNoEvent if none).

@@ -1,15 +1,15 @@
 #include "machine/monitor.h"
 
-#include "frontend/text_screen.h"
-
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <optional>
-#include <chrono>
-#include <cstdio>
 #include <thread>
+
+#include "frontend/text_screen.h"
 
 namespace pxos {
 
@@ -23,16 +23,17 @@ constexpr uint64_t kMaxTickNs = 10'000'000;  // look at deadlines and input at l
 // handled even while the guest never exits on its own.
 class Ticker {
  public:
-  Ticker(Vcpu& vcpu, GuestClock clock) : clock_(std::move(clock)), thread_([this, &vcpu] {
-      std::unique_lock lock(mutex_);
-      while (!stop_) {
-        uint64_t now = clock_.now_ns(), next = next_event_.load();
-        uint64_t wait = next > now ? std::min(next - now, kMaxTickNs) : 0;
-        if (wait) cv_.wait_for(lock, std::chrono::nanoseconds(wait));
-        if (!stop_ && (wait == 0 || clock_.now_ns() >= std::min(next_event_.load(), now + wait))) vcpu.kick();
-        if (wait == 0) cv_.wait_for(lock, std::chrono::microseconds(50));  // the monitor has not caught up yet
-      }
-    }) {}
+  Ticker(Vcpu& vcpu, GuestClock clock)
+      : clock_(std::move(clock)), thread_([this, &vcpu] {
+          std::unique_lock lock(mutex_);
+          while (!stop_) {
+            uint64_t now = clock_.now_ns(), next = next_event_.load();
+            uint64_t wait = next > now ? std::min(next - now, kMaxTickNs) : 0;
+            if (wait) cv_.wait_for(lock, std::chrono::nanoseconds(wait));
+            if (!stop_ && (wait == 0 || clock_.now_ns() >= std::min(next_event_.load(), now + wait))) vcpu.kick();
+            if (wait == 0) cv_.wait_for(lock, std::chrono::microseconds(50));  // the monitor has not caught up yet
+          }
+        }) {}
   ~Ticker() {
     {
       std::lock_guard lock(mutex_);
@@ -117,8 +118,16 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
     return step == opts.script.size() && text_visible(m, opts.until_text, &serial_from);
   };
   script_and_until();
-  std::optional<Ticker> ticker;  // a deterministic run is stopped only at the engine's own quanta
-  if (!m.deterministic()) ticker.emplace(cpu, m.clock);
+  // The ticker kicks the CPU for device deadlines on the wall clock (KVM), and
+  // to look at host input at least every kMaxTickNs. Under virtual time the
+  // engine stops at the deadlines itself (set_deadline); a deterministic run is
+  // stopped only at the engine's own quanta.
+  const auto wall_start = Clock::now();
+  GuestClock wall{[wall_start] {
+    return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - wall_start).count());
+  }};
+  std::optional<Ticker> ticker;
+  if (!m.deterministic()) ticker.emplace(cpu, m.virtual_time() ? wall : m.clock);
   bool window_requested = false;
   // Hands the CPU the interrupt the controller asserts, or asks for the
   // moment it can take one.
@@ -141,19 +150,18 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
 
   uint64_t bios_calls = m.bios->calls();
   auto set_next_event = [&](uint64_t ns) {
-    if (ticker) ticker->set_next_event(ns);
+    if (m.virtual_time())
+      cpu.set_deadline(ns);
+    else if (ticker)
+      ticker->set_next_event(ns);
   };
   set_next_event(m.run_timers());
   for (;;) {
     deliver_interrupts();
     Exit e = cpu.run();
     switch (e.reason) {
-      case ExitReason::Io:
-        route_io(m, e.io);
-        break;
-      case ExitReason::Mmio:
-        m.mmio.access(e.mmio.address, e.mmio.data, e.mmio.is_write);
-        break;
+      case ExitReason::Io: route_io(m, e.io); break;
+      case ExitReason::Mmio: m.mmio.access(e.mmio.address, e.mmio.data, e.mmio.is_write); break;
       case ExitReason::Hlt: {
         if (!(cpu.state().eflags & flag::IF))
           return {RunOutcome::Halted, 0, "the guest halted with interrupts off " + where(cpu)};
@@ -166,20 +174,28 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
           if (quit) return {RunOutcome::Quit, 0, ""};
           if (!input_open && next == kNoEvent && step == opts.script.size())
             return {RunOutcome::Halted, 0, "the guest waits for an event that cannot come"};
-          if (m.deterministic()) {  // no wall clock: time jumps to the next event
-            m.skip_to(next);
-            continue;
-          }
           uint64_t now = m.clock.now_ns();
           uint64_t nap = std::min<uint64_t>(next > now ? next - now : 0, 2'000'000);
+          if (m.virtual_time()) {
+            // Virtual time jumps to the next event, unless a person may be typing
+            // (host input is open): then it goes at the wall clock's pace while
+            // the guest is idle, so that the guest's clock keeps up with theirs.
+            if (m.deterministic() || !input_open) {
+              m.skip_to(next);
+              continue;
+            }
+            auto t0 = Clock::now();
+            if (nap) std::this_thread::sleep_for(std::chrono::nanoseconds(nap));
+            auto slept = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
+            m.skip_to(std::min(next, now + slept));
+            continue;
+          }
           if (nap) std::this_thread::sleep_for(std::chrono::nanoseconds(nap));
         }
         break;
       }
-      case ExitReason::Shutdown:
-        return {RunOutcome::Shutdown, 0, "the guest triple-faulted (shutdown)"};
-      case ExitReason::IrqWindow:
-        break;
+      case ExitReason::Shutdown: return {RunOutcome::Shutdown, 0, "the guest triple-faulted (shutdown)"};
+      case ExitReason::IrqWindow: break;
       case ExitReason::Kicked:
         poll();
         if (quit) return {RunOutcome::Quit, 0, ""};
@@ -189,9 +205,11 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       case ExitReason::Error: {
         CpuState st = cpu.state();
         char where[96];
-        int n = std::snprintf(where, sizeof where, " at %04X:%08X (CR0 %08X), code", st.seg[CS].selector, st.eip, st.cr0);
+        int n =
+            std::snprintf(where, sizeof where, " at %04X:%08X (CR0 %08X), code", st.seg[CS].selector, st.eip, st.cr0);
         for (uint32_t i = 0; i < 6 && n > 0 && n < int(sizeof where) - 4; ++i)
-          n += std::snprintf(where + n, sizeof where - size_t(n), " %02X", m.mem.read8(uint64_t(st.seg[CS].base) + st.eip + i));
+          n += std::snprintf(where + n, sizeof where - size_t(n), " %02X",
+                             m.mem.read8(uint64_t(st.seg[CS].base) + st.eip + i));
         return {RunOutcome::EngineError, 0, e.error + where};
       }
     }

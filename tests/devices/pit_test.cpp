@@ -17,11 +17,11 @@ struct PitTest : ::testing::Test {
   bool level = false;
   PortBus bus;
   Pit pit{GuestClock{[this] { return now; }}, IrqLine{[this](int irq, bool l) {
-                                                       EXPECT_EQ(irq, 0);
-                                                       if (l && !level) ++edges;
-                                                       level = l;
-                                                     },
-                                                     0}};
+                                                        EXPECT_EQ(irq, 0);
+                                                        if (l && !level) ++edges;
+                                                        level = l;
+                                                      },
+                                                      0}};
   PitTest() { pit.attach(bus); }
 
   void program(int channel, uint8_t mode, uint16_t count) {
@@ -45,19 +45,52 @@ TEST_F(PitTest, Mode2At1kHzGivesTenEdgesIn10ms) {
   EXPECT_EQ(pit.stats().irq0_coalesced, 0u);
 }
 
-TEST_F(PitTest, ManyPeriodsInOneUpdateCoalesceIntoOneEdge) {
+TEST_F(PitTest, PeriodsMissedByALateUpdateAreCaughtUp) {
   program(0, 2, 1193);
-  now = 10'000'000;
+  now = 10'000'000;  // ten periods passed before the first update
   uint64_t next = pit.update(now);
   EXPECT_EQ(edges, 1);
-  EXPECT_EQ(pit.stats().irq0_coalesced, 9u);
-  // The next edge is the 11th period: ceil(11*1193 ticks in ns).
+  EXPECT_EQ(next, now + Pit::kMinIrqIntervalNs);  // nine periods owed: the next edge soon
+  for (int k = 0; k < 20 && next < 10'500'000; ++k) next = pit.update(now = next);
+  EXPECT_EQ(edges, 10);
+  EXPECT_EQ(pit.stats().irq0_coalesced, 0u);
+  // Caught up: the next edge is the 11th period, ceil(11*1193 ticks in ns).
   uint64_t expect = (uint64_t(11 * 1193) * 1'000'000'000u + Pit::kFrequencyHz - 1) / Pit::kFrequencyHz;
   EXPECT_EQ(next, expect);
   EXPECT_EQ(pit.update(next - 1), next);  // not yet
-  EXPECT_EQ(edges, 1);
+  EXPECT_EQ(edges, 10);
   pit.update(next);
-  EXPECT_EQ(edges, 2);
+  EXPECT_EQ(edges, 11);
+}
+
+TEST_F(PitTest, CatchUpWaitsWhileTheControllerHoldsTheLastEdge) {
+  bool held = true;
+  int raised = 0;
+  Pit p{GuestClock{[this] { return now; }},
+        IrqLine{[&](int, bool l) { raised += l; }, 0, [&](int) { return uint8_t(held ? IrqLine::kRequested : 0); }}};
+  PortBus b;
+  p.attach(b);
+  b.write(0x43, 1, 0x34);  // channel 0, lohi, mode 2
+  b.write(0x40, 1, 1193 & 0xFF);
+  b.write(0x40, 1, 1193 >> 8);
+  now = 3'000'000;
+  EXPECT_EQ(p.update(now), now + Pit::kMinIrqIntervalNs);
+  EXPECT_EQ(raised, 0);  // the CPU has not taken the last request: an edge now would be lost
+  held = false;
+  p.update(now += Pit::kMinIrqIntervalNs);
+  EXPECT_EQ(raised, 1);
+  p.update(now += Pit::kMinIrqIntervalNs);
+  p.update(now += Pit::kMinIrqIntervalNs);
+  EXPECT_EQ(raised, 3);
+}
+
+TEST_F(PitTest, ABacklogOverASecondIsDropped) {
+  program(0, 2, 1193);  // 1 kHz
+  now = 5'000'000'000;  // 5 s late: about 5000 periods owed
+  pit.update(now);
+  uint64_t owed_kept = Pit::kMaxCatchUpNs / 999'848;  // periods of one second
+  EXPECT_NEAR(double(pit.stats().irq0_coalesced), 5000.0 - double(owed_kept), 2.0);
+  EXPECT_EQ(edges, 1);
 }
 
 TEST_F(PitTest, ShortPeriodsAreRateLimited) {
@@ -142,7 +175,7 @@ TEST_F(PitTest, LowByteOnlyAndHighByteOnlyAccess) {
   EXPECT_EQ(pit.reload(0), 0x50u);
   EXPECT_EQ(bus.read(0x40, 1), 0x50u);
   EXPECT_EQ(bus.read(0x40, 1), 0x50u);  // no flip-flop
-  bus.write(0x43, 1, 0x24);  // msb only
+  bus.write(0x43, 1, 0x24);             // msb only
   bus.write(0x40, 1, 0x12);
   EXPECT_EQ(pit.reload(0), 0x1200u);
   EXPECT_EQ(bus.read(0x40, 1), 0x12u);
@@ -152,8 +185,9 @@ TEST_F(PitTest, ZeroMeans65536) {
   program(0, 2, 0);
   EXPECT_EQ(pit.reload(0), 0x10000u);
   now = 1'000'000'000;  // 1 s = 1193182 ticks: 18 periods and change
-  pit.update(now);
+  for (int k = 0; k < 18; ++k) pit.update(now + uint64_t(k) * Pit::kMinIrqIntervalNs);
   EXPECT_EQ(pit.stats().irq0_coalesced + pit.stats().irq0_edges, 1193182u / 65536u);
+  EXPECT_EQ(edges, int(1193182u / 65536u));
 }
 
 TEST_F(PitTest, BcdCountsInDecimal) {

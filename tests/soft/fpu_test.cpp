@@ -5,13 +5,20 @@
 // M(esc, reg, addr) is a memory form with a 16-bit absolute address, R(esc, modrm)
 // a register form.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
+#include <array>
 #include <cfenv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <vector>
 
 #include "engine/soft/exec.h"
+#include "engine/soft/soft_vcpu.h"
+#include "machine/bus.h"
+#include "machine/memory.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 
@@ -676,6 +683,270 @@ TEST(SoftFpu, FaultOnTheOperandLeavesTheStateUnchanged) {
   EXPECT_EQ(r.f.cw, before.cw);
   EXPECT_EQ(r.f.empty, before.empty);
   for (unsigned k = 0; k < 8; ++k) EXPECT_EQ(r.f.reg[k], before.reg[k]);
+}
+
+// Vcpu::fpu_state / set_fpu_state: the image the KVM engine hands to its
+// software assist carries the whole x87 state.
+TEST(SoftFpu, StateImageBetweenVcpus) {
+  GuestMemory mem(1u << 20);
+  MmioBus mmio;
+  auto a = make_soft_vcpu(mem, mmio);
+  auto b = make_soft_vcpu(mem, mmio);
+  // FNINIT; FLDPI; FLD1; FDIV ST(0), ST(1); FSQRT; HLT
+  mem.write(0x1000, std::vector<uint8_t>{0xDB, 0xE3, 0xD9, 0xEB, 0xD9, 0xE8, 0xD8, 0xF1, 0xD9, 0xFA, 0xF4});
+  CpuState s = a->state();
+  s.load_real_segment(CS, 0);
+  s.eip = 0x1000;
+  a->set_state(s);
+  ASSERT_EQ(a->run().reason, ExitReason::Hlt);
+  FpuImage img{}, back{};
+  ASSERT_TRUE(a->fpu_state(img));
+  ASSERT_TRUE(b->set_fpu_state(img));
+  ASSERT_TRUE(b->fpu_state(back));
+  EXPECT_EQ(img, back);
+  uint16_t cw, sw, tw;
+  std::memcpy(&cw, &img[0], 2);
+  std::memcpy(&sw, &img[4], 2);
+  std::memcpy(&tw, &img[8], 2);
+  EXPECT_EQ(cw, 0x037F);
+  EXPECT_EQ((sw >> 11) & 7, 6);         // two pushes
+  EXPECT_EQ(tw, 0x0FFF);                // R6, R7 valid
+  EXPECT_EQ(img[28 + 9] & 0x7F, 0x3F);  // ST(0) = sqrt(1/pi): exponent 3FFEh
+  EXPECT_EQ(std::memcmp(&img[38], "\x35\xC2\x68\x21\xA2\xDA\x0F\xC9\x00\x40", 10), 0);  // ST(1) = pi
+  uint32_t fip;
+  std::memcpy(&fip, &img[12], 4);
+  EXPECT_EQ(fip, 0x1008u);  // FSQRT
+}
+
+// Every register form of D8-DF on random states (random values among them
+// zeros, infinities, NaNs, denormals and unsupported encodings; random empty
+// registers, TOP, precision and rounding; half the time some exceptions
+// unmasked, which the host's FNSAVE records without trapping): the stack,
+// the tags, the status word and EFLAGS must come out as the host CPU's own
+// x87 leaves them. The host runs FRSTOR; the instruction; FNSAVE.
+class HostX87 {
+ public:
+  HostX87() {
+    void* p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    code_ = p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+  }
+  ~HostX87() {
+    if (code_) munmap(code_, 4096);
+  }
+  bool ok() const { return code_ != nullptr; }
+  // Runs `insn` with `flags` (updated), the image updated in place (a memory
+  // operand [rdi + 108] follows it).
+  // False when the page cannot be made executable.
+  bool run(const Bytes& insn, uint8_t* image, uint64_t& flags) {
+    // push rsi; popfq; frstor [rdi]; insn; fnsave [rdi]; pushfq; pop rax; ret
+    Bytes code = Bytes{0x56, 0x9D, 0xDD, 0x27} + insn + Bytes{0xDD, 0x37, 0x9C, 0x58, 0xC3};
+    if (mprotect(code_, 4096, PROT_READ | PROT_WRITE) != 0) return false;
+    std::memcpy(code_, code.data(), code.size());
+    if (mprotect(code_, 4096, PROT_READ | PROT_EXEC) != 0) return false;
+    auto fn = reinterpret_cast<uint64_t (*)(uint8_t*, uint64_t)>(code_);
+    flags = fn(image, flags);
+    return true;
+  }
+
+ private:
+  uint8_t* code_ = nullptr;
+};
+
+F80 random_value(std::mt19937_64& rng) {
+  uint64_t m = rng() | (1ull << 63);
+  uint16_t sign = (rng() & 1) ? 0x8000 : 0;
+  switch (rng() % 12) {
+    case 0: return F80{0, sign};                                           // zero
+    case 1: return F80{1ull << 63, uint16_t(sign | 0x7FFF)};               // infinity
+    case 2: return F80{m | (1ull << 62), uint16_t(sign | 0x7FFF)};         // QNaN
+    case 3: return F80{(m & ~(1ull << 62)) | 1, uint16_t(sign | 0x7FFF)};  // SNaN
+    case 4: return F80{m >> 1, sign};                                      // denormal
+    case 5: return F80{m, sign};                                           // pseudo-denormal
+    case 6: return F80{m >> 1, uint16_t(sign | 0x3FFF)};                   // unnormal
+    case 7: return F80{m, uint16_t(sign | (0x7FFE - rng() % 4))};          // near overflow
+    case 8: return F80{m, uint16_t(sign | (1 + rng() % 4))};               // near underflow
+    case 9: return f80((long double)(int64_t(rng() % 2001) - 1000));       // small integers
+    default: return F80{m, uint16_t(sign | (0x3FFF - 70 + rng() % 140))};
+  }
+}
+
+// The condition codes an instruction defines (the others are left undefined by the SDM).
+uint16_t defined_cc(uint8_t op, uint8_t modrm) {
+  unsigned reg = (modrm >> 3) & 7;
+  unsigned esc = op & 7;
+  bool compare = ((esc == 0 || esc == 4 || esc == 6) && (reg == 2 || reg == 3)) ||
+                 (esc == 5 && (reg == 4 || reg == 5)) || (esc == 2 && modrm == 0xE9);
+  if (compare) return kCc;
+  // FCOMI/FUCOMI: C0 C2 C3 unchanged. C1 is "set to 0" (SDM); AMD CPUs leave it
+  // as it was when IE is raised, so it is not compared with the host.
+  if ((esc == 3 || esc == 7) && (reg == 5 || reg == 6)) return C0 | C2 | C3;
+  if (op == 0xD9 && (modrm == 0xE4 || modrm == 0xE5 || modrm == 0xF5 || modrm == 0xF8 || modrm == 0xD0)) return kCc;
+  if (op == 0xD9 && (modrm == 0xF2 || modrm == 0xFB || modrm == 0xFE || modrm == 0xFF)) return C1 | C2;
+  if (op == 0xDB && modrm == 0xE3) return kCc;                                                     // FNINIT
+  if (op == 0xDB && (modrm == 0xE2 || modrm == 0xE0 || modrm == 0xE1 || modrm == 0xE4)) return 0;  // FNCLEX, NOPs
+  if ((op == 0xDD || op == 0xDF) && reg == 0) return 0;                                            // FFREE, FFREEP
+  return C1;
+}
+
+TEST(SoftFpu, RandomRegisterFormsMatchTheHost) {
+  HostX87 host;
+  ASSERT_TRUE(host.ok()) << "cannot map a page for the host's code";
+  // The forms the engine accepts (#UD ones are skipped): a #UD handler sets BL.
+  std::vector<std::array<uint8_t, 2>> forms;
+  {
+    Rig r;
+    r.handler(6, {0xB3, 0x01, 0xF4});  // MOV BL, 1; HLT
+    for (unsigned op = 0xD8; op <= 0xDF; ++op)
+      for (unsigned modrm = 0xC0; modrm <= 0xFF; ++modrm) {
+        if (op == 0xDF && modrm == 0xE0) continue;  // FNSTSW AX: the host's AX is not compared
+        r.c.r[EBX] = 0;
+        r.stack({1, 2});
+        r.run({uint8_t(op), uint8_t(modrm)});
+        if ((r.c.r[EBX] & 0xFF) == 0) forms.push_back({uint8_t(op), uint8_t(modrm)});
+      }
+  }
+  EXPECT_GT(forms.size(), 400u);
+  std::mt19937_64 rng(12345);
+  Rig r;
+  unsigned compared = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    const auto& insn = forms[rng() % forms.size()];
+    // A random state, as a 32-bit FNSAVE image.
+    Fpu st;
+    // Half the time some exceptions unmasked (none pending: the flags set are masked ones).
+    uint16_t masks = (iter & 1) ? uint16_t(rng() & 0x3F) : 0x3F;
+    st.cw = uint16_t(0x0040 | masks | (std::array<uint16_t, 3>{0, 2, 3}[rng() % 3] << 8) | (rng() % 4) << 10);
+    st.sw = uint16_t((rng() & masks) | (rng() & kCc));
+    st.set_top(unsigned(rng() % 8));
+    st.empty = uint8_t(rng() & rng());  // mostly full
+    for (F80& v : st.reg) v = random_value(rng);
+    uint8_t img[108], host_img[108], soft_img[108];
+    st.save(img, true, false);
+    std::memcpy(host_img, img, sizeof img);
+    uint64_t flags_in = 0x202 | (rng() & (flag::CF | flag::PF | flag::ZF | flag::OF | flag::SF | flag::AF));
+    uint64_t host_flags = flags_in;
+    ASSERT_TRUE(host.run({insn[0], insn[1]}, host_img, host_flags))
+        << "cannot make a page executable for the host's code";
+    r.f.restore(img, true, false);
+    r.c.set_flags(uint32_t(flags_in));
+    r.run({insn[0], insn[1]});
+    r.f.save(soft_img, true, false);
+    uint16_t hs, ss, htw, stw;
+    std::memcpy(&hs, host_img + 4, 2);
+    std::memcpy(&ss, soft_img + 4, 2);
+    std::memcpy(&htw, host_img + 8, 2);
+    std::memcpy(&stw, soft_img + 8, 2);
+    uint16_t mask = uint16_t(0xB8FF | defined_cc(insn[0], insn[1]));  // B, TOP, ES, SF, flags, the defined C bits
+    // A compare with an unmasked IE or DE: the SDM (Intel) sets no condition
+    // codes (nor FCOMI's ZF PF CF); AMD CPUs set them to unordered.
+    bool fcomi = (insn[0] == 0xDB || insn[0] == 0xDF) && insn[1] >= 0xE8 && insn[1] <= 0xF7;
+    bool vendor = (defined_cc(insn[0], insn[1]) == kCc || fcomi) && (hs & ~st.cw & (IE | DE));
+    if (vendor) mask &= uint16_t(~(C0 | C2 | C3));
+    char what[160];
+    std::snprintf(what, sizeof what,
+                  "%02X %02X, iteration %d: before cw %04X sw %04X tw %04X, after host tw %04X soft tw %04X", insn[0],
+                  insn[1], iter, st.cw, st.sw, st.tag_word(), htw, stw);
+    ASSERT_EQ(hs & mask, ss & mask) << what;
+    ASSERT_EQ(htw, stw) << what;
+    ASSERT_EQ(std::memcmp(host_img + 28, soft_img + 28, 80), 0) << what;
+    uint32_t fl_mask = vendor ? flag::OF | flag::SF | flag::AF : 0x8D5;
+    ASSERT_EQ(host_flags & fl_mask, r.c.get_flags() & fl_mask) << what;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 20000u);
+}
+
+// The memory forms (loads, stores, arithmetic and compares with every operand
+// format) the same way, on random operands: also the bytes stored must match.
+TEST(SoftFpu, RandomMemoryFormsMatchTheHost) {
+  HostX87 host;
+  ASSERT_TRUE(host.ok()) << "cannot map a page for the host's code";
+  // [BX + 108] in 16-bit code, [RDI + 108] on the host: ModRM mod 01, rm 111.
+  std::vector<std::array<uint8_t, 2>> forms;
+  {
+    Rig r;
+    r.handler(6, {0xB3, 0x01, 0xF4});  // MOV BL, 1; HLT
+    for (unsigned op = 0xD8; op <= 0xDF; ++op)
+      for (unsigned reg = 0; reg < 8; ++reg) {
+        bool control = (op == 0xD9 && reg >= 4) || (op == 0xDD && reg >= 4);  // environment, CW, SW
+        if (control) continue;
+        r.c.r[EBX] = 0x2000;
+        r.stack({1, 2});
+        r.run({uint8_t(op), uint8_t(0x47 | reg << 3), 108});
+        if ((r.c.r[EBX] & 0xFF) != 1) forms.push_back({uint8_t(op), uint8_t(0x47 | reg << 3)});
+      }
+  }
+  EXPECT_EQ(forms.size(), 64u - 8 - 6);  // all but the 8 control forms and 6 reserved ones
+  std::mt19937_64 rng(98765);
+  Rig r;
+  for (int iter = 0; iter < 20000; ++iter) {
+    const auto& insn = forms[rng() % forms.size()];
+    Fpu st;
+    // Half the time some exceptions unmasked (none pending: the flags set are masked ones).
+    uint16_t masks = (iter & 1) ? uint16_t(rng() & 0x3F) : 0x3F;
+    st.cw = uint16_t(0x0040 | masks | (std::array<uint16_t, 3>{0, 2, 3}[rng() % 3] << 8) | (rng() % 4) << 10);
+    st.sw = uint16_t((rng() & masks) | (rng() & kCc));
+    st.set_top(unsigned(rng() % 8));
+    st.empty = uint8_t(rng() & rng());
+    for (F80& v : st.reg) v = random_value(rng);
+    // The operand: a value in one of the formats, or random bits.
+    uint8_t data[16];
+    for (auto& b : data) b = uint8_t(rng());
+    F80 v = random_value(rng);
+    switch (rng() % 6) {
+      case 0: std::memcpy(data, &v.mant, 8), std::memcpy(data + 8, &v.se, 2); break;
+      case 1: {
+        float x = float(ld(v));
+        std::memcpy(data, &x, 4);
+        break;
+      }
+      case 2: {
+        double x = double(ld(v));
+        std::memcpy(data, &x, 8);
+        break;
+      }
+      case 3: {
+        int64_t x = int64_t(rng() % 200001) - 100000;
+        std::memcpy(data, &x, 8);
+        break;
+      }
+      case 4:
+        for (int k = 0; k < 9; ++k) data[k] = uint8_t((rng() % 10) << 4 | rng() % 10);
+        break;
+      default: break;
+    }
+    uint8_t img[124], host_img[124], soft_img[108];
+    st.save(img, true, false);
+    std::memcpy(img + 108, data, 16);
+    std::memcpy(host_img, img, sizeof img);
+    uint64_t flags_in = 0x202 | (rng() & (flag::CF | flag::PF | flag::ZF | flag::OF | flag::SF | flag::AF));
+    uint64_t host_flags = flags_in;
+    ASSERT_TRUE(host.run({insn[0], insn[1], 108}, host_img, host_flags))
+        << "cannot make a page executable for the host's code";
+    r.f.restore(img, true, false);
+    std::memcpy(&r.ram[0x2000 + 108], data, 16);
+    r.c.set_flags(uint32_t(flags_in));
+    r.c.r[EBX] = 0x2000;
+    r.run({insn[0], insn[1], 108});
+    r.f.save(soft_img, true, false);
+    uint16_t hs, ss, htw, stw;
+    std::memcpy(&hs, host_img + 4, 2);
+    std::memcpy(&ss, soft_img + 4, 2);
+    std::memcpy(&htw, host_img + 8, 2);
+    std::memcpy(&stw, soft_img + 8, 2);
+    unsigned reg = (insn[1] >> 3) & 7;
+    bool compare = (insn[0] % 2 == 0) && (reg == 2 || reg == 3);
+    uint16_t mask = uint16_t(0xB8FF | (compare ? kCc : C1));
+    if (compare && (hs & ~st.cw & (IE | DE))) mask &= uint16_t(~kCc);  // see RandomRegisterFormsMatchTheHost
+    char what[160];
+    std::snprintf(what, sizeof what, "%02X /%u, iteration %d: before cw %04X sw %04X tw %04X, operand %02X%02X%02X%02X",
+                  insn[0], reg, iter, st.cw, st.sw, st.tag_word(), data[3], data[2], data[1], data[0]);
+    ASSERT_EQ(hs & mask, ss & mask) << what;
+    ASSERT_EQ(htw, stw) << what;
+    ASSERT_EQ(std::memcmp(host_img + 28, soft_img + 28, 80), 0) << what;
+    ASSERT_EQ(std::memcmp(host_img + 108, &r.ram[0x2000 + 108], 16), 0) << what;
+    ASSERT_EQ(host_flags & 0x8D5, r.c.get_flags() & 0x8D5) << what;
+  }
 }
 
 }  // namespace

@@ -66,7 +66,9 @@ struct Paged {
     std::memset(&ram[table], 0, 4096);
     w32(kPageDir + (lin >> 22) * 4, table | flags);
   }
-  uint32_t pte_addr(uint32_t lin) const { return (r32(kPageDir + (lin >> 22) * 4) & ~0xFFFu) + ((lin >> 12) & 1023) * 4; }
+  uint32_t pte_addr(uint32_t lin) const {
+    return (r32(kPageDir + (lin >> 22) * 4) & ~0xFFFu) + ((lin >> 12) & 1023) * 4;
+  }
   void map(uint32_t lin, uint32_t phys, uint32_t flags) { w32(pte_addr(lin), phys | flags); }
   // CPL 3 for the memory path (as a far transfer would set it; no TLB flush).
   void to_cpl3() { c.set_cpl(3); }
@@ -155,7 +157,7 @@ TEST(SoftPaging, NotPresentFaultsWithCr2AndErrorCode) {
 TEST(SoftPaging, SupervisorWritesToReadOnlyPagesFaultOnlyWithWp) {
   Paged m;
   m.new_table(0x400000, 0x5000);
-  m.map(0x400000, 0x200000, P | U);  // read-only
+  m.map(0x400000, 0x200000, P | U);      // read-only
   m.c.write_lin<uint32_t>(0x400100, 7);  // WP=0: allowed
   EXPECT_EQ(m.r32(0x200100), 7u);
   EXPECT_EQ(m.r32(m.pte_addr(0x400000)) & D, D);
@@ -171,10 +173,10 @@ TEST(SoftPaging, SupervisorWritesToReadOnlyPagesFaultOnlyWithWp) {
   n.map(0x400000, 0x200000, P);
   n.c.write_lin<uint32_t>(0x400000, 1);  // fills a writable TLB entry with WP=0
   // mov eax, cr0 / or eax, 0x10000 / mov cr0, eax / mov dword [0x400000], 2 / hlt
-  n.run({0x0F, 0x20, 0xC0, 0x0D, 0x00, 0x00, 0x01, 0x00, 0x0F, 0x22, 0xC0, 0xC7, 0x05, 0x00, 0x00, 0x40, 0x00,
-         0x02, 0x00, 0x00, 0x00, 0xF4});
-  EXPECT_EQ(n.c.r[EBX] & 0xFF, 14u);                 // the #PF handler ran
-  EXPECT_EQ(n.r32(kStackTop - 16), 3u);              // error code: present, write, supervisor
+  n.run({0x0F, 0x20, 0xC0, 0x0D, 0x00, 0x00, 0x01, 0x00, 0x0F, 0x22, 0xC0,
+         0xC7, 0x05, 0x00, 0x00, 0x40, 0x00, 0x02, 0x00, 0x00, 0x00, 0xF4});
+  EXPECT_EQ(n.c.r[EBX] & 0xFF, 14u);     // the #PF handler ran
+  EXPECT_EQ(n.r32(kStackTop - 16), 3u);  // error code: present, write, supervisor
   EXPECT_EQ(n.c.cr2, 0x400000u);
   EXPECT_EQ(n.r32(0x200000), 1u);
 }
@@ -241,15 +243,14 @@ TEST(SoftPaging, GlobalPagesSurviveCr3LoadsAndGoWithInvlpg) {
   EXPECT_EQ(m.c.r[ECX] & 0xFF, 0xA1u);
 }
 
-// A fault at CPL 3 reads the IDT, the GDT and the TSS with supervisor rights:
-// those pages are not user-accessible, as in Linux.
-TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
-  Paged m;
+// Ring 3 for real: a TSS (28h) with the ring-0 stack, CS/SS/DS at RPL 3, and the
+// page directory, IDT, GDT, TSS and ring-0 stack in supervisor-only pages, as in Linux.
+void enter_user(Paged& m) {
   const uint32_t tss = 0x6000;
   m.w32(kGdt + 0x28, (tss << 16) | 0x67);  // 28h: 32-bit TSS at 0x6000
   m.w32(kGdt + 0x2C, 0x00008B00);
-  m.w32(tss + 4, kStackTop);  // ESP0
-  m.w32(tss + 8, 0x10);       // SS0
+  m.w32(tss + 4, kStackTop);                                                              // ESP0
+  m.w32(tss + 8, 0x10);                                                                   // SS0
   for (uint32_t p : {kPageDir, kIdt, kGdt, tss, kStackTop - 0x1000}) m.map(p, p, P | W);  // supervisor only
   CpuState s = m.core.save_state();
   s.gdt.limit = 6 * 8 - 1;
@@ -258,12 +259,45 @@ TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
   for (int k : {DS, ES, SS, FS, GS}) s.seg[k] = Segment{0x23, 0, 0xFFFFFFFF, 0xC0F3};
   s.gpr[ESP] = 0xA000;
   m.core.load_state(s);
+}
+
+// A fault at CPL 3 reads the IDT, the GDT and the TSS with supervisor rights.
+TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
+  Paged m;
+  enter_user(m);
   m.run({0xFA, 0xF4});  // cli at CPL 3 with IOPL 0: #GP(0)
   EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
   EXPECT_EQ(m.c.cpl, 0);
-  EXPECT_EQ(m.r32(kStackTop - 16), 0x1Bu);     // the user CS
-  EXPECT_EQ(m.r32(kStackTop - 4), 0x23u);      // the user SS
-  EXPECT_EQ(m.r32(kStackTop - 24), 0u);        // error code
+  EXPECT_EQ(m.r32(kStackTop - 16), 0x1Bu);  // the user CS
+  EXPECT_EQ(m.r32(kStackTop - 4), 0x23u);   // the user SS
+  EXPECT_EQ(m.r32(kStackTop - 24), 0u);     // error code
+}
+
+// The privileged i686 instructions fault at CPL 3 with #GP(0); RDTSC and CPUID do not.
+TEST(SoftI686, PrivilegedInstructionsAtCpl3) {
+  const std::vector<std::vector<uint8_t>> privileged = {
+      {0x0F, 0x09},                       // wbinvd
+      {0x0F, 0x08},                       // invd
+      {0x0F, 0x32},                       // rdmsr
+      {0x0F, 0x30},                       // wrmsr
+      {0x0F, 0x01, 0x3D, 0, 0, 0x40, 0},  // invlpg [0x400000]
+      {0x0F, 0x22, 0xE0},                 // mov cr4, eax
+  };
+  for (const auto& insn : privileged) {
+    Paged m;
+    enter_user(m);
+    std::vector<uint8_t> code = insn;
+    code.push_back(0xF4);
+    m.run(code);
+    EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u) << "opcode 0F " << std::hex << int(insn[1]);
+    EXPECT_EQ(m.r32(kStackTop - 20), kCode) << "the faulting instruction's EIP";
+  }
+  Paged m;
+  enter_user(m);
+  // rdtsc / xor eax, eax / cpuid / nop / hlt: only the HLT faults
+  m.run({0x0F, 0x31, 0x31, 0xC0, 0x0F, 0xA2, 0x90, 0xF4});
+  EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
+  EXPECT_EQ(m.r32(kStackTop - 20), kCode + 7);
 }
 
 TEST(SoftPaging, InvlpgDropsAWholeFourMiBPage) {
@@ -296,16 +330,16 @@ TEST(SoftPaging, SelfModifyingCodeThroughAnAliasMapping) {
   // 10005: call target (10019)
   // 1000A: mov byte [0x800000 + 0x1A], 0x42   ; patches target's immediate through the alias
   // 10011: dec ecx / jnz 10005 / hlt ... target: mov al, 0x11 / ret
-  std::vector<uint8_t> code = {0xB9, 0x02, 0x00, 0x00, 0x00,                     // mov ecx, 2
-                               0xE8, 0x0F, 0x00, 0x00, 0x00,                     // call +15
-                               0xC6, 0x05, 0x1A, 0x00, 0x80, 0x00, 0x42,         // mov byte [0x80001A], 0x42
-                               0x49,                                             // dec ecx
-                               0x75, 0xF1,                                       // jnz 10005
-                               0x31, 0xD2,                                       // xor edx, edx
-                               0x88, 0xC2,                                       // mov dl, al
-                               0xF4,                                             // hlt
-                               0xB0, 0x11,                                       // 10019: mov al, 0x11
-                               0xC3};                                            // ret
+  std::vector<uint8_t> code = {0xB9, 0x02, 0x00, 0x00, 0x00,              // mov ecx, 2
+                               0xE8, 0x0F, 0x00, 0x00, 0x00,              // call +15
+                               0xC6, 0x05, 0x1A, 0x00, 0x80, 0x00, 0x42,  // mov byte [0x80001A], 0x42
+                               0x49,                                      // dec ecx
+                               0x75, 0xF1,                                // jnz 10005
+                               0x31, 0xD2,                                // xor edx, edx
+                               0x88, 0xC2,                                // mov dl, al
+                               0xF4,                                      // hlt
+                               0xB0, 0x11,                                // 10019: mov al, 0x11
+                               0xC3};                                     // ret
   ASSERT_EQ(code.size(), 0x1Cu);
   m.run(code);
   EXPECT_EQ(m.c.r[EDX], 0x42u);  // the second call ran the patched instruction
@@ -321,13 +355,13 @@ TEST(SoftI686, CmovCmpxchg8bBswap) {
   // cmpxchg8b [0x8000]    (equal: memory = ECX:EBX, ZF=1) / setz [0x8100]
   // cmpxchg8b [0x8000]    (not equal now: EDX:EAX = memory, ZF=0) / setz [0x8101]
   // mov esi, 0x12345678 / bswap esi / hlt
-  m.run({0xB8, 5, 0, 0, 0, 0xBB, 7, 0, 0, 0, 0x39, 0xD8, 0x0F, 0x4C, 0xCB, 0x31, 0xD2, 0x0F, 0x4F, 0xD3,
-         0x89, 0x0D, 0x00, 0x82, 0x00, 0x00,  // mov [0x8200], ecx
-         0x89, 0x15, 0x04, 0x82, 0x00, 0x00,  // mov [0x8204], edx
-         0xB8, 0x11, 0x11, 0x11, 0x11, 0xBA, 0x22, 0x22, 0x22, 0x22, 0xBB, 0xAA, 0xAA, 0xAA, 0xAA, 0xB9, 0xBB, 0xBB,
-         0xBB, 0xBB, 0x0F, 0xC7, 0x0D, 0x00, 0x80, 0x00, 0x00, 0x0F, 0x94, 0x05, 0x00, 0x81, 0x00, 0x00, 0x0F, 0xC7,
-         0x0D, 0x00, 0x80, 0x00, 0x00, 0x0F, 0x94, 0x05, 0x01, 0x81, 0x00, 0x00, 0xBE, 0x78, 0x56, 0x34, 0x12, 0x0F,
-         0xCE, 0xF4});
+  m.run({0xB8, 5,    0,    0,    0,    0xBB, 7,    0,    0,    0,    0x39, 0xD8, 0x0F, 0x4C,
+         0xCB, 0x31, 0xD2, 0x0F, 0x4F, 0xD3, 0x89, 0x0D, 0x00, 0x82, 0x00, 0x00,  // mov [0x8200], ecx
+         0x89, 0x15, 0x04, 0x82, 0x00, 0x00,                                      // mov [0x8204], edx
+         0xB8, 0x11, 0x11, 0x11, 0x11, 0xBA, 0x22, 0x22, 0x22, 0x22, 0xBB, 0xAA, 0xAA, 0xAA,
+         0xAA, 0xB9, 0xBB, 0xBB, 0xBB, 0xBB, 0x0F, 0xC7, 0x0D, 0x00, 0x80, 0x00, 0x00, 0x0F,
+         0x94, 0x05, 0x00, 0x81, 0x00, 0x00, 0x0F, 0xC7, 0x0D, 0x00, 0x80, 0x00, 0x00, 0x0F,
+         0x94, 0x05, 0x01, 0x81, 0x00, 0x00, 0xBE, 0x78, 0x56, 0x34, 0x12, 0x0F, 0xCE, 0xF4});
   EXPECT_EQ(m.r32(0x8200), 7u);
   EXPECT_EQ(m.r32(0x8204), 0u);
   EXPECT_EQ(m.r32(0x8000), 0xAAAAAAAAu);
@@ -344,8 +378,9 @@ TEST(SoftI686, CmpxchgRegisterAndMemory) {
   m.w32(0x8000, 5);
   // mov eax, 5 / mov ecx, 9 / cmpxchg [0x8000], ecx (equal: [8000]=9) / setz [0x8100]
   // cmpxchg [0x8000], ecx (EAX=5 != 9: EAX=9) / setz [0x8101] / hlt
-  m.run({0xB8, 5, 0, 0, 0, 0xB9, 9, 0, 0, 0, 0x0F, 0xB1, 0x0D, 0x00, 0x80, 0x00, 0x00, 0x0F, 0x94, 0x05, 0x00, 0x81,
-         0x00, 0x00, 0x0F, 0xB1, 0x0D, 0x00, 0x80, 0x00, 0x00, 0x0F, 0x94, 0x05, 0x01, 0x81, 0x00, 0x00, 0xF4});
+  m.run({0xB8, 5,    0,    0,    0,    0xB9, 9,    0,    0,    0,    0x0F, 0xB1, 0x0D,
+         0x00, 0x80, 0x00, 0x00, 0x0F, 0x94, 0x05, 0x00, 0x81, 0x00, 0x00, 0x0F, 0xB1,
+         0x0D, 0x00, 0x80, 0x00, 0x00, 0x0F, 0x94, 0x05, 0x01, 0x81, 0x00, 0x00, 0xF4});
   EXPECT_EQ(m.r32(0x8000), 9u);
   EXPECT_EQ(m.ram[0x8100], 1);
   EXPECT_EQ(m.ram[0x8101], 0);
@@ -385,8 +420,8 @@ TEST(SoftI686, MsrsAndTheirFaults) {
   Paged m;
   // mov ecx, 0x8B / xor eax, eax / xor edx, edx / wrmsr / rdmsr / mov esi, edx
   // mov ecx, 0x1B (APIC base: no APIC) / rdmsr -> #GP(0) / hlt
-  m.run({0xB9, 0x8B, 0, 0, 0, 0x31, 0xC0, 0x31, 0xD2, 0x0F, 0x30, 0x0F, 0x32, 0x89, 0xD6, 0xB9, 0x1B, 0, 0, 0, 0x0F,
-         0x32, 0xF4});
+  m.run({0xB9, 0x8B, 0,    0,    0,    0x31, 0xC0, 0x31, 0xD2, 0x0F, 0x30, 0x0F,
+         0x32, 0x89, 0xD6, 0xB9, 0x1B, 0,    0,    0,    0x0F, 0x32, 0xF4});
   EXPECT_EQ(m.c.r[ESI], 0u);
   EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
   EXPECT_EQ(m.r32(kStackTop - 16), 0u);  // error code 0
@@ -397,11 +432,11 @@ TEST(SoftI686, CpuidReportsAPentiumProWithWhatIsImplemented) {
   Paged m;
   // xor eax, eax / cpuid / mov [0x8000], ebx / mov [0x8004], edx / mov [0x8008], ecx / mov esi, eax
   // mov eax, 1 / cpuid / mov edi, edx / mov ebp, eax / mov eax, 0x80000000 / cpuid / hlt
-  m.run({0x31, 0xC0, 0x0F, 0xA2, 0x89, 0x1D, 0x00, 0x80, 0, 0, 0x89, 0x15, 0x04, 0x80, 0, 0, 0x89, 0x0D, 0x08,
-         0x80, 0, 0, 0x89, 0xC6, 0xB8, 1, 0, 0, 0, 0x0F, 0xA2, 0x89, 0xD7, 0x89, 0xC5, 0xB8, 0, 0, 0, 0x80, 0x0F,
-         0xA2, 0xF4});
+  m.run({0x31, 0xC0, 0x0F, 0xA2, 0x89, 0x1D, 0x00, 0x80, 0,    0,    0x89, 0x15, 0x04, 0x80, 0,
+         0,    0x89, 0x0D, 0x08, 0x80, 0,    0,    0x89, 0xC6, 0xB8, 1,    0,    0,    0,    0x0F,
+         0xA2, 0x89, 0xD7, 0x89, 0xC5, 0xB8, 0,    0,    0,    0x80, 0x0F, 0xA2, 0xF4});
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(&m.ram[0x8000]), 12), "GenuineIntel");
-  EXPECT_EQ(m.c.r[ESI], 1u);
+  EXPECT_EQ(m.c.r[ESI], soft::kCpuidMaxLeaf);
   EXPECT_EQ((m.c.r[EBP] >> 8) & 0xF, 6u);  // family 6
   uint32_t edx = m.c.r[EDI];
   for (int bit : {3, 4, 5, 8, 13, 15}) EXPECT_TRUE(edx >> bit & 1) << "bit " << bit;  // PSE TSC MSR CX8 PGE CMOV
@@ -409,6 +444,31 @@ TEST(SoftI686, CpuidReportsAPentiumProWithWhatIsImplemented) {
     EXPECT_FALSE(edx >> bit & 1) << "bit " << bit;  // VME DE PAE MCE APIC SEP MTRR MCA PAT PSE36 MMX FXSR SSE
   EXPECT_EQ(edx & 1, soft::kHasFpu ? 1u : 0u);
   EXPECT_LT(m.c.r[EAX], 0x80000001u);  // no extended leaves beyond 0x80000000
+}
+
+TEST(SoftI686, LockIsUndefinedExceptOnLockableMemoryForms) {
+  Paged m;
+  // mov eax, 3 / lock add [0x8000], eax / lock cmpxchg8b [0x8010] / mov esi, 1 / lock add eax, ebx / hlt
+  m.run({0xB8, 3,    0,    0, 0, 0xF0, 0x01, 0x05, 0x00, 0x80, 0,    0,    0xF0, 0x0F, 0xC7,
+         0x0D, 0x10, 0x80, 0, 0, 0xBE, 1,    0,    0,    0,    0xF0, 0x01, 0xD8, 0xF4});
+  EXPECT_EQ(m.r32(0x8000), 3u);
+  EXPECT_EQ(m.c.r[ESI], 1u);
+  EXPECT_EQ(m.c.r[EBX] & 0xFF, 6u);  // LOCK with a register destination: #UD
+  EXPECT_EQ(m.c.r[EAX], 0u);         // LOCK CMPXCHG8B ran (not equal: EDX:EAX loaded)
+  Paged n;
+  n.run({0xF0, 0x90, 0xF4});  // lock nop
+  EXPECT_EQ(n.c.r[EBX] & 0xFF, 6u);
+}
+
+TEST(SoftI686, CpuidGivesTheTscFrequency) {
+  Paged m;
+  // mov eax, 15h / cpuid / mov esi, eax / mov edi, ebx / mov ebp, ecx / hlt
+  m.run({0xB8, 0x15, 0, 0, 0, 0x0F, 0xA2, 0x89, 0xC6, 0x89, 0xDF, 0x89, 0xCD, 0xF4});
+  ASSERT_NE(m.c.r[ESI], 0u);
+  EXPECT_EQ(uint64_t{m.c.r[EBP]} * m.c.r[EDI] / m.c.r[ESI], soft::kTscHz);  // crystal Hz x EBX / EAX
+  // mov eax, 16h / cpuid / mov esi, eax / hlt: the base frequency in MHz
+  m.run({0xB8, 0x16, 0, 0, 0, 0x0F, 0xA2, 0x89, 0xC6, 0xF4});
+  EXPECT_EQ(uint64_t{m.c.r[ESI]} * 1'000'000, soft::kTscHz);
 }
 
 TEST(SoftI686, HintNopsAndUd2) {

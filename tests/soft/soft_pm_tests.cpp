@@ -51,6 +51,8 @@ Outcome run_guest(const std::string& name) {
     out.stop = s;
     if (s == RunStop::Io) {
       core->complete_in();
+      // Port E0h: the guest asks for external interrupt 40h now.
+      if (core->cpu.io_write && core->cpu.io_port == 0xE0) ctl.pending_vector = 0x40;
       if (core->cpu.io_write && core->cpu.io_port == 0xF4) {
         out.verdict = core->cpu.io_buf[0];
         if (out.verdict != 0) {

@@ -121,16 +121,24 @@ class KvmVcpu final : public Vcpu {
       if (!(e.reason == ExitReason::Error && emulation_failed_ && assist_)) return e;
       // KVM could not emulate an instruction: the software engine executes
       // that one instruction on the same state and memory, and KVM goes on.
+      // The x87 state travels too (the instruction may be an FPU one), and
+      // comes back when the instruction changed it.
       assist_->set_state(state());
+      FpuImage fpu, after;
+      bool fpu_moved = fpu_state(fpu) && assist_->set_fpu_state(fpu);
       Exit a = assist_->run();
+      auto take_back = [&] {
+        set_state(assist_->state());
+        if (fpu_moved && assist_->fpu_state(after) && after != fpu) set_fpu_state(after);
+      };
       switch (a.reason) {
         case ExitReason::Kicked:  // done: one instruction retired
-          set_state(assist_->state());
+          take_back();
           ++assisted_;
           continue;
         case ExitReason::Hlt:
         case ExitReason::Shutdown:
-          set_state(assist_->state());
+          take_back();
           return a;
         default:
           e.error += "; the software engine could not take it over either";
@@ -338,6 +346,61 @@ class KvmVcpu final : public Vcpu {
       if (ioctl(vcpu_fd_, KVM_SET_CPUID2, cpuid) < 0) throw kvm_error("KVM_SET_CPUID2 failed");
       return;
     }
+  }
+
+  // The x87 state through KVM_GET_FPU / KVM_SET_FPU (an FXSAVE-like layout:
+  // ST(i) in 16-byte slots, the abridged tag byte, selector:offset pointers).
+  bool fpu_state(FpuImage& img) override {
+    kvm_fpu f;
+    if (ioctl(vcpu_fd_, KVM_GET_FPU, &f) < 0) return false;
+    img.fill(0);
+    unsigned top = (f.fsw >> 11) & 7;
+    uint32_t tw = 0;
+    for (unsigned n = 0; n < 8; ++n) {
+      const uint8_t* v = f.fpr[(n - top) & 7];
+      uint64_t mant;
+      uint16_t exp;
+      std::memcpy(&mant, v, 8);
+      std::memcpy(&exp, v + 8, 2);
+      exp &= 0x7FFF;
+      unsigned tag = 0;  // valid
+      if (!((f.ftwx >> n) & 1))
+        tag = 3;  // empty
+      else if (exp == 0 && mant == 0)
+        tag = 1;  // zero
+      else if (exp == 0x7FFF || exp == 0 || !(mant >> 63))
+        tag = 2;  // special
+      tw |= tag << (2 * n);
+    }
+    const uint32_t env[7] = {0xFFFF0000u | f.fcw,
+                             0xFFFF0000u | f.fsw,
+                             0xFFFF0000u | tw,
+                             uint32_t(f.last_ip),
+                             uint32_t((f.last_ip >> 32) & 0xFFFF) | uint32_t(f.last_opcode & 0x7FF) << 16,
+                             uint32_t(f.last_dp),
+                             0xFFFF0000u | uint32_t((f.last_dp >> 32) & 0xFFFF)};
+    std::memcpy(img.data(), env, sizeof env);
+    for (unsigned i = 0; i < 8; ++i) std::memcpy(img.data() + 28 + 10 * i, f.fpr[i], 10);
+    return true;
+  }
+  bool set_fpu_state(const FpuImage& img) override {
+    kvm_fpu f;
+    if (ioctl(vcpu_fd_, KVM_GET_FPU, &f) < 0) return false;  // keeps the SSE part
+    uint32_t env[7];
+    std::memcpy(env, img.data(), sizeof env);
+    f.fcw = uint16_t(env[0]);
+    f.fsw = uint16_t(env[1]);
+    f.ftwx = 0;
+    for (unsigned n = 0; n < 8; ++n)
+      if (((env[2] >> (2 * n)) & 3) != 3) f.ftwx |= uint8_t(1u << n);
+    f.last_ip = env[3] | uint64_t(env[4] & 0xFFFF) << 32;
+    f.last_opcode = uint16_t((env[4] >> 16) & 0x7FF);
+    f.last_dp = env[5] | uint64_t(env[6] & 0xFFFF) << 32;
+    for (unsigned i = 0; i < 8; ++i) {
+      std::memset(f.fpr[i], 0, sizeof f.fpr[i]);
+      std::memcpy(f.fpr[i], img.data() + 28 + 10 * i, 10);
+    }
+    return ioctl(vcpu_fd_, KVM_SET_FPU, &f) >= 0;
   }
 
   void load_state() {

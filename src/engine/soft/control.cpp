@@ -1,5 +1,5 @@
 // Control transfer: jumps, calls, returns, loops, software interrupts, IRET,
-// BOUND, HLT, and interrupt/exception delivery (real mode IVT and protected-mode IDT).
+// BOUND, HLT. The protected-mode far transfers and interrupt delivery are in gate.cpp.
 #include <array>
 #include <utility>
 
@@ -141,6 +141,12 @@ void hlt(Cpu& c, const Insn&) {
   c.exit_block = true;
 }
 
+// INVD / WBINVD: privileged; there are no caches to write back.
+template <class T>
+void invd(Cpu& c, const Insn&) {
+  if (c.pm() && c.cpl != 0) gp(0);
+}
+
 void grp5_incdec16(Cpu& c, const Insn& i);
 void grp5_incdec32(Cpu& c, const Insn& i);
 
@@ -235,6 +241,7 @@ PXOS_INSTANTIATE(into)
 PXOS_INSTANTIATE(iret)
 PXOS_INSTANTIATE(bound)
 PXOS_INSTANTIATE(hlt)
+PXOS_INSTANTIATE(invd)
 PXOS_INSTANTIATE(grp5)
 
 }  // namespace pxos::soft

@@ -101,6 +101,10 @@ inline constexpr uint32_t kTlbLarge = 2;   // part of a 4 MiB page (INVLPG drops
 inline constexpr uint32_t kTlbWritable = 4;  // (walk() only) writes allowed and the dirty bit is set
 
 struct Cpu {
+  Cpu() = default;
+  Cpu(const Cpu&) = delete;  // `tlb` points into this object's own `tlbs`
+  Cpu& operator=(const Cpu&) = delete;
+
   // ---- architectural state -------------------------------------------------
   uint32_t r[9] = {};  // EAX..EDI, r[8] is always 0 (no base / no index)
   uint32_t eip = 0;
@@ -117,7 +121,6 @@ struct Cpu {
   uint32_t dr[8] = {0, 0, 0, 0, 0, 0, 0xFFFF0FF0, 0x400};
   uint8_t cpl = 0;      // change through set_cpl(): it picks the TLB of the privilege class
   bool code32 = false;  // CS.D
-  Fpu fpu;              // the x87 (fpu.h)
 
   // ---- execution bookkeeping ----------------------------------------------
   uint32_t insn_eip = 0;    // start of the instruction being executed
@@ -133,6 +136,7 @@ struct Cpu {
   const std::atomic<bool>* kick = nullptr;
   const void* cur_block = nullptr;
   int last_exception = -1;  // the first exception vector raised since reset to -1 (for the conformance runner)
+  bool lock_ud = true;       // LOCK where it cannot apply is #UD (false: ignored, as on the 286)
 
   // Port I/O handed to the monitor.
   uint16_t io_port = 0;
@@ -171,6 +175,8 @@ struct Cpu {
   uint64_t tsc_last = 0;
   uint64_t msr_misc_enable = 1;  // fast strings
   uint64_t msr_bios_sign = 0;
+
+  Fpu fpu;  // the x87 (fpu.h, fpu.cpp); last, away from the hot fields
 
   // ---- flags ------------------------------------------------------------------
   bool cf() const {

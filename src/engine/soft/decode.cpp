@@ -32,9 +32,45 @@ constexpr std::array<OpInfo, 512> build_table() {
 
 constexpr std::array<OpInfo, 512> kTable = build_table();
 
+// LOCK may prefix only the read-modify-write instructions with a memory
+// destination (Intel SDM, LOCK); on anything else it raises #UD.
+bool lockable(unsigned opc, const Insn& i) {
+  if (i.mod == 3) return false;
+  if (opc < 0x40) return (opc & 7) < 2 && (opc >> 3) != 7;  // ADD..XOR r/m, reg (not CMP)
+  switch (opc) {
+    case 0x80:
+    case 0x81:
+    case 0x82:
+    case 0x83:
+      return i.reg != 7;
+    case 0x86:
+    case 0x87:
+    case 0x1AB:
+    case 0x1B0:
+    case 0x1B1:
+    case 0x1B3:
+    case 0x1BB:
+    case 0x1C0:
+    case 0x1C1:
+      return true;
+    case 0xF6:
+    case 0xF7:
+      return i.reg == 2 || i.reg == 3;
+    case 0xFE:
+    case 0xFF:
+      return i.reg < 2;
+    case 0x1BA:
+      return i.reg >= 5;
+    case 0x1C7:
+      return i.reg == 1;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
-DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
+DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bool lock_ud) {
   unsigned n = 0;
   auto need = [&](unsigned k) { return n + k <= avail; };
 #define NEED(k)                                     \
@@ -42,7 +78,7 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
     if (n + (k) > 15) return DecodeResult::TooLong; \
     if (!need(k)) return DecodeResult::NeedMore;    \
   } while (0)
-  bool opsz = false, adsz = false;
+  bool opsz = false, adsz = false, lock = false;
   int seg_override = -1;
   uint8_t rep = 0;
   unsigned opc;
@@ -75,7 +111,8 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
         adsz = true;
         continue;
       case 0xF0:
-        continue;  // LOCK: accepted (a single CPU has nothing to lock)
+        lock = lock_ud;  // a single CPU has nothing to lock; only the rule below applies
+        continue;
       case 0xF2:
       case 0xF3:
         rep = b;
@@ -250,6 +287,10 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out) {
     jcc_specialized(i);
   } else if (opc >= 0x80 && opc <= 0x83) {
     alu_specialized(2, opc == 0x80 || opc == 0x82 ? 1 : (i.op32 ? 4 : 2), i.mod != 3, i.reg, i);
+  }
+  if (lock && !lockable(opc, i)) {
+    i.fn = i.op32 ? &ud<uint32_t> : &ud<uint16_t>;
+    i.th = i.op32 ? &thunk<&ud<uint32_t>> : &thunk<&ud<uint16_t>>;
   }
   out = i;
   return DecodeResult::Ok;

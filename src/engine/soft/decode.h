@@ -7,8 +7,9 @@ namespace pxos::soft {
 
 enum class DecodeResult { Ok, NeedMore, TooLong };
 
-// Decodes one instruction from p[0..avail). code32: the CS.D bit.
+// Decodes one instruction from p[0..avail). code32: the CS.D bit. lock_ud: a LOCK
+// prefix on an instruction that cannot take it decodes as #UD (else it is ignored).
 // NeedMore: the instruction continues past `avail` bytes.
-DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out);
+DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bool lock_ud = true);
 
 }  // namespace pxos::soft

@@ -25,7 +25,7 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
     if (at < eip || at > limit) break;
     uint64_t avail = std::min<uint64_t>({0x1000u - (off + pos), uint64_t{limit} - at + 1, 15});
     Insn in;
-    if (decode(code + pos, unsigned(avail), c.code32, in) != DecodeResult::Ok) break;
+    if (decode(code + pos, unsigned(avail), c.code32, in, c.lock_ud) != DecodeResult::Ok) break;
     b->insns.push_back(in);
     pos += in.len;
     if (in.ends_block || off + pos >= 0x1000) break;
@@ -283,7 +283,7 @@ void Core::step_one() {
     }
   }
   Insn in;
-  DecodeResult r = decode(buf, avail, c.code32, in);
+  DecodeResult r = decode(buf, avail, c.code32, in, c.lock_ud);
   if (r == DecodeResult::TooLong) gp(0);
   if (r == DecodeResult::NeedMore) {
     if (fetch_fault) throw *fetch_fault;
@@ -326,6 +326,7 @@ void Core::exec_block(Block* b) {
 RunStop Core::run(RunControl& ctl) {
   Cpu& c = cpu;
   uint64_t stop_at = ctl.quantum ? (c.icount / ctl.quantum + 1) * ctl.quantum : ~uint64_t{0};
+  stop_at = std::min(stop_at, std::max(ctl.stop_at_icount, c.icount + 1));
   Block* prev = nullptr;  // the block just executed, for chaining
   uint64_t prev_gen = 0;
   for (;;) {
@@ -405,14 +406,10 @@ RunStop Core::run(RunControl& ctl) {
       Stop s = c.stop;
       c.stop = Stop::None;
       switch (s) {
-        case Stop::Hlt:
-          return RunStop::Hlt;
-        case Stop::Io:
-          return RunStop::Io;
-        case Stop::Shutdown:
-          return RunStop::Shutdown;
-        default:
-          return RunStop::Error;
+        case Stop::Hlt: return RunStop::Hlt;
+        case Stop::Io: return RunStop::Io;
+        case Stop::Shutdown: return RunStop::Shutdown;
+        default: return RunStop::Error;
       }
     }
   }

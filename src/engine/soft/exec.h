@@ -77,8 +77,9 @@ enum class RunStop { Hlt, Io, Shutdown, IrqWindow, Kicked, Error };
 struct RunControl {
   std::atomic<bool>* kick = nullptr;
   bool irq_window = false;
-  int pending_vector = -1;  // an injected external interrupt
-  uint64_t quantum = 0;     // deterministic mode: stop (Kicked) every `quantum` instructions
+  int pending_vector = -1;                 // an injected external interrupt
+  uint64_t quantum = 0;                    // deterministic mode: stop (Kicked) every `quantum` instructions
+  uint64_t stop_at_icount = ~uint64_t{0};  // virtual time: stop (Kicked) here too (at least one instruction runs)
 };
 
 // A CPU plus its block cache, on some physical memory.

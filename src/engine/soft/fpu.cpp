@@ -5,20 +5,24 @@
 // does the stack, tags, condition codes, exception masking, #NM, #MF and the
 // FNSTENV/FNSAVE layouts here. The arithmetic itself runs on the host's x87:
 // every operation loads the guest's control word (rounding, precision, masks)
-// into the host FPU, executes the same instruction on the same 80-bit operands,
-// and reads back the result and the host's status word (exception flags and
-// condition codes). Rounding, precision control, denormals, NaN propagation and
-// the transcendental functions are therefore those of real hardware, bit for
-// bit. THE SOFTWARE ENGINE'S FPU NEEDS AN x86 HOST for this reason (a portable
-// softfloat path is not written); elsewhere the build fails here.
+// and condition codes into the host FPU, executes the same instruction on the
+// same 80-bit operands, and reads back the result and the host's status word
+// (exception flags and condition codes). Rounding, precision control,
+// denormals, NaN propagation and the transcendental functions are therefore
+// those of real hardware, bit for bit (of the host CPU: transcendentals may
+// differ in the last bit between CPU vendors). THE SOFTWARE ENGINE'S FPU NEEDS
+// AN x86 HOST for this reason (a portable softfloat path is not written);
+// elsewhere the build fails here. tests/soft/fpu_test.cpp checks the stack and
+// status logic here against the host CPU on random states and operands.
 //
 // Unmasked exceptions follow the SDM: an unmasked IE, DE or ZE leaves the
-// destination and the stack unchanged; an unmasked OE or UE stores the result
-// with its exponent wrapped (the host FPU does that when the guest's masks are
-// loaded) into a register, and nothing into memory; PE always completes. Any
-// unmasked exception sets ES and B and is reported at the next waiting FPU
-// instruction or WAIT: #MF (vector 16) with CR0.NE = 1, otherwise FERR#
-// (Fpu::ferr, for the monitor's IRQ 13) and execution goes on.
+// destination and the stack unchanged (compares set no condition codes); an
+// unmasked OE or UE stores the result with its exponent wrapped (the host FPU
+// does that when the guest's masks are loaded) into a register, and nothing
+// into memory; PE always completes. Any unmasked exception sets ES and B and
+// is reported at the next waiting FPU instruction or WAIT: #MF (vector 16)
+// with CR0.NE = 1, otherwise FERR# (Fpu::ferr, for the monitor's IRQ 13) and
+// execution goes on.
 //
 // A fault on a memory operand (segment limit, page fault) leaves the FPU state
 // as it was: every handler reads its operands before it changes anything, and
@@ -51,6 +55,107 @@ uint16_t Fpu::tag_word() const {
   return tw;
 }
 
+void Fpu::sync_es() {
+  if (sw & ~cw & kExceptions)
+    sw |= ES | B;
+  else
+    sw &= uint16_t(~(ES | B));
+}
+
+// The environment layouts of SDM vol. 1 figures 8-9 to 8-12: 14 bytes with a
+// 16-bit operand size, 28 with 32; in real and virtual-8086 mode the pointers
+// are 20/32-bit linear addresses with the opcode beside the instruction pointer.
+unsigned Fpu::store_env(uint8_t* p, bool op32, bool real) const {
+  uint32_t w[7];
+  uint32_t ip = fip, dp = fdp;
+  if (real) {
+    ip = uint32_t(fcs) * 16 + fip;
+    dp = uint32_t(fds) * 16 + fdp;
+  }
+  w[0] = cw;
+  w[1] = sw;
+  w[2] = tag_word();
+  if (real) {
+    w[3] = ip & 0xFFFF;
+    w[4] = ((ip >> 16) << 12) | (fop & 0x7FF);
+    w[5] = dp & 0xFFFF;
+    w[6] = (dp >> 16) << 12;
+  } else {
+    w[3] = ip;
+    w[4] = fcs | (op32 ? uint32_t(fop & 0x7FF) << 16 : 0);
+    w[5] = dp;
+    w[6] = fds;
+  }
+  if (op32) {
+    for (unsigned k = 0; k < 7; ++k) {
+      uint32_t v = w[k];
+      if (k < 3 || (real && (k == 3 || k == 5)) || (!real && k == 6)) v |= 0xFFFF0000u;  // reserved halves
+      std::memcpy(p + 4 * k, &v, 4);
+    }
+    return 28;
+  }
+  for (unsigned k = 0; k < 7; ++k) {
+    uint16_t v = uint16_t(w[k]);
+    std::memcpy(p + 2 * k, &v, 2);
+  }
+  return 14;
+}
+
+void Fpu::load_env(const uint8_t* p, bool op32, bool real) {
+  uint32_t w[7];
+  for (unsigned k = 0; k < 7; ++k) {
+    if (op32) {
+      std::memcpy(&w[k], p + 4 * k, 4);
+    } else {
+      uint16_t v;
+      std::memcpy(&v, p + 2 * k, 2);
+      w[k] = v;
+    }
+  }
+  cw = uint16_t((w[0] & 0x1F3F) | 0x40);
+  sw = uint16_t(w[1]);
+  empty = 0;
+  for (unsigned n = 0; n < 8; ++n)
+    if (((w[2] >> (2 * n)) & 3) == kEmpty) empty |= uint8_t(1u << n);
+  if (real) {
+    fip = (w[3] & 0xFFFF) | ((w[4] >> 12) << 16);
+    fop = uint16_t(w[4] & 0x7FF);
+    fdp = (w[5] & 0xFFFF) | ((w[6] >> 12) << 16);
+    if (!op32) {
+      fip &= 0xFFFFF;
+      fdp &= 0xFFFFF;
+    }
+    fcs = fds = 0;
+  } else {
+    fip = w[3];
+    fcs = uint16_t(w[4]);
+    if (op32) fop = uint16_t((w[4] >> 16) & 0x7FF);
+    fdp = w[5];
+    fds = uint16_t(w[6]);
+  }
+  sync_es();
+}
+
+unsigned Fpu::save(uint8_t* p, bool op32, bool real) const {
+  unsigned n = store_env(p, op32, real);
+  for (unsigned k = 0; k < 8; ++k) {
+    const F80& v = st(k);
+    std::memcpy(p + n + 10 * k, &v.mant, 8);
+    std::memcpy(p + n + 10 * k + 8, &v.se, 2);
+  }
+  return n + 80;
+}
+
+void Fpu::restore(const uint8_t* p, bool op32, bool real) {
+  load_env(p, op32, real);
+  unsigned n = op32 ? 28 : 14;
+  for (unsigned k = 0; k < 8; ++k) {
+    F80& v = st(k);
+    std::memcpy(&v.mant, p + n + 10 * k, 8);
+    std::memcpy(&v.se, p + n + 10 * k + 8, 2);
+  }
+}
+
 namespace {
 
 constexpr uint32_t kCr0MP = 2, kCr0EM = 4, kCr0TS = 8, kCr0NE = 0x20;
@@ -62,25 +167,34 @@ struct Buf {
 };
 
 // ---- the host's x87 ---------------------------------------------------------------------
-// Each operation: save the host control word, FNINIT, load the guest's control
-// word, load the operands, run the instruction, read the status word, clear the
-// host's exceptions, mask them all, store the results, FNINIT and restore the
-// host control word. The host stack is empty before and after, as the ABI wants.
+// Each operation: save the host control word, load the guest's control word and
+// condition codes (FLDENV, which also empties the stack), load the operands, run the instruction, read the status word,
+// clear the host's exceptions, mask them all, store the results, FNINIT and restore the host control word. The host
+// stack is empty before and after, as the ABI wants.
 namespace host {
 
+// The host FPU's environment (FLDENV image) for one operation: the guest's
+// control word and condition codes, an empty stack. Bits an instruction leaves
+// unchanged (or undefined) thus come back as the guest had them.
+struct Env {
+  uint32_t w[7];
+  explicit Env(const Fpu& f, uint16_t extra_masks = 0)
+      : w{0xFFFF0000u | f.cw | extra_masks, 0xFFFF0000u | (f.sw & kConditions), 0xFFFFFFFFu, 0, 0, 0, 0xFFFF0000u} {}
+};
+
 #define PX_CLOBBER "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)"
-#define PX_BEGIN "fnstcw %[save]\n\tfninit\n\tfldcw %[cw]\n\t"
+#define PX_BEGIN "fnstcw %[save]\n\tfldenv %[env]\n\t"
 #define PX_END "fnstsw %[sw]\n\tfnclex\n\tfldcw %[mcw]\n\t"
 #define PX_FINI "fninit\n\tfldcw %[save]"
 
 // Two register operands: ST(0) = a, ST(1) = b; results ST(0) -> r0, ST(1) -> r1.
-using Op2 = uint16_t (*)(const F80& a, const F80& b, F80& r0, F80& r1, uint16_t cw);
+using Op2 = uint16_t (*)(const F80& a, const F80& b, F80& r0, F80& r1, const Env& env);
 #define PX_OP2(name, insn)                                                                                         \
-  uint16_t name(const F80& a, const F80& b, F80& r0, F80& r1, uint16_t cw) {                                       \
-    uint16_t save, sw, mcw = uint16_t(cw | 0x3F);                                                                  \
+  uint16_t name(const F80& a, const F80& b, F80& r0, F80& r1, const Env& env) {                                    \
+    uint16_t save, sw, mcw = uint16_t(env.w[0] | 0x3F);                                                            \
     asm volatile(PX_BEGIN "fldt %[b]\n\tfldt %[a]\n\t" insn "\n\t" PX_END "fstpt %[r0]\n\tfstpt %[r1]\n\t" PX_FINI \
                  : [r0] "=m"(r0), [r1] "=m"(r1), [sw] "=m"(sw), [save] "=m"(save)                                  \
-                 : [a] "m"(a), [b] "m"(b), [cw] "m"(cw), [mcw] "m"(mcw)                                            \
+                 : [a] "m"(a), [b] "m"(b), [env] "m"(env), [mcw] "m"(mcw)                                          \
                  : PX_CLOBBER);                                                                                    \
     return sw;                                                                                                     \
   }
@@ -110,34 +224,34 @@ PX_OP2(tst, "ftst")
 PX_OP2(xam, "fxam")
 
 // ST(0) = a with a memory operand m: result ST(0) -> r0.
-using OpM = uint16_t (*)(const F80& a, const Buf& m, F80& r0, uint16_t cw);
+using OpM = uint16_t (*)(const F80& a, const Buf& m, F80& r0, const Env& env);
 #define PX_OPM(name, insn)                                                                  \
-  uint16_t name(const F80& a, const Buf& m, F80& r0, uint16_t cw) {                         \
-    uint16_t save, sw, mcw = uint16_t(cw | 0x3F);                                           \
+  uint16_t name(const F80& a, const Buf& m, F80& r0, const Env& env) {                      \
+    uint16_t save, sw, mcw = uint16_t(env.w[0] | 0x3F);                                     \
     asm volatile(PX_BEGIN "fldt %[a]\n\t" insn " %[m]\n\t" PX_END "fstpt %[r0]\n\t" PX_FINI \
                  : [r0] "=m"(r0), [sw] "=m"(sw), [save] "=m"(save)                          \
-                 : [a] "m"(a), [m] "m"(m), [cw] "m"(cw), [mcw] "m"(mcw)                     \
+                 : [a] "m"(a), [m] "m"(m), [env] "m"(env), [mcw] "m"(mcw)                   \
                  : PX_CLOBBER);                                                             \
     return sw;                                                                              \
   }
-PX_OPM(add_f32, "fadds")
-PX_OPM(add_f64, "faddl") PX_OPM(add_i32, "fiaddl") PX_OPM(add_i16, "fiadds") PX_OPM(mul_f32, "fmuls")
-    PX_OPM(mul_f64, "fmull") PX_OPM(mul_i32, "fimull") PX_OPM(mul_i16, "fimuls") PX_OPM(com_f32, "fcoms")
-        PX_OPM(com_f64, "fcoml") PX_OPM(com_i32, "ficoml") PX_OPM(com_i16, "ficoms") PX_OPM(sub_f32, "fsubs")
-            PX_OPM(sub_f64, "fsubl") PX_OPM(sub_i32, "fisubl") PX_OPM(sub_i16, "fisubs") PX_OPM(subr_f32, "fsubrs")
-                PX_OPM(subr_f64, "fsubrl") PX_OPM(subr_i32, "fisubrl") PX_OPM(subr_i16, "fisubrs")
-                    PX_OPM(div_f32, "fdivs") PX_OPM(div_f64, "fdivl") PX_OPM(div_i32, "fidivl")
-                        PX_OPM(div_i16, "fidivs") PX_OPM(divr_f32, "fdivrs") PX_OPM(divr_f64, "fdivrl")
-                            PX_OPM(divr_i32, "fidivrl") PX_OPM(divr_i16, "fidivrs")
+// clang-format off
+PX_OPM(add_f32, "fadds")   PX_OPM(add_f64, "faddl")   PX_OPM(add_i32, "fiaddl")   PX_OPM(add_i16, "fiadds")
+PX_OPM(mul_f32, "fmuls")   PX_OPM(mul_f64, "fmull")   PX_OPM(mul_i32, "fimull")   PX_OPM(mul_i16, "fimuls")
+PX_OPM(com_f32, "fcoms")   PX_OPM(com_f64, "fcoml")   PX_OPM(com_i32, "ficoml")   PX_OPM(com_i16, "ficoms")
+PX_OPM(sub_f32, "fsubs")   PX_OPM(sub_f64, "fsubl")   PX_OPM(sub_i32, "fisubl")   PX_OPM(sub_i16, "fisubs")
+PX_OPM(subr_f32, "fsubrs") PX_OPM(subr_f64, "fsubrl") PX_OPM(subr_i32, "fisubrl") PX_OPM(subr_i16, "fisubrs")
+PX_OPM(div_f32, "fdivs")   PX_OPM(div_f64, "fdivl")   PX_OPM(div_i32, "fidivl")   PX_OPM(div_i16, "fidivs")
+PX_OPM(divr_f32, "fdivrs") PX_OPM(divr_f64, "fdivrl") PX_OPM(divr_i32, "fidivrl") PX_OPM(divr_i16, "fidivrs")
 
-    // A load from memory (or a constant, m unused): result ST(0) -> r0.
-    using Load = uint16_t(*)(const Buf& m, F80& r0, uint16_t cw);
+// A load from memory (or a constant, m unused): result ST(0) -> r0.
+using Load = uint16_t (*)(const Buf& m, F80& r0, const Env& env);
+// clang-format on
 #define PX_LOAD(name, insn)                                            \
-  uint16_t name(const Buf& m, F80& r0, uint16_t cw) {                  \
-    uint16_t save, sw, mcw = uint16_t(cw | 0x3F);                      \
+  uint16_t name(const Buf& m, F80& r0, const Env& env) {               \
+    uint16_t save, sw, mcw = uint16_t(env.w[0] | 0x3F);                \
     asm volatile(PX_BEGIN insn "\n\t" PX_END "fstpt %[r0]\n\t" PX_FINI \
                  : [r0] "=m"(r0), [sw] "=m"(sw), [save] "=m"(save)     \
-                 : [m] "m"(m), [cw] "m"(cw), [mcw] "m"(mcw)            \
+                 : [m] "m"(m), [env] "m"(env), [mcw] "m"(mcw)          \
                  : PX_CLOBBER);                                        \
     return sw;                                                         \
   }
@@ -156,13 +270,13 @@ PX_LOAD(ld_ln2, "fldln2")
 PX_LOAD(ld_z, "fldz")
 
 // A store of a to memory m (left as it was when the host reports an unmasked exception).
-using Store = uint16_t (*)(const F80& a, Buf& m, uint16_t cw);
+using Store = uint16_t (*)(const F80& a, Buf& m, const Env& env);
 #define PX_STORE(name, insn)                                              \
-  uint16_t name(const F80& a, Buf& m, uint16_t cw) {                      \
-    uint16_t save, sw, mcw = uint16_t(cw | 0x3F);                         \
+  uint16_t name(const F80& a, Buf& m, const Env& env) {                   \
+    uint16_t save, sw, mcw = uint16_t(env.w[0] | 0x3F);                   \
     asm volatile(PX_BEGIN "fldt %[a]\n\t" insn " %[m]\n\t" PX_END PX_FINI \
                  : [m] "+m"(m), [sw] "=m"(sw), [save] "=m"(save)          \
-                 : [a] "m"(a), [cw] "m"(cw), [mcw] "m"(mcw)               \
+                 : [a] "m"(a), [env] "m"(env), [mcw] "m"(mcw)             \
                  : PX_CLOBBER);                                           \
     return sw;                                                            \
   }
@@ -237,13 +351,8 @@ void set_cc(Fpu& f, uint16_t host_sw, uint16_t mask) { f.sw = uint16_t((f.sw & ~
 
 // ES (and B) follow the unmasked exception flags; FERR# is raised with them when CR0.NE = 0.
 void update_es(Cpu& c) {
-  Fpu& f = c.fpu;
-  if (f.sw & ~f.cw & kExceptions) {
-    f.sw |= ES | B;
-    if (!(c.cr0 & kCr0NE)) f.ferr = true;
-  } else {
-    f.sw &= uint16_t(~(ES | B));
-  }
+  c.fpu.sync_es();
+  if ((c.fpu.sw & ES) && !(c.cr0 & kCr0NE)) c.fpu.ferr = true;
 }
 
 // Merges the exception flags an operation raised. False when one of them is
@@ -303,8 +412,8 @@ void arith(Cpu& c, host::Op2 op, unsigned dst, unsigned ia, unsigned ib, int pop
   } else {
     a = f.st(ia);
     b = f.st(ib);
-    uint16_t hs = op(a, b, r0, r1, f.cw);
-    set_cc(f, hs, C1);
+    uint16_t hs = op(a, b, r0, r1, host::Env(f));
+    set_cc(f, hs, kConditions);
     if (!raise(c, hs)) return;
   }
   set_st(f, dst, r0);
@@ -325,57 +434,68 @@ void compare_result(Cpu& c, uint16_t cc, bool eflags) {
   if (cc & C2) c.flags |= flag::PF;
   if (cc & C3) c.flags |= flag::ZF;
 }
+// A compare whose IE (or DE) is unmasked sets no condition codes (SDM; AMD
+// CPUs set them to unordered), but FCOMI clears OF SF AF all the same.
+void unmasked_compare(Cpu& c, bool eflags) {
+  if (!eflags) {
+    c.fpu.sw &= uint16_t(~C1);
+    return;
+  }
+  c.flush_flags();
+  c.flags &= ~(flag::OF | flag::SF | flag::AF);
+}
 void compare(Cpu& c, unsigned ia, unsigned ib, bool unordered, bool eflags, int pops) {
   Fpu& f = c.fpu;
   if (f.is_empty(ia) || f.is_empty(ib)) {
-    if (!underflow(c)) return;
+    if (!underflow(c)) return unmasked_compare(c, eflags);
     compare_result(c, C0 | C2 | C3, eflags);
   } else {
     F80 r0, r1;
-    uint16_t hs = (unordered ? host::ucom : host::com)(f.st(ia), f.st(ib), r0, r1, f.cw);
-    if (!raise(c, hs)) return;
-    compare_result(c, hs, eflags);
+    uint16_t hs = (unordered ? host::ucom : host::com)(f.st(ia), f.st(ib), r0, r1, host::Env(f));
+    if (!raise(c, hs)) return unmasked_compare(c, eflags);
+    if (eflags)
+      compare_result(c, hs, true);
+    else
+      set_cc(f, hs, kConditions);
   }
   while (pops-- > 0) pop(f);
 }
 
-// One-operand functions on ST(0): FSQRT, FRNDINT, F2XM1, FSIN, FCOS.
-void unary(Cpu& c, host::Op2 op, uint16_t cc) {
+// One-operand functions on ST(0): FSQRT, FRNDINT, F2XM1, FSIN, FCOS (`ranged`:
+// C2 set means the operand was out of range and stays).
+void unary(Cpu& c, host::Op2 op, bool ranged) {
   Fpu& f = c.fpu;
   F80 a, r0, r1;
-  if (!source(c, 0, a)) return;
-  if (f.is_empty(0)) {
-    set_st(f, 0, kIndefinite);
+  if (f.is_empty(0)) {  // underflow: C2 = 0 as well
+    if (ranged) f.sw &= uint16_t(~C2);
+    if (underflow(c)) set_st(f, 0, kIndefinite);
     return;
   }
-  uint16_t hs = op(a, a, r0, r1, f.cw);
-  set_cc(f, hs, cc);
+  a = f.st(0);
+  uint16_t hs = op(a, a, r0, r1, host::Env(f));
+  set_cc(f, hs, kConditions);
   if (!raise(c, hs)) return;
-  if (hs & C2 & cc) return;  // FSIN/FCOS out of range: the operand stays
+  if (ranged && (hs & C2)) return;  // FSIN/FCOS out of range: the operand stays
   set_st(f, 0, r0);
 }
 
 // FPTAN, FSINCOS, FXTRACT: ST(0) = r1, then push r0.
-void unary_push(Cpu& c, host::Op2 op, uint16_t cc) {
+void unary_push(Cpu& c, host::Op2 op, bool ranged) {
   Fpu& f = c.fpu;
   F80 a, r0, r1;
-  if (f.is_empty(0)) {
-    if (!underflow(c)) return;
-    set_st(f, 0, kIndefinite);
-    push(f, kIndefinite);
-    return;
-  }
-  if (!((f.empty >> ((f.top() - 1) & 7)) & 1)) {
-    if (!overflow(c)) return;
+  bool under = f.is_empty(0);
+  if (under || !((f.empty >> ((f.top() - 1) & 7)) & 1)) {  // a stack fault: C2 = 0, both results the indefinite
+    f.sw &= uint16_t(~C2);
+    if (!(under ? underflow(c) : overflow(c))) return;
     set_st(f, 0, kIndefinite);
     push(f, kIndefinite);
     return;
   }
   a = f.st(0);
-  uint16_t hs = op(a, a, r0, r1, f.cw);
-  set_cc(f, hs, cc);
+  uint16_t hs = op(a, a, r0, r1, host::Env(f));
+  set_cc(f, hs, kConditions);
   if (!raise(c, hs)) return;
-  if (hs & C2 & cc) return;  // out of range: nothing pushed
+  if (ranged && (hs & C2)) return;  // out of range: nothing pushed
   set_st(f, 0, r1);
   push(f, r0);
 }
@@ -429,14 +549,13 @@ void arith_mem(Cpu& c, const Insn& i) {
     else
       set_st(f, 0, kIndefinite);
   } else {
-    uint16_t hs = kOps[kind][i.reg](f.st(0), m, r, f.cw);
+    uint16_t hs = kOps[kind][i.reg](f.st(0), m, r, host::Env(f));
+    if (!cmp) set_cc(f, hs, kConditions);
     if (!raise(c, hs)) return;
-    if (cmp) {
-      compare_result(c, hs, false);
-    } else {
-      set_cc(f, hs, C1);
+    if (cmp)
+      set_cc(f, hs, kConditions);
+    else
       set_st(f, 0, r);
-    }
   }
   if (i.reg == 3) pop(f);
 }
@@ -447,11 +566,13 @@ void load_mem(Cpu& c, const Insn& i, host::Load op, unsigned size) {
   mem_read(c, i.seg, c.ea(i), i.amask, m.b, size);
   Fpu& f = c.fpu;
   F80 r;
-  uint16_t hs = op(m, r, f.cw);
+  uint16_t hs = op(m, r, host::Env(f));
   if (!room(c)) return;
-  f.sw &= uint16_t(~C1);
-  if (!raise(c, hs)) return;
-  push(f, r);
+  set_cc(f, hs, kConditions);
+  raise(c, hs);
+  // The host's TOP (0 before) tells whether the value was pushed: an unmasked
+  // IE (SNaN) stops the load, an unmasked DE (denormal) does not.
+  if (((hs >> 11) & 7) == 7) push(f, r);
 }
 
 // Stores of ST(0) to memory; pops when `pop_after`.
@@ -460,15 +581,15 @@ void store_mem(Cpu& c, const Insn& i, host::Store op, unsigned size, bool pop_af
   Buf m;
   uint16_t hs;
   if (f.is_empty(0)) {
-    hs = op(kIndefinite, m, uint16_t(f.cw | 0x3F)) | IE | SF;
+    hs = op(kIndefinite, m, host::Env(f, 0x3F)) | IE | SF;
     if (unmasked(f, IE, IE)) {
       underflow(c);
       return;
     }
   } else {
-    hs = op(f.st(0), m, f.cw);
+    hs = op(f.st(0), m, host::Env(f));
     if (unmasked(f, hs, IE | DE | ZE | OE | UE)) {  // nothing is stored
-      set_cc(f, hs, C1);
+      set_cc(f, hs, kConditions);
       raise(c, hs);
       return;
     }
@@ -477,7 +598,7 @@ void store_mem(Cpu& c, const Insn& i, host::Store op, unsigned size, bool pop_af
   if (f.is_empty(0)) {
     underflow(c);
   } else {
-    set_cc(f, hs, C1);
+    set_cc(f, hs, kConditions);
     raise(c, hs);
   }
   if (pop_after) pop(f);
@@ -515,88 +636,11 @@ void store_m80(Cpu& c, const Insn& i) {
 }
 
 // ---- environment: FNSTENV/FLDENV/FNSAVE/FRSTOR ---------------------------------------------
-// The layouts of SDM vol. 1 figures 8-9 to 8-12: 14 bytes with a 16-bit
-// operand size, 28 with 32; in real and virtual-8086 mode the pointers are
-// 20/32-bit linear addresses with the opcode beside the instruction pointer.
 bool real_layout(const Cpu& c) { return !c.pm() || (c.flags & flag::VM); }
-
-unsigned env_store(Cpu& c, bool op32, uint8_t* p) {
-  Fpu& f = c.fpu;
-  uint32_t w[7];
-  bool real = real_layout(c);
-  uint32_t ip = f.fip, dp = f.fdp;
-  if (real) {
-    ip = uint32_t(f.fcs) * 16 + f.fip;
-    dp = uint32_t(f.fds) * 16 + f.fdp;
-  }
-  w[0] = f.cw;
-  w[1] = f.sw;
-  w[2] = f.tag_word();
-  if (real) {
-    w[3] = ip & 0xFFFF;
-    w[4] = ((ip >> 16) << 12) | (f.fop & 0x7FF);
-    w[5] = dp & 0xFFFF;
-    w[6] = (dp >> 16) << 12;
-  } else {
-    w[3] = ip;
-    w[4] = f.fcs | (op32 ? uint32_t(f.fop & 0x7FF) << 16 : 0);
-    w[5] = dp;
-    w[6] = f.fds;
-  }
-  if (op32) {
-    for (unsigned k = 0; k < 7; ++k) {
-      uint32_t v = w[k];
-      if (k < 3 || (real && (k == 3 || k == 5)) || (!real && k == 6)) v |= 0xFFFF0000u;  // reserved halves
-      std::memcpy(p + 4 * k, &v, 4);
-    }
-    return 28;
-  }
-  for (unsigned k = 0; k < 7; ++k) {
-    uint16_t v = uint16_t(w[k]);
-    std::memcpy(p + 2 * k, &v, 2);
-  }
-  return 14;
-}
-
-void env_load(Cpu& c, bool op32, const uint8_t* p) {
-  Fpu& f = c.fpu;
-  uint32_t w[7];
-  for (unsigned k = 0; k < 7; ++k) {
-    if (op32) {
-      std::memcpy(&w[k], p + 4 * k, 4);
-    } else {
-      uint16_t v;
-      std::memcpy(&v, p + 2 * k, 2);
-      w[k] = v;
-    }
-  }
-  f.cw = uint16_t((w[0] & 0x1F3F) | 0x40);
-  f.sw = uint16_t(w[1]);
-  f.empty = 0;
-  for (unsigned n = 0; n < 8; ++n)
-    if (((w[2] >> (2 * n)) & 3) == kEmpty) f.empty |= uint8_t(1u << n);
-  if (real_layout(c)) {
-    f.fip = (w[3] & 0xFFFF) | ((w[4] >> 12) << 16);
-    f.fop = uint16_t(w[4] & 0x7FF);
-    f.fdp = (w[5] & 0xFFFF) | ((w[6] >> 12) << 16);
-    if (!op32) {
-      f.fip &= 0xFFFFF;
-      f.fdp &= 0xFFFFF;
-    }
-    f.fcs = f.fds = 0;
-  } else {
-    f.fip = w[3];
-    f.fcs = uint16_t(w[4]);
-    f.fop = op32 ? uint16_t((w[4] >> 16) & 0x7FF) : f.fop;
-    f.fdp = w[5];
-    f.fds = uint16_t(w[6]);
-  }
-  update_es(c);
-}
 
 void fnstenv(Cpu& c, const Insn& i, bool op32) {
   uint8_t buf[28];
-  unsigned n = env_store(c, op32, buf);
+  unsigned n = c.fpu.store_env(buf, op32, real_layout(c));
   mem_write(c, i.seg, c.ea(i), i.amask, buf, n);
   c.fpu.cw |= kExceptions;  // FNSTENV masks every exception
   update_es(c);
@@ -606,18 +650,14 @@ void fldenv(Cpu& c, const Insn& i, bool op32) {
   uint8_t buf[28];
   unsigned n = op32 ? 28 : 14;
   mem_read(c, i.seg, c.ea(i), i.amask, buf, n);
-  env_load(c, op32, buf);
+  c.fpu.load_env(buf, op32, real_layout(c));
+  update_es(c);
 }
 
 void fnsave(Cpu& c, const Insn& i, bool op32) {
   uint8_t buf[108];
-  unsigned n = env_store(c, op32, buf);
-  for (unsigned k = 0; k < 8; ++k) {
-    const F80& v = c.fpu.st(k);
-    std::memcpy(buf + n + 10 * k, &v.mant, 8);
-    std::memcpy(buf + n + 10 * k + 8, &v.se, 2);
-  }
-  mem_write(c, i.seg, c.ea(i), i.amask, buf, n + 80);
+  unsigned n = c.fpu.save(buf, op32, real_layout(c));
+  mem_write(c, i.seg, c.ea(i), i.amask, buf, n);
   c.fpu.init();
   c.fpu.ferr = false;
 }
@@ -626,12 +666,8 @@ void frstor(Cpu& c, const Insn& i, bool op32) {
   uint8_t buf[108];
   unsigned n = op32 ? 28 : 14;
   mem_read(c, i.seg, c.ea(i), i.amask, buf, n + 80);
-  env_load(c, op32, buf);
-  for (unsigned k = 0; k < 8; ++k) {
-    F80& v = c.fpu.st(k);
-    std::memcpy(&v.mant, buf + n + 10 * k, 8);
-    std::memcpy(&v.se, buf + n + 10 * k + 8, 2);
-  }
+  c.fpu.restore(buf, op32, real_layout(c));
+  update_es(c);
 }
 
 // ---- the opcode map --------------------------------------------------------------------------
@@ -665,9 +701,9 @@ void d9_misc(Cpu& c, unsigned low) {
         return;
       }
       F80 r0, r1;
-      uint16_t hs = (low == 0x24 ? host::tst : host::xam)(f.st(0), f.st(0), r0, r1, f.cw);
-      if (!raise(c, hs)) return;
+      uint16_t hs = (low == 0x24 ? host::tst : host::xam)(f.st(0), f.st(0), r0, r1, host::Env(f));
       set_cc(f, hs, kConditions);
+      if (!raise(c, hs)) return;
       return;
     }
     case 0x28:
@@ -681,28 +717,29 @@ void d9_misc(Cpu& c, unsigned low) {
                                                host::ld_lg2, host::ld_ln2, host::ld_z};
       Buf none;
       F80 r;
-      uint16_t hs = kConst[low - 0x28](none, r, f.cw);
+      uint16_t hs = kConst[low - 0x28](none, r, host::Env(f));
       if (!room(c)) return;
-      f.sw &= uint16_t(~C1);
+      set_cc(f, hs, kConditions);
       if (!raise(c, hs)) return;
       push(f, r);
       return;
     }
-    case 0x30: unary(c, host::f2xm1, C1); return;
+    case 0x30: unary(c, host::f2xm1, false); return;
     case 0x31: arith(c, host::yl2x, 1, 0, 1, 1); return;
-    case 0x32: unary_push(c, host::ptan, C1 | C2); return;
+    case 0x32: unary_push(c, host::ptan, true); return;
     case 0x33: arith(c, host::patan, 1, 0, 1, 1); return;
-    case 0x34: unary_push(c, host::xtract, C1); return;
+    case 0x34: unary_push(c, host::xtract, false); return;
     case 0x35:
     case 0x38: {  // FPREM1, FPREM: partial remainder, C2 = incomplete, C0 C3 C1 = quotient bits
       if (f.is_empty(0) || f.is_empty(1)) {
+        f.sw &= uint16_t(~C2);
         if (underflow(c)) set_st(f, 0, kIndefinite);
         return;
       }
       F80 r0, r1;
-      uint16_t hs = (low == 0x35 ? host::prem1 : host::prem)(f.st(0), f.st(1), r0, r1, f.cw);
-      if (!raise(c, hs)) return;
+      uint16_t hs = (low == 0x35 ? host::prem1 : host::prem)(f.st(0), f.st(1), r0, r1, host::Env(f));
       set_cc(f, hs, kConditions);
+      if (!raise(c, hs)) return;
       set_st(f, 0, r0);
       return;
     }
@@ -715,12 +752,12 @@ void d9_misc(Cpu& c, unsigned low) {
       f.sw &= uint16_t(~C1);
       return;  // FINCSTP
     case 0x39: arith(c, host::yl2xp1, 1, 0, 1, 1); return;
-    case 0x3A: unary(c, host::sqrt, C1); return;
-    case 0x3B: unary_push(c, host::sincos, C1 | C2); return;
-    case 0x3C: unary(c, host::rndint, C1); return;
+    case 0x3A: unary(c, host::sqrt, false); return;
+    case 0x3B: unary_push(c, host::sincos, true); return;
+    case 0x3C: unary(c, host::rndint, false); return;
     case 0x3D: arith(c, host::scale, 0, 0, 1, 0); return;
-    case 0x3E: unary(c, host::sin, C1 | C2); return;
-    case 0x3F: unary(c, host::cos, C1 | C2); return;
+    case 0x3E: unary(c, host::sin, true); return;
+    case 0x3F: unary(c, host::cos, true); return;
     default: ud();
   }
 }
@@ -728,9 +765,12 @@ void d9_misc(Cpu& c, unsigned low) {
 // FLD ST(i)
 void fld_st(Cpu& c, unsigned sti) {
   F80 v;
+  bool under = c.fpu.is_empty(sti);
   if (!source(c, sti, v)) return;
-  if (!room(c)) return;
-  if (!c.fpu.is_empty(sti)) c.fpu.sw &= uint16_t(~C1);
+  if (!under) {  // an underflow takes precedence over an overflow (as the host CPU does)
+    if (!room(c)) return;
+    c.fpu.sw &= uint16_t(~C1);
+  }
   push(c.fpu, v);
 }
 // FST / FSTP ST(i)
@@ -755,11 +795,10 @@ void fxch(Cpu& c, unsigned sti) {
 void fcmov(Cpu& c, unsigned sti, bool cond) {
   Fpu& f = c.fpu;
   if (f.is_empty(0) || f.is_empty(sti)) {
-    if (underflow(c) && cond) set_st(f, 0, kIndefinite);
+    if (underflow(c)) set_st(f, 0, kIndefinite);  // whatever the condition (as the host CPU does)
     return;
   }
-  f.sw &= uint16_t(~C1);
-  if (cond) set_st(f, 0, f.st(sti));
+  if (cond) set_st(f, 0, f.st(sti));  // C1 changes only on a stack underflow
 }
 
 void exec_reg(Cpu& c, const Insn& i) {
@@ -775,8 +814,15 @@ void exec_reg(Cpu& c, const Insn& i) {
         case 1: fxch(c, sti); return;
         case 2:
           if (sti != 0) ud();
-          return;                              // FNOP
-        case 3: fst_st(c, sti, true); return;  // FSTP1 (undocumented alias)
+          return;  // FNOP
+        case 3:    // FSTPNCE (undocumented): FSTP without the empty check: an empty ST(0) just pops
+          if (f.is_empty(0)) {
+            f.sw &= uint16_t(~C1);
+            pop(f);
+          } else {
+            fst_st(c, sti, true);
+          }
+          return;
         default: d9_misc(c, (r << 3 | sti)); return;
       }
     case 2:

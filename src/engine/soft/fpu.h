@@ -55,6 +55,15 @@ struct Fpu {
   const F80& st(unsigned i) const { return reg[phys(i)]; }
   // The full tag word (FNSTENV/FNSAVE).
   uint16_t tag_word() const;
+  // ES and B from the exception flags and masks.
+  void sync_es();
+  // The FNSTENV / FLDENV image (14 or 28 bytes; `real`: the real/virtual-8086
+  // mode layout) and the FNSAVE / FRSTOR image (the environment, then ST(0)..ST(7):
+  // 94 or 108 bytes). store_env and save return the size.
+  unsigned store_env(uint8_t* p, bool op32, bool real) const;
+  void load_env(const uint8_t* p, bool op32, bool real);
+  unsigned save(uint8_t* p, bool op32, bool real) const;
+  void restore(const uint8_t* p, bool op32, bool real);
   // FNINIT.
   void init() {
     cw = 0x037F;

@@ -25,7 +25,8 @@ struct Snapshot {
   SegCache cs, ss;
   uint32_t esp, eip, flags;
   uint8_t cpl;
-  explicit Snapshot(Cpu& c) : cs(c.seg[CS]), ss(c.seg[SS]), esp(c.r[ESP]), eip(c.eip), flags(c.get_flags()), cpl(c.cpl) {}
+  explicit Snapshot(Cpu& c)
+      : cs(c.seg[CS]), ss(c.seg[SS]), esp(c.r[ESP]), eip(c.eip), flags(c.get_flags()), cpl(c.cpl) {}
   void restore(Cpu& c) const {
     c.set_cpl(cpl);
     c.set_cs_cache(cs);
@@ -36,8 +37,9 @@ struct Snapshot {
   }
 };
 
-// Room for `bytes` below `esp` on the stack segment `ss`, else #SS(ss selector).
-void check_stack_room(const SegCache& ss, uint32_t esp, uint32_t bytes) {
+// Room for `bytes` below `esp` on the stack segment `ss`, else #SS: with the selector of a
+// new stack (a ring switch), with 0 for the current one.
+void check_stack_room(const SegCache& ss, uint32_t esp, uint32_t bytes, bool new_stack) {
   uint32_t m = ss.big() ? ~0u : 0xFFFFu;
   uint32_t lo = (esp - bytes) & m, hi = (esp - 1) & m;
   bool ok;
@@ -45,7 +47,7 @@ void check_stack_room(const SegCache& ss, uint32_t esp, uint32_t bytes) {
     ok = lo > ss.limit && hi > ss.limit && lo <= hi;
   else
     ok = hi <= ss.limit && lo <= hi;
-  if (!ok) fault_sel(12, ss.sel);
+  if (!ok) fault_sel(12, new_stack ? ss.sel : 0);
 }
 
 // Room for `bytes` from `esp` up (the values a return pops), else #SS(0).
@@ -138,7 +140,7 @@ void direct_code_target(Cpu& c, uint16_t sel, uint64_t d, uint32_t off, bool cal
   if (!present(a)) fault_sel(11, sel);
   SegCache cs = cache_from_descriptor(sel, d);
   if (off > cs.limit) gp(0);
-  if (call) check_stack_room(c.seg[SS], c.sp(), 2 * size);
+  if (call) check_stack_room(c.seg[SS], c.sp(), 2 * size, false);
   c.set_accessed(sel, d);
   cs.attrib |= 1;
   cs.sel = uint16_t((sel & ~3u) | c.cpl);
@@ -147,13 +149,12 @@ void direct_code_target(Cpu& c, uint16_t sel, uint64_t d, uint32_t off, bool cal
   c.eip = off;
 }
 
-void call_gate(Cpu& c, uint16_t gate_sel, uint64_t g, bool call) {
+void call_gate(Cpu& c, uint64_t g, bool call) {
   unsigned gtype = unsigned(g >> 40) & 0xF;
   unsigned gsize = gtype == 0xC ? 4 : 2;
   uint16_t sel = uint16_t(g >> 16);
   uint32_t off = uint32_t(g & 0xFFFF) | (gsize == 4 ? uint32_t(g >> 32) & 0xFFFF0000u : 0);
   unsigned params = unsigned(g >> 32) & 0x1F;
-  (void)gate_sel;
   if ((sel & ~3u) == 0) gp(0);
   uint64_t d = c.read_descriptor(sel);
   uint16_t a = attrib_of(d);
@@ -166,7 +167,7 @@ void call_gate(Cpu& c, uint16_t gate_sel, uint64_t g, bool call) {
   if (!call || is_conforming(a) || dpl == c.cpl) {
     // Same privilege.
     if (off > cs.limit) gp(0);
-    if (call) check_stack_room(c.seg[SS], c.sp(), 2 * gsize);
+    if (call) check_stack_room(c.seg[SS], c.sp(), 2 * gsize, false);
     c.set_accessed(sel, d);
     cs.sel = uint16_t((sel & ~3u) | c.cpl);
     if (call) push_return(c, gsize, c.seg[CS].sel, c.eip);
@@ -176,7 +177,7 @@ void call_gate(Cpu& c, uint16_t gate_sel, uint64_t g, bool call) {
   }
   // CALL to an inner ring: the stack from the TSS, the parameters copied across.
   InnerStack st = inner_stack(c, dpl);
-  check_stack_room(st.ss, st.esp, (4 + params) * gsize);
+  check_stack_room(st.ss, st.esp, (4 + params) * gsize, true);
   if (off > cs.limit) gp(0);
   uint32_t copied[32];
   uint32_t s = c.sp(), m = c.stack32() ? ~0u : 0xFFFFu;
@@ -232,7 +233,7 @@ void far_transfer(Cpu& c, uint16_t sel, uint32_t off, unsigned size, bool call) 
       return;
     }
     default:
-      call_gate(c, sel, d, call);
+      call_gate(c, d, call);
       return;
   }
 }
@@ -372,7 +373,6 @@ void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_
   uint32_t a = uint32_t{vector} * 8;
   if (a + 7 > c.idt.limit) gp(a + 2);
   uint32_t lo = c.sys_read(c.idt.base + a, 4), hi = c.sys_read(c.idt.base + a + 4, 4);
-  uint64_t g = uint64_t{hi} << 32 | lo;
   unsigned type = (hi >> 8) & 0x1F;
   if (type != 0x05 && type != 0x06 && type != 0x07 && type != 0x0E && type != 0x0F) gp(a + 2);
   if (software && ((hi >> 13) & 3) < c.cpl) gp(a + 2);
@@ -395,7 +395,6 @@ void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_
   if (!present(at)) fault_sel(11, sel);
   SegCache cs = cache_from_descriptor(sel, d);
   cs.attrib |= 1;
-  (void)g;
   uint32_t old_flags = c.get_flags();
   uint16_t old_cs = c.seg[CS].sel, old_ss = c.seg[SS].sel;
   uint32_t old_esp = c.r[ESP], old_eip = c.eip;
@@ -403,9 +402,9 @@ void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_
   InnerStack st{};
   if (inner) {
     st = inner_stack(c, dpl);
-    check_stack_room(st.ss, st.esp, (has_error ? 6 : 5) * size);
+    check_stack_room(st.ss, st.esp, (has_error ? 6 : 5) * size, true);
   } else {
-    check_stack_room(c.seg[SS], c.sp(), (has_error ? 4 : 3) * size);
+    check_stack_room(c.seg[SS], c.sp(), (has_error ? 4 : 3) * size, false);
   }
   if (off > cs.limit) gp(0);
   Snapshot snap(c);

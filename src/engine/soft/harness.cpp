@@ -181,6 +181,7 @@ struct Runner {
   Runner() {
     core.attach(mem.data(), kMemSize, nullptr, nullptr);
     core.cpu.phys_mask = 0x00FFFFFF;  // the 286's 24-bit bus
+    core.cpu.lock_ud = false;         // the 286 ignores a LOCK prefix it cannot apply
   }
 
   // Returns an empty string on success, else what differed. `deviation` names a

@@ -25,15 +25,17 @@ uint8_t* Cpu::host_page(uint32_t p, bool write) {
   return nullptr;
 }
 
-// Linear -> physical for one access, through the TLB of the current privilege
-// when it holds the page (the run loop's code lookups, page-crossing accesses).
+// Linear -> physical for one access (the run loop's code lookups, page-crossing
+// accesses), through the TLB of the current privilege; a walk fills it.
 uint32_t Cpu::translate(uint32_t linear, bool write) {
   if (!paging()) return linear & a20_mask & phys_mask;
   uint32_t page = linear >> 12;
   const TlbEntry& e = tlb[page & 255];
   if (write ? e.tag_wc == page : e.tag_r == page) return (e.phys & ~0xFFFu) | (linear & 0xFFF);
   uint32_t attrs;
-  return walk(linear, write, attrs);
+  uint32_t p = walk(linear, write, attrs);
+  if (uint8_t* h = host_page(p, false)) tlb_fill(linear, p, attrs, h);  // code fetches hit the TLB next time
+  return p;
 }
 
 // The two-level walk of 32-bit paging (Intel SDM vol. 3, 4.3): 4 KiB pages, and
@@ -160,9 +162,12 @@ uint32_t Cpu::sys_access(uint32_t a, uint32_t v, unsigned size, bool write) {
   cpl = 0;
   tlb = tlbs[0];
   if (write) {
-    if (size == 1) write_lin<uint8_t>(a, uint8_t(v));
-    else if (size == 2) write_lin<uint16_t>(a, uint16_t(v));
-    else write_lin<uint32_t>(a, v);
+    if (size == 1)
+      write_lin<uint8_t>(a, uint8_t(v));
+    else if (size == 2)
+      write_lin<uint16_t>(a, uint16_t(v));
+    else
+      write_lin<uint32_t>(a, v);
     return 0;
   }
   if (size == 1) return read_lin<uint8_t>(a);

@@ -31,20 +31,11 @@ void need_cpl0(Cpu& c) {
 // false: no such MSR (the caller raises #GP(0), as the hardware does).
 bool read_msr(Cpu& c, uint32_t index, uint64_t& v) {
   switch (index) {
-    case msr::TSC:
-      v = c.tsc();
-      return true;
-    case msr::PLATFORM_ID:
-      v = 0;
-      return true;
-    case msr::BIOS_SIGN_ID:
-      v = c.msr_bios_sign;
-      return true;
-    case msr::MISC_ENABLE:
-      v = c.msr_misc_enable;
-      return true;
-    default:
-      return false;
+    case msr::TSC: v = c.tsc(); return true;
+    case msr::PLATFORM_ID: v = 0; return true;
+    case msr::BIOS_SIGN_ID: v = c.msr_bios_sign; return true;
+    case msr::MISC_ENABLE: v = c.msr_misc_enable; return true;
+    default: return false;
   }
 }
 
@@ -54,16 +45,12 @@ bool write_msr(Cpu& c, uint32_t index, uint64_t v) {
       c.tsc_offset = int64_t(v - guest_ns(c));
       c.tsc_last = v ? v - 1 : 0;  // the next read is v (or later)
       return true;
-    case msr::BIOS_UPDT_TRIG:
-      return true;  // no microcode to load
+    case msr::BIOS_UPDT_TRIG: return true;  // no microcode to load
     case msr::BIOS_SIGN_ID:
       c.msr_bios_sign = 0;  // the microcode revision (0: none) appears in the high half after CPUID
       return true;
-    case msr::MISC_ENABLE:
-      c.msr_misc_enable = v;
-      return true;
-    default:
-      return false;
+    case msr::MISC_ENABLE: c.msr_misc_enable = v; return true;
+    default: return false;
   }
 }
 }  // namespace

@@ -288,6 +288,9 @@ void lar(Cpu& c, const Insn& i) {
   uint16_t sel;
   uint64_t d;
   if (!probe_descriptor(c, i, sel, d)) return;
+  // System descriptors: the TSSs, LDT, call and task gates only (Intel SDM, LAR).
+  unsigned type = unsigned(d >> 40) & 0x1F;
+  if (type < 0x10 && !((0x1A3Eu >> type) & 1)) return;
   c.flags |= flag::ZF;
   c.set_reg<T>(i.reg, T(uint32_t(d >> 32) & 0x00FFFF00u));
 }
@@ -297,6 +300,9 @@ void lsl(Cpu& c, const Insn& i) {
   uint16_t sel;
   uint64_t d;
   if (!probe_descriptor(c, i, sel, d)) return;
+  // System descriptors: the TSSs and the LDT only (Intel SDM, LSL).
+  unsigned type = unsigned(d >> 40) & 0x1F;
+  if (type < 0x10 && !((0x0A0Eu >> type) & 1)) return;
   c.flags |= flag::ZF;
   c.set_reg<T>(i.reg, T(cache_from_descriptor(sel, d).limit));
 }

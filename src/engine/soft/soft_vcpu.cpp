@@ -36,6 +36,12 @@ class SoftVcpu final : public Vcpu {
     }
     core_.cache.new_epoch(c);  // the monitor may have written guest memory
     core_.complete_in();
+    ctl_.stop_at_icount = ~uint64_t{0};
+    if (opts_.ns_per_instruction && deadline_ns_ != ~uint64_t{0}) {  // virtual time: stop when the deadline is due
+      uint64_t now = opts_.now_ns();
+      uint64_t left = deadline_ns_ > now ? deadline_ns_ - now : 0;
+      ctl_.stop_at_icount = c.icount + (left + opts_.ns_per_instruction - 1) / opts_.ns_per_instruction;
+    }
     Exit e;
     soft::RunStop s = core_.run(ctl_);
     if (opts_.deterministic && s == soft::RunStop::Kicked) kick_.store(false);
@@ -48,18 +54,10 @@ class SoftVcpu final : public Vcpu {
         e.io.count = 1;
         e.io.data = std::span<uint8_t>(c.io_buf, c.io_size);
         break;
-      case soft::RunStop::Hlt:
-        e.reason = ExitReason::Hlt;
-        break;
-      case soft::RunStop::Shutdown:
-        e.reason = ExitReason::Shutdown;
-        break;
-      case soft::RunStop::IrqWindow:
-        e.reason = ExitReason::IrqWindow;
-        break;
-      case soft::RunStop::Kicked:
-        e.reason = ExitReason::Kicked;
-        break;
+      case soft::RunStop::Hlt: e.reason = ExitReason::Hlt; break;
+      case soft::RunStop::Shutdown: e.reason = ExitReason::Shutdown; break;
+      case soft::RunStop::IrqWindow: e.reason = ExitReason::IrqWindow; break;
+      case soft::RunStop::Kicked: e.reason = ExitReason::Kicked; break;
       case soft::RunStop::Error:
         e.reason = ExitReason::Error;
         e.error = c.error.empty() ? "soft engine error" : c.error;
@@ -74,10 +72,19 @@ class SoftVcpu final : public Vcpu {
     core_.load_state(s);
     core_.cpu.pending_in = p;  // completes on the next run() if EIP is unchanged
   }
+  bool fpu_state(FpuImage& img) override {
+    core_.cpu.fpu.save(img.data(), true, false);
+    return true;
+  }
+  bool set_fpu_state(const FpuImage& img) override {
+    core_.cpu.fpu.restore(img.data(), true, false);
+    return true;
+  }
   bool can_inject() override { return (core_.cpu.flags & flag::IF) && !core_.cpu.shadow && ctl_.pending_vector < 0; }
   void inject_interrupt(uint8_t vector) override { ctl_.pending_vector = vector; }
   void request_irq_window(bool on) override { ctl_.irq_window = on; }
   void kick() override { kick_.store(true); }
+  void set_deadline(uint64_t guest_ns) override { deadline_ns_ = guest_ns; }
   std::string name() const override { return "soft"; }
   uint64_t instructions_retired() const override { return core_.cpu.icount; }
 
@@ -87,6 +94,7 @@ class SoftVcpu final : public Vcpu {
   soft::Core core_;
   soft::RunControl ctl_;
   std::atomic<bool> kick_{false};
+  uint64_t deadline_ns_ = ~uint64_t{0};
   bool a20_ = true;
 };
 

@@ -22,6 +22,10 @@ struct SoftOptions {
   // Guest time in nanoseconds (the monitor's clock): the time base of RDTSC.
   // Unset: 10 ns per retired instruction.
   std::function<uint64_t()> now_ns = nullptr;
+  // Virtual time: now_ns advances this much per retired instruction (and the
+  // monitor's skips), so run() can stop at set_deadline() by instruction count.
+  // 0: now_ns is the wall clock and deadlines come by kick().
+  uint64_t ns_per_instruction = 0;
 };
 
 std::unique_ptr<Vcpu> make_soft_vcpu(GuestMemory& mem, MmioBus& mmio, SoftOptions opts = {});

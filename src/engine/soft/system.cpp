@@ -67,18 +67,36 @@ void out_dx(Cpu& c, const Insn& i) {
 template <class T>
 void cpuid(Cpu& c, const Insn&) {
   uint32_t leaf = c.r[EAX];
-  if (leaf == 0) {
-    c.r[EAX] = 1;
-    std::memcpy(&c.r[EBX], "Genu", 4);
-    std::memcpy(&c.r[EDX], "ineI", 4);
-    std::memcpy(&c.r[ECX], "ntel", 4);
-  } else if (leaf == 1) {
-    c.r[EAX] = kCpuSignature;
-    c.r[EBX] = c.r[ECX] = 0;
-    c.r[EDX] = kCpuidFeatures;
-  } else {
-    c.r[EAX] = c.r[EBX] = c.r[ECX] = c.r[EDX] = 0;  // no other leaf, no extended leaves
+  uint32_t a = 0, b = 0, cx = 0, d = 0;  // a leaf not listed here: all zeros
+  switch (leaf) {
+    case 0:
+      a = kCpuidMaxLeaf;
+      std::memcpy(&b, "Genu", 4);
+      std::memcpy(&d, "ineI", 4);
+      std::memcpy(&cx, "ntel", 4);
+      break;
+    case 1:
+      a = kCpuSignature;
+      d = kCpuidFeatures;
+      break;
+    case 2:
+      a = 1;  // one call gives all the descriptors: none
+      break;
+    case 0x15:  // the TSC is crystal x EBX / EAX: exactly kTscHz, so the guest need not calibrate it
+      a = 1;
+      b = 1;
+      cx = uint32_t(kTscHz);
+      break;
+    case 0x16:  // base, maximum and bus frequencies in MHz
+      a = b = uint32_t(kTscHz / 1'000'000);
+      cx = 100;
+      break;
+    default: break;  // caches (4), topology (0Bh), extended features (7) ...: none; no extended leaves
   }
+  c.r[EAX] = a;
+  c.r[EBX] = b;
+  c.r[ECX] = cx;
+  c.r[EDX] = d;
 }
 
 namespace {
@@ -102,20 +120,11 @@ void mov_R_C(Cpu& c, const Insn& i) {
   need_cpl0(c);
   uint32_t v;
   switch (i.reg) {
-    case 0:
-      v = c.cr0;
-      break;
-    case 2:
-      v = c.cr2;
-      break;
-    case 3:
-      v = c.cr3;
-      break;
-    case 4:
-      v = c.cr4;
-      break;
-    default:
-      ud();
+    case 0: v = c.cr0; break;
+    case 2: v = c.cr2; break;
+    case 3: v = c.cr3; break;
+    case 4: v = c.cr4; break;
+    default: ud();
   }
   c.r[i.rm] = v;
 }
@@ -124,12 +133,8 @@ void mov_C_R(Cpu& c, const Insn& i) {
   need_cpl0(c);
   uint32_t v = c.r[i.rm];
   switch (i.reg) {
-    case 0:
-      write_cr0(c, v);
-      break;
-    case 2:
-      c.cr2 = v;
-      break;
+    case 0: write_cr0(c, v); break;
+    case 2: c.cr2 = v; break;
     case 3:
       c.cr3 = v;
       c.tlb_flush_nonglobal();
@@ -139,8 +144,7 @@ void mov_C_R(Cpu& c, const Insn& i) {
       if ((v ^ c.cr4) & (kCr4Pse | kCr4Pge)) c.tlb_flush();
       c.cr4 = v;
       break;
-    default:
-      ud();
+    default: ud();
   }
 }
 template <class T>
@@ -157,6 +161,12 @@ template <class T>
 void clts(Cpu& c, const Insn&) {
   need_cpl0(c);
   c.cr0 &= ~8u;
+}
+
+// INVD, WBINVD: no caches to write back or drop, but privileged.
+template <class T>
+void invd(Cpu& c, const Insn&) {
+  need_cpl0(c);
 }
 
 // 0F 01: SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG.
@@ -203,8 +213,7 @@ void grp7(Cpu& c, const Insn& i) {
       need_cpl0(c);
       c.tlb_flush_page(c.seg[i.seg].base + c.ea(i));
       return;
-    default:
-      ud();
+    default: ud();
   }
 }
 
@@ -213,12 +222,8 @@ template <class T>
 void grp6(Cpu& c, const Insn& i) {
   if (!c.pm() || (c.flags & flag::VM)) ud();
   switch (i.reg) {
-    case 0:
-      c.set_rm<uint16_t>(i, c.ldtr.sel);
-      return;
-    case 1:
-      c.set_rm<uint16_t>(i, c.tr.sel);
-      return;
+    case 0: c.set_rm<uint16_t>(i, c.ldtr.sel); return;
+    case 1: c.set_rm<uint16_t>(i, c.tr.sel); return;
     case 2:
     case 3: {
       need_cpl0(c);
@@ -241,8 +246,7 @@ void grp6(Cpu& c, const Insn& i) {
       if (ok) c.flags |= flag::ZF;
       return;
     }
-    default:
-      ud();
+    default: ud();
   }
 }
 
@@ -256,6 +260,7 @@ PXOS_INSTANTIATE(mov_C_R)
 PXOS_INSTANTIATE(mov_R_D)
 PXOS_INSTANTIATE(mov_D_R)
 PXOS_INSTANTIATE(clts)
+PXOS_INSTANTIATE(invd)
 PXOS_INSTANTIATE(grp7)
 PXOS_INSTANTIATE(grp6)
 

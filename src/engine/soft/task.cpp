@@ -61,34 +61,74 @@ void set_busy(Cpu& c, uint16_t sel, bool busy) {
 }
 
 // The new task's LDT, CS, SS and data segments, checked at the new CPL (#TS, #NP, #SS).
+// After the first failed check the rest load without checks, and the fault is raised
+// then, before the new task's first instruction (Intel SDM vol. 3, 7.3: errors after
+// the commit point), so its handler finds usable segments where the TSS had them.
 void load_task_segments(Cpu& c, const TaskState& t, bool t32) {
-  if ((t.ldt & ~3u) != 0) {
-    if (t.ldt & 4) fault_sel(10, t.ldt);
-    uint64_t d = c.read_descriptor(t.ldt, 10);
-    if ((unsigned(d >> 40) & 0x1F) != 0x02) fault_sel(10, t.ldt);
-    if (!((d >> 47) & 1)) fault_sel(10, t.ldt);
-    c.ldtr = cache_from_descriptor(t.ldt, d);
-  }
+  bool failed = false;
+  Fault first{};
+  auto step = [&](auto checked, auto unchecked) {
+    if (!failed) {
+      try {
+        checked();
+        return;
+      } catch (const Fault& f) {
+        failed = true;
+        first = f;
+      }
+    }
+    try {
+      unchecked();
+    } catch (const Fault&) {
+    }
+  };
+  // Unchecked: the descriptor as it is, when its table holds it.
+  auto raw = [&](uint16_t sel) { return cache_from_descriptor(sel, c.read_descriptor(sel, 10)); };
+  step(
+      [&] {
+        if ((t.ldt & ~3u) == 0) return;
+        if (t.ldt & 4) fault_sel(10, t.ldt);
+        uint64_t d = c.read_descriptor(t.ldt, 10);
+        if ((unsigned(d >> 40) & 0x1F) != 0x02) fault_sel(10, t.ldt);
+        if (!((d >> 47) & 1)) fault_sel(10, t.ldt);
+        c.ldtr = cache_from_descriptor(t.ldt, d);
+      },
+      [&] {
+        if ((t.ldt & ~3u) != 0 && !(t.ldt & 4)) c.ldtr = raw(t.ldt);
+      });
   uint16_t cs = t.sel[CS];
-  if ((cs & ~3u) == 0) fault_sel(10, cs);
-  uint64_t d = c.read_descriptor(cs, 10);
-  SegCache cc = cache_from_descriptor(cs, d);
-  unsigned dpl = (cc.attrib >> 5) & 3, rpl = cs & 3;
-  if ((cc.attrib & 0x18) != 0x18) fault_sel(10, cs);
-  if ((cc.attrib & 4) ? dpl > rpl : dpl != rpl) fault_sel(10, cs);
-  if (!(cc.attrib & 0x80)) fault_sel(11, cs);
-  c.set_accessed(cs, d);
-  cc.attrib |= 1;
-  c.set_cs_cache(cc);
-  uint16_t ss = t.sel[SS];
-  if ((ss & ~3u) == 0) fault_sel(10, ss);
-  c.seg[SS] = check_data_segment(c, SS, ss, c.read_descriptor(ss, 10), 10);
-  for (unsigned s : {ES, DS, FS, GS}) {
+  step(
+      [&] {
+        if ((cs & ~3u) == 0) fault_sel(10, cs);
+        uint64_t d = c.read_descriptor(cs, 10);
+        SegCache cc = cache_from_descriptor(cs, d);
+        unsigned dpl = (cc.attrib >> 5) & 3, rpl = cs & 3;
+        if ((cc.attrib & 0x18) != 0x18) fault_sel(10, cs);
+        if ((cc.attrib & 4) ? dpl > rpl : dpl != rpl) fault_sel(10, cs);
+        if (!(cc.attrib & 0x80)) fault_sel(11, cs);
+        c.set_accessed(cs, d);
+        cc.attrib |= 1;
+        c.set_cs_cache(cc);
+      },
+      [&] {
+        if ((cs & ~3u) != 0) c.set_cs_cache(raw(cs));
+      });
+  for (unsigned s : {SS, ES, DS, FS, GS}) {
     if (!t32 && s >= FS) break;
     uint16_t sel = t.sel[s];
-    if ((sel & ~3u) == 0) continue;
-    c.seg[s] = check_data_segment(c, s, sel, c.read_descriptor(sel, 10), 10);
+    step(
+        [&] {
+          if ((sel & ~3u) == 0) {
+            if (s == SS) fault_sel(10, sel);
+            return;
+          }
+          c.seg[s] = check_data_segment(c, s, sel, c.read_descriptor(sel, 10), 10);
+        },
+        [&] {
+          if ((sel & ~3u) != 0) c.seg[s] = raw(sel);
+        });
   }
+  if (failed) throw first;
 }
 
 }  // namespace

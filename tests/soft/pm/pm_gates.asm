@@ -7,6 +7,9 @@
         DESC ABS(tss2), 0x67, 0x89, 0x0            ; 40h a second task
         DESC ABS(tss_df), 0x67, 0x89, 0x0          ; 48h the double-fault task
         GATE SEL_CODE0, ABS(same_ring), 0x8C, 0    ; 50h DPL-0 call gate, same ring
+        DESC ABS(tss2), 0x20, 0x89, 0x0            ; 58h a TSS below the minimum limit
+        DESC 0, 0xFFFFF, 0x1A, 0xC                 ; 60h not-present code
+        GATE 0x40, 0, 0x85, 0                      ; 68h task gate to the second task
 %endmacro
 %include "pm.inc"
 
@@ -17,6 +20,13 @@ test_main:
         str ax
         movzx eax, ax
         CHECK_EQ 2, eax, SEL_TSS
+        ; LSL refuses a call gate (ZF clear, EBX kept), LAR accepts it
+        mov ax, 0x30
+        mov ebx, 0x77
+        lsl ebx, ax
+        CHECK_EQ 55, ebx, 0x77
+        lar ebx, ax
+        CHECK_EQ 56, ebx, 0xEC00
 
         ; ring 3 -> call gate -> ring 0 -> RETF 8 -> ring 3
         TRY
@@ -53,6 +63,25 @@ test_main:
         CHECK_EQ 15, [same_count], 1
         CHECK_EQ 16, [same_cs], SEL_CODE0
 
+        ; far transfers the checks refuse
+        TRY
+        jmp SEL_TSS:0                   ; the running task is busy
+        CATCH 50, 13, SEL_TSS
+        TRY
+        jmp 0x58:0
+        CATCH 51, 10, 0x58
+        TRY
+        jmp 0x60:0
+        CATCH 52, 11, 0x60
+        TRY
+        mov ax, SEL_TSS
+        ltr ax                          ; busy
+        CATCH 53, 13, SEL_TSS
+        TRY
+        mov ax, 0x10
+        ltr ax                          ; not a TSS
+        CATCH 54, 13, 0x10
+
         ; CALL to a TSS: the new task runs with NT set and the back link, IRET returns
         mov ebx, 0x1234
         call 0x40:0
@@ -77,6 +106,15 @@ test_main:
         and eax, 8
         CHECK_EQ 29, eax, 8             ; CR0.TS after a task switch
         clts
+        ; the same task again, through a task gate
+        mov dword [t2_tr], 0
+        mov ebx, 0x5678
+        call 0x68:0
+        CHECK_EQ 60, ebx, 0x5678
+        CHECK_EQ 61, [t2_tr], 0x40
+        CHECK_EQ 62, [t2_link], SEL_TSS
+        movzx eax, byte [gdt + 0x40 + 5]
+        CHECK_EQ 63, eax, 0x89
 
         ; #GP whose gate is not present: #NP while delivering it -> #DF -> task gate
         mov dword [idt + 8 * 8], SEL_TSS_DF << 16
@@ -142,6 +180,7 @@ task2:  str ax
         mov [t2_busy_new], eax
         xor ebx, ebx
         iretd
+        jmp task2                       ; called again: run from the top
 
 df_task:
         ; the double-fault task: error code 0 on its stack, the back link, the faulting EIP

@@ -2,6 +2,8 @@
 ; DPL-3 trap and interrupt gates with the stack switch through TSS.SS0:ESP0,
 ; the privileged and IOPL-sensitive instructions, far transfers that break the rules.
 %macro TEST_GDT 0
+        DESC 0, 0xFFFFF, 0x72, 0xC     ; 30h not-present ring-3 data
+        DESC 0, 0x0F, 0xF2, 0x4        ; 38h a 16-byte ring-3 stack
 %endmacro
 %include "pm.inc"
 
@@ -82,6 +84,8 @@ test_main:
         CATCH 29, 13, SEL_CODE0
         TRY_RING3 u_lgdt
         CATCH 30, 13, 0
+        TRY_RING3 u_wbinvd
+        CATCH 37, 13, 0
         ; port 80h is allowed by the I/O bitmap, 81h is not
         TRY_RING3 u_out80
         CATCH 31, 13, 0
@@ -102,6 +106,30 @@ test_main:
         iretd
         CATCH 35, 0x7F, -1
         CHECK_EQ 36, [obs_flags], 0x55
+        ; IRET to ring 3 with an SS the new ring cannot use: #GP(SS), not present: #SS(SS)
+        TRY
+        push dword SEL_DATA0
+        push dword USTACK
+        push dword 0x2
+        push dword SEL_CODE3
+        push dword user1
+        iretd
+        CATCH 40, 13, SEL_DATA0
+        CHECK_EQ 41, [last_cs], SEL_CODE0   ; nothing changed: the fault is in ring 0
+        TRY
+        push dword 0x33
+        push dword USTACK
+        push dword 0x2
+        push dword SEL_CODE3
+        push dword user1
+        iretd
+        CATCH 42, 12, 0x30
+        ; a far CALL without room on the current stack: #SS(0), nothing pushed
+        TRY_RING3 u_tiny
+        CATCH 43, 12, 0
+        CHECK_EQ 44, [last_eip], u_tiny.call
+        mov eax, [KSTACK - 8]
+        CHECK_EQ 45, eax, 4              ; the ESP of the faulting CALL
         PASS
 
 user1:  mov eax, cs
@@ -163,6 +191,8 @@ u_iret0: push dword 0
         iretd
 u_lgdt: lgdt [ss:gdt_desc]
         int 0x7F
+u_wbinvd: wbinvd
+        int 0x7F
 u_out80: out 0x80, al
 u_out81: out 0x81, al
         int 0x7F
@@ -173,6 +203,10 @@ u_popf: pushfd
         pushfd
         pop dword [ss:obs_flags]
         int 0x7F
+u_tiny: mov ax, 0x3B
+        mov ss, ax
+        mov esp, 4
+.call:  call SEL_CODE3:u_tiny
 u_iopl3: cli
         sti
         mov dword [ss:obs_flags], 0x55

@@ -124,6 +124,62 @@ after_step:
         mov ebx, 0x55
         lar ebx, ax
         CHECK_EQ 29, ebx, 0x55
+        ; a 16-bit trap gate pushes FLAGS, CS, IP as words
+        mov eax, 0x30
+        mov ebx, gate16
+        mov edx, 0x8700
+        call set_gate
+        mov [esp_before], esp
+        int 0x30
+after_int30:
+        CHECK_EQ 30, [esp_in16], 6
+        CHECK_EQ 31, [ip_in16], after_int30
+        ; an external interrupt through a zero gate (#GP) and a not-present gate (#NP),
+        ; the error codes with IDT and EXT set
+        TRY
+        out 0xE0, al                    ; the harness injects vector 40h now
+        nop
+        CATCH 35, 13, 0x40 * 8 + 2 + 1
+        mov eax, 0x40
+        mov ebx, gate16
+        mov edx, 0x0E00
+        call set_gate
+        TRY
+        out 0xE0, al                    ; the harness injects vector 40h now
+        nop
+        CATCH 32, 11, 0x40 * 8 + 2 + 1
+        ; the same from INT n: no EXT
+        TRY
+        int 0x40
+        CATCH 33, 11, 0x40 * 8 + 2
+        ; beyond the IDT limit
+        ; LOCK only on a read-modify-write with a memory destination
+        TRY
+at_lock1: db 0xF0, 0x90                 ; lock nop
+        CATCH 36, 6, -1
+        CHECK_EQ 37, [last_eip], at_lock1
+        TRY
+        db 0xF0, 0x01, 0xD8             ; lock add eax, ebx
+        CATCH 38, 6, -1
+        mov dword [esp_in16], 1
+        lock add dword [esp_in16], 2
+        CHECK_EQ 39, [esp_in16], 3
+        lidt [short_idt]
+        TRY
+        int 0x60
+        CATCH 34, 13, 0x60 * 8 + 2
+        lidt [idt_desc]
         PASS
 
+gate16: mov eax, [esp_before]
+        sub eax, esp
+        mov [esp_in16], eax
+        movzx eax, word [esp]
+        mov [ip_in16], eax
+        o16 iret
 bounds: dd 0, 4
+short_idt: dw 0x50 * 8 - 1
+        dd idt
+esp_before: dd 0
+esp_in16: dd 0
+ip_in16: dd 0
