@@ -13,7 +13,7 @@ constexpr uint8_t kSelfTest = 0xAA, kTestKeyboardPort = 0xAB;
 constexpr uint8_t kDisableKeyboard = 0xAD, kEnableKeyboard = 0xAE;
 constexpr uint8_t kReadInputPort = 0xC0;
 constexpr uint8_t kReadOutputPort = 0xD0, kWriteOutputPort = 0xD1;
-constexpr uint8_t kWriteKeyboardBuffer = 0xD2, kWriteAuxBuffer = 0xD3;
+constexpr uint8_t kWriteKeyboardBuffer = 0xD2, kWriteAuxBuffer = 0xD3, kWriteAuxDevice = 0xD4;
 constexpr uint8_t kA20Off = 0xDD, kA20On = 0xDF;
 constexpr uint8_t kReadTestInputs = 0xE0;
 constexpr uint8_t kPulseFirst = 0xF0;  // F0h-FFh: pulse output port bits 3:0 that are 0
@@ -124,7 +124,8 @@ void I8042::controller_command(uint8_t cmd) {
         break;
       case kWriteOutputPort:
       case kWriteKeyboardBuffer:
-      case kWriteAuxBuffer: pending_ = cmd; break;
+      case kWriteAuxBuffer:
+      case kWriteAuxDevice: pending_ = cmd; break;
       case kA20Off: write_output_port(output_port_ & uint8_t(~kOutA20)); break;
       case kA20On: write_output_port(output_port_ | kOutA20); break;
       case kReadTestInputs: reply(0x00); break;
@@ -140,6 +141,7 @@ void I8042::controller_data(uint8_t cmd, uint8_t v) {
   else if (cmd == kWriteOutputPort) write_output_port(v);
   else if (cmd == kWriteKeyboardBuffer) reply(v);  // as if the keyboard had sent it
   else if (cmd == kWriteAuxBuffer) aux_queue_.push_back(v);  // as if the AUX device had sent it
+  // kWriteAuxDevice: no mouse, the byte goes nowhere (never to the keyboard).
   refill();
 }
 

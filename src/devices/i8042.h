@@ -1,6 +1,7 @@
 // Intel 8042 keyboard controller (ports 60h data, 64h status/command) with
 // an MF-2 keyboard behind it. No mouse: the auxiliary-port commands are
-// accepted (A7h/A8h/A9h) but nothing is ever attached. D3h (write the AUX
+// accepted (A7h/A8h/A9h; D4h's byte for the AUX device goes nowhere) but
+// nothing is ever attached. D3h (write the AUX
 // output buffer) loops its byte back as if the AUX device had sent it:
 // output buffer full with status bit 5 (AUX data) set; IRQ12 is not wired,
 // and an AUX byte raises no IRQ1 (Linux's i8042 probe reads it by polling,

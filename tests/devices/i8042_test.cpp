@@ -145,6 +145,13 @@ TEST_F(I8042Test, AuxLoopBackIsAuxDataWithoutIrq1) {
   EXPECT_EQ(data(), 0x1E);
 }
 
+// D4h: the byte is for the (absent) mouse, not a keyboard command.
+TEST_F(I8042Test, AuxDeviceBytesDoNotReachTheKeyboard) {
+  cmd(0xD4);
+  out(0xFF);  // a mouse reset; as a keyboard command it would answer FAh AAh
+  EXPECT_TRUE(drain().empty());
+}
+
 TEST_F(I8042Test, OutputPortA20AndReset) {
   EXPECT_FALSE(kbc.a20());
   cmd(0xD0);
