@@ -7,7 +7,7 @@
 //
 // --exclude leaves instruction classes out (names: see the usage error).
 // --ignore-flags MASK leaves EFLAGS bits out of the comparison (e.g. 0x10000:
-// RF, while an engine does not set it in the frame of a fault yet).
+// RF, set in the frame of a fault).
 //   pxos-difftest --measure [--iterations N]
 //
 // Exit status: 0 all agree, 1 a mismatch (or KVM cannot run here), 2 usage.

@@ -85,6 +85,7 @@ void expect_pass(const std::string& name) {
 TEST(SoftPm, SegmentLoadsAndExceptionClasses) { expect_pass("pm_segload"); }
 TEST(SoftPm, Ring3GatesAndPrivilegedInstructions) { expect_pass("pm_ring3"); }
 TEST(SoftPm, CallGatesTasksAndDoubleFaultTask) { expect_pass("pm_gates"); }
+TEST(SoftPm, ResumeFlagInPushedImages) { expect_pass("pm_rf"); }
 
 TEST(SoftPm, TripleFaultShutsDown) {
   Outcome o = run_guest("pm_triple");

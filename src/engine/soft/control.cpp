@@ -116,13 +116,14 @@ void iret(Cpu& c, const Insn&) {
   T ip = c.read<T>(SS, s);
   uint16_t cs = uint16_t(c.read<T>(SS, (s + sizeof(T)) & m));
   uint32_t fl = c.read<T>(SS, (s + 2 * sizeof(T)) & m);
-  uint32_t mask = popf_mask(c, sizeof(T) == 4);
+  // IRETD loads RF too (POPF never does); the run loop clears it after one instruction.
+  uint32_t mask = popf_mask(c, sizeof(T) == 4) | (sizeof(T) == 4 ? flag::RF : 0);
   c.load_cs(cs, ip);
   c.set_sp(s + 3 * sizeof(T));
   uint32_t old = c.get_flags();
   uint32_t nf = (old & ~mask) | (fl & mask);
   c.set_flags(nf);
-  if (((old ^ nf) & flag::IF) || (nf & flag::TF)) c.exit_block = true;
+  if (((old ^ nf) & flag::IF) || (nf & (flag::TF | flag::RF))) c.exit_block = true;
 }
 template <class T>
 void bound(Cpu& c, const Insn& i) {

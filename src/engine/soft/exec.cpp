@@ -211,7 +211,10 @@ void Core::complete_in() {
     if (p.rep) {
       uint32_t n = ((c.r[ECX] & m) - 1) & m;
       c.r[ECX] = (c.r[ECX] & ~m) | n;
-      if (n != 0) c.eip = p.insn_eip;
+      if (n != 0) {
+        c.eip = p.insn_eip;
+        c.flags |= flag::RF;  // iterations left, as string.cpp's come_back_later
+      }
     }
   } catch (const Fault& f) {
     handle_fault(f);
@@ -244,6 +247,11 @@ void Core::handle_fault(const Fault& first) {
   // Each round either delivers, escalates to #DF, or moves on to a benign-first
   // pair; a fault while delivering #DF is a triple fault. The bound is a guard.
   for (int round = 0; round < 8; ++round) {
+    // Every exception raised as a Fault is fault-class (traps, INT n and external
+    // interrupts are delivered directly, never thrown), so the EFLAGS image it
+    // pushes (or saves in the TSS through a task gate) has RF set (SDM vol. 3,
+    // "RF flag"); the delivery clears the live RF again. #DF keeps it too.
+    c.flags |= flag::RF;
     try {
       c.interrupt(f.vector, false, f.has_error, f.error);
       return;
@@ -291,6 +299,10 @@ void Core::step_one() {
   }
   bool tf = c.flags & flag::TF;
   c.shadow = false;
+  // RF set (by IRET, a task switch, a REP instruction resuming) lasts for one
+  // instruction: clearing it before the instruction runs gives the same images
+  // (a fault pushes RF=1 anyway; INT n and traps after it push RF=0).
+  c.flags &= ~flag::RF;
   c.insn_eip = c.eip;
   c.eip += in.len;
   in.fn(c, in);
@@ -355,7 +367,7 @@ RunStop Core::run(RunControl& ctl) {
       c.insn_eip = c.eip;
       c.exit_block = false;
       try {
-        if (c.shadow || (c.flags & flag::TF) || stop_at - c.icount < BlockCache::kMaxInsns) [[unlikely]] {
+        if (c.shadow || (c.flags & (flag::TF | flag::RF)) || stop_at - c.icount < BlockCache::kMaxInsns) [[unlikely]] {
           step_one();
         } else {
           uint32_t lin = c.seg[CS].base + c.eip;

@@ -309,7 +309,9 @@ void Cpu::iret_pm(unsigned size) {
     exit_block = true;
     return;
   }
-  uint32_t mask = popf_mask(*this, size == 4);  // by the CPL and IOPL before the return
+  // By the CPL and IOPL before the return; a 32-bit IRET loads RF too (POPF never
+  // does), and the run loop clears it after one instruction.
+  uint32_t mask = popf_mask(*this, size == 4) | (size == 4 ? flag::RF : 0);
   uint64_t d;
   SegCache cs = check_return_cs(*this, sel, d);
   unsigned rpl = sel & 3;

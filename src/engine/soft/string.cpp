@@ -21,9 +21,12 @@ inline uint32_t rd(const Cpu& c, unsigned r, uint32_t m) { return c.r[r] & m; }
 inline void wr(Cpu& c, unsigned r, uint32_t v, uint32_t m) { c.r[r] = (c.r[r] & ~m) | (v & m); }
 
 // Ends this dispatch of a REP instruction with iterations left: EIP points at
-// it again, so kicks and interrupts get in before the rest.
+// it again, so kicks and interrupts get in before the rest. RF is set, as after a
+// non-final iteration on hardware: an interrupt taken here pushes RF=1 (SDM vol. 3,
+// "RF flag"); the run loop clears it when the instruction runs again.
 inline void come_back_later(Cpu& c) {
   c.eip = c.insn_eip;
+  c.flags |= flag::RF;
   c.exit_block = true;
 }
 // After a fast path moved `room` elements with `left` to go: true when the
@@ -215,7 +218,7 @@ void outs(Cpu& c, const Insn& i) {
   if (i.rep) {
     uint32_t n = rd(c, ECX, m) - 1;
     wr(c, ECX, n, m);
-    if (n != 0) c.eip = c.insn_eip;
+    if (n != 0) come_back_later(c);
   }
   io_out(c, port, sizeof(T), v);
 }
