@@ -92,9 +92,13 @@ TEST_F(Services, E820MapKeepsHolesOutOfUsableRam) {
     const Range& r = map[i];
     EXPECT_GT(r.size, 0u);
     EXPECT_TRUE(r.type == 1 || r.type == 2);
-    if (i) EXPECT_GE(r.base, map[i - 1].base + map[i - 1].size) << "entry " << i << " overlaps or is out of order";
-    if (r.type == 1) EXPECT_TRUE(r.base + r.size <= Bios::kEbdaBase || r.base >= 0x100000) << "usable RAM in a hole";
-    if (r.type == 1) EXPECT_LE(r.base + r.size, mem_.ram_size());
+    if (i) {
+      EXPECT_GE(r.base, map[i - 1].base + map[i - 1].size) << "entry " << i << " overlaps or is out of order";
+    }
+    if (r.type == 1) {
+      EXPECT_TRUE(r.base + r.size <= Bios::kEbdaBase || r.base >= 0x100000) << "usable RAM in a hole";
+      EXPECT_LE(r.base + r.size, mem_.ram_size());
+    }
     ebda_reserved = ebda_reserved || (r.type == 2 && r.base <= Bios::kEbdaBase && r.base + r.size >= 0xA0000);
     rom_reserved = rom_reserved || (r.type == 2 && r.base <= 0xF0000 && r.base + r.size >= 0x100000);
     top_usable = top_usable || (r.type == 1 && r.base + r.size == mem_.ram_size());
