@@ -72,7 +72,8 @@ struct SegCache {
   bool big() const { return attrib & 0x4000; }
 };
 
-enum LazyOp : uint8_t { L_NONE, L_ADD, L_SUB, L_LOGIC, L_INC, L_DEC };
+// L_SZP: SF/ZF/PF from res, CF = src bit 0, AF = src bit 1, OF = dst bit 0 (MUL, IMUL, shifts).
+enum LazyOp : uint8_t { L_NONE, L_ADD, L_SUB, L_LOGIC, L_INC, L_DEC, L_SZP };
 
 enum class Stop : uint8_t { None, Hlt, Io, Shutdown, Error };
 
@@ -183,6 +184,8 @@ struct Cpu {
         return (((~lazy.dst & lazy.src) | ((~lazy.dst | lazy.src) & lazy.res)) >> (lazy.bits - 1)) & 1;
       case L_LOGIC:
         return false;
+      case L_SZP:
+        return lazy.src & 1;
       default:
         return flags & flag::CF;
     }
@@ -199,6 +202,8 @@ struct Cpu {
         return (((lazy.dst ^ lazy.src) & (lazy.dst ^ lazy.res)) >> (lazy.bits - 1)) & 1;
       case L_LOGIC:
         return false;
+      case L_SZP:
+        return lazy.dst & 1;
       default:
         return flags & flag::OF;
     }
@@ -210,6 +215,8 @@ struct Cpu {
         return flags & flag::AF;
       case L_LOGIC:
         return false;
+      case L_SZP:
+        return (lazy.src >> 1) & 1;
       default:
         return ((lazy.dst ^ lazy.src ^ lazy.res) >> 4) & 1;
     }
