@@ -38,6 +38,7 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
   b->phys = phys;
   b->code32 = c.code32;
   b->bytes = pos;
+  b->count = uint32_t(b->insns.size() - 1);
   b->epoch = epoch_;
   b->code.assign(code, code + pos);
   Block* raw = b.get();
@@ -51,6 +52,13 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
   return raw;
 }
 
+bool BlockCache::recheck(Cpu& c, Block* b) {
+  const uint8_t* h = c.host_page(b->phys, false);
+  if (!h || std::memcmp(b->code.data(), h + (b->phys & 0xFFF), b->bytes) != 0) return false;
+  b->epoch = epoch_;
+  return true;
+}
+
 Block* BlockCache::get(Cpu& c, uint32_t phys) {
   unsigned s = slot(phys);
   Block* b = fast_[s];
@@ -61,10 +69,7 @@ Block* BlockCache::get(Cpu& c, uint32_t phys) {
     fast_[s] = b;
   }
   if (b->epoch != epoch_) [[unlikely]] {
-    const uint8_t* h = c.host_page(phys, false);
-    if (h && std::memcmp(b->code.data(), h + (phys & 0xFFF), b->bytes) == 0) {
-      b->epoch = epoch_;
-    } else {
+    if (!recheck(c, b)) {
       remove(c, b);
       b = build(c, phys);
       if (!b) return nullptr;
@@ -308,10 +313,11 @@ void block_end(Cpu& c, const Insn* in) {
   const Block* next = nullptr;
   for (const Block::Chain& ch : b->chain)
     if (ch.lin == lin && ch.gen == c.chain_gen) next = ch.to;
-  if (!next || next->code32 != c.code32) return;
+  if (!next || next->code32 != c.code32 || c.chain_budget < next->count) return;
+  if (next->epoch != c.blocks->epoch() && !c.blocks->recheck(c, const_cast<Block*>(next))) return;
   uint32_t last = c.eip + next->bytes - 1;
   if (last < c.eip || last > c.seg[CS].limit) return;
-  --c.chain_budget;
+  c.chain_budget -= next->count;
   c.cur_block = next;
   const Insn* first = next->insns.data();
   return first->th(c, first);
@@ -322,6 +328,9 @@ void Core::exec_block(Block* b) {
   const Insn* in = b->insns.data();
   in->th(cpu, in);
 }
+
+// The most instructions block_end may run in chained blocks before the run loop looks again.
+constexpr uint64_t kChainInsns = 1u << 16;
 
 RunStop Core::run(RunControl& ctl) {
   Cpu& c = cpu;
@@ -363,7 +372,7 @@ RunStop Core::run(RunControl& ctl) {
           if (prev) {
             for (const Block::Chain& ch : prev->chain)
               if (ch.lin == lin && ch.gen == c.chain_gen) b = ch.to;
-            if (b && b->code32 != c.code32) b = nullptr;
+            if (b && (b->code32 != c.code32 || b->epoch != cache.epoch())) b = nullptr;
           }
           if (!b) {
             b = cache.get(c, c.translate(lin, false));
@@ -377,10 +386,9 @@ RunStop Core::run(RunControl& ctl) {
           if (b && last >= c.eip && last <= c.seg[CS].limit) [[likely]] {
             uint64_t gen = c.chain_gen;
             // Chaining is allowed only when nothing waits: no interrupt to deliver and
-            // (deterministic mode) enough instructions left in the quantum.
-            uint64_t left = (stop_at - c.icount) / BlockCache::kMaxInsns;
-            c.chain_budget =
-                (ctl.irq_window || ctl.pending_vector >= 0) ? 0 : uint32_t(std::min<uint64_t>(64, left ? left - 1 : 0));
+            // (deterministic mode) enough instructions left in the quantum for the next block.
+            uint64_t left = stop_at - c.icount - b->count;  // the run loop keeps at least kMaxInsns
+            c.chain_budget = (ctl.irq_window || ctl.pending_vector >= 0) ? 0 : uint32_t(std::min<uint64_t>(kChainInsns, left));
             c.kick = ctl.kick;
             exec_block(b);
             c.chain_budget = 0;
