@@ -20,11 +20,9 @@ enum Am : unsigned { kBaseDisp, kSib };  // EA = base + disp, or base + (index <
 
 // The host address of a T at the instruction's memory operand, or nullptr when the
 // fast path does not apply.
-template <class T, bool W, unsigned AM>
-inline uint8_t* fast_ptr(Cpu& c, const Insn* in) {
-  uint32_t off = c.r[in->base] + in->disp;
-  if constexpr (AM == kSib) off += c.r[in->index] << in->scale;
-  const SegCache& sc = c.seg[in->seg];
+template <class T, bool W>
+inline uint8_t* fast_ptr_at(Cpu& c, unsigned seg, uint32_t off) {
+  const SegCache& sc = c.seg[seg];
   // The segment check of Cpu::lin/lin_w: offset..offset+size-1 within the limit.
   if (uint64_t{off} + (sizeof(T) - 1) > sc.limit || sc.expand_down()) return nullptr;
   if constexpr (W)
@@ -33,6 +31,12 @@ inline uint8_t* fast_ptr(Cpu& c, const Insn* in) {
   const TlbEntry& e = c.tlb[(a >> 12) & 255];
   if ((W ? e.tag_w : e.tag_r) != (a >> 12) || (a & 0xFFF) > 0x1000 - sizeof(T)) return nullptr;
   return e.host + (a & 0xFFF);
+}
+template <class T, bool W, unsigned AM>
+inline uint8_t* fast_ptr(Cpu& c, const Insn* in) {
+  uint32_t off = c.r[in->base] + in->disp;
+  if constexpr (AM == kSib) off += c.r[in->index] << in->scale;
+  return fast_ptr_at<T, W>(c, in->seg, off);
 }
 
 // The generic way: the thunk of thunk.h with the handler called through Insn::fn.
@@ -117,6 +121,54 @@ void alu_mem(Cpu& c, const Insn* in) {
   if constexpr (OP != 7) std::memcpy(p, &r, sizeof(T));
   return next(c, in);
 }
+
+// ALU between registers, or with an immediate (FORM: 0 E,G  1 G,E  2 E,I).
+template <class T, unsigned FORM, unsigned OP>
+void alu_reg(Cpu& c, const Insn* in) {
+  unsigned d = FORM == 1 ? in->reg : in->rm;
+  T src = FORM == 2 ? T(in->imm) : c.reg<T>(FORM == 1 ? in->rm : in->reg);
+  T r = alu<T>(c, OP, c.reg<T>(d), src);
+  if constexpr (OP != 7) c.set_reg<T>(d, r);
+  return next(c, in);
+}
+// PUSH reg / POP reg with a 32-bit stack (SS.B).
+template <class T>
+void push_reg(Cpu& c, const Insn* in) {
+  if (!c.seg[SS].big()) [[unlikely]]
+    return generic(c, in);
+  uint32_t sp = c.r[ESP] - sizeof(T);
+  uint8_t* p = fast_ptr_at<T, true>(c, SS, sp);
+  if (!p) [[unlikely]]
+    return generic(c, in);
+  T v = c.reg<T>(in->op & 7);  // PUSH ESP pushes the old value
+  std::memcpy(p, &v, sizeof(T));
+  c.r[ESP] = sp;
+  return next(c, in);
+}
+template <class T>
+void pop_reg(Cpu& c, const Insn* in) {
+  if (!c.seg[SS].big()) [[unlikely]]
+    return generic(c, in);
+  uint32_t sp = c.r[ESP];
+  uint8_t* p = fast_ptr_at<T, false>(c, SS, sp);
+  if (!p) [[unlikely]]
+    return generic(c, in);
+  c.r[ESP] = sp + sizeof(T);
+  c.set_reg<T>(in->op & 7, load<T>(p));  // POP ESP: the popped value wins
+  return next(c, in);
+}
+template <class T, unsigned FORM, unsigned... OP>
+constexpr std::array<Thunk, 8> alu_reg_row(std::integer_sequence<unsigned, OP...>) {
+  return {&alu_reg<T, FORM, OP>...};
+}
+template <class T>
+constexpr std::array<std::array<Thunk, 8>, 3> alu_reg_forms() {
+  using Ops = std::make_integer_sequence<unsigned, 8>;
+  return {alu_reg_row<T, 0>(Ops{}), alu_reg_row<T, 1>(Ops{}), alu_reg_row<T, 2>(Ops{})};
+}
+// [size 8/16/32][form][op]
+constexpr std::array<std::array<std::array<Thunk, 8>, 3>, 3> kAluReg = {alu_reg_forms<uint8_t>(), alu_reg_forms<uint16_t>(),
+                                                                       alu_reg_forms<uint32_t>()};
 
 // IMUL reg, r/m (IMM: IMUL reg, r/m, imm); MEM: the r/m operand is in memory.
 template <class T, bool IMM, bool MEM, unsigned AM>
@@ -252,7 +304,21 @@ void fast_specialize(unsigned opc, Insn& i) {
     default:
       break;
   }
+  if (opc >= 0x50 && opc <= 0x5F) {
+    i.th = opc < 0x58 ? (i.op32 ? &push_reg<uint32_t> : &push_reg<uint16_t>)
+                      : (i.op32 ? &pop_reg<uint32_t> : &pop_reg<uint16_t>);
+    return;
+  }
   if (i.mod == 3) {
+    if (opc < 0x40 && (opc & 7) < 6) {  // (the decoder made AL/eAX, imm an E,I form with rm = 0)
+      unsigned f = opc & 7, form = f < 2 ? 0 : f < 4 ? 1 : 2;
+      i.th = kAluReg[(f & 1) ? vs : 0][form][(opc >> 3) & 7];
+      return;
+    }
+    if (opc >= 0x80 && opc <= 0x83) {
+      i.th = kAluReg[opc == 0x80 || opc == 0x82 ? 0 : vs][2][i.reg];
+      return;
+    }
     switch (opc) {
       case 0x88: i.th = &mov_rr<uint8_t, false>; break;
       case 0x8A: i.th = &mov_rr<uint8_t, true>; break;
