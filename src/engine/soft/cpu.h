@@ -49,6 +49,8 @@ struct Insn {
   uint8_t rep = 0;                         // 0, 0xF2 or 0xF3
   uint8_t op32 = 0;                        // operand size is 32 bits
   uint8_t ends_block = 0;
+  uint16_t off = 0;  // offset from the start of its block (in a block's end sentinel: the block's length)
+  uint8_t idx = 0;   // index in its block (in the end sentinel: 1 when the block falls through to the next)
 };
 
 // Thrown by any instruction that raises an exception; the run loop restores
@@ -130,6 +132,11 @@ struct Cpu {
   // Direct block-to-block chaining (block_end): how many more blocks may run before
   // returning to the run loop, the kick flag to poll, and the block running now.
   uint32_t chain_budget = 0;
+  // EIP and icount at the start of the block running now: a thunk derives its EIP and
+  // the instruction count from them and its Insn::off / Insn::idx (thunk.h), so the
+  // specialised thunks (fast.cpp) update neither.
+  uint32_t block_eip = 0;
+  uint64_t block_icount = 0;
   const std::atomic<bool>* kick = nullptr;
   const void* cur_block = nullptr;
   int last_exception = -1;  // the first exception vector raised since reset to -1 (for the conformance runner)

@@ -26,6 +26,8 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
     uint64_t avail = std::min<uint64_t>({0x1000u - (off + pos), uint64_t{limit} - at + 1, 15});
     Insn in;
     if (decode(code + pos, unsigned(avail), c.code32, in, c.lock_ud) != DecodeResult::Ok) break;
+    in.off = uint16_t(pos);
+    in.idx = uint8_t(b->insns.size());
     b->insns.push_back(in);
     pos += in.len;
     if (in.ends_block || off + pos >= 0x1000) break;
@@ -33,6 +35,8 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
   if (b->insns.empty()) return nullptr;
   Insn sentinel;
   sentinel.th = &block_end;
+  sentinel.off = uint16_t(pos);
+  sentinel.idx = b->insns.back().ends_block ? 0 : 1;  // falls through: block_end sets EIP
   sentinel.block = b.get();
   b->insns.push_back(sentinel);
   b->phys = phys;
@@ -306,9 +310,11 @@ void Core::step_one() {
 // The end of a block: go straight on to the successor seen last time, without
 // returning to the run loop, while nothing needs attention.
 void block_end(Cpu& c, const Insn* in) {
+  const Block* b = static_cast<const Block*>(in->block);
+  c.icount = c.block_icount + b->count;
+  if (in->idx) c.eip = c.block_eip + in->off;  // else the last instruction set EIP
   if (c.chain_budget == 0) return;
   if (c.kick && c.kick->load(std::memory_order_relaxed)) return;
-  const Block* b = static_cast<const Block*>(in->block);
   uint32_t lin = c.seg[CS].base + c.eip;
   const Block* next = nullptr;
   for (const Block::Chain& ch : b->chain)
@@ -319,12 +325,16 @@ void block_end(Cpu& c, const Insn* in) {
   if (last < c.eip || last > c.seg[CS].limit) return;
   c.chain_budget -= next->count;
   c.cur_block = next;
+  c.block_eip = c.eip;
+  c.block_icount = c.icount;
   const Insn* first = next->insns.data();
   return first->th(c, first);
 }
 
 void Core::exec_block(Block* b) {
   cpu.cur_block = b;
+  cpu.block_eip = cpu.eip;
+  cpu.block_icount = cpu.icount;
   const Insn* in = b->insns.data();
   in->th(cpu, in);
 }

@@ -41,22 +41,21 @@ inline uint8_t* fast_ptr(Cpu& c, const Insn* in) {
 
 // The generic way: the thunk of thunk.h with the handler called through Insn::fn.
 [[gnu::noinline]] void generic(Cpu& c, const Insn* in) {
-  c.insn_eip = c.eip;
-  c.eip += in->len;
+  c.insn_eip = c.block_eip + in->off;
+  c.eip = c.insn_eip + in->len;
+  c.icount = c.block_icount + in->idx;
   in->fn(c, *in);
-  ++c.icount;
+  c.icount = c.block_icount + in->idx + 1;
   if (c.exit_block) [[unlikely]]
     return;
   ++in;
   return in->th(c, in);
 }
 
-// Retires a fast-path instruction and goes on to the next. A fast path cannot fault
-// or end the block, so insn_eip (only read for faults; every thunk sets it first) and
-// exit_block are left alone.
+// Goes on to the next instruction. A fast path cannot fault or end the block, and
+// reads neither EIP nor the instruction count: both follow from the block's start
+// (thunk.h), so nothing is stored here.
 [[gnu::always_inline]] inline void next(Cpu& c, const Insn* in) {
-  c.eip += in->len;
-  ++c.icount;
   ++in;
   return in->th(c, in);
 }
@@ -280,6 +279,7 @@ constexpr std::array<std::array<std::array<std::array<Thunk, 8>, 2>, 3>, 3> kAlu
 }  // namespace
 
 void fast_specialize(unsigned opc, Insn& i) {
+  if (i.ends_block) return;  // the fast thunks never set EIP (block_end relies on it)
   unsigned vs = i.op32 ? 2 : 1;  // size index of a v-sized operand
   switch (opc) {  // forms with a register or a memory operand
     case 0x69:
