@@ -169,6 +169,60 @@ constexpr std::array<std::array<Thunk, 8>, 3> alu_reg_forms() {
 constexpr std::array<std::array<std::array<Thunk, 8>, 3>, 3> kAluReg = {alu_reg_forms<uint8_t>(), alu_reg_forms<uint16_t>(),
                                                                        alu_reg_forms<uint32_t>()};
 
+// Jcc (the last instruction of its block): sets EIP either way; a target past the
+// CS limit (#GP) goes the generic way.
+template <class T, unsigned CC>
+void jcc(Cpu& c, const Insn* in) {
+  uint32_t eip = c.block_eip + in->off + in->len;
+  if (c.cond_fixed<CC>()) {
+    uint32_t target = T(eip + in->imm);
+    if (target > c.seg[CS].limit) [[unlikely]]
+      return generic(c, in);
+    eip = target;
+  }
+  c.eip = eip;
+  return next(c, in);
+}
+// CMOVcc reg, r/m (MEM: the r/m operand in memory, read whatever the condition); SETcc reg8.
+template <class T, unsigned CC, unsigned MEM>
+void cmov(Cpu& c, const Insn* in) {
+  T v;
+  if constexpr (MEM) {
+    uint8_t* p = fast_ptr<T, false, MEM == 1 ? kBaseDisp : kSib>(c, in);
+    if (!p) [[unlikely]]
+      return generic(c, in);
+    v = load<T>(p);
+  } else {
+    v = c.reg<T>(in->rm);
+  }
+  if (c.cond_fixed<CC>()) c.set_reg<T>(in->reg, v);
+  return next(c, in);
+}
+template <unsigned CC>
+void setcc_reg(Cpu& c, const Insn* in) {
+  c.set_reg<uint8_t>(in->rm, c.cond_fixed<CC>() ? 1 : 0);
+  return next(c, in);
+}
+template <class T, unsigned... CC>
+constexpr std::array<Thunk, 16> jcc_row(std::integer_sequence<unsigned, CC...>) {
+  return {&jcc<T, CC>...};
+}
+template <class T, unsigned MEM, unsigned... CC>
+constexpr std::array<Thunk, 16> cmov_row(std::integer_sequence<unsigned, CC...>) {
+  return {&cmov<T, CC, MEM>...};
+}
+template <unsigned... CC>
+constexpr std::array<Thunk, 16> setcc_row(std::integer_sequence<unsigned, CC...>) {
+  return {&setcc_reg<CC>...};
+}
+using Ccs = std::make_integer_sequence<unsigned, 16>;
+constexpr std::array<std::array<Thunk, 16>, 2> kJcc = {jcc_row<uint16_t>(Ccs{}), jcc_row<uint32_t>(Ccs{})};
+// [size 16/32][r/m: register, base+disp, SIB][cc]
+constexpr std::array<std::array<std::array<Thunk, 16>, 3>, 2> kCmov = {
+    {{cmov_row<uint16_t, 0>(Ccs{}), cmov_row<uint16_t, 1>(Ccs{}), cmov_row<uint16_t, 2>(Ccs{})},
+     {cmov_row<uint32_t, 0>(Ccs{}), cmov_row<uint32_t, 1>(Ccs{}), cmov_row<uint32_t, 2>(Ccs{})}}};
+constexpr std::array<Thunk, 16> kSetcc = setcc_row(Ccs{});
+
 // IMUL reg, r/m (IMM: IMUL reg, r/m, imm); MEM: the r/m operand is in memory.
 template <class T, bool IMM, bool MEM, unsigned AM>
 void imul(Cpu& c, const Insn* in) {
@@ -279,7 +333,19 @@ constexpr std::array<std::array<std::array<std::array<Thunk, 8>, 2>, 3>, 3> kAlu
 }  // namespace
 
 void fast_specialize(unsigned opc, Insn& i) {
-  if (i.ends_block) return;  // the fast thunks never set EIP (block_end relies on it)
+  if ((opc >= 0x70 && opc <= 0x7F) || (opc >= 0x180 && opc <= 0x18F)) {
+    i.th = kJcc[i.op32][opc & 15];
+    return;
+  }
+  if (i.ends_block) return;  // the other fast thunks never set EIP (block_end relies on that)
+  if (opc >= 0x140 && opc <= 0x14F) {
+    if (i.mod == 3 || i.amask == 0xFFFFFFFFu) i.th = kCmov[i.op32][i.mod == 3 ? 0 : i.index == 8 ? 1 : 2][opc & 15];
+    return;
+  }
+  if (opc >= 0x190 && opc <= 0x19F) {
+    if (i.mod == 3) i.th = kSetcc[opc & 15];
+    return;
+  }
   unsigned vs = i.op32 ? 2 : 1;  // size index of a v-sized operand
   switch (opc) {  // forms with a register or a memory operand
     case 0x69:
