@@ -183,7 +183,7 @@ struct Cpu {
   Fpu fpu;  // the x87 (fpu.h, fpu.cpp); last, away from the hot fields
 
   // ---- flags ------------------------------------------------------------------
-  bool cf() const {
+  [[gnu::always_inline]] bool cf() const {
     switch (lazy.op) {
       case L_ADD:
         return (((lazy.dst & lazy.src) | ((lazy.dst | lazy.src) & ~lazy.res)) >> (lazy.bits - 1)) & 1;

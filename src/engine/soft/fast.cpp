@@ -21,7 +21,7 @@ enum Am : unsigned { kBaseDisp, kSib };  // EA = base + disp, or base + (index <
 // The host address of a T at the instruction's memory operand, or nullptr when the
 // fast path does not apply.
 template <class T, bool W>
-inline uint8_t* fast_ptr_at(Cpu& c, unsigned seg, uint32_t off) {
+[[gnu::always_inline]] inline uint8_t* fast_ptr_at(Cpu& c, unsigned seg, uint32_t off) {
   const SegCache& sc = c.seg[seg];
   // The segment check of Cpu::lin/lin_w: offset..offset+size-1 within the limit.
   if (uint64_t{off} + (sizeof(T) - 1) > sc.limit || sc.expand_down()) return nullptr;
@@ -33,7 +33,7 @@ inline uint8_t* fast_ptr_at(Cpu& c, unsigned seg, uint32_t off) {
   return e.host + (a & 0xFFF);
 }
 template <class T, bool W, unsigned AM>
-inline uint8_t* fast_ptr(Cpu& c, const Insn* in) {
+[[gnu::always_inline]] inline uint8_t* fast_ptr(Cpu& c, const Insn* in) {
   uint32_t off = c.r[in->base] + in->disp;
   if constexpr (AM == kSib) off += c.r[in->index] << in->scale;
   return fast_ptr_at<T, W>(c, in->seg, off);
@@ -88,6 +88,16 @@ void mov_store(Cpu& c, const Insn* in) {
     return generic(c, in);
   T v = IMM ? T(in->imm) : c.reg<T>(in->reg);
   std::memcpy(p, &v, sizeof(T));
+  return next(c, in);
+}
+// MOVZX/MOVSX reg, reg.
+template <class T, class S, bool SX>
+void ext_rr(Cpu& c, const Insn* in) {
+  S v = c.reg<S>(in->rm);
+  if constexpr (SX)
+    c.set_reg<T>(in->reg, T(int32_t(std::make_signed_t<S>(v))));
+  else
+    c.set_reg<T>(in->reg, T(v));
   return next(c, in);
 }
 // MOV reg, reg (DIR: 8A/8B, the ModRM reg field is the destination).
@@ -390,6 +400,10 @@ void fast_specialize(unsigned opc, Insn& i) {
       case 0x8A: i.th = &mov_rr<uint8_t, true>; break;
       case 0x89: i.th = i.op32 ? &mov_rr<uint32_t, false> : &mov_rr<uint16_t, false>; break;
       case 0x8B: i.th = i.op32 ? &mov_rr<uint32_t, true> : &mov_rr<uint16_t, true>; break;
+      case 0x1B6: i.th = i.op32 ? &ext_rr<uint32_t, uint8_t, false> : &ext_rr<uint16_t, uint8_t, false>; break;
+      case 0x1B7: i.th = i.op32 ? &ext_rr<uint32_t, uint16_t, false> : &ext_rr<uint16_t, uint16_t, false>; break;
+      case 0x1BE: i.th = i.op32 ? &ext_rr<uint32_t, uint8_t, true> : &ext_rr<uint16_t, uint8_t, true>; break;
+      case 0x1BF: i.th = i.op32 ? &ext_rr<uint32_t, uint16_t, true> : &ext_rr<uint16_t, uint16_t, true>; break;
       default: break;
     }
     return;
