@@ -307,6 +307,25 @@ void Core::step_one() {
   if (tf) pending_trap_ = true;
 }
 
+namespace {
+// block_end's way into the next block (no calls: the fast path saves no registers).
+[[gnu::always_inline]] inline void enter_chained(Cpu& c, const Block* next) {
+  uint32_t last = c.eip + next->bytes - 1;
+  if (last < c.eip || last > c.seg[CS].limit) return;
+  c.chain_budget -= next->count;
+  c.cur_block = next;
+  c.block_eip = c.eip;
+  c.block_icount = c.icount;
+  const Insn* first = next->insns.data();
+  return first->th(c, first);
+}
+// The next block is of an older epoch: enter it if its bytes still match memory.
+[[gnu::noinline]] void enter_stale(Cpu& c, Block* next) {
+  if (!c.blocks->recheck(c, next)) return;
+  return enter_chained(c, next);
+}
+}  // namespace
+
 // The end of a block: go straight on to the successor seen last time, without
 // returning to the run loop, while nothing needs attention.
 void block_end(Cpu& c, const Insn* in) {
@@ -320,15 +339,9 @@ void block_end(Cpu& c, const Insn* in) {
   for (const Block::Chain& ch : b->chain)
     if (ch.lin == lin && ch.gen == c.chain_gen) next = ch.to;
   if (!next || next->code32 != c.code32 || c.chain_budget < next->count) return;
-  if (next->epoch != c.blocks->epoch() && !c.blocks->recheck(c, const_cast<Block*>(next))) return;
-  uint32_t last = c.eip + next->bytes - 1;
-  if (last < c.eip || last > c.seg[CS].limit) return;
-  c.chain_budget -= next->count;
-  c.cur_block = next;
-  c.block_eip = c.eip;
-  c.block_icount = c.icount;
-  const Insn* first = next->insns.data();
-  return first->th(c, first);
+  if (next->epoch != c.blocks->epoch()) [[unlikely]]
+    return enter_stale(c, const_cast<Block*>(next));
+  return enter_chained(c, next);
 }
 
 void Core::exec_block(Block* b) {
