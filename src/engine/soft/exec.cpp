@@ -411,7 +411,8 @@ RunStop Core::run(RunControl& ctl) {
             // Chaining is allowed only when nothing waits: no interrupt to deliver and
             // (deterministic mode) enough instructions left in the quantum for the next block.
             uint64_t left = stop_at - c.icount - b->count;  // the run loop keeps at least kMaxInsns
-            c.chain_budget = (ctl.irq_window || ctl.pending_vector >= 0) ? 0 : uint32_t(std::min<uint64_t>(kChainInsns, left));
+            bool waits = ctl.irq_window || ctl.pending_vector >= 0;
+            c.chain_budget = waits ? 0 : uint32_t(std::min<uint64_t>(kChainInsns, left));
             c.kick = ctl.kick;
             exec_block(b);
             c.chain_budget = 0;

@@ -176,8 +176,8 @@ constexpr std::array<std::array<Thunk, 8>, 3> alu_reg_forms() {
   return {alu_reg_row<T, 0>(Ops{}), alu_reg_row<T, 1>(Ops{}), alu_reg_row<T, 2>(Ops{})};
 }
 // [size 8/16/32][form][op]
-constexpr std::array<std::array<std::array<Thunk, 8>, 3>, 3> kAluReg = {alu_reg_forms<uint8_t>(), alu_reg_forms<uint16_t>(),
-                                                                       alu_reg_forms<uint32_t>()};
+constexpr std::array<std::array<std::array<Thunk, 8>, 3>, 3> kAluReg = {
+    alu_reg_forms<uint8_t>(), alu_reg_forms<uint16_t>(), alu_reg_forms<uint32_t>()};
 
 // Jcc (the last instruction of its block): sets EIP either way; a target past the
 // CS limit (#GP) goes the generic way.
@@ -198,7 +198,8 @@ template <class T, unsigned CC, unsigned MEM>
 void cmov(Cpu& c, const Insn* in) {
   T v;
   if constexpr (MEM) {
-    uint8_t* p = fast_ptr<T, false, MEM == 1 ? kBaseDisp : kSib>(c, in);
+    constexpr unsigned am = MEM == 1 ? kBaseDisp : kSib;
+    uint8_t* p = fast_ptr<T, false, am>(c, in);
     if (!p) [[unlikely]]
       return generic(c, in);
     v = load<T>(p);
@@ -280,14 +281,15 @@ constexpr std::array<std::array<Thunk, 8>, 3> shift_forms() {
 }
 // [size 8/16/32][count: imm, 1, CL][op]
 constexpr std::array<std::array<std::array<Thunk, 8>, 3>, 3> kShift = {shift_forms<uint8_t>(), shift_forms<uint16_t>(),
-                                                                      shift_forms<uint32_t>()};
+                                                                       shift_forms<uint32_t>()};
 // [IMM][size 16/32][r/m: register, base+disp, SIB]
 template <bool IMM, class T>
 constexpr std::array<Thunk, 3> imul_row() {
   return {&imul<T, IMM, false, kBaseDisp>, &imul<T, IMM, true, kBaseDisp>, &imul<T, IMM, true, kSib>};
 }
 constexpr std::array<std::array<std::array<Thunk, 3>, 2>, 2> kImul = {
-    {{{imul_row<false, uint16_t>(), imul_row<false, uint32_t>()}}, {{imul_row<true, uint16_t>(), imul_row<true, uint32_t>()}}}};
+    {{{imul_row<false, uint16_t>(), imul_row<false, uint32_t>()}},
+     {{imul_row<true, uint16_t>(), imul_row<true, uint32_t>()}}}};
 
 // Thunk tables: [size: 8, 16, 32][address mode] (and [op] for the ALU).
 template <template <class, unsigned> class F>
@@ -319,7 +321,8 @@ constexpr std::array<std::array<Thunk, 2>, 2> ext_row() {
            {&mov_load<uint32_t, S, SX, kBaseDisp>, &mov_load<uint32_t, S, SX, kSib>}}};
 }
 constexpr std::array<std::array<std::array<std::array<Thunk, 2>, 2>, 2>, 2> kExt = {
-    {{{ext_row<false, uint8_t>(), ext_row<false, uint16_t>()}}, {{ext_row<true, uint8_t>(), ext_row<true, uint16_t>()}}}};
+    {{{ext_row<false, uint8_t>(), ext_row<false, uint16_t>()}},
+     {{ext_row<true, uint8_t>(), ext_row<true, uint16_t>()}}}};
 
 template <class T, unsigned AM, unsigned... OP>
 constexpr std::array<Thunk, 8> alu_load_row(std::integer_sequence<unsigned, OP...>) {
@@ -357,7 +360,7 @@ void fast_specialize(unsigned opc, Insn& i) {
     return;
   }
   unsigned vs = i.op32 ? 2 : 1;  // size index of a v-sized operand
-  switch (opc) {  // forms with a register or a memory operand
+  switch (opc) {                 // forms with a register or a memory operand
     case 0x69:
     case 0x6B:
     case 0x1AF:
@@ -377,8 +380,7 @@ void fast_specialize(unsigned opc, Insn& i) {
         i.th = i.op32 ? (i.index == 8 ? &lea32<uint32_t, kBaseDisp> : &lea32<uint32_t, kSib>)
                       : (i.index == 8 ? &lea32<uint16_t, kBaseDisp> : &lea32<uint16_t, kSib>);
       return;
-    default:
-      break;
+    default: break;
   }
   if (opc >= 0x50 && opc <= 0x5F) {
     i.th = opc < 0x58 ? (i.op32 ? &push_reg<uint32_t> : &push_reg<uint16_t>)
@@ -424,19 +426,12 @@ void fast_specialize(unsigned opc, Insn& i) {
     case 0x1B6:
     case 0x1B7:
     case 0x1BE:
-    case 0x1BF:
-      i.th = kExt[(opc >> 3) & 1][opc & 1][i.op32][am];
-      return;
+    case 0x1BF: i.th = kExt[(opc >> 3) & 1][opc & 1][i.op32][am]; return;
     case 0x80:
-    case 0x82:
-      i.th = kAlu[0][2][am][i.reg];
-      return;
+    case 0x82: i.th = kAlu[0][2][am][i.reg]; return;
     case 0x81:
-    case 0x83:
-      i.th = kAlu[vs][2][am][i.reg];
-      return;
-    default:
-      break;
+    case 0x83: i.th = kAlu[vs][2][am][i.reg]; return;
+    default: break;
   }
   if (opc < 0x40 && (opc & 7) < 4) {
     unsigned form = (opc & 2) ? 1 : 0, size = (opc & 1) ? vs : 0;
