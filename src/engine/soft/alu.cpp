@@ -2,57 +2,12 @@
 // rotates, BCD adjustments, bit tests and scans, SHLD/SHRD.
 #include <array>
 
+#include "engine/soft/alu_op.h"
 #include "engine/soft/handlers.h"
 #include "engine/soft/thunk.h"
 
 namespace pxos::soft {
 namespace {
-
-template <class T>
-constexpr unsigned kBits = sizeof(T) * 8;
-template <class T>
-constexpr T kSign = T(T(1) << (kBits<T> - 1));
-
-// The eight classic ALU operations, op = opcode bits 3..5. Returns the result.
-template <class T>
-inline T alu(Cpu& c, unsigned op, T a, T b) {
-  T r;
-  switch (op) {
-    case 0:
-      r = T(a + b);
-      c.set_lazy<T>(L_ADD, a, b, r);
-      return r;
-    case 1:
-      r = T(a | b);
-      c.set_lazy<T>(L_LOGIC, a, b, r);
-      return r;
-    case 2: {
-      T ci = c.cf();
-      r = T(a + b + ci);
-      c.set_lazy<T>(L_ADD, a, b, r);
-      return r;
-    }
-    case 3: {
-      T bi = c.cf();
-      r = T(a - b - bi);
-      c.set_lazy<T>(L_SUB, a, b, r);
-      return r;
-    }
-    case 4:
-      r = T(a & b);
-      c.set_lazy<T>(L_LOGIC, a, b, r);
-      return r;
-    case 5:
-    case 7:
-      r = T(a - b);
-      c.set_lazy<T>(L_SUB, a, b, r);
-      return r;
-    default:
-      r = T(a ^ b);
-      c.set_lazy<T>(L_LOGIC, a, b, r);
-      return r;
-  }
-}
 
 template <class T>
 inline void alu_rm_write(Cpu& c, const Insn& i, unsigned op, T src) {
@@ -69,100 +24,6 @@ inline void alu_rm_write(Cpu& c, const Insn& i, unsigned op, T src) {
   uint32_t a = c.lin_w(i.seg, off, sizeof(T));
   T r = alu<T>(c, op, c.read_lin<T>(a), src);
   c.write_lin<T>(a, r);
-}
-
-// Sets SF/ZF/PF from r and CF/OF as given; AF cleared. Used by ops with eager flags.
-template <class T>
-inline void set_szp(Cpu& c, T r, bool cf, bool of, bool af = false) {
-  uint32_t f = c.flags & ~(flag::CF | flag::PF | flag::AF | flag::ZF | flag::SF | flag::OF);
-  if (cf) f |= flag::CF;
-  if (!__builtin_parity(uint8_t(r))) f |= flag::PF;
-  if (af) f |= flag::AF;
-  if (r == 0) f |= flag::ZF;
-  if (r & kSign<T>) f |= flag::SF;
-  if (of) f |= flag::OF;
-  c.flags = f;
-  c.lazy.op = L_NONE;
-}
-inline void set_cf_of(Cpu& c, bool cf, bool of) {
-  c.flush_flags();
-  c.flags = (c.flags & ~(flag::CF | flag::OF)) | (cf ? flag::CF : 0) | (of ? flag::OF : 0);
-}
-
-// Shifts and rotates (group 2). op = ModRM reg. Returns the result; sets flags.
-template <class T>
-T shift(Cpu& c, unsigned op, T v, unsigned count) {
-  constexpr unsigned B = kBits<T>;
-  count &= 31;
-  if (count == 0) return v;
-  T r;
-  bool cf, of;
-  switch (op) {
-    case 0: {  // ROL
-      unsigned n = count % B;
-      r = n ? T((v << n) | (v >> (B - n))) : v;
-      cf = r & 1;
-      of = ((r >> (B - 1)) & 1) ^ cf;
-      set_cf_of(c, cf, of);
-      return r;
-    }
-    case 1: {  // ROR
-      unsigned n = count % B;
-      r = n ? T((v >> n) | (v << (B - n))) : v;
-      cf = (r >> (B - 1)) & 1;
-      of = cf ^ ((r >> (B - 2)) & 1);
-      set_cf_of(c, cf, of);
-      return r;
-    }
-    case 2: {  // RCL
-      unsigned n = count % (B + 1);
-      bool ci = c.cf();
-      uint64_t x = (uint64_t{ci} << B) | v;  // B+1 bit value, carry on top
-      if (n) x = ((x << n) | (x >> (B + 1 - n))) & ((uint64_t{1} << (B + 1)) - 1);
-      r = T(x);
-      cf = (x >> B) & 1;
-      of = ((r >> (B - 1)) & 1) ^ cf;
-      set_cf_of(c, cf, of);
-      return r;
-    }
-    case 3: {  // RCR
-      unsigned n = count % (B + 1);
-      bool ci = c.cf();
-      uint64_t x = (uint64_t{ci} << B) | v;
-      if (n) x = ((x >> n) | (x << (B + 1 - n))) & ((uint64_t{1} << (B + 1)) - 1);
-      r = T(x);
-      cf = (x >> B) & 1;
-      of = ((r >> (B - 1)) ^ (r >> (B - 2))) & 1;
-      set_cf_of(c, cf, of);
-      return r;
-    }
-    case 4:
-    case 6: {  // SHL/SAL (reg 6: the undocumented alias)
-      uint64_t x = uint64_t{v} << count;
-      r = T(x);
-      cf = (x >> B) & 1;
-      of = ((r >> (B - 1)) & 1) ^ cf;
-      set_szp<T>(c, r, cf, of);
-      return r;
-    }
-    case 5: {  // SHR
-      cf = count <= B ? (uint64_t{v} >> (count - 1)) & 1 : 0;
-      r = count < B ? T(v >> count) : T(0);
-      of = count == 1 ? (v >> (B - 1)) & 1 : false;
-      set_szp<T>(c, r, cf, of);
-      return r;
-    }
-    default: {  // SAR
-      using S = std::make_signed_t<T>;
-      unsigned n = count < B ? count : B - 1;
-      int64_t sv = S(v);
-      cf = count < B ? (sv >> (count - 1)) & 1 : (sv < 0);
-      r = T(sv >> n);
-      if (count >= B) r = sv < 0 ? T(~T(0)) : T(0);
-      set_szp<T>(c, r, cf, false);
-      return r;
-    }
-  }
 }
 
 template <class T>

@@ -49,6 +49,8 @@ struct Insn {
   uint8_t rep = 0;                         // 0, 0xF2 or 0xF3
   uint8_t op32 = 0;                        // operand size is 32 bits
   uint8_t ends_block = 0;
+  uint16_t off = 0;  // offset from the start of its block (in a block's end sentinel: the block's length)
+  uint8_t idx = 0;   // index in its block (in the end sentinel: 1 when the block falls through to the next)
 };
 
 // Thrown by any instruction that raises an exception; the run loop restores
@@ -72,7 +74,8 @@ struct SegCache {
   bool big() const { return attrib & 0x4000; }
 };
 
-enum LazyOp : uint8_t { L_NONE, L_ADD, L_SUB, L_LOGIC, L_INC, L_DEC };
+// L_SZP: SF/ZF/PF from res, CF = src bit 0, AF = src bit 1, OF = dst bit 0 (MUL, IMUL, shifts).
+enum LazyOp : uint8_t { L_NONE, L_ADD, L_SUB, L_LOGIC, L_INC, L_DEC, L_SZP };
 
 enum class Stop : uint8_t { None, Hlt, Io, Shutdown, Error };
 
@@ -133,6 +136,11 @@ struct Cpu {
   // Direct block-to-block chaining (block_end): how many more blocks may run before
   // returning to the run loop, the kick flag to poll, and the block running now.
   uint32_t chain_budget = 0;
+  // EIP and icount at the start of the block running now: a thunk derives its EIP and
+  // the instruction count from them and its Insn::off / Insn::idx (thunk.h), so the
+  // specialised thunks (fast.cpp) update neither.
+  uint32_t block_eip = 0;
+  uint64_t block_icount = 0;
   const std::atomic<bool>* kick = nullptr;
   const void* cur_block = nullptr;
   int last_exception = -1;  // the first exception vector raised since reset to -1 (for the conformance runner)
@@ -179,7 +187,7 @@ struct Cpu {
   Fpu fpu;  // the x87 (fpu.h, fpu.cpp); last, away from the hot fields
 
   // ---- flags ------------------------------------------------------------------
-  bool cf() const {
+  [[gnu::always_inline]] bool cf() const {
     switch (lazy.op) {
       case L_ADD:
         return (((lazy.dst & lazy.src) | ((lazy.dst | lazy.src) & ~lazy.res)) >> (lazy.bits - 1)) & 1;
@@ -187,6 +195,8 @@ struct Cpu {
         return (((~lazy.dst & lazy.src) | ((~lazy.dst | lazy.src) & lazy.res)) >> (lazy.bits - 1)) & 1;
       case L_LOGIC:
         return false;
+      case L_SZP:
+        return lazy.src & 1;
       default:
         return flags & flag::CF;
     }
@@ -203,6 +213,8 @@ struct Cpu {
         return (((lazy.dst ^ lazy.src) & (lazy.dst ^ lazy.res)) >> (lazy.bits - 1)) & 1;
       case L_LOGIC:
         return false;
+      case L_SZP:
+        return lazy.dst & 1;
       default:
         return flags & flag::OF;
     }
@@ -214,6 +226,8 @@ struct Cpu {
         return flags & flag::AF;
       case L_LOGIC:
         return false;
+      case L_SZP:
+        return (lazy.src >> 1) & 1;
       default:
         return ((lazy.dst ^ lazy.src ^ lazy.res) >> 4) & 1;
     }

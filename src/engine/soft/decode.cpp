@@ -3,6 +3,7 @@
 #include <array>
 
 #include "engine/soft/exec.h"
+#include "engine/soft/fast.h"
 #include "engine/soft/handlers.h"
 
 namespace pxos::soft {
@@ -288,6 +289,7 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
   } else if (opc >= 0x80 && opc <= 0x83) {
     alu_specialized(2, opc == 0x80 || opc == 0x82 ? 1 : (i.op32 ? 4 : 2), i.mod != 3, i.reg, i);
   }
+  fast_specialize(opc, i);
   if (lock && !lockable(opc, i)) {
     i.fn = i.op32 ? &ud<uint32_t> : &ud<uint16_t>;
     i.th = i.op32 ? &thunk<&ud<uint32_t>> : &thunk<&ud<uint16_t>>;

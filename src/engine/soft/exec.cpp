@@ -26,6 +26,8 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
     uint64_t avail = std::min<uint64_t>({0x1000u - (off + pos), uint64_t{limit} - at + 1, 15});
     Insn in;
     if (decode(code + pos, unsigned(avail), c.code32, in, c.lock_ud) != DecodeResult::Ok) break;
+    in.off = uint16_t(pos);
+    in.idx = uint8_t(b->insns.size());
     b->insns.push_back(in);
     pos += in.len;
     if (in.ends_block || off + pos >= 0x1000) break;
@@ -33,11 +35,14 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
   if (b->insns.empty()) return nullptr;
   Insn sentinel;
   sentinel.th = &block_end;
+  sentinel.off = uint16_t(pos);
+  sentinel.idx = b->insns.back().ends_block ? 0 : 1;  // falls through: block_end sets EIP
   sentinel.block = b.get();
   b->insns.push_back(sentinel);
   b->phys = phys;
   b->code32 = c.code32;
   b->bytes = pos;
+  b->count = uint32_t(b->insns.size() - 1);
   b->epoch = epoch_;
   b->code.assign(code, code + pos);
   Block* raw = b.get();
@@ -51,6 +56,13 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
   return raw;
 }
 
+bool BlockCache::recheck(Cpu& c, Block* b) {
+  const uint8_t* h = c.host_page(b->phys, false);
+  if (!h || std::memcmp(b->code.data(), h + (b->phys & 0xFFF), b->bytes) != 0) return false;
+  b->epoch = epoch_;
+  return true;
+}
+
 Block* BlockCache::get(Cpu& c, uint32_t phys) {
   unsigned s = slot(phys);
   Block* b = fast_[s];
@@ -61,10 +73,7 @@ Block* BlockCache::get(Cpu& c, uint32_t phys) {
     fast_[s] = b;
   }
   if (b->epoch != epoch_) [[unlikely]] {
-    const uint8_t* h = c.host_page(phys, false);
-    if (h && std::memcmp(b->code.data(), h + (phys & 0xFFF), b->bytes) == 0) {
-      b->epoch = epoch_;
-    } else {
+    if (!recheck(c, b)) {
       remove(c, b);
       b = build(c, phys);
       if (!b) return nullptr;
@@ -310,30 +319,53 @@ void Core::step_one() {
   if (tf) pending_trap_ = true;
 }
 
+namespace {
+// block_end's way into the next block (no calls: the fast path saves no registers).
+[[gnu::always_inline]] inline void enter_chained(Cpu& c, const Block* next) {
+  uint32_t last = c.eip + next->bytes - 1;
+  if (last < c.eip || last > c.seg[CS].limit) return;
+  c.chain_budget -= next->count;
+  c.cur_block = next;
+  c.block_eip = c.eip;
+  c.block_icount = c.icount;
+  const Insn* first = next->insns.data();
+  return first->th(c, first);
+}
+// The next block is of an older epoch: enter it if its bytes still match memory.
+[[gnu::noinline]] void enter_stale(Cpu& c, Block* next) {
+  if (!c.blocks->recheck(c, next)) return;
+  return enter_chained(c, next);
+}
+}  // namespace
+
 // The end of a block: go straight on to the successor seen last time, without
 // returning to the run loop, while nothing needs attention.
 void block_end(Cpu& c, const Insn* in) {
+  const Block* b = static_cast<const Block*>(in->block);
+  c.icount = c.block_icount + b->count;
+  if (in->idx) c.eip = c.block_eip + in->off;  // else the last instruction set EIP
   if (c.chain_budget == 0) return;
   if (c.kick && c.kick->load(std::memory_order_relaxed)) return;
-  const Block* b = static_cast<const Block*>(in->block);
   uint32_t lin = c.seg[CS].base + c.eip;
   const Block* next = nullptr;
   for (const Block::Chain& ch : b->chain)
     if (ch.lin == lin && ch.gen == c.chain_gen) next = ch.to;
-  if (!next || next->code32 != c.code32) return;
-  uint32_t last = c.eip + next->bytes - 1;
-  if (last < c.eip || last > c.seg[CS].limit) return;
-  --c.chain_budget;
-  c.cur_block = next;
-  const Insn* first = next->insns.data();
-  return first->th(c, first);
+  if (!next || next->code32 != c.code32 || c.chain_budget < next->count) return;
+  if (next->epoch != c.blocks->epoch()) [[unlikely]]
+    return enter_stale(c, const_cast<Block*>(next));
+  return enter_chained(c, next);
 }
 
 void Core::exec_block(Block* b) {
   cpu.cur_block = b;
+  cpu.block_eip = cpu.eip;
+  cpu.block_icount = cpu.icount;
   const Insn* in = b->insns.data();
   in->th(cpu, in);
 }
+
+// The most instructions block_end may run in chained blocks before the run loop looks again.
+constexpr uint64_t kChainInsns = 1u << 16;
 
 RunStop Core::run(RunControl& ctl) {
   Cpu& c = cpu;
@@ -375,7 +407,7 @@ RunStop Core::run(RunControl& ctl) {
           if (prev) {
             for (const Block::Chain& ch : prev->chain)
               if (ch.lin == lin && ch.gen == c.chain_gen) b = ch.to;
-            if (b && b->code32 != c.code32) b = nullptr;
+            if (b && (b->code32 != c.code32 || b->epoch != cache.epoch())) b = nullptr;
           }
           if (!b) {
             b = cache.get(c, c.translate(lin, false));
@@ -389,10 +421,10 @@ RunStop Core::run(RunControl& ctl) {
           if (b && last >= c.eip && last <= c.seg[CS].limit) [[likely]] {
             uint64_t gen = c.chain_gen;
             // Chaining is allowed only when nothing waits: no interrupt to deliver and
-            // (deterministic mode) enough instructions left in the quantum.
-            uint64_t left = (stop_at - c.icount) / BlockCache::kMaxInsns;
-            c.chain_budget =
-                (ctl.irq_window || ctl.pending_vector >= 0) ? 0 : uint32_t(std::min<uint64_t>(64, left ? left - 1 : 0));
+            // (deterministic mode) enough instructions left in the quantum for the next block.
+            uint64_t left = stop_at - c.icount - b->count;  // the run loop keeps at least kMaxInsns
+            bool waits = ctl.irq_window || ctl.pending_vector >= 0;
+            c.chain_budget = waits ? 0 : uint32_t(std::min<uint64_t>(kChainInsns, left));
             c.kick = ctl.kick;
             exec_block(b);
             c.chain_budget = 0;

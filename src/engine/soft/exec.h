@@ -19,6 +19,7 @@ struct Block {
   uint32_t phys = 0;
   bool code32 = false;
   uint32_t bytes = 0;  // code bytes covered
+  uint32_t count = 0;  // instructions (the end sentinel not counted)
   uint64_t epoch = 0;  // last cache epoch in which `code` was checked against memory
   struct Chain {
     uint32_t lin = 0;  // linear CS:EIP of a successor seen before
@@ -46,11 +47,13 @@ class BlockCache {
   // Drops everything.
   void flush(Cpu& c);
   // Memory may have changed behind our back (the monitor writes guest RAM
-  // between runs): every block re-checks its bytes on its next use.
-  void new_epoch(Cpu& c) {
-    ++epoch_;
-    ++c.chain_gen;
-  }
+  // between runs): every block re-checks its bytes on its next use. Chains stay:
+  // they lead only to blocks of the current epoch (block_end checks), others go
+  // through get().
+  void new_epoch(Cpu&) { ++epoch_; }
+  uint64_t epoch() const { return epoch_; }
+  // A block of an older epoch: true (and it is current again) when its bytes still match memory.
+  bool recheck(Cpu& c, Block* b);
   // Frees invalidated blocks (only between blocks).
   void collect() {
     if (!graveyard_.empty()) graveyard_.clear();
