@@ -9,7 +9,7 @@ namespace {
 
 // BDA 0040:0017 and 0040:0018, 0040:0096.
 constexpr uint8_t kRightShift = 0x01, kLeftShift = 0x02, kCtrl = 0x04, kAlt = 0x08;
-constexpr uint8_t kScrollOn = 0x10, kNumOn = 0x20, kCapsOn = 0x40, kInsertOn = 0x80;
+constexpr uint8_t kScrollOn = 0x10, kNumOn = 0x20, kCapsOn = 0x40;  // 80h, the insert state, is not kept
 constexpr uint8_t kE0Last = 0x02, kRightCtrl = 0x04, kRightAlt = 0x08;
 constexpr uint16_t kKbdStatus3 = 0x96;
 

@@ -9,8 +9,6 @@ namespace pxos::soft {
 
 namespace {
 
-constexpr uint16_t kNullAttrib = 0x0014;  // as in segment.cpp: never usable
-
 inline unsigned dpl_of(uint16_t a) { return (a >> 5) & 3; }
 inline bool present(uint16_t a) { return a & 0x80; }
 inline bool is_code(uint16_t a) { return (a & 0x18) == 0x18; }
