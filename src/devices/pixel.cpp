@@ -251,7 +251,7 @@ PixelDevice::Result PixelDevice::execute(const Job& job) {
       if (n > pxi::kMaxOps) throw pxi::Error(pxi::Errc::kTooLarge, "op count");
       if (job.length < pxi::kRawHeaderBytes + 4ull * n) throw pxi::Error(pxi::Errc::kTruncated, "truncated", n);
       std::span<pxi::Pixel> in = executor_->input(n);  // pinned or mapped where the backend has it
-      std::memcpy(in.data(), h + pxi::kRawHeaderBytes, size_t(n) * 4);
+      if (n) std::memcpy(in.data(), h + pxi::kRawHeaderBytes, size_t(n) * 4);  // an empty span may have no data()
       ops = in.first(n);
     }
     const pxi::ExecResult e = executor_->run(ops);
