@@ -221,18 +221,14 @@ void far_transfer(Cpu& c, uint16_t sel, uint32_t off, unsigned size, bool call) 
   Cpu::TaskSwitch why = call ? Cpu::TaskSwitch::Call : Cpu::TaskSwitch::Jmp;
   switch (type) {
     case 0x1:
-    case 0x9:
-      c.task_switch(sel, d, why);
-      return;
+    case 0x9: c.task_switch(sel, d, why); return;
     case 0x5: {
       uint16_t tss;
       uint64_t td = task_gate_target(c, uint16_t(d >> 16), tss);
       c.task_switch(tss, td, why);
       return;
     }
-    default:
-      call_gate(c, d, call);
-      return;
+    default: call_gate(c, d, call); return;
   }
 }
 }  // namespace
@@ -241,6 +237,33 @@ void Cpu::far_jump(uint16_t sel, uint32_t off, unsigned size) { far_transfer(*th
 void Cpu::far_call(uint16_t sel, uint32_t off, unsigned size) { far_transfer(*this, sel, off, size, true); }
 
 // ---- far RET / IRET -----------------------------------------------------------------------
+
+namespace {
+// Far RET and IRET to an outer ring: the caller's SS:ESP at `p` (after the return frame), checked; then CS:EIP of
+// ring RPL(sel), that SS:ESP (plus the `extra` parameter bytes RET n releases), and the data segments that ring may
+// not use nulled.
+void return_to_outer_ring(Cpu& c, uint32_t p, unsigned size, uint16_t sel, uint64_t d, SegCache cs, uint32_t ip,
+                          uint32_t extra) {
+  unsigned rpl = sel & 3;
+  uint32_t m = c.stack32() ? ~0u : 0xFFFFu;
+  check_stack_pop(c, p, 2 * size);
+  uint32_t nsp = size == 4 ? c.read<uint32_t>(SS, p) : c.read<uint16_t>(SS, p);
+  uint16_t nss = c.read<uint16_t>(SS, (p + size) & m);
+  uint64_t sd;
+  SegCache ss = check_return_ss(c, nss, rpl, sd);
+  if (ip > cs.limit) gp(0);
+  c.set_accessed(sel, d);
+  c.set_accessed(nss, sd);
+  cs.attrib |= 1;
+  ss.attrib |= 1;
+  c.set_cpl(uint8_t(rpl));
+  c.set_cs_cache(cs);
+  c.eip = ip;
+  c.seg[SS] = ss;
+  c.set_sp(nsp + extra);  // the new stack's size decides how much of ESP changes
+  c.null_inner_data_segments();
+}
+}  // namespace
 
 void Cpu::far_return(unsigned size, uint32_t extra) {
   uint32_t s = sp(), m = stack32() ? ~0u : 0xFFFFu;
@@ -260,26 +283,7 @@ void Cpu::far_return(unsigned size, uint32_t extra) {
     return;
   }
   // Return to an outer ring: the caller's SS:ESP follow the parameter bytes.
-  uint32_t p = (s + 2 * size + extra) & m;
-  check_stack_pop(*this, p, 2 * size);
-  uint32_t nsp = size == 4 ? read<uint32_t>(SS, p) : read<uint16_t>(SS, p);
-  uint16_t nss = read<uint16_t>(SS, (p + size) & m);
-  uint64_t sd;
-  SegCache ss = check_return_ss(*this, nss, rpl, sd);
-  if (ip > cs.limit) gp(0);
-  set_accessed(sel, d);
-  set_accessed(nss, sd);
-  cs.attrib |= 1;
-  ss.attrib |= 1;
-  set_cpl(uint8_t(rpl));
-  set_cs_cache(cs);
-  eip = ip;
-  seg[SS] = ss;
-  if (size == 4 || stack32())
-    set_sp(nsp + extra);
-  else
-    set_sp(uint16_t(nsp + extra));
-  null_inner_data_segments();
+  return_to_outer_ring(*this, (s + 2 * size + extra) & m, size, sel, d, cs, ip, extra);
 }
 
 uint32_t popf_mask(const Cpu& c, bool op32);
@@ -322,23 +326,7 @@ void Cpu::iret_pm(unsigned size) {
     eip = ip;
     set_sp(s + 3 * size);
   } else {
-    uint32_t p = (s + 3 * size) & m;
-    check_stack_pop(*this, p, 2 * size);
-    uint32_t nsp = size == 4 ? read<uint32_t>(SS, p) : read<uint16_t>(SS, p);
-    uint16_t nss = read<uint16_t>(SS, (p + size) & m);
-    uint64_t sd;
-    SegCache ss = check_return_ss(*this, nss, rpl, sd);
-    if (ip > cs.limit) gp(0);
-    set_accessed(sel, d);
-    set_accessed(nss, sd);
-    cs.attrib |= 1;
-    ss.attrib |= 1;
-    set_cpl(uint8_t(rpl));
-    set_cs_cache(cs);
-    eip = ip;
-    seg[SS] = ss;
-    set_sp(nsp);
-    null_inner_data_segments();
+    return_to_outer_ring(*this, (s + 3 * size) & m, size, sel, d, cs, ip, 0);
   }
   set_flags((old & ~mask) | (fl & mask));
   exit_block = true;
