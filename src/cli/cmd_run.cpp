@@ -1,7 +1,6 @@
 // pxos run: build the machine from flags, run it with the chosen front end,
 // map the outcome to an exit status.
 #include <fcntl.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -43,11 +42,10 @@ class SerialRelay {
   int guest_fd() const { return fds_[0]; }
   HostPoll poll() {
     while (open_ && !escape_.quit()) {
-      struct pollfd p {STDIN_FILENO, POLLIN, 0};
-      if (::poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP))) break;
       uint8_t buf[256];
-      ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-      if (n <= 0) {
+      long n = read_ready_stdin(buf);
+      if (n == 0) break;
+      if (n < 0) {
         open_ = false;
         close(fds_[1]);  // the guest sees the end of input
         fds_[1] = -1;
@@ -74,19 +72,15 @@ int status_of(const RunOutcome& o, double timeout, bool verbose) {
     case RunOutcome::UntilText:
     case RunOutcome::Quit: return 0;
     case RunOutcome::Timeout:
-      if (verbose) std::fprintf(stderr, "pxos: timeout after %g s, the guest %s\n", timeout, o.message.c_str());
-      else std::fprintf(stderr, "pxos: timeout after %g s\n", timeout);
+      if (verbose)
+        std::fprintf(stderr, "pxos: timeout after %g s, the guest %s\n", timeout, o.message.c_str());
+      else
+        std::fprintf(stderr, "pxos: timeout after %g s\n", timeout);
       return kExitTimeout;
-    case RunOutcome::Shutdown:
-      std::fprintf(stderr, "pxos: %s\n", o.message.c_str());
-      return kExitShutdown;
-    case RunOutcome::Halted:
-      std::fprintf(stderr, "pxos: %s\n", o.message.c_str());
-      return kExitHalted;
+    case RunOutcome::Shutdown: std::fprintf(stderr, "pxos: %s\n", o.message.c_str()); return kExitShutdown;
+    case RunOutcome::Halted: std::fprintf(stderr, "pxos: %s\n", o.message.c_str()); return kExitHalted;
     case RunOutcome::EngineError:
-    default:
-      std::fprintf(stderr, "pxos: engine error: %s\n", o.message.c_str());
-      return kExitMonitor;
+    default: std::fprintf(stderr, "pxos: engine error: %s\n", o.message.c_str()); return kExitMonitor;
   }
 }
 
@@ -116,7 +110,8 @@ int cmd_run(Args args) {
   }
 
   std::FILE* debugcon = nullptr;
-  if (f.debugcon == "stdio") debugcon = display == Display::Term ? nullptr : stdout;
+  if (f.debugcon == "stdio")
+    debugcon = display == Display::Term ? nullptr : stdout;
   else if (f.debugcon.rfind("file:", 0) == 0) {
     debugcon = std::fopen(f.debugcon.c_str() + 5, "wb");
     if (!debugcon) {

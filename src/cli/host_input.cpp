@@ -5,14 +5,22 @@
 
 namespace pxos::cli {
 
+long read_ready_stdin(std::span<uint8_t> buf) {
+  struct pollfd p {
+    STDIN_FILENO, POLLIN, 0
+  };
+  if (::poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP))) return 0;
+  ssize_t n = read(STDIN_FILENO, buf.data(), buf.size());
+  return n > 0 ? long(n) : -1;
+}
+
 HostPoll HostInput::poll(Machine& m) {
   bool got = false;
   while (open_) {
-    struct pollfd p {STDIN_FILENO, POLLIN, 0};
-    if (::poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP))) break;
     uint8_t buf[256];
-    ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-    if (n <= 0) {
+    long n = read_ready_stdin(buf);
+    if (n == 0) break;
+    if (n < 0) {
       open_ = false;
       break;
     }

@@ -2,11 +2,18 @@
 // terminal sends them, become key presses on the guest keyboard.
 #pragma once
 
+#include <cstdint>
+#include <span>
+
 #include "frontend/keys.h"
 #include "machine/machine.h"
 #include "machine/monitor.h"
 
 namespace pxos::cli {
+
+// Reads what stdin has ready, without blocking: the byte count, 0 when
+// nothing is waiting, -1 at the end of input (or an error).
+long read_ready_stdin(std::span<uint8_t> buf);
 
 class HostInput {
  public:
