@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "frontend/terminal.h"
+
 namespace pxos {
 
 namespace {
@@ -41,9 +43,7 @@ void SerialEscape::feed(std::span<const uint8_t> in, std::vector<uint8_t>& out) 
 RawStdin::RawStdin() {
   if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &g_saved) != 0) return;
   struct termios raw = g_saved;
-  raw.c_iflag &= ~tcflag_t(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
-  raw.c_lflag &= ~tcflag_t(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
-  raw.c_cflag |= CS8;
+  make_raw(raw);
   raw.c_cc[VMIN] = 1;
   raw.c_cc[VTIME] = 0;
   if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) != 0) return;

@@ -48,19 +48,22 @@ void Terminal::restore() {
   tcsetattr(STDIN_FILENO, TCSANOW, &g_saved);
 }
 
+void make_raw(struct termios& t) {
+  t.c_iflag &= ~tcflag_t(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+  t.c_lflag &= ~tcflag_t(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+  t.c_cflag |= CS8;
+}
+
 Terminal::Terminal() {
   if (tcgetattr(STDIN_FILENO, &g_saved) != 0) return;
   struct termios raw = g_saved;
-  raw.c_iflag &= ~tcflag_t(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
-  raw.c_lflag &= ~tcflag_t(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
-  raw.c_cflag |= CS8;
+  make_raw(raw);
   raw.c_cc[VMIN] = 0;
   raw.c_cc[VTIME] = 0;
   if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) != 0) return;
   g_active = 1;
   std::atexit(restore);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL})
-    signal(sig, on_signal);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL}) signal(sig, on_signal);
   write_all("\x1b[?1049h\x1b[2J");
 }
 

@@ -8,7 +8,14 @@
 
 #include "frontend/text_screen.h"
 
+struct termios;
+
 namespace pxos {
+
+// Turns terminal settings into raw mode: bytes as typed (no echo, no line
+// editing, no signals from keys, no CR/LF translation, 8 bits). The caller
+// chooses VMIN/VTIME.
+void make_raw(struct termios& t);
 
 class Terminal {
  public:
