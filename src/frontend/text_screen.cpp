@@ -27,7 +27,10 @@ TextScreen capture_text_screen(GuestMemory& mem, const Vga* vga) {
   uint32_t start = vga ? uint32_t(vga->start_address()) * 2 : mem.read16(bda::kBase + bda::kVideoPageStart);
   uint32_t base = (mode == 7 ? 0xB0000 : 0xB8000) + (start & 0x7FFF);
   t.cells.resize(size_t(t.rows) * t.cols);
-  for (size_t i = 0; i < t.cells.size(); ++i) t.cells[i] = mem.read16(base + 2 * i);
+  if (const uint8_t* p = mem.readable_span(base, 2 * t.cells.size()))  // one copy when it is all RAM
+    for (size_t i = 0; i < t.cells.size(); ++i) t.cells[i] = uint16_t(p[2 * i] | p[2 * i + 1] << 8);
+  else
+    for (size_t i = 0; i < t.cells.size(); ++i) t.cells[i] = mem.read16(base + 2 * i);
   uint8_t page = mem.read8(bda::kBase + bda::kActivePage) & 7;
   uint16_t pos = mem.read16(bda::kBase + bda::kCursorPos + 2 * page);
   t.cursor_row = std::min<int>(pos >> 8, t.rows - 1);

@@ -34,6 +34,11 @@ GuestMemory::~GuestMemory() {
 }
 
 uint8_t* GuestMemory::ram_span(uint64_t addr, uint64_t len) {
+  ++writes_;
+  return ram_at(addr, len);
+}
+
+uint8_t* GuestMemory::ram_at(uint64_t addr, uint64_t len) const {
   if (len > ram_size_ || addr > ram_size_ - len) return nullptr;
   // The ROM window hides RAM at 0xF0000..0xFFFFF.
   if (addr < kRomBase + kRomSize && addr + len > kRomBase) return nullptr;
@@ -45,7 +50,7 @@ const uint8_t* GuestMemory::readable_span(uint64_t addr, uint64_t len) {
     if (addr >= kRomBase && addr - kRomBase <= kRomSize - len) return rom_ + (addr - kRomBase);
     if (addr >= kRomAlias && addr - kRomAlias <= kRomSize - len) return rom_ + (addr - kRomAlias);
   }
-  return ram_span(addr, len);
+  return ram_at(addr, len);
 }
 
 bool GuestMemory::read(uint64_t addr, std::span<uint8_t> out) {

@@ -27,8 +27,18 @@ class GuestMemory {
   GuestMemory& operator=(const GuestMemory&) = delete;
 
   uint64_t ram_size() const { return ram_size_; }
-  uint8_t* ram_base() { return ram_; }  // the whole RAM mapping (for engines)
-  std::span<uint8_t> rom() { return {rom_, kRomSize}; }
+  uint8_t* ram_base() {  // the whole RAM mapping (for engines)
+    ++writes_;
+    return ram_;
+  }
+  std::span<uint8_t> rom() {
+    ++writes_;
+    return {rom_, kRomSize};
+  }
+  // Goes up whenever a writable host pointer is handed out (ram_base, rom,
+  // ram_span, hence also write*): while it stays the same, nothing outside
+  // the engine can have written guest memory, so decoded code stays valid.
+  uint64_t write_generation() const { return writes_; }
 
   // Host pointer to [addr, addr+len) when it lies wholly in guest RAM that
   // the guest may write (the ROM window at 0xF0000 excluded); else nullptr.
@@ -64,7 +74,10 @@ class GuestMemory {
   uint64_t ram_size_;
   uint8_t* ram_ = nullptr;
   uint8_t* rom_ = nullptr;
+  uint64_t writes_ = 0;
   bool a20_ = true;
+
+  uint8_t* ram_at(uint64_t addr, uint64_t len) const;  // ram_span without counting
 };
 
 }  // namespace pxos

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "frontend/text_screen.h"
 
@@ -56,11 +57,31 @@ class Ticker {
   std::thread thread_;
 };
 
+// The last screen looked at for a text and whether the text was on it: the
+// monitor looks at every exit, and the screen rarely changes between two.
+struct ScreenSearch {
+  int rows = 0, cols = 0;
+  std::vector<uint16_t> cells;
+  std::string text;
+  bool found = false;
+
+  bool on_screen(Machine& m, const std::string& needle) {
+    TextScreen screen = capture_text_screen(m.mem, m.vga.get());
+    if (screen.rows == rows && screen.cols == cols && screen.cells == cells && needle == text) return found;
+    found = screen.text().find(needle) != std::string::npos;
+    rows = screen.rows;
+    cols = screen.cols;
+    cells = std::move(screen.cells);
+    text = needle;
+    return found;
+  }
+};
+
 // Whether `text` is on the screen, in the debug console's output, or in
 // COM1's output after the absolute offset *serial_from (the end of the
 // previous step's match there, so that a prompt seen once is not matched
 // again). A serial match moves *serial_from past it.
-bool text_visible(Machine& m, const std::string& text, uint64_t* serial_from) {
+bool text_visible(Machine& m, const std::string& text, uint64_t* serial_from, ScreenSearch& screen) {
   if (text.empty()) return false;
   size_t from = *serial_from > m.serial_erased ? size_t(*serial_from - m.serial_erased) : 0;
   size_t at = from <= m.serial_captured.size() ? m.serial_captured.find(text, from) : std::string::npos;
@@ -68,7 +89,7 @@ bool text_visible(Machine& m, const std::string& text, uint64_t* serial_from) {
     *serial_from = m.serial_erased + at + text.size();
     return true;
   }
-  return screen_text(m).find(text) != std::string::npos || m.debugcon.captured.find(text) != std::string::npos;
+  return screen.on_screen(m, text) || m.debugcon.captured.find(text) != std::string::npos;
 }
 
 // "at CS:EIP" of the vCPU now, for messages.
@@ -107,15 +128,16 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
   };
   size_t step = 0;
   uint64_t serial_from = 0;
+  ScreenSearch screen;
   // Advances the script; true once it is done and the --until-text is visible.
   auto script_and_until = [&] {
     while (step < opts.script.size() &&
-           (opts.script[step].expect.empty() || text_visible(m, opts.script[step].expect, &serial_from))) {
+           (opts.script[step].expect.empty() || text_visible(m, opts.script[step].expect, &serial_from, screen))) {
       for (const HostKey& k : opts.script[step].keys) m.press_key(k);
       m.feed_keys();
       ++step;
     }
-    return step == opts.script.size() && text_visible(m, opts.until_text, &serial_from);
+    return step == opts.script.size() && text_visible(m, opts.until_text, &serial_from, screen);
   };
   script_and_until();
   // The ticker kicks the CPU for device deadlines on the wall clock (KVM), and

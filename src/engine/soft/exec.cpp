@@ -125,10 +125,12 @@ void BlockCache::invalidate(Cpu& c, uint32_t p, uint32_t len) {
 }
 
 void BlockCache::flush(Cpu& c) {
-  for (auto& [k, b] : map_) graveyard_.push_back(std::move(b));
+  for (auto& [k, b] : map_) {
+    fast_[slot(b->phys)] = nullptr;  // fast_ holds only blocks of map_: cheaper than clearing all of it
+    graveyard_.push_back(std::move(b));
+  }
   map_.clear();
   pages_.clear();
-  std::fill(std::begin(fast_), std::end(fast_), nullptr);
   std::fill(c.code_page.begin(), c.code_page.end(), 0);
   c.tlb_flush();  // also invalidates every chain
 }

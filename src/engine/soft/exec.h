@@ -34,7 +34,7 @@ struct Block {
 class BlockCache {
  public:
   static constexpr unsigned kMaxInsns = 48;
-  static constexpr unsigned kFastSlots = 4096;
+  static constexpr unsigned kFastSlots = 1u << 15;  // a Linux kernel's hot code needs more than 4 Ki
 
   BlockCache();
   ~BlockCache();
@@ -62,7 +62,7 @@ class BlockCache {
 
  private:
   static uint64_t key(uint32_t phys, bool code32) { return uint64_t{phys} << 1 | (code32 ? 1 : 0); }
-  static unsigned slot(uint32_t phys) { return (phys ^ (phys >> 12)) & (kFastSlots - 1); }
+  static unsigned slot(uint32_t phys) { return (phys ^ (phys >> 15)) & (kFastSlots - 1); }
   void remove(Cpu& c, Block* b);
   Block* build(Cpu& c, uint32_t phys);
 

@@ -34,7 +34,10 @@ class SoftVcpu final : public Vcpu {
       c.a20_mask = a20_ ? ~0u : ~(1u << 20);
       c.tlb_flush();
     }
-    core_.cache.new_epoch(c);  // the monitor may have written guest memory
+    if (mem_.write_generation() != mem_writes_) {  // the monitor may have written guest memory
+      mem_writes_ = mem_.write_generation();
+      core_.cache.new_epoch(c);
+    }
     core_.complete_in();
     ctl_.stop_at_icount = ~uint64_t{0};
     if (opts_.ns_per_instruction && deadline_ns_ != ~uint64_t{0}) {  // virtual time: stop when the deadline is due
@@ -96,6 +99,7 @@ class SoftVcpu final : public Vcpu {
   std::atomic<bool> kick_{false};
   uint64_t deadline_ns_ = ~uint64_t{0};
   bool a20_ = true;
+  uint64_t mem_writes_ = ~uint64_t{0};
 };
 
 }  // namespace
