@@ -39,6 +39,9 @@ class GuestMemory {
   // ram_span, hence also write*): while it stays the same, nothing outside
   // the engine can have written guest memory, so decoded code stays valid.
   uint64_t write_generation() const { return writes_; }
+  // For an engine whose guest writes RAM behind this class's back (KVM):
+  // memory may have changed since the generation was last read.
+  void note_guest_writes() { ++writes_; }
 
   // Host pointer to [addr, addr+len) when it lies wholly in guest RAM that
   // the guest may write (the ROM window at 0xF0000 excluded); else nullptr.

@@ -126,6 +126,7 @@ class KvmVcpu final : public Vcpu {
       assist_->set_state(state());
       FpuImage fpu, after;
       bool fpu_moved = fpu_state(fpu) && assist_->set_fpu_state(fpu);
+      mem_.note_guest_writes();  // the guest ran on KVM and wrote RAM directly: the assist's decoded code may be stale
       Exit a = assist_->run();
       auto take_back = [&] {
         set_state(assist_->state());
