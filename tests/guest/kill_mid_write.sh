@@ -35,11 +35,18 @@ for k in $(seq "$kills"); do
     >"$tmp/out" 2>"$tmp/err" &
   pid=$!
   # Up to 60 s: on nested KVM, creating a VM right after one was killed may
-  # wait in the host kernel (synchronize_srcu) for seconds.
-  for _ in $(seq 600); do grep -q rewriting "$tmp/out" 2>/dev/null && break; sleep 0.1; done
-  if ! grep -q rewriting "$tmp/out"; then
-    echo "kill $k: the guest did not start"; cat "$tmp/out" "$tmp/err"; kill -9 $pid; wait $pid; exit 1
-  fi
+  # wait in the host kernel (synchronize_srcu) for seconds; a loaded machine
+  # (the sanitizer build, two tests at a time) is slow too.
+  deadline=$((SECONDS + 60))
+  until grep -q rewriting "$tmp/out" 2>/dev/null; do
+    if ! kill -0 $pid 2>/dev/null; then
+      wait $pid; echo "kill $k: pxos ended (status $?) before the guest started"; cat "$tmp/out" "$tmp/err"; exit 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      echo "kill $k: the guest did not start within 60 s"; cat "$tmp/out" "$tmp/err"; kill -9 $pid; wait $pid; exit 1
+    fi
+    sleep 0.1 || exit 1
+  done
   sleep "0.$((RANDOM % 9 + 1))"
   kill -9 $pid
   wait $pid 2>/dev/null
