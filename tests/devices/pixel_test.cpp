@@ -32,7 +32,8 @@ struct PixelTest : ::testing::Test {
   std::shared_ptr<Capture> serial = std::make_shared<Capture>();
   Uart uart{Uart::kCom1Base, IrqLine{}, serial};
   std::vector<std::pair<int, bool>> irq_events;
-  PixelDevice dev{mem, uart, [this](int n) {
+  PixelDevice dev{mem, uart,
+                  [this](int n) {
                     return IrqLine{[this](int irq, bool level) { irq_events.push_back({irq, level}); }, n};
                   },
                   "cpu", GuestClock{[] { return uint64_t{0}; }}};
@@ -75,7 +76,8 @@ TEST_F(PixelTest, ResetStateAndRegisters) {
 
 TEST_F(PixelTest, RunsAProgramIntoTheUart) {
   std::string text = "Hi, pixels";
-  std::vector<pxi::Pixel> ops = pxi::ops_from_bytes({reinterpret_cast<const uint8_t*>(text.data()), text.size()}, 12, 3);
+  std::vector<pxi::Pixel> ops =
+      pxi::ops_from_bytes({reinterpret_cast<const uint8_t*>(text.data()), text.size()}, 12, 3);
   uint32_t len = place(0x10000, pxi::make_program(ops));
   EXPECT_EQ(submit(0x10000, len), PixelDevice::kDone);
   EXPECT_EQ(serial->out, text);
@@ -154,4 +156,17 @@ TEST_F(PixelTest, CompletionInterrupt) {
 }
 
 }  // namespace
+
+TEST_F(PixelTest, AnEmptyProgramWithoutTheCrcCheckRunsNothing) {
+  // Found by fuzz_devices: zero ops with the CRC check off once passed a null
+  // pointer to memcpy (UBSan in the sanitizer build).
+  uint32_t len = place(0x6000, pxi::make_program({pxi::make_pixel('z', 1, 3, 1)}));
+  mem.write32(0x6000 + 8, 0);  // the op count
+  bus.write(B + PixelDevice::kControl, 1, PixelDevice::kCtlSkipCrc);
+  EXPECT_EQ(submit(0x6000, len), PixelDevice::kDone);
+  EXPECT_EQ(reg32(PixelDevice::kOps), 0u);
+  EXPECT_EQ(reg32(PixelDevice::kBytes), 0u);
+  EXPECT_EQ(serial->out, "");
+}
+
 }  // namespace pxos
