@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev                     # the sanitizer and fuzzing builds (libFuzzer)
   mtools                                       # FAT images for guest tests
   kbd                                          # the VGA 8x16 console font for --screenshot
+  bochs                                        # a reference CPU for the protected-mode guests (guest.pm_*.bochs)
 )
 missing=()
 for p in "${packages[@]}"; do
