@@ -21,21 +21,8 @@ mcopy -o -i "$work/fd.img" "$work/DOS_EXIT.COM" ::/DOS_EXIT.COM
 { mtype -i "$work/fd.img" ::/AUTOEXEC.BAT | tr -d '\r'; printf '\nDOS_EXIT\n'; } | sed 's/$/\r/' > "$work/autoexec"
 mcopy -o -i "$work/fd.img" "$work/autoexec" ::/AUTOEXEC.BAT
 
-# Runs a command RUNS times; prints min and median seconds. The command must
-# exit with the status given first (pxOS: 0, QEMU's isa-debug-exit: 1).
-time_runs() {
-  local want=$1; shift
-  local times=()
-  for ((i = 0; i < runs; i++)); do
-    local s e rc
-    s=$(date +%s.%N)
-    set +e; "$@" >/dev/null 2>&1 </dev/null; rc=$?; set -e
-    e=$(date +%s.%N)
-    if [ "$rc" != "$want" ]; then echo "FAILED (exit $rc): $*" >&2; echo "nan nan"; return; fi
-    times+=("$(echo "$e - $s" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.3f %.3f\n", a[1], a[int((NR+1)/2)]}'
-}
+# time_runs WANT CMD...: min and median seconds of RUNS runs (bench/time_runs.sh).
+source "$here/bench/time_runs.sh"
 
 qemu=(qemu-system-i386 -display none -monitor none -serial none -parallel none -net none -m 16
       -drive "file=$work/fd.img,format=raw,if=floppy,snapshot=on" -boot a

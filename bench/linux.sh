@@ -19,26 +19,14 @@ runs=${RUNS:-5}
 protocol=${BOOT_PROTOCOL:-16}
 append="console=ttyS0"
 
-# Runs a command RUNS times; prints min and median seconds, or "nan nan" if
-# a run does not exit with status 0.
-time_runs() {
-  local times=()
-  for ((i = 0; i < runs; i++)); do
-    local s e rc
-    s=$(date +%s.%N)
-    set +e; "$@" >/dev/null 2>&1 </dev/null; rc=$?; set -e
-    e=$(date +%s.%N)
-    if [ "$rc" != 0 ]; then echo "FAILED (exit $rc): $*" >&2; echo "nan nan"; return; fi
-    times+=("$(echo "$e - $s" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.3f %.3f\n", a[1], a[int((NR+1)/2)]}'
-}
+# time_runs WANT CMD...: min and median seconds of RUNS runs (bench/time_runs.sh).
+source "$here/bench/time_runs.sh"
 
 echo "kernel $(cat "$cache/kernel-version"), append \"$append\", $runs runs each, pxOS boot protocol $protocol"
-read -r p_min p_med < <(time_runs "$pxos" run --engine soft --kernel "$cache/bzImage" --initrd "$cache/initramfs-test.gz" \
+read -r p_min p_med < <(time_runs 0 "$pxos" run --engine soft --kernel "$cache/bzImage" --initrd "$cache/initramfs-test.gz" \
   --append "$append" --boot-protocol "$protocol" --serial null --display none --debugcon none \
   --until-text PXOS-LINUX-MARKER --timeout "${TIMEOUT:-600}")
-read -r q_min q_med < <(time_runs timeout 600 qemu-system-i386 -accel tcg \
+read -r q_min q_med < <(time_runs 0 timeout 600 qemu-system-i386 -accel tcg \
   -cpu pentium2,-mmx,-fxsr,-sep,-apic,-pae,-pse36,-pat,-mtrr,-mca,-mce,-vme,-de -m 128 -nographic -no-reboot \
   -kernel "$cache/bzImage" -initrd "$cache/initramfs-test.gz" -append "$append")
 printf '%-28s %8s %8s\n' "" "min s" "median s"
