@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
 
 namespace pxos {
 namespace {
@@ -179,7 +182,10 @@ TEST(LinuxBoot, Protected32EntryFillsTheZeroPage) {
 
 TEST(LinuxBoot, ReadBootFileReportsMissingEmptyAndTooBig) {
   EXPECT_THROW(read_boot_file("/nonexistent/pxos-kernel", 1 << 20, "--kernel"), LinuxBootError);
-  char path[] = "/tmp/pxos-linux-boot-XXXXXX";
+  std::string tmpl = (std::filesystem::temp_directory_path() / "pxos-linux-boot-XXXXXX").string();
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  char* path = name.data();
   int fd = mkstemp(path);
   ASSERT_GE(fd, 0);
   EXPECT_THROW(read_boot_file(path, 1 << 20, "--initrd"), LinuxBootError);  // empty
