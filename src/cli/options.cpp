@@ -74,6 +74,8 @@ run options:
   --pixel-trace DIR        write each pixel-device batch to DIR as a PNG named
                            with its status, and a line to DIR/batches.txt
   --deterministic          virtual time from the instruction count (soft engine)
+  --jit on|off             the soft engine translates hot 32-bit code to host
+                           code (default on, x86-64 hosts); off: interpret only
   --verbose                log engine choice, unimplemented BIOS calls and device
                            counters to stderr
 
@@ -100,10 +102,14 @@ uint64_t parse_memory_size(const std::string& text) {
   uint64_t n = std::strtoull(text.substr(0, pos).c_str(), nullptr, 10);
   std::string unit = text.substr(pos);
   uint64_t scale;
-  if (unit.empty() || unit == "M" || unit == "MiB" || unit == "m") scale = 1ull << 20;
-  else if (unit == "G" || unit == "GiB" || unit == "g") scale = 1ull << 30;
-  else if (unit == "K" || unit == "KiB" || unit == "k") scale = 1ull << 10;
-  else throw UsageError("--memory: unknown unit '" + unit + "' (use K, M or G)");
+  if (unit.empty() || unit == "M" || unit == "MiB" || unit == "m")
+    scale = 1ull << 20;
+  else if (unit == "G" || unit == "GiB" || unit == "g")
+    scale = 1ull << 30;
+  else if (unit == "K" || unit == "KiB" || unit == "k")
+    scale = 1ull << 10;
+  else
+    throw UsageError("--memory: unknown unit '" + unit + "' (use K, M or G)");
   uint64_t bytes = n * scale;
   if (bytes < (1ull << 20) || bytes > (3ull << 30) || bytes % 4096)
     throw UsageError("--memory: " + text + " is outside 1M..3G or not whole 4 KiB pages");
@@ -123,26 +129,38 @@ RunFlags parse_run_flags(Args args) {
   std::string keys_to;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string a = args[i];
-    if (a == "--engine") f.machine.engine = parse_engine(flag_value(args, i));
-    else if (a == "--floppy") f.machine.floppy = flag_value(args, i);
-    else if (a == "--hda") f.machine.hda = flag_value(args, i);
-    else if (a == "--boot-sector") f.machine.boot_sector = flag_value(args, i);
-    else if (a == "--writable") f.machine.writable = true;
-    else if (a == "--serial") f.machine.serial = flag_value(args, i);
-    else if (a == "--serial2") f.machine.serial2 = flag_value(args, i);
+    if (a == "--engine")
+      f.machine.engine = parse_engine(flag_value(args, i));
+    else if (a == "--floppy")
+      f.machine.floppy = flag_value(args, i);
+    else if (a == "--hda")
+      f.machine.hda = flag_value(args, i);
+    else if (a == "--boot-sector")
+      f.machine.boot_sector = flag_value(args, i);
+    else if (a == "--writable")
+      f.machine.writable = true;
+    else if (a == "--serial")
+      f.machine.serial = flag_value(args, i);
+    else if (a == "--serial2")
+      f.machine.serial2 = flag_value(args, i);
     else if (a == "--memory") {
       f.machine.memory = parse_memory_size(flag_value(args, i));
       memory_given = true;
-    } else if (a == "--kernel") f.machine.kernel = flag_value(args, i);
-    else if (a == "--initrd") f.machine.initrd = flag_value(args, i);
-    else if (a == "--append") f.machine.append = flag_value(args, i);
+    } else if (a == "--kernel")
+      f.machine.kernel = flag_value(args, i);
+    else if (a == "--initrd")
+      f.machine.initrd = flag_value(args, i);
+    else if (a == "--append")
+      f.machine.append = flag_value(args, i);
     else if (a == "--boot-protocol") {
       std::string v = flag_value(args, i);
-      if (v == "16") f.machine.linux_entry = LinuxEntry::RealMode;
-      else if (v == "32") f.machine.linux_entry = LinuxEntry::Protected32;
-      else throw UsageError("--boot-protocol: '" + v + "' is not 16 or 32");
-    }
-    else if (a == "--send-keys-to") {
+      if (v == "16")
+        f.machine.linux_entry = LinuxEntry::RealMode;
+      else if (v == "32")
+        f.machine.linux_entry = LinuxEntry::Protected32;
+      else
+        throw UsageError("--boot-protocol: '" + v + "' is not 16 or 32");
+    } else if (a == "--send-keys-to") {
       std::string v = flag_value(args, i);
       if (v != "serial" && v != "keyboard") throw UsageError("--send-keys-to: '" + v + "' is not serial or keyboard");
       keys_to = v;
@@ -152,11 +170,16 @@ RunFlags parse_run_flags(Args args) {
         throw UsageError("--debugcon: '" + f.debugcon + "' is not stdio, none or file:PATH");
     } else if (a == "--display") {
       std::string d = flag_value(args, i);
-      if (d == "term") f.display = Display::Term;
-      else if (d == "tty") f.display = Display::Tty;
-      else if (d == "screen") f.display = Display::Screen;
-      else if (d == "none") f.display = Display::None;
-      else throw UsageError("--display: '" + d + "' is not tty, screen or none");
+      if (d == "term")
+        f.display = Display::Term;
+      else if (d == "tty")
+        f.display = Display::Tty;
+      else if (d == "screen")
+        f.display = Display::Screen;
+      else if (d == "none")
+        f.display = Display::None;
+      else
+        throw UsageError("--display: '" + d + "' is not tty, screen or none");
     } else if (a == "--timeout") {
       std::string v = flag_value(args, i);
       char* end = nullptr;
@@ -182,16 +205,25 @@ RunFlags parse_run_flags(Args args) {
       f.screenshot = flag_value(args, i);
     } else if (a == "--pixel-backend") {
       f.machine.pixel_backend = flag_value(args, i);
-      static const char* const kBackends[] = {"cpu", "cpu-mt", "vulkan", "cuda", "cuda-copy", "cuda-zerocopy",
-                                              "cuda-persistent", "auto"};
+      static const char* const kBackends[] = {"cpu",       "cpu-mt",        "vulkan",          "cuda",
+                                              "cuda-copy", "cuda-zerocopy", "cuda-persistent", "auto"};
       bool known = false;
       for (const char* b : kBackends) known = known || f.machine.pixel_backend == b;
-      if (!known) throw UsageError("--pixel-backend: '" + f.machine.pixel_backend + "' is not cpu, cuda, vulkan or auto");
+      if (!known)
+        throw UsageError("--pixel-backend: '" + f.machine.pixel_backend + "' is not cpu, cuda, vulkan or auto");
     } else if (a == "--pixel-trace") {
       f.machine.pixel_trace = flag_value(args, i);
-    } else if (a == "--deterministic") f.machine.deterministic = true;
-    else if (a == "--verbose" || a == "-v") f.machine.verbose = true;
-    else throw UsageError("unknown option '" + a + "' (see pxos --help)");
+    } else if (a == "--deterministic") {
+      f.machine.deterministic = true;
+    } else if (a == "--jit") {
+      std::string v = flag_value(args, i);
+      if (v != "on" && v != "off") throw UsageError("--jit: '" + v + "' is not on or off");
+      f.machine.jit = v == "on";
+    } else if (a == "--verbose" || a == "-v") {
+      f.machine.verbose = true;
+    } else {
+      throw UsageError("unknown option '" + a + "' (see pxos --help)");
+    }
   }
   if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty() && f.machine.kernel.empty())
     throw UsageError("nothing to boot: give --floppy IMG, --hda IMG, --boot-sector FILE or --kernel BZIMAGE");

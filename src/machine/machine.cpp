@@ -276,6 +276,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
 #ifdef PXOS_HAVE_SOFT
       SoftOptions so;
       so.deterministic = config.deterministic;
+      so.translate = config.jit;
       so.now_ns = clock.now_ns;
       so.ns_per_instruction = kNsPerInstruction;
       vcpu = make_soft_vcpu(mem, mmio, so);
@@ -290,7 +291,8 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   } catch (const std::exception& e) {
     throw MachineError(e.what());
   }
-  reset_edx_ = kind == EngineKind::Soft ? 0x0619 : cpuid_bits::kSignature;  // the CPU signature each engine's CPUID reports
+  reset_edx_ =
+      kind == EngineKind::Soft ? 0x0619 : cpuid_bits::kSignature;  // the CPU signature each engine's CPUID reports
   vcpu->set_state(power_on_state());
   bios->attach(vcpu.get());
 }

@@ -51,6 +51,7 @@ struct Insn {
   uint8_t ends_block = 0;
   uint16_t off = 0;  // offset from the start of its block (in a block's end sentinel: the block's length)
   uint8_t idx = 0;   // index in its block (in the end sentinel: 1 when the block falls through to the next)
+  uint8_t jit = 0;   // the form the translator compiles (jit/translate.cpp), 0: none
 };
 
 // Thrown by any instruction that raises an exception; the run loop restores
@@ -99,8 +100,8 @@ struct TlbEntry {
   uint32_t phys = 0;                  // physical page address | kTlbGlobal | kTlbLarge
   uint8_t* host = nullptr;            // host address of the page
 };
-inline constexpr uint32_t kTlbGlobal = 1;  // from a global page (CR4.PGE): survives CR3 loads
-inline constexpr uint32_t kTlbLarge = 2;   // part of a 4 MiB page (INVLPG drops all of it)
+inline constexpr uint32_t kTlbGlobal = 1;    // from a global page (CR4.PGE): survives CR3 loads
+inline constexpr uint32_t kTlbLarge = 2;     // part of a 4 MiB page (INVLPG drops all of it)
 inline constexpr uint32_t kTlbWritable = 4;  // (walk() only) writes allowed and the dirty bit is set
 
 struct Cpu {
@@ -144,7 +145,7 @@ struct Cpu {
   const std::atomic<bool>* kick = nullptr;
   const void* cur_block = nullptr;
   int last_exception = -1;  // the first exception vector raised since reset to -1 (for the conformance runner)
-  bool lock_ud = true;       // LOCK where it cannot apply is #UD (false: ignored, as on the 286)
+  bool lock_ud = true;      // LOCK where it cannot apply is #UD (false: ignored, as on the 286)
 
   // Port I/O handed to the monitor.
   uint16_t io_port = 0;
@@ -189,16 +190,11 @@ struct Cpu {
   // ---- flags ------------------------------------------------------------------
   [[gnu::always_inline]] bool cf() const {
     switch (lazy.op) {
-      case L_ADD:
-        return (((lazy.dst & lazy.src) | ((lazy.dst | lazy.src) & ~lazy.res)) >> (lazy.bits - 1)) & 1;
-      case L_SUB:
-        return (((~lazy.dst & lazy.src) | ((~lazy.dst | lazy.src) & lazy.res)) >> (lazy.bits - 1)) & 1;
-      case L_LOGIC:
-        return false;
-      case L_SZP:
-        return lazy.src & 1;
-      default:
-        return flags & flag::CF;
+      case L_ADD: return (((lazy.dst & lazy.src) | ((lazy.dst | lazy.src) & ~lazy.res)) >> (lazy.bits - 1)) & 1;
+      case L_SUB: return (((~lazy.dst & lazy.src) | ((~lazy.dst | lazy.src) & lazy.res)) >> (lazy.bits - 1)) & 1;
+      case L_LOGIC: return false;
+      case L_SZP: return lazy.src & 1;
+      default: return flags & flag::CF;
     }
   }
   bool zf() const { return lazy.op ? lazy.res == 0 : (flags & flag::ZF); }
@@ -206,30 +202,21 @@ struct Cpu {
   bool of() const {
     switch (lazy.op) {
       case L_ADD:
-      case L_INC:
-        return (((lazy.dst ^ lazy.res) & (lazy.src ^ lazy.res)) >> (lazy.bits - 1)) & 1;
+      case L_INC: return (((lazy.dst ^ lazy.res) & (lazy.src ^ lazy.res)) >> (lazy.bits - 1)) & 1;
       case L_SUB:
-      case L_DEC:
-        return (((lazy.dst ^ lazy.src) & (lazy.dst ^ lazy.res)) >> (lazy.bits - 1)) & 1;
-      case L_LOGIC:
-        return false;
-      case L_SZP:
-        return lazy.dst & 1;
-      default:
-        return flags & flag::OF;
+      case L_DEC: return (((lazy.dst ^ lazy.src) & (lazy.dst ^ lazy.res)) >> (lazy.bits - 1)) & 1;
+      case L_LOGIC: return false;
+      case L_SZP: return lazy.dst & 1;
+      default: return flags & flag::OF;
     }
   }
   bool pf() const { return lazy.op ? !__builtin_parity(lazy.res & 0xFF) : (flags & flag::PF); }
   bool af() const {
     switch (lazy.op) {
-      case L_NONE:
-        return flags & flag::AF;
-      case L_LOGIC:
-        return false;
-      case L_SZP:
-        return (lazy.src >> 1) & 1;
-      default:
-        return ((lazy.dst ^ lazy.src ^ lazy.res) >> 4) & 1;
+      case L_NONE: return flags & flag::AF;
+      case L_LOGIC: return false;
+      case L_SZP: return (lazy.src >> 1) & 1;
+      default: return ((lazy.dst ^ lazy.src ^ lazy.res) >> 4) & 1;
     }
   }
   uint32_t get_flags() const {
@@ -294,30 +281,14 @@ struct Cpu {
   bool cond(unsigned cc) const {
     bool v;
     switch (cc >> 1) {
-      case 0:
-        v = of();
-        break;
-      case 1:
-        v = cf();
-        break;
-      case 2:
-        v = zf();
-        break;
-      case 3:
-        v = cf() || zf();
-        break;
-      case 4:
-        v = sf();
-        break;
-      case 5:
-        v = pf();
-        break;
-      case 6:
-        v = sf() != of();
-        break;
-      default:
-        v = zf() || (sf() != of());
-        break;
+      case 0: v = of(); break;
+      case 1: v = cf(); break;
+      case 2: v = zf(); break;
+      case 3: v = cf() || zf(); break;
+      case 4: v = sf(); break;
+      case 5: v = pf(); break;
+      case 6: v = sf() != of(); break;
+      default: v = zf() || (sf() != of()); break;
     }
     return v ^ (cc & 1);
   }
@@ -364,9 +335,9 @@ struct Cpu {
   bool paging() const { return cr0 & 0x80000000u; }
   uint32_t translate(uint32_t linear, bool write);
   uint32_t walk(uint32_t linear, bool write, uint32_t& attrs);  // the page walk; attrs: kTlb* bits
-  void tlb_flush();                 // everything (CR0.PG/WP, CR4 changes, A20)
-  void tlb_flush_nonglobal();       // a CR3 load
-  void tlb_flush_page(uint32_t linear);  // INVLPG
+  void tlb_flush();                                             // everything (CR0.PG/WP, CR4 changes, A20)
+  void tlb_flush_nonglobal();                                   // a CR3 load
+  void tlb_flush_page(uint32_t linear);                         // INVLPG
   void tlb_flush_phys_page_writes(uint32_t phys_page);
   void set_cpl(uint8_t n) {
     if ((n == 3) != (cpl == 3)) {

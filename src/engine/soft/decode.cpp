@@ -5,6 +5,7 @@
 #include "engine/soft/exec.h"
 #include "engine/soft/fast.h"
 #include "engine/soft/handlers.h"
+#include "engine/soft/jit/translate.h"
 
 namespace pxos::soft {
 namespace {
@@ -42,8 +43,7 @@ bool lockable(unsigned opc, const Insn& i) {
     case 0x80:
     case 0x81:
     case 0x82:
-    case 0x83:
-      return i.reg != 7;
+    case 0x83: return i.reg != 7;
     case 0x86:
     case 0x87:
     case 0x1AB:
@@ -52,20 +52,14 @@ bool lockable(unsigned opc, const Insn& i) {
     case 0x1B3:
     case 0x1BB:
     case 0x1C0:
-    case 0x1C1:
-      return true;
+    case 0x1C1: return true;
     case 0xF6:
-    case 0xF7:
-      return i.reg == 2 || i.reg == 3;
+    case 0xF7: return i.reg == 2 || i.reg == 3;
     case 0xFE:
-    case 0xFF:
-      return i.reg < 2;
-    case 0x1BA:
-      return i.reg >= 5;
-    case 0x1C7:
-      return i.reg == 1;
-    default:
-      return false;
+    case 0xFF: return i.reg < 2;
+    case 0x1BA: return i.reg >= 5;
+    case 0x1C7: return i.reg == 1;
+    default: return false;
   }
 }
 
@@ -87,39 +81,20 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
     NEED(1);
     uint8_t b = p[n++];
     switch (b) {
-      case 0x26:
-        seg_override = ES;
-        continue;
-      case 0x2E:
-        seg_override = CS;
-        continue;
-      case 0x36:
-        seg_override = SS;
-        continue;
-      case 0x3E:
-        seg_override = DS;
-        continue;
-      case 0x64:
-        seg_override = FS;
-        continue;
-      case 0x65:
-        seg_override = GS;
-        continue;
-      case 0x66:
-        opsz = true;
-        continue;
-      case 0x67:
-        adsz = true;
-        continue;
+      case 0x26: seg_override = ES; continue;
+      case 0x2E: seg_override = CS; continue;
+      case 0x36: seg_override = SS; continue;
+      case 0x3E: seg_override = DS; continue;
+      case 0x64: seg_override = FS; continue;
+      case 0x65: seg_override = GS; continue;
+      case 0x66: opsz = true; continue;
+      case 0x67: adsz = true; continue;
       case 0xF0:
         lock = lock_ud;  // a single CPU has nothing to lock; only the rule below applies
         continue;
       case 0xF2:
-      case 0xF3:
-        rep = b;
-        continue;
-      default:
-        break;
+      case 0xF3: rep = b; continue;
+      default: break;
     }
     if (b == 0x0F) {
       NEED(1);
@@ -266,8 +241,7 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
         i.imm = s == 1 ? p[n++] : s == 2 ? imm16() : imm32();
       }
       break;
-    default:
-      break;
+    default: break;
   }
 #undef NEED
   i.len = uint8_t(n);
@@ -290,9 +264,11 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
     alu_specialized(2, opc == 0x80 || opc == 0x82 ? 1 : (i.op32 ? 4 : 2), i.mod != 3, i.reg, i);
   }
   fast_specialize(opc, i);
+  i.jit = jit::classify(opc, i);
   if (lock && !lockable(opc, i)) {
     i.fn = i.op32 ? &ud<uint32_t> : &ud<uint16_t>;
     i.th = i.op32 ? &thunk<&ud<uint32_t>> : &thunk<&ud<uint16_t>>;
+    i.jit = 0;
   }
   out = i;
   return DecodeResult::Ok;

@@ -15,6 +15,10 @@ BlockCache::~BlockCache() = default;
 Block* BlockCache::build(Cpu& c, uint32_t phys) {
   const uint8_t* h = c.host_page(phys, false);
   if (!h) return nullptr;
+  if (translate_ && jit_.nearly_full()) {  // the code goes with the blocks (nothing runs now)
+    flush(c);
+    jit_.reset();
+  }
   uint32_t off = phys & 0xFFF;
   const uint8_t* code = h + off;
   uint32_t eip = c.eip, limit = c.seg[CS].limit;
@@ -39,6 +43,7 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
   sentinel.idx = b->insns.back().ends_block ? 0 : 1;  // falls through: block_end sets EIP
   sentinel.block = b.get();
   b->insns.push_back(sentinel);
+  if (translate_) jit_.translate(c, b->insns);
   b->phys = phys;
   b->code32 = c.code32;
   b->bytes = pos;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/soft/cpu.h"
+#include "engine/soft/jit/translate.h"
 
 namespace pxos::soft {
 
@@ -59,6 +60,11 @@ class BlockCache {
     if (!graveyard_.empty()) graveyard_.clear();
   }
   size_t size() const { return map_.size(); }
+  // Translation of hot instruction runs to host code (jit/): on by default where
+  // the host allows it.
+  void set_translate(bool on) { translate_ = on && jit_.ok(); }
+  bool translating() const { return translate_; }
+  const jit::Translator& translator() const { return jit_; }
 
  private:
   static uint64_t key(uint32_t phys, bool code32) { return uint64_t{phys} << 1 | (code32 ? 1 : 0); }
@@ -67,6 +73,8 @@ class BlockCache {
   Block* build(Cpu& c, uint32_t phys);
 
   uint64_t epoch_ = 1;
+  jit::Translator jit_;
+  bool translate_ = jit_.ok();
   Block* fast_[kFastSlots] = {};
   std::unordered_map<uint64_t, std::unique_ptr<Block>> map_;
   std::unordered_map<uint32_t, std::vector<Block*>> pages_;  // phys page -> blocks in it

@@ -39,18 +39,8 @@ template <class T, bool W, unsigned AM>
   return fast_ptr_at<T, W>(c, in->seg, off);
 }
 
-// The generic way: the thunk of thunk.h with the handler called through Insn::fn.
-[[gnu::noinline]] void generic(Cpu& c, const Insn* in) {
-  c.insn_eip = c.block_eip + in->off;
-  c.eip = c.insn_eip + in->len;
-  c.icount = c.block_icount + in->idx;
-  in->fn(c, *in);
-  c.icount = c.block_icount + in->idx + 1;
-  if (c.exit_block) [[unlikely]]
-    return;
-  ++in;
-  return in->th(c, in);
-}
+// The generic way (run_generic, below).
+[[gnu::always_inline]] inline void generic(Cpu& c, const Insn* in) { return run_generic(c, in); }
 
 // Goes on to the next instruction. A fast path cannot fault or end the block, and
 // reads neither EIP nor the instruction count: both follow from the block's start
@@ -344,6 +334,19 @@ constexpr std::array<std::array<std::array<std::array<Thunk, 8>, 2>, 3>, 3> kAlu
     alu_forms<uint8_t>(), alu_forms<uint16_t>(), alu_forms<uint32_t>()};
 
 }  // namespace
+
+// The thunk of thunk.h with the handler called through Insn::fn.
+[[gnu::noinline]] void run_generic(Cpu& c, const Insn* in) {
+  c.insn_eip = c.block_eip + in->off;
+  c.eip = c.insn_eip + in->len;
+  c.icount = c.block_icount + in->idx;
+  in->fn(c, *in);
+  c.icount = c.block_icount + in->idx + 1;
+  if (c.exit_block) [[unlikely]]
+    return;
+  ++in;
+  return in->th(c, in);
+}
 
 void fast_specialize(unsigned opc, Insn& i) {
   if ((opc >= 0x70 && opc <= 0x7F) || (opc >= 0x180 && opc <= 0x18F)) {

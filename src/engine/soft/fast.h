@@ -11,4 +11,10 @@ namespace pxos::soft {
 // falls back to it for anything but the common case.
 void fast_specialize(unsigned opc, Insn& i);
 
+// Runs instruction `in` through its generic handler (Insn::fn) with EIP and the
+// instruction count made exact, then goes on to the next instruction's thunk: the
+// way out of a fast thunk, or of translated code (jit/translate.cpp), for any case
+// it does not handle inline.
+void run_generic(Cpu& c, const Insn* in);
+
 }  // namespace pxos::soft

@@ -1,0 +1,580 @@
+// The translator. A run of consecutive translatable instructions in a block becomes
+// straight host code that the first instruction's thunk pointer enters; the other
+// instructions of the block keep their thunks. The compiled code follows the thunk
+// calling convention (RDI = Cpu*, RSI = the run's first Insn*) and leaves the way a
+// thunk does: a jump to the next instruction's thunk (Insn::th) with RSI pointing at
+// it. It keeps the guest registers in Cpu::r, never calls, and never touches the
+// host stack, so an exception thrown further on unwinds through C++ frames only.
+//
+// What makes it faster than the thunks: no dispatch between the instructions of a
+// run, and the lazy flags live in host registers inside a run (R8D = lazy.dst,
+// R9D = lazy.src, R10D = lazy.res; the kind is known when compiling), written to
+// Cpu::lazy once at the run's exit. A flag reader (Jcc, SETcc, CMOVcc) whose flags
+// were set earlier in the same run tests them with one host instruction.
+//
+// Any case the code does not handle inline (a segment check or TLB miss, a page
+// crossing, a page holding code, a Jcc target past the CS limit) leaves through a
+// bail-out stub: it writes the lazy flags of the instructions done so far and runs
+// that instruction through its generic handler (run_generic, as the fast thunks
+// do), which redoes it the normal way, faults included; the rest of the block then
+// runs through the thunks. Every instruction changes guest state only after its
+// last bail-out point, so a bail-out always starts the instruction afresh.
+#include "engine/soft/jit/translate.h"
+
+#include <cstddef>
+#include <vector>
+
+#include "engine/soft/fast.h"
+#include "engine/soft/jit/code_buffer.h"
+#include "engine/soft/jit/x64.h"
+
+namespace pxos::soft::jit {
+
+namespace {
+
+// Insn::jit forms. The ALU forms carry the operation (x86 numbering) in their low 3 bits.
+enum Form : uint8_t {
+  kNone = 0,
+  kMovRR_EG,      // 89 /r, register: rm = reg
+  kMovRR_GE,      // 8B /r, register: reg = rm
+  kMovRI,         // B8+r id
+  kMovLoad,       // 8B /r, memory
+  kMovStore,      // 89 /r, memory
+  kMovStoreImm,   // C7 /0, memory
+  kMovLoad8,      // 8A /r, memory
+  kMovStore8,     // 88 /r, memory
+  kMovStoreImm8,  // C6 /0, memory
+  kLea,           // 8D /r
+  kTestRR,        // 85 /r, register
+  kImulRR,        // 0F AF, register
+  kImulRM,        // 0F AF, memory
+  kImulRRI,       // 69/6B, register
+  kImulRMI,       // 69/6B, memory
+  kShiftImm,      // C1 /4 /5 /6 /7 (SHL SHR SAL SAR), register
+  kShift1,        // D1 /4 /5 /6 /7, register
+  kMovzx8RR,
+  kMovzx16RR,
+  kMovsx8RR,
+  kMovsx16RR,
+  kMovzx8Load,
+  kMovzx16Load,
+  kMovsx8Load,
+  kMovsx16Load,
+  kPush,            // 50+r
+  kPop,             // 58+r
+  kSetcc,           // 0F 9x, register
+  kCmovRR,          // 0F 4x, register
+  kCmovRM,          // 0F 4x, memory
+  kJcc,             // 7x / 0F 8x with a 32-bit operand: the block's last instruction
+  kAluEG = 0x40,    // + op: 01/09/21/29/31/39, register (ADD OR AND SUB XOR CMP)
+  kAluGE = 0x48,    // + op: 03/0B/23/2B/33/3B, register
+  kAluEI = 0x50,    // + op: 81/83 and 05/0D/25/2D/35/3D (rm = 0), register
+  kAluLoad = 0x58,  // + op: 03/0B/23/2B/33/3B, memory
+};
+
+bool alu_ok(unsigned op) { return op != 2 && op != 3; }  // ADC and SBB read CF: left to the thunks
+
+}  // namespace
+
+uint8_t classify(unsigned opc, const Insn& i) {
+  const bool reg = i.mod == 3;
+  const bool mem = !reg && i.amask == 0xFFFFFFFFu;
+  if ((opc >= 0x70 && opc <= 0x7F) || (opc >= 0x180 && opc <= 0x18F)) return i.op32 ? kJcc : kNone;
+  if (i.ends_block) return kNone;
+  switch (opc) {  // byte forms, any operand size
+    case 0x88: return mem ? kMovStore8 : kNone;
+    case 0x8A: return mem ? kMovLoad8 : kNone;
+    case 0xC6: return mem && i.reg == 0 ? kMovStoreImm8 : kNone;
+    default: break;
+  }
+  if (opc >= 0x190 && opc <= 0x19F) return reg ? kSetcc : kNone;
+  if (!i.op32) return kNone;
+  if (opc < 0x40 && (opc & 7) < 6) {
+    unsigned f = opc & 7, op = (opc >> 3) & 7;
+    if (!(f & 1) || !alu_ok(op)) return kNone;  // byte forms, ADC, SBB
+    if (f == 1) return reg ? uint8_t(kAluEG + op) : uint8_t(kNone);
+    if (f == 3) return reg ? uint8_t(kAluGE + op) : mem ? uint8_t(kAluLoad + op) : uint8_t(kNone);
+    return uint8_t(kAluEI + op);  // eAX, imm32: the decoder made it E,I with rm = 0
+  }
+  if (opc >= 0x140 && opc <= 0x14F) return reg ? kCmovRR : mem ? kCmovRM : kNone;
+  if (opc >= 0xB8 && opc <= 0xBF) return kMovRI;
+  if (opc >= 0x50 && opc <= 0x57) return kPush;
+  if (opc >= 0x58 && opc <= 0x5F) return kPop;
+  switch (opc) {
+    case 0x81:
+    case 0x83: return reg && alu_ok(i.reg) ? uint8_t(kAluEI + i.reg) : uint8_t(kNone);
+    case 0x85: return reg ? kTestRR : kNone;
+    case 0x89: return reg ? kMovRR_EG : mem ? kMovStore : kNone;
+    case 0x8B: return reg ? kMovRR_GE : mem ? kMovLoad : kNone;
+    case 0xC7: return mem && i.reg == 0 ? kMovStoreImm : kNone;
+    case 0x8D: return mem ? kLea : kNone;
+    case 0x1AF: return reg ? kImulRR : mem ? kImulRM : kNone;
+    case 0x69:
+    case 0x6B: return reg ? kImulRRI : mem ? kImulRMI : kNone;
+    case 0xC1:
+    case 0xD1: return reg && i.reg >= 4 ? (opc == 0xC1 ? kShiftImm : kShift1) : kNone;
+    case 0x1B6: return reg ? kMovzx8RR : mem ? kMovzx8Load : kNone;
+    case 0x1B7: return reg ? kMovzx16RR : mem ? kMovzx16Load : kNone;
+    case 0x1BE: return reg ? kMovsx8RR : mem ? kMovsx8Load : kNone;
+    case 0x1BF: return reg ? kMovsx16RR : mem ? kMovsx16Load : kNone;
+    default: return kNone;
+  }
+}
+
+namespace {
+
+// The lazy-flag kind a run's latest flag setter left (L_NONE: none in this run yet).
+using Kind = uint8_t;
+
+// Shift count of a kShiftImm/kShift1 instruction (0: no change, flags included).
+unsigned shift_count(const Insn& i) { return i.jit == kShift1 ? 1 : (i.imm & 0xFF) & 31; }
+
+// Whether a flag reader can test condition `cc` from a setter of kind `k` in host flags.
+bool cond_ok(Kind k, unsigned cc) {
+  switch (k) {
+    case L_ADD:
+    case L_SUB:
+    case L_LOGIC: return true;
+    case L_SZP: return cc == E || cc == NE || cc == S || cc == NS || cc == P || cc == NP;  // SF ZF PF from res
+    default: return false;
+  }
+}
+
+// The flag kind after instruction i (given the kind before it).
+Kind kind_after(const Insn& i, Kind k) {
+  uint8_t f = i.jit;
+  if (f >= kAluEG) {
+    unsigned op = f & 7;
+    return op == 0 ? L_ADD : (op == 5 || op == 7) ? L_SUB : L_LOGIC;
+  }
+  switch (f) {
+    case kTestRR: return L_LOGIC;
+    case kImulRR:
+    case kImulRM:
+    case kImulRRI:
+    case kImulRMI: return L_SZP;
+    case kShiftImm:
+    case kShift1: return shift_count(i) ? Kind(L_SZP) : k;
+    default: return k;
+  }
+}
+
+bool reads_flags(const Insn& i) { return i.jit == kSetcc || i.jit == kCmovRR || i.jit == kCmovRM || i.jit == kJcc; }
+
+// Compiles one run. Field offsets are taken from the CPU the code will run on.
+class RunCompiler {
+ public:
+  RunCompiler(const Cpu& c, std::span<Insn> insns, size_t first) : c_(c), insns_(insns), first_(first) {}
+
+  // Emits instructions [first, end) and returns the code.
+  std::vector<uint8_t> compile(size_t end) {
+    Kind k = L_NONE;
+    for (size_t j = first_; j < end; ++j) {
+      at_ = j;
+      kind_ = k;
+      emit(insns_[j]);
+      k = kind_after(insns_[j], k);
+    }
+    store_lazy(k);
+    a_.lea64(RSI, {RSI, disp_of(end)});
+    a_.jmp_mem({RSI, int32_t(offsetof(Insn, th))});
+    for (Bail& b : bails_) {
+      a_.bind(b.label);
+      store_lazy(b.kind);
+      a_.lea64(RSI, {RSI, disp_of(b.at)});
+      a_.mov_ri64(RAX, reinterpret_cast<uint64_t>(&run_generic));
+      a_.jmp_reg(RAX);
+    }
+    return std::move(a_.code);
+  }
+
+ private:
+  struct Bail {
+    size_t at;
+    Kind kind;
+    Label label;
+  };
+
+  int32_t off(const void* field) const {
+    return int32_t(static_cast<const char*>(field) - reinterpret_cast<const char*>(&c_));
+  }
+  int32_t disp_of(size_t j) const { return int32_t((j - first_) * sizeof(Insn)); }
+  Mem R(unsigned n) const { return {RDI, off(&c_.r[n])}; }
+  Mem Rb(unsigned n) const { return {RDI, off(&c_.r[n & 3]) + int32_t(n >> 2)}; }  // AL..BL, AH..BH
+
+  // The bail-out label of the instruction being compiled (one stub per instruction).
+  Label& bail() {
+    if (bails_.empty() || bails_.back().at != at_) bails_.push_back(Bail{at_, kind_, {}});
+    return bails_.back().label;
+  }
+
+  void store_lazy(Kind k) {
+    if (k == L_NONE) return;
+    a_.mov_store8_imm({RDI, off(&c_.lazy.op)}, k);
+    a_.mov_store8_imm({RDI, off(&c_.lazy.bits)}, 32);
+    a_.mov_store({RDI, off(&c_.lazy.res)}, R10);
+    if (k == L_LOGIC) return;  // CF, OF and AF are 0, SF ZF PF come from res
+    a_.mov_store({RDI, off(&c_.lazy.dst)}, R8);
+    a_.mov_store({RDI, off(&c_.lazy.src)}, R9);
+  }
+
+  // Host flags that answer condition cc as the guest's flags would (cond_ok holds).
+  void flags_for(unsigned) {
+    switch (kind_) {
+      case L_SUB: a_.alu_rr(7, R8, R9); break;
+      case L_ADD:
+        a_.mov_rr(RCX, R8);
+        a_.alu_rr(0, RCX, R9);
+        break;
+      default: a_.test_rr(R10, R10); break;  // L_LOGIC (CF = OF = 0), L_SZP (SF ZF PF)
+    }
+  }
+
+  // EAX = the 32-bit effective address (offset) of i's memory operand.
+  void ea(const Insn& i) {
+    bool b = i.base != 8, x = i.index != 8;
+    if (b) a_.mov_load(RAX, R(i.base));
+    if (x) a_.mov_load(RCX, R(i.index));
+    if (b && x) {
+      a_.lea(RAX, {RAX, int32_t(i.disp), RCX, i.scale});
+    } else if (x) {
+      a_.mov_rr(RAX, RCX);
+      if (i.scale) a_.shift_ri(4, RAX, i.scale);
+      if (i.disp) a_.alu_ri(0, RAX, i.disp);
+    } else if (b) {
+      if (i.disp) a_.alu_ri(0, RAX, i.disp);
+    } else {
+      a_.mov_ri(RAX, i.disp);
+    }
+  }
+
+  // RDX = host address of `size` bytes at offset EAX in segment s, through the
+  // segment check and a TLB hit (fast.cpp's fast_ptr_at); else the bail-out.
+  void host_ptr(unsigned s, unsigned size, bool write) {
+    const SegCache& sc = c_.seg[s];
+    Label& out = bail();
+    a_.mov_rr(RCX, RAX);
+    if (size > 1) a_.alu_ri(0, RCX, size - 1, true);
+    a_.mov_load(RDX, {RDI, off(&sc.limit)});
+    a_.alu_rr(7, RCX, RDX, true);
+    a_.jcc(A, out);
+    a_.movzx16_load(RDX, {RDI, off(&sc.attrib)});
+    a_.mov_rr(RCX, RDX);
+    a_.alu_ri(4, RCX, 0x1C);
+    a_.alu_ri(7, RCX, 0x14);
+    a_.jcc(E, out);  // expand-down
+    if (write) {
+      a_.alu_ri(4, RDX, 0xA);
+      a_.alu_ri(7, RDX, 0x2);
+      a_.jcc(NE, out);  // not a writable data segment (or real mode: the slow path)
+    }
+    a_.alu_rm(0, RAX, {RDI, off(&sc.base)});
+    a_.mov_rr(RCX, RAX);
+    a_.shift_ri(5, RCX, 12);
+    a_.movzx8_rr(RDX, RCX);
+    a_.lea64(RDX, {RDX, 0, RDX, 1});  // * 3: sizeof(TlbEntry) == 24
+    a_.mov_load64(R11, {RDI, off(&c_.tlb)});
+    a_.lea64(R11, {R11, 0, RDX, 3});
+    a_.alu_rm(7, RCX, {R11, int32_t(write ? offsetof(TlbEntry, tag_w) : offsetof(TlbEntry, tag_r))});
+    a_.jcc(NE, out);
+    a_.mov_rr(RDX, RAX);
+    a_.alu_ri(4, RDX, 0xFFF);
+    if (size > 1) {
+      a_.alu_ri(7, RDX, 0x1000 - size);
+      a_.jcc(A, out);
+    }
+    a_.alu_rm(0, RDX, {R11, int32_t(offsetof(TlbEntry, host))}, true);
+  }
+  void mem_ptr(const Insn& i, unsigned size, bool write) {
+    ea(i);
+    host_ptr(i.seg, size, write);
+  }
+
+  // ALU operation `op` on EAX (dst) and ECX (src): the lazy registers, the result to
+  // guest register dst_reg (not for CMP).
+  void alu(unsigned op, unsigned dst_reg) {
+    if (op == 0 || op == 5 || op == 7) {
+      a_.mov_rr(R8, RAX);
+      a_.mov_rr(R9, RCX);
+    }
+    a_.alu_rr(op == 7 ? 5 : op, RAX, RCX);
+    a_.mov_rr(R10, RAX);
+    if (op != 7) a_.mov_store(R(dst_reg), RAX);
+  }
+
+  void emit(const Insn& i) {
+    uint8_t f = i.jit;
+    if (f >= kAluEG) {
+      unsigned op = f & 7, form = f & ~7u;
+      if (form == kAluEG) {
+        a_.mov_load(RAX, R(i.rm));
+        a_.mov_load(RCX, R(i.reg));
+        return alu(op, i.rm);
+      }
+      if (form == kAluGE) {
+        a_.mov_load(RAX, R(i.reg));
+        a_.mov_load(RCX, R(i.rm));
+        return alu(op, i.reg);
+      }
+      if (form == kAluEI) {
+        a_.mov_load(RAX, R(i.rm));
+        a_.mov_ri(RCX, i.imm);
+        return alu(op, i.rm);
+      }
+      mem_ptr(i, 4, false);  // kAluLoad
+      a_.mov_load(RCX, {RDX});
+      a_.mov_load(RAX, R(i.reg));
+      return alu(op, i.reg);
+    }
+    switch (f) {
+      case kMovRR_EG:
+        a_.mov_load(RAX, R(i.reg));
+        a_.mov_store(R(i.rm), RAX);
+        return;
+      case kMovRR_GE:
+        a_.mov_load(RAX, R(i.rm));
+        a_.mov_store(R(i.reg), RAX);
+        return;
+      case kMovRI: a_.mov_store_imm(R(i.op & 7), i.imm); return;
+      case kMovLoad:
+        mem_ptr(i, 4, false);
+        a_.mov_load(RAX, {RDX});
+        a_.mov_store(R(i.reg), RAX);
+        return;
+      case kMovStore:
+        mem_ptr(i, 4, true);
+        a_.mov_load(RAX, R(i.reg));
+        a_.mov_store({RDX}, RAX);
+        return;
+      case kMovStoreImm:
+        mem_ptr(i, 4, true);
+        a_.mov_store_imm({RDX}, i.imm);
+        return;
+      case kMovLoad8:
+        mem_ptr(i, 1, false);
+        a_.movzx8_load(RAX, {RDX});
+        a_.mov_store8(Rb(i.reg), RAX);
+        return;
+      case kMovStore8:
+        mem_ptr(i, 1, true);
+        a_.movzx8_load(RAX, Rb(i.reg));
+        a_.mov_store8({RDX}, RAX);
+        return;
+      case kMovStoreImm8:
+        mem_ptr(i, 1, true);
+        a_.mov_store8_imm({RDX}, uint8_t(i.imm));
+        return;
+      case kLea:
+        ea(i);
+        a_.mov_store(R(i.reg), RAX);
+        return;
+      case kTestRR:
+        a_.mov_load(RAX, R(i.rm));
+        a_.alu_rm(4, RAX, R(i.reg));
+        a_.mov_rr(R10, RAX);
+        return;
+      case kImulRR:
+      case kImulRRI: a_.mov_load(RAX, R(i.rm)); return imul(i);
+      case kImulRM:
+      case kImulRMI:
+        mem_ptr(i, 4, false);
+        a_.mov_load(RAX, {RDX});
+        return imul(i);
+      case kShiftImm:
+      case kShift1: return shift(i);
+      case kMovzx8RR:
+        a_.movzx8_load(RAX, Rb(i.rm));
+        a_.mov_store(R(i.reg), RAX);
+        return;
+      case kMovzx16RR:
+        a_.movzx16_load(RAX, R(i.rm));
+        a_.mov_store(R(i.reg), RAX);
+        return;
+      case kMovsx8RR:
+        a_.movsx8_load(RAX, Rb(i.rm));
+        a_.mov_store(R(i.reg), RAX);
+        return;
+      case kMovsx16RR:
+        a_.movsx16_load(RAX, R(i.rm));
+        a_.mov_store(R(i.reg), RAX);
+        return;
+      case kMovzx8Load:
+      case kMovzx16Load:
+      case kMovsx8Load:
+      case kMovsx16Load: {
+        bool word = f == kMovzx16Load || f == kMovsx16Load;
+        mem_ptr(i, word ? 2 : 1, false);
+        if (f == kMovzx8Load) a_.movzx8_load(RAX, {RDX});
+        if (f == kMovzx16Load) a_.movzx16_load(RAX, {RDX});
+        if (f == kMovsx8Load) a_.movsx8_load(RAX, {RDX});
+        if (f == kMovsx16Load) a_.movsx16_load(RAX, {RDX});
+        a_.mov_store(R(i.reg), RAX);
+        return;
+      }
+      case kPush:
+        stack32_check();
+        a_.mov_load(RAX, R(ESP));
+        a_.alu_ri(5, RAX, 4);
+        host_ptr(SS, 4, true);
+        a_.mov_load(RCX, R(i.op & 7));  // PUSH ESP pushes the old value
+        a_.mov_store({RDX}, RCX);
+        a_.mov_load(RAX, R(ESP));
+        a_.alu_ri(5, RAX, 4);
+        a_.mov_store(R(ESP), RAX);
+        return;
+      case kPop:
+        stack32_check();
+        a_.mov_load(RAX, R(ESP));
+        host_ptr(SS, 4, false);
+        a_.mov_load(RCX, {RDX});
+        a_.mov_load(RAX, R(ESP));
+        a_.alu_ri(0, RAX, 4);
+        a_.mov_store(R(ESP), RAX);
+        a_.mov_store(R(i.op & 7), RCX);  // POP ESP: the popped value wins
+        return;
+      case kSetcc:
+        flags_for(i.op & 15);
+        a_.setcc_mem(Cond(i.op & 15), Rb(i.rm));
+        return;
+      case kCmovRR:
+      case kCmovRM:
+        if (f == kCmovRM) {
+          mem_ptr(i, 4, false);  // read whatever the condition
+          a_.mov_load(RAX, {RDX});
+        } else {
+          a_.mov_load(RAX, R(i.rm));
+        }
+        a_.mov_load(RDX, R(i.reg));
+        flags_for(i.op & 15);
+        a_.cmov_rr(Cond(i.op & 15), RDX, RAX);
+        a_.mov_store(R(i.reg), RDX);
+        return;
+      case kJcc: return jcc(i);
+      default: return;
+    }
+  }
+
+  // SS must be a 32-bit stack (SS.B), as fast.cpp's push_reg/pop_reg require.
+  void stack32_check() {
+    a_.movzx16_load(RDX, {RDI, off(&c_.seg[SS].attrib)});
+    a_.alu_ri(4, RDX, 0x4000);
+    a_.jcc(E, bail());
+  }
+
+  // EAX = the r/m operand; the product goes to reg (IMUL r32, r/m32 [, imm]).
+  // Host IMUL sets CF = OF = "the product does not fit", the guest's L_SZP wants
+  // them in lazy.src bit 0 (CF; AF = 0) and lazy.dst bit 0 (OF).
+  void imul(const Insn& i) {
+    if (i.jit == kImulRRI || i.jit == kImulRMI) {
+      a_.imul_rri(RAX, RAX, i.imm);
+    } else {
+      a_.mov_load(RCX, R(i.reg));
+      a_.imul_rr(RAX, RCX);
+    }
+    a_.alu_rr(3, RCX, RCX);  // SBB: ECX = -CF
+    a_.alu_ri(4, RCX, 1);
+    a_.mov_store(R(i.reg), RAX);
+    a_.mov_rr(R10, RAX);
+    a_.mov_rr(R9, RCX);
+    a_.mov_rr(R8, RCX);
+  }
+
+  // SHL/SAL, SHR, SAR of a register by a constant 1..31, with alu_op.h's flags:
+  // L_SZP with CF (the last bit out) in lazy.src and OF in lazy.dst.
+  void shift(const Insn& i) {
+    unsigned n = shift_count(i), op = i.reg == 6 ? 4 : i.reg;
+    if (!n) return;  // a count of 0 changes nothing, flags included
+    a_.mov_load(RAX, R(i.rm));
+    if (op == 5) {
+      if (n == 1) {  // OF = the old sign bit
+        a_.mov_rr(RDX, RAX);
+        a_.shift_ri(5, RDX, 31);
+      }
+    }
+    a_.shift_ri(op, RAX, uint8_t(n));
+    a_.alu_rr(3, RCX, RCX);  // ECX = -CF (host CF is the last bit shifted out)
+    a_.alu_ri(4, RCX, 1);
+    if (op == 4) {  // OF = the result's sign ^ CF
+      a_.mov_rr(RDX, RAX);
+      a_.shift_ri(5, RDX, 31);
+      a_.alu_rr(6, RDX, RCX);
+    } else if (op == 7 || n != 1) {
+      a_.mov_ri(RDX, 0);
+    }
+    a_.mov_store(R(i.rm), RAX);
+    a_.mov_rr(R10, RAX);
+    a_.mov_rr(R9, RCX);
+    a_.mov_rr(R8, RDX);
+  }
+
+  // Jcc rel32/rel8 with a 32-bit operand, the last instruction of its block: sets
+  // EIP either way (fast.cpp's jcc); a target past the CS limit goes the generic way.
+  void jcc(const Insn& i) {
+    Label& out = bail();
+    Label not_taken;
+    a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
+    a_.alu_ri(0, RAX, uint32_t(i.off + i.len));
+    flags_for(i.op & 15);
+    a_.jcc(Cond((i.op & 15) ^ 1), not_taken);
+    a_.alu_ri(0, RAX, i.imm);
+    a_.alu_rm(7, RAX, {RDI, off(&c_.seg[CS].limit)});
+    a_.jcc(A, out);
+    a_.bind(not_taken);
+    a_.mov_store({RDI, off(&c_.eip)}, RAX);
+  }
+
+  const Cpu& c_;
+  std::span<Insn> insns_;
+  size_t first_;
+  size_t at_ = 0;
+  Kind kind_ = L_NONE;
+  X64 a_;
+  std::vector<Bail> bails_;
+};
+
+}  // namespace
+
+Translator::Translator() {
+#if defined(__x86_64__) && defined(__linux__)
+  buf_ = std::make_unique<CodeBuffer>(size_t{64} << 20);
+#endif
+}
+Translator::~Translator() = default;
+
+bool Translator::ok() const { return buf_ && buf_->ok(); }
+bool Translator::nearly_full() const { return ok() && buf_->used() + (size_t{256} << 10) > buf_->capacity(); }
+void Translator::reset() {
+  if (buf_) buf_->reset();
+}
+
+void Translator::translate(const Cpu& c, std::span<Insn> insns) {
+  if (!ok() || insns.size() < 2) return;
+  const size_t n = insns.size() - 1;  // the end sentinel is not an instruction
+  size_t j = 0;
+  while (j < n) {
+    if (!insns[j].jit || reads_flags(insns[j])) {
+      ++j;
+      continue;
+    }
+    // Extend the run while instructions translate; a flag reader joins only when a
+    // setter earlier in the run decides its condition.
+    size_t e = j;
+    Kind k = L_NONE;
+    while (e < n && insns[e].jit) {
+      if (reads_flags(insns[e]) && !cond_ok(k, insns[e].op & 15)) break;
+      k = kind_after(insns[e], k);
+      ++e;
+    }
+    if (e - j >= 2) {
+      RunCompiler rc(c, insns, j);
+      std::vector<uint8_t> code = rc.compile(e);
+      const uint8_t* at = buf_->add(code);
+      if (!at) return;  // full: the rest of the block keeps its thunks
+      insns[j].th = reinterpret_cast<Thunk>(const_cast<uint8_t*>(at));
+      ++runs_;
+    }
+    j = e == j ? j + 1 : e;
+  }
+}
+
+}  // namespace pxos::soft::jit

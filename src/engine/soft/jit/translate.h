@@ -1,0 +1,44 @@
+// The translator: compiles runs of the hottest 32-bit instruction forms inside a
+// decoded block into host x86-64 code (see translate.cpp and ../README.md).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "engine/soft/cpu.h"
+
+namespace pxos::soft::jit {
+
+class CodeBuffer;
+
+// The form an instruction has for the translator (Insn::jit), from its opcode
+// (0x100 | byte for 0F xx) and decoded operands; 0: the translator leaves it alone.
+uint8_t classify(unsigned opc, const Insn& i);
+
+class Translator {
+ public:
+  Translator();
+  ~Translator();
+
+  // False when the host gave no executable memory (or the host is not x86-64):
+  // the engine then runs everything through its thunks.
+  bool ok() const;
+  // True when the code buffer may not hold another block: the owner drops every
+  // block (their code goes with them) and calls reset() before translating more.
+  bool nearly_full() const;
+  void reset();
+  // Compiles the runs of two or more translatable instructions of a block (its
+  // instructions followed by the end sentinel) and makes the first instruction of
+  // each run enter the compiled code (Insn::th). `c` is the CPU the code will run
+  // on: the code addresses the CPU's fields relative to it.
+  void translate(const Cpu& c, std::span<Insn> insns);
+  // Runs compiled so far (for tests and the engine's README).
+  uint64_t runs() const { return runs_; }
+
+ private:
+  std::unique_ptr<CodeBuffer> buf_;
+  uint64_t runs_ = 0;
+};
+
+}  // namespace pxos::soft::jit

@@ -1,0 +1,175 @@
+// A small x86-64 assembler: the handful of instruction forms the translator
+// (translate.cpp) emits, encoded by the Intel SDM's rules (REX, ModRM, SIB,
+// disp8/disp32). Memory operands are [base + disp] or [base + index*scale + disp]
+// with 64-bit registers; the base is never RSP or R12 (no SIB needed for those).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace pxos::soft::jit {
+
+enum Reg : uint8_t { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11 };
+
+// Host condition codes, numbered as in Jcc/SETcc/CMOVcc (the guest's are the same).
+enum Cond : uint8_t { O, NO, B, AE, E, NE, BE, A, S, NS, P, NP, L, GE, LE, G };
+
+struct Mem {
+  Reg base;
+  int32_t disp = 0;
+  int8_t index = -1;  // a Reg, or -1: none
+  uint8_t scale = 0;  // log2
+};
+
+// A forward jump to be patched when its target is known.
+struct Label {
+  std::vector<size_t> uses;  // offsets of rel32 fields
+  long at = -1;
+};
+
+class X64 {
+ public:
+  std::vector<uint8_t> code;
+
+  size_t size() const { return code.size(); }
+  void byte(uint8_t b) { code.push_back(b); }
+  void u32(uint32_t v) {
+    uint8_t b[4];
+    std::memcpy(b, &v, 4);
+    code.insert(code.end(), b, b + 4);
+  }
+  void u64(uint64_t v) {
+    uint8_t b[8];
+    std::memcpy(b, &v, 8);
+    code.insert(code.end(), b, b + 8);
+  }
+
+  // ---- encodings ------------------------------------------------------------------
+  // REX prefix (emitted when any bit is needed, or `force` for byte registers SPL..DIL).
+  void rex(bool w, unsigned reg, unsigned index, unsigned base, bool force = false) {
+    uint8_t r = uint8_t(0x40 | (w ? 8 : 0) | ((reg >> 3) << 2) | ((index >> 3) << 1) | (base >> 3));
+    if (r != 0x40 || force) byte(r);
+  }
+  // Opcode bytes, then ModRM (+SIB, disp) for a memory operand.
+  void op_mem(std::initializer_list<uint8_t> opc, unsigned reg, Mem m, bool w = false, bool byte_reg = false) {
+    rex(w, reg, m.index < 0 ? 0 : unsigned(m.index), m.base, byte_reg && reg >= 4);
+    for (uint8_t o : opc) byte(o);
+    unsigned mod = m.disp == 0 && (m.base & 7) != 5 ? 0 : (m.disp >= -128 && m.disp <= 127) ? 1 : 2;
+    if (m.index < 0) {
+      byte(uint8_t(mod << 6 | (reg & 7) << 3 | (m.base & 7)));
+    } else {
+      byte(uint8_t(mod << 6 | (reg & 7) << 3 | 4));
+      byte(uint8_t(m.scale << 6 | (m.index & 7) << 3 | (m.base & 7)));
+    }
+    if (mod == 1) byte(uint8_t(int8_t(m.disp)));
+    if (mod == 2) u32(uint32_t(m.disp));
+  }
+  // Opcode bytes, then ModRM for two registers (reg field, r/m field).
+  void op_rr(std::initializer_list<uint8_t> opc, unsigned reg, unsigned rm, bool w = false) {
+    rex(w, reg, 0, rm);
+    for (uint8_t o : opc) byte(o);
+    byte(uint8_t(0xC0 | (reg & 7) << 3 | (rm & 7)));
+  }
+
+  // ---- instructions ----------------------------------------------------------------
+  void mov_load(Reg r, Mem m) { op_mem({0x8B}, r, m); }  // mov r32, [m]
+  void mov_load64(Reg r, Mem m) { op_mem({0x8B}, r, m, true); }
+  void mov_store(Mem m, Reg r) { op_mem({0x89}, r, m); }  // mov [m], r32
+  void mov_store8(Mem m, Reg r) { op_mem({0x88}, r, m, false, true); }
+  void mov_store_imm(Mem m, uint32_t v) {
+    op_mem({0xC7}, 0, m);
+    u32(v);
+  }
+  void mov_store8_imm(Mem m, uint8_t v) {
+    op_mem({0xC6}, 0, m);
+    byte(v);
+  }
+  void movzx8_load(Reg r, Mem m) { op_mem({0x0F, 0xB6}, r, m); }
+  void movzx16_load(Reg r, Mem m) { op_mem({0x0F, 0xB7}, r, m); }
+  void movsx8_load(Reg r, Mem m) { op_mem({0x0F, 0xBE}, r, m); }
+  void movsx16_load(Reg r, Mem m) { op_mem({0x0F, 0xBF}, r, m); }
+  void mov_rr(Reg d, Reg s) { op_rr({0x89}, s, d); }
+  void mov_ri(Reg d, uint32_t v) {
+    rex(false, 0, 0, d);
+    byte(uint8_t(0xB8 | (d & 7)));
+    u32(v);
+  }
+  void mov_ri64(Reg d, uint64_t v) {
+    rex(true, 0, 0, d);
+    byte(uint8_t(0xB8 | (d & 7)));
+    u64(v);
+  }
+  void lea(Reg d, Mem m) { op_mem({0x8D}, d, m); }  // 32-bit result
+  void lea64(Reg d, Mem m) { op_mem({0x8D}, d, m, true); }
+  // The eight ALU operations by their x86 number (0 ADD, 1 OR, 4 AND, 5 SUB, 6 XOR, 7 CMP).
+  void alu_rr(unsigned op, Reg d, Reg s, bool w = false) { op_rr({uint8_t(op << 3 | 1)}, s, d, w); }
+  void alu_rm(unsigned op, Reg d, Mem m, bool w = false) { op_mem({uint8_t(op << 3 | 3)}, d, m, w); }
+  void alu_ri(unsigned op, Reg d, uint32_t v, bool w = false) {
+    if (int32_t(v) >= -128 && int32_t(v) <= 127) {
+      op_rr({0x83}, op, d, w);
+      byte(uint8_t(v));
+    } else {
+      op_rr({0x81}, op, d, w);
+      u32(v);
+    }
+  }
+  void alu_mi(unsigned op, Mem m, uint32_t v) {  // op dword [m], imm32
+    op_mem({0x81}, op, m);
+    u32(v);
+  }
+  void test_rr(Reg a, Reg b) { op_rr({0x85}, b, a); }
+  void shift_ri(unsigned op, Reg d, uint8_t n) {  // op: 4 SHL, 5 SHR, 7 SAR
+    op_rr({0xC1}, op, d);
+    byte(n);
+  }
+  void imul_rr(Reg d, Reg s) { op_rr({0x0F, 0xAF}, d, s); }
+  void imul_rri(Reg d, Reg s, uint32_t v) {
+    op_rr({0x69}, d, s);
+    u32(v);
+  }
+  void movzx8_rr(Reg d, Reg s) { op_rr({0x0F, 0xB6}, d, s); }  // s: AL..BL (no REX-only byte registers)
+  void movzx16_rr(Reg d, Reg s) { op_rr({0x0F, 0xB7}, d, s); }
+  void movsx8_rr(Reg d, Reg s) { op_rr({0x0F, 0xBE}, d, s); }
+  void movsx16_rr(Reg d, Reg s) { op_rr({0x0F, 0xBF}, d, s); }
+  void setcc_mem(Cond c, Mem m) { op_mem({0x0F, uint8_t(0x90 | c)}, 0, m); }
+  void cmov_rr(Cond c, Reg d, Reg s) { op_rr({0x0F, uint8_t(0x40 | c)}, d, s); }
+  void jmp_mem(Mem m) { op_mem({0xFF}, 4, m); }  // jmp qword [m]
+  void jmp_reg(Reg r) {
+    rex(false, 0, 0, r);
+    byte(0xFF);
+    byte(uint8_t(0xE0 | (r & 7)));
+  }
+
+  // Jumps to labels (rel32, patched by bind()).
+  void jcc(Cond c, Label& l) {
+    byte(0x0F);
+    byte(uint8_t(0x80 | c));
+    ref(l);
+  }
+  void jmp(Label& l) {
+    byte(0xE9);
+    ref(l);
+  }
+  void bind(Label& l) {
+    l.at = long(code.size());
+    for (size_t u : l.uses) patch(u, l.at);
+    l.uses.clear();
+  }
+
+ private:
+  void ref(Label& l) {
+    size_t at = code.size();
+    u32(0);
+    if (l.at >= 0)
+      patch(at, l.at);
+    else
+      l.uses.push_back(at);
+  }
+  void patch(size_t field, long target) {
+    int32_t rel = int32_t(target - long(field + 4));
+    std::memcpy(&code[field], &rel, 4);
+  }
+};
+
+}  // namespace pxos::soft::jit
