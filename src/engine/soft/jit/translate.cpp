@@ -66,13 +66,21 @@ enum Form : uint8_t {
   kCmovRR,          // 0F 4x, register
   kCmovRM,          // 0F 4x, memory
   kJcc,             // 7x / 0F 8x with a 32-bit operand: the block's last instruction
+  kJmpRel,          // EB / E9, 32-bit operand: the block's last instruction
+  kCallRel,         // E8, 32-bit operand: the block's last instruction
+  kRet,             // C3, 32-bit operand: the block's last instruction
+  kIncR,            // 40+r
+  kDecR,            // 48+r
+  kMovLoad16,       // 8B /r with a 16-bit operand, memory
+  kMovStore16,      // 89 /r with a 16-bit operand, memory
+  kMovStoreImm16,   // C7 /0 with a 16-bit operand, memory
+  kCmpMR,           // 39 /r, memory
+  kCmpMI,           // 81/83 /7, memory
   kAluEG = 0x40,    // + op: 01/09/21/29/31/39, register (ADD OR AND SUB XOR CMP)
   kAluGE = 0x48,    // + op: 03/0B/23/2B/33/3B, register
   kAluEI = 0x50,    // + op: 81/83 and 05/0D/25/2D/35/3D (rm = 0), register
   kAluLoad = 0x58,  // + op: 03/0B/23/2B/33/3B, memory
 };
-
-bool alu_ok(unsigned op) { return op != 2 && op != 3; }  // ADC and SBB read CF: left to the thunks
 
 }  // namespace
 
@@ -80,7 +88,13 @@ uint8_t classify(unsigned opc, const Insn& i) {
   const bool reg = i.mod == 3;
   const bool mem = !reg && i.amask == 0xFFFFFFFFu;
   if ((opc >= 0x70 && opc <= 0x7F) || (opc >= 0x180 && opc <= 0x18F)) return i.op32 ? kJcc : kNone;
-  if (i.ends_block) return kNone;
+  if (i.ends_block) {
+    if (!i.op32) return kNone;
+    if (opc == 0xE9 || opc == 0xEB) return kJmpRel;
+    if (opc == 0xE8) return kCallRel;
+    if (opc == 0xC3) return kRet;
+    return kNone;
+  }
   switch (opc) {  // byte forms, any operand size
     case 0x88: return mem ? kMovStore8 : kNone;
     case 0x8A: return mem ? kMovLoad8 : kNone;
@@ -88,11 +102,17 @@ uint8_t classify(unsigned opc, const Insn& i) {
     default: break;
   }
   if (opc >= 0x190 && opc <= 0x19F) return reg ? kSetcc : kNone;
-  if (!i.op32) return kNone;
+  if (!i.op32) {
+    if (!mem) return kNone;
+    if (opc == 0x8B) return kMovLoad16;
+    if (opc == 0x89) return kMovStore16;
+    if (opc == 0xC7 && i.reg == 0) return kMovStoreImm16;
+    return kNone;
+  }
   if (opc < 0x40 && (opc & 7) < 6) {
     unsigned f = opc & 7, op = (opc >> 3) & 7;
-    if (!(f & 1) || !alu_ok(op)) return kNone;  // byte forms, ADC, SBB
-    if (f == 1) return reg ? uint8_t(kAluEG + op) : uint8_t(kNone);
+    if (!(f & 1)) return kNone;  // byte forms
+    if (f == 1) return reg ? uint8_t(kAluEG + op) : mem && op == 7 ? uint8_t(kCmpMR) : uint8_t(kNone);
     if (f == 3) return reg ? uint8_t(kAluGE + op) : mem ? uint8_t(kAluLoad + op) : uint8_t(kNone);
     return uint8_t(kAluEI + op);  // eAX, imm32: the decoder made it E,I with rm = 0
   }
@@ -100,9 +120,11 @@ uint8_t classify(unsigned opc, const Insn& i) {
   if (opc >= 0xB8 && opc <= 0xBF) return kMovRI;
   if (opc >= 0x50 && opc <= 0x57) return kPush;
   if (opc >= 0x58 && opc <= 0x5F) return kPop;
+  if (opc >= 0x40 && opc <= 0x47) return kIncR;
+  if (opc >= 0x48 && opc <= 0x4F) return kDecR;
   switch (opc) {
     case 0x81:
-    case 0x83: return reg && alu_ok(i.reg) ? uint8_t(kAluEI + i.reg) : uint8_t(kNone);
+    case 0x83: return reg ? uint8_t(kAluEI + i.reg) : mem && i.reg == 7 ? uint8_t(kCmpMI) : uint8_t(kNone);
     case 0x85: return reg ? kTestRR : kNone;
     case 0x89: return reg ? kMovRR_EG : mem ? kMovStore : kNone;
     case 0x8B: return reg ? kMovRR_GE : mem ? kMovLoad : kNone;
@@ -123,8 +145,11 @@ uint8_t classify(unsigned opc, const Insn& i) {
 
 namespace {
 
-// The lazy-flag kind a run's latest flag setter left (L_NONE: none in this run yet).
+// The lazy-flag kind a run's latest flag setter left (L_NONE: none in this run yet):
+// a LazyOp, or one of these, stored as their low bits but whose flags the host cannot
+// recompute with one instruction (the carry-in is part of the result).
 using Kind = uint8_t;
+constexpr Kind kAdc = 0x10 | L_ADD, kSbb = 0x10 | L_SUB;
 
 // Shift count of a kShiftImm/kShift1 instruction (0: no change, flags included).
 unsigned shift_count(const Insn& i) { return i.jit == kShift1 ? 1 : (i.imm & 0xFF) & 31; }
@@ -136,6 +161,8 @@ bool cond_ok(Kind k, unsigned cc) {
     case L_SUB:
     case L_LOGIC: return true;
     case L_SZP: return cc == E || cc == NE || cc == S || cc == NS || cc == P || cc == NP;  // SF ZF PF from res
+    case L_INC:
+    case L_DEC: return cc != B && cc != AE && cc != BE && cc != A;  // CF is in Cpu::flags
     default: return false;
   }
 }
@@ -145,9 +172,14 @@ Kind kind_after(const Insn& i, Kind k) {
   uint8_t f = i.jit;
   if (f >= kAluEG) {
     unsigned op = f & 7;
+    if (op == 2 || op == 3) return op == 2 ? kAdc : kSbb;
     return op == 0 ? L_ADD : (op == 5 || op == 7) ? L_SUB : L_LOGIC;
   }
   switch (f) {
+    case kCmpMR:
+    case kCmpMI: return L_SUB;
+    case kIncR: return L_INC;
+    case kDecR: return L_DEC;
     case kTestRR: return L_LOGIC;
     case kImulRR:
     case kImulRM:
@@ -160,6 +192,10 @@ Kind kind_after(const Insn& i, Kind k) {
 }
 
 bool reads_flags(const Insn& i) { return i.jit == kSetcc || i.jit == kCmovRR || i.jit == kCmovRM || i.jit == kJcc; }
+// ADC, SBB (CF in), INC, DEC (CF kept): the latest setter must be in the run.
+bool reads_cf(const Insn& i) {
+  return i.jit == kIncR || i.jit == kDecR || (i.jit >= kAluEG && ((i.jit & 7) == 2 || (i.jit & 7) == 3));
+}
 
 // Compiles one run. Field offsets are taken from the CPU the code will run on.
 class RunCompiler {
@@ -210,7 +246,7 @@ class RunCompiler {
 
   void store_lazy(Kind k) {
     if (k == L_NONE) return;
-    a_.mov_store8_imm({RDI, off(&c_.lazy.op)}, k);
+    a_.mov_store8_imm({RDI, off(&c_.lazy.op)}, k & 0x0F);
     a_.mov_store8_imm({RDI, off(&c_.lazy.bits)}, 32);
     a_.mov_store({RDI, off(&c_.lazy.res)}, R10);
     if (k == L_LOGIC) return;  // CF, OF and AF are 0, SF ZF PF come from res
@@ -226,7 +262,54 @@ class RunCompiler {
         a_.mov_rr(RCX, R8);
         a_.alu_rr(0, RCX, R9);
         break;
+      case L_INC:
+      case L_DEC:  // OF SF ZF PF as the host's ADD/SUB of 1 gives them (cond_ok: no CF)
+        a_.mov_rr(RCX, R8);
+        a_.alu_ri(kind_ == L_INC ? 0 : 5, RCX, 1);
+        break;
       default: a_.test_rr(R10, R10); break;  // L_LOGIC (CF = OF = 0), L_SZP (SF ZF PF)
+    }
+  }
+
+  // Host CF = the guest's CF after the run's latest setter (known); clobbers EAX, ECX.
+  void host_cf() {
+    switch (kind_) {
+      case L_ADD:
+        a_.mov_rr(RCX, R8);
+        a_.alu_rr(0, RCX, R9);
+        return;
+      case L_SUB: a_.alu_rr(7, R8, R9); return;
+      case L_LOGIC: a_.alu_rr(6, RCX, RCX); return;  // XOR clears CF
+      case L_SZP:                                    // CF in lazy.src bit 0
+        a_.mov_rr(RCX, R9);
+        a_.shift_ri(5, RCX, 1);
+        return;
+      case L_INC:
+      case L_DEC:  // CF kept in Cpu::flags bit 0
+        a_.mov_load(RCX, {RDI, off(&c_.flags)});
+        a_.shift_ri(5, RCX, 1);
+        return;
+      case kAdc:  // Cpu::cf() for L_ADD: bit 31 of (d & s) | ((d | s) & ~r)
+        a_.mov_rr(RCX, R8);
+        a_.alu_rr(1, RCX, R9);
+        a_.mov_rr(RAX, R10);
+        a_.alu_ri(6, RAX, 0xFFFFFFFFu);
+        a_.alu_rr(4, RCX, RAX);
+        a_.mov_rr(RAX, R8);
+        a_.alu_rr(4, RAX, R9);
+        a_.alu_rr(1, RCX, RAX);
+        a_.shift_ri(4, RCX, 1);
+        return;
+      default:  // kSbb, Cpu::cf() for L_SUB: bit 31 of (~d & s) | ((~d | s) & r)
+        a_.mov_rr(RAX, R8);
+        a_.alu_ri(6, RAX, 0xFFFFFFFFu);
+        a_.mov_rr(RCX, RAX);
+        a_.alu_rr(1, RCX, R9);
+        a_.alu_rr(4, RCX, R10);
+        a_.alu_rr(4, RAX, R9);
+        a_.alu_rr(1, RCX, RAX);
+        a_.shift_ri(4, RCX, 1);
+        return;
     }
   }
 
@@ -291,9 +374,10 @@ class RunCompiler {
   }
 
   // ALU operation `op` on EAX (dst) and ECX (src): the lazy registers, the result to
-  // guest register dst_reg (not for CMP).
+  // guest register dst_reg (not for CMP). For ADC and SBB the host's CF must already
+  // be the guest's (host_cf) and the moves in between leave it alone.
   void alu(unsigned op, unsigned dst_reg) {
-    if (op == 0 || op == 5 || op == 7) {
+    if (op != 1 && op != 4 && op != 6) {
       a_.mov_rr(R8, RAX);
       a_.mov_rr(R9, RCX);
     }
@@ -301,30 +385,30 @@ class RunCompiler {
     a_.mov_rr(R10, RAX);
     if (op != 7) a_.mov_store(R(dst_reg), RAX);
   }
+  // ADC/SBB: CF from the run's latest setter, then the operation on dst and src (ECX).
+  void alu_carry(unsigned op, unsigned dst_reg) {
+    a_.mov_rr(RDX, RCX);
+    host_cf();
+    a_.mov_rr(RCX, RDX);
+    a_.mov_load(RAX, R(dst_reg));
+    alu(op, dst_reg);
+  }
 
   void emit(const Insn& i) {
     uint8_t f = i.jit;
     if (f >= kAluEG) {
       unsigned op = f & 7, form = f & ~7u;
-      if (form == kAluEG) {
-        a_.mov_load(RAX, R(i.rm));
-        a_.mov_load(RCX, R(i.reg));
-        return alu(op, i.rm);
+      unsigned dst = form == kAluGE || form == kAluLoad ? i.reg : i.rm;
+      if (form == kAluEG) a_.mov_load(RCX, R(i.reg));
+      if (form == kAluGE) a_.mov_load(RCX, R(i.rm));
+      if (form == kAluEI) a_.mov_ri(RCX, i.imm);
+      if (form == kAluLoad) {
+        mem_ptr(i, 4, false);
+        a_.mov_load(RCX, {RDX});
       }
-      if (form == kAluGE) {
-        a_.mov_load(RAX, R(i.reg));
-        a_.mov_load(RCX, R(i.rm));
-        return alu(op, i.reg);
-      }
-      if (form == kAluEI) {
-        a_.mov_load(RAX, R(i.rm));
-        a_.mov_ri(RCX, i.imm);
-        return alu(op, i.rm);
-      }
-      mem_ptr(i, 4, false);  // kAluLoad
-      a_.mov_load(RCX, {RDX});
-      a_.mov_load(RAX, R(i.reg));
-      return alu(op, i.reg);
+      if (op == 2 || op == 3) return alu_carry(op, dst);
+      a_.mov_load(RAX, R(dst));
+      return alu(op, dst);
     }
     switch (f) {
       case kMovRR_EG:
@@ -450,6 +534,81 @@ class RunCompiler {
         a_.mov_store(R(i.reg), RDX);
         return;
       case kJcc: return jcc(i);
+      case kJmpRel:
+        next_eip(i, i.imm);
+        a_.alu_rm(7, RAX, {RDI, off(&c_.seg[CS].limit)});
+        a_.jcc(A, bail());
+        a_.mov_store({RDI, off(&c_.eip)}, RAX);
+        return;
+      case kCallRel:  // the target's limit check, then the push, then EIP (control.cpp's call_rel)
+        next_eip(i, i.imm);
+        a_.alu_rm(7, RAX, {RDI, off(&c_.seg[CS].limit)});
+        a_.jcc(A, bail());
+        stack32_check();
+        a_.mov_load(RAX, R(ESP));
+        a_.alu_ri(5, RAX, 4);
+        host_ptr(SS, 4, true);
+        next_eip(i, 0);
+        a_.mov_store({RDX}, RAX);
+        a_.mov_load(RAX, R(ESP));
+        a_.alu_ri(5, RAX, 4);
+        a_.mov_store(R(ESP), RAX);
+        next_eip(i, i.imm);
+        a_.mov_store({RDI, off(&c_.eip)}, RAX);
+        return;
+      case kRet:
+        stack32_check();
+        a_.mov_load(RAX, R(ESP));
+        host_ptr(SS, 4, false);
+        a_.mov_load(RCX, {RDX});
+        a_.alu_rm(7, RCX, {RDI, off(&c_.seg[CS].limit)});
+        a_.jcc(A, bail());
+        a_.mov_load(RAX, R(ESP));
+        a_.alu_ri(0, RAX, 4);
+        a_.mov_store(R(ESP), RAX);
+        a_.mov_store({RDI, off(&c_.eip)}, RCX);
+        return;
+      case kIncR:
+      case kDecR: {  // CF survives: moved into Cpu::flags (Cpu::set_lazy_keep_cf)
+        unsigned r = i.op & 7;
+        host_cf();
+        a_.alu_rr(3, RAX, RAX);  // EAX = -CF
+        a_.alu_ri(4, RAX, 1);
+        a_.mov_load(RCX, {RDI, off(&c_.flags)});
+        a_.alu_ri(4, RCX, ~uint32_t{flag::CF});
+        a_.alu_rr(1, RCX, RAX);
+        a_.mov_store({RDI, off(&c_.flags)}, RCX);
+        a_.mov_load(RAX, R(r));
+        a_.mov_rr(R8, RAX);
+        a_.alu_ri(f == kIncR ? 0 : 5, RAX, 1);
+        a_.mov_store(R(r), RAX);
+        a_.mov_rr(R10, RAX);
+        a_.mov_ri(R9, 1);
+        return;
+      }
+      case kMovLoad16:
+        mem_ptr(i, 2, false);
+        a_.movzx16_load(RAX, {RDX});
+        a_.mov_store16(R(i.reg), RAX);
+        return;
+      case kMovStore16:
+        mem_ptr(i, 2, true);
+        a_.movzx16_load(RAX, R(i.reg));
+        a_.mov_store16({RDX}, RAX);
+        return;
+      case kMovStoreImm16:
+        mem_ptr(i, 2, true);
+        a_.mov_store16_imm({RDX}, uint16_t(i.imm));
+        return;
+      case kCmpMR:
+      case kCmpMI:
+        mem_ptr(i, 4, false);
+        a_.mov_load(RAX, {RDX});
+        if (f == kCmpMR)
+          a_.mov_load(RCX, R(i.reg));
+        else
+          a_.mov_ri(RCX, i.imm);
+        return alu(7, 0);
       default: return;
     }
   }
@@ -507,13 +666,18 @@ class RunCompiler {
     a_.mov_rr(R8, RDX);
   }
 
+  // EAX = the EIP after instruction i, plus `rel`.
+  void next_eip(const Insn& i, uint32_t rel) {
+    a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
+    a_.alu_ri(0, RAX, uint32_t(i.off + i.len) + rel);
+  }
+
   // Jcc rel32/rel8 with a 32-bit operand, the last instruction of its block: sets
   // EIP either way (fast.cpp's jcc); a target past the CS limit goes the generic way.
   void jcc(const Insn& i) {
     Label& out = bail();
     Label not_taken;
-    a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
-    a_.alu_ri(0, RAX, uint32_t(i.off + i.len));
+    next_eip(i, 0);
     flags_for(i.op & 15);
     a_.jcc(Cond((i.op & 15) ^ 1), not_taken);
     a_.alu_ri(0, RAX, i.imm);
@@ -552,7 +716,7 @@ void Translator::translate(const Cpu& c, std::span<Insn> insns) {
   const size_t n = insns.size() - 1;  // the end sentinel is not an instruction
   size_t j = 0;
   while (j < n) {
-    if (!insns[j].jit || reads_flags(insns[j])) {
+    if (!insns[j].jit || reads_flags(insns[j]) || reads_cf(insns[j])) {
       ++j;
       continue;
     }
@@ -562,6 +726,7 @@ void Translator::translate(const Cpu& c, std::span<Insn> insns) {
     Kind k = L_NONE;
     while (e < n && insns[e].jit) {
       if (reads_flags(insns[e]) && !cond_ok(k, insns[e].op & 15)) break;
+      if (reads_cf(insns[e]) && k == L_NONE) break;
       k = kind_after(insns[e], k);
       ++e;
     }

@@ -77,6 +77,16 @@ class X64 {
   void mov_load64(Reg r, Mem m) { op_mem({0x8B}, r, m, true); }
   void mov_store(Mem m, Reg r) { op_mem({0x89}, r, m); }  // mov [m], r32
   void mov_store8(Mem m, Reg r) { op_mem({0x88}, r, m, false, true); }
+  void mov_store16(Mem m, Reg r) {
+    byte(0x66);
+    op_mem({0x89}, r, m);
+  }
+  void mov_store16_imm(Mem m, uint16_t v) {
+    byte(0x66);
+    op_mem({0xC7}, 0, m);
+    byte(uint8_t(v));
+    byte(uint8_t(v >> 8));
+  }
   void mov_store_imm(Mem m, uint32_t v) {
     op_mem({0xC7}, 0, m);
     u32(v);
