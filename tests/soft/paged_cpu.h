@@ -73,15 +73,19 @@ struct Paged {
   // CPL 3 for the memory path (as a far transfer would set it; no TLB flush).
   void to_cpl3() { c.set_cpl(3); }
   // Runs the bytes at kCode until HLT.
-  void run(const std::vector<uint8_t>& code) {
+  // quantum: as deterministic mode, stop (Kicked) every `quantum` instructions; the
+  // instruction counts at those stops go to `stops`.
+  void run(const std::vector<uint8_t>& code, uint64_t quantum = 0, std::vector<uint64_t>* stops = nullptr) {
     std::memcpy(&ram[kCode], code.data(), code.size());
     core.cache.new_epoch(c);  // new code over old blocks, as the monitor's writes between runs
     c.eip = kCode;
     soft::RunControl ctl;
-    for (int k = 0; k < 100; ++k) {
+    ctl.quantum = quantum;
+    for (int k = 0; k < 10000; ++k) {
       soft::RunStop s = core.run(ctl);
       if (s == soft::RunStop::Hlt) return;
       ASSERT_EQ(s, soft::RunStop::Kicked) << "the snippet stopped unexpectedly";
+      if (stops) stops->push_back(c.icount);
     }
     FAIL() << "the snippet did not halt";
   }

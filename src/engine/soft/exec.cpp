@@ -43,13 +43,14 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
   sentinel.idx = b->insns.back().ends_block ? 0 : 1;  // falls through: block_end sets EIP
   sentinel.block = b.get();
   b->insns.push_back(sentinel);
-  if (translate_) jit_.translate(c, b->insns);
   b->phys = phys;
   b->code32 = c.code32;
   b->bytes = pos;
   b->count = uint32_t(b->insns.size() - 1);
   b->epoch = epoch_;
   b->code.assign(code, code + pos);
+  b->entry = b->insns.data();
+  if (translate_) jit_.translate(c, *b, epoch_address());  // once the block is complete
   Block* raw = b.get();
   map_[key(phys, c.code32)] = std::move(b);
   uint32_t page = phys >> 12;

@@ -29,7 +29,8 @@ struct Block {
   } chain[2];
   uint8_t next_chain = 0;
   std::vector<Insn> insns;
-  std::vector<uint8_t> code;  // copy of the bytes, to detect writes made behind the CPU's back
+  const Insn* entry = nullptr;  // insns.data(), for translated code's way in (set once built)
+  std::vector<uint8_t> code;    // copy of the bytes, to detect writes made behind the CPU's back
 };
 
 class BlockCache {
@@ -53,6 +54,7 @@ class BlockCache {
   // through get().
   void new_epoch(Cpu&) { ++epoch_; }
   uint64_t epoch() const { return epoch_; }
+  const uint64_t* epoch_address() const { return &epoch_; }  // for translated code (jit/)
   // A block of an older epoch: true (and it is current again) when its bytes still match memory.
   bool recheck(Cpu& c, Block* b);
   // Frees invalidated blocks (only between blocks).

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "engine/soft/exec.h"
 #include "engine/soft/fast.h"
 #include "engine/soft/jit/code_buffer.h"
 #include "engine/soft/jit/x64.h"
@@ -191,6 +192,32 @@ Kind kind_after(const Insn& i, Kind k) {
   }
 }
 
+// Forms with a memory operand (Insn::seg), and those that use the stack (SS).
+bool memory_form(uint8_t f) {
+  switch (f) {
+    case kMovLoad:
+    case kMovStore:
+    case kMovStoreImm:
+    case kMovLoad8:
+    case kMovStore8:
+    case kMovStoreImm8:
+    case kImulRM:
+    case kImulRMI:
+    case kMovzx8Load:
+    case kMovzx16Load:
+    case kMovsx8Load:
+    case kMovsx16Load:
+    case kCmovRM:
+    case kMovLoad16:
+    case kMovStore16:
+    case kMovStoreImm16:
+    case kCmpMR:
+    case kCmpMI: return true;
+    default: return f >= kAluLoad && f < kAluLoad + 8;
+  }
+}
+bool stack_form(uint8_t f) { return f == kPush || f == kPop || f == kCallRel || f == kRet; }
+
 bool reads_flags(const Insn& i) { return i.jit == kSetcc || i.jit == kCmovRR || i.jit == kCmovRM || i.jit == kJcc; }
 // ADC, SBB (CF in), INC, DEC (CF kept): the latest setter must be in the run.
 bool reads_cf(const Insn& i) {
@@ -200,10 +227,12 @@ bool reads_cf(const Insn& i) {
 // Compiles one run. Field offsets are taken from the CPU the code will run on.
 class RunCompiler {
  public:
-  RunCompiler(const Cpu& c, std::span<Insn> insns, size_t first) : c_(c), insns_(insns), first_(first) {}
+  RunCompiler(const Cpu& c, Block& b, const uint64_t* epoch, size_t first)
+      : c_(c), b_(b), epoch_(epoch), insns_(b.insns), first_(first) {}
 
   // Emits instructions [first, end) and returns the code.
-  std::vector<uint8_t> compile(size_t end) {
+  std::vector<uint8_t> compile(size_t end, Thunk orig) {
+    flat_guard(end, orig);
     Kind k = L_NONE;
     for (size_t j = first_; j < end; ++j) {
       at_ = j;
@@ -213,6 +242,7 @@ class RunCompiler {
     }
     store_lazy(k);
     a_.lea64(RSI, {RSI, disp_of(end)});
+    if (end == insns_.size() - 1) chain_exit();
     a_.jmp_mem({RSI, int32_t(offsetof(Insn, th))});
     for (Bail& b : bails_) {
       a_.bind(b.label);
@@ -336,6 +366,7 @@ class RunCompiler {
   void host_ptr(unsigned s, unsigned size, bool write) {
     const SegCache& sc = c_.seg[s];
     Label& out = bail();
+    if (flat_ & (1u << s)) return tlb_ptr(size, write, out);  // checked at the run's entry
     a_.mov_rr(RCX, RAX);
     if (size > 1) a_.alu_ri(0, RCX, size - 1, true);
     a_.mov_load(RDX, {RDI, off(&sc.limit)});
@@ -352,21 +383,58 @@ class RunCompiler {
       a_.jcc(NE, out);  // not a writable data segment (or real mode: the slow path)
     }
     a_.alu_rm(0, RAX, {RDI, off(&sc.base)});
+    tlb_ptr(size, write, out);
+  }
+  // RDX = host address of `size` bytes at linear address EAX through a TLB hit; else `out`.
+  void tlb_ptr(unsigned size, bool write, Label& out) {
     a_.mov_rr(RCX, RAX);
     a_.shift_ri(5, RCX, 12);
     a_.movzx8_rr(RDX, RCX);
     a_.lea64(RDX, {RDX, 0, RDX, 1});  // * 3: sizeof(TlbEntry) == 24
     a_.mov_load64(R11, {RDI, off(&c_.tlb)});
     a_.lea64(R11, {R11, 0, RDX, 3});
+    if (size > 1) {  // the tag is compared with the page of the last byte: a page crossing misses
+      a_.lea(RCX, {RAX, int32_t(size - 1)});
+      a_.shift_ri(5, RCX, 12);
+    }
     a_.alu_rm(7, RCX, {R11, int32_t(write ? offsetof(TlbEntry, tag_w) : offsetof(TlbEntry, tag_r))});
     a_.jcc(NE, out);
     a_.mov_rr(RDX, RAX);
     a_.alu_ri(4, RDX, 0xFFF);
-    if (size > 1) {
-      a_.alu_ri(7, RDX, 0x1000 - size);
-      a_.jcc(A, out);
-    }
     a_.alu_rm(0, RDX, {R11, int32_t(offsetof(TlbEntry, host))}, true);
+  }
+
+  // The segments ES, SS and DS the run accesses are checked once at its entry: base 0,
+  // limit 4 GiB, a writable data segment that is not expand-down (what a flat 32-bit
+  // guest has). Then an access's linear address is its offset and the TLB lookup is the
+  // whole check: an access wrapping past 4 GiB crosses a page, which the lookup rejects.
+  // Segments that are not flat send the whole run to the thunks (`orig`, the first
+  // instruction's own thunk). FS and GS (per-CPU data, TLS) are checked per access.
+  void flat_guard(size_t end, Thunk orig) {
+    for (size_t j = first_; j < end; ++j) {
+      const Insn& i = insns_[j];
+      unsigned s = stack_form(i.jit) ? unsigned(SS) : memory_form(i.jit) ? i.seg : 8u;
+      if (s == ES || s == SS || s == DS) flat_ |= uint8_t(1u << s);
+    }
+    if (!flat_) return;
+    Label flat, fallback;
+    for (unsigned s : {ES, SS, DS}) {
+      if (!(flat_ & (1u << s))) continue;
+      const SegCache& sc = c_.seg[s];
+      a_.alu_mi(7, {RDI, off(&sc.base)}, 0);
+      a_.jcc(NE, fallback);
+      a_.alu_mi(7, {RDI, off(&sc.limit)}, 0xFFFFFFFFu);
+      a_.jcc(NE, fallback);
+      a_.movzx16_load(RDX, {RDI, off(&sc.attrib)});
+      a_.alu_ri(4, RDX, 0xE);
+      a_.alu_ri(7, RDX, 0x2);
+      a_.jcc(NE, fallback);
+    }
+    a_.jmp(flat);
+    a_.bind(fallback);
+    a_.mov_ri64(RAX, reinterpret_cast<uint64_t>(orig));
+    a_.jmp_reg(RAX);
+    a_.bind(flat);
   }
   void mem_ptr(const Insn& i, unsigned size, bool write) {
     ea(i);
@@ -687,7 +755,87 @@ class RunCompiler {
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
   }
 
+  // The run ends the block (RSI = its end sentinel): block_end's fast path, inline, so
+  // that each block's way to its successor is a jump site of its own for the host's
+  // branch predictor. Everything but the common case (a chained successor of this
+  // epoch, budget left, no kick, within the CS limit) falls through to the sentinel's
+  // thunk, block_end, which does the same checks again and handles the rest.
+  void chain_exit() {
+    const Insn& end = insns_.back();
+    Label slow, second, found;
+    auto boff = [&](const void* field) {
+      return int32_t(static_cast<const char*>(field) - reinterpret_cast<const char*>(&b_));
+    };
+    if (end.idx) {  // the block falls through: EIP is its end
+      a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
+      a_.alu_ri(0, RAX, end.off);
+      a_.mov_store({RDI, off(&c_.eip)}, RAX);
+    }
+    a_.mov_load64(RCX, {RDI, off(&c_.block_icount)});
+    a_.alu_ri(0, RCX, b_.count, true);
+    a_.mov_store64({RDI, off(&c_.icount)}, RCX);
+    a_.mov_load(RCX, {RDI, off(&c_.chain_budget)});
+    a_.test_rr(RCX, RCX);
+    a_.jcc(E, slow);
+    Label no_kick;
+    a_.mov_load64(RDX, {RDI, off(&c_.kick)});
+    a_.test_rr(RDX, RDX, true);
+    a_.jcc(E, no_kick);
+    a_.cmp8_imm({RDX}, 0);
+    a_.jcc(NE, slow);
+    a_.bind(no_kick);
+    a_.mov_load(RAX, {RDI, off(&c_.eip)});
+    a_.alu_rm(0, RAX, {RDI, off(&c_.seg[CS].base)});  // the linear address of the successor
+    a_.mov_ri64(RDX, reinterpret_cast<uint64_t>(&b_));
+    a_.mov_load64(R11, {RDI, off(&c_.chain_gen)});
+    for (int k = 0; k < 2; ++k) {
+      Label& miss = k == 0 ? second : slow;
+      a_.alu_rm(7, RAX, {RDX, boff(&b_.chain[k].lin)});
+      a_.jcc(NE, miss);
+      a_.alu_rm(7, R11, {RDX, boff(&b_.chain[k].gen)}, true);
+      a_.jcc(NE, miss);
+      a_.mov_load64(RDX, {RDX, boff(&b_.chain[k].to)});
+      if (k == 0) {
+        a_.jmp(found);
+        a_.bind(second);
+      }
+    }
+    a_.bind(found);       // RDX = the successor, ECX = the chain budget
+    const Block& n = b_;  // offsets within any Block
+    auto noff = [&](const void* field) { return boff(field); };
+    a_.test_rr(RDX, RDX, true);
+    a_.jcc(E, slow);
+    a_.movzx8_load(R8, {RDX, noff(&n.code32)});
+    a_.movzx8_load(R9, {RDI, off(&c_.code32)});
+    a_.alu_rr(7, R8, R9);
+    a_.jcc(NE, slow);
+    a_.alu_rm(7, RCX, {RDX, noff(&n.count)});
+    a_.jcc(B, slow);
+    a_.mov_ri64(R8, reinterpret_cast<uint64_t>(epoch_));
+    a_.mov_load64(R8, {R8});
+    a_.alu_rm(7, R8, {RDX, noff(&n.epoch)}, true);
+    a_.jcc(NE, slow);
+    a_.mov_load(R8, {RDI, off(&c_.eip)});  // the successor's last byte within the CS limit
+    a_.mov_load(R9, {RDX, noff(&n.bytes)});
+    a_.lea64(R9, {R8, -1, R9, 0});
+    a_.mov_load(R10, {RDI, off(&c_.seg[CS].limit)});
+    a_.alu_rr(7, R9, R10, true);
+    a_.jcc(A, slow);
+    a_.alu_rm(5, RCX, {RDX, noff(&n.count)});  // enter it (exec.cpp's enter_chained)
+    a_.mov_store({RDI, off(&c_.chain_budget)}, RCX);
+    a_.mov_store64({RDI, off(&c_.cur_block)}, RDX);
+    a_.mov_store({RDI, off(&c_.block_eip)}, R8);
+    a_.mov_load64(RCX, {RDI, off(&c_.icount)});
+    a_.mov_store64({RDI, off(&c_.block_icount)}, RCX);
+    a_.mov_load64(RSI, {RDX, noff(&n.entry)});
+    a_.jmp_mem({RSI, int32_t(offsetof(Insn, th))});
+    a_.bind(slow);
+  }
+
+  uint8_t flat_ = 0;  // segments checked flat at the run's entry (bit per Sreg)
   const Cpu& c_;
+  Block& b_;
+  const uint64_t* epoch_;
   std::span<Insn> insns_;
   size_t first_;
   size_t at_ = 0;
@@ -711,7 +859,8 @@ void Translator::reset() {
   if (buf_) buf_->reset();
 }
 
-void Translator::translate(const Cpu& c, std::span<Insn> insns) {
+void Translator::translate(const Cpu& c, Block& b, const uint64_t* epoch) {
+  std::span<Insn> insns = b.insns;
   if (!ok() || insns.size() < 2) return;
   const size_t n = insns.size() - 1;  // the end sentinel is not an instruction
   size_t j = 0;
@@ -731,8 +880,8 @@ void Translator::translate(const Cpu& c, std::span<Insn> insns) {
       ++e;
     }
     if (e - j >= 2) {
-      RunCompiler rc(c, insns, j);
-      std::vector<uint8_t> code = rc.compile(e);
+      RunCompiler rc(c, b, epoch, j);
+      std::vector<uint8_t> code = rc.compile(e, insns[j].th);
       const uint8_t* at = buf_->add(code);
       if (!at) return;  // full: the rest of the block keeps its thunks
       insns[j].th = reinterpret_cast<Thunk>(const_cast<uint8_t*>(at));

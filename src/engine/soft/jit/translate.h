@@ -11,6 +11,11 @@
 namespace pxos::soft::jit {
 
 class CodeBuffer;
+}  // namespace pxos::soft::jit
+namespace pxos::soft {
+struct Block;
+}
+namespace pxos::soft::jit {
 
 // The form an instruction has for the translator (Insn::jit), from its opcode
 // (0x100 | byte for 0F xx) and decoded operands; 0: the translator leaves it alone.
@@ -31,8 +36,10 @@ class Translator {
   // Compiles the runs of two or more translatable instructions of a block (its
   // instructions followed by the end sentinel) and makes the first instruction of
   // each run enter the compiled code (Insn::th). `c` is the CPU the code will run
-  // on: the code addresses the CPU's fields relative to it.
-  void translate(const Cpu& c, std::span<Insn> insns);
+  // on: the code addresses the CPU's fields relative to it. A run that ends the
+  // block goes on to the next block itself (block_end's fast path, inline);
+  // `epoch` is the block cache's current epoch, which that path compares.
+  void translate(const Cpu& c, Block& b, const uint64_t* epoch);
   // Runs compiled so far (for tests and the engine's README).
   uint64_t runs() const { return runs_; }
 

@@ -76,6 +76,11 @@ class X64 {
   void mov_load(Reg r, Mem m) { op_mem({0x8B}, r, m); }  // mov r32, [m]
   void mov_load64(Reg r, Mem m) { op_mem({0x8B}, r, m, true); }
   void mov_store(Mem m, Reg r) { op_mem({0x89}, r, m); }  // mov [m], r32
+  void mov_store64(Mem m, Reg r) { op_mem({0x89}, r, m, true); }
+  void cmp8_imm(Mem m, uint8_t v) {  // cmp byte [m], imm8
+    op_mem({0x80}, 7, m);
+    byte(v);
+  }
   void mov_store8(Mem m, Reg r) { op_mem({0x88}, r, m, false, true); }
   void mov_store16(Mem m, Reg r) {
     byte(0x66);
@@ -128,7 +133,7 @@ class X64 {
     op_mem({0x81}, op, m);
     u32(v);
   }
-  void test_rr(Reg a, Reg b) { op_rr({0x85}, b, a); }
+  void test_rr(Reg a, Reg b, bool w = false) { op_rr({0x85}, b, a, w); }
   void shift_ri(unsigned op, Reg d, uint8_t n) {  // op: 4 SHL, 5 SHR, 7 SAR
     op_rr({0xC1}, op, d);
     byte(n);
