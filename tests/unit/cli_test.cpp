@@ -60,6 +60,13 @@ TEST(RunFlags, BadInputIsAUsageError) {
   EXPECT_THROW(parse({"--memory", "16M"}), UsageError);  // nothing to boot
   EXPECT_THROW(parse({"--floppy", "a.img", "--send-keys", "{f13}"}), UsageError);
   EXPECT_THROW(parse({"--floppy", "a.img", "--expect", ""}), UsageError);
+  EXPECT_THROW(parse({"--floppy", "a.img", "--jit", "maybe"}), UsageError);
+}
+
+TEST(RunFlags, JitIsOnUnlessTurnedOff) {
+  EXPECT_TRUE(parse({"--floppy", "a.img"}).machine.jit);
+  EXPECT_FALSE(parse({"--floppy", "a.img", "--jit", "off"}).machine.jit);
+  EXPECT_TRUE(parse({"--floppy", "a.img", "--jit", "on"}).machine.jit);
 }
 
 TEST(MemorySize, Units) {
