@@ -176,7 +176,13 @@ class Bios {
   void int10_service(BiosCall& c);
   void sync_crtc();
   void scroll(bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t left, uint8_t bottom, uint8_t right);
+  bool scroll_full_rows(const TextMode& t, uint8_t page, bool up, uint8_t lines, uint8_t attr, uint8_t top,
+                        uint8_t height, uint32_t width);
   void teletype_on_page(uint8_t page, uint8_t ch, bool echo);
+  void teletype_on_page(const TextMode& t, uint8_t page, uint8_t ch, bool echo);
+  void write_string(BiosCall& c, const TextMode& t);
+  uint32_t write_string_run(const TextMode& t, uint8_t page, uint32_t src, uint32_t i, uint32_t left, bool attrs,
+                            uint8_t attr, bool echo);
 
   // INT 13h internals (disk.cpp).
   DiskImage* drive(uint8_t dl);

@@ -1,6 +1,7 @@
 // POST: the power-on self test fills the vector table and the BIOS data
 // area, clears the screen and sets up the boot stack.
 #include <algorithm>
+#include <cstring>
 #include <ctime>
 
 #include "bios/bda.h"
@@ -24,13 +25,16 @@ uint32_t ticks_since_midnight(std::optional<std::time_t> start) {
 }  // namespace
 
 void Bios::post(CpuState& cpu) {
-  // The first 1 MiB below the ROM starts out zero.
-  if (uint8_t* low = mem_.ram_span(0, 0x500)) std::fill(low, low + 0x500, 0);
+  // The first 1 MiB below the ROM starts out zero. (memset: a fill loop
+  // costs a compare per byte in the fuzzers' instrumented builds.)
+  if (uint8_t* low = mem_.ram_span(0, 0x500)) std::memset(low, 0, 0x500);
 
-  for (int v = 0; v < 256; ++v) {
-    mem_.write16(v * 4u, rom::kDummyIret);
-    mem_.write16(v * 4u + 2, rom::kSegment);
-  }
+  // Every vector at the bare IRET, written as one block (RAM holds at least
+  // 1 MiB): 512 checked writes were a good part of POST.
+  const uint8_t dummy[4] = {uint8_t(rom::kDummyIret), uint8_t(rom::kDummyIret >> 8), uint8_t(rom::kSegment),
+                            uint8_t(rom::kSegment >> 8)};
+  if (uint8_t* ivt = mem_.ram_span(0, 1024))
+    for (int v = 0; v < 256; ++v) std::memcpy(ivt + 4 * v, dummy, 4);
   for (uint8_t v : kServiced) mem_.write16(v * 4u, rom::stub_offset(v));
   mem_.write16(0x1E * 4u, rom::kDisketteParams);
   // Hardware interrupts: IRQ 0-7 at 08h-0Fh, IRQ 8-15 at 70h-77h.
@@ -51,7 +55,7 @@ void Bios::post(CpuState& cpu) {
   set_bda16(bda::kEquipment, equipment);
   set_bda16(bda::kMemoryKiB, uint16_t(kEbdaBase / 1024));
   set_bda16(bda::kEbdaSegment, uint16_t(kEbdaBase >> 4));
-  if (uint8_t* ebda = mem_.ram_span(kEbdaBase, 1024)) std::fill(ebda, ebda + 1024, 0);
+  if (uint8_t* ebda = mem_.ram_span(kEbdaBase, 1024)) std::memset(ebda, 0, 1024);
   mem_.write8(kEbdaBase, 1);  // its size in KiB
   set_bda16(bda::kKbdBufStart, bda::kKbdBuffer);
   set_bda16(bda::kKbdBufEnd, bda::kKbdBuffer + 32);

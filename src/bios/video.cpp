@@ -22,12 +22,20 @@ namespace {
 
 // Writes `count` character cells of `cell` (attribute << 8 | character) from `addr`.
 void fill_cells(GuestMemory& mem, uint32_t addr, uint32_t count, uint16_t cell) {
+  if (count == 0) return;
   if (uint8_t* p = mem.ram_span(addr, 2u * count)) {
-    for (uint32_t i = 0; i < count; ++i) p[2 * i] = uint8_t(cell), p[2 * i + 1] = uint8_t(cell >> 8);
+    // One cell, then copies of what is done so far: a few memcpys rather
+    // than a loop over up to 64 Ki cells.
+    p[0] = uint8_t(cell), p[1] = uint8_t(cell >> 8);
+    const size_t total = 2u * count;
+    for (size_t done = 2; done < total; done *= 2) std::memcpy(p + done, p, std::min(done, total - done));
     return;
   }
   for (uint32_t i = 0; i < count; ++i) mem.write16(addr + 2 * i, cell);  // runs off RAM: checked, cell by cell
 }
+
+// The characters of teletype output that move the cursor instead of printing.
+bool is_control(uint8_t ch) { return ch == 7 || ch == 8 || ch == 10 || ch == 13; }
 
 }  // namespace
 
@@ -66,6 +74,7 @@ void Bios::scroll(bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t lef
   uint8_t height = bottom - top + 1;
   if (lines == 0 || lines > height) lines = height;
   const uint32_t width = 2u * (right - left + 1);  // bytes of one row of the window
+  if (scroll_full_rows(t, page, up, lines, attr, top, height, width)) return;
   for (int i = 0; i < height; ++i) {
     int row = up ? top + i : bottom - i;
     int src = up ? row + lines : row - lines;
@@ -80,15 +89,46 @@ void Bios::scroll(bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t lef
     uint8_t* d = mem_.ram_span(to, width);
     const uint8_t* s = mem_.readable_span(from, width);
     if (d && s) {
-      std::memmove(d, s, width);
+      std::memcpy(d, s, width);  // two different rows of the page
       continue;
     }
     for (uint32_t b = 0; b < width; b += 2) mem_.write16(to + b, mem_.read16(from + b));  // runs off RAM: checked
   }
 }
 
-void Bios::teletype_on_page(uint8_t page, uint8_t ch, bool echo) {
-  TextMode t = text_mode();
+// A window as wide as the screen is one block of rows: it moves in a few
+// copies and its new rows are one fill, the same bytes as row by row (all the
+// moves come before the blank rows there too). False, having done nothing,
+// for a narrower window or one that does not lie in RAM.
+bool Bios::scroll_full_rows(const TextMode& t, uint8_t page, bool up, uint8_t lines, uint8_t attr, uint8_t top,
+                            uint8_t height, uint32_t width) {
+  if (width != 2u * t.cols) return false;
+  const uint32_t window = t.cell(page, top, 0), bytes = height * width, moved = (height - lines) * width;
+  uint8_t* p = mem_.ram_span(window, bytes);
+  if (!p) return false;
+  const uint32_t shift = lines * width;
+  const uint16_t blank = uint16_t(attr << 8 | ' ');
+  // In chunks no longer than the shift, which never overlap, so memcpy
+  // serves: memmove is a byte loop under AddressSanitizer, and teletype
+  // output scrolls the whole screen once a line.
+  if (up) {
+    for (uint32_t off = 0; off < moved; off += shift)
+      std::memcpy(p + off, p + off + shift, std::min(shift, moved - off));
+    fill_cells(mem_, window + moved, shift / 2, blank);
+  } else {
+    for (uint32_t end = moved; end > 0;) {
+      const uint32_t n = std::min(shift, end);
+      end -= n;
+      std::memcpy(p + shift + end, p + end, n);
+    }
+    fill_cells(mem_, window, shift / 2, blank);
+  }
+  return true;
+}
+
+void Bios::teletype_on_page(uint8_t page, uint8_t ch, bool echo) { teletype_on_page(text_mode(), page, ch, echo); }
+
+void Bios::teletype_on_page(const TextMode& t, uint8_t page, uint8_t ch, bool echo) {
   page &= 7;
   uint16_t pos = bda16(bda::kCursorPos + 2 * page);
   uint8_t col = uint8_t(pos), row = uint8_t(pos >> 8);
@@ -190,7 +230,14 @@ void Bios::int10_service(BiosCall& c) {
       uint16_t pos = bda16(bda::kCursorPos + 2 * (c.bh() & 7));
       uint32_t start = uint32_t(uint8_t(pos >> 8)) * t.cols + uint8_t(pos);
       uint32_t end = std::min<uint32_t>(start + c.cx(), uint32_t{t.rows} * t.cols);
-      for (uint32_t i = start; i < end; ++i) {
+      if (start >= end) return;
+      uint32_t first = t.page_base(c.bh()) + 2 * start;
+      if (c.ah() == 0x09) return fill_cells(mem_, first, end - start, uint16_t(c.bl() << 8 | c.al()));
+      if (uint8_t* p = mem_.ram_span(first, 2 * (end - start))) {
+        for (uint32_t i = 0; i < end - start; ++i) p[2 * i] = c.al();
+        return;
+      }
+      for (uint32_t i = start; i < end; ++i) {  // runs off RAM: checked, cell by cell
         uint32_t addr = t.page_base(c.bh()) + 2 * i;
         mem_.write8(addr, c.al());
         if (c.ah() == 0x09) mem_.write8(addr + 1, c.bl());
@@ -233,29 +280,69 @@ void Bios::int10_service(BiosCall& c) {
       }
       log_unimplemented(c);
       return;
-    case 0x13: {  // write string ES:BP, CX characters, at DH:DL on page BH
-      uint8_t page = c.bh() & 7;
-      bool attrs = c.al() & 2, move = c.al() & 1;
-      uint16_t saved = bda16(bda::kCursorPos + 2 * page);
-      set_bda16(bda::kCursorPos + 2 * page, c.dx());
-      uint32_t src = mem_.real_linear(c.es(), c.bp());
-      for (uint32_t i = 0; i < c.cx(); ++i) {
-        uint8_t ch = mem_.read8(src + (attrs ? 2 * i : i));
-        uint8_t attr = attrs ? mem_.read8(src + 2 * i + 1) : c.bl();
-        if (ch != 7 && ch != 8 && ch != 10 && ch != 13) {
-          uint16_t pos = bda16(bda::kCursorPos + 2 * page);
-          mem_.write8(t.cell(page, std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1),
-                             std::min<uint8_t>(uint8_t(pos), t.cols - 1)) +
-                          1,
-                      attr);
-        }
-        teletype_on_page(page, ch, page == bda8(bda::kActivePage));
-      }
-      if (!move) set_bda16(bda::kCursorPos + 2 * page, saved);
+    case 0x13:  // write string ES:BP, CX characters, at DH:DL on page BH
+      write_string(c, t);
       return;
-    }
     default: log_unimplemented(c);
   }
+}
+
+// INT 10h AH=13h. Each character goes as through teletype, its attribute
+// first (for one that prints). Runs of printing characters that stay in one
+// row are written at once where that cannot change what is read next.
+void Bios::write_string(BiosCall& c, const TextMode& t) {
+  const uint8_t page = c.bh() & 7;
+  const bool attrs = c.al() & 2, move = c.al() & 1;
+  const bool active = page == bda8(bda::kActivePage);  // no write below touches the BDA byte
+  const uint16_t saved = bda16(bda::kCursorPos + 2 * page);
+  set_bda16(bda::kCursorPos + 2 * page, c.dx());
+  const uint32_t src = mem_.real_linear(c.es(), c.bp());
+  for (uint32_t i = 0; i < c.cx();) {
+    if (uint32_t n = write_string_run(t, page, src, i, c.cx() - i, attrs, c.bl(), active)) {
+      i += n;
+      continue;
+    }
+    uint8_t ch = mem_.read8(src + (attrs ? 2 * i : i));
+    uint8_t attr = attrs ? mem_.read8(src + 2 * i + 1) : c.bl();
+    if (!is_control(ch)) {
+      uint16_t pos = bda16(bda::kCursorPos + 2 * page);
+      mem_.write8(
+          t.cell(page, std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1), std::min<uint8_t>(uint8_t(pos), t.cols - 1)) +
+              1,
+          attr);
+    }
+    teletype_on_page(t, page, ch, active);
+    ++i;
+  }
+  if (!move) set_bda16(bda::kCursorPos + 2 * page, saved);
+}
+
+// Characters i.. of an AH=13h string that print and end before the last
+// column of the cursor's row, written as write_string would one by one;
+// returns how many (0: the next one goes the careful way). The string must
+// lie in readable memory apart from the cells and the cursor it changes, so
+// that the order of reads and writes does not matter.
+uint32_t Bios::write_string_run(const TextMode& t, uint8_t page, uint32_t src, uint32_t i, uint32_t left, bool attrs,
+                                uint8_t attr, bool echo) {
+  const uint32_t cursor = bda::kBase + bda::kCursorPos + 2 * page;
+  const uint16_t pos = bda16(uint16_t(cursor - bda::kBase));
+  const uint8_t row = uint8_t(pos >> 8), col = uint8_t(pos);
+  if (row >= t.rows || col + 1u >= t.cols) return 0;
+  const uint32_t k = std::min<uint32_t>(left, t.cols - 1u - col), step = attrs ? 2 : 1;
+  const uint32_t from = src + step * i, to = t.cell(page, row, col);
+  auto overlaps = [&](uint32_t a, uint32_t len) { return from < a + len && a < from + step * k; };
+  if (overlaps(to, 2 * k) || overlaps(cursor, 2)) return 0;
+  const uint8_t* s = mem_.readable_span(from, step * k);
+  uint8_t* d = s ? mem_.ram_span(to, 2 * k) : nullptr;
+  if (!d) return 0;
+  uint32_t n = 0;
+  for (; n < k && !is_control(s[step * n]); ++n) {
+    d[2 * n] = s[step * n];
+    d[2 * n + 1] = attrs ? s[2 * n + 1] : attr;
+    if (echo && config_.on_teletype) config_.on_teletype(char(s[step * n]));
+  }
+  if (n) set_bda16(uint16_t(cursor - bda::kBase), uint16_t(row << 8 | (col + n)));
+  return n;
 }
 
 }  // namespace pxos

@@ -83,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Input in(data, size);
   Rig r;
   GuestMemory& mem = r.mem;
-  std::memset(mem.ram_base(), 0, mem.ram_size());
+  mem.zero_ram();  // only the pages the last input touched cost anything
   mem.set_a20(true);
   r.now = 0;
   BiosConfig cfg;

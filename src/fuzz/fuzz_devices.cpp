@@ -70,7 +70,7 @@ class FakeVcpu final : public Vcpu {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Input in(data, size);
   GuestMemory& mem = memory();
-  std::memset(mem.ram_base(), 0, mem.ram_size());
+  mem.zero_ram();  // only the pages the last input touched cost anything
   mem.set_a20(true);
 
   uint64_t now = 0;
@@ -114,8 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bios.install(bus);
   FakeVcpu vcpu;
   bios.attach(&vcpu);
-  bios.post(vcpu.s);
-  bios.program_devices();
+  bios.post(vcpu.s);  // programs the PICs, the PIT, the 8042 and the CMOS through their ports
 
   std::vector<TimerCallback> timers = {pit.timer(), cmos.timer(), com1.timer(), com2.timer(), pixel.timer()};
   unsigned steps = 0;

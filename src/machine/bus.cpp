@@ -6,18 +6,23 @@
 
 namespace pxos {
 
-PortBus::PortBus() : owner_(std::make_unique<uint16_t[]>(0x10000)) {}  // zeroed: no port claimed
-
 void PortBus::add(std::string name, uint16_t first, uint32_t count, IoCallback cb) {
   if (count == 0 || first + count > 0x10000) throw std::logic_error("port range out of bounds: " + name);
   for (uint32_t p = first; p < first + count; ++p)
-    if (owner_[p]) throw std::logic_error("port range of " + name + " overlaps " + ranges_[owner_[p] - 1].name);
+    if (uint16_t o = owner(uint16_t(p)))
+      throw std::logic_error("port range of " + name + " overlaps " + ranges_[o - 1].name);
   ranges_.push_back({std::move(name), first, count, std::move(cb), {}});
-  for (uint32_t p = first; p < first + count; ++p) owner_[p] = uint16_t(ranges_.size());
+  for (uint32_t p = first; p < first + count; ++p) set_owner(uint16_t(p), uint16_t(ranges_.size()));
+}
+
+void PortBus::set_owner(uint16_t port, uint16_t index) {
+  std::unique_ptr<OwnerBlock>& b = owner_[port >> 8];
+  if (!b) b = std::make_unique<OwnerBlock>();  // value-initialised: no port claimed
+  (*b)[port & 0xFF] = index;
 }
 
 void PortBus::access(uint16_t port, std::span<uint8_t> data, bool is_write) {
-  uint16_t idx = owner_[port];
+  uint16_t idx = owner(port);
   if (!idx) {
     (is_write ? unclaimed_.writes : unclaimed_.reads)++;
     if (!is_write) std::fill(data.begin(), data.end(), 0xFF);

@@ -3,6 +3,7 @@
 // never names a device.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -25,7 +26,6 @@ struct BusCounters {
 
 class PortBus {
  public:
-  PortBus();
   // Claims ports [first, first+count). Throws std::logic_error on overlap.
   void add(std::string name, uint16_t first, uint32_t count, IoCallback cb);
   // Guest port access. Unclaimed reads return all ones, unclaimed writes are
@@ -45,8 +45,18 @@ class PortBus {
     IoCallback cb;
     BusCounters counters;
   };
+  // port -> index+1 into ranges_, 0 = none; in blocks of 256 ports made
+  // when a device claims one, as a bus is built often (a machine, each
+  // fuzzer input) and claims few of the 64 Ki ports.
+  using OwnerBlock = std::array<uint16_t, 256>;
+  uint16_t owner(uint16_t port) const {
+    const OwnerBlock* b = owner_[port >> 8].get();
+    return b ? (*b)[port & 0xFF] : 0;
+  }
+  void set_owner(uint16_t port, uint16_t index);
+
   std::vector<Range> ranges_;
-  std::unique_ptr<uint16_t[]> owner_;  // port -> index+1 into ranges_, 0 = none (64K entries)
+  std::array<std::unique_ptr<OwnerBlock>, 256> owner_;
   BusCounters unclaimed_;
 };
 

@@ -71,19 +71,44 @@ uint8_t GuestMemory::read8(uint64_t addr) {
   const uint8_t* p = readable_span(addr, 1);
   return p ? *p : 0xFF;
 }
-uint16_t GuestMemory::read16(uint64_t addr) { return uint16_t(read8(addr) | read8(addr + 1) << 8); }
-uint32_t GuestMemory::read32(uint64_t addr) { return read16(addr) | uint32_t{read16(addr + 2)} << 16; }
+// The wider helpers check the whole access once; only an access that
+// straddles the end of RAM or the ROM window goes byte by byte, so that each
+// byte still reads as all ones or is dropped on its own.
+uint16_t GuestMemory::read16(uint64_t addr) {
+  if (const uint8_t* p = readable_span(addr, 2)) return uint16_t(p[0] | p[1] << 8);
+  return uint16_t(read8(addr) | read8(addr + 1) << 8);
+}
+uint32_t GuestMemory::read32(uint64_t addr) {
+  if (const uint8_t* p = readable_span(addr, 4)) return p[0] | p[1] << 8 | p[2] << 16 | uint32_t{p[3]} << 24;
+  return read16(addr) | uint32_t{read16(addr + 2)} << 16;
+}
 
 void GuestMemory::write8(uint64_t addr, uint8_t v) {
   if (uint8_t* p = ram_span(addr, 1)) *p = v;
 }
 void GuestMemory::write16(uint64_t addr, uint16_t v) {
+  if (uint8_t* p = ram_span(addr, 2)) {
+    p[0] = uint8_t(v), p[1] = uint8_t(v >> 8);
+    return;
+  }
   write8(addr, uint8_t(v));
   write8(addr + 1, uint8_t(v >> 8));
 }
 void GuestMemory::write32(uint64_t addr, uint32_t v) {
+  if (uint8_t* p = ram_span(addr, 4)) {
+    for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> 8 * i);
+    return;
+  }
   write16(addr, uint16_t(v));
   write16(addr + 2, uint16_t(v >> 16));
+}
+
+void GuestMemory::zero_ram() {
+  // The mapping is private and anonymous: dropping its pages makes every
+  // byte read as zero again, and only the pages touched afterwards cost a
+  // fault, where a memset would write all of RAM.
+  if (madvise(ram_, ram_size_, MADV_DONTNEED) != 0) std::memset(ram_, 0, ram_size_);
+  ++writes_;
 }
 
 }  // namespace pxos

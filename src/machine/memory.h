@@ -35,6 +35,9 @@ class GuestMemory {
     ++writes_;
     return {rom_, kRomSize};
   }
+  // Sets all of RAM to zero, cheaply when little of it was touched (a reset,
+  // a fuzzer's next input).
+  void zero_ram();
   // Goes up whenever a writable host pointer is handed out (ram_base, rom,
   // ram_span, hence also write*): while it stays the same, nothing outside
   // the engine can have written guest memory, so decoded code stays valid.

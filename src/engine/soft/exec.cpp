@@ -1,6 +1,7 @@
 #include "engine/soft/exec.h"
 
 #include <algorithm>
+#include <new>
 #include <optional>
 
 #include "engine/soft/decode.h"
@@ -9,7 +10,9 @@ namespace pxos::soft {
 
 // ---- block cache -------------------------------------------------------------------
 
-BlockCache::BlockCache() = default;
+BlockCache::BlockCache() : fast_(static_cast<Block**>(std::calloc(kFastSlots, sizeof(Block*)))) {
+  if (!fast_) throw std::bad_alloc();
+}
 BlockCache::~BlockCache() = default;
 
 Block* BlockCache::build(Cpu& c, uint32_t phys) {
@@ -22,27 +25,32 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
   uint32_t off = phys & 0xFFF;
   const uint8_t* code = h + off;
   uint32_t eip = c.eip, limit = c.seg[CS].limit;
-  auto b = std::make_unique<Block>();
+  // Decoded into a scratch list first, so the block gets one allocation of
+  // the right size rather than a vector grown by doubling.
+  std::vector<Insn>& insns = scratch_;
+  insns.clear();
   uint32_t pos = 0;
-  while (b->insns.size() < kMaxInsns) {
+  while (insns.size() < kMaxInsns) {
     uint32_t at = eip + pos;
     if (at < eip || at > limit) break;
     uint64_t avail = std::min<uint64_t>({0x1000u - (off + pos), uint64_t{limit} - at + 1, 15});
     Insn in;
     if (decode(code + pos, unsigned(avail), c.code32, in, c.lock_ud) != DecodeResult::Ok) break;
     in.off = uint16_t(pos);
-    in.idx = uint8_t(b->insns.size());
-    b->insns.push_back(in);
+    in.idx = uint8_t(insns.size());
+    insns.push_back(in);
     pos += in.len;
     if (in.ends_block || off + pos >= 0x1000) break;
   }
-  if (b->insns.empty()) return nullptr;
+  if (insns.empty()) return nullptr;
+  auto b = std::make_unique<Block>();
   Insn sentinel;
   sentinel.th = &block_end;
   sentinel.off = uint16_t(pos);
-  sentinel.idx = b->insns.back().ends_block ? 0 : 1;  // falls through: block_end sets EIP
+  sentinel.idx = insns.back().ends_block ? 0 : 1;  // falls through: block_end sets EIP
   sentinel.block = b.get();
-  b->insns.push_back(sentinel);
+  insns.push_back(sentinel);
+  b->insns.assign(insns.begin(), insns.end());
   b->phys = phys;
   b->code32 = c.code32;
   b->bytes = pos;

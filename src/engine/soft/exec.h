@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -74,13 +75,20 @@ class BlockCache {
   void remove(Cpu& c, Block* b);
   Block* build(Cpu& c, uint32_t phys);
 
+  // Zeroed by calloc, which takes a table this large straight from mmap:
+  // only the pages of the slots used cost anything, where a member array
+  // was written whole by every cache made (a fuzzer makes one per input).
+  struct Free {
+    void operator()(Block** p) const { std::free(p); }
+  };
   uint64_t epoch_ = 1;
   jit::Translator jit_;
   bool translate_ = jit_.ok();
-  Block* fast_[kFastSlots] = {};
+  std::unique_ptr<Block*[], Free> fast_;
   std::unordered_map<uint64_t, std::unique_ptr<Block>> map_;
   std::unordered_map<uint32_t, std::vector<Block*>> pages_;  // phys page -> blocks in it
   std::vector<std::unique_ptr<Block>> graveyard_;
+  std::vector<Insn> scratch_;  // build()'s decoding space
 };
 
 void block_end(Cpu& c, const Insn* in);

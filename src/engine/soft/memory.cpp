@@ -107,8 +107,9 @@ uint8_t Cpu::phys_read8(uint32_t p) {
 
 void Cpu::phys_write8(uint32_t p, uint8_t v) {
   if (uint8_t* h = host_page(p, true)) {
+    const bool changed = h[p & 0xFFF] != v;  // rewriting code with the same bytes leaves its blocks valid
     h[p & 0xFFF] = v;
-    if (code_page[p >> 12] & chunk_mask(p & 0xFFF, 1)) blocks->invalidate(*this, p, 1);
+    if (changed && (code_page[p >> 12] & chunk_mask(p & 0xFFF, 1))) blocks->invalidate(*this, p, 1);
     return;
   }
   if (host_page(p, false)) return;  // ROM: writes are dropped
@@ -221,9 +222,13 @@ void Cpu::write_slow(uint32_t a, uint32_t v, unsigned size) {
       if (e.tag_wc == (a >> 12)) attrs = (e.phys & (kTlbGlobal | kTlbLarge)) | kTlbWritable;
     }
     if (uint8_t* h = host_page(p, true)) {
-      std::memcpy(h + (p & 0xFFF), &v, size);
-      if (uint64_t code = code_page[p >> 12])
-        if (code & chunk_mask(p & 0xFFF, size)) blocks->invalidate(*this, p, size);
+      uint8_t* at = h + (p & 0xFFF);
+      const uint64_t code = code_page[p >> 12];
+      // Rewriting code with the same bytes (a guest storing what is there)
+      // leaves its decoded blocks valid: no invalidation, no rebuild.
+      const bool changes_code = (code & chunk_mask(p & 0xFFF, size)) && std::memcmp(at, &v, size) != 0;
+      std::memcpy(at, &v, size);
+      if (changes_code) blocks->invalidate(*this, p, size);
       tlb_fill(a, p, attrs, h);
       return;
     }
