@@ -1,7 +1,9 @@
-// libFuzzer target: random instruction bytes in a random real-mode state on
-// the software engine. The input is
+// libFuzzer target: random instruction bytes in a random real-mode state, or
+// (flags bit 4) in flat 32-bit protected mode, on the software engine with its
+// translator on (protected mode is where the translator's memory paths run).
+// The input is
 //   [flags] [8 general registers, u32 each] [CS IP SS DS ES FS GS, u16 each]
-//   [EFLAGS u32] then the code, placed at CS:IP.
+//   [EFLAGS u32] then the code, placed at CS:IP (protected mode: at IP).
 // Memory outside the code holds HLT (F4h) and every interrupt vector points
 // at a HLT, so stray control flow ends soon. A run is bounded: at most a few
 // quanta of instructions (deterministic mode) and a few hundred exits. It
@@ -30,6 +32,29 @@ GuestMemory& memory() {
   return mem;
 }
 
+// Flat 32-bit protected mode, as a Linux kernel runs: a GDT (null, code 08h, data
+// 10h, all base 0 and limit 4 GiB) at 800h, an IDT at 1000h whose every
+// interrupt gate leads to the HLT at kHltAt, every segment register loaded
+// flat. EIP stays the input's IP (the code is placed there).
+void enter_flat_protected_mode(GuestMemory& mem, CpuState& s) {
+  constexpr uint32_t kGdt = 0x800, kIdt = 0x1000;
+  const uint64_t gdt[] = {0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull};
+  for (unsigned k = 0; k < 3; ++k) {
+    mem.write32(kGdt + 8 * k, uint32_t(gdt[k]));
+    mem.write32(kGdt + 8 * k + 4, uint32_t(gdt[k] >> 32));
+  }
+  for (uint32_t v = 0; v < 256; ++v) {
+    mem.write32(kIdt + 8 * v, (0x08u << 16) | (kHltAt & 0xFFFF));
+    mem.write32(kIdt + 8 * v + 4, (kHltAt & 0xFFFF0000u) | 0x8E00);
+  }
+  s.gdt = {kGdt, 3 * 8 - 1};
+  s.idt = {kIdt, 256 * 8 - 1};
+  s.cr0 |= 1;
+  s.eflags &= ~flag::VM;
+  s.seg[CS] = Segment{0x08, 0, 0xFFFFFFFF, 0xC09B};
+  for (Sreg r : {SS, DS, ES, FS, GS}) s.seg[r] = Segment{0x10, 0, 0xFFFFFFFF, 0xC093};
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -51,11 +76,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!(flags & 2)) s.eflags &= ~(flag::VM | flag::TF);
   if (flags & 4) mem.set_a20(false);
   s.cr0 &= ~1u;
+  const bool pm = flags & 0x10;
+  if (pm) enter_flat_protected_mode(mem, s);
 
   // The code at CS:IP (wrapping within the segment as real mode does).
   auto code = in.rest();
   for (size_t i = 0; i < code.size() && i < 0x10000; ++i)
-    mem.write8(mem.real_linear(cs, uint16_t(ip + i)), code[i]);
+    mem.write8(pm ? uint16_t(ip + i) : mem.real_linear(cs, uint16_t(ip + i)), code[i]);
 
   MmioBus mmio;
   SoftOptions opts;

@@ -86,6 +86,11 @@ put("fuzz_soft_cpu", "string_ops", cpu(bytes.fromhex("fc be 00 7c bf 00 80 b9 00
 put("fuzz_soft_cpu", "protected", cpu(bytes.fromhex("fa 0f 01 16 00 00 0f 20 c0 0c 01 0f 22 c0 ea 00 00 08 00 f4".replace(" ", ""))))
 put("fuzz_soft_cpu", "interrupts", cpu(bytes.fromhex("cd 10 cc ce 9c fa fb f4 cd 21 0f 0b".replace(" ", "")), flags=8))
 put("fuzz_soft_cpu", "boot_sector", cpu(boot))
+# Flat 32-bit protected mode (flags 0x10; 0x01: a 32-bit ESP) for the translator: a loop of loads, stores,
+# IMUL, PUSH/POP, CMP/SETcc, MOVZX, DEC/JNZ, then CALL, a load through FS and RET.
+put("fuzz_soft_cpu", "pm_flat_loop", cpu(bytes.fromhex(
+    "be00000300b932000000 8b048e 01c8 89448e04 6bd803 53 5a 39c2 0f92c2 0fb63c0e 49 75e6 e801000000 f4"
+    " 64a140000000 c3".replace(" ", "")), flags=0x11, ip=0x2000, sp=0x9000))
 # fuzz_linux_boot: [ram MiB] [initrd KiB u16] [entry] [cmdline length] [cmdline] [bzImage]: a
 # protocol 2.15 header with 4 setup sectors and an 8 KiB kernel.
 def bzimage(kernel=8192, version=0x020F, sects=4):
