@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -33,33 +34,41 @@ struct Outcome {
   uint32_t r[8];
   uint32_t eip, flags;
   std::vector<uint8_t> ram;
-  uint64_t icount, runs;
+  uint64_t icount, runs, resets;
   std::vector<uint64_t> stops;  // instruction counts at the quantum's stops
 };
 
-// Runs `code` at kCode until HLT; `setup` may edit the CPU first.
-template <class F>
-Outcome run(bool translate, const std::vector<uint8_t>& code, F&& setup, uint64_t quantum = 0) {
+// How a snippet runs: `cpu` may edit the CPU first; `quantum` as RunControl's;
+// `code_capacity`: the translator's code buffer in bytes (0: the default).
+struct Setup {
+  std::function<void(soft::Cpu&)> cpu = [](soft::Cpu&) {};
+  uint64_t quantum = 0;
+  size_t code_capacity = 0;
+};
+
+// Runs `code` at kCode until HLT.
+Outcome run(bool translate, const std::vector<uint8_t>& code, const Setup& setup = {}) {
   auto m = std::make_unique<Paged>(translate);
-  setup(m->c);
+  if (setup.code_capacity) m->core.cache.set_code_capacity(m->c, setup.code_capacity);
+  setup.cpu(m->c);
   // The TLB holds the data and stack pages already, so the snippets' accesses run in the
   // translated code rather than leaving it at their first TLB miss.
   for (uint32_t a : {0x200000u, 0x201000u, kStackTop - 4}) m->c.write_lin<uint32_t>(a, m->c.read_lin<uint32_t>(a));
   Outcome o;
-  m->run(code, quantum, &o.stops);
+  m->run(code, setup.quantum, &o.stops);
   for (int k = 0; k < 8; ++k) o.r[k] = m->c.r[k];
   o.eip = m->c.eip;
   o.flags = m->c.get_flags();
   o.ram = m->ram;
   o.icount = m->c.icount;
   o.runs = m->core.cache.translator().runs();
+  o.resets = m->core.cache.translator().resets();
   return o;
 }
 
 // The snippet translated and interpreted; returns the translated outcome.
-template <class F>
-Outcome same_both_ways(const std::vector<uint8_t>& code, F&& setup, uint64_t quantum = 0) {
-  Outcome t = run(true, code, setup, quantum), i = run(false, code, setup, quantum);
+Outcome same_both_ways(const std::vector<uint8_t>& code, const Setup& setup = {}) {
+  Outcome t = run(true, code, setup), i = run(false, code, setup);
   if (!Paged().core.cache.translating()) {
     ADD_FAILURE() << "this host gives the translator no executable memory: nothing was compared";
     return t;
@@ -74,9 +83,6 @@ Outcome same_both_ways(const std::vector<uint8_t>& code, F&& setup, uint64_t qua
   EXPECT_TRUE(t.ram == i.ram) << "memory differs";
   return t;
 }
-Outcome same_both_ways(const std::vector<uint8_t>& code) {
-  return same_both_ways(code, [](soft::Cpu&) {});
-}
 
 // Data the snippets read (and the bytes around what they write): bytes with their sign
 // bits set and clear, and at the end of the page (for an access that crosses it).
@@ -87,7 +93,7 @@ void fill_data(soft::Cpu& c) {
 }
 
 TEST(SoftJit, EveryFormMatchesTheInterpreter) {
-  Outcome t = same_both_ways(snippet("forms"), fill_data);
+  Outcome t = same_both_ways(snippet("forms"), {fill_data});
   EXPECT_GE(t.runs, 2u);  // the long first block and at least one of the short ones after a Jcc
 }
 
@@ -105,10 +111,17 @@ TEST(SoftJit, ChainedBlocksKeepTheInstructionCount) {
   const std::vector<uint8_t> code = snippet("chained");
   Outcome plain = same_both_ways(code);
   EXPECT_GT(plain.icount, 15000u);
-  Outcome q = same_both_ways(
-      code, [](soft::Cpu&) {}, 100);
+  Outcome q = same_both_ways(code, {.quantum = 100});
   ASSERT_GT(q.stops.size(), 100u);
   for (uint64_t s : q.stops) EXPECT_EQ(s % 100, 0u) << "a stop off the quantum at " << s;
+}
+
+TEST(SoftJit, CodeBufferStartsOverWhenFull) {
+  // 32 KiB of code buffer for 300 blocks run three times: every block is dropped and
+  // translated again several times, with a deterministic quantum on top.
+  Outcome t = same_both_ways(snippet("many_blocks"), {.quantum = 1000, .code_capacity = size_t{32} << 10});
+  EXPECT_GE(t.resets, 3u);
+  EXPECT_GT(t.runs, 600u);
 }
 
 TEST(SoftJit, PageFaultInTheMiddleOfARun) {
@@ -128,16 +141,16 @@ TEST(SoftJit, PageFaultInTheMiddleOfARun) {
 }
 
 TEST(SoftJit, SegmentLimitFaultInTheMiddleOfARun) {
-  Outcome t = same_both_ways(snippet("segment_limit"), [](soft::Cpu& c) { c.seg[DS].limit = 0xFFFFF; });
+  Outcome t = same_both_ways(snippet("segment_limit"), {[](soft::Cpu& c) { c.seg[DS].limit = 0xFFFFF; }});
   EXPECT_EQ(t.r[EBX] & 0xFF, 13u);
   EXPECT_EQ(t.r[EDX], 0u);
 }
 
 TEST(SoftJit, FsIsCheckedAtEachAccess) {
-  Outcome t = same_both_ways(snippet("fs_limit"), [](soft::Cpu& c) {
-    c.seg[FS].base = 0x200000;
-    c.seg[FS].limit = 0xFFF;
-  });
+  Outcome t = same_both_ways(snippet("fs_limit"), {[](soft::Cpu& c) {
+                               c.seg[FS].base = 0x200000;
+                               c.seg[FS].limit = 0xFFF;
+                             }});
   EXPECT_EQ(t.r[EBX] & 0xFF, 13u);
   EXPECT_EQ(t.r[ESI], 0x1000u);
   EXPECT_EQ(t.ram[0x200014] | t.ram[0x200015] << 8 | t.ram[0x200016] << 16 | t.ram[0x200017] << 24, 0x11223347);
@@ -149,7 +162,7 @@ TEST(SoftJit, WriteToItsOwnBlockStopsTheRun) {
 }
 
 TEST(SoftJit, OffTranslatesNothing) {
-  Outcome i = run(false, snippet("simple"), [](soft::Cpu&) {});
+  Outcome i = run(false, snippet("simple"));
   EXPECT_EQ(i.runs, 0u);
   EXPECT_EQ(i.r[ECX], 3u);
 }

@@ -66,6 +66,12 @@ class BlockCache {
   // Translation of hot instruction runs to host code (jit/): on by default where
   // the host allows it.
   void set_translate(bool on) { translate_ = on && jit_.ok(); }
+  // The translator's code buffer, in bytes (drops every block).
+  void set_code_capacity(Cpu& c, size_t bytes) {
+    flush(c);
+    jit_.set_capacity(bytes);
+    translate_ = translate_ && jit_.ok();
+  }
   bool translating() const { return translate_; }
   const jit::Translator& translator() const { return jit_; }
 

@@ -21,6 +21,7 @@
 // last bail-out point, so a bail-out always starts the instruction afresh.
 #include "engine/soft/jit/translate.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -846,17 +847,26 @@ class RunCompiler {
 
 }  // namespace
 
-Translator::Translator() {
+Translator::Translator(size_t capacity) { set_capacity(capacity); }
+
+void Translator::set_capacity(size_t capacity) {
+  buf_.reset();
 #if defined(__x86_64__) && defined(__linux__)
-  buf_ = std::make_unique<CodeBuffer>(size_t{64} << 20);
+  buf_ = std::make_unique<CodeBuffer>(std::max(capacity, size_t{32} << 10));
+#else
+  (void)capacity;
 #endif
 }
 Translator::~Translator() = default;
 
 bool Translator::ok() const { return buf_ && buf_->ok(); }
-bool Translator::nearly_full() const { return ok() && buf_->used() + (size_t{256} << 10) > buf_->capacity(); }
+// Room for the largest block's code (48 instructions of at most a few hundred bytes each).
+bool Translator::nearly_full() const {
+  return ok() && buf_->used() + std::min(size_t{256} << 10, buf_->capacity() / 2) > buf_->capacity();
+}
 void Translator::reset() {
   if (buf_) buf_->reset();
+  ++resets_;
 }
 
 void Translator::translate(const Cpu& c, Block& b, const uint64_t* epoch) {

@@ -23,7 +23,8 @@ uint8_t classify(unsigned opc, const Insn& i);
 
 class Translator {
  public:
-  Translator();
+  static constexpr size_t kDefaultCapacity = size_t{64} << 20;
+  explicit Translator(size_t capacity = kDefaultCapacity);
   ~Translator();
 
   // False when the host gave no executable memory (or the host is not x86-64):
@@ -33,6 +34,9 @@ class Translator {
   // block (their code goes with them) and calls reset() before translating more.
   bool nearly_full() const;
   void reset();
+  // A code buffer of `capacity` bytes (at least 32 KiB) instead: the owner drops every
+  // block first (their code goes with the old buffer).
+  void set_capacity(size_t capacity);
   // Compiles the runs of two or more translatable instructions of a block (its
   // instructions followed by the end sentinel) and makes the first instruction of
   // each run enter the compiled code (Insn::th). `c` is the CPU the code will run
@@ -42,10 +46,13 @@ class Translator {
   void translate(const Cpu& c, Block& b, const uint64_t* epoch);
   // Runs compiled so far (for tests and the engine's README).
   uint64_t runs() const { return runs_; }
+  // Times the code buffer was started over (reset()).
+  uint64_t resets() const { return resets_; }
 
  private:
   std::unique_ptr<CodeBuffer> buf_;
   uint64_t runs_ = 0;
+  uint64_t resets_ = 0;
 };
 
 }  // namespace pxos::soft::jit
