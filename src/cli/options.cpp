@@ -74,7 +74,7 @@ run options:
   --pixel-trace DIR        write each pixel-device batch to DIR as a PNG named
                            with its status, and a line to DIR/batches.txt
   --deterministic          virtual time from the instruction count (soft engine)
-  --jit on|off             the soft engine translates hot 32-bit code to host
+  --jit on|off             the soft engine translates common 32-bit code to host
                            code (default on, x86-64 hosts); off: interpret only
   --verbose                log engine choice, unimplemented BIOS calls and device
                            counters to stderr

@@ -53,7 +53,7 @@ struct MachineConfig {
   std::string pixel_trace;            // a folder: each pixel batch as a PNG, "" = none
   bool writable = false;              // write guest disk writes through to the images
   bool deterministic = false;
-  bool jit = true;  // the soft engine translates hot code to host code (--jit off: interpret only)
+  bool jit = true;  // the soft engine translates common 32-bit code to host code (--jit off: interpret only)
   bool verbose = false;
   std::FILE* debugcon = nullptr;
   std::function<void(char)> on_teletype;

@@ -27,7 +27,7 @@ struct Paged {
   soft::Core core;
   soft::Cpu& c = core.cpu;
 
-  // translate: whether the core compiles hot code (jit/translate.cpp).
+  // translate: whether the core translates code to host code (jit/translate.cpp).
   explicit Paged(bool translate = true) {
     core.attach(ram.data(), kRam, nullptr, nullptr);
     core.cache.set_translate(translate);

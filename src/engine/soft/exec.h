@@ -63,7 +63,7 @@ class BlockCache {
     if (!graveyard_.empty()) graveyard_.clear();
   }
   size_t size() const { return map_.size(); }
-  // Translation of hot instruction runs to host code (jit/): on by default where
+  // Translation of instruction runs to host code (jit/): on by default where
   // the host allows it.
   void set_translate(bool on) { translate_ = on && jit_.ok(); }
   // The translator's code buffer, in bytes (drops every block).

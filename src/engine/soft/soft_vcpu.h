@@ -26,7 +26,7 @@ struct SoftOptions {
   // monitor's skips), so run() can stop at set_deadline() by instruction count.
   // 0: now_ns is the wall clock and deadlines come by kick().
   uint64_t ns_per_instruction = 0;
-  // Translate hot runs of 32-bit instructions to host code (x86-64 hosts; the
+  // Translate runs of common 32-bit instructions to host code (x86-64 hosts; the
   // engine interprets where the host gives no executable memory).
   bool translate = true;
 };
