@@ -1,10 +1,7 @@
 ; ADC, SBB, INC and DEC after each kind of flag setter and after each other, a Jcc after
 ; DEC, 16-bit loads and stores, CMP with memory, CALL, RET and JMP, and SETB/SETA after
 ; DEC (CF from before it).
-; Run by tests/soft/soft_jit_tests.cpp at 10000h in flat, paged 32-bit protected mode,
-; translated and interpreted; the two runs must leave the same state.
-bits 32
-org 0x10000
+%include "snippet.inc"
   mov esi, 0x200000
   mov dword [esi], 0xfffffff0
   mov ebx, 0x7fffffff

@@ -1,9 +1,6 @@
 ; Loops and calls whose translated block ends chain to the next block themselves; the
 ; test runs it plainly and with a deterministic quantum of 100 instructions.
-; Run by tests/soft/soft_jit_tests.cpp at 10000h in flat, paged 32-bit protected mode,
-; translated and interpreted; the two runs must leave the same state.
-bits 32
-org 0x10000
+%include "snippet.inc"
   mov esi, 0x200000
   mov ecx, 3000
   xor eax, eax

@@ -1,9 +1,6 @@
 ; Each flag setter the translator compiles, each followed by PUSHFD: the PUSHFD ends the
 ; run, and its image of the lazy flags lands on the stack, which is compared.
-; Run by tests/soft/soft_jit_tests.cpp at 10000h in flat, paged 32-bit protected mode,
-; translated and interpreted; the two runs must leave the same state.
-bits 32
-org 0x10000
+%include "snippet.inc"
   mov esi, 0x200000
   mov dword [esi], 0x80000001
   mov ebx, 0x7fffffff

@@ -1,9 +1,6 @@
 ; Every translated form; each result lands in memory (EDI), which is compared. The data at
 ; ESI is a pattern with sign bits set and clear (fill_data).
-; Run by tests/soft/soft_jit_tests.cpp at 10000h in flat, paged 32-bit protected mode,
-; translated and interpreted; the two runs must leave the same state.
-bits 32
-org 0x10000
+%include "snippet.inc"
   mov esi, 0x200000
   mov edi, 0x200100
   mov eax, [esi]

@@ -1,9 +1,6 @@
 ; FS (base 200000h, limit 0FFFh, set by the test) is not flat: each access checks it. The
 ; loop's third pass reads past the limit (#GP(0)) where the TLB already holds the page.
-; Run by tests/soft/soft_jit_tests.cpp at 10000h in flat, paged 32-bit protected mode,
-; translated and interpreted; the two runs must leave the same state.
-bits 32
-org 0x10000
+%include "snippet.inc"
   mov dword [0x200010], 0x11223344
   mov edi, [0x201000]
   mov esi, 0x10

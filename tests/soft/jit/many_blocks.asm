@@ -1,9 +1,6 @@
 ; Three hundred short blocks, run three times over: with a small code buffer (the test
 ; sets 32 KiB) the translator fills it and starts over several times while they run.
-; Run by tests/soft/soft_jit_tests.cpp at 10000h in flat, paged 32-bit protected mode,
-; translated and interpreted; the two runs must leave the same state.
-bits 32
-org 0x10000
+%include "snippet.inc"
   mov esi, 0x200000
   mov ebp, 3
 again:
