@@ -217,6 +217,12 @@ bool memory_form(uint8_t f) {
     default: return f >= kAluLoad && f < kAluLoad + 8;
   }
 }
+// The operand size of a MOV form.
+unsigned move_size(uint8_t f) {
+  if (f == kMovLoad8 || f == kMovStore8 || f == kMovStoreImm8) return 1;
+  if (f == kMovLoad16 || f == kMovStore16 || f == kMovStoreImm16) return 2;
+  return 4;
+}
 bool stack_form(uint8_t f) { return f == kPush || f == kPop || f == kCallRel || f == kRet; }
 
 bool reads_flags(const Insn& i) { return i.jit == kSetcc || i.jit == kCmovRR || i.jit == kCmovRM || i.jit == kJcc; }
@@ -489,34 +495,15 @@ class RunCompiler {
         a_.mov_store(R(i.reg), RAX);
         return;
       case kMovRI: a_.mov_store_imm(R(i.op & 7), i.imm); return;
-      case kMovLoad:
-        mem_ptr(i, 4, false);
-        a_.mov_load(RAX, {RDX});
-        a_.mov_store(R(i.reg), RAX);
-        return;
-      case kMovStore:
-        mem_ptr(i, 4, true);
-        a_.mov_load(RAX, R(i.reg));
-        a_.mov_store({RDX}, RAX);
-        return;
-      case kMovStoreImm:
-        mem_ptr(i, 4, true);
-        a_.mov_store_imm({RDX}, i.imm);
-        return;
       case kMovLoad8:
-        mem_ptr(i, 1, false);
-        a_.movzx8_load(RAX, {RDX});
-        a_.mov_store8(Rb(i.reg), RAX);
-        return;
+      case kMovLoad16:
+      case kMovLoad: return load_reg(i, move_size(f));
       case kMovStore8:
-        mem_ptr(i, 1, true);
-        a_.movzx8_load(RAX, Rb(i.reg));
-        a_.mov_store8({RDX}, RAX);
-        return;
+      case kMovStore16:
+      case kMovStore: return store_reg(i, move_size(f));
       case kMovStoreImm8:
-        mem_ptr(i, 1, true);
-        a_.mov_store8_imm({RDX}, uint8_t(i.imm));
-        return;
+      case kMovStoreImm16:
+      case kMovStoreImm: mem_ptr(i, move_size(f), true); return a_.store_imm({RDX}, i.imm, move_size(f));
       case kLea:
         ea(i);
         a_.mov_store(R(i.reg), RAX);
@@ -655,20 +642,6 @@ class RunCompiler {
         a_.mov_ri(R9, 1);
         return;
       }
-      case kMovLoad16:
-        mem_ptr(i, 2, false);
-        a_.movzx16_load(RAX, {RDX});
-        a_.mov_store16(R(i.reg), RAX);
-        return;
-      case kMovStore16:
-        mem_ptr(i, 2, true);
-        a_.movzx16_load(RAX, R(i.reg));
-        a_.mov_store16({RDX}, RAX);
-        return;
-      case kMovStoreImm16:
-        mem_ptr(i, 2, true);
-        a_.mov_store16_imm({RDX}, uint16_t(i.imm));
-        return;
       case kCmpMR:
       case kCmpMI:
         mem_ptr(i, 4, false);
@@ -680,6 +653,19 @@ class RunCompiler {
         return alu(7, 0);
       default: return;
     }
+  }
+
+  // MOV reg, [mem] and MOV [mem], reg of `size` bytes (a byte register is AL..BH).
+  Mem reg_of(const Insn& i, unsigned size) const { return size == 1 ? Rb(i.reg) : R(i.reg); }
+  void load_reg(const Insn& i, unsigned size) {
+    mem_ptr(i, size, false);
+    a_.load(RAX, {RDX}, size);
+    a_.store(reg_of(i, size), RAX, size);
+  }
+  void store_reg(const Insn& i, unsigned size) {
+    mem_ptr(i, size, true);
+    a_.load(RAX, reg_of(i, size), size);
+    a_.store({RDX}, RAX, size);
   }
 
   // SS must be a 32-bit stack (SS.B), as fast.cpp's push_reg/pop_reg require.

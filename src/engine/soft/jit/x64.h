@@ -156,6 +156,23 @@ class X64 {
     byte(uint8_t(0xE0 | (r & 7)));
   }
 
+  // Sized moves (1, 2 or 4 bytes): a load zero-extends into the 32-bit register.
+  void load(Reg r, Mem m, unsigned size) {
+    if (size == 1) return movzx8_load(r, m);
+    if (size == 2) return movzx16_load(r, m);
+    mov_load(r, m);
+  }
+  void store(Mem m, Reg r, unsigned size) {
+    if (size == 1) return mov_store8(m, r);
+    if (size == 2) return mov_store16(m, r);
+    mov_store(m, r);
+  }
+  void store_imm(Mem m, uint32_t v, unsigned size) {
+    if (size == 1) return mov_store8_imm(m, uint8_t(v));
+    if (size == 2) return mov_store16_imm(m, uint16_t(v));
+    mov_store_imm(m, v);
+  }
+
   // Jumps to labels (rel32, patched by bind()).
   void jcc(Cond c, Label& l) {
     byte(0x0F);
