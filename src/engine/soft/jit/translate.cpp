@@ -523,34 +523,13 @@ class RunCompiler {
       case kShiftImm:
       case kShift1: return shift(i);
       case kMovzx8RR:
-        a_.movzx8_load(RAX, Rb(i.rm));
-        a_.mov_store(R(i.reg), RAX);
-        return;
       case kMovzx16RR:
-        a_.movzx16_load(RAX, R(i.rm));
-        a_.mov_store(R(i.reg), RAX);
-        return;
       case kMovsx8RR:
-        a_.movsx8_load(RAX, Rb(i.rm));
-        a_.mov_store(R(i.reg), RAX);
-        return;
       case kMovsx16RR:
-        a_.movsx16_load(RAX, R(i.rm));
-        a_.mov_store(R(i.reg), RAX);
-        return;
       case kMovzx8Load:
       case kMovzx16Load:
       case kMovsx8Load:
-      case kMovsx16Load: {
-        bool word = f == kMovzx16Load || f == kMovsx16Load;
-        mem_ptr(i, word ? 2 : 1, false);
-        if (f == kMovzx8Load) a_.movzx8_load(RAX, {RDX});
-        if (f == kMovzx16Load) a_.movzx16_load(RAX, {RDX});
-        if (f == kMovsx8Load) a_.movsx8_load(RAX, {RDX});
-        if (f == kMovsx16Load) a_.movsx16_load(RAX, {RDX});
-        a_.mov_store(R(i.reg), RAX);
-        return;
-      }
+      case kMovsx16Load: return extend(i);
       case kPush:
         stack32_check();
         a_.mov_load(RAX, R(ESP));
@@ -666,6 +645,23 @@ class RunCompiler {
     mem_ptr(i, size, true);
     a_.load(RAX, reg_of(i, size), size);
     a_.store({RDX}, RAX, size);
+  }
+
+  // MOVZX/MOVSX reg32, r/m8 or r/m16 (a byte register is AL..BH).
+  void extend(const Insn& i) {
+    const uint8_t f = i.jit;
+    const bool word = f == kMovzx16RR || f == kMovsx16RR || f == kMovzx16Load || f == kMovsx16Load;
+    const bool sign = f == kMovsx8RR || f == kMovsx16RR || f == kMovsx8Load || f == kMovsx16Load;
+    Mem src{RDX};
+    if (f >= kMovzx8Load && f <= kMovsx16Load)
+      mem_ptr(i, word ? 2 : 1, false);
+    else
+      src = word ? R(i.rm) : Rb(i.rm);
+    if (sign)
+      word ? a_.movsx16_load(RAX, src) : a_.movsx8_load(RAX, src);
+    else
+      word ? a_.movzx16_load(RAX, src) : a_.movzx8_load(RAX, src);
+    a_.mov_store(R(i.reg), RAX);
   }
 
   // SS must be a 32-bit stack (SS.B), as fast.cpp's push_reg/pop_reg require.
