@@ -531,24 +531,14 @@ class RunCompiler {
       case kMovsx8Load:
       case kMovsx16Load: return extend(i);
       case kPush:
-        stack32_check();
-        a_.mov_load(RAX, R(ESP));
-        a_.alu_ri(5, RAX, 4);
-        host_ptr(SS, 4, true);
+        stack_slot(true);
         a_.mov_load(RCX, R(i.op & 7));  // PUSH ESP pushes the old value
         a_.mov_store({RDX}, RCX);
-        a_.mov_load(RAX, R(ESP));
-        a_.alu_ri(5, RAX, 4);
-        a_.mov_store(R(ESP), RAX);
-        return;
+        return move_esp(-4);
       case kPop:
-        stack32_check();
-        a_.mov_load(RAX, R(ESP));
-        host_ptr(SS, 4, false);
+        stack_slot(false);
         a_.mov_load(RCX, {RDX});
-        a_.mov_load(RAX, R(ESP));
-        a_.alu_ri(0, RAX, 4);
-        a_.mov_store(R(ESP), RAX);
+        move_esp(4);
         a_.mov_store(R(i.op & 7), RCX);  // POP ESP: the popped value wins
         return;
       case kSetcc:
@@ -571,36 +561,24 @@ class RunCompiler {
       case kJcc: return jcc(i);
       case kJmpRel:
         next_eip(i, i.imm);
-        a_.alu_rm(7, RAX, {RDI, off(&c_.seg[CS].limit)});
-        a_.jcc(A, bail());
+        within_cs_limit(RAX);
         a_.mov_store({RDI, off(&c_.eip)}, RAX);
         return;
       case kCallRel:  // the target's limit check, then the push, then EIP (control.cpp's call_rel)
         next_eip(i, i.imm);
-        a_.alu_rm(7, RAX, {RDI, off(&c_.seg[CS].limit)});
-        a_.jcc(A, bail());
-        stack32_check();
-        a_.mov_load(RAX, R(ESP));
-        a_.alu_ri(5, RAX, 4);
-        host_ptr(SS, 4, true);
+        within_cs_limit(RAX);
+        stack_slot(true);
         next_eip(i, 0);
         a_.mov_store({RDX}, RAX);
-        a_.mov_load(RAX, R(ESP));
-        a_.alu_ri(5, RAX, 4);
-        a_.mov_store(R(ESP), RAX);
+        move_esp(-4);
         next_eip(i, i.imm);
         a_.mov_store({RDI, off(&c_.eip)}, RAX);
         return;
       case kRet:
-        stack32_check();
-        a_.mov_load(RAX, R(ESP));
-        host_ptr(SS, 4, false);
+        stack_slot(false);
         a_.mov_load(RCX, {RDX});
-        a_.alu_rm(7, RCX, {RDI, off(&c_.seg[CS].limit)});
-        a_.jcc(A, bail());
-        a_.mov_load(RAX, R(ESP));
-        a_.alu_ri(0, RAX, 4);
-        a_.mov_store(R(ESP), RAX);
+        within_cs_limit(RCX);
+        move_esp(4);
         a_.mov_store({RDI, off(&c_.eip)}, RCX);
         return;
       case kIncR:
@@ -664,11 +642,27 @@ class RunCompiler {
     a_.mov_store(R(i.reg), RAX);
   }
 
-  // SS must be a 32-bit stack (SS.B), as fast.cpp's push_reg/pop_reg require.
-  void stack32_check() {
+  // RDX = host address of the dword a 32-bit PUSH (push) or POP would access at ESP;
+  // SS must be a 32-bit stack (SS.B), as fast.cpp's push_reg/pop_reg require. Changes
+  // nothing in the guest: move_esp() does that once nothing can bail out any more.
+  void stack_slot(bool push) {
     a_.movzx16_load(RDX, {RDI, off(&c_.seg[SS].attrib)});
     a_.alu_ri(4, RDX, 0x4000);
     a_.jcc(E, bail());
+    a_.mov_load(RAX, R(ESP));
+    if (push) a_.alu_ri(5, RAX, 4);
+    host_ptr(SS, 4, push);
+  }
+  // ESP += delta (clobbers EAX).
+  void move_esp(int32_t delta) {
+    a_.mov_load(RAX, R(ESP));
+    a_.alu_ri(0, RAX, uint32_t(delta));
+    a_.mov_store(R(ESP), RAX);
+  }
+  // A near jump target in r past the CS limit (#GP) goes the generic way.
+  void within_cs_limit(Reg r) {
+    a_.alu_rm(7, r, {RDI, off(&c_.seg[CS].limit)});
+    a_.jcc(A, bail());
   }
 
   // EAX = the r/m operand; the product goes to reg (IMUL r32, r/m32 [, imm]).
@@ -726,14 +720,12 @@ class RunCompiler {
   // Jcc rel32/rel8 with a 32-bit operand, the last instruction of its block: sets
   // EIP either way (fast.cpp's jcc); a target past the CS limit goes the generic way.
   void jcc(const Insn& i) {
-    Label& out = bail();
     Label not_taken;
     next_eip(i, 0);
     flags_for(i.op & 15);
     a_.jcc(Cond((i.op & 15) ^ 1), not_taken);
     a_.alu_ri(0, RAX, i.imm);
-    a_.alu_rm(7, RAX, {RDI, off(&c_.seg[CS].limit)});
-    a_.jcc(A, out);
+    within_cs_limit(RAX);
     a_.bind(not_taken);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
   }
