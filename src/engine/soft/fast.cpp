@@ -39,9 +39,6 @@ template <class T, bool W, unsigned AM>
   return fast_ptr_at<T, W>(c, in->seg, off);
 }
 
-// The generic way (run_generic, below).
-[[gnu::always_inline]] inline void generic(Cpu& c, const Insn* in) { return run_generic(c, in); }
-
 // Goes on to the next instruction. A fast path cannot fault or end the block, and
 // reads neither EIP nor the instruction count: both follow from the block's start
 // (thunk.h), so nothing is stored here.
@@ -62,7 +59,7 @@ template <class T, class S, bool SX, unsigned AM>
 void mov_load(Cpu& c, const Insn* in) {
   uint8_t* p = fast_ptr<S, false, AM>(c, in);
   if (!p) [[unlikely]]
-    return generic(c, in);
+    return run_generic(c, in);
   S v = load<S>(p);
   if constexpr (SX)
     c.set_reg<T>(in->reg, T(int32_t(std::make_signed_t<S>(v))));
@@ -75,7 +72,7 @@ template <class T, bool IMM, unsigned AM>
 void mov_store(Cpu& c, const Insn* in) {
   uint8_t* p = fast_ptr<T, true, AM>(c, in);
   if (!p) [[unlikely]]
-    return generic(c, in);
+    return run_generic(c, in);
   T v = IMM ? T(in->imm) : c.reg<T>(in->reg);
   std::memcpy(p, &v, sizeof(T));
   return next(c, in);
@@ -104,7 +101,7 @@ template <class T, unsigned OP, unsigned AM>
 void alu_load(Cpu& c, const Insn* in) {
   uint8_t* p = fast_ptr<T, false, AM>(c, in);
   if (!p) [[unlikely]]
-    return generic(c, in);
+    return run_generic(c, in);
   T r = alu<T>(c, OP, c.reg<T>(in->reg), load<T>(p));
   if constexpr (OP != 7) c.set_reg<T>(in->reg, r);
   return next(c, in);
@@ -114,7 +111,7 @@ template <class T, unsigned OP, bool IMM, unsigned AM>
 void alu_mem(Cpu& c, const Insn* in) {
   uint8_t* p = fast_ptr<T, OP != 7, AM>(c, in);
   if (!p) [[unlikely]]
-    return generic(c, in);
+    return run_generic(c, in);
   T src = IMM ? T(in->imm) : c.reg<T>(in->reg);
   T r = alu<T>(c, OP, load<T>(p), src);
   if constexpr (OP != 7) std::memcpy(p, &r, sizeof(T));
@@ -134,11 +131,11 @@ void alu_reg(Cpu& c, const Insn* in) {
 template <class T>
 void push_reg(Cpu& c, const Insn* in) {
   if (!c.seg[SS].big()) [[unlikely]]
-    return generic(c, in);
+    return run_generic(c, in);
   uint32_t sp = c.r[ESP] - sizeof(T);
   uint8_t* p = fast_ptr_at<T, true>(c, SS, sp);
   if (!p) [[unlikely]]
-    return generic(c, in);
+    return run_generic(c, in);
   T v = c.reg<T>(in->op & 7);  // PUSH ESP pushes the old value
   std::memcpy(p, &v, sizeof(T));
   c.r[ESP] = sp;
@@ -147,11 +144,11 @@ void push_reg(Cpu& c, const Insn* in) {
 template <class T>
 void pop_reg(Cpu& c, const Insn* in) {
   if (!c.seg[SS].big()) [[unlikely]]
-    return generic(c, in);
+    return run_generic(c, in);
   uint32_t sp = c.r[ESP];
   uint8_t* p = fast_ptr_at<T, false>(c, SS, sp);
   if (!p) [[unlikely]]
-    return generic(c, in);
+    return run_generic(c, in);
   c.r[ESP] = sp + sizeof(T);
   c.set_reg<T>(in->op & 7, load<T>(p));  // POP ESP: the popped value wins
   return next(c, in);
@@ -177,7 +174,7 @@ void jcc(Cpu& c, const Insn* in) {
   if (c.cond_fixed<CC>()) {
     uint32_t target = T(eip + in->imm);
     if (target > c.seg[CS].limit) [[unlikely]]
-      return generic(c, in);
+      return run_generic(c, in);
     eip = target;
   }
   c.eip = eip;
@@ -191,7 +188,7 @@ void cmov(Cpu& c, const Insn* in) {
     constexpr unsigned am = MEM == 1 ? kBaseDisp : kSib;
     uint8_t* p = fast_ptr<T, false, am>(c, in);
     if (!p) [[unlikely]]
-      return generic(c, in);
+      return run_generic(c, in);
     v = load<T>(p);
   } else {
     v = c.reg<T>(in->rm);
@@ -232,7 +229,7 @@ void imul(Cpu& c, const Insn* in) {
   if constexpr (MEM) {
     uint8_t* p = fast_ptr<T, false, AM>(c, in);
     if (!p) [[unlikely]]
-      return generic(c, in);
+      return run_generic(c, in);
     a = load<T>(p);
   } else {
     a = c.reg<T>(in->rm);
