@@ -29,14 +29,26 @@ CONF
 # Bochs waits for debugger commands on stdin: "c" continues. The guest ends
 # in CLI; HLT, where Bochs would sit: it is stopped once the summary is out.
 echo c >"$dir/commands"
-bochs -q -f "$dir/bochsrc" <"$dir/commands" >"$dir/out" 2>&1 &
-pid=$!
-for _ in $(seq 600); do
-  grep -aq "^failures: " "$dir/out" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
+run_bochs() {
+  bochs -q -f "$dir/bochsrc" <"$dir/commands" >"$dir/out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 600); do
+    grep -aq "^failures: " "$dir/out" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+# Debian's Bochs 2.7 has only the rfb and wx displays, and its rfb display
+# crashes now and then while it starts (about 1 run in 100, seen under
+# parallel ctest), before the guest has run. Such a run says nothing about
+# the guest: it is run again, at most twice, saying so.
+for attempt in 1 2 3; do
+  run_bochs
+  grep -aq "^ok\|^FAIL\|^failures" "$dir/out" && break
+  echo "Bochs stopped before the guest printed anything (attempt $attempt):"
+  tail -n 3 "$dir/out"
 done
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
 grep -a "^ok\|^FAIL\|^failures" "$dir/out"
 grep -aq "^failures: 00" "$dir/out"
