@@ -22,7 +22,12 @@ using namespace pxos;
 
 namespace {
 
-constexpr uint64_t kQuantum = 2048;
+// The bound: kMaxQuanta quanta of kQuantum instructions, a REP string
+// instruction counting once per kRepChunk iterations. Random code that runs
+// longer than that is nearly always a loop or a long REP, which adds no
+// coverage, only time.
+constexpr uint64_t kQuantum = 512;
+constexpr uint32_t kRepChunk = 64;
 constexpr int kMaxQuanta = 4;
 constexpr int kMaxExits = 256;
 constexpr uint32_t kHltAt = 0x500;
@@ -88,6 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   SoftOptions opts;
   opts.deterministic = true;
   opts.quantum = kQuantum;
+  opts.rep_chunk = kRepChunk;
   auto vcpu = make_soft_vcpu(mem, mmio, opts);
   vcpu->set_state(s);
   int quanta = 0;

@@ -442,6 +442,33 @@ TEST(SoftEngine, RepStringFastPathsKeepInstructionSemantics) {
   EXPECT_EQ(s.r16(ECX), 0);
 }
 
+// rep_chunk: a REP MOVSB forward (fast path) and backward (element by element)
+// comes back every rep_chunk iterations, each dispatch one retired instruction;
+// the copy is the same whatever the chunk.
+TEST(SoftEngine, RepChunkSplitsLongStringInstructions) {
+  // xor ax,ax; mov ds,ax; mov es,ax; mov si,2000h; mov di,4000h; mov cx,1000; cld; rep movsb
+  // std; mov si,2100h; mov di,5100h; mov cx,200; rep movsb; hlt
+  const std::vector<uint8_t> code = {0x31, 0xC0, 0x8E, 0xD8, 0x8E, 0xC0, 0xBE, 0x00, 0x20, 0xBF, 0x00,
+                                     0x40, 0xB9, 0xE8, 0x03, 0xFC, 0xF3, 0xA4, 0xFD, 0xBE, 0x00, 0x21,
+                                     0xBF, 0x00, 0x51, 0xB9, 0xC8, 0x00, 0xF3, 0xA4, 0xF4};
+  SoftOptions chunked;
+  chunked.rep_chunk = 64;
+  Machine whole, split(4u << 20, chunked);
+  for (Machine* m : {&whole, &split}) {
+    m->load(0x1000, code);
+    for (uint32_t k = 0; k < 0x400; ++k) m->mem.write8(0x2000 + k, uint8_t(k * 7 + 1));
+    m->start(0, 0x1000);
+    CpuState s = m->run_to_hlt();
+    EXPECT_EQ(s.r16(ECX), 0);
+    EXPECT_EQ(s.r16(ESI), 0x2100 - 200);
+    EXPECT_EQ(s.r16(EDI), 0x5100 - 200);
+    for (uint32_t k = 0; k < 1000; ++k) ASSERT_EQ(m->mem.read8(0x4000 + k), uint8_t(k * 7 + 1)) << k;
+    for (uint32_t k = 0; k < 200; ++k) ASSERT_EQ(m->mem.read8(0x5100 - k), uint8_t((0x100 - k) * 7 + 1)) << k;
+  }
+  // 1000 = 15 * 64 + 40 and 200 = 3 * 64 + 8: 16 + 4 dispatches instead of 1 + 1.
+  EXPECT_EQ(split.vcpu->instructions_retired() - whole.vcpu->instructions_retired(), 18u);
+}
+
 TEST(SoftEngine, PortIoExitProtocol) {
   Machine m;
   m.load(0x1000, k_io);

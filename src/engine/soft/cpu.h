@@ -133,6 +133,10 @@ struct Cpu {
   Stop stop = Stop::None;
   std::string error;
   uint64_t icount = 0;
+  // Iterations a REP string instruction runs per dispatch before it comes back
+  // (EIP at itself), letting kicks and interrupts in; each dispatch counts as one
+  // retired instruction.
+  uint32_t rep_chunk = 4096;
   uint64_t chain_gen = 0;  // bumped whenever a block goes away or translations change
   // Direct block-to-block chaining (block_end): how many more blocks may run before
   // returning to the run loop, the kick flag to poll, and the block running now.

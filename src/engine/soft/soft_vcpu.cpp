@@ -18,6 +18,7 @@ class SoftVcpu final : public Vcpu {
     core_.attach(mem.ram_base(), uint32_t(mem.ram_size()), mem.rom().data(), &mmio);
     core_.load_state(reset_state());
     core_.cache.set_translate(opts_.translate);
+    if (opts_.rep_chunk) core_.cpu.rep_chunk = opts_.rep_chunk;
     a20_ = mem.a20();
     core_.cpu.a20_mask = a20_ ? ~0u : ~(1u << 20);
     ctl_.kick = opts_.deterministic ? nullptr : &kick_;

@@ -29,6 +29,9 @@ struct SoftOptions {
   // Translate runs of common 32-bit instructions to host code (x86-64 hosts; the
   // engine interprets where the host gives no executable memory).
   bool translate = true;
+  // Iterations of a REP string instruction per dispatch (0: the default, 4096).
+  // The fuzzer uses fewer, to bound the work one instruction can do.
+  uint32_t rep_chunk = 0;
 };
 
 std::unique_ptr<Vcpu> make_soft_vcpu(GuestMemory& mem, MmioBus& mmio, SoftOptions opts = {});

@@ -1,6 +1,6 @@
 // String instructions: MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS, with REP/REPE/REPNE.
 //
-// A REP instruction runs at most kRepChunk iterations per dispatch, then re-executes
+// A REP instruction runs at most Cpu::rep_chunk iterations per dispatch, then re-executes
 // itself (EIP back at the instruction), so kicks and interrupts are taken in between,
 // as on hardware. SI/DI/CX are updated every iteration: a fault leaves a restartable state.
 #include <algorithm>
@@ -10,8 +10,6 @@
 
 namespace pxos::soft {
 namespace {
-
-constexpr uint32_t kRepChunk = 4096;
 
 template <class T>
 inline uint32_t delta(const Cpu& c) {
@@ -34,7 +32,7 @@ inline void come_back_later(Cpu& c) {
 inline bool rep_chunk_done(Cpu& c, uint32_t left, uint32_t room, uint32_t& total) {
   if (left == 0) return true;
   total += room;
-  if (total < kRepChunk) return false;
+  if (total < c.rep_chunk) return false;
   come_back_later(c);
   return true;
 }
@@ -49,7 +47,7 @@ inline void repeat(Cpu& c, const Insn& i, bool cmp, Body body) {
   }
   uint32_t n = rd(c, ECX, m);
   for (uint32_t k = 0; n != 0; ++k) {
-    if (k == kRepChunk) {
+    if (k == c.rep_chunk) {
       come_back_later(c);
       return;
     }
@@ -84,7 +82,8 @@ void movs(Cpu& c, const Insn& i) {
       uint32_t n = rd(c, ECX, m);
       if (n == 0) return;
       uint32_t si = rd(c, ESI, m), di = rd(c, EDI, m);
-      uint32_t room = std::min({room_fwd(c, i.seg, si, sz, m, false), room_fwd(c, ES, di, sz, m, true), n, kRepChunk});
+      uint32_t room =
+          std::min({room_fwd(c, i.seg, si, sz, m, false), room_fwd(c, ES, di, sz, m, true), n, c.rep_chunk});
       if (room == 0) break;
       uint32_t ls = c.seg[i.seg].base + si, ld = c.seg[ES].base + di;
       const TlbEntry& es = c.tlb[(ls >> 12) & 255];
@@ -141,7 +140,7 @@ void stos(Cpu& c, const Insn& i) {
       uint32_t n = rd(c, ECX, m);
       if (n == 0) return;
       uint32_t di = rd(c, EDI, m);
-      uint32_t room = std::min({room_fwd(c, ES, di, sz, m, true), n, kRepChunk});
+      uint32_t room = std::min({room_fwd(c, ES, di, sz, m, true), n, c.rep_chunk});
       if (room == 0) break;
       uint32_t ld = c.seg[ES].base + di;
       const TlbEntry& ed = c.tlb[(ld >> 12) & 255];
