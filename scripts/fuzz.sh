@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of a PXOS_FUZZ build (src/fuzz) for a bounded
 # time each, starting from the seed corpora in tests/fuzz/corpus/.
-#   scripts/fuzz.sh BUILD_DIR SECONDS [JOBS [RUNS]] [-- TARGET...]
+#   scripts/fuzz.sh BUILD_DIR SECONDS [JOBS [RUNS [WORKERS]]] [-- TARGET...]
 # Each target runs for at most SECONDS (and at most RUNS executions when
-# given), JOBS targets at a time. The corpus grows in BUILD_DIR/fuzz-corpus/,
+# given), JOBS targets at a time. WORKERS > 1 runs each target as one
+# libFuzzer run in fork mode (-fork=WORKERS): that many worker processes
+# share the corpus and the execution count, and the run stops at the first
+# crash, leak or timeout in any of them. The corpus grows in BUILD_DIR/fuzz-corpus/,
 # crash inputs land in BUILD_DIR/fuzz-artifacts/, each target's log in
 # BUILD_DIR/fuzz-logs/. Prints one line per target (executions, seconds,
 # result); exits 1 when any target found a crash, a leak, a sanitizer
@@ -12,7 +15,7 @@ set -u
 args=()
 while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
 [ $# -gt 0 ] && shift
-build=${args[0]} seconds=${args[1]} jobs=${args[2]:-1} runs=${args[3]:-}
+build=${args[0]} seconds=${args[1]} jobs=${args[2]:-1} runs=${args[3]:-} workers=${args[4]:-1}
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(fuzz_pxi fuzz_disk fuzz_bios fuzz_devices fuzz_soft_cpu fuzz_linux_boot)
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +26,7 @@ run_one() {
   mkdir -p "$build/fuzz-corpus/$t"
   local extra=()
   [ -n "$runs" ] && extra+=(-runs="$runs")
+  [ "$workers" -gt 1 ] && extra+=(-fork="$workers")
   local start=$SECONDS
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$build/fuzz/$t" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -max_len=8192 \
@@ -31,6 +35,8 @@ run_one() {
   local rc=$?
   local execs
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  # Fork mode prints no final stats: its last "#N: cov: ..." line counts every worker's runs.
+  [ -z "$execs" ] && execs=$(sed -n 's/^#\([0-9]*\): cov: .*/\1/p' "$log" | tail -1)
   local verdict=ok
   [ $rc -ne 0 ] && verdict="FAILED (exit $rc; see $log)"
   printf '%-14s %12s executions %6ss  %s\n' "$t" "${execs:-?}" "$((SECONDS - start))" "$verdict"
