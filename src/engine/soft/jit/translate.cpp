@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "engine/soft/exec.h"
@@ -776,33 +777,32 @@ class RunCompiler {
       }
     }
     a_.bind(found);       // RDX = the successor, ECX = the chain budget
-    const Block& n = b_;  // offsets within any Block
-    auto noff = [&](const void* field) { return boff(field); };
+    const Block& n = b_;  // for offsets within any Block (the successor's here)
     a_.test_rr(RDX, RDX, true);
     a_.jcc(E, slow);
-    a_.movzx8_load(R8, {RDX, noff(&n.code32)});
+    a_.movzx8_load(R8, {RDX, boff(&n.code32)});
     a_.movzx8_load(R9, {RDI, off(&c_.code32)});
     a_.alu_rr(7, R8, R9);
     a_.jcc(NE, slow);
-    a_.alu_rm(7, RCX, {RDX, noff(&n.count)});
+    a_.alu_rm(7, RCX, {RDX, boff(&n.count)});
     a_.jcc(B, slow);
     a_.mov_ri64(R8, reinterpret_cast<uint64_t>(epoch_));
     a_.mov_load64(R8, {R8});
-    a_.alu_rm(7, R8, {RDX, noff(&n.epoch)}, true);
+    a_.alu_rm(7, R8, {RDX, boff(&n.epoch)}, true);
     a_.jcc(NE, slow);
     a_.mov_load(R8, {RDI, off(&c_.eip)});  // the successor's last byte within the CS limit
-    a_.mov_load(R9, {RDX, noff(&n.bytes)});
+    a_.mov_load(R9, {RDX, boff(&n.bytes)});
     a_.lea64(R9, {R8, -1, R9, 0});
     a_.mov_load(R10, {RDI, off(&c_.seg[CS].limit)});
     a_.alu_rr(7, R9, R10, true);
     a_.jcc(A, slow);
-    a_.alu_rm(5, RCX, {RDX, noff(&n.count)});  // enter it (exec.cpp's enter_chained)
+    a_.alu_rm(5, RCX, {RDX, boff(&n.count)});  // enter it (exec.cpp's enter_chained)
     a_.mov_store({RDI, off(&c_.chain_budget)}, RCX);
     a_.mov_store64({RDI, off(&c_.cur_block)}, RDX);
     a_.mov_store({RDI, off(&c_.block_eip)}, R8);
     a_.mov_load64(RCX, {RDI, off(&c_.icount)});
     a_.mov_store64({RDI, off(&c_.block_icount)}, RCX);
-    a_.mov_load64(RSI, {RDX, noff(&n.entry)});
+    a_.mov_load64(RSI, {RDX, boff(&n.entry)});
     a_.jmp_mem({RSI, int32_t(offsetof(Insn, th))});
     a_.bind(slow);
   }

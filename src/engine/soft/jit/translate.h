@@ -1,21 +1,19 @@
-// The translator: compiles runs of the hottest 32-bit instruction forms inside a
+// The translator: compiles runs of the common 32-bit instruction forms inside a
 // decoded block into host x86-64 code (see translate.cpp and ../README.md).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <span>
 
 #include "engine/soft/cpu.h"
+
+namespace pxos::soft {
+struct Block;
+}
 
 namespace pxos::soft::jit {
 
 class CodeBuffer;
-}  // namespace pxos::soft::jit
-namespace pxos::soft {
-struct Block;
-}
-namespace pxos::soft::jit {
 
 // The form an instruction has for the translator (Insn::jit), from its opcode
 // (0x100 | byte for 0F xx) and decoded operands; 0: the translator leaves it alone.
