@@ -15,7 +15,12 @@ set -u
 args=()
 while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
 [ $# -gt 0 ] && shift
-build=${args[0]} seconds=${args[1]} jobs=${args[2]:-1} runs=${args[3]:-} workers=${args[4]:-1}
+build=${args[0]:-} seconds=${args[1]:-} jobs=${args[2]:-1} runs=${args[3]:-} workers=${args[4]:-1}
+usage="usage: $0 BUILD_DIR SECONDS [JOBS [RUNS [WORKERS]]] [-- TARGET...]"
+[ -z "$build" ] || [ -z "$seconds" ] && { echo "$usage" >&2; exit 2; }
+for n in "$seconds" "$jobs" ${runs:+"$runs"} "$workers"; do
+  case $n in *[!0-9]*) echo "fuzz.sh: '$n' is not a number; $usage" >&2; exit 2 ;; esac
+done
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(fuzz_pxi fuzz_disk fuzz_bios fuzz_devices fuzz_soft_cpu fuzz_linux_boot)
 root=$(cd "$(dirname "$0")/.." && pwd)
