@@ -146,15 +146,9 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   keys_to_serial_ = config.keys_to_serial;
   if (deterministic_ && config.engine == EngineKind::Kvm)
     throw MachineError("--deterministic needs the software engine");
-  // Virtual time (the software engine) or the wall clock (KVM): decided once the
-  // engine is chosen, below; until then the clock stands at 0.
-  const auto start = std::chrono::steady_clock::now();
-  clock.now_ns = [this, start] {
-    if (virtual_time_) return (vcpu ? vcpu->instructions_retired() * kNsPerInstruction : 0) + skipped_ns_;
-    if (!vcpu) return uint64_t{0};
-    return uint64_t(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
-  };
+  // The wall clock (KVM) or virtual time (the software engine): decided once
+  // the engine is chosen, below; until then the clock stands at 0.
+  clock.now_ns = [this] { return time.now_ns(); };
 
   debugcon.out = config.debugcon;
   debugcon.attach(ports);
@@ -277,10 +271,8 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
       SoftOptions so;
       so.deterministic = config.deterministic;
       so.translate = config.jit;
-      so.now_ns = clock.now_ns;
-      so.ns_per_instruction = kNsPerInstruction;
+      so.clock = time.instruction_clock();
       vcpu = make_soft_vcpu(mem, mmio, so);
-      virtual_time_ = true;
       if (engine_reason.empty()) engine_reason = "soft: chosen with --engine soft";
 #else
       throw MachineError("this build has no software engine");
@@ -295,6 +287,11 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
       kind == EngineKind::Soft ? 0x0619 : cpuid_bits::kSignature;  // the CPU signature each engine's CPUID reports
   vcpu->set_state(power_on_state());
   bios->attach(vcpu.get());
+  if (kind == EngineKind::Kvm)
+    time.start(GuestTime::Mode::Wall);
+  else
+    time.start(deterministic_ ? GuestTime::Mode::Deterministic : GuestTime::Mode::Paced,
+               [this] { return vcpu->instructions_retired(); });
 }
 
 Machine::~Machine() = default;
@@ -303,11 +300,6 @@ CpuState Machine::power_on_state() const {
   CpuState s = reset_state();
   s.gpr[EDX] = reset_edx_;
   return s;
-}
-
-void Machine::skip_to(uint64_t ns) {
-  uint64_t now = clock.now_ns();
-  if (virtual_time_ && ns > now && ns != kNoEvent) skipped_ns_ += ns - now;
 }
 
 void Machine::press_key(const HostKey& k) {
@@ -324,10 +316,22 @@ void Machine::feed_keys() {
     pending_serial_.pop_front();
     com1->receive({&b, 1});
   }
-  while (!pending_keys_.empty() && kbc->queued() + pending_keys_.front().size() <= I8042::kKeyFifoBytes) {
+  // One key at a time, once the guest has taken every byte of the last one
+  // (as a keyboard waits for the controller) and the BIOS has found room for
+  // it: keys wait here for a slow guest, and none is lost.
+  if (pending_keys_.empty() && bios->keyboard_ready()) return;
+  bios->move_held_keys();
+  if (!pending_keys_.empty() && kbc->queued() == 0 && !kbc->output_full() && bios->keyboard_ready()) {
     kbc->key_event(pending_keys_.front());
     pending_keys_.pop_front();
   }
+}
+
+std::vector<int> Machine::input_fds() const {
+  std::vector<int> fds;
+  for (const Uart* u : {com1.get(), com2.get()})
+    if (int fd = u->input_fd(); fd >= 0) fds.push_back(fd);
+  return fds;
 }
 
 uint64_t Machine::run_timers() {
@@ -340,8 +344,11 @@ uint64_t Machine::run_timers() {
 
 void Machine::print_stats(std::ostream& os) const {
   os << "engine: " << engine_reason << "\n";
+  time.print_stats(os);
   os << "bios: " << bios->calls() << " calls, " << bios->unimplemented() << " unimplemented, " << bios->bad_traps()
      << " stray trap-port writes\n";
+  os << "bios keyboard: " << bios->keys_held() << " keys held for room in a full buffer, " << bios->idle_waits()
+     << " idle waits\n";
   bios->print_calls(os);
   ports.print_stats(os);
   mmio.print_stats(os);

@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "frontend/keys.h"
 #include "machine/bus.h"
+#include "machine/guest_time.h"
 #include "machine/linux_boot.h"
 #include "machine/memory.h"
 
@@ -74,7 +75,8 @@ class Machine {
   GuestMemory mem;
   PortBus ports;
   MmioBus mmio;
-  GuestClock clock;
+  GuestTime time;    // the machine's clock (machine/guest_time.h)
+  GuestClock clock;  // devices read it: time.now_ns()
   std::vector<TimerCallback> timers;  // every device timer, run by the monitor
   DebugConsole debugcon;
   PostCode post_code;
@@ -101,16 +103,19 @@ class Machine {
   std::deque<uint8_t> pending_serial_;
   bool keys_to_serial_ = false;
   bool deterministic_ = false;
-  bool virtual_time_ = false;
   uint32_t reset_edx_ = 0x0600;
-  uint64_t skipped_ns_ = 0;
 
  public:
   // A key press from the host keyboard or --send-keys: queued here, and fed
-  // to the keyboard controller as fast as the guest takes the bytes (or,
+  // to the keyboard controller one key at a time as the guest takes them (or,
   // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
   void press_key(const HostKey& k);
   void feed_keys();
+  // Host descriptors whose input the guest can take now (serial backends):
+  // a halted guest's monitor wakes when one is readable.
+  std::vector<int> input_fds() const;
+  // Keys and serial bytes queued and not yet taken by the guest.
+  size_t input_backlog() const { return pending_keys_.size() + pending_serial_.size(); }
 
   // The CPU state after RESET, with the engine's CPU signature in EDX.
   CpuState power_on_state() const;
@@ -119,17 +124,12 @@ class Machine {
   // restarts the CPU at the reset vector.
   bool reset_requested = false;
 
-  // Virtual time (the software engine): guest time is the instruction count at
-  // kNsPerInstruction plus the time skipped while the guest halted, so a guest
-  // never sees time jump because the host was busy, and an idle guest costs
-  // nothing. On KVM guest time is the wall clock. --deterministic is virtual
-  // time with exits at fixed instruction counts and a fixed epoch.
-  static constexpr uint64_t kNsPerInstruction = 10;
+  // Guest time (machine/guest_time.h): the wall clock on KVM, virtual time paced
+  // to the host's on the software engine; --deterministic is virtual time with
+  // exits at fixed instruction counts, idle time skipped and a fixed epoch.
   static constexpr std::time_t kDeterministicEpoch = 1767225600;  // 2026-01-01 00:00:00
   bool deterministic() const { return deterministic_; }
-  bool virtual_time() const { return virtual_time_; }
-  // Moves virtual time forward to `ns` (a halted guest waiting for it).
-  void skip_to(uint64_t ns);
+  bool virtual_time() const { return time.virtual_time(); }
 
   // Runs every device timer; returns the earliest next event (kNoEvent if none).
   uint64_t run_timers();

@@ -311,7 +311,7 @@ TEST(SoftI686, RdtscIsMonotonicAndFollowsTheClock) {
   Paged m;
   uint64_t fake_ns = 1000;
   m.c.clock_ctx = &fake_ns;
-  m.c.clock_ns = [](void* p) { return *static_cast<uint64_t*>(p); };
+  m.c.clock_ns = [](const void* p, uint64_t) { return *static_cast<const uint64_t*>(p); };
   // rdtsc / mov esi, eax / mov edi, edx / rdtsc / hlt
   m.run({0x0F, 0x31, 0x89, 0xC6, 0x89, 0xD7, 0x0F, 0x31, 0xF4});
   uint64_t t0 = uint64_t{m.c.r[EDI]} << 32 | m.c.r[ESI];

@@ -182,8 +182,8 @@ struct Cpu {
   TlbEntry tlbs[2][256];
   TlbEntry* tlb = tlbs[0];
   // The time base of RDTSC (nanoseconds of guest time); unset: 10 ns per instruction.
-  uint64_t (*clock_ns)(void*) = nullptr;
-  void* clock_ctx = nullptr;
+  uint64_t (*clock_ns)(const void* ctx, uint64_t icount) = nullptr;
+  const void* clock_ctx = nullptr;
   int64_t tsc_offset = 0;  // WRMSR to the TSC
   uint64_t tsc_last = 0;
   uint64_t msr_misc_enable = 1;  // fast strings

@@ -13,7 +13,7 @@ inline constexpr uint32_t TSC = 0x10, PLATFORM_ID = 0x17, BIOS_UPDT_TRIG = 0x79,
 }
 
 namespace {
-uint64_t guest_ns(Cpu& c) { return c.clock_ns ? c.clock_ns(c.clock_ctx) : c.icount * kNsPerInstructionNoClock; }
+uint64_t guest_ns(Cpu& c) { return c.clock_ns ? c.clock_ns(c.clock_ctx, c.icount) : c.icount * kNsPerInstructionNoClock; }
 }  // namespace
 
 uint64_t Cpu::tsc() {

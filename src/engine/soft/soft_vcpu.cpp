@@ -1,6 +1,7 @@
 // The Vcpu adapter: maps the monitor's protocol (exits, state, injection) onto the core.
 #include "engine/soft/soft_vcpu.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "engine/soft/exec.h"
@@ -23,9 +24,11 @@ class SoftVcpu final : public Vcpu {
     core_.cpu.a20_mask = a20_ ? ~0u : ~(1u << 20);
     ctl_.kick = opts_.deterministic ? nullptr : &kick_;
     ctl_.quantum = opts_.deterministic ? (opts_.quantum ? opts_.quantum : kQuantum) : 0;
-    if (opts_.now_ns) {
-      core_.cpu.clock_ctx = &opts_.now_ns;
-      core_.cpu.clock_ns = [](void* f) { return (*static_cast<std::function<uint64_t()>*>(f))(); };
+    if (opts_.clock) {
+      core_.cpu.clock_ctx = opts_.clock;
+      core_.cpu.clock_ns = [](const void* clock, uint64_t icount) {
+        return static_cast<const InstructionClock*>(clock)->ns_at(icount);
+      };
     }
   }
 
@@ -42,11 +45,8 @@ class SoftVcpu final : public Vcpu {
     }
     core_.complete_in();
     ctl_.stop_at_icount = ~uint64_t{0};
-    if (opts_.ns_per_instruction && deadline_ns_ != ~uint64_t{0}) {  // virtual time: stop when the deadline is due
-      uint64_t now = opts_.now_ns();
-      uint64_t left = deadline_ns_ > now ? deadline_ns_ - now : 0;
-      ctl_.stop_at_icount = c.icount + (left + opts_.ns_per_instruction - 1) / opts_.ns_per_instruction;
-    }
+    if (opts_.clock && deadline_ns_ != ~uint64_t{0})  // virtual time: stop when the deadline is due
+      ctl_.stop_at_icount = std::max(c.icount, opts_.clock->icount_at(deadline_ns_));
     Exit e;
     soft::RunStop s = core_.run(ctl_);
     if (opts_.deterministic && s == soft::RunStop::Kicked) kick_.store(false);

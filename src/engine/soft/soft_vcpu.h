@@ -1,10 +1,10 @@
 // The software x86 engine: an interpreter with a decoded-block cache.
 #pragma once
 
-#include <functional>
 #include <memory>
 
 #include "engine/engine.h"
+#include "engine/instruction_clock.h"
 
 namespace pxos {
 
@@ -19,13 +19,11 @@ struct SoftOptions {
   // Deterministic mode: instructions between two Kicked exits (0: the
   // default quantum). The fuzzer uses a short one to bound each run.
   uint64_t quantum = 0;
-  // Guest time in nanoseconds (the monitor's clock): the time base of RDTSC.
-  // Unset: 10 ns per retired instruction.
-  std::function<uint64_t()> now_ns = nullptr;
-  // Virtual time: now_ns advances this much per retired instruction (and the
-  // monitor's skips), so run() can stop at set_deadline() by instruction count.
-  // 0: now_ns is the wall clock and deadlines come by kick().
-  uint64_t ns_per_instruction = 0;
+  // Virtual time (the monitor's clock, machine/guest_time.h): guest time as a
+  // function of the instruction count, the time base of RDTSC; run() stops at
+  // set_deadline() by instruction count. Unset: 10 ns per retired instruction,
+  // and deadlines come by kick().
+  const InstructionClock* clock = nullptr;
   // Translate runs of common 32-bit instructions to host code (x86-64 hosts; the
   // engine interprets where the host gives no executable memory).
   bool translate = true;
