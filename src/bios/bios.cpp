@@ -77,7 +77,19 @@ void Bios::on_trap() {
   vcpu_->set_state(s);
 }
 
+namespace {
+// Calls a guest makes while it waits: they neither start nor end an idle
+// streak by themselves (idle.h): keyboard polls and shift state, clock reads.
+bool idle_neutral(const BiosCall& c) {
+  uint8_t ah = c.ah();
+  if (c.vector == 0x16) return ah == 0x01 || ah == 0x02 || ah == 0x11 || ah == 0x12;
+  if (c.vector == 0x1A) return ah == 0x00 || ah == 0x02 || ah == 0x04;
+  return c.vector == 0x28;
+}
+}  // namespace
+
 void Bios::dispatch(BiosCall& c) {
+  if (!idle_neutral(c)) idle_.work();
   switch (c.vector) {
     case 0x10: return int10(c);
     case 0x11: return int11(c);
@@ -90,6 +102,7 @@ void Bios::dispatch(BiosCall& c) {
     case 0x18: return int18(c);
     case 0x19: return int19(c);
     case 0x1A: return int1a(c);
+    case 0x28: return int28(c);
     default:
       log_unimplemented(c);
       c.set_cf(true);

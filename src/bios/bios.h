@@ -20,6 +20,7 @@
 #include "engine/engine.h"
 #include "machine/bus.h"
 #include "bios/bda.h"
+#include "bios/idle.h"
 #include "bios/rom.h"
 #include "machine/memory.h"
 
@@ -121,11 +122,20 @@ class Bios {
   std::vector<MemoryRange> memory_map() const;
   // When an INT 15h AH=86h wait ends (0: none), so the monitor can wake the CPU.
   uint64_t wait_deadline_ns() const { return wait_until_ns_; }
+  // Keys that INT 09h could not store because the BDA buffer was full wait
+  // here, in order, until the guest makes room: while any wait, the machine
+  // sends no more keys (back-pressure, so no key is ever lost).
+  bool keyboard_ready() const { return held_keys_.empty(); }
+  // Moves held keys into the buffer as far as it has room (the machine calls
+  // it as it feeds keys: a guest may empty the buffer without INT 16h).
+  void move_held_keys();
 
   // Counters for --verbose.
   uint64_t calls() const { return calls_; }
   uint64_t bad_traps() const { return bad_traps_; }
   uint64_t unimplemented() const { return unimplemented_; }
+  uint64_t keys_held() const { return keys_held_; }  // keys that waited for room in the buffer
+  uint64_t idle_waits() const { return idle_.waits(); }
   // "INT 13h AH=42h: 12" lines, one per vector and function called.
   void print_calls(std::ostream& os) const;
 
@@ -149,6 +159,7 @@ class Bios {
   void int18(BiosCall& c);
   void int19(BiosCall& c);
   void int1a(BiosCall& c);
+  void int28(BiosCall& c);
 
   // The BIOS key word of a make code under shift flags (BDA 0040:0017
   // layout), 0 for none: how INT 09h translates.
@@ -197,6 +208,9 @@ class Bios {
   // INT 16h internals (keyboard.cpp).
   bool kbd_peek(Key& k);
   bool kbd_push(Key k);
+  void store_key(Key k);
+  // An idle call (an empty poll, INT 28h): true when it was made to wait (idle.h).
+  bool idle_wait(BiosCall& c);
 
   GuestMemory& mem_;
   PortBus* ports_ = nullptr;  // the BIOS programs devices through their ports
@@ -204,6 +218,9 @@ class Bios {
   BiosConfig config_;
   Vcpu* vcpu_ = nullptr;
   uint64_t wait_until_ns_ = 0;
+  IdleDetector idle_;
+  std::deque<Key> held_keys_;
+  uint64_t keys_held_ = 0;
   uint64_t calls_ = 0, bad_traps_ = 0, unimplemented_ = 0;
   std::map<uint16_t, uint64_t> calls_by_function_;  // vector << 8 | AH
 };

@@ -1,6 +1,8 @@
 // INT 16h: keyboard services over the BDA ring buffer at 0040:001E.
 // Keys enter the buffer through IRQ 1 (keyboard_irq.cpp); a read with an
-// empty buffer halts until one arrives.
+// empty buffer halts until one arrives, and so does a poll of an empty
+// buffer once the guest polls in a tight loop (idle.h). INT 28h, DOS's idle
+// call, counts as such a poll.
 #include "bios/bios.h"
 
 namespace pxos {
@@ -25,6 +27,26 @@ bool Bios::kbd_push(Key k) {
   set_bda16(bda::kKbdTail, next);
   return true;
 }
+
+void Bios::store_key(Key k) {
+  move_held_keys();
+  if (!held_keys_.empty() || !kbd_push(k)) {
+    held_keys_.push_back(k);
+    ++keys_held_;
+  }
+}
+
+void Bios::move_held_keys() {
+  while (!held_keys_.empty() && kbd_push(held_keys_.front())) held_keys_.pop_front();
+}
+
+bool Bios::idle_wait(BiosCall& c) {
+  if (!config_.now_ns || !idle_.should_wait(config_.now_ns())) return false;
+  c.wait = true;
+  return true;
+}
+
+void Bios::int28(BiosCall& c) { idle_wait(c); }
 
 namespace {
 
@@ -51,14 +73,16 @@ void Bios::int16(BiosCall& c) {
         if (head >= bda16(bda::kKbdBufEnd)) head = bda16(bda::kKbdBufStart);
         set_bda16(bda::kKbdHead, head);
       }
+      move_held_keys();
       c.set_ax((c.ah() == 0x00 ? classic(k) : k).word());
       return;
     case 0x01:
     case 0x11:
       if (!kbd_peek(k)) {
-        c.set_zf(true);
+        if (!idle_wait(c)) c.set_zf(true);
         return;
       }
+      idle_.work();
       c.set_zf(false);
       c.set_ax((c.ah() == 0x01 ? classic(k) : k).word());
       return;

@@ -86,7 +86,7 @@ void Bios::keyboard_irq(uint8_t sc) {
     default:
       if (!release) {
         uint16_t word = translate_scancode(code, e0, flags);
-        if (word) kbd_push(Key{uint8_t(word >> 8), uint8_t(word)});
+        if (word) store_key(Key{uint8_t(word >> 8), uint8_t(word)});
       }
   }
   set_bda8(bda::kKbdFlags0, flags);

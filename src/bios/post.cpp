@@ -12,8 +12,9 @@ namespace pxos {
 
 namespace {
 // Vectors with a service in the monitor; the rest point at a bare IRET.
-// (INT 14h serial, 15h system, 17h printer included.)
-constexpr uint8_t kServiced[] = {0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A};
+// (INT 14h serial, 15h system, 17h printer included; 28h, DOS's idle call,
+// until DOS takes it over.)
+constexpr uint8_t kServiced[] = {0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x28};
 
 uint32_t ticks_since_midnight(std::optional<std::time_t> start) {
   std::time_t now = start ? *start : std::time(nullptr);

@@ -63,7 +63,12 @@ uint64_t Uart::update(uint64_t now_ns) {
   if (!backend_ || !backend_->has_input()) return kNoEvent;
   pull_backend();
   update_irq();
-  return now_ns + kPollIntervalNs;
+  return backend_->poll_fd() >= 0 ? kNoEvent : now_ns + kPollIntervalNs;
+}
+
+int Uart::input_fd() const {
+  if (!backend_ || !backend_->has_input() || (mcr_ & kMcrLoop)) return -1;
+  return rx_.size() < (fifo_enabled_ ? kFifoSize : 1) ? backend_->poll_fd() : -1;
 }
 
 uint8_t Uart::modem_lines() const {

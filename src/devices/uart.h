@@ -81,8 +81,12 @@ class Uart {
   // Host -> guest; bytes that do not fit are overruns.
   void receive(std::span<const uint8_t> bytes);
   // Polls the backend's input into the receiver (as much as fits) and
-  // returns the next poll time, or kNoEvent when the backend has no input.
+  // returns the next poll time: kNoEvent when the backend has no input, or
+  // when it has a descriptor that the monitor waits on (input_fd()).
   uint64_t update(uint64_t now_ns);
+  // The backend's descriptor while the receiver can take input, else -1: a
+  // halted guest's monitor wakes when it becomes readable.
+  int input_fd() const;
   TimerCallback timer();
 
   // The register interface (reg 0..7), used by the port callback.

@@ -1,5 +1,7 @@
 #include "machine/monitor.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -18,6 +20,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr uint64_t kMaxTickNs = 10'000'000;  // look at deadlines and input at least every 10 ms
+constexpr uint64_t kMaxNapNs = 50'000'000;   // a halted guest looks at the host at least this often
 
 // Kicks the vCPU at the next device timer event, and at least every 10 ms,
 // so that timer interrupts, deadlines, --until-text and host input are
@@ -100,6 +103,14 @@ std::string where(Vcpu& cpu) {
   return text;
 }
 
+// Sleeps up to `ns`, or until one of `fds` has input.
+void nap(std::vector<int> fds, uint64_t ns) {
+  std::vector<pollfd> p;
+  for (int fd : fds) p.push_back({fd, POLLIN, 0});
+  timespec t{time_t(ns / 1'000'000'000), long(ns % 1'000'000'000)};
+  ::ppoll(p.data(), p.size(), &t, nullptr);
+}
+
 void route_io(Machine& m, const IoExit& io) {
   for (uint32_t i = 0; i < io.count; ++i)
     m.ports.access(io.port, io.data.subspan(size_t{i} * io.size, io.size), io.is_write);
@@ -118,11 +129,13 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
   };
   bool input_open = static_cast<bool>(opts.poll_host);
   bool quit = false;
+  int host_fd = -1;
   auto poll = [&] {
     if (opts.poll_host) {
       HostPoll p = opts.poll_host(m);
       input_open = input_open && p.input_open;
       quit = quit || p.quit;
+      host_fd = p.wake_fd;
     }
     m.feed_keys();
   };
@@ -187,7 +200,8 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       case ExitReason::Hlt: {
         if (!(cpu.state().eflags & flag::IF))
           return {RunOutcome::Halted, 0, "the guest halted with interrupts off " + where(cpu)};
-        // Sleep until something can wake the guest.
+        // Sleep until something can wake the guest: guest time passes with the
+        // host's (or, deterministic, jumps to the next event).
         while (!m.exit_status) {
           poll();
           uint64_t next = m.run_timers();
@@ -196,23 +210,12 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
           if (quit) return {RunOutcome::Quit, 0, ""};
           if (!input_open && next == kNoEvent && step == opts.script.size())
             return {RunOutcome::Halted, 0, "the guest waits for an event that cannot come"};
-          uint64_t now = m.clock.now_ns();
-          uint64_t nap = std::min<uint64_t>(next > now ? next - now : 0, 2'000'000);
-          if (m.virtual_time()) {
-            // Virtual time jumps to the next event, unless a person may be typing
-            // (host input is open): then it goes at the wall clock's pace while
-            // the guest is idle, so that the guest's clock keeps up with theirs.
-            if (m.deterministic() || !input_open) {
-              m.skip_to(next);
-              continue;
-            }
-            auto t0 = Clock::now();
-            if (nap) std::this_thread::sleep_for(std::chrono::nanoseconds(nap));
-            auto slept = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
-            m.skip_to(std::min(next, now + slept));
-            continue;
+          if (uint64_t wait = std::min(m.time.idle_wait_ns(next), kMaxNapNs)) {
+            std::vector<int> fds = m.input_fds();
+            if (host_fd >= 0) fds.push_back(host_fd);
+            nap(std::move(fds), wait);
           }
-          if (nap) std::this_thread::sleep_for(std::chrono::nanoseconds(nap));
+          m.time.idle_advance(next);
         }
         break;
       }
@@ -242,6 +245,9 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       m.mem.set_a20(true);
       cpu.set_state(m.power_on_state());
     }
+    m.feed_keys();                       // the guest may have taken the last key
+    if (uint64_t ahead = m.time.sync())  // the guest is ahead of the host: it waits
+      std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(ahead, kMaxTickNs)));
     set_next_event(m.run_timers());
     if (m.bios->calls() != bios_calls) {
       bios_calls = m.bios->calls();

@@ -21,6 +21,7 @@ struct ScriptStep {
 struct HostPoll {
   bool input_open = true;  // more host input can still come
   bool quit = false;       // the user asked to quit
+  int wake_fd = -1;        // readable when host input waits to be polled (-1: none now)
 };
 
 struct RunOptions {

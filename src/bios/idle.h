@@ -1,0 +1,51 @@
+// Telling a guest that waits for a key from one that works. DOS's console
+// polls INT 16h AH=01h (and calls INT 28h) in a tight loop while it waits;
+// run as fast as the host can, that loop burns a core. DOS also polls the
+// keyboard for Ctrl-C on most of its calls while it works, a few hundred
+// polls between two disk reads, so the polls alone do not tell: the guest is
+// idle when it has done nothing but poll (and read the clock) for a while,
+// each poll close to the last in guest time. Then each further idle call
+// halts it until the next interrupt: the key itself wakes it at once, and a
+// timer tick lets its other work (a clock on the screen, a countdown) go on at
+// the tick's pace. Any other BIOS service, or a key, ends the streak.
+#pragma once
+
+#include <cstdint>
+
+namespace pxos {
+
+class IdleDetector {
+ public:
+  static constexpr uint64_t kGapNs = 1'000'000;         // idle calls at most this far apart...
+  static constexpr uint64_t kIdleAfterNs = 50'000'000;  // ...and nothing else for this long: idle
+
+  // An idle call (an empty INT 16h poll, INT 28h) at guest time `now`: true
+  // when the caller should halt until an interrupt. The call that resumes
+  // after that wait is answered at once.
+  bool should_wait(uint64_t now) {
+    if (waiting_) {  // the same call, resumed after its wait
+      waiting_ = false;
+      last_ns_ = now;
+      return false;
+    }
+    if (!polling_ || now - last_ns_ > kGapNs) {
+      polling_ = true;
+      first_ns_ = now;
+    }
+    last_ns_ = now;
+    waiting_ = now - first_ns_ >= kIdleAfterNs;
+    if (waiting_) ++waits_;
+    return waiting_;
+  }
+  // The guest did something else (another service, it got a key): not idle.
+  void work() { polling_ = false; }
+  uint64_t waits() const { return waits_; }
+
+ private:
+  bool polling_ = false;
+  bool waiting_ = false;
+  uint64_t first_ns_ = 0, last_ns_ = 0;
+  uint64_t waits_ = 0;
+};
+
+}  // namespace pxos
