@@ -97,7 +97,7 @@ std::optional<HostKey> key_for_ascii(unsigned char ch) {
     case 0x1C: return HostKey{0x2B, false, false, true};  // Ctrl-backslash
     case 0x1D: return HostKey{0x1B, false, false, true};  // Ctrl-]
     case 0x1E: return HostKey{0x07, false, false, true};  // Ctrl-6 (Ctrl-^)
-    case 0x1F: return HostKey{0x0C, false, false, true};  // Ctrl-- (Ctrl-_)
+    case 0x1F: return HostKey{0x0C, false, false, true};  // Ctrl-minus (Ctrl-_)
     default: return std::nullopt;
   }
 }
