@@ -119,7 +119,7 @@ std::string guest(const char* name) { return std::string(PXOS_GUESTS) + "/" + na
 
 TEST(Interactive, DisplayTermBannerHelpCtrlBracketAndQuit) {
   PtyRun run({"run", "--engine", "soft", "--boot-sector", guest("demo.bin"), "--display", "term", "--timeout", "120"});
-  ASSERT_TRUE(run.started());
+  ASSERT_TRUE(run.started()) << "forkpty failed: no pseudo-terminal here";
   ASSERT_TRUE(run.wait_for_output(kBanner)) << run.out;
   ASSERT_TRUE(run.wait_for_screen("Type, and press Esc to quit.")) << run.grid.text();
   EXPECT_TRUE(run.wait_for_screen("pxOS: Ctrl-A x quits, Ctrl-A h for help")) << run.grid.text();  // the status line
@@ -137,7 +137,7 @@ TEST(Interactive, DisplayTermBannerHelpCtrlBracketAndQuit) {
 TEST(Interactive, SerialStdioBannerHelpCtrlBracketAndQuit) {
   PtyRun run({"run", "--engine", "soft", "--boot-sector", guest("serial_echo.bin"), "--serial", "stdio", "--display",
               "none", "--timeout", "120"});
-  ASSERT_TRUE(run.started());
+  ASSERT_TRUE(run.started()) << "forkpty failed: no pseudo-terminal here";
   ASSERT_TRUE(run.wait_for_output(kBanner)) << run.out;
   ASSERT_TRUE(run.wait_for_output("ready> ")) << run.out;
   run.type("ab\x1d");  // Ctrl-]: a byte for COM1, echoed by the guest
@@ -154,7 +154,7 @@ TEST(Interactive, SerialStdioBannerHelpCtrlBracketAndQuit) {
 // 80 columns again; nothing of a mode stays on the terminal in the next.
 TEST(Interactive, DisplayTermFollowsModeChanges) {
   PtyRun run({"run", "--engine", "soft", "--boot-sector", guest("modes.bin"), "--display", "term", "--timeout", "120"});
-  ASSERT_TRUE(run.started());
+  ASSERT_TRUE(run.started()) << "forkpty failed: no pseudo-terminal here";
   ASSERT_TRUE(run.wait_for_screen("80x25 text: press a key")) << run.grid.text();
   EXPECT_TRUE(run.wait_for_row(1, std::string(80, '8') + std::string(20, ' '))) << run.grid.text();
   run.type(" ");
