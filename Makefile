@@ -50,7 +50,7 @@ LINUX_PROTOCOL ?= 16
 demo-linux: pxos
 	scripts/fetch-linux.sh $(BUILD)/linux
 	$(BUILD)/pxos initramfs --busybox $(BUILD)/linux/busybox --init scripts/linux/init-shell -o $(BUILD)/linux/initramfs-shell.gz
-	@echo "pxos: booting Linux on the serial console; Ctrl-A x quits"
+	@echo "pxos: booting Linux on the serial console"
 	$(BUILD)/pxos run --engine $(LINUX_ENGINE) --kernel $(BUILD)/linux/bzImage --initrd $(BUILD)/linux/initramfs-shell.gz \
 	  --append "console=ttyS0" --boot-protocol $(LINUX_PROTOCOL) --serial stdio --debugcon none; \
 	  status=$$?; [ $$status = 0 ] || [ $$status = 127 ] || exit $$status

@@ -9,10 +9,12 @@
 #include <cstring>
 #include <iostream>
 #include <optional>
+#include <utility>
 
 #include "cli/commands.h"
 #include "cli/host_input.h"
 #include "cli/options.h"
+#include "frontend/console_escape.h"
 #include "frontend/font.h"
 #include "frontend/screenshot.h"
 #include "frontend/serial_console.h"
@@ -23,8 +25,8 @@ namespace pxos::cli {
 
 namespace {
 
-// --serial stdio input: stdin's bytes, without the Ctrl-A escapes, reach
-// COM1 through a pipe that the serial backend reads.
+// --serial stdio input: stdin's bytes, without the Ctrl-A escape commands,
+// reach COM1 through a pipe that the serial backend reads.
 class SerialRelay {
  public:
   SerialRelay() {
@@ -52,19 +54,27 @@ class SerialRelay {
         break;
       }
       std::vector<uint8_t> out;
-      escape_.feed({buf, size_t(n)}, out);
+      for (EscapeCommand c : escape_.feed({buf, size_t(n)}, out))
+        if (c == EscapeCommand::Help) help_ = true;
       if (!out.empty() && write(fds_[1], out.data(), out.size()) < 0) {
         // A full pipe: the guest is not reading; the bytes are dropped.
       }
     }
     return {open_, escape_.quit()};
   }
+  // Whether Ctrl-A h was typed since the last call.
+  bool take_help() { return std::exchange(help_, false); }
 
  private:
   int fds_[2] = {-1, -1};
   bool open_ = true;
-  SerialEscape escape_;
+  bool help_ = false;
+  ConsoleEscape escape_;
 };
+
+// The banner of an interactive run (keys from a terminal, raw), on stderr.
+// Scripted runs (stdin not a terminal) do not print it.
+void print_escape_banner() { std::fprintf(stderr, "pxos: %s\n", escape_banner().c_str()); }
 
 int status_of(const RunOutcome& o, double timeout, bool verbose) {
   switch (o.kind) {
@@ -155,7 +165,12 @@ int cmd_run(Args args) {
     if (verbose) std::fprintf(stderr, "pxos: engine %s\n", m->engine_reason.c_str());
 
     std::optional<Terminal> terminal;
-    if (display == Display::Term) terminal.emplace();
+    if (display == Display::Term) {
+      print_escape_banner();  // before the alternate screen: it stays on the terminal after the run
+      terminal.emplace();
+      // On the status line; for a while over the last row when the terminal has no row below the screen.
+      terminal->show_message("pxOS: " + escape_banner(), Terminal::Clock::now() + std::chrono::seconds(5));
+    }
     HostInput input;
     auto last_draw = std::chrono::steady_clock::now();
     RunOptions ro;
@@ -163,10 +178,21 @@ int cmd_run(Args args) {
     ro.script = f.script;
     ro.until_text = f.until_text;
     std::optional<RawStdin> raw;
-    if (relay) raw.emplace();
+    if (relay) {
+      raw.emplace();
+      if (raw->active()) print_escape_banner();
+    }
     ro.poll_host = [&](Machine& mm) {
       HostPoll p = relay ? relay->poll() : input.poll(mm);
       auto now = std::chrono::steady_clock::now();
+      if (relay ? relay->take_help() : input.take_help()) {
+        if (terminal) {
+          terminal->show_message(escape_help_line(), now + std::chrono::seconds(10));
+          last_draw = {};  // draw it now
+        } else {
+          std::fprintf(stderr, "\n%s", escape_help_lines().c_str());
+        }
+      }
       if (terminal && now - last_draw >= std::chrono::milliseconds(33)) {
         terminal->draw(capture_text_screen(mm.mem, mm.vga.get()));
         last_draw = now;

@@ -16,7 +16,7 @@ long read_ready_stdin(std::span<uint8_t> buf) {
 
 HostPoll HostInput::poll(Machine& m) {
   bool got = false;
-  while (open_) {
+  while (open_ && !escape_.quit()) {
     uint8_t buf[256];
     long n = read_ready_stdin(buf);
     if (n == 0) break;
@@ -24,13 +24,16 @@ HostPoll HostInput::poll(Machine& m) {
       open_ = false;
       break;
     }
-    for (const HostKey& k : decoder_.feed({buf, size_t(n)})) m.press_key(k);
+    std::vector<uint8_t> guest_bytes;
+    for (EscapeCommand c : escape_.feed({buf, size_t(n)}, guest_bytes))
+      if (c == EscapeCommand::Help) help_ = true;
+    for (const HostKey& k : decoder_.feed(guest_bytes)) m.press_key(k);
     got = true;
   }
   // No byte followed in this poll: a pending lone ESC is the Esc key.
   if (!got)
     for (const HostKey& k : decoder_.flush()) m.press_key(k);
-  return {open_, decoder_.quit()};
+  return {open_, escape_.quit()};
 }
 
 }  // namespace pxos::cli

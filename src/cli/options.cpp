@@ -27,7 +27,8 @@ run options:
                            file-append:PATH or tcp:127.0.0.1:PORT
                            stdio is an interactive console: the terminal is
                            raw (Ctrl-C goes to the guest); Ctrl-A x quits,
-                           Ctrl-A Ctrl-A sends Ctrl-A
+                           Ctrl-A h lists the escape keys, Ctrl-A Ctrl-A
+                           sends Ctrl-A (as with --display term)
   --serial2 SPEC           COM2, the same choices
   --kernel BZIMAGE         boot a Linux kernel (x86 boot protocol 2.04+) instead
                            of a disk; guest RAM defaults to 128M with it
@@ -46,9 +47,10 @@ run options:
   --display term|tty|screen|none
                            term: the guest screen in this terminal, with colours,
                            cursor and keys (default when stdin and stdout are a
-                           terminal; Ctrl-] quits); tty: echo BIOS text output
-                           to stdout (the default otherwise); screen: print the
-                           final text screen at exit; none: nothing
+                           terminal; Ctrl-A x quits, Ctrl-A h for help);
+                           tty: echo BIOS text output to stdout (the default
+                           otherwise); screen: print the final text screen at
+                           exit; none: nothing
   --screenshot FILE.png    at exit, write the text screen drawn with the VGA
                            8x16 font (from $PXOS_FONT or Debian's kbd fonts)
   --timeout SECONDS        stop after SECONDS (exit status 124)

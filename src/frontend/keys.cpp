@@ -93,7 +93,13 @@ std::optional<HostKey> key_for_ascii(unsigned char ch) {
     for (const KeyRow& r : kLayout)
       if (r.plain == char('a' + ch - 1)) return HostKey{r.scancode, false, false, true};
   }
-  return std::nullopt;
+  switch (ch) {  // the other control codes a terminal sends for Ctrl+key
+    case 0x1C: return HostKey{0x2B, false, false, true};  // Ctrl-backslash
+    case 0x1D: return HostKey{0x1B, false, false, true};  // Ctrl-]
+    case 0x1E: return HostKey{0x07, false, false, true};  // Ctrl-6 (Ctrl-^)
+    case 0x1F: return HostKey{0x0C, false, false, true};  // Ctrl-minus (Ctrl-_)
+    default: return std::nullopt;
+  }
 }
 
 std::vector<HostKey> parse_send_keys(const std::string& text) {
@@ -178,10 +184,6 @@ std::vector<HostKey> TerminalDecoder::feed(std::span<const uint8_t> bytes) {
   std::vector<HostKey> out;
   for (uint8_t b : bytes) {
     if (pending_.empty()) {
-      if (b == 0x1D) {  // Ctrl-]
-        quit_ = true;
-        continue;
-      }
       if (b == 0x1B) {
         pending_ = "\x1B";
         continue;

@@ -22,7 +22,9 @@ struct HostKey {
 // break codes: what the keyboard controller delivers for one key press.
 std::vector<uint8_t> scancode_bytes(const HostKey& k);
 
-// The key that types `ch` on a US keyboard; nullopt for bytes no key makes.
+// The key that types `ch` on a US keyboard (control codes as Ctrl+key: 01h
+// Ctrl-A .. 1Ah Ctrl-Z, 1Ch Ctrl-\, 1Dh Ctrl-], 1Eh Ctrl-6, 1Fh Ctrl-minus);
+// nullopt for bytes no key makes.
 std::optional<HostKey> key_for_ascii(unsigned char ch);
 
 // Parses --send-keys text: characters, the escapes \r \n (Enter), \e (Esc),
@@ -33,17 +35,16 @@ std::optional<HostKey> key_for_ascii(unsigned char ch);
 std::vector<HostKey> parse_send_keys(const std::string& text);
 
 // Turns the bytes a terminal sends (UTF-8 text, control characters, VT100
-// and xterm escape sequences) into keys. Ctrl-] is the quit key.
+// and xterm escape sequences) into keys. Every byte is a key for the guest;
+// the escape key (frontend/console_escape.h) is taken out before this.
 class TerminalDecoder {
  public:
   std::vector<HostKey> feed(std::span<const uint8_t> bytes);
   // Call when no byte followed for a while: a lone ESC is the Esc key.
   std::vector<HostKey> flush();
-  bool quit() const { return quit_; }
 
  private:
   std::string pending_;
-  bool quit_ = false;
 };
 
 }  // namespace pxos

@@ -22,24 +22,6 @@ void on_signal(int sig) {
 }
 }  // namespace
 
-void SerialEscape::feed(std::span<const uint8_t> in, std::vector<uint8_t>& out) {
-  for (uint8_t b : in) {
-    if (quit_) return;
-    if (!escape_) {
-      if (b == kSerialEscape)
-        escape_ = true;
-      else
-        out.push_back(b);
-      continue;
-    }
-    escape_ = false;
-    if (b == 'x' || b == 'X')
-      quit_ = true;
-    else if (b == kSerialEscape || b == 'a')
-      out.push_back(kSerialEscape);
-  }
-}
-
 RawStdin::RawStdin() {
   if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &g_saved) != 0) return;
   struct termios raw = g_saved;

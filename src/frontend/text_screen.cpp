@@ -22,6 +22,8 @@ std::string TextScreen::text() const {
 TextScreen capture_text_screen(GuestMemory& mem, const Vga* vga) {
   TextScreen t;
   uint8_t mode = mem.read8(bda::kBase + bda::kVideoMode);
+  t.mode = mode & 0x7F;
+  t.graphics = graphics_mode(mem, vga);
   t.cols = std::clamp<int>(mem.read16(bda::kBase + bda::kVideoColumns), 40, 80);
   t.rows = std::clamp<int>(mem.read8(bda::kBase + bda::kVideoRows) + 1, 25, 50);
   uint32_t start = vga ? uint32_t(vga->start_address()) * 2 : mem.read16(bda::kBase + bda::kVideoPageStart);

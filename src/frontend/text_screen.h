@@ -2,15 +2,19 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "devices/vga.h"
+#include "frontend/graphics_mode.h"
 #include "machine/memory.h"
 
 namespace pxos {
 
 struct TextScreen {
+  int mode = 3;                          // the BIOS mode number (0040:0049)
+  std::optional<GraphicsMode> graphics;  // set: the display is in graphics, not this text
   int rows = 25, cols = 80;
   std::vector<uint16_t> cells;  // character (low byte) and attribute (high byte), row-major
   int cursor_row = 0, cursor_col = 0;
@@ -25,7 +29,8 @@ struct TextScreen {
 
 // Reads the screen from VGA text memory in guest RAM: its mode and size
 // from the BIOS data area, the start address and cursor from the VGA's CRTC
-// registers when a VGA is given, else from the BIOS data area.
+// registers when a VGA is given, else from the BIOS data area; and whether
+// the display is in a graphics mode instead (frontend/graphics_mode.h).
 TextScreen capture_text_screen(GuestMemory& mem, const Vga* vga = nullptr);
 
 }  // namespace pxos

@@ -118,9 +118,19 @@ TEST(TerminalDecoder, SequencesBecomeKeys) {
   uint8_t esc = 0x1B;
   EXPECT_TRUE(d.feed({&esc, 1}).empty());
   EXPECT_EQ(d.flush(), (std::vector<HostKey>{HostKey{0x01}}));
-  uint8_t quit = 0x1D;
-  d.feed({&quit, 1});
-  EXPECT_TRUE(d.quit());
+}
+
+TEST(TerminalDecoder, ControlCodesAreCtrlKeys) {
+  TerminalDecoder d;
+  // Ctrl-A, Ctrl-], Ctrl-\, Ctrl-^, Ctrl-_: keys for the guest (Ctrl-] was the quit key once).
+  std::string in = "\x01\x1d\x1c\x1e\x1f";
+  auto keys = d.feed({reinterpret_cast<const uint8_t*>(in.data()), in.size()});
+  ASSERT_EQ(keys.size(), 5u);
+  EXPECT_EQ(keys[0], (HostKey{0x1E, false, false, true}));
+  EXPECT_EQ(keys[1], (HostKey{0x1B, false, false, true}));
+  EXPECT_EQ(keys[2], (HostKey{0x2B, false, false, true}));
+  EXPECT_EQ(keys[3], (HostKey{0x07, false, false, true}));
+  EXPECT_EQ(keys[4], (HostKey{0x0C, false, false, true}));
 }
 
 

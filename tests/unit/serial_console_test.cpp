@@ -1,4 +1,4 @@
-// The serial console's escape key and the bytes typed keys become.
+// The bytes that typed keys become on the serial console.
 #include "frontend/serial_console.h"
 
 #include <gtest/gtest.h>
@@ -7,21 +7,6 @@ namespace pxos {
 namespace {
 
 std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
-
-TEST(SerialEscape, CtrlAXQuitsAndCtrlATwiceSendsOne) {
-  SerialEscape e;
-  std::vector<uint8_t> out;
-  e.feed(bytes("ls\r\x01\x01"), out);
-  EXPECT_EQ(out, bytes("ls\r\x01"));
-  EXPECT_FALSE(e.quit());
-  e.feed(bytes("\x01q"), out);  // unknown command: dropped
-  EXPECT_EQ(out, bytes("ls\r\x01"));
-  e.feed(bytes("a\x01"), out);  // the escape may end one read...
-  e.feed(bytes("xyz"), out);    // ...and its command start the next
-  EXPECT_TRUE(e.quit());
-  EXPECT_EQ(out, bytes("ls\r\x01"
-                       "a"));
-}
 
 TEST(SerialBytes, KeysBecomeTerminalBytes) {
   auto typed = [](const std::string& text) {
