@@ -38,7 +38,7 @@ int cmd_cputest(Args args) {
   }
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    std::fprintf(stderr, "pxos cputest: %s: no such directory; it should hold %s\n", dir.c_str(),
+    std::fprintf(stderr, "pxos cputest: %s is not a directory; it should hold %s\n", dir.c_str(),
                  soft::kConformanceVectorsAbout);
     return kExitUsage;
   }

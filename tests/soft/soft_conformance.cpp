@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     if (from_env) {
-      std::printf("FAIL: PXOS_CPU_TESTS_286=%s is not a directory; it should hold %s\n", dir.c_str(),
-                  pxos::soft::kConformanceVectorsAbout);
+      std::fprintf(stderr, "FAIL: PXOS_CPU_TESTS_286=%s is not a directory; it should hold %s\n", dir.c_str(),
+                   pxos::soft::kConformanceVectorsAbout);
       return 1;
     }
     std::printf(
@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   }
   pxos::soft::ConformanceReport rep = pxos::soft::run_conformance(dir, &std::cout, verbose);
   if (!rep.error.empty()) {
-    std::printf("FAIL: %s; the folder should hold %s\n", rep.error.c_str(), pxos::soft::kConformanceVectorsAbout);
+    std::fprintf(stderr, "FAIL: %s; the folder should hold %s\n", rep.error.c_str(),
+                 pxos::soft::kConformanceVectorsAbout);
     return 1;
   }
   if (!rep.threshold_met) {
