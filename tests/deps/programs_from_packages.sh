@@ -57,6 +57,7 @@ declare -A outside_debian=(
 
 # ---- the scanner ------------------------------------------------------------
 # found: "ORIGIN<TAB>PROGRAM<TAB>GUARDED" (ORIGIN is FILE:LINE).
+fail=0
 found=()
 declare -A functions=()
 file='' lineno=0 for_var='' for_list=''
@@ -182,7 +183,7 @@ re_sq="^[^']+"
 re_ansi="^[^'\\]+"
 re_param='^[^{}"'"'"'\$\]+'
 re_arith='^[^()$]+'
-re_array='^[^()"'"'"'\$\]+'
+re_array='^[^()"'"'"'\$\#]+'
 
 # One character (or run) of code at $i.
 step_code() {
@@ -279,6 +280,8 @@ step_other() {
     d'`') cur+='$'; push_code b; ((i++)) ;;
     [pr]'"') push d; ((i++)) ;;
     [pr]"'") push s; ((i++)) ;;
+    r'#')  # a comment in a multi-line array, or a # inside a word
+      if ((i == 0)) || [[ ${line:i-1:1} == [[:space:]] ]]; then i=${#line}; else ((i++)); fi ;;
     p'{' | a'(' | r'(') ((depth[-1]++)); ((i++)) ;;
     p'}' | a')' | r')')
       ((depth[-1]--))
@@ -300,11 +303,15 @@ scan_lines() {
     if [[ ${stack[-1]} == [cb] ]]; then endcmd; else [[ ${stack[-1]} == [dse] ]] && cur+=' '; fi
   done
   endcmd
+  if ((${#stack[@]} != 1)); then  # an unclosed quote or ( would hide the rest of the file
+    echo "FAIL  $file: an unclosed quote or bracket ('${stack[-1]}') at its last line, $lineno: the scanner cannot read it"
+    fail=1
+  fi
 }
 
 # Reads FILE into $lines: continuation lines joined, heredoc bodies left out.
 read_shell() {
-  local n=0 start=0 acc='' delim='' text
+  local n=0 start=0 acc='' delim='' opened=0 text
   lines=()
   while IFS= read -r text || [ -n "$text" ]; do
     ((n++))
@@ -316,9 +323,17 @@ read_shell() {
     if [[ $text == *\\ ]]; then acc+="${text%\\} "; continue; fi
     acc+=$text
     lines+=("$start:$acc")
-    [[ $acc =~ (^|[^\<])\<\<-?[[:space:]]*[\"\']?([A-Za-z_][A-Za-z0-9_]*) ]] && delim=${BASH_REMATCH[2]}
+    # A heredoc (not in arithmetic, not in a comment): its body is no code.
+    if [[ $acc =~ (^|[^\<])\<\<-?[[:space:]]*[\"\']?([A-Za-z_][A-Za-z0-9_]*) ]]; then
+      delim=${BASH_REMATCH[2]} opened=$n
+      [[ ${acc%%<<*} =~ \(\(|(^|[[:space:]])\# ]] && delim=''
+    fi
     acc=''
   done <"$1"
+  if [ -n "$delim" ]; then
+    echo "FAIL  ${1#"$src"/}: the heredoc <<$delim of line $opened has no end: the scanner cannot read it"
+    fail=1
+  fi
 }
 
 # The Makefile's recipes (and $(shell ...)) as shell lines.
@@ -428,7 +443,6 @@ fi
 # ---- which names are programs -------------------------------------------------
 declare -A builtin=()
 for w in $(compgen -b) $(compgen -k); do builtin[$w]=1; done
-fail=0
 declare -A origins=() guarded=() bench_only=()
 for e in "${found[@]}"; do
   IFS=$'\t' read -r origin w g <<<"$e"
