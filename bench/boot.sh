@@ -11,7 +11,7 @@ img=${1:-${PXOS_FREEDOS_IMAGE:-}}
 [ -n "$img" ] && [ -f "$img" ] || { echo "usage: bench/boot.sh FREEDOS_IMAGE (or set PXOS_FREEDOS_IMAGE)"; exit 2; }
 pxos=$here/build/pxos
 [ -x "$pxos" ] || { echo "build pxos first (make)"; exit 2; }
-for t in nasm mcopy mtype qemu-system-i386; do command -v $t >/dev/null || { echo "missing $t (Debian: nasm mtools qemu-system-x86)"; exit 2; }; done
+for t in nasm mcopy mtype qemu-system-i386; do command -v $t >/dev/null || { echo "missing $t (Debian: nasm mtools qemu-system-x86; scripts/deps.sh --bench installs them)"; exit 2; }; done
 runs=${RUNS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -90,7 +90,9 @@ echo "pxos:  $n_full instructions for $iters iterations, $pxos_mips MIPS"
 
 # ---- QEMU (TCG) ----
 qemu_mips=n/a
-if [[ -z ${SKIP_QEMU:-} ]] && command -v qemu-system-i386 >/dev/null; then
+if [[ -z ${SKIP_QEMU:-} ]] && ! command -v qemu-system-i386 >/dev/null; then
+  echo "qemu:  skipped: qemu-system-i386 is missing (Debian: qemu-system-x86; scripts/deps.sh --bench installs it)"
+elif [[ -z ${SKIP_QEMU:-} ]]; then
   run_qemu() {  # N -> seconds
     local t0 t1
     t0=$(now)
@@ -110,7 +112,9 @@ fi
 
 # ---- Bochs ----
 bochs_mips=n/a
-if [[ -z ${SKIP_BOCHS:-} ]] && command -v bochs >/dev/null; then
+if [[ -z ${SKIP_BOCHS:-} ]] && ! command -v bochs >/dev/null; then
+  echo "bochs: skipped: bochs is missing (Debian: bochs; scripts/deps.sh installs it)"
+elif [[ -z ${SKIP_BOCHS:-} ]]; then
   make_rom "$bochs_iters"
   vga=/usr/share/seabios/vgabios-isavga.bin
   [[ -f $vga ]] || vga=/usr/share/bochs/VGABIOS-lgpl-latest

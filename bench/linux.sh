@@ -11,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 pxos=$here/build/pxos
 [ -x "$pxos" ] || { echo "build pxos first (make)"; exit 2; }
-command -v qemu-system-i386 >/dev/null || { echo "missing qemu-system-i386 (Debian: qemu-system-x86)"; exit 2; }
+command -v qemu-system-i386 >/dev/null || { echo "missing qemu-system-i386 (Debian: qemu-system-x86; scripts/deps.sh --bench installs it)"; exit 2; }
 cache=$here/build/linux
 "$here/scripts/fetch-linux.sh" "$cache" || { echo "cannot fetch the kernel and busybox"; exit 2; }
 "$pxos" initramfs --busybox "$cache/busybox" --init "$here/scripts/linux/init-test" -o "$cache/initramfs-test.gz"

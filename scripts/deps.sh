@@ -2,6 +2,13 @@
 # Makes sure the Debian packages that pxOS builds and tests with are
 # installed: installs the missing ones when run as root, otherwise says
 # which to install.
+#   scripts/deps.sh               what make demo, make test, make demo-pixel and make demo-linux need
+#   scripts/deps.sh --bench       that, and the baselines the benchmarks in bench/ compare with
+#   scripts/deps.sh --list        prints the first list, one package a line, and installs nothing
+#   scripts/deps.sh --list-bench  prints the benchmarks' extra packages, one a line
+# Every program a test or script calls comes from one of these packages (or
+# from an Essential or required one): the test deps.programs_from_packages
+# (tests/deps/) checks that with dpkg -S.
 set -eu
 packages=(
   g++ cmake ninja-build make nasm pkg-config   # the build
@@ -10,9 +17,24 @@ packages=(
   libvulkan-dev glslang-tools mesa-vulkan-drivers  # PXI Vulkan backend, on lavapipe in tests
   clang libclang-rt-14-dev                     # the sanitizer and fuzzing builds (libFuzzer)
   mtools                                       # FAT images for guest tests
-  kbd                                          # the VGA 8x16 console font for --screenshot
-  bochs                                        # a reference CPU for the protected-mode guests (guest.pm_*.bochs)
+  syslinux extlinux syslinux-common            # the SYSLINUX/EXTLINUX guests (syslinux-common: mbr.bin)
+  console-setup-linux                          # the VGA 8x16 console font (Uni2-VGA16) for the BIOS and --screenshot
+  bochs bochsbios vgabios                      # a reference CPU for the protected-mode guests (guest.pm_*.bochs)
+  time                                         # /usr/bin/time: peak memory in guest.iso_flood.*
+  bc                                           # elapsed seconds in tests/linux/boot.sh and bench/
+  python3                                      # tests/fuzz/make_seeds.sh (the fuzzers' seeds), bench/cpu_compare.sh
 )
+# Only the benchmarks (bench/) use these; each script checks for them and says how to install them.
+bench_packages=(
+  qemu-system-x86                              # QEMU, the baseline of bench/boot.sh, linux.sh, cpu_compare.sh
+)
+case ${1:-} in
+  --list) printf '%s\n' "${packages[@]}"; exit 0 ;;
+  --list-bench) printf '%s\n' "${bench_packages[@]}"; exit 0 ;;
+  --bench) packages+=("${bench_packages[@]}") ;;
+  "") ;;
+  *) echo "usage: $0 [--bench | --list | --list-bench]" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -25,42 +25,68 @@ for tool in apt-get apt-cache dpkg dpkg-deb; do
   command -v "$tool" >/dev/null || fail "needs $tool (a Debian or Ubuntu host)"
 done
 
+# apt-get update, as root and once: on a fresh machine the package lists are
+# empty, on an old one they may name packages the mirror no longer has.
+updated=
+update_lists() {
+  [ "$(id -u)" = 0 ] && [ -z "$updated" ] || return 1
+  updated=1
+  echo "fetch-linux: apt-get update"
+  # It exits 0 when it cannot reach a mirror (it only warns): what it said
+  # goes into the message of a later failure.
+  update_said=$(apt-get update -qq 2>&1) || fail "apt-get update failed: $(printf '%s' "$update_said" | tail -n 1)"
+  update_said=$(printf '%s\n' "$update_said" | grep -m 1 'Failed to fetch' || true)
+}
+# The reason of a failure after apt-get update: the first mirror it could not reach.
+unreached() {
+  [ -n "${update_said:-}" ] && echo " (apt-get update: ${update_said#W: })"
+}
+
 if ! dpkg --print-foreign-architectures | grep -qx i386 && [ "$(dpkg --print-architecture)" != i386 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "fetch-linux: adding the i386 architecture to dpkg"
     dpkg --add-architecture i386
-    apt-get update -qq || fail "apt-get update failed (no network or mirror?)"
+    update_lists
   else
     fail "the i386 architecture is missing; run: sudo dpkg --add-architecture i386 && sudo apt-get update"
   fi
 fi
 
-# The newest 686 kernel: the package that the linux-image-686 metapackage depends on.
-resolve() {
+# The newest 686 kernel: the package that the linux-image-686 metapackage
+# depends on (its -unsigned twin where there is one).
+newest() {
   apt-cache depends linux-image-686:i386 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {sub(/:i386$/, "", $2); print $2; exit}'
 }
-kernel=$(resolve)
-if [ -z "$kernel" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq || true
-    kernel=$(resolve)
+resolve() {
+  kernel=$(newest)
+  if [ -z "$kernel" ]; then
+    [ "$(id -u)" = 0 ] || fail "apt-cache knows no linux-image-686:i386: run sudo apt-get update (the package lists may be empty)"
+    update_lists || true
+    kernel=$(newest)
+    [ -n "$kernel" ] ||
+      fail "apt-cache knows no linux-image-686:i386 even after apt-get update: no network, or no Debian mirror in the apt sources$(unreached)"
   fi
-fi
-[ -n "$kernel" ] || fail "apt-cache knows no linux-image-686:i386 (is a Debian i386 mirror in the apt sources? run apt-get update)"
-if apt-cache show "$kernel-unsigned:i386" >/dev/null 2>&1; then
-  kernel=$kernel-unsigned
-fi
+  if apt-cache show "$kernel-unsigned:i386" >/dev/null 2>&1; then
+    kernel=$kernel-unsigned
+  fi
+}
+resolve
 
 cd "$dir/debs"
 download() {
   local pkg=$1
   ls "${pkg%%:*}"_*.deb >/dev/null 2>&1 && return 0
   echo "fetch-linux: apt-get download $pkg"
-  apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null ||
-    fail "cannot download $pkg (no network, or no Debian mirror in the apt sources)"
+  apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null
 }
-download "$kernel:i386"
-download "busybox-static:i386"
+if ! download "$kernel:i386" || ! download "busybox-static:i386"; then
+  # Stale package lists name versions the mirror has dropped: update them once and try again.
+  update_lists || fail "cannot download $kernel or busybox-static (no network, or stale package lists: run sudo apt-get update)"
+  resolve
+  if ! download "$kernel:i386" || ! download "busybox-static:i386"; then
+    fail "cannot download $kernel or busybox-static: no network, or no Debian mirror in the apt sources$(unreached)"
+  fi
+fi
 
 rm -rf "$dir/root"
 mkdir -p "$dir/root"

@@ -3,6 +3,7 @@
 // at least 99.5 % of its vectors.
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -35,8 +36,22 @@ int cmd_cputest(Args args) {
     std::fprintf(stderr, "usage: pxos cputest DIR [--verbose] [--only PREFIX]\n");
     return kExitUsage;
   }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    std::fprintf(stderr, "pxos cputest: %s is not a directory; it should hold %s\n", dir.c_str(),
+                 soft::kConformanceVectorsAbout);
+    return kExitUsage;
+  }
   soft::ConformanceReport rep = soft::run_conformance(dir, &std::cout, verbose, only);
-  if (!rep.error.empty()) return kExitUsage;
+  if (!rep.error.empty()) {  // no vector files (that start with `only`)
+    if (only.empty()) {
+      std::fprintf(stderr, "pxos cputest: %s; the folder should hold %s\n", rep.error.c_str(),
+                   soft::kConformanceVectorsAbout);
+    } else {
+      std::fprintf(stderr, "pxos cputest: %s (--only %s)\n", rep.error.c_str(), only.c_str());
+    }
+    return kExitUsage;
+  }
   return rep.threshold_met ? 0 : 1;
 }
 

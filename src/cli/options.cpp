@@ -52,7 +52,7 @@ run options:
                            otherwise); screen: print the final text screen at
                            exit; none: nothing
   --screenshot FILE.png    at exit, write the text screen drawn with the VGA
-                           8x16 font (from $PXOS_FONT or Debian's kbd fonts)
+                           8x16 font ($PXOS_FONT, else Debian's console-setup-linux)
   --timeout SECONDS        stop after SECONDS (exit status 124)
   --until-text TEXT        stop with status 0 once TEXT is on the guest's text
                            screen or its debug console (after any --expect steps)

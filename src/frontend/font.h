@@ -1,6 +1,6 @@
 // The 8x16 character glyphs for drawing the text screen: a PSF console font
-// from the host (Debian's kbd package ships the VGA one), looked up by CP437
-// code through the font's Unicode table.
+// from the host (Debian's console-setup-linux ships the VGA one), looked up by
+// CP437 code through the font's Unicode table.
 #pragma once
 
 #include <array>

@@ -368,7 +368,17 @@ ConformanceReport run_conformance(const std::string& dir, std::ostream* out, boo
   if (!fs::is_directory(dir, ec)) {
     rep.error = "not a directory: " + dir;
     rep.threshold_met = false;
-    if (out) *out << "error: " << rep.error << "\n0 passed, 0 failed\n";
+    return rep;
+  }
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.size() > 9 && name.ends_with(".jsonl.gz") && name.starts_with(only)) files.push_back(name);
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    rep.error = "no " + only + "*.jsonl.gz vector files in " + dir;
+    rep.threshold_met = false;
     return rep;
   }
   Json meta;
@@ -378,18 +388,6 @@ ConformanceReport run_conformance(const std::string& dir, std::ostream* out, boo
     ss << f.rdbuf();
     std::string text = ss.str();
     if (!JsonParser(text).parse(meta) && out) *out << "warning: no readable metadata.json in " << dir << "\n";
-  }
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string name = e.path().filename().string();
-    if (name.size() > 9 && name.ends_with(".jsonl.gz") && name.starts_with(only)) files.push_back(name);
-  }
-  std::sort(files.begin(), files.end());
-  if (files.empty()) {
-    rep.error = "no *.jsonl.gz vector files in " + dir;
-    rep.threshold_met = false;
-    if (out) *out << "error: " << rep.error << "\n0 passed, 0 failed\n";
-    return rep;
   }
   auto runner = std::make_unique<Runner>();
   for (const std::string& name : files) {

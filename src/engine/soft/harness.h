@@ -31,14 +31,22 @@ struct ConformanceReport {
   uint64_t passed = 0, failed = 0;
   std::map<std::string, uint64_t> deviations;  // kind -> tests
   bool threshold_met = true;
-  std::string error;  // non-empty: the directory could not be read
+  std::string error;  // non-empty: the directory could not be read (nothing was printed)
 };
+
+// What a vector folder holds and where it comes from, for the callers' messages:
+// the vectors are not part of the repository.
+inline constexpr const char* kConformanceVectorsAbout =
+    "the 80286 real-mode vectors, XX.jsonl.gz files (one test per line) and metadata.json, converted from the "
+    "SingleStepTests/80286 suite by Daniel Balsom (github.com/SingleStepTests/80286); they are not part of this "
+    "repository, docs/CONFORMANCE.md says where they come from";
 
 inline constexpr double kConformanceThreshold = 0.995;
 
 // Runs every *.jsonl.gz file in dir (or only those whose name starts with
 // `only`). With `out`, prints one line per file, failure details when verbose,
-// and the final "P passed, F failed" line.
+// and the final "P passed, F failed" line. A folder that is missing or holds no
+// vector files prints nothing and sets `error`.
 ConformanceReport run_conformance(const std::string& dir, std::ostream* out, bool verbose,
                                   const std::string& only = "");
 
