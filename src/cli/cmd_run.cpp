@@ -43,7 +43,8 @@ class SerialRelay {
   bool ok() const { return fds_[0] >= 0; }
   int guest_fd() const { return fds_[0]; }
   HostPoll poll() {
-    while (open_ && !escape_.quit()) {
+    flush();
+    while (open_ && !escape_.quit() && unsent_.empty()) {
       uint8_t buf[256];
       long n = read_ready_stdin(buf);
       if (n == 0) break;
@@ -53,20 +54,26 @@ class SerialRelay {
         fds_[1] = -1;
         break;
       }
-      std::vector<uint8_t> out;
-      for (EscapeCommand c : escape_.feed({buf, size_t(n)}, out))
+      for (EscapeCommand c : escape_.feed({buf, size_t(n)}, unsent_))
         if (c == EscapeCommand::Help) help_ = true;
-      if (!out.empty() && write(fds_[1], out.data(), out.size()) < 0) {
-        // A full pipe: the guest is not reading; the bytes are dropped.
-      }
+      flush();
     }
-    return {open_, escape_.quit()};
+    return {open_, escape_.quit(), open_ && unsent_.empty() ? STDIN_FILENO : -1};
   }
   // Whether Ctrl-A h was typed since the last call.
   bool take_help() { return std::exchange(help_, false); }
 
  private:
+  // Into the pipe what fits; the rest waits (stdin is not read meanwhile),
+  // so pasted text is never dropped when the guest reads slowly.
+  void flush() {
+    if (unsent_.empty() || fds_[1] < 0) return;
+    ssize_t n = write(fds_[1], unsent_.data(), unsent_.size());
+    if (n > 0) unsent_.erase(unsent_.begin(), unsent_.begin() + n);
+  }
+
   int fds_[2] = {-1, -1};
+  std::vector<uint8_t> unsent_;
   bool open_ = true;
   bool help_ = false;
   ConsoleEscape escape_;

@@ -16,7 +16,10 @@ long read_ready_stdin(std::span<uint8_t> buf) {
 
 HostPoll HostInput::poll(Machine& m) {
   bool got = false;
-  while (open_ && !escape_.quit()) {
+  // Keys wait in the machine until the guest takes them; stdin is read on
+  // only while few wait, so a flood of pasted text waits in the pipe.
+  auto room = [&] { return m.input_backlog() < kMaxBacklog; };
+  while (open_ && !escape_.quit() && room()) {
     uint8_t buf[256];
     long n = read_ready_stdin(buf);
     if (n == 0) break;
@@ -33,7 +36,7 @@ HostPoll HostInput::poll(Machine& m) {
   // No byte followed in this poll: a pending lone ESC is the Esc key.
   if (!got)
     for (const HostKey& k : decoder_.flush()) m.press_key(k);
-  return {open_, escape_.quit()};
+  return {open_, escape_.quit(), open_ && room() ? STDIN_FILENO : -1};
 }
 
 }  // namespace pxos::cli

@@ -20,6 +20,9 @@ long read_ready_stdin(std::span<uint8_t> buf);
 
 class HostInput {
  public:
+  // Keys waiting in the machine beyond which stdin is left unread.
+  static constexpr size_t kMaxBacklog = 256;
+
   // Moves bytes waiting on stdin into the machine. input_open turns false
   // at end of file; quit turns true on Ctrl-A x.
   HostPoll poll(Machine& m);

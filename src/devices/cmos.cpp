@@ -40,6 +40,17 @@ Cmos::Cmos(GuestClock clock, IrqLine irq8, std::optional<std::time_t> fixed_star
   refresh_time(0);
 }
 
+void Cmos::start_at_host_time() {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME, &t);
+  std::tm tm{};
+  localtime_r(&t.tv_sec, &tm);
+  start_s_ = int64_t(t.tv_sec) + tm.tm_gmtoff;
+  offset_ns_ = t.tv_nsec;  // the RTC's seconds turn when the host's do
+  second_seen_ = rtc_time(0);
+  refresh_time(0);
+}
+
 void Cmos::attach(PortBus& ports) {
   ports.add("cmos", kIndexPort, 2,
             byte_registers(

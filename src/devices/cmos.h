@@ -3,9 +3,10 @@
 // port 71h reads or writes it. 128 bytes: 00h-0Dh the clock, the rest RAM.
 //
 // Time: the RTC's time is `start + GuestClock::now_ns + offset`, where start
-// is the host's local time when the device was made (`fixed_start` unset)
-// or `fixed_start` itself (deterministic mode, read as UTC), and offset is
-// what the guest changes by writing the time registers. While register B's
+// is the host's local time when the device was made (`fixed_start` unset; or
+// when the machine started its clock, start_at_host_time(), to the
+// nanosecond) or `fixed_start` itself (deterministic mode, read as UTC), and
+// offset is what the guest changes by writing the time registers. While register B's
 // SET bit is on, the time registers are frozen and writable; clearing SET
 // starts the clock from what was written. A time register written without
 // SET moves the clock too; the registers then read back exactly as written
@@ -69,6 +70,10 @@ class Cmos {
 
   Cmos(GuestClock clock, IrqLine irq8, std::optional<std::time_t> fixed_start = std::nullopt);
   void attach(PortBus& ports);
+  // The guest clock starts now (now_ns == 0): the RTC reads the host's local
+  // time of this moment to the nanosecond (not the `fixed_start` of a
+  // deterministic machine).
+  void start_at_host_time();
 
   // The timer: sets flags, raises IRQ8, returns the next event.
   uint64_t update(uint64_t now_ns);

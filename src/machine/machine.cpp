@@ -292,6 +292,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   else
     time.start(deterministic_ ? GuestTime::Mode::Deterministic : GuestTime::Mode::Paced,
                [this] { return vcpu->instructions_retired(); });
+  if (!deterministic_) cmos->start_at_host_time();
 }
 
 Machine::~Machine() = default;

@@ -1,0 +1,119 @@
+; idle_poll: a guest that waits for a key the way DOS does, polling INT 16h
+; AH=01h (then calling INT 28h) in a tight loop, must be put to sleep by the
+; BIOS between timer ticks: it counts its polls over 18 ticks (one second)
+; after a warm-up, and fails if there were 1000 or more (a core spinning makes
+; hundreds of thousands). A loop that polls but also does other BIOS work
+; (INT 10h AH=03h between polls, as DOS checks Ctrl-C while it works) must not
+; be slowed: at least 5000 polls in 18 ticks. Then it prints "ready" and the
+; key the test types then must arrive within one tick.
+        bits 16
+        org 0x7C00
+
+%include "pxtest.inc"
+
+        PXTEST_BOOT 2
+
+%define TICKS 0x46C                     ; the BIOS tick count, DS = 0
+
+stage2:
+        mov bx, 10                      ; warm-up: the BIOS learns the guest is idle
+        mov di, poll16
+        call count_polls
+        mov bx, 18
+        call count_polls
+        PUTS msg_int16
+        call print_count
+        test dx, dx                     ; 65536 or more: CF clear, the check fails
+        jnz .bad16
+        cmp ax, 1000
+.bad16: CHECK b, msg_few16
+
+        mov bx, 10
+        mov di, poll28
+        call count_polls
+        mov bx, 18
+        call count_polls
+        PUTS msg_int28
+        call print_count
+        test dx, dx
+        jnz .bad28
+        cmp ax, 1000
+.bad28: CHECK b, msg_few28
+
+        mov bx, 18
+        mov di, poll_working
+        call count_polls
+        PUTS msg_work
+        call print_count
+        test dx, dx
+        jnz .many
+        cmp ax, 5000
+.many:  CHECK ae, msg_many
+
+        PUTS msg_ready
+        mov si, [TICKS]
+.wait:  mov ah, 0x01
+        int 0x16
+        jz .wait
+        mov ax, [TICKS]
+        sub ax, si
+        cmp ax, 1
+        CHECK be, msg_key
+        mov ah, 0x00                    ; take the key
+        int 0x16
+        FINISH
+
+; Calls the poll at DI in a loop for BX ticks; DX:AX = the number of calls.
+count_polls:
+        xor cx, cx                      ; the count, DX:CX
+        xor dx, dx
+        mov si, [TICKS]
+.loop:  call di
+        add cx, 1
+        adc dx, 0
+        mov ax, [TICKS]
+        sub ax, si
+        cmp ax, bx
+        jb .loop
+        mov ax, cx
+        ret
+
+poll16: mov ah, 0x01                    ; a key? (none comes in these phases)
+        int 0x16
+        ret
+poll28: int 0x28                        ; DOS's idle call
+        ret
+poll_working:
+        push bx
+        push cx
+        push dx
+        mov ah, 0x01
+        int 0x16
+        mov ah, 0x03                    ; other BIOS work between polls
+        xor bh, bh
+        int 0x10
+        pop dx
+        pop cx
+        pop bx
+        ret
+
+print_count:                            ; DX:AX in hex, then a newline
+        push ax
+        mov ax, dx
+        call pxt_hex16
+        pop ax
+        push ax
+        call pxt_hex16
+        PUTS pxt_nl
+        pop ax
+        ret
+
+msg_int16: db "INT 16h AH=01h polls in 18 ticks: ", 0
+msg_int28: db "INT 28h calls in 18 ticks: ", 0
+msg_work:  db "polls with INT 10h work between them, in 18 ticks: ", 0
+msg_few16: db "an idle INT 16h poll loop sleeps between ticks", 0
+msg_few28: db "an idle INT 28h loop sleeps between ticks", 0
+msg_many:  db "a loop that works between its polls is not slowed", 0
+msg_ready: db "ready", 10, 0
+msg_key:   db "the key arrived within one tick", 0
+        times 512 * 3 - ($ - $$) db 0
