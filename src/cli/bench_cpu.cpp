@@ -6,8 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -15,6 +13,7 @@
 #include "cli/guest_path.h"
 #include "engine/soft/soft_vcpu.h"
 #include "machine/bus.h"
+#include "machine/host_file.h"
 #include "machine/memory.h"
 
 namespace pxos::cli {
@@ -34,12 +33,13 @@ int bench_cpu(Args args) {
       return kExitUsage;
     }
   }
-  std::ifstream f(bin, std::ios::binary);
-  std::vector<uint8_t> code((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (code.size() < 8 || code.size() > 0x8000) {
-    std::fprintf(stderr, "pxos bench cpu: cannot read the workload %s\n", bin.c_str());
+  HostFile file = read_host_file(bin, 0x8000);
+  if (file.ok() && file.bytes.size() < 8) file.error = bin + ": shorter than 8 bytes";
+  if (!file.error.empty()) {
+    std::fprintf(stderr, "pxos bench cpu: cannot use the workload: %s\n", file.error.c_str());
     return kExitUsage;
   }
+  std::vector<uint8_t> code = std::move(file.bytes);
   if (iterations >= 0) {
     uint32_t it = uint32_t(iterations);
     std::memcpy(code.data() + 4, &it, 4);  // the iteration count lives at offset 4

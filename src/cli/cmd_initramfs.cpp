@@ -7,6 +7,7 @@
 #include "block/initramfs.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "machine/host_file.h"
 
 namespace pxos::cli {
 
@@ -21,19 +22,12 @@ gives the same bytes.
 )";
 
 std::vector<uint8_t> read_file(const std::string& path, const char* what) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw UsageError(std::string(what) + ": cannot open " + path);
-  std::vector<uint8_t> bytes;
-  uint8_t buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    bytes.insert(bytes.end(), buf, buf + n);
-    if (bytes.size() > (256u << 20)) break;
-  }
-  std::fclose(f);
-  if (bytes.empty()) throw UsageError(std::string(what) + ": " + path + " is empty");
-  if (bytes.size() > (256u << 20)) throw UsageError(std::string(what) + ": " + path + " is larger than 256 MiB");
-  return bytes;
+  HostFile f = read_host_file(path, 256u << 20);
+  if (f.status == HostFile::Status::TooLarge)
+    throw UsageError(std::string(what) + ": " + path + " is larger than 256 MiB");
+  if (!f.ok()) throw UsageError(std::string(what) + ": " + f.error);
+  if (f.bytes.empty()) throw UsageError(std::string(what) + ": " + path + " is empty");
+  return std::move(f.bytes);
 }
 
 }  // namespace

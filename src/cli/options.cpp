@@ -41,8 +41,11 @@ run options:
   --writable               write guest disk writes to the images (default: the
                            guest writes to a private copy that is dropped at exit)
   --memory SIZE            guest RAM, e.g. 16M (default), 64M, 1G
-  --debugcon stdio|none|file:PATH
-                           where guest writes to port E9h go (default stdio)
+  --debugcon stdio|stderr|none|file:PATH
+                           where guest writes to port E9h go (default stdio);
+                           file:PATH truncates a regular file, but /dev/stderr,
+                           /dev/stdout and /dev/fd/N write to this process's
+                           own descriptor, a device or FIFO is appended to
   --display term|tty|screen|none
                            term: the guest screen in this terminal, with colours,
                            cursor and keys (default when stdin and stdout are a
@@ -50,7 +53,8 @@ run options:
                            to stdout (the default otherwise); screen: print the
                            final text screen at exit; none: nothing
   --screenshot FILE.png    at exit, write the text screen drawn with the VGA
-                           8x16 font (from $PXOS_FONT or Debian's kbd fonts)
+                           8x16 font (from $PXOS_FONT or Debian's kbd fonts);
+                           the path and font are checked at start
   --timeout SECONDS        stop after SECONDS (exit status 124)
   --until-text TEXT        stop with status 0 once TEXT is on the guest's text
                            screen or its debug console (after any --expect steps)
@@ -166,8 +170,8 @@ RunFlags parse_run_flags(Args args) {
       keys_to = v;
     } else if (a == "--debugcon") {
       f.debugcon = flag_value(args, i);
-      if (f.debugcon != "stdio" && f.debugcon != "none" && f.debugcon.rfind("file:", 0) != 0)
-        throw UsageError("--debugcon: '" + f.debugcon + "' is not stdio, none or file:PATH");
+      if (f.debugcon != "stdio" && f.debugcon != "stderr" && f.debugcon != "none" && f.debugcon.rfind("file:", 0) != 0)
+        throw UsageError("--debugcon: '" + f.debugcon + "' is not stdio, stderr, none or file:PATH");
     } else if (a == "--display") {
       std::string d = flag_value(args, i);
       if (d == "term")

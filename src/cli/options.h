@@ -22,7 +22,7 @@ enum class Display { Term, Tty, Screen, None };
 
 struct RunFlags {
   MachineConfig machine;
-  std::string debugcon = "stdio";  // stdio | none | file:PATH
+  std::string debugcon = "stdio";  // stdio | stderr | none | file:PATH
   double timeout = 0;
   std::vector<ScriptStep> script;  // --send-keys before any --expect is step 0
   std::string until_text;

@@ -1,9 +1,9 @@
 #include "machine/linux_boot.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
+
+#include "machine/host_file.h"
 
 namespace pxos {
 
@@ -210,27 +210,13 @@ void load_linux(GuestMemory& mem, const BzImage& k, std::span<const uint8_t> ini
 }
 
 std::vector<uint8_t> read_boot_file(const std::string& path, uint64_t max_bytes, const char* what) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw LinuxBootError(std::string(what) + ": cannot open " + path + ": " + std::strerror(errno));
-  std::vector<uint8_t> bytes;
-  uint8_t buf[65536];
-  size_t n;
-  bool too_big = false;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    if (bytes.size() + n > max_bytes) {
-      too_big = true;
-      break;
-    }
-    bytes.insert(bytes.end(), buf, buf + n);
-  }
-  bool failed = std::ferror(f);
-  std::fclose(f);
-  if (failed) throw LinuxBootError(std::string(what) + ": cannot read " + path);
-  if (too_big)
+  HostFile f = read_host_file(path, max_bytes);
+  if (f.status == HostFile::Status::TooLarge)
     throw LinuxBootError(std::string(what) + ": " + path + " is larger than the guest's RAM (" +
                          std::to_string(max_bytes >> 20) + " MiB)");
-  if (bytes.empty()) throw LinuxBootError(std::string(what) + ": " + path + " is empty");
-  return bytes;
+  if (!f.ok()) throw LinuxBootError(std::string(what) + ": " + f.error);
+  if (f.bytes.empty()) throw LinuxBootError(std::string(what) + ": " + path + " is empty");
+  return std::move(f.bytes);
 }
 
 }  // namespace pxos

@@ -98,6 +98,20 @@ TEST(PxiCli, BadFlagsAndFiles) {
   EXPECT_EQ(pxi_cmd({"bench", "--sizes", "0"}), u);
 }
 
+TEST(PxiCli, ADirectoryIsSaidToBeOne) {
+  const std::string dir = tmp("a_dir");
+  std::filesystem::create_directories(dir);
+  try {
+    pxi::load(dir);
+    ADD_FAILURE() << "a directory was loaded";
+  } catch (const pxi::Error& e) {
+    EXPECT_EQ(e.code(), pxi::Errc::kIo);
+    EXPECT_NE(std::string(e.what()).find(dir + ": is a directory"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(pxi_cmd({"run", dir}), pxos::cli::kExitUsage);
+  EXPECT_EQ(pxi_cmd({"build", "--bytes", dir, "-o", tmp("d.png")}), pxos::cli::kExitUsage);
+}
+
 TEST(PxiCli, BenchWritesCsvAndPlots) {
   const std::string csv = tmp("bench.csv"), dir = tmp("plots");
   std::filesystem::create_directories(dir);

@@ -63,6 +63,12 @@ TEST(RunFlags, BadInputIsAUsageError) {
   EXPECT_THROW(parse({"--floppy", "a.img", "--jit", "maybe"}), UsageError);
 }
 
+TEST(RunFlags, DebugconTargets) {
+  for (const char* target : {"stdio", "stderr", "none", "file:x.log"})
+    EXPECT_EQ(parse({"--floppy", "a.img", "--debugcon", target}).debugcon, target);
+  EXPECT_THROW(parse({"--floppy", "a.img", "--debugcon", "stdout"}), UsageError);
+}
+
 TEST(RunFlags, JitIsOnUnlessTurnedOff) {
   EXPECT_TRUE(parse({"--floppy", "a.img"}).machine.jit);
   EXPECT_FALSE(parse({"--floppy", "a.img", "--jit", "off"}).machine.jit);
