@@ -258,6 +258,10 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
     }
     engine_reason = why;
   }
+  if (kernel && kernel->kernel_64 && kind == EngineKind::Soft)  // else a silent guest until the timeout
+    throw MachineError("--kernel: " + config.kernel +
+                       " is a 64-bit kernel (xloadflags XLF_KERNEL_64) and the software engine has no long mode: "
+                       "use an i686 (32-bit) kernel, or --engine kvm on a host whose KVM can run it");
   try {
     if (kind == EngineKind::Kvm) {
       std::unique_ptr<Vcpu> assist;
