@@ -18,7 +18,24 @@
 
 namespace pxos::cli {
 
+namespace {
+constexpr const char* kHelp = R"(usage: pxos bench cpu [--paged] [--iterations N] [--bin FILE]
+Runs a fixed workload directly on a software-engine vCPU and prints the guest
+instruction rate (MIPS).
+  --paged          the same loop in 32-bit protected mode with paging
+                   (guests/bench_paged.asm; default: real mode, bench_cpu.asm)
+  --iterations N   the loop count (default: the workload's own)
+  --bin FILE       another workload: a flat binary loaded at 0:7C00h, its
+                   32-bit iteration count at offset 4, 8 bytes .. 32 KiB
+  --help, -h       this text
+)";
+}  // namespace
+
 int bench_cpu(Args args) {
+  if (asks_for_help(args)) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
   std::string bin = guest_binary("bench_cpu");
   long long iterations = -1;
   for (size_t k = 0; k < args.size(); ++k) {
@@ -29,7 +46,7 @@ int bench_cpu(Args args) {
     } else if (!std::strcmp(args[k], "--iterations") && k + 1 < args.size()) {
       iterations = std::atoll(args[++k]);
     } else {
-      std::fprintf(stderr, "usage: pxos bench cpu [--paged] [--iterations N] [--bin FILE]\n");
+      std::fprintf(stderr, "pxos bench cpu: unexpected argument '%s' (see pxos bench cpu --help)\n", args[k]);
       return kExitUsage;
     }
   }

@@ -19,6 +19,11 @@ Writes a gzip-compressed newc cpio archive for --initrd: /bin/busybox (a
 static busybox), /bin/sh linked to it, SCRIPT as /init, /dev/console
 (character device 5:1), and empty /proc, /sys, /tmp, /root. The same input
 gives the same bytes.
+  --busybox FILE   a static busybox program (ELF), e.g. from Debian's
+                   busybox-static package
+  --init SCRIPT    the /init script; it must start with #!
+  -o OUT           the archive to write
+  --help, -h       this text
 )";
 
 std::vector<uint8_t> read_file(const std::string& path, const char* what) {
@@ -33,6 +38,10 @@ std::vector<uint8_t> read_file(const std::string& path, const char* what) {
 }  // namespace
 
 int cmd_initramfs(Args args) {
+  if (asks_for_help(args)) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
   std::string busybox, init, out;
   try {
     for (size_t i = 0; i < args.size(); ++i) {
@@ -43,11 +52,8 @@ int cmd_initramfs(Args args) {
         init = flag_value(args, i);
       else if (a == "-o")
         out = flag_value(args, i);
-      else if (a == "--help" || a == "-h") {
-        std::fputs(kHelp, stdout);
-        return 0;
-      } else
-        throw UsageError("unknown option '" + a + "'");
+      else
+        throw UsageError("unknown option '" + a + "' (see pxos initramfs --help)");
     }
     if (busybox.empty() || init.empty() || out.empty())
       throw UsageError("give --busybox FILE, --init SCRIPT and -o OUT");

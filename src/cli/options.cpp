@@ -5,19 +5,12 @@
 
 namespace pxos::cli {
 
-const char* const kUsage = R"(pxOS: a PC hypervisor with its own BIOS, on KVM or a software x86 engine.
+// `pxos run --help`; `pxos --help` prints it too, after the list of commands.
+const char* const kRunUsage =
+    R"(usage: pxos run (--floppy IMG | --hda IMG | --boot-sector FILE | --kernel BZIMAGE) [options]
+Boots a PC guest.
 
-usage:
-  pxos run [options]            boot a PC guest
-  pxos bench exits [options]    cost of a port-I/O exit and of BIOS calls
-  pxos bench cpu                software engine speed on a fixed workload
-  pxos bench serial [options]   COM1 output: per-byte driver vs the pixel device
-  pxos cputest DIR              run CPU conformance vectors (JSONL.gz files)
-  pxos pxi COMMAND ...          pixel-native driver tools (pxos pxi --help)
-  pxos initramfs ...            a busybox initramfs for --initrd (--help)
-  pxos --help                   this text
-
-run options:
+options:
   --engine auto|kvm|soft   the CPU engine (default auto: the faster one here;
                            --verbose says which and why)
   --floppy IMG             floppy image for drive A: (160K ... 2.88M sizes)
@@ -80,8 +73,9 @@ run options:
   --deterministic          virtual time from the instruction count (soft engine)
   --jit on|off             the soft engine translates common 32-bit code to host
                            code (default on, x86-64 hosts); off: interpret only
-  --verbose                log engine choice, unimplemented BIOS calls and device
+  --verbose, -v            log engine choice, unimplemented BIOS calls and device
                            counters to stderr
+  --help, -h               this text
 
 exit status:
   0-255  the value the guest wrote to port F4h (its own verdict)
@@ -226,7 +220,7 @@ RunFlags parse_run_flags(Args args) {
     } else if (a == "--verbose" || a == "-v") {
       f.machine.verbose = true;
     } else {
-      throw UsageError("unknown option '" + a + "' (see pxos --help)");
+      throw UsageError("unknown option '" + a + "' (see pxos run --help)");
     }
   }
   if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty() && f.machine.kernel.empty())

@@ -43,6 +43,7 @@ EngineKind parse_engine(const std::string& text);
 // Reads the value after a flag (args[i+1]); throws UsageError when absent.
 std::string flag_value(Args args, size_t& i);
 
-extern const char* const kUsage;
+// `pxos run --help`: every flag above, and the exit statuses.
+extern const char* const kRunUsage;
 
 }  // namespace pxos::cli
