@@ -35,7 +35,7 @@ PIXEL_BACKEND ?= auto
 demo-pixel: pxos
 	$(BUILD)/pxos pxi build --text '$(PIXEL_TEXT)' -o $(BUILD)/demo-pixel.png
 	$(BUILD)/pxos pxi floppy $(BUILD)/demo-pixel.png -o $(BUILD)/demo-pixel.img
-	$(BUILD)/pxos run --floppy $(BUILD)/demo-pixel.img --serial stdio --display none --debugcon file:/dev/stderr \
+	$(BUILD)/pxos run --floppy $(BUILD)/demo-pixel.img --serial stdio --display none --debugcon stderr \
 	  --pixel-backend $(PIXEL_BACKEND) --timeout 60
 	@echo
 

@@ -34,11 +34,12 @@ Geometry hard_disk_geometry(uint64_t sectors) {
 
 DiskImage DiskImage::open(const std::string& path, Kind kind, bool writable) {
   int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0 && errno == EISDIR) throw DiskError(path + ": is a directory");
   if (fd < 0) throw DiskError(path + ": " + std::strerror(errno));
   struct stat st {};
   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    throw DiskError(path + ": not a regular file");
+    throw DiskError(S_ISDIR(st.st_mode) ? path + ": is a directory" : path + ": not a regular file");
   }
   DiskImage d;
   d.fd_ = fd;

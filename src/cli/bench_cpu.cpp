@@ -6,8 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -15,11 +13,29 @@
 #include "cli/guest_path.h"
 #include "engine/soft/soft_vcpu.h"
 #include "machine/bus.h"
+#include "machine/host_file.h"
 #include "machine/memory.h"
 
 namespace pxos::cli {
 
+namespace {
+constexpr const char* kHelp = R"(usage: pxos bench cpu [--paged] [--iterations N] [--bin FILE]
+Runs a fixed workload directly on a software-engine vCPU and prints the guest
+instruction rate (MIPS).
+  --paged          the same loop in 32-bit protected mode with paging
+                   (guests/bench_paged.asm; default: real mode, bench_cpu.asm)
+  --iterations N   the loop count (default: the workload's own)
+  --bin FILE       another workload: a flat binary loaded at 0:7C00h, its
+                   32-bit iteration count at offset 4, 8 bytes .. 32 KiB
+  --help, -h       this text
+)";
+}  // namespace
+
 int bench_cpu(Args args) {
+  if (asks_for_help(args)) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
   std::string bin = guest_binary("bench_cpu");
   long long iterations = -1;
   for (size_t k = 0; k < args.size(); ++k) {
@@ -30,16 +46,17 @@ int bench_cpu(Args args) {
     } else if (!std::strcmp(args[k], "--iterations") && k + 1 < args.size()) {
       iterations = std::atoll(args[++k]);
     } else {
-      std::fprintf(stderr, "usage: pxos bench cpu [--paged] [--iterations N] [--bin FILE]\n");
+      std::fprintf(stderr, "pxos bench cpu: unexpected argument '%s' (see pxos bench cpu --help)\n", args[k]);
       return kExitUsage;
     }
   }
-  std::ifstream f(bin, std::ios::binary);
-  std::vector<uint8_t> code((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (code.size() < 8 || code.size() > 0x8000) {
-    std::fprintf(stderr, "pxos bench cpu: cannot read the workload %s\n", bin.c_str());
+  HostFile file = read_host_file(bin, 0x8000);
+  if (file.ok() && file.bytes.size() < 8) file.error = bin + ": shorter than 8 bytes";
+  if (!file.error.empty()) {
+    std::fprintf(stderr, "pxos bench cpu: cannot use the workload: %s\n", file.error.c_str());
     return kExitUsage;
   }
+  std::vector<uint8_t> code = std::move(file.bytes);
   if (iterations >= 0) {
     uint32_t it = uint32_t(iterations);
     std::memcpy(code.data() + 4, &it, 4);  // the iteration count lives at offset 4

@@ -18,9 +18,24 @@ namespace {
 constexpr uint16_t kMarkerPort = 0x510;
 constexpr int kPhases = 7;  // markers 1..7; phase k runs from marker k to k+1
 using Clock = std::chrono::steady_clock;
+
+constexpr const char* kHelp = R"(usage: pxos bench exits [--engine auto|kvm|soft] [--rounds N] [--calls N]
+The cost of a raw port-I/O exit and of BIOS call round trips (INT 13h one-sector
+read, INT 10h teletype), measured side by side in one run by a guest
+(guests/bench_exits.asm); the best round counts.
+  --engine auto|kvm|soft   the engine (default kvm)
+  --rounds N               rounds, 1..100 (default 5)
+  --calls N                calls per phase and round, 1..65535 (default 3000
+                           on kvm, 60000 on soft)
+  --help, -h               this text
+)";
 }  // namespace
 
 int bench_exits(Args args) {
+  if (asks_for_help(args)) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
   MachineConfig mc;
   mc.engine = EngineKind::Kvm;
   int rounds = 5;
@@ -31,7 +46,7 @@ int bench_exits(Args args) {
       if (a == "--engine") mc.engine = parse_engine(flag_value(args, i));
       else if (a == "--rounds") rounds = std::stoi(flag_value(args, i));
       else if (a == "--calls") calls = std::stol(flag_value(args, i));
-      else throw UsageError("unknown option '" + a + "' (bench exits takes --engine, --rounds, --calls)");
+      else throw UsageError("unknown option '" + a + "' (see pxos bench exits --help)");
     }
     if (rounds < 1 || rounds > 100) throw UsageError("--rounds must be 1..100");
     if (calls < 0 || calls > 65535) throw UsageError("--calls must be 1..65535");

@@ -133,9 +133,26 @@ std::vector<Row> run_one(EngineKind engine, const std::string& backend, const st
   return rows;
 }
 
+constexpr const char* kHelp = R"(usage: pxos bench serial [--engines E,E] [--backends B,B] [--sizes N,N] [--rounds N] [--timeout S]
+A guest sends N bytes to COM1 with the per-byte driver and with the pixel
+device, on each engine and pixel backend, side by side in one run; prints
+bytes/s as the guest sees them (docs/PIXEL_DEVICE.md).
+  --engines E,E      engines to run: soft, kvm (default: soft, and kvm when a
+                     4 KiB probe shows it fast enough here)
+  --backends B,B     pixel backends (default: cpu, and cuda when it works here)
+  --sizes N,N        byte counts, each 1..16777216 (default 1,64,4096,1048576)
+  --rounds N         rounds per size, the best counts: 1..100 (default 3)
+  --timeout S        seconds for each machine's run (default 240)
+  --help, -h         this text
+)";
+
 }  // namespace
 
 int bench_serial(Args args) {
+  if (asks_for_help(args)) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
   std::vector<std::string> engines, backends;
   std::vector<uint32_t> sizes = {1, 64, 4096, 1u << 20};
   int rounds = 3;
@@ -155,7 +172,7 @@ int bench_serial(Args args) {
           sizes.push_back(uint32_t(v));
         }
       } else {
-        throw UsageError("unknown option '" + a + "' (bench serial takes --engines, --backends, --sizes, --rounds, --timeout)");
+        throw UsageError("unknown option '" + a + "' (see pxos bench serial --help)");
       }
     }
     if (rounds < 1 || rounds > 100) throw UsageError("--rounds must be 1..100");

@@ -5,12 +5,25 @@
 
 namespace pxos::cli {
 
+namespace {
+constexpr const char* kHelp = R"(usage: pxos bench exits|cpu|serial [options]
+  pxos bench exits [options]    cost of a port-I/O exit and of BIOS calls
+  pxos bench cpu [options]      software engine speed on a fixed workload
+  pxos bench serial [options]   COM1 output: per-byte driver vs the pixel device
+pxos bench NAME --help: the options of one.
+)";
+}  // namespace
+
 int cmd_bench(Args args) {
   std::string what = args.empty() ? "" : args[0];
   if (what == "exits") return bench_exits(args.subspan(1));
   if (what == "cpu") return bench_cpu(args.subspan(1));
   if (what == "serial") return bench_serial(args.subspan(1));
-  std::fprintf(stderr, "pxos bench: say which: exits, cpu or serial\n");
+  if (asks_for_help(args) || what == "help") {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "pxos bench: say which: exits, cpu or serial (see pxos bench --help)\n");
   return kExitUsage;
 }
 

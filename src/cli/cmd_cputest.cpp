@@ -12,7 +12,23 @@
 
 namespace pxos::cli {
 
+namespace {
+constexpr const char* kHelp = R"(usage: pxos cputest DIR [--verbose] [--only PREFIX]
+Runs the CPU conformance vectors in DIR (*.jsonl.gz files and their
+metadata.json, e.g. SingleStepTests/80286) on the software engine's core; one
+line per file, then "P passed, F failed" (docs/CONFORMANCE.md). Exit 0 only
+when every `normal` opcode file passes at least 99.5 % of its vectors.
+  --verbose, -v    the first failures of each file (up to 5), with what differed
+  --only PREFIX    only the files whose names start with PREFIX (e.g. 0F)
+  --help, -h       this text
+)";
+}  // namespace
+
 int cmd_cputest(Args args) {
+  if (asks_for_help(args)) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
   std::string dir, only;
   bool verbose = false;
   for (size_t k = 0; k < args.size(); ++k) {
@@ -21,19 +37,15 @@ int cmd_cputest(Args args) {
       verbose = true;
     } else if (!std::strcmp(a, "--only") && k + 1 < args.size()) {
       only = args[++k];
-    } else if (!std::strcmp(a, "--help") || !std::strcmp(a, "-h")) {
-      std::printf("usage: pxos cputest DIR [--verbose] [--only PREFIX]\n");
-      return 0;
     } else if (a[0] == '-' || !dir.empty()) {
-      std::fprintf(stderr,
-                   "pxos cputest: unexpected argument '%s'\nusage: pxos cputest DIR [--verbose] [--only PREFIX]\n", a);
+      std::fprintf(stderr, "pxos cputest: unexpected argument '%s' (see pxos cputest --help)\n", a);
       return kExitUsage;
     } else {
       dir = a;
     }
   }
   if (dir.empty()) {
-    std::fprintf(stderr, "usage: pxos cputest DIR [--verbose] [--only PREFIX]\n");
+    std::fprintf(stderr, "pxos cputest: give the folder of vectors (see pxos cputest --help)\n");
     return kExitUsage;
   }
   std::error_code ec;

@@ -7,6 +7,7 @@
 #include "block/initramfs.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "machine/host_file.h"
 
 namespace pxos::cli {
 
@@ -18,27 +19,29 @@ Writes a gzip-compressed newc cpio archive for --initrd: /bin/busybox (a
 static busybox), /bin/sh linked to it, SCRIPT as /init, /dev/console
 (character device 5:1), and empty /proc, /sys, /tmp, /root. The same input
 gives the same bytes.
+  --busybox FILE   a static busybox program (ELF), e.g. from Debian's
+                   busybox-static package
+  --init SCRIPT    the /init script; it must start with #!
+  -o OUT           the archive to write
+  --help, -h       this text
 )";
 
 std::vector<uint8_t> read_file(const std::string& path, const char* what) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw UsageError(std::string(what) + ": cannot open " + path);
-  std::vector<uint8_t> bytes;
-  uint8_t buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    bytes.insert(bytes.end(), buf, buf + n);
-    if (bytes.size() > (256u << 20)) break;
-  }
-  std::fclose(f);
-  if (bytes.empty()) throw UsageError(std::string(what) + ": " + path + " is empty");
-  if (bytes.size() > (256u << 20)) throw UsageError(std::string(what) + ": " + path + " is larger than 256 MiB");
-  return bytes;
+  HostFile f = read_host_file(path, 256u << 20);
+  if (f.status == HostFile::Status::TooLarge)
+    throw UsageError(std::string(what) + ": " + path + " is larger than 256 MiB");
+  if (!f.ok()) throw UsageError(std::string(what) + ": " + f.error);
+  if (f.bytes.empty()) throw UsageError(std::string(what) + ": " + path + " is empty");
+  return std::move(f.bytes);
 }
 
 }  // namespace
 
 int cmd_initramfs(Args args) {
+  if (asks_for_help(args)) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
   std::string busybox, init, out;
   try {
     for (size_t i = 0; i < args.size(); ++i) {
@@ -49,11 +52,8 @@ int cmd_initramfs(Args args) {
         init = flag_value(args, i);
       else if (a == "-o")
         out = flag_value(args, i);
-      else if (a == "--help" || a == "-h") {
-        std::fputs(kHelp, stdout);
-        return 0;
-      } else
-        throw UsageError("unknown option '" + a + "'");
+      else
+        throw UsageError("unknown option '" + a + "' (see pxos initramfs --help)");
     }
     if (busybox.empty() || init.empty() || out.empty())
       throw UsageError("give --busybox FILE, --init SCRIPT and -o OUT");

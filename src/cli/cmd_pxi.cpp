@@ -23,17 +23,6 @@
 namespace pxos::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: pxos pxi <command> ...\n"
-    "  build (--text STRING | --bytes FILE | --ops FILE) -o FILE.png|FILE.pxr [--width N] [--divisor N] [--lcr N]\n"
-    "  inspect FILE [--ops N]\n"
-    "  validate FILE\n"
-    "  run FILE [--backend cpu|cpu-mt|vulkan|cuda|cuda-copy|cuda-zerocopy|cuda-persistent|auto] [-o OUT] [--json]\n"
-    "  render FILE -o OUT.png [--scale N]\n"
-    "  bench [--backends a,b,...] [--sizes n,n,...] [--seconds S] [--csv FILE] [--plot-dir DIR]\n"
-    "  floppy DRIVER -o FLOPPY.img   a 1.44 MB boot floppy: pxboot + the driver (raw form, from LBA 8)\n"
-    "  backends\n";
-
 struct UsageError {
   std::string msg;
 };
@@ -43,14 +32,10 @@ struct Flags {
   std::map<std::string, std::string> values;
   std::vector<std::string> positional;
 
-  Flags(Args args, std::initializer_list<const char*> with_value, std::initializer_list<const char*> switches) {
+  Flags(Args args, const std::vector<std::string>& with_value, const std::vector<std::string>& switches) {
     for (std::size_t i = 0; i < args.size(); ++i) {
       const std::string a = args[i];
-      auto in = [&](std::initializer_list<const char*> l) {
-        for (const char* s : l)
-          if (a == s) return true;
-        return false;
-      };
+      auto in = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), a) != l.end(); };
       if (in(with_value)) {
         if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
         if (values.count(a)) throw UsageError{a + " given twice"};
@@ -129,8 +114,19 @@ std::string decode_op(pxi::Pixel p) {
   return s;
 }
 
-int build(Args args) {
-  Flags f(args, {"--text", "--bytes", "--ops", "-o", "--width", "--divisor", "--lcr"}, {});
+constexpr const char* kBuildUsage =
+    R"(usage: pxos pxi build (--text STRING | --bytes FILE | --ops FILE) -o OUT.png|OUT.pxr [--width N] [--divisor N] [--lcr N]
+Builds a PXI UART program (docs/PXI.md); warns when the program is invalid.
+  --text STRING   one WRITE op per byte of STRING
+  --bytes FILE    one WRITE op per byte of FILE
+  --ops FILE      an op listing: line, write, nop, pixel statements (docs/PXI.md)
+  -o OUT          the program: OUT.png (PNG form) or OUT.pxr (raw form)
+  --width N       op pixels per row, 8..16384 (default 256)
+  --divisor N     with --text/--bytes: each WRITE's baud divisor, 1..255 (default 1: 115200 baud)
+  --lcr N         with --text/--bytes: each WRITE's line control, 0..0x3F (default 3: 8N1)
+)";
+
+int build(const Flags& f) {
   if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
   const int sources = f.has("--text") + f.has("--bytes") + f.has("--ops");
   if (sources != 1) throw UsageError{"build needs exactly one of --text, --bytes, --ops"};
@@ -160,8 +156,13 @@ int build(Args args) {
   return 0;
 }
 
-int inspect(Args args) {
-  Flags f(args, {"--ops"}, {});
+constexpr const char* kInspectUsage = R"(usage: pxos pxi inspect FILE [--ops N]
+Prints FILE's header, op histogram, output size or first error, and its first
+ops decoded.
+  --ops N   how many ops to list, 0..1048576 (default 16)
+)";
+
+int inspect(const Flags& f) {
   const std::string path = f.file("FILE");
   const auto show = number(f.get("--ops", "16"), "--ops", 0, 1u << 20);
   const pxi::Program p = pxi::load(path);
@@ -192,8 +193,12 @@ int inspect(Args args) {
   return 0;
 }
 
-int validate(Args args) {
-  Flags f(args, {}, {});
+constexpr const char* kValidateUsage = R"(usage: pxos pxi validate FILE
+Exit 0 when FILE is a valid PXI v1 UART program; else one line saying why (the
+first invalid op) and exit 2.
+)";
+
+int validate(const Flags& f) {
   const std::string path = f.file("FILE");
   const pxi::Program p = pxi::load(path);
   std::vector<std::uint8_t> b;
@@ -208,8 +213,18 @@ int validate(Args args) {
   return 0;
 }
 
-int run(Args args) {
-  Flags f(args, {"--backend", "-o"}, {"--json"});
+constexpr const char* kPxiRunUsage =
+    R"(usage: pxos pxi run FILE [--backend B] [-o OUT] [--json]
+Runs FILE on a backend: the device's bytes to stdout (or OUT), statistics to
+stderr. An invalid program is rejected (exit 2) with its first invalid op.
+  --backend B   cpu, cpu-mt, vulkan, cuda, cuda-copy, cuda-zerocopy,
+                cuda-persistent or auto (default auto: cuda if a CUDA device is
+                present, else vulkan if a Vulkan device is, else cpu-mt)
+  -o OUT        write the bytes to OUT instead of stdout
+  --json        the statistics as one JSON object
+)";
+
+int run(const Flags& f) {
   const std::string path = f.file("FILE");
   const pxi::Program p = pxi::load(path);
   auto ex = pxi::make_executor(f.get("--backend", "auto"));
@@ -252,8 +267,15 @@ int run(Args args) {
   return 0;
 }
 
-int render(Args args) {
-  Flags f(args, {"-o", "--scale"}, {});
+constexpr const char* kRenderUsage = R"(usage: pxos pxi render FILE -o OUT.png [--scale N]
+Draws FILE's ops as a picture: NOP grey, WRITE blue (brighter for larger
+bytes), SET-LINE orange, invalid red with a white X, a yellow bar on ops that
+change the line; a legend with the histogram and the first error.
+  -o OUT.png   the picture to write
+  --scale N    screen pixels per op, 1..64 (default: from the program's width)
+)";
+
+int render(const Flags& f) {
   const std::string path = f.file("FILE");
   if (!f.has("-o")) throw UsageError{"render needs -o OUT.png"};
   const int scale = int(number(f.get("--scale", "0"), "--scale", 0, 64));
@@ -262,10 +284,14 @@ int render(Args args) {
   return 0;
 }
 
-// `pxos pxi floppy`: pxboot (guests/pxboot.asm) in sectors 0..7 and the driver's
-// raw form from LBA 8; pxboot loads it with INT 13h and runs it on the pixel device.
-int floppy(Args args) {
-  Flags f(args, {"-o"}, {});
+constexpr const char* kFloppyUsage = R"(usage: pxos pxi floppy DRIVER -o FLOPPY.img
+Writes a 1.44 MB boot floppy: pxboot (guests/pxboot.asm) in sectors 0..7 and
+DRIVER's raw form from LBA 8; pxboot loads it with INT 13h and runs it on the
+pixel device (pxos run --floppy FLOPPY.img).
+  -o FLOPPY.img   the floppy image to write
+)";
+
+int floppy(const Flags& f) {
   const std::string path = f.file("DRIVER");
   if (!f.has("-o")) throw UsageError{"floppy needs -o FLOPPY.img"};
   constexpr std::size_t kFloppy = 1474560, kDriverOffset = 8 * 512;
@@ -287,8 +313,18 @@ int floppy(Args args) {
   return 0;
 }
 
-int bench(Args args) {
-  Flags f(args, {"--backends", "--csv", "--plot-dir", "--sizes", "--seconds"}, {});
+constexpr const char* kBenchUsage =
+    R"(usage: pxos pxi bench [--backends a,b,...] [--sizes n,n,...] [--seconds S] [--csv FILE] [--plot-dir DIR]
+Times each backend on random valid programs of each size: p50 and p99 latency,
+ops/s; the table (CSV) to stdout.
+  --backends a,b   backends to time (default: every one compiled in)
+  --sizes n,n      op counts (default 1, 16, 256, ... 16 Mi)
+  --seconds S      time budget per backend and size, under 60 (default 0.25)
+  --csv FILE       write the table to FILE instead of stdout
+  --plot-dir DIR   write latency.png and throughput.png to DIR
+)";
+
+int bench(const Flags& f) {
   if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
   pxi::BenchOptions o;
   o.backends = split(f.get("--backends"));
@@ -306,35 +342,89 @@ int bench(Args args) {
   return 0;
 }
 
+constexpr const char* kBackendsUsage = R"(usage: pxos pxi backends
+Lists the backends compiled in.
+)";
+
+int backends(const Flags&) {
+  for (const auto& b : pxi::backend_names()) std::printf("%s\n", b.c_str());
+  if (!pxi::vulkan_compiled()) std::printf("(vulkan: not built)\n");
+  if (!pxi::cuda_compiled()) std::printf("(cuda: not built)\n");
+  return 0;
+}
+
+// A sub-command: its usage (the first line, less "usage: pxos pxi ", is its
+// line in `pxos pxi --help`), the flags its parser takes, its code.
+struct Command {
+  const char* name;
+  const char* usage;
+  std::vector<std::string> with_value, switches;
+  int (*run)(const Flags&);
+};
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> kCommands = {
+      {"build", kBuildUsage, {"--text", "--bytes", "--ops", "-o", "--width", "--divisor", "--lcr"}, {}, build},
+      {"inspect", kInspectUsage, {"--ops"}, {}, inspect},
+      {"validate", kValidateUsage, {}, {}, validate},
+      {"run", kPxiRunUsage, {"--backend", "-o"}, {"--json"}, run},
+      {"render", kRenderUsage, {"-o", "--scale"}, {}, render},
+      {"bench", kBenchUsage, {"--backends", "--csv", "--plot-dir", "--sizes", "--seconds"}, {}, bench},
+      {"floppy", kFloppyUsage, {"-o"}, {}, floppy},
+      {"backends", kBackendsUsage, {}, {}, backends},
+  };
+  return kCommands;
+}
+
+std::string overview() {
+  std::string text = "usage: pxos pxi COMMAND ...\n";
+  const std::string prefix = "usage: pxos pxi ";
+  for (const Command& c : commands()) {
+    const std::string usage = c.usage;
+    text += "  " + usage.substr(prefix.size(), usage.find('\n') - prefix.size()) + "\n";
+  }
+  return text + "pxos pxi COMMAND --help: what it does and its flags.\n";
+}
+
 }  // namespace
+
+std::string pxi_usage_gaps() {
+  std::string gaps;
+  for (const Command& c : commands()) {
+    const std::string usage = c.usage;
+    if (usage.rfind(std::string("usage: pxos pxi ") + c.name, 0) != 0) gaps += std::string(c.name) + ": synopsis; ";
+    for (const auto* list : {&c.with_value, &c.switches})
+      for (const std::string& flag : *list)
+        if (usage.find(flag + " ") == std::string::npos && usage.find(flag + "\n") == std::string::npos)
+          gaps += std::string(c.name) + ": " + flag + "; ";
+  }
+  return gaps;
+}
 
 int cmd_pxi(Args args) {
   if (args.empty()) {
-    std::fputs(kUsage, stderr);
+    std::fputs(overview().c_str(), stderr);
     return kExitUsage;
   }
   const std::string_view sub = args[0];
   const Args rest = args.subspan(1);
+  const Command* command = nullptr;
+  for (const Command& c : commands())
+    if (sub == c.name) command = &c;
+  if (!command) {
+    if (sub == "help" || asks_for_help(args)) {
+      std::fputs(overview().c_str(), stdout);
+      return 0;
+    }
+    std::fprintf(stderr, "pxos pxi: unknown command '%.*s' (see pxos pxi --help)\n", int(sub.size()), sub.data());
+    return kExitUsage;
+  }
+  if (asks_for_help(rest)) {
+    std::fputs(command->usage, stdout);
+    return 0;
+  }
   try {
-    if (sub == "build") return build(rest);
-    if (sub == "inspect") return inspect(rest);
-    if (sub == "validate") return validate(rest);
-    if (sub == "run") return run(rest);
-    if (sub == "render") return render(rest);
-    if (sub == "bench") return bench(rest);
-    if (sub == "floppy") return floppy(rest);
-    if (sub == "backends") {
-      for (const auto& b : pxi::backend_names()) std::printf("%s\n", b.c_str());
-      if (!pxi::vulkan_compiled()) std::printf("(vulkan: not built)\n");
-      if (!pxi::cuda_compiled()) std::printf("(cuda: not built)\n");
-      return 0;
-    }
-    if (sub == "help" || sub == "--help" || sub == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    std::fprintf(stderr, "pxos pxi: unknown command '%.*s' (build, inspect, validate, run, render, bench, floppy)\n",
-                 int(sub.size()), sub.data());
+    return command->run(Flags(rest, command->with_value, command->switches));
   } catch (const UsageError& e) {
     std::fprintf(stderr, "pxos pxi %.*s: %s\n", int(sub.size()), sub.data(), e.msg.c_str());
   } catch (const pxi::Error& e) {

@@ -19,6 +19,7 @@
 #include "frontend/screenshot.h"
 #include "frontend/serial_console.h"
 #include "frontend/terminal.h"
+#include "machine/host_file.h"
 #include "machine/monitor.h"
 
 namespace pxos::cli {
@@ -104,6 +105,10 @@ int status_of(const RunOutcome& o, double timeout, bool verbose) {
 }  // namespace
 
 int cmd_run(Args args) {
+  if (asks_for_help(args)) {
+    std::fputs(kRunUsage, stdout);
+    return 0;
+  }
   RunFlags f;
   try {
     f = parse_run_flags(args);
@@ -118,6 +123,11 @@ int cmd_run(Args args) {
   }
   std::optional<Font> font;
   if (!f.screenshot.empty()) {
+    // Written at exit: a path that cannot be written fails now, not after the run.
+    if (std::string why = output_path_problem(f.screenshot); !why.empty()) {
+      std::fprintf(stderr, "pxos run: --screenshot: %s\n", why.c_str());
+      return kExitUsage;
+    }
     try {
       font = Font::load_default();
     } catch (const std::exception& e) {
@@ -127,14 +137,19 @@ int cmd_run(Args args) {
   }
 
   std::FILE* debugcon = nullptr;
+  bool debugcon_owned = false;  // a file of ours, closed at the end
   if (f.debugcon == "stdio")
     debugcon = display == Display::Term ? nullptr : stdout;
+  else if (f.debugcon == "stderr")
+    debugcon = stderr;
   else if (f.debugcon.rfind("file:", 0) == 0) {
-    debugcon = std::fopen(f.debugcon.c_str() + 5, "wb");
+    std::string why;
+    debugcon = open_host_output(f.debugcon.substr(5), false, &why);
     if (!debugcon) {
-      std::fprintf(stderr, "pxos run: --debugcon: cannot write %s\n", f.debugcon.c_str() + 5);
+      std::fprintf(stderr, "pxos run: --debugcon: %s\n", why.c_str());
       return kExitUsage;
     }
+    debugcon_owned = true;
   }
   f.machine.debugcon = debugcon;
   // With the serial console on stdio, host input goes to COM1 unless the
@@ -166,7 +181,7 @@ int cmd_run(Args args) {
       m = std::make_unique<Machine>(f.machine);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "pxos run: %s\n", e.what());
-      if (debugcon && debugcon != stdout) std::fclose(debugcon);
+      if (debugcon_owned) std::fclose(debugcon);
       return kExitUsage;
     }
     if (verbose) std::fprintf(stderr, "pxos: engine %s\n", m->engine_reason.c_str());
@@ -238,7 +253,7 @@ int cmd_run(Args args) {
     }
     if (verbose) m->print_stats(std::cerr);
   }
-  if (debugcon && debugcon != stdout) std::fclose(debugcon);
+  if (debugcon_owned) std::fclose(debugcon);
   std::fflush(stdout);
   return status;
 }

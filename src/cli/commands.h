@@ -1,18 +1,33 @@
 // The pxos sub-commands. Each takes the arguments after its own name and
-// returns the process exit status (see `pxos --help` for the table).
+// returns the process exit status (see `pxos run --help` for the table).
 #pragma once
 
+#include <cstring>
 #include <span>
+#include <string>
 
 namespace pxos::cli {
 
 using Args = std::span<char* const>;
 
+// Whether ARGS ask for help: --help or -h anywhere among them. The command
+// then prints its usage, kept next to its parser, to stdout and exits 0,
+// whatever else was given.
+inline bool asks_for_help(Args args) {
+  for (const char* a : args)
+    if (!std::strcmp(a, "--help") || !std::strcmp(a, "-h")) return true;
+  return false;
+}
+
 int cmd_run(Args args);      // cli/cmd_run.cpp
 int cmd_bench(Args args);    // cli/cmd_bench.cpp: dispatches to the bench_* below
 int cmd_cputest(Args args);  // cli/cmd_cputest.cpp
 int cmd_pxi(Args args);      // cli/cmd_pxi.cpp
+// For the tests: the flags that a `pxos pxi` command's parser takes and its
+// usage text does not name, as "command: flag; ..." ("" when none).
+std::string pxi_usage_gaps();
 int cmd_initramfs(Args args);  // cli/cmd_initramfs.cpp
+int cmd_version(Args args);    // cli/cmd_version.cpp: pxos --version
 
 int bench_exits(Args args);  // cli/bench_exits.cpp
 int bench_cpu(Args args);    // cli/bench_cpu.cpp

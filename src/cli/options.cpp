@@ -5,19 +5,12 @@
 
 namespace pxos::cli {
 
-const char* const kUsage = R"(pxOS: a PC hypervisor with its own BIOS, on KVM or a software x86 engine.
+// `pxos run --help`; `pxos --help` prints it too, after the list of commands.
+const char* const kRunUsage =
+    R"(usage: pxos run (--floppy IMG | --hda IMG | --boot-sector FILE | --kernel BZIMAGE) [options]
+Boots a PC guest.
 
-usage:
-  pxos run [options]            boot a PC guest
-  pxos bench exits [options]    cost of a port-I/O exit and of BIOS calls
-  pxos bench cpu                software engine speed on a fixed workload
-  pxos bench serial [options]   COM1 output: per-byte driver vs the pixel device
-  pxos cputest DIR              run CPU conformance vectors (JSONL.gz files)
-  pxos pxi COMMAND ...          pixel-native driver tools (pxos pxi --help)
-  pxos initramfs ...            a busybox initramfs for --initrd (--help)
-  pxos --help                   this text
-
-run options:
+options:
   --engine auto|kvm|soft   the CPU engine (default auto: the faster one here;
                            --verbose says which and why)
   --floppy IMG             floppy image for drive A: (160K ... 2.88M sizes)
@@ -42,8 +35,11 @@ run options:
   --writable               write guest disk writes to the images (default: the
                            guest writes to a private copy that is dropped at exit)
   --memory SIZE            guest RAM, e.g. 16M (default), 64M, 1G
-  --debugcon stdio|none|file:PATH
-                           where guest writes to port E9h go (default stdio)
+  --debugcon stdio|stderr|none|file:PATH
+                           where guest writes to port E9h go (default stdio);
+                           file:PATH truncates a regular file, but /dev/stderr,
+                           /dev/stdout and /dev/fd/N write to this process's
+                           own descriptor, a device or FIFO is appended to
   --display term|tty|screen|none
                            term: the guest screen in this terminal, with colours,
                            cursor and keys (default when stdin and stdout are a
@@ -52,7 +48,8 @@ run options:
                            otherwise); screen: print the final text screen at
                            exit; none: nothing
   --screenshot FILE.png    at exit, write the text screen drawn with the VGA
-                           8x16 font ($PXOS_FONT, else Debian's console-setup-linux)
+                           8x16 font ($PXOS_FONT, else Debian's console-setup-linux);
+                           the path and font are checked at start
   --timeout SECONDS        stop after SECONDS (exit status 124)
   --until-text TEXT        stop with status 0 once TEXT is on the guest's text
                            screen or its debug console (after any --expect steps)
@@ -78,8 +75,9 @@ run options:
   --deterministic          virtual time from the instruction count (soft engine)
   --jit on|off             the soft engine translates common 32-bit code to host
                            code (default on, x86-64 hosts); off: interpret only
-  --verbose                log engine choice, unimplemented BIOS calls and device
+  --verbose, -v            log engine choice, unimplemented BIOS calls and device
                            counters to stderr
+  --help, -h               this text
 
 exit status:
   0-255  the value the guest wrote to port F4h (its own verdict)
@@ -168,8 +166,8 @@ RunFlags parse_run_flags(Args args) {
       keys_to = v;
     } else if (a == "--debugcon") {
       f.debugcon = flag_value(args, i);
-      if (f.debugcon != "stdio" && f.debugcon != "none" && f.debugcon.rfind("file:", 0) != 0)
-        throw UsageError("--debugcon: '" + f.debugcon + "' is not stdio, none or file:PATH");
+      if (f.debugcon != "stdio" && f.debugcon != "stderr" && f.debugcon != "none" && f.debugcon.rfind("file:", 0) != 0)
+        throw UsageError("--debugcon: '" + f.debugcon + "' is not stdio, stderr, none or file:PATH");
     } else if (a == "--display") {
       std::string d = flag_value(args, i);
       if (d == "term")
@@ -224,7 +222,7 @@ RunFlags parse_run_flags(Args args) {
     } else if (a == "--verbose" || a == "-v") {
       f.machine.verbose = true;
     } else {
-      throw UsageError("unknown option '" + a + "' (see pxos --help)");
+      throw UsageError("unknown option '" + a + "' (see pxos run --help)");
     }
   }
   if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty() && f.machine.kernel.empty())

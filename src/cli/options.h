@@ -22,7 +22,7 @@ enum class Display { Term, Tty, Screen, None };
 
 struct RunFlags {
   MachineConfig machine;
-  std::string debugcon = "stdio";  // stdio | none | file:PATH
+  std::string debugcon = "stdio";  // stdio | stderr | none | file:PATH
   double timeout = 0;
   std::vector<ScriptStep> script;  // --send-keys before any --expect is step 0
   std::string until_text;
@@ -43,6 +43,7 @@ EngineKind parse_engine(const std::string& text);
 // Reads the value after a flag (args[i+1]); throws UsageError when absent.
 std::string flag_value(Args args, size_t& i);
 
-extern const char* const kUsage;
+// `pxos run --help`: every flag above, and the exit statuses.
+extern const char* const kRunUsage;
 
 }  // namespace pxos::cli

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <ostream>
 
+#include "machine/host_file.h"
+
 namespace pxos {
 
 namespace {
@@ -60,8 +62,11 @@ size_t StdioSerial::read(std::span<uint8_t> buf) {
 
 FileSerial::FileSerial(const std::string& path, bool append) : path_(path), append_(append) {
   if (path.empty()) throw SerialBackendError("serial backend file: needs a path (file:PATH)");
-  file_ = std::fopen(path.c_str(), append ? "ab" : "wb");
-  if (!file_) throw SerialBackendError("serial backend " + describe() + ": cannot open: " + errno_text());
+  std::string why;
+  file_ = open_host_output(path, append, &why);
+  if (!file_)
+    throw SerialBackendError(std::string("serial backend ") + (append ? "file-append" : "file") + ": cannot open " +
+                             why);
 }
 
 FileSerial::~FileSerial() {

@@ -6,7 +6,10 @@
 //   stdio               write to stdout; read from `input_fd` if the front
 //                       end passes one (>= 0), else no input
 //   null                discard output, no input
-//   file:PATH           write to PATH, truncating it; no input
+//   file:PATH           write to PATH, truncating a regular file; no input.
+//                       /dev/stdout, /dev/stderr, /dev/fd/N: this process's
+//                       descriptor, not truncated; a character device or
+//                       FIFO: appended to (machine/host_file.h)
 //   file-append:PATH    write to PATH, appending; no input
 //   tcp:127.0.0.1:PORT  listen on a loopback address only (tcp:PORT and
 //                       tcp:localhost:PORT mean the same; port 0 picks a

@@ -1,9 +1,9 @@
 #include "machine/linux_boot.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
+
+#include "machine/host_file.h"
 
 namespace pxos {
 
@@ -27,6 +27,7 @@ constexpr uint32_t kRamdiskSize = 0x21C;
 constexpr uint32_t kHeapEndPtr = 0x224;
 constexpr uint32_t kCmdLinePtr = 0x228;
 constexpr uint32_t kInitrdAddrMax = 0x22C;
+constexpr uint32_t kXloadflags = 0x236;  // protocol 2.12+
 constexpr uint32_t kCmdlineSize = 0x238;
 constexpr uint32_t kInitSize = 0x260;
 constexpr uint32_t kEnd = 0x264;  // the last field the loader reads ends here
@@ -34,6 +35,7 @@ constexpr uint32_t kEnd = 0x264;  // the last field the loader reads ends here
 constexpr uint8_t kLoadedHigh = 0x01;
 constexpr uint8_t kCanUseHeap = 0x80;
 constexpr uint8_t kUndefinedLoader = 0xFF;
+constexpr uint16_t kXlfKernel64 = 0x0001;  // xloadflags: the kernel has a 64-bit entry point
 }  // namespace hdr
 
 // boot_params ("zero page") fields outside the setup header.
@@ -106,6 +108,8 @@ BzImage parse_bzimage(std::vector<uint8_t> bytes) {
   k.cmdline_max = std::min<uint32_t>(k.cmdline_max, kCmdlineMax - 1);
   k.init_size = k.version >= 0x020A ? le(bytes, hdr::kInitSize, 4) : 0;
   k.init_size = std::max(k.init_size, k.kernel_bytes);
+  k.kernel_64 = k.version >= 0x020C && k.header_end >= hdr::kXloadflags + 2 &&
+                (le(bytes, hdr::kXloadflags, 2) & hdr::kXlfKernel64) != 0;
   k.file = std::move(bytes);
   return k;
 }
@@ -210,27 +214,13 @@ void load_linux(GuestMemory& mem, const BzImage& k, std::span<const uint8_t> ini
 }
 
 std::vector<uint8_t> read_boot_file(const std::string& path, uint64_t max_bytes, const char* what) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw LinuxBootError(std::string(what) + ": cannot open " + path + ": " + std::strerror(errno));
-  std::vector<uint8_t> bytes;
-  uint8_t buf[65536];
-  size_t n;
-  bool too_big = false;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    if (bytes.size() + n > max_bytes) {
-      too_big = true;
-      break;
-    }
-    bytes.insert(bytes.end(), buf, buf + n);
-  }
-  bool failed = std::ferror(f);
-  std::fclose(f);
-  if (failed) throw LinuxBootError(std::string(what) + ": cannot read " + path);
-  if (too_big)
+  HostFile f = read_host_file(path, max_bytes);
+  if (f.status == HostFile::Status::TooLarge)
     throw LinuxBootError(std::string(what) + ": " + path + " is larger than the guest's RAM (" +
                          std::to_string(max_bytes >> 20) + " MiB)");
-  if (bytes.empty()) throw LinuxBootError(std::string(what) + ": " + path + " is empty");
-  return bytes;
+  if (!f.ok()) throw LinuxBootError(std::string(what) + ": " + f.error);
+  if (f.bytes.empty()) throw LinuxBootError(std::string(what) + ": " + path + " is empty");
+  return std::move(f.bytes);
 }
 
 }  // namespace pxos

@@ -50,6 +50,7 @@ struct BzImage {
   uint32_t cmdline_max = 0;  // longest command line, NUL excluded
   uint32_t init_size = 0;    // memory the kernel needs from 100000h (at least kernel_bytes)
   uint32_t header_end = 0;   // file offset just past the setup header
+  bool kernel_64 = false;    // xloadflags XLF_KERNEL_64 (protocol 2.12+): an x86-64 kernel, which needs long mode
 
   std::span<const uint8_t> setup() const { return {file.data(), setup_bytes}; }
   std::span<const uint8_t> kernel() const { return {file.data() + setup_bytes, kernel_bytes}; }

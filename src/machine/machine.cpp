@@ -12,6 +12,7 @@
 #include "engine/kvm/kvm_vcpu.h"
 #include "frontend/font.h"
 #include "frontend/serial_console.h"
+#include "machine/host_file.h"
 #if __has_include("engine/soft/soft_vcpu.h") && !defined(PXOS_NO_SOFT_ENGINE)
 #include "engine/soft/soft_vcpu.h"
 #define PXOS_HAVE_SOFT 1
@@ -63,19 +64,12 @@ std::unique_ptr<DiskImage> open_disk(const std::string& path, DiskImage::Kind ki
 }
 
 std::unique_ptr<DiskImage> boot_sector_floppy(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw MachineError(path + ": cannot open boot sector file");
-  std::vector<uint8_t> bytes;
-  uint8_t buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    bytes.insert(bytes.end(), buf, buf + n);
-    if (bytes.size() > 1474560) break;
-  }
-  std::fclose(f);
-  if (bytes.empty()) throw MachineError(path + ": boot sector file is empty");
-  if (bytes.size() > 1474560) throw MachineError(path + ": boot sector file is larger than a 1.44 MB floppy");
-  return std::make_unique<DiskImage>(DiskImage::from_bytes(std::move(bytes), DiskImage::Kind::Floppy));
+  HostFile f = read_host_file(path, 1474560);
+  if (f.status == HostFile::Status::TooLarge)
+    throw MachineError(path + ": boot sector file is larger than a 1.44 MB floppy");
+  if (!f.ok()) throw MachineError(f.error);
+  if (f.bytes.empty()) throw MachineError(path + ": boot sector file is empty");
+  return std::make_unique<DiskImage>(DiskImage::from_bytes(std::move(f.bytes), DiskImage::Kind::Floppy));
 }
 
 // --engine auto: times the same short real-mode loop on an engine (a vCPU of
@@ -258,6 +252,10 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
     }
     engine_reason = why;
   }
+  if (kernel && kernel->kernel_64 && kind == EngineKind::Soft)  // else a silent guest until the timeout
+    throw MachineError("--kernel: " + config.kernel +
+                       " is a 64-bit kernel (xloadflags XLF_KERNEL_64) and the software engine has no long mode: "
+                       "use an i686 (32-bit) kernel, or --engine kvm on a host whose KVM can run it");
   try {
     if (kind == EngineKind::Kvm) {
       std::unique_ptr<Vcpu> assist;

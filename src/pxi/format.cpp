@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "machine/host_file.h"
 #include "pxi/png_io.h"
 
 namespace pxi {
@@ -265,27 +266,11 @@ Program parse(std::span<const std::uint8_t> b) {
 }
 
 std::vector<std::uint8_t> read_file(const std::string& path, std::uint64_t max_bytes) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!f) throw Error(Errc::kIo, path + ": " + std::strerror(errno));
-  std::vector<std::uint8_t> out;
-  // Regular files: check the size first and allocate once.
-  if (std::fseek(f.get(), 0, SEEK_END) == 0) {
-    const long size = std::ftell(f.get());
-    if (size >= 0 && std::uint64_t(size) > max_bytes)
-      throw Error(Errc::kTooLarge, path + ": larger than " + std::to_string(max_bytes) + " bytes");
-    if (size > 0) out.reserve(std::size_t(size));
-  }
-  std::rewind(f.get());
-  std::uint8_t buf[1 << 16];
-  for (;;) {
-    const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
-    if (n == 0) break;
-    if (out.size() + n > max_bytes)
-      throw Error(Errc::kTooLarge, path + ": larger than " + std::to_string(max_bytes) + " bytes");
-    out.insert(out.end(), buf, buf + n);
-  }
-  if (std::ferror(f.get())) throw Error(Errc::kIo, path + ": read error");
-  return out;
+  using pxos::HostFile;
+  HostFile f = pxos::read_host_file(path, max_bytes);
+  if (f.status == HostFile::Status::TooLarge) throw Error(Errc::kTooLarge, f.error);
+  if (!f.ok()) throw Error(Errc::kIo, f.error);
+  return std::move(f.bytes);
 }
 
 void write_file(const std::string& path, std::span<const std::uint8_t> bytes) {

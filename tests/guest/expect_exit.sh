@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs pxos and checks its exit status (and optionally its output).
-#   expect_exit.sh STATUS ENGINE PXOS [--stdout-has TEXT] [--stderr-has TEXT] [--stdin-delayed TEXT]
+#   expect_exit.sh STATUS ENGINE PXOS [--stdout-has TEXT]... [--stderr-has TEXT]... [--stdin-delayed TEXT]
 #                  [--needs FILE WHY] -- ARGS...
 # ENGINE (kvm or soft) is added as --engine to `pxos run`; "none" adds nothing.
 # A KVM test on a host without a usable /dev/kvm is reported as skipped
@@ -9,11 +9,11 @@
 set -u
 want=$1 engine=$2 pxos=$3
 shift 3
-stdout_has="" stderr_has="" stdin_text="" needs="" needs_why=""
+stdout_has=() stderr_has=() stdin_text="" needs="" needs_why=""
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
   case $1 in
-    --stdout-has) stdout_has=$2; shift 2 ;;
-    --stderr-has) stderr_has=$2; shift 2 ;;
+    --stdout-has) stdout_has+=("$2"); shift 2 ;;
+    --stderr-has) stderr_has+=("$2"); shift 2 ;;
     --stdin-delayed) stdin_text=$2; shift 2 ;;
     --needs) needs=$2 needs_why=$3; shift 3 ;;
     *) echo "expect_exit.sh: unknown option $1"; exit 2 ;;
@@ -42,7 +42,11 @@ fi
 echo "--- stdout"; cat "$out"; echo "--- stderr"; cat "$err"; echo "--- exit status $got (expected $want)"
 fail=0
 [ "$got" = "$want" ] || fail=1
-if [ -n "$stdout_has" ] && ! grep -qF -- "$stdout_has" "$out"; then echo "stdout lacks: $stdout_has"; fail=1; fi
-if [ -n "$stderr_has" ] && ! grep -qF -- "$stderr_has" "$err"; then echo "stderr lacks: $stderr_has"; fail=1; fi
+for text in "${stdout_has[@]}"; do
+  if ! grep -qF -- "$text" "$out"; then echo "stdout lacks: $text"; fail=1; fi
+done
+for text in "${stderr_has[@]}"; do
+  if ! grep -qF -- "$text" "$err"; then echo "stderr lacks: $text"; fail=1; fi
+done
 if [ "$want" = 2 ] && [ "$(wc -l <"$err")" != 1 ]; then echo "a usage error must be one line on stderr"; fail=1; fi
 exit $fail

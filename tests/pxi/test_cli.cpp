@@ -98,6 +98,33 @@ TEST(PxiCli, BadFlagsAndFiles) {
   EXPECT_EQ(pxi_cmd({"bench", "--sizes", "0"}), u);
 }
 
+TEST(PxiCli, EveryCommandTakesHelpAndItsUsageNamesItsFlags) {
+  EXPECT_EQ(pxos::cli::pxi_usage_gaps(), "");
+  for (const char* sub : {"build", "inspect", "validate", "run", "render", "bench", "floppy", "backends"}) {
+    EXPECT_EQ(pxi_cmd({sub, "--help"}), 0) << sub;
+    EXPECT_EQ(pxi_cmd({sub, "-h"}), 0) << sub;
+  }
+  EXPECT_EQ(pxi_cmd({"--help"}), 0);
+  EXPECT_EQ(pxi_cmd({"help"}), 0);
+  // With other flags, even bad ones, --help still wins.
+  EXPECT_EQ(pxi_cmd({"run", tmp("does-not-exist.png"), "--backend", "quantum", "--help"}), 0);
+  EXPECT_EQ(pxi_cmd({"build", "--width", "3", "-h"}), 0);
+}
+
+TEST(PxiCli, ADirectoryIsSaidToBeOne) {
+  const std::string dir = tmp("a_dir");
+  std::filesystem::create_directories(dir);
+  try {
+    pxi::load(dir);
+    ADD_FAILURE() << "a directory was loaded";
+  } catch (const pxi::Error& e) {
+    EXPECT_EQ(e.code(), pxi::Errc::kIo);
+    EXPECT_NE(std::string(e.what()).find(dir + ": is a directory"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(pxi_cmd({"run", dir}), pxos::cli::kExitUsage);
+  EXPECT_EQ(pxi_cmd({"build", "--bytes", dir, "-o", tmp("d.png")}), pxos::cli::kExitUsage);
+}
+
 TEST(PxiCli, BenchWritesCsvAndPlots) {
   const std::string csv = tmp("bench.csv"), dir = tmp("plots");
   std::filesystem::create_directories(dir);

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <set>
+
 #include "frontend/keys.h"
 #include "cli/options.h"
 
@@ -61,6 +64,40 @@ TEST(RunFlags, BadInputIsAUsageError) {
   EXPECT_THROW(parse({"--floppy", "a.img", "--send-keys", "{f13}"}), UsageError);
   EXPECT_THROW(parse({"--floppy", "a.img", "--expect", ""}), UsageError);
   EXPECT_THROW(parse({"--floppy", "a.img", "--jit", "maybe"}), UsageError);
+}
+
+TEST(RunFlags, DebugconTargets) {
+  for (const char* target : {"stdio", "stderr", "none", "file:x.log"})
+    EXPECT_EQ(parse({"--floppy", "a.img", "--debugcon", target}).debugcon, target);
+  EXPECT_THROW(parse({"--floppy", "a.img", "--debugcon", "stdout"}), UsageError);
+}
+
+// The flags a text names: --name and -x, as whole words.
+std::set<std::string> flags_in(const std::string& text) {
+  std::set<std::string> flags;
+  std::regex flag("(^|[^A-Za-z0-9-])(--?[a-z][a-z0-9-]*)");
+  for (std::sregex_iterator it(text.begin(), text.end(), flag), end; it != end; ++it) flags.insert((*it)[2]);
+  return flags;
+}
+
+TEST(RunUsage, NamesEveryFlagOfTheParserAndNoOther) {
+  // Every flag parse_run_flags takes (its if-chain); --help and -h: cmd_run.
+  const std::set<std::string> parser = flags_in(
+      "--engine --floppy --hda --boot-sector --writable --serial --serial2 --memory --kernel --initrd --append "
+      "--boot-protocol --send-keys-to --debugcon --display --timeout --until-text --send-keys --expect --screenshot "
+      "--pixel-backend --pixel-trace --deterministic --jit --verbose -v --help -h");
+  ASSERT_EQ(parser.size(), 28u);
+  std::set<std::string> usage = flags_in(kRunUsage);
+  EXPECT_EQ(usage, parser);
+  // And the parser knows each one the usage names.
+  for (const std::string& flag : usage) {
+    if (flag == "--help" || flag == "-h") continue;
+    try {
+      parse({flag});
+    } catch (const UsageError& e) {
+      EXPECT_EQ(std::string(e.what()).find("unknown option"), std::string::npos) << flag;
+    }
+  }
 }
 
 TEST(RunFlags, JitIsOnUnlessTurnedOff) {

@@ -61,6 +61,18 @@ TEST(LinuxBoot, AcceptsAWellFormedImage) {
   EXPECT_EQ(k.cmdline_max, 2047u);
 }
 
+TEST(LinuxBoot, XloadflagsMarksA64BitKernel) {
+  std::vector<uint8_t> b = make_image();
+  EXPECT_FALSE(parse_bzimage(b).kernel_64);  // an i686 kernel
+  b[0x236] = 0x01;                           // XLF_KERNEL_64
+  EXPECT_TRUE(parse_bzimage(b).kernel_64);
+  b[0x236] = 0x1E;  // other xloadflags bits (EFI handover, kexec): not 64-bit
+  EXPECT_FALSE(parse_bzimage(b).kernel_64);
+  b[0x236] = 0x01;
+  b[0x206] = 0x0B;  // protocol 2.11: no xloadflags field yet
+  EXPECT_FALSE(parse_bzimage(b).kernel_64);
+}
+
 TEST(LinuxBoot, RefusesBadImages) {
   EXPECT_NE(error_of({1, 2, 3}).find("too small"), std::string::npos);
   auto b = make_image();
