@@ -14,9 +14,11 @@
 
 #include "cli/commands.h"
 #include "cli/guest_path.h"
+#include "pxi/auto_executor.h"
 #include "pxi/bench.h"
 #include "pxi/executor.h"
 #include "pxi/format.h"
+#include "pxi/probe.h"
 #include "pxi/tools.h"
 #include "pxi/uart.h"
 
@@ -29,10 +31,11 @@ constexpr const char* kUsage =
     "  inspect FILE [--ops N]\n"
     "  validate FILE\n"
     "  run FILE [--backend cpu|cpu-mt|vulkan|cuda|cuda-copy|cuda-zerocopy|cuda-persistent|auto] [-o OUT] [--json]\n"
+    "      [--verbose]   (auto, the default: the fastest backend here for the batch's size, as measured)\n"
     "  render FILE -o OUT.png [--scale N]\n"
     "  bench [--backends a,b,...] [--sizes n,n,...] [--seconds S] [--csv FILE] [--plot-dir DIR]\n"
     "  floppy DRIVER -o FLOPPY.img   a 1.44 MB boot floppy: pxboot + the driver (raw form, from LBA 8)\n"
-    "  backends\n";
+    "  backends [--all]   the backends that work here (each probed); --all: also those that do not, and why\n";
 
 struct UsageError {
   std::string msg;
@@ -208,11 +211,23 @@ int validate(Args args) {
   return 0;
 }
 
+// --verbose: which backend ran, and for auto the measurements that chose it.
+void explain_backend(const pxi::Executor& ex) {
+  std::fprintf(stderr, "pxos pxi run: backend %s (%s)\n", ex.name().c_str(), ex.device().c_str());
+  const auto* a = dynamic_cast<const pxi::AutoExecutor*>(&ex);
+  if (!a) return;
+  for (const pxi::BackendProbe& b : a->probes())
+    if (!b.works) std::fprintf(stderr, "pxos pxi run: auto: %s not available: %s\n", b.name.c_str(), b.note.c_str());
+  for (const pxi::Decision& d : a->decisions()) std::fprintf(stderr, "pxos pxi run: auto: %s\n", d.describe().c_str());
+}
+
 int run(Args args) {
-  Flags f(args, {"--backend", "-o"}, {"--json"});
+  Flags f(args, {"--backend", "-o"}, {"--json", "--verbose"});
   const std::string path = f.file("FILE");
   const pxi::Program p = pxi::load(path);
   auto ex = pxi::make_executor(f.get("--backend", "auto"));
+  // auto probes and measures the backends at its first batch of a size: not part of the run's time.
+  if (auto* a = dynamic_cast<pxi::AutoExecutor*>(ex.get())) a->backend_for(p.ops.size());
   const auto t0 = std::chrono::steady_clock::now();
   const pxi::ExecResult r = ex->run(p.ops);
   const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
@@ -245,6 +260,7 @@ int run(Args args) {
                  ex->name().c_str(), u(s.ops), u(s.writes), u(s.set_lines), u(s.nops), u(s.bytes_out),
                  u(s.line_changes), us);
   }
+  if (f.has("--verbose")) explain_backend(*ex);
   if (e) {
     std::fprintf(stderr, "pxos pxi run: %s: rejected: %s\n", path.c_str(), e->message().c_str());
     return kExitUsage;
@@ -306,6 +322,30 @@ int bench(Args args) {
   return 0;
 }
 
+// `pxos pxi backends`: the backends that work here, each probed (created, and
+// right on a small program), with where it runs; --all: also the others, and why.
+int backends(Args args) {
+  Flags f(args, {}, {"--all"});
+  if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
+  const std::vector<pxi::BackendProbe> probes = pxi::probe_backends(pxi::known_backend_names(), pxi::make_executor);
+  std::string unavailable;
+  for (const pxi::BackendProbe& b : probes) {
+    if (b.works)
+      std::printf("%-16s %s\n", b.name.c_str(), b.note.c_str());
+    else
+      unavailable += (unavailable.empty() ? "" : ", ") + b.name;
+  }
+  if (unavailable.empty()) return 0;
+  if (!f.has("--all")) {
+    std::fprintf(stderr, "pxos pxi backends: not available here: %s (--all says why)\n", unavailable.c_str());
+    return 0;
+  }
+  std::printf("not available here:\n");
+  for (const pxi::BackendProbe& b : probes)
+    if (!b.works) std::printf("  %-16s %s\n", b.name.c_str(), b.note.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int cmd_pxi(Args args) {
@@ -323,12 +363,7 @@ int cmd_pxi(Args args) {
     if (sub == "render") return render(rest);
     if (sub == "bench") return bench(rest);
     if (sub == "floppy") return floppy(rest);
-    if (sub == "backends") {
-      for (const auto& b : pxi::backend_names()) std::printf("%s\n", b.c_str());
-      if (!pxi::vulkan_compiled()) std::printf("(vulkan: not built)\n");
-      if (!pxi::cuda_compiled()) std::printf("(cuda: not built)\n");
-      return 0;
-    }
+    if (sub == "backends") return backends(rest);
     if (sub == "help" || sub == "--help" || sub == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
