@@ -97,7 +97,13 @@ AutoExecutor::AutoExecutor(std::vector<std::string> candidates, ExecutorFactory 
   chosen_.fill(-1);
 }
 
-AutoExecutor::AutoExecutor() : AutoExecutor(backend_names(), make_executor) {}
+std::vector<std::string> auto_candidates() {
+  std::vector<std::string> v = backend_names();
+  std::erase(v, "cuda-persistent");
+  return v;
+}
+
+AutoExecutor::AutoExecutor() : AutoExecutor(auto_candidates(), make_executor) {}
 
 std::string AutoExecutor::name() const {
   std::lock_guard lock(mutex_);
@@ -127,7 +133,7 @@ std::vector<Decision> AutoExecutor::decisions() const {
 }
 
 void AutoExecutor::probe_all() {
-  std::vector<BackendProbe> p = probe_backends(candidates_, make_, probe_timeout_s_);
+  std::vector<BackendProbe> p = probe_backends(candidates_, make_, probe_timeout_s_, /*keep=*/true);
   std::lock_guard lock(mutex_);
   probes_ = std::move(p);
   probed_ = true;

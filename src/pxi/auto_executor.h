@@ -3,15 +3,16 @@
 //
 // Batch sizes fall into size classes, powers of 16: class 0 holds batches of 0
 // and 1 op, class k batches of 16^(k-1)+1 .. 16^k ops (the last class ends at
-// kMaxOps). The first batch of a class calibrates it: every backend that works
-// here (probe.h: created, and right on the probe programs) runs a synthetic
-// batch of the class's largest size a few times, and the one with the lowest
-// median time takes the class for the rest of the executor's life. So a CPU
-// implementation of Vulkan (lavapipe) never takes small batches from the cpu
-// backend, and a GPU takes the large ones where it is faster, as measured on
-// this machine. The choice is not deterministic across machines or runs; the
-// output is (every backend gives the same bytes), and a named backend
-// (--backend NAME) fixes the choice.
+// kMaxOps). The first batch of a class calibrates it: every candidate that
+// works here (probe.h: created, and right on the probe programs; probed once,
+// with a deadline) runs a synthetic batch of the class's largest size a few
+// times, and the one with the lowest median time takes the class for the rest
+// of the executor's life. So a CPU implementation of Vulkan (lavapipe, about
+// 0.6 ms a submission) does not take small batches from the cpu backend (well
+// under a microsecond), and a GPU takes the sizes where it measured faster.
+// The choice may differ between machines and runs; the output does not (every
+// backend gives the same bytes), and a named backend (--backend NAME) fixes it.
+// The timing runs themselves have no deadline.
 #pragma once
 
 #include <array>
@@ -52,6 +53,12 @@ int pick_fastest(std::span<const Timing> timings);
 Timing time_backend(Executor& ex, std::span<const Pixel> work, double cutoff_us, int min_runs = 3, int max_runs = 15,
                     double budget_s = 0.02);
 
+// What auto chooses among: every compiled backend but cuda-persistent, which
+// keeps a kernel resident on the GPU (a block polling host memory) for as long
+// as it lives, and with which no other CUDA executor can share the process
+// (their frees wait for all device work). Name it to use it.
+std::vector<std::string> auto_candidates();
+
 // How one size class was decided.
 struct Decision {
   int size_class = 0;
@@ -64,8 +71,8 @@ struct Decision {
 
 class AutoExecutor final : public Executor {
  public:
-  // candidates: backend names, in order of preference on ties (default: every
-  // compiled one, backend_names()); make creates them.
+  // candidates: backend names, in order of preference on ties (default:
+  // auto_candidates()); make creates them. All that work stay alive together.
   AutoExecutor(std::vector<std::string> candidates, ExecutorFactory make,
                double probe_timeout_s = kProbeTimeoutSeconds);
   AutoExecutor();

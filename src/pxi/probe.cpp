@@ -4,7 +4,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "pxi/corpus.h"
@@ -27,7 +29,7 @@ std::string plain_reason(const std::string& name, std::string what) {
   return what;
 }
 
-BackendProbe create_and_check(const std::string& name, const ExecutorFactory& make) {
+BackendProbe create_and_check(const std::string& name, const ExecutorFactory& make, bool keep) {
   BackendProbe r;
   r.name = name;
   try {
@@ -40,7 +42,7 @@ BackendProbe create_and_check(const std::string& name, const ExecutorFactory& ma
     } else {
       r.works = true;
       r.note = ex->device();
-      r.executor = std::move(ex);
+      if (keep) r.executor = std::move(ex);
     }
   } catch (const std::exception& e) {
     r.note = plain_reason(name, e.what());
@@ -106,11 +108,11 @@ bool probe_executor(Executor& ex, std::string* why) {
   return true;
 }
 
-BackendProbe probe_backend(const std::string& name, const ExecutorFactory& make, double timeout_s) {
+BackendProbe probe_backend(const std::string& name, const ExecutorFactory& make, double timeout_s, bool keep) {
   auto state = std::make_shared<ProbeState>();
   try {
-    std::thread([state, name, make] {
-      BackendProbe r = create_and_check(name, make);
+    std::thread([state, name, make, keep] {
+      BackendProbe r = create_and_check(name, make, keep);  // without keep, destroyed in there
       {
         std::lock_guard lock(state->m);
         state->result = std::move(r);
@@ -131,9 +133,9 @@ BackendProbe probe_backend(const std::string& name, const ExecutorFactory& make,
 }
 
 std::vector<BackendProbe> probe_backends(const std::vector<std::string>& names, const ExecutorFactory& make,
-                                         double timeout_s) {
+                                         double timeout_s, bool keep) {
   std::vector<BackendProbe> v;
-  for (const std::string& n : names) v.push_back(probe_backend(n, make, timeout_s));
+  for (const std::string& n : names) v.push_back(probe_backend(n, make, timeout_s, keep));
   return v;
 }
 

@@ -3,6 +3,7 @@
 // a pure function of made-up timings. No timed assertions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -57,7 +58,7 @@ std::unique_ptr<pxi::Executor> fake_factory(const std::string& name) {
 }
 
 TEST(PxiProbe, OnlyBackendsThatRunRightAreListedAsWorking) {
-  const auto probes = pxi::probe_backends({"good", "missing", "null", "wrong", "good2"}, fake_factory, 10);
+  const auto probes = pxi::probe_backends({"good", "missing", "null", "wrong", "good2"}, fake_factory, 10, true);
   ASSERT_EQ(probes.size(), 5u);
   EXPECT_TRUE(probes[0].works);
   EXPECT_EQ(probes[0].note, "fake device good");
@@ -70,6 +71,11 @@ TEST(PxiProbe, OnlyBackendsThatRunRightAreListedAsWorking) {
   EXPECT_NE(probes[3].note.find("wrong results"), std::string::npos) << probes[3].note;
   EXPECT_EQ(probes[3].executor, nullptr);
   EXPECT_TRUE(probes[4].works);
+  // Without keep, nothing stays alive.
+  const auto listed = pxi::probe_backends({"good", "wrong"}, fake_factory, 10);
+  EXPECT_TRUE(listed[0].works);
+  EXPECT_EQ(listed[0].executor, nullptr);
+  EXPECT_FALSE(listed[1].works);
 }
 
 TEST(PxiProbe, AStuckBackendIsReportedNotWaitedFor) {
@@ -106,6 +112,13 @@ TEST(PxiAuto, SizeClassesArePowersOf16) {
   EXPECT_EQ(pxi::class_ops(3), 4096u);
   EXPECT_EQ(pxi::class_ops(7), pxi::kMaxOps);
   for (int k = 0; k < pxi::kSizeClasses; ++k) EXPECT_EQ(pxi::size_class(pxi::class_ops(k)), k);
+}
+
+TEST(PxiAuto, LeavesThePersistentKernelOut) {
+  const auto c = pxi::auto_candidates();
+  EXPECT_EQ(std::count(c.begin(), c.end(), "cuda-persistent"), 0);
+  EXPECT_EQ(c.front(), "cpu");
+  EXPECT_EQ(c.size(), pxi::backend_names().size() - (pxi::cuda_compiled() ? 1 : 0));
 }
 
 TEST(PxiAuto, PicksTheLowestMeasuredLatency) {

@@ -6,6 +6,7 @@
 // cuda test reports itself skipped with the reason.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -240,8 +241,8 @@ TEST(PxiBackendsHere, ListedBackendsRunLikeTheReference) {
   for (const pxi::BackendProbe& p : probes) {
     if (!p.works) continue;
     working.push_back(p.name);
-    ASSERT_NE(p.executor, nullptr) << p.name;
-    check_agrees(*p.executor);
+    std::unique_ptr<pxi::Executor> ex = pxi::make_executor(p.name);  // one at a time (cuda-persistent)
+    check_agrees(*ex);
   }
   ASSERT_GE(working.size(), 2u);
   EXPECT_EQ(working[0], "cpu");
@@ -285,7 +286,7 @@ TEST(PxiAutoHere, TakesTheFastestMeasuredBackendPerSize) {
 // The issue this closes: auto chose Vulkan on lavapipe (milliseconds) for a batch
 // the cpu backend runs in a fraction of a microsecond.
 TEST(PxiAutoHere, OneOpBatchStaysOnTheCpuWhenVulkanIsACpuImplementation) {
-  const pxi::BackendProbe v = pxi::probe_backend("vulkan");
+  const pxi::BackendProbe v = pxi::probe_backend("vulkan", pxi::make_executor, pxi::kProbeTimeoutSeconds, true);
   if (!v.works) GTEST_SKIP() << "vulkan does not work here (" << v.note << "): nothing for auto to avoid";
   if (!v.executor->on_cpu())
     GTEST_SKIP() << "vulkan runs on a GPU here (" << v.note << "), not on a CPU implementation such as lavapipe";
