@@ -14,9 +14,11 @@
 
 #include "cli/commands.h"
 #include "cli/guest_path.h"
+#include "pxi/auto_executor.h"
 #include "pxi/bench.h"
 #include "pxi/executor.h"
 #include "pxi/format.h"
+#include "pxi/probe.h"
 #include "pxi/tools.h"
 #include "pxi/uart.h"
 
@@ -214,20 +216,33 @@ int validate(const Flags& f) {
 }
 
 constexpr const char* kPxiRunUsage =
-    R"(usage: pxos pxi run FILE [--backend B] [-o OUT] [--json]
+    R"(usage: pxos pxi run FILE [--backend B] [-o OUT] [--json] [--verbose]
 Runs FILE on a backend: the device's bytes to stdout (or OUT), statistics to
 stderr. An invalid program is rejected (exit 2) with its first invalid op.
   --backend B   cpu, cpu-mt, vulkan, cuda, cuda-copy, cuda-zerocopy,
-                cuda-persistent or auto (default auto: cuda if a CUDA device is
-                present, else vulkan if a Vulkan device is, else cpu-mt)
+                cuda-persistent or auto (default auto: the backend measured
+                fastest here for the batch's size; see pxos pxi backends)
   -o OUT        write the bytes to OUT instead of stdout
   --json        the statistics as one JSON object
+  --verbose     which backend ran, and for auto the timings that chose it
 )";
+
+// --verbose: which backend ran, and for auto the measurements that chose it.
+void explain_backend(const pxi::Executor& ex) {
+  std::fprintf(stderr, "pxos pxi run: backend %s (%s)\n", ex.name().c_str(), ex.device().c_str());
+  const auto* a = dynamic_cast<const pxi::AutoExecutor*>(&ex);
+  if (!a) return;
+  for (const pxi::BackendProbe& b : a->probes())
+    if (!b.works) std::fprintf(stderr, "pxos pxi run: auto: %s not available: %s\n", b.name.c_str(), b.note.c_str());
+  for (const pxi::Decision& d : a->decisions()) std::fprintf(stderr, "pxos pxi run: auto: %s\n", d.describe().c_str());
+}
 
 int run(const Flags& f) {
   const std::string path = f.file("FILE");
   const pxi::Program p = pxi::load(path);
   auto ex = pxi::make_executor(f.get("--backend", "auto"));
+  // auto probes and measures the backends at its first batch of a size: not part of the run's time.
+  if (auto* a = dynamic_cast<pxi::AutoExecutor*>(ex.get())) a->backend_for(p.ops.size());
   const auto t0 = std::chrono::steady_clock::now();
   const pxi::ExecResult r = ex->run(p.ops);
   const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
@@ -260,6 +275,7 @@ int run(const Flags& f) {
                  ex->name().c_str(), u(s.ops), u(s.writes), u(s.set_lines), u(s.nops), u(s.bytes_out),
                  u(s.line_changes), us);
   }
+  if (f.has("--verbose")) explain_backend(*ex);
   if (e) {
     std::fprintf(stderr, "pxos pxi run: %s: rejected: %s\n", path.c_str(), e->message().c_str());
     return kExitUsage;
@@ -342,14 +358,32 @@ int bench(const Flags& f) {
   return 0;
 }
 
-constexpr const char* kBackendsUsage = R"(usage: pxos pxi backends
-Lists the backends compiled in.
+constexpr const char* kBackendsUsage = R"(usage: pxos pxi backends [--all]
+Lists the backends that work here, each probed (created, and checked against
+the cpu reference on a small program), with where it runs.
+  --all         also the backends compiled in that do not work here, and why
 )";
 
-int backends(const Flags&) {
-  for (const auto& b : pxi::backend_names()) std::printf("%s\n", b.c_str());
-  if (!pxi::vulkan_compiled()) std::printf("(vulkan: not built)\n");
-  if (!pxi::cuda_compiled()) std::printf("(cuda: not built)\n");
+// The backends that work here, each probed, with where it runs; --all: also
+// the others, and why.
+int backends(const Flags& f) {
+  if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
+  const std::vector<pxi::BackendProbe> probes = pxi::probe_backends(pxi::known_backend_names(), pxi::make_executor);
+  std::string unavailable;
+  for (const pxi::BackendProbe& b : probes) {
+    if (b.works)
+      std::printf("%-16s %s\n", b.name.c_str(), b.note.c_str());
+    else
+      unavailable += (unavailable.empty() ? "" : ", ") + b.name;
+  }
+  if (unavailable.empty()) return 0;
+  if (!f.has("--all")) {
+    std::fprintf(stderr, "pxos pxi backends: not available here: %s (--all says why)\n", unavailable.c_str());
+    return 0;
+  }
+  std::printf("not available here:\n");
+  for (const pxi::BackendProbe& b : probes)
+    if (!b.works) std::printf("  %-16s %s\n", b.name.c_str(), b.note.c_str());
   return 0;
 }
 
@@ -367,11 +401,11 @@ const std::vector<Command>& commands() {
       {"build", kBuildUsage, {"--text", "--bytes", "--ops", "-o", "--width", "--divisor", "--lcr"}, {}, build},
       {"inspect", kInspectUsage, {"--ops"}, {}, inspect},
       {"validate", kValidateUsage, {}, {}, validate},
-      {"run", kPxiRunUsage, {"--backend", "-o"}, {"--json"}, run},
+      {"run", kPxiRunUsage, {"--backend", "-o"}, {"--json", "--verbose"}, run},
       {"render", kRenderUsage, {"-o", "--scale"}, {}, render},
       {"bench", kBenchUsage, {"--backends", "--csv", "--plot-dir", "--sizes", "--seconds"}, {}, bench},
       {"floppy", kFloppyUsage, {"-o"}, {}, floppy},
-      {"backends", kBackendsUsage, {}, {}, backends},
+      {"backends", kBackendsUsage, {}, {"--all"}, backends},
   };
   return kCommands;
 }

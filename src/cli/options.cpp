@@ -67,9 +67,9 @@ options:
                            bytes; the default with --kernel) or the keyboard
   --pixel-backend cpu|cuda|vulkan|auto
                            how the pixel device (ports 5A0h-5BFh) runs the
-                           guest's PXI programs (default cpu; auto: cuda when a
-                           GPU works here, else cpu; also cpu-mt, cuda-copy,
-                           cuda-zerocopy, cuda-persistent)
+                           guest's PXI programs (default cpu; auto: for each
+                           batch size, the backend measured fastest here; also
+                           cpu-mt, cuda-copy, cuda-zerocopy, cuda-persistent)
   --pixel-trace DIR        write each pixel-device batch to DIR as a PNG named
                            with its status, and a line to DIR/batches.txt
   --deterministic          virtual time from the instruction count (soft engine)

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "devices/uart.h"
+#include "pxi/auto_executor.h"
 #include "pxi/executor.h"
 #include "pxi/format.h"
 #include "pxi/tools.h"
@@ -28,6 +29,7 @@ struct PixelDevice::Result {
   uint8_t error = kErrNone;
   uint32_t error_op = 0xFFFFFFFF;
   uint64_t ops = 0;
+  uint8_t backend_id = 0;  // the backend that ran it (0: none ran)
   std::vector<uint8_t> bytes;
   std::vector<pxi::LineChange> changes;
 };
@@ -55,20 +57,14 @@ PixelDevice::PixelDevice(GuestMemory& mem, Uart& target, std::function<IrqLine(i
       trace_dir_(std::move(trace_dir)),
       synchronous_(synchronous) {
   try {
-    if (backend == "auto") {
-      // A GPU backend when one works here, else the reference cpu backend.
-      try {
-        executor_ = pxi::make_executor("cuda");
-      } catch (const pxi::Error&) {
-        executor_ = pxi::make_executor("cpu");
-      }
-    } else {
-      executor_ = pxi::make_executor(backend);
-    }
+    // auto: per batch size, the backend with the lowest measured latency here
+    // (probed and timed at the first batch of each size class, on the worker).
+    executor_ = pxi::make_executor(backend);
+    auto_ = dynamic_cast<const pxi::AutoExecutor*>(executor_.get());
   } catch (const pxi::Error& e) {
     throw std::runtime_error(std::string("--pixel-backend: ") + e.what());
   }
-  backend_id_ = backend_id_of(executor_->name());
+  if (!auto_) backend_id_ = backend_id_of(executor_->name());
   if (!trace_dir_.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(trace_dir_, ec);
@@ -255,6 +251,7 @@ PixelDevice::Result PixelDevice::execute(const Job& job) {
       ops = in.first(n);
     }
     const pxi::ExecResult e = executor_->run(ops);
+    r.backend_id = backend_id_of(executor_->name());
     r.ops = e.stats.ops;
     if (!e.ok()) {
       r.error = uint8_t(e.stats.first_error_code);
@@ -312,6 +309,7 @@ void PixelDevice::finish(Result& r, uint64_t now_ns) {
   }
   apply_changes_before(r.bytes.size());
   status_ = r.error ? kFailed : kDone;
+  if (r.backend_id) backend_id_ = r.backend_id;
   error_ = r.error;
   error_op_ = r.error_op;
   ops_ = uint32_t(r.ops);
@@ -368,12 +366,16 @@ void PixelDevice::wait_idle() {
 }
 
 void PixelDevice::print_stats(std::ostream& os) const {
-  os << "pixel: backend " << executor_->name() << ", " << stats_.submits << " doorbells, " << stats_.completed
-     << " batches done, " << stats_.failed << " failed (" << stats_.rejected_descriptors
-     << " bad descriptors or busy), " << stats_.ops << " ops, " << stats_.bytes << " bytes, " << stats_.line_changes
-     << " line changes";
+  os << "pixel: backend " << (auto_ ? "auto, last batch on " : "") << executor_->name() << ", " << stats_.submits
+     << " doorbells, " << stats_.completed << " batches done, " << stats_.failed << " failed ("
+     << stats_.rejected_descriptors << " bad descriptors or busy), " << stats_.ops << " ops, " << stats_.bytes
+     << " bytes, " << stats_.line_changes << " line changes";
   if (stats_.completed) os << ", " << stats_.busy_ns / 1000 / stats_.completed << " us per batch";
   os << "\n";
+  if (!auto_) return;
+  for (const pxi::BackendProbe& b : auto_->probes())
+    if (!b.works) os << "pixel: auto: " << b.name << " not available: " << b.note << "\n";
+  for (const pxi::Decision& d : auto_->decisions()) os << "pixel: auto: " << d.describe() << "\n";
 }
 
 }  // namespace pxos

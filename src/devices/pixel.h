@@ -32,6 +32,7 @@
 
 namespace pxi {
 class Executor;
+class AutoExecutor;
 }
 
 namespace pxos {
@@ -81,8 +82,10 @@ class PixelDevice {
   };
 
   // `backend`: a pxi backend name (cpu, cpu-mt, vulkan, cuda, cuda-copy,
-  // cuda-zerocopy, cuda-persistent) or "auto" (a GPU backend if one works,
-  // else cpu). Throws std::runtime_error when it is not available.
+  // cuda-zerocopy, cuda-persistent) or "auto" (per batch size, the backend
+  // with the lowest latency measured here: pxi/auto_executor.h; the BACKEND
+  // register then names the one that ran the last batch, cpu before the
+  // first). Throws std::runtime_error when it is not available.
   // `irq_of(n)` gives the interrupt line n; `target` is the UART that the
   // programs drive. `trace_dir`: when not empty, each batch is written there
   // as a PNG (the `pxos pxi render` picture) named with its status.
@@ -129,6 +132,7 @@ class PixelDevice {
   std::string trace_dir_;
   bool synchronous_;
   std::unique_ptr<pxi::Executor> executor_;
+  const pxi::AutoExecutor* auto_ = nullptr;  // executor_, when it is "auto"
   uint8_t backend_id_ = kBackendCpu;
 
   // Registers.

@@ -95,10 +95,12 @@ std::vector<BenchRow> run_bench(const BenchOptions& o, std::FILE* log) {
         secs.push_back(std::chrono::duration<double>(clock::now() - t0).count());
       }
       const double cpu = cpu_seconds() - c0;
-      rows.push_back(summarise(ex->name(), n, secs, cpu, out));
+      // auto's rows keep its name; the log says which backend it chose for the size.
+      rows.push_back(summarise(b == "auto" ? b : ex->name(), n, secs, cpu, out));
       const BenchRow& r = rows.back();
-      std::fprintf(log, "%-16s %9u ops  p50 %10.2f us  p99 %10.2f us  %10.3g ops/s  %8.3g B/s out  %6.2f ns cpu/op\n",
-                   r.backend.c_str(), n, r.p50_us, r.p99_us, r.ops_per_s, r.out_bytes_per_s, r.cpu_ns_per_op);
+      std::fprintf(log, "%-16s %9u ops  p50 %10.2f us  p99 %10.2f us  %10.3g ops/s  %8.3g B/s out  %6.2f ns cpu/op%s\n",
+                   r.backend.c_str(), n, r.p50_us, r.p99_us, r.ops_per_s, r.out_bytes_per_s, r.cpu_ns_per_op,
+                   b == "auto" ? ("  (ran on " + ex->name() + ")").c_str() : "");
     }
   }
   // Baselines, in the same run.

@@ -84,6 +84,9 @@ class CpuExecutor final : public Executor {
  public:
   explicit CpuExecutor(bool mt) : mt_(mt) { threads_ = std::max(1u, std::thread::hardware_concurrency()); }
   std::string name() const override { return mt_ ? "cpu-mt" : "cpu"; }
+  std::string device() const override {
+    return mt_ ? "host CPU, " + std::to_string(threads_) + " threads from 128 Ki ops" : "host CPU, one thread";
+  }
   std::span<Pixel> input(std::size_t n) override {
     if (in_.size() < n) in_.resize(n);
     return {in_.data(), n};

@@ -564,8 +564,17 @@ class CudaExecutor final : public Executor {
  public:
   explicit CudaExecutor(CudaMode mode) : mode_(mode) {
     int count = 0;
-    check(cudaGetDeviceCount(&count), "cudaGetDeviceCount");
-    if (count == 0) throw Error(Errc::kUsage, "no CUDA device");
+    const cudaError_t e = cudaGetDeviceCount(&count);
+    if (e == cudaErrorNoDevice || (e == cudaSuccess && count == 0)) throw Error(Errc::kUsage, "no CUDA device");
+    if (e == cudaErrorInsufficientDriver)
+      throw Error(Errc::kUsage, "no usable NVIDIA driver (none is installed, or it is older than this CUDA runtime)");
+    check(e, "cudaGetDeviceCount");
+    int dev = 0;
+    cudaDeviceProp prop{};
+    check(cudaGetDevice(&dev), "cudaGetDevice");
+    check(cudaGetDeviceProperties(&prop, dev), "cudaGetDeviceProperties");
+    device_ = std::string(prop.name) + ", compute capability " + std::to_string(prop.major) + "." +
+              std::to_string(prop.minor);
     // Mapped pinned memory is on by default with unified addressing; setting the flag
     // again on an active context may be refused, which is harmless.
     if (cudaSetDeviceFlags(cudaDeviceMapHost) != cudaSuccess) (void)cudaGetLastError();
@@ -600,6 +609,9 @@ class CudaExecutor final : public Executor {
         return "cuda-persistent";
     }
   }
+
+  std::string device() const override { return device_; }
+  bool on_cpu() const override { return false; }
 
   std::span<Pixel> input(std::size_t n) override {
     if (n > kMaxOps) throw Error(Errc::kTooLarge, "batch larger than " + std::to_string(kMaxOps) + " ops");
@@ -784,6 +796,7 @@ class CudaExecutor final : public Executor {
   }
 
   CudaMode mode_;
+  std::string device_;
   cudaStream_t stream_ = nullptr, pstream_ = nullptr;
   std::size_t cap_ = 0;
   Pinned<Pixel> h_ops_;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "pxi/auto_executor.h"
 #include "pxi/uart.h"
 
 namespace pxi {
@@ -101,6 +102,10 @@ std::vector<std::string> backend_names() {
   return v;
 }
 
+std::vector<std::string> known_backend_names() {
+  return {"cpu", "cpu-mt", "vulkan", "cuda-copy", "cuda-zerocopy", "cuda-persistent"};
+}
+
 std::unique_ptr<Executor> make_executor(const std::string& backend) {
   std::string why;
   std::unique_ptr<Executor> e;
@@ -115,10 +120,7 @@ std::unique_ptr<Executor> make_executor(const std::string& backend) {
   } else if (backend == "cuda-persistent") {
     e = make_cuda_executor(CudaMode::kPersistent, &why);
   } else if (backend == "auto") {
-    std::string w1, w2;
-    if ((e = make_cuda_executor(CudaMode::kCopy, &w1))) return e;
-    if ((e = make_vulkan_executor(&w2))) return e;
-    return make_cpu_executor(true);
+    return std::make_unique<AutoExecutor>();  // probes and measures at its first batch
   } else {
     throw Error(Errc::kUsage, "unknown backend '" + backend +
                                   "' (cpu, cpu-mt, vulkan, cuda, cuda-copy, cuda-zerocopy, cuda-persistent, auto)");

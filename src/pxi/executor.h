@@ -69,6 +69,11 @@ class Executor {
  public:
   virtual ~Executor() = default;
   virtual std::string name() const = 0;
+  // Where it runs, for people: "host CPU, 2 threads", "NVIDIA H100 80GB HBM3",
+  // "llvmpipe (LLVM 15.0.6, 256 bits): Mesa's lavapipe, a CPU implementation of Vulkan".
+  virtual std::string device() const { return "host CPU"; }
+  // Whether the work runs on the host's CPU (true for vulkan on lavapipe too).
+  virtual bool on_cpu() const { return true; }
   // A host buffer of n op slots owned by the executor (pinned or device-mapped
   // where the backend has such memory). Filling it and passing it to run() avoids
   // a staging copy. Valid until the next input()/run() with a larger n.
@@ -80,10 +85,12 @@ class Executor {
 
 // "cpu" (reference, sequential), "cpu-mt" (tiled, multi-threaded), "vulkan",
 // "cuda" (= cuda-copy), "cuda-copy", "cuda-zerocopy", "cuda-persistent",
-// "auto" (cuda, else vulkan, else cpu-mt). Throws pxi::Error(kUsage) naming why a
+// "auto" (per batch size, the backend with the lowest measured latency among
+// those that work here: auto_executor.h). Throws pxi::Error(kUsage) naming why a
 // backend is not available.
 std::unique_ptr<Executor> make_executor(const std::string& backend);
-std::vector<std::string> backend_names();  // those compiled in
+std::vector<std::string> backend_names();        // those compiled in
+std::vector<std::string> known_backend_names();  // all of them, compiled in or not (not "cuda", "auto")
 bool vulkan_compiled();
 bool cuda_compiled();
 

@@ -46,6 +46,14 @@ class VulkanExecutor final : public Executor {
   ~VulkanExecutor() override { destroy(); }
 
   std::string name() const override { return "vulkan"; }
+  std::string device() const override {
+    std::string d = props_.deviceName;
+    if (props_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
+      d += std::strncmp(props_.deviceName, "llvmpipe", 8) == 0 ? ": Mesa's lavapipe, a CPU implementation of Vulkan"
+                                                               : ": a CPU implementation of Vulkan";
+    return d;
+  }
+  bool on_cpu() const override { return props_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU; }
 
   std::span<Pixel> input(std::size_t n) override {
     if (n > kMaxOps) throw Error(Errc::kTooLarge, "batch larger than " + std::to_string(kMaxOps) + " ops");

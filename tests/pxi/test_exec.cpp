@@ -6,12 +6,15 @@
 // cuda test reports itself skipped with the reason.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
 #include "cli/commands.h"
+#include "pxi/auto_executor.h"
 #include "pxi/corpus.h"
 #include "pxi/executor.h"
+#include "pxi/probe.h"
 #include "pxi/uart.h"
 
 namespace {
@@ -192,6 +195,108 @@ TEST(PxiCliBackends, RunOnEachBuiltBackend) {
   }
   if (!pxi::cuda_compiled()) {
     EXPECT_EQ(cmd({"run", f, "--backend", "cuda"}), pxos::cli::kExitUsage);
+  }
+}
+
+// Programs the probe does not run: across tiles, and with errors.
+void check_agrees(pxi::Executor& ex) {
+  for (const std::size_t n : {std::size_t(1), std::size_t(4097), std::size_t(70000)}) {
+    for (const bool with_error : {false, true}) {
+      std::vector<Pixel> ops = pxi::random_valid_ops(n, n);
+      if (with_error) ops[n / 2] = pxi::invalid_op(n);
+      const Reference want = reference(ops);
+      const pxi::ExecResult got = ex.run(ops);
+      SCOPED_TRACE(ex.name() + ": " + std::to_string(n) + " ops" + (with_error ? " with an error" : ""));
+      ASSERT_EQ(got.stats, want.stats) << "got  " << describe(got.stats) << "\nwant " << describe(want.stats);
+      ASSERT_TRUE(std::equal(got.bytes.begin(), got.bytes.end(), want.bytes.begin(), want.bytes.end()));
+      ASSERT_TRUE(std::equal(got.changes.begin(), got.changes.end(), want.changes.begin(), want.changes.end()));
+    }
+  }
+}
+
+std::string capture_stdout(std::vector<std::string> a, int* status) {
+  std::vector<char*> argv;
+  for (auto& s : a) argv.push_back(s.data());
+  ::testing::internal::CaptureStdout();
+  *status = pxos::cli::cmd_pxi(std::span<char* const>(argv.data(), argv.size()));
+  return ::testing::internal::GetCapturedStdout();
+}
+
+// The names at the start of the unindented lines of `pxi backends` output.
+std::vector<std::string> listed(const std::string& out) {
+  std::vector<std::string> v;
+  std::size_t p = 0;
+  while (p < out.size()) {
+    const std::size_t eol = std::min(out.find('\n', p), out.size());
+    const std::string line = out.substr(p, eol - p);
+    if (!line.empty() && line[0] != ' ' && line.back() != ':') v.push_back(line.substr(0, line.find(' ')));
+    p = eol + 1;
+  }
+  return v;
+}
+
+TEST(PxiBackendsHere, ListedBackendsRunLikeTheReference) {
+  const std::vector<pxi::BackendProbe> probes = pxi::probe_backends();
+  std::vector<std::string> working;
+  for (const pxi::BackendProbe& p : probes) {
+    if (!p.works) continue;
+    working.push_back(p.name);
+    std::unique_ptr<pxi::Executor> ex = pxi::make_executor(p.name);  // one at a time (cuda-persistent)
+    check_agrees(*ex);
+  }
+  ASSERT_GE(working.size(), 2u);
+  EXPECT_EQ(working[0], "cpu");
+  EXPECT_EQ(working[1], "cpu-mt");
+  // The command lists exactly these, and --all the rest under a heading.
+  int status = -1;
+  EXPECT_EQ(listed(capture_stdout({"backends"}, &status)), working);
+  EXPECT_EQ(status, 0);
+  const std::string all = capture_stdout({"backends", "--all"}, &status);
+  EXPECT_EQ(listed(all), working);
+  for (const pxi::BackendProbe& p : probes) {
+    if (p.works) continue;
+    EXPECT_NE(all.find("  " + p.name + " "), std::string::npos) << p.name << " missing from --all";
+  }
+}
+
+// CI has no NVIDIA driver: the cuda backends are built but must not be listed.
+TEST(PxiBackendsHere, CudaIsListedOnlyWhereItRuns) {
+  std::string why;
+  const bool runs = pxi::make_cuda_executor(pxi::CudaMode::kCopy, &why) != nullptr;
+  int status = -1;
+  const std::vector<std::string> names = listed(capture_stdout({"backends"}, &status));
+  const bool listed_cuda = std::find(names.begin(), names.end(), "cuda-copy") != names.end();
+  EXPECT_EQ(listed_cuda, runs) << why;
+}
+
+// Whatever this machine has: auto's output equals the reference, and each size
+// class went to the backend with the lowest latency it measured.
+TEST(PxiAutoHere, TakesTheFastestMeasuredBackendPerSize) {
+  pxi::AutoExecutor a;
+  check_agrees(a);
+  const std::vector<pxi::Decision> d = a.decisions();
+  ASSERT_EQ(d.size(), 3u);  // 1, 4097 and 70000 ops: three size classes
+  for (const pxi::Decision& x : d) {
+    const int i = pxi::pick_fastest(x.timings);
+    ASSERT_GE(i, 0) << x.describe();
+    EXPECT_EQ(x.chosen, x.timings[std::size_t(i)].backend) << x.describe();
+  }
+}
+
+// The issue this closes: auto chose Vulkan on lavapipe (milliseconds) for a batch
+// the cpu backend runs in a fraction of a microsecond.
+TEST(PxiAutoHere, OneOpBatchStaysOnTheCpuWhenVulkanIsACpuImplementation) {
+  const pxi::BackendProbe v = pxi::probe_backend("vulkan", pxi::make_executor, pxi::kProbeTimeoutSeconds, true);
+  if (!v.works) GTEST_SKIP() << "vulkan does not work here (" << v.note << "): nothing for auto to avoid";
+  if (!v.executor->on_cpu())
+    GTEST_SKIP() << "vulkan runs on a GPU here (" << v.note << "), not on a CPU implementation such as lavapipe";
+  pxi::AutoExecutor a;
+  const std::string chosen = a.backend_for(1);
+  const std::string why = a.decisions().at(0).describe();
+  EXPECT_NE(chosen, "vulkan") << why;
+  std::string no_cuda;
+  if (!pxi::make_cuda_executor(pxi::CudaMode::kCopy, &no_cuda)) {
+    EXPECT_TRUE(chosen == "cpu" || chosen == "cpu-mt") << why;
   }
 }
 
