@@ -53,16 +53,12 @@ uint64_t GuestTime::sync() {
     restart_window(ic, host);
     return 0;
   }
-  if (waited_) {  // the host time since the last sync was the guest's wait, not its running time
-    waited_ = false;
-    restart_window(ic, host);
-  } else if (host - window_host_ >= kWindowNs) {
-    adapt_rate(ic, host, lag);
-  }
+  if (host - window_host_ >= kWindowNs) adapt_rate(ic, host, lag);
   if (-lag > int64_t(kMaxLeadNs)) {  // ahead: the host catches up while the guest waits
+    uint64_t wait = std::min(uint64_t(-lag), kMaxWaitNs);
     ++stats_.waits;
-    waited_ = true;
-    return uint64_t(-lag);
+    window_host_ += wait;  // the wait is not the guest's running time
+    return wait;
   }
   return 0;
 }

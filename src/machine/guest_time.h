@@ -27,7 +27,8 @@ class GuestTime {
   enum class Mode { Wall, Paced, Deterministic };
 
   // The bounds of Paced time against the host's.
-  static constexpr uint64_t kMaxLeadNs = 20'000'000;   // ahead by more: the guest waits
+  static constexpr uint64_t kMaxLeadNs = 20'000'000;   // ahead by more: the guest waits...
+  static constexpr uint64_t kMaxWaitNs = 10'000'000;   // ...at most this long at a time
   static constexpr uint64_t kMaxLagNs = 250'000'000;   // behind by more: the clock jumps
   static constexpr uint64_t kHorizonNs = 100'000'000;  // the rate closes the gap over this much host time
   static constexpr uint64_t kWindowNs = 5'000'000;     // the guest's speed is measured over at least this
@@ -58,8 +59,9 @@ class GuestTime {
   const InstructionClock* instruction_clock() const { return &clock_; }
 
   // A point between two runs of the vCPU: adapts the rate to the guest's
-  // speed and catches up a guest far behind. Returns how long the host should
-  // wait (ns) before running the guest again, because it is ahead.
+  // speed and catches up a guest far behind. Returns how long the host must
+  // wait (ns, at most kMaxWaitNs) before running the guest again, because it
+  // is ahead.
   uint64_t sync();
   // A halted guest whose next event is at guest time `next` (kNoEvent: none):
   // how long the host sleeps before that event (0: skip to it now).
@@ -83,7 +85,6 @@ class GuestTime {
   InstructionClock clock_;
   uint64_t window_host_ = 0, window_icount_ = 0;  // where the speed measurement began
   double instructions_per_ns_ = 0;                // the guest's measured speed, 0: not yet
-  bool waited_ = false;                           // the last sync asked the guest to wait
   Stats stats_;
 };
 

@@ -24,13 +24,19 @@ constexpr uint64_t kMaxNapNs = 50'000'000;   // a halted guest looks at the host
 
 // Kicks the vCPU at the next device timer event, and at least every 10 ms,
 // so that timer interrupts, deadlines, --until-text and host input are
-// handled even while the guest never exits on its own.
+// handled even while the guest never exits on its own. Paused while the
+// monitor waits for a halted guest (nothing to kick: an idle guest costs
+// nothing).
 class Ticker {
  public:
   Ticker(Vcpu& vcpu, GuestClock clock)
       : clock_(std::move(clock)), thread_([this, &vcpu] {
           std::unique_lock lock(mutex_);
           while (!stop_) {
+            if (paused_) {
+              cv_.wait(lock, [this] { return stop_ || !paused_; });
+              continue;
+            }
             uint64_t now = clock_.now_ns(), next = next_event_.load();
             uint64_t wait = next > now ? std::min(next - now, kMaxTickNs) : 0;
             if (wait) cv_.wait_for(lock, std::chrono::nanoseconds(wait));
@@ -50,12 +56,20 @@ class Ticker {
   void set_next_event(uint64_t ns) {
     if (ns < next_event_.exchange(ns)) cv_.notify_one();
   }
+  void pause(bool on) {
+    {
+      std::lock_guard lock(mutex_);
+      paused_ = on;
+    }
+    cv_.notify_one();
+  }
 
  private:
   GuestClock clock_;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stop_ = false;
+  bool paused_ = false;
   std::atomic<uint64_t> next_event_{kNoEvent};
   std::thread thread_;
 };
@@ -199,9 +213,18 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       case ExitReason::Mmio: m.mmio.access(e.mmio.address, e.mmio.data, e.mmio.is_write); break;
       case ExitReason::Hlt: {
         if (!(cpu.state().eflags & flag::IF))
-          return {RunOutcome::Halted, 0, "the guest halted with interrupts off " + where(cpu)};
+          return {RunOutcome::Halted, 0,
+                  "the guest stopped itself (HLT with interrupts off " + where(cpu) +
+                      "): it powered off or halted for good, as a PC without ACPI does"};
         // Sleep until something can wake the guest: guest time passes with the
         // host's (or, deterministic, jumps to the next event).
+        if (ticker) ticker->pause(true);
+        struct Resume {
+          std::optional<Ticker>& t;
+          ~Resume() {
+            if (t) t->pause(false);
+          }
+        } resume{ticker};
         while (!m.exit_status) {
           poll();
           uint64_t next = m.run_timers();
@@ -247,7 +270,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
     }
     m.feed_keys();                       // the guest may have taken the last key
     if (uint64_t ahead = m.time.sync())  // the guest is ahead of the host: it waits
-      std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(ahead, kMaxTickNs)));
+      std::this_thread::sleep_for(std::chrono::nanoseconds(ahead));
     set_next_event(m.run_timers());
     if (m.bios->calls() != bios_calls) {
       bios_calls = m.bios->calls();

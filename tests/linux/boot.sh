@@ -36,4 +36,13 @@ check '^pxos-arith: 42' 'the shell computed 6*7'
 check '^pxos-flags: flags[[:space:]]*: .*fpu.*cx8.*cmov' '/proc/cpuinfo lists fpu, cx8 and cmov'
 check '^pxos-ls: bin dev etc init proc' 'ls / listed the initramfs'
 check '^PXOS-LINUX-MARKER' 'the marker'
+# The guest's clock is the host's: `date +%s` printed just before the marker
+# (whole seconds, so it trails the host by up to 1 s when exact) is within 1 s.
+guest_date=$(grep -a -m1 '^pxos-date: ' "$log" | tr -dc '0-9')
+if [ -n "$guest_date" ] && [ "$(echo "d = $end - $guest_date; d > -1 && d < 2" | bc)" = 1 ]; then
+  echo "ok: the guest's date ($guest_date) is the host's ($end)"
+else
+  echo "FAIL: the guest's date (${guest_date:-none}) is not within 1 s of the host's ($end)"
+  fail=1
+fi
 exit $fail

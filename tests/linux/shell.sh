@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The interactive initramfs (make demo-linux): commands typed on the serial
-# console after the shell's prompt get their answers, and `poweroff -f` ends
-# the run (the guest halts with interrupts off: status 127).
+# console after the shell's prompt get their answers, Ctrl-C stops the command
+# in the foreground (the shell has a controlling terminal), and `poweroff -f`
+# ends the run (the guest halts with interrupts off: status 127).
 # Usage: shell.sh PXOS CACHE ENGINE
 set -u
 pxos=$1 cache=$2 engine=$3
@@ -11,6 +12,8 @@ trap 'rm -f "$log"' EXIT
 "$pxos" run --engine "$engine" --kernel "$cache/bzImage" --initrd "$cache/initramfs-shell.gz" --append console=ttyS0 \
   --serial "file:$log" --display none --debugcon none \
   --expect '/ # ' --send-keys 'echo answer=$((6*7)); uname -m\r' \
+  --expect '/ # ' --send-keys 'date +%s >/t0; echo slee""ping; sleep 100\r' --expect 'sleeping' --send-keys '{ctrl-c}' \
+  --expect '/ # ' --send-keys 'echo elapsed=$(($(date +%s) - $(cat /t0)))\r' \
   --expect '/ # ' --send-keys 'poweroff -f\r' --timeout "${PXOS_LINUX_TIMEOUT:-600}"
 status=$?
 echo "pxos exit status $status; the end of the console:"
@@ -19,5 +22,8 @@ fail=0
 [ "$status" = 127 ] || { echo "FAIL: exit status $status, want 127 (poweroff -f halts the guest)"; fail=1; }
 grep -qa '^answer=42' "$log" || { echo "FAIL: no answer=42 from the shell"; fail=1; }
 grep -qa '^i686' "$log" || { echo "FAIL: uname -m did not say i686"; fail=1; }
-[ $fail = 0 ] && echo "ok: the shell answered and poweroff -f ended the run"
+elapsed=$(grep -a -m1 '^elapsed=' "$log" | tr -dc '0-9')
+[ -n "$elapsed" ] && [ "$elapsed" -lt 30 ] || { echo "FAIL: Ctrl-C did not stop sleep 100 (elapsed=${elapsed:-none})"; fail=1; }
+! grep -qa "job control turned off" "$log" || { echo "FAIL: the shell has no controlling terminal"; fail=1; }
+[ $fail = 0 ] && echo "ok: the shell answered, Ctrl-C stopped sleep after ${elapsed} s, poweroff -f ended the run"
 exit $fail
