@@ -117,6 +117,17 @@ std::string where(Vcpu& cpu) {
   return text;
 }
 
+// " at CS:EIP (CR0 ...), code XX XX ...": where the vCPU is and the bytes
+// there, for messages about a guest that stopped.
+std::string code_at(Machine& m, Vcpu& cpu) {
+  CpuState st = cpu.state();
+  char text[96];
+  int n = std::snprintf(text, sizeof text, " at %04X:%08X (CR0 %08X), code", st.seg[CS].selector, st.eip, st.cr0);
+  for (uint32_t i = 0; i < 6 && n > 0 && n < int(sizeof text) - 4; ++i)
+    n += std::snprintf(text + n, sizeof text - size_t(n), " %02X", m.mem.read8(uint64_t(st.seg[CS].base) + st.eip + i));
+  return text;
+}
+
 // Sleeps up to `ns`, or until one of `fds` has input.
 void nap(std::vector<int> fds, uint64_t ns) {
   std::vector<pollfd> p;
@@ -227,6 +238,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
         } resume{ticker};
         while (!m.exit_status) {
           poll();
+          if (script_and_until()) return {RunOutcome::UntilText, 0, ""};  // a prompt, then the guest waits
           uint64_t next = m.run_timers();
           if (wake_pending()) break;
           if (deadline_passed()) return {RunOutcome::Timeout, 0, where(cpu)};
@@ -242,7 +254,8 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
         }
         break;
       }
-      case ExitReason::Shutdown: return {RunOutcome::Shutdown, 0, "the guest triple-faulted (shutdown)"};
+      case ExitReason::Shutdown:
+        return {RunOutcome::Shutdown, 0, "the guest triple-faulted (shutdown)" + code_at(m, cpu)};
       case ExitReason::IrqWindow: break;
       case ExitReason::Kicked:
         poll();
@@ -250,16 +263,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
         if (deadline_passed()) return {RunOutcome::Timeout, 0, where(cpu)};
         if (script_and_until()) return {RunOutcome::UntilText, 0, ""};
         break;
-      case ExitReason::Error: {
-        CpuState st = cpu.state();
-        char where[96];
-        int n =
-            std::snprintf(where, sizeof where, " at %04X:%08X (CR0 %08X), code", st.seg[CS].selector, st.eip, st.cr0);
-        for (uint32_t i = 0; i < 6 && n > 0 && n < int(sizeof where) - 4; ++i)
-          n += std::snprintf(where + n, sizeof where - size_t(n), " %02X",
-                             m.mem.read8(uint64_t(st.seg[CS].base) + st.eip + i));
-        return {RunOutcome::EngineError, 0, e.error + where};
-      }
+      case ExitReason::Error: return {RunOutcome::EngineError, 0, e.error + code_at(m, cpu)};
     }
     if (m.exit_status) return {RunOutcome::GuestExit, *m.exit_status, ""};
     if (m.reset_requested) {  // the reset line: the CPU starts over at F000:FFF0

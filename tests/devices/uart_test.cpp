@@ -286,11 +286,18 @@ TEST(SerialBackend, StdioReadsFromTheGivenFd) {
   auto backend = std::make_shared<StdioSerial>(fds[0], out);
   Uart uart(Uart::kCom1Base, IrqLine{}, backend);
   uart.write(Uart::kFcr, 0x01);
+  EXPECT_EQ(uart.input_fd(), fds[0]);  // a halted guest's monitor waits on it...
   ASSERT_EQ(::write(fds[1], "ok", 2), 2);
-  EXPECT_EQ(uart.update(5), 5 + Uart::kPollIntervalNs);
+  EXPECT_EQ(uart.update(5), kNoEvent);  // ...so the UART need not poll it
   EXPECT_EQ(uart.rx_count(), 2u);
   EXPECT_EQ(uart.read(Uart::kRbr), 'o');
   EXPECT_EQ(uart.read(Uart::kRbr), 'k');
+  std::string many(Uart::kFifoSize, 'x');
+  ASSERT_EQ(::write(fds[1], many.data(), many.size()), ssize_t(many.size()));
+  uart.update(6);
+  EXPECT_EQ(uart.rx_count(), Uart::kFifoSize);
+  EXPECT_EQ(uart.input_fd(), -1);  // a full receiver takes nothing: no wake-ups for input it cannot take
+  while (uart.rx_count()) uart.read(Uart::kRbr);
   uart.write(Uart::kThr, '!');
   std::rewind(out);
   EXPECT_EQ(std::fgetc(out), '!');

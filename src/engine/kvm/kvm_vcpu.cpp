@@ -148,8 +148,29 @@ class KvmVcpu final : public Vcpu {
     }
   }
 
+  // After an I/O or MMIO exit KVM finishes the instruction (stores what an IN
+  // read, moves RIP past it) only when it is entered again. An interrupt
+  // delivered before that would return to the unfinished instruction, or have
+  // KVM finish it on the handler's first bytes (an IN's RIP step applied to
+  // the handler: this host's nested KVM did that, and DOS died in the next
+  // interrupt). So the instruction is finished first: KVM_RUN with
+  // immediate_exit completes it and returns before any further instruction.
+  void complete_pending_io() {
+    if (!io_pending_) return;
+    io_pending_ = false;
+    flush_state();
+    if (sync_regs_) run_->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+    run_->immediate_exit = 1;
+    int r = ioctl(vcpu_fd_, KVM_RUN, 0);
+    run_->immediate_exit = 0;
+    cached_ = false;
+    if (r == 0 || (errno != EINTR && errno != EAGAIN))
+      throw kvm_error("KVM_RUN could not complete an I/O instruction before an interrupt");
+  }
+
   Exit run_once() {
     emulation_failed_ = false;
+    io_pending_ = false;
     if (mem_.a20() != a20_mapped_) map_high_ram();
     thread_ = pthread_self();
     thread_known_.store(true);
@@ -176,6 +197,7 @@ class KvmVcpu final : public Vcpu {
     }
     switch (run_->exit_reason) {
       case KVM_EXIT_IO: {
+        io_pending_ = true;
         e.reason = ExitReason::Io;
         e.io.port = run_->io.port;
         e.io.size = run_->io.size;
@@ -191,6 +213,7 @@ class KvmVcpu final : public Vcpu {
         return e;
       }
       case KVM_EXIT_MMIO:
+        io_pending_ = true;
         e.reason = ExitReason::Mmio;
         e.mmio.address = run_->mmio.phys_addr;
         e.mmio.size = uint8_t(std::min<uint32_t>(run_->mmio.len, 8));
@@ -250,6 +273,7 @@ class KvmVcpu final : public Vcpu {
   }
 
   void inject_interrupt(uint8_t vector) override {
+    complete_pending_io();
     CpuState st = state();
     if (!(st.cr0 & 1)) {
       // Real mode: deliver it here, as the CPU would (push FLAGS, CS, IP;
@@ -500,6 +524,7 @@ class KvmVcpu final : public Vcpu {
   size_t run_size_ = 0;
   bool sync_regs_ = false, ran_once_ = false;
   bool cached_ = false, dirty_ = false;
+  bool io_pending_ = false;  // the last exit was I/O or MMIO: KVM completes it at the next KVM_RUN
   CpuState state_, loaded_;
   kvm_sregs loaded_sregs_{};
   std::atomic<bool> kicked_{false};
