@@ -161,6 +161,9 @@ class Bios {
   void int1a(BiosCall& c);
   void int28(BiosCall& c);
 
+  // INT 09h's work (keyboard_irq.cpp): one set-1 scancode (the trap calls it).
+  void keyboard_irq(uint8_t scancode);
+
   // The BIOS key word of a make code under shift flags (BDA 0040:0017
   // layout), 0 for none: how INT 09h translates.
   static uint16_t translate_scancode(uint8_t code, bool e0, uint8_t flags);
@@ -202,8 +205,6 @@ class Bios {
   void disk_extended_rw(BiosCall& c, DiskImage& d);
   void disk_1348(BiosCall& c, DiskImage& d);
 
-  // INT 09h's work (keyboard_irq.cpp): one set-1 scancode.
-  void keyboard_irq(uint8_t scancode);
 
   // INT 16h internals (keyboard.cpp).
   bool kbd_peek(Key& k);

@@ -16,12 +16,15 @@ namespace {
 // until DOS takes it over.)
 constexpr uint8_t kServiced[] = {0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x28};
 
+// The BIOS tick count (18.2065 Hz) of the local time now, to the tick (or of
+// a fixed start time, deterministic).
 uint32_t ticks_since_midnight(std::optional<std::time_t> start) {
-  std::time_t now = start ? *start : std::time(nullptr);
+  timespec t{start ? *start : 0, 0};
+  if (!start) clock_gettime(CLOCK_REALTIME, &t);
   std::tm local{};
-  localtime_r(&now, &local);
-  uint32_t seconds = uint32_t(local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec);
-  return uint32_t(uint64_t{seconds} * 1193180 / 65536);  // 18.2065 Hz
+  localtime_r(&t.tv_sec, &local);
+  uint64_t ns = uint64_t(local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec) * 1'000'000'000 + uint64_t(t.tv_nsec);
+  return uint32_t((unsigned __int128)ns * 1193180 / 65536 / 1'000'000'000);
 }
 }  // namespace
 

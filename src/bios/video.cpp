@@ -194,6 +194,10 @@ void Bios::int10_service(BiosCall& c) {
         set_video_mode(mode);
         c.set_al(mode == 6 || mode == 7 ? 0x3F : 0x30);
       } else {
+        // Graphics modes are not drawn yet: the mode number is kept (AH=0Fh
+        // reports it, and the front end says which mode the guest is in
+        // instead of showing a blank screen), and the call is logged.
+        set_bda8(bda::kVideoMode, mode);
         log_unimplemented(c);
       }
       return;

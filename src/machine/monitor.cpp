@@ -257,7 +257,9 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       case ExitReason::Shutdown:
         return {RunOutcome::Shutdown, 0, "the guest triple-faulted (shutdown)" + code_at(m, cpu)};
       case ExitReason::IrqWindow: break;
-      case ExitReason::Kicked:
+      case ExitReason::Kicked:  // a device deadline, or the ticker (at least every 10 ms)
+        if (uint64_t ahead = m.time.sync())  // the guest is ahead of the host: it waits
+          std::this_thread::sleep_for(std::chrono::nanoseconds(ahead));
         poll();
         if (quit) return {RunOutcome::Quit, 0, ""};
         if (deadline_passed()) return {RunOutcome::Timeout, 0, where(cpu)};
@@ -272,9 +274,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
       m.mem.set_a20(true);
       cpu.set_state(m.power_on_state());
     }
-    m.feed_keys();                       // the guest may have taken the last key
-    if (uint64_t ahead = m.time.sync())  // the guest is ahead of the host: it waits
-      std::this_thread::sleep_for(std::chrono::nanoseconds(ahead));
+    m.feed_keys();  // the guest may have taken the last key
     set_next_event(m.run_timers());
     if (m.bios->calls() != bios_calls) {
       bios_calls = m.bios->calls();

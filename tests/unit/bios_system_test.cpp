@@ -8,12 +8,14 @@ namespace {
 
 class Services : public ::testing::Test {
  protected:
+  uint64_t now_ns_ = 0;  // the BIOS's clock
   void SetUp() override {
     std::vector<uint8_t> disk(64 * 512);
     for (size_t lba = 0; lba < 64; ++lba) disk[lba * 512] = uint8_t(lba);
     hd_ = std::make_unique<DiskImage>(DiskImage::from_bytes(std::move(disk), DiskImage::Kind::HardDisk));
     BiosConfig cfg;
     cfg.hard_disk[0] = hd_.get();
+    cfg.now_ns = [this] { return now_ns_; };
     bios_ = std::make_unique<Bios>(mem_, cfg);
     CpuState cpu;
     bios_->post(cpu);
@@ -198,6 +200,53 @@ TEST_F(Services, DriveParametersNeedABigEnoughBuffer) {
   EXPECT_EQ(mem_.read16(0x718), 512);
   mem_.write16(0x700, 20);
   EXPECT_TRUE(call(0x13, 0x4800, 0, 0, 0x80, 0, 0, 0, 0x700).cf());
+}
+
+TEST_F(Services, AGraphicsModeIsKeptThoughNotDrawn) {
+  uint64_t before = bios_->unimplemented();
+  call(0x10, 0x0013);
+  EXPECT_EQ(call(0x10, 0x0F00).al(), 0x13);  // AH=0Fh: the current mode
+  EXPECT_EQ(bios_->unimplemented(), before + 1);  // and the call is logged as not done
+  call(0x10, 0x0003);
+  EXPECT_EQ(call(0x10, 0x0F00).al(), 0x03);
+}
+
+TEST_F(Services, KeysThatFindTheBufferFullAreHeldInOrder) {
+  // 'a' .. 't': 20 keys into a buffer of 15.
+  const uint8_t scancodes[] = {0x1E, 0x30, 0x2E, 0x20, 0x12, 0x21, 0x22, 0x23, 0x17, 0x24,
+                               0x25, 0x26, 0x32, 0x31, 0x18, 0x19, 0x10, 0x13, 0x1F, 0x14};
+  for (uint8_t sc : scancodes) {
+    bios_->keyboard_irq(sc);
+    bios_->keyboard_irq(uint8_t(sc | 0x80));
+  }
+  EXPECT_FALSE(bios_->keyboard_ready());  // the machine sends no more keys now
+  EXPECT_EQ(bios_->keys_held(), 5u);
+  std::string got;
+  for (int i = 0; i < 20; ++i) got += char(call(0x16, 0x0000).al());
+  EXPECT_EQ(got, "abcdefghijklmnopqrst");
+  EXPECT_TRUE(bios_->keyboard_ready());
+  EXPECT_TRUE(call(0x16, 0x0100).zf());
+}
+
+TEST_F(Services, AGuestThatOnlyPollsTheKeyboardIsMadeToWait) {
+  auto poll = [&] { return call(0x16, 0x0100); };
+  for (int i = 0; i < 10; ++i, now_ns_ += 100'000) {  // 1 ms of polls: not yet idle
+    BiosCall c = poll();
+    EXPECT_FALSE(c.wait);
+    EXPECT_TRUE(c.zf());
+  }
+  bool waited = false;
+  for (int i = 0; i < 600 && !waited; ++i, now_ns_ += 100'000) waited = poll().wait;
+  EXPECT_TRUE(waited) << "60 ms of nothing but polls is idle";
+  EXPECT_GE(now_ns_, IdleDetector::kIdleAfterNs);
+  EXPECT_FALSE(poll().wait);  // the same call, resumed after its interrupt: answered
+  EXPECT_TRUE(poll().wait);   // and the next waits again
+  EXPECT_FALSE(poll().wait);
+  call(0x10, 0x0300);  // other work (here: read the cursor) ends the streak
+  now_ns_ += 100'000;
+  EXPECT_FALSE(poll().wait);
+  EXPECT_FALSE(call(0x28, 0).wait);  // INT 28h counts as a poll
+  EXPECT_EQ(bios_->idle_waits(), 2u);
 }
 
 }  // namespace
