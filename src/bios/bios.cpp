@@ -2,6 +2,7 @@
 // log. Services live one per file beside this one.
 #include "bios/bios.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
 
@@ -19,6 +20,9 @@ void Bios::install(PortBus& ports) {
   ports_ = &ports;
   rom::build(mem_.rom());
   code_ = rom::code_entries(mem_.rom());
+  // The VGA's 8x16 character set, where INT 10h AH=11h AL=30h points.
+  const std::vector<uint8_t>& font = config_.font8x16;
+  if (font.size() == rom::kFont8x16Size) std::copy(font.begin(), font.end(), mem_.rom().begin() + rom::kFont8x16);
   ports.add("bios-trap", rom::kTrapPort, 1, [this](uint64_t, std::span<uint8_t>, bool is_write) {
     if (is_write) on_trap();
   });

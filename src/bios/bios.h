@@ -18,11 +18,11 @@
 
 #include "block/disk_image.h"
 #include "engine/engine.h"
-#include "machine/bus.h"
-#include "bios/bda.h"
+#include "vm/bus.h"
+#include "vm/bda.h"
 #include "bios/idle.h"
 #include "bios/rom.h"
-#include "machine/memory.h"
+#include "vm/memory.h"
 
 namespace pxos {
 
@@ -94,6 +94,7 @@ struct BiosConfig {
   DiskImage* floppy[2] = {nullptr, nullptr};
   DiskImage* hard_disk[2] = {nullptr, nullptr};
   bool verbose = false;
+  std::vector<uint8_t> font8x16;            // the VGA's 8x16 glyphs for the ROM (empty: left blank)
   std::function<void(char)> on_teletype;    // text the guest prints through INT 10h
   std::function<void(const std::string&)> on_message;  // BIOS messages for the user
   std::function<uint64_t()> now_ns;                    // the machine's clock (INT 15h AH=86h)

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "bios/bda.h"
+#include "vm/bda.h"
 #include "bios/bios.h"
 #include "bios/rom.h"
 

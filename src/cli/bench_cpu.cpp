@@ -12,9 +12,9 @@
 #include "cli/commands.h"
 #include "cli/guest_path.h"
 #include "engine/soft/soft_vcpu.h"
-#include "machine/bus.h"
-#include "machine/host_file.h"
-#include "machine/memory.h"
+#include "vm/bus.h"
+#include "host/host_file.h"
+#include "vm/memory.h"
 
 namespace pxos::cli {
 

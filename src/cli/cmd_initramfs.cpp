@@ -7,7 +7,7 @@
 #include "block/initramfs.h"
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "machine/host_file.h"
+#include "host/host_file.h"
 
 namespace pxos::cli {
 

@@ -19,7 +19,7 @@
 #include "frontend/screenshot.h"
 #include "frontend/serial_console.h"
 #include "frontend/terminal.h"
-#include "machine/host_file.h"
+#include "host/host_file.h"
 #include "machine/monitor.h"
 
 namespace pxos::cli {
@@ -135,6 +135,13 @@ int cmd_run(Args args) {
       return kExitUsage;
     }
   }
+  // The VGA font for the ROM (INT 10h AH=11h AL=30h), from the host's (left
+  // blank when the host has none).
+  try {
+    if (!font) font = Font::load_default();
+  } catch (const FontError&) {
+  }
+  if (font) f.machine.font8x16 = font->bitmap();
 
   std::FILE* debugcon = nullptr;
   bool debugcon_owned = false;  // a file of ours, closed at the end
@@ -243,7 +250,7 @@ int cmd_run(Args args) {
       }
     TextScreen screen = capture_text_screen(m->mem, m->vga.get());
     if (display == Display::Screen) std::fputs(screen.text().c_str(), stdout);
-    if (font) {
+    if (!f.screenshot.empty()) {
       try {
         write_screenshot(screen, *font, f.screenshot);
       } catch (const std::exception& e) {

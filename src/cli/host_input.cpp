@@ -3,6 +3,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "cli/key_stroke.h"
+
 namespace pxos::cli {
 
 long read_ready_stdin(std::span<uint8_t> buf) {
@@ -30,12 +32,12 @@ HostPoll HostInput::poll(Machine& m) {
     std::vector<uint8_t> guest_bytes;
     for (EscapeCommand c : escape_.feed({buf, size_t(n)}, guest_bytes))
       if (c == EscapeCommand::Help) help_ = true;
-    for (const HostKey& k : decoder_.feed(guest_bytes)) m.press_key(k);
+    for (const HostKey& k : decoder_.feed(guest_bytes)) m.press_key(key_stroke(k));
     got = true;
   }
   // No byte followed in this poll: a pending lone ESC is the Esc key.
   if (!got)
-    for (const HostKey& k : decoder_.flush()) m.press_key(k);
+    for (const HostKey& k : decoder_.flush()) m.press_key(key_stroke(k));
   return {open_, escape_.quit(), open_ && room() ? STDIN_FILENO : -1};
 }
 

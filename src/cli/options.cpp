@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "cli/key_stroke.h"
+
 namespace pxos::cli {
 
 // `pxos run --help`; `pxos --help` prints it too, after the list of commands.
@@ -193,7 +195,7 @@ RunFlags parse_run_flags(Args args) {
       std::string text = flag_value(args, i);
       if (f.script.empty()) f.script.push_back({});
       try {
-        for (const HostKey& k : parse_send_keys(text)) f.script.back().keys.push_back(k);
+        for (const HostKey& k : parse_send_keys(text)) f.script.back().keys.push_back(key_stroke(k));
       } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
       }

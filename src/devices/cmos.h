@@ -29,9 +29,9 @@
 #include <iosfwd>
 #include <optional>
 
-#include "devices/clock.h"
-#include "devices/irq.h"
-#include "machine/bus.h"
+#include "vm/clock.h"
+#include "vm/irq.h"
+#include "vm/bus.h"
 
 namespace pxos {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos {
 

@@ -32,8 +32,8 @@
 #include <iosfwd>
 #include <span>
 
-#include "devices/irq.h"
-#include "machine/bus.h"
+#include "vm/irq.h"
+#include "vm/bus.h"
 
 namespace pxos {
 

@@ -31,8 +31,8 @@
 #include <functional>
 #include <iosfwd>
 
-#include "devices/irq.h"
-#include "machine/bus.h"
+#include "vm/irq.h"
+#include "vm/bus.h"
 
 namespace pxos {
 

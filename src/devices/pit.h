@@ -37,9 +37,9 @@
 #include <cstdint>
 #include <iosfwd>
 
-#include "devices/clock.h"
-#include "devices/irq.h"
-#include "machine/bus.h"
+#include "vm/clock.h"
+#include "vm/irq.h"
+#include "vm/bus.h"
 
 namespace pxos {
 

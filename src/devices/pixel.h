@@ -25,10 +25,10 @@
 #include <thread>
 #include <vector>
 
-#include "devices/clock.h"
-#include "devices/irq.h"
-#include "machine/bus.h"
-#include "machine/memory.h"
+#include "vm/clock.h"
+#include "vm/irq.h"
+#include "vm/bus.h"
+#include "vm/memory.h"
 
 namespace pxi {
 class Executor;

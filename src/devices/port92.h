@@ -9,7 +9,7 @@
 #include <functional>
 #include <iosfwd>
 
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos {
 

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos {
 

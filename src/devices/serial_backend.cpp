@@ -11,7 +11,7 @@
 #include <cstring>
 #include <ostream>
 
-#include "machine/host_file.h"
+#include "host/host_file.h"
 
 namespace pxos {
 

@@ -30,10 +30,10 @@
 #include <span>
 #include <string>
 
-#include "devices/clock.h"
-#include "devices/irq.h"
+#include "vm/clock.h"
+#include "vm/irq.h"
 #include "devices/serial_backend.h"
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos {
 

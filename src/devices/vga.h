@@ -28,8 +28,8 @@
 #include <cstdint>
 #include <iosfwd>
 
-#include "devices/clock.h"
-#include "machine/bus.h"
+#include "vm/clock.h"
+#include "vm/bus.h"
 
 namespace pxos {
 

@@ -8,8 +8,8 @@
 
 #include "difftest/program.h"
 #include "engine/engine.h"
-#include "machine/bus.h"
-#include "machine/memory.h"
+#include "vm/bus.h"
+#include "vm/memory.h"
 
 namespace pxos::difftest {
 

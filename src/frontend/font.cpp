@@ -137,4 +137,11 @@ Font Font::load(const std::string& path) {
   return f;
 }
 
+std::vector<uint8_t> Font::bitmap() const {
+  std::vector<uint8_t> bytes;
+  bytes.reserve(256 * kHeight);
+  for (const auto& g : glyphs_) bytes.insert(bytes.end(), g.begin(), g.end());
+  return bytes;
+}
+
 }  // namespace pxos

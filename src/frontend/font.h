@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace pxos {
 
@@ -24,6 +25,8 @@ class Font {
 
   // 16 rows of 8 pixels (bit 7 = leftmost) for CP437 character `ch`.
   const std::array<uint8_t, kHeight>& glyph(uint8_t ch) const { return glyphs_[ch]; }
+  // The 256 glyphs one after the other, as a VGA BIOS keeps its 8x16 font.
+  std::vector<uint8_t> bitmap() const;
 
  private:
   std::array<std::array<uint8_t, kHeight>, 256> glyphs_{};

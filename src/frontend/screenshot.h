@@ -5,7 +5,7 @@
 #include <string>
 
 #include "frontend/font.h"
-#include "frontend/text_screen.h"
+#include "devices/text_screen.h"
 
 namespace pxos {
 

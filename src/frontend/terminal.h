@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "frontend/text_screen.h"
+#include "devices/text_screen.h"
 
 struct termios;
 

@@ -31,8 +31,8 @@
 #include "devices/uart.h"
 #include "devices/vga.h"
 #include "fuzz/fuzz_common.h"
-#include "machine/bus.h"
-#include "machine/memory.h"
+#include "vm/bus.h"
+#include "vm/memory.h"
 
 using namespace pxos;
 

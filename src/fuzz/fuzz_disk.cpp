@@ -14,7 +14,7 @@
 #include "bios/bios.h"
 #include "block/disk_image.h"
 #include "fuzz/fuzz_common.h"
-#include "machine/memory.h"
+#include "vm/memory.h"
 
 using namespace pxos;
 

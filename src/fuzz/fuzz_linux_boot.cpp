@@ -11,7 +11,7 @@
 
 #include "fuzz/fuzz_common.h"
 #include "machine/linux_boot.h"
-#include "machine/memory.h"
+#include "vm/memory.h"
 
 using namespace pxos;
 

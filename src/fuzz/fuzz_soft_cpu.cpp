@@ -15,8 +15,8 @@
 
 #include "engine/soft/soft_vcpu.h"
 #include "fuzz/fuzz_common.h"
-#include "machine/bus.h"
-#include "machine/memory.h"
+#include "vm/bus.h"
+#include "vm/memory.h"
 
 using namespace pxos;
 

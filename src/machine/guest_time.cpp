@@ -4,7 +4,7 @@
 #include <chrono>
 #include <ostream>
 
-#include "devices/clock.h"
+#include "vm/clock.h"
 
 namespace pxos {
 

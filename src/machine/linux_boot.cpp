@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "machine/host_file.h"
+#include "host/host_file.h"
 
 namespace pxos {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "machine/memory.h"
+#include "vm/memory.h"
 
 namespace pxos {
 

@@ -10,9 +10,7 @@
 #include "devices/exit_port.h"
 #include "engine/kvm/cpuid_filter.h"
 #include "engine/kvm/kvm_vcpu.h"
-#include "frontend/font.h"
-#include "frontend/serial_console.h"
-#include "machine/host_file.h"
+#include "host/host_file.h"
 #if __has_include("engine/soft/soft_vcpu.h") && !defined(PXOS_NO_SOFT_ENGINE)
 #include "engine/soft/soft_vcpu.h"
 #define PXOS_HAVE_SOFT 1
@@ -202,6 +200,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   bc.floppy[0] = floppy;
   bc.hard_disk[0] = hda;
   bc.verbose = config.verbose;
+  bc.font8x16 = config.font8x16;
   bc.on_teletype = config.on_teletype;
   bc.on_message = config.on_message;
   bc.now_ns = clock.now_ns;
@@ -218,15 +217,6 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory) {
   }
   bios = std::make_unique<Bios>(mem, bc);
   bios->install(ports);
-  // The VGA's 8x16 character set in the ROM, where INT 10h AH=11h AL=30h
-  // points, from the host's font (left blank when the host has none).
-  try {
-    Font font = Font::load_default();
-    for (int ch = 0; ch < 256; ++ch)
-      std::copy(font.glyph(uint8_t(ch)).begin(), font.glyph(uint8_t(ch)).end(),
-                mem.rom().begin() + rom::kFont8x16 + ch * Font::kHeight);
-  } catch (const FontError&) {
-  }
 
   EngineKind kind = config.deterministic && config.engine == EngineKind::Auto ? EngineKind::Soft : config.engine;
   std::string why_not_kvm;
@@ -301,12 +291,11 @@ CpuState Machine::power_on_state() const {
   return s;
 }
 
-void Machine::press_key(const HostKey& k) {
-  if (keys_to_serial_) {
-    for (uint8_t b : serial_bytes(k)) pending_serial_.push_back(b);
-    return;
-  }
-  pending_keys_.push_back(scancode_bytes(k));
+void Machine::press_key(const KeyStroke& k) {
+  if (keys_to_serial_)
+    pending_serial_.insert(pending_serial_.end(), k.terminal.begin(), k.terminal.end());
+  else
+    pending_keys_.push_back(k.scancodes);
 }
 
 void Machine::feed_keys() {

@@ -14,7 +14,7 @@
 
 #include "bios/bios.h"
 #include "block/disk_image.h"
-#include "devices/clock.h"
+#include "vm/clock.h"
 #include "devices/cmos.h"
 #include "devices/debugcon.h"
 #include "devices/i8042.h"
@@ -26,15 +26,22 @@
 #include "devices/uart.h"
 #include "devices/vga.h"
 #include "engine/engine.h"
-#include "frontend/keys.h"
-#include "machine/bus.h"
+#include "vm/bus.h"
 #include "machine/guest_time.h"
 #include "machine/linux_boot.h"
-#include "machine/memory.h"
+#include "vm/memory.h"
 
 namespace pxos {
 
 enum class EngineKind { Auto, Kvm, Soft };
+
+// One key the host typed: the keyboard's set-1 bytes for it (make and break,
+// wrapped in its modifiers'), and the bytes a terminal sends for it (what COM1
+// receives when keys go to the serial line). The front end makes them.
+struct KeyStroke {
+  std::vector<uint8_t> scancodes;
+  std::vector<uint8_t> terminal;
+};
 
 struct MachineConfig {
   EngineKind engine = EngineKind::Auto;
@@ -57,6 +64,7 @@ struct MachineConfig {
   bool jit = true;  // the soft engine translates common 32-bit code to host code (--jit off: interpret only)
   bool verbose = false;
   std::FILE* debugcon = nullptr;
+  std::vector<uint8_t> font8x16;  // the VGA font for the ROM (256 glyphs of 16 rows; empty: blank)
   std::function<void(char)> on_teletype;
   std::function<void(const std::string&)> on_message;
 };
@@ -109,7 +117,7 @@ class Machine {
   // A key press from the host keyboard or --send-keys: queued here, and fed
   // to the keyboard controller one key at a time as the guest takes them (or,
   // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
-  void press_key(const HostKey& k);
+  void press_key(const KeyStroke& k);
   void feed_keys();
   // Host descriptors whose input the guest can take now (serial backends):
   // a halted guest's monitor wakes when one is readable.

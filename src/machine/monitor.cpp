@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "frontend/text_screen.h"
+#include "devices/text_screen.h"
 
 namespace pxos {
 
@@ -171,7 +171,7 @@ RunOutcome run_machine(Machine& m, const RunOptions& opts) {
   auto script_and_until = [&] {
     while (step < opts.script.size() &&
            (opts.script[step].expect.empty() || text_visible(m, opts.script[step].expect, &serial_from, screen))) {
-      for (const HostKey& k : opts.script[step].keys) m.press_key(k);
+      for (const KeyStroke& k : opts.script[step].keys) m.press_key(k);
       m.feed_keys();
       ++step;
     }

@@ -14,7 +14,7 @@ namespace pxos {
 // the serial/debug output (at once when empty), then type `keys`.
 struct ScriptStep {
   std::string expect;
-  std::vector<HostKey> keys;
+  std::vector<KeyStroke> keys;
 };
 
 // What the host front end reports when the monitor polls it.

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <memory>
 
-#include "machine/host_file.h"
+#include "host/host_file.h"
 #include "pxi/png_io.h"
 
 namespace pxi {

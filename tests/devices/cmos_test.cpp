@@ -5,7 +5,7 @@
 #include <chrono>
 #include <sstream>
 
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos {
 namespace {

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <vector>
 
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos {
 namespace {

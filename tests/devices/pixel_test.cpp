@@ -11,8 +11,8 @@
 
 #include "devices/serial_backend.h"
 #include "devices/uart.h"
-#include "machine/bus.h"
-#include "machine/memory.h"
+#include "vm/bus.h"
+#include "vm/memory.h"
 #include "pxi/format.h"
 
 namespace pxos {

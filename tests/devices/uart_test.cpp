@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "devices/serial_backend.h"
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos {
 namespace {

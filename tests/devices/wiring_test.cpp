@@ -7,7 +7,7 @@
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/uart.h"
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos {
 namespace {

@@ -17,8 +17,8 @@
 
 #include "engine/soft/exec.h"
 #include "engine/soft/soft_vcpu.h"
-#include "machine/bus.h"
-#include "machine/memory.h"
+#include "vm/bus.h"
+#include "vm/memory.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 

@@ -10,8 +10,8 @@
 
 #include "engine/engine.h"
 #include "engine/soft/soft_vcpu.h"
-#include "machine/bus.h"
-#include "machine/memory.h"
+#include "vm/bus.h"
+#include "vm/memory.h"
 
 #if defined(__x86_64__)
 

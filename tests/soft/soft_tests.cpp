@@ -9,8 +9,8 @@
 
 #include "engine/engine.h"
 #include "engine/soft/soft_vcpu.h"
-#include "machine/bus.h"
-#include "machine/memory.h"
+#include "vm/bus.h"
+#include "vm/memory.h"
 
 namespace pxos {
 namespace {

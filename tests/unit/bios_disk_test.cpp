@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "bios/bda.h"
+#include "vm/bda.h"
 #include "bios/bios.h"
 
 namespace pxos {

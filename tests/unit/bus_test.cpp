@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos {
 namespace {

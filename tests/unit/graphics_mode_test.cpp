@@ -1,11 +1,11 @@
 // Which graphics mode the guest's display is in: from the BIOS data area's
 // mode number, or from VGA registers that a guest programmed itself.
-#include "frontend/graphics_mode.h"
+#include "devices/graphics_mode.h"
 
 #include <gtest/gtest.h>
 
-#include "bios/bda.h"
-#include "frontend/text_screen.h"
+#include "vm/bda.h"
+#include "devices/text_screen.h"
 
 namespace pxos {
 namespace {

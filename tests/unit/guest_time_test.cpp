@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-#include "devices/clock.h"
+#include "vm/clock.h"
 
 namespace pxos {
 namespace {

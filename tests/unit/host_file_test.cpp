@@ -1,7 +1,7 @@
 // Host files named on a command line: inputs that are directories say so,
 // outputs on this process's descriptors (/dev/stderr in a redirected log) are
 // not truncated, output paths are checked before a run.
-#include "machine/host_file.h"
+#include "host/host_file.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

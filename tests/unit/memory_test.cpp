@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "machine/memory.h"
+#include "vm/memory.h"
 
 namespace pxos {
 namespace {

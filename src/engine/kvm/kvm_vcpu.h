@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "engine/engine.h"
-#include "machine/memory.h"
+#include "vm/memory.h"
 
 namespace pxos {
 

@@ -5,7 +5,7 @@
 
 #include "engine/soft/cpu_model.h"
 #include "engine/soft/exec.h"
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 namespace pxos::soft {
 

@@ -5,8 +5,8 @@
 #include <atomic>
 
 #include "engine/soft/exec.h"
-#include "machine/bus.h"
-#include "machine/memory.h"
+#include "vm/bus.h"
+#include "vm/memory.h"
 
 namespace pxos {
 namespace {

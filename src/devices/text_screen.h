@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "devices/vga.h"
-#include "frontend/graphics_mode.h"
-#include "machine/memory.h"
+#include "devices/graphics_mode.h"
+#include "vm/memory.h"
 
 namespace pxos {
 

@@ -1,4 +1,4 @@
-#include "machine/memory.h"
+#include "vm/memory.h"
 
 #include <sys/mman.h>
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "devices/vga.h"
-#include "machine/memory.h"
+#include "vm/memory.h"
 
 namespace pxos {
 

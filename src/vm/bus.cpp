@@ -1,4 +1,4 @@
-#include "machine/bus.h"
+#include "vm/bus.h"
 
 #include <algorithm>
 #include <ostream>

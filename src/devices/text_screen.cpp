@@ -1,8 +1,8 @@
-#include "frontend/text_screen.h"
+#include "devices/text_screen.h"
 
 #include <algorithm>
 
-#include "bios/bda.h"
+#include "vm/bda.h"
 
 namespace pxos {
 

@@ -1,9 +1,9 @@
-#include "frontend/graphics_mode.h"
+#include "devices/graphics_mode.h"
 
 #include <bit>
 #include <cstdio>
 
-#include "bios/bda.h"
+#include "vm/bda.h"
 
 namespace pxos {
 
