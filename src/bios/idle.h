@@ -4,7 +4,8 @@
 // keyboard for Ctrl-C on most of its calls while it works, a few hundred
 // polls between two disk reads, so the polls alone do not tell: the guest is
 // idle when it has done nothing but poll (and read the clock) for a while,
-// each poll close to the last in guest time. Then each further idle call
+// each poll close to the last in guest time (one late poll is forgiven: the
+// host may have been busy). Then each further idle call
 // halts it until the next interrupt: the key itself wakes it at once, and a
 // timer tick lets its other work (a clock on the screen, a countdown) go on at
 // the tick's pace. Any other BIOS service, or a key, ends the streak.
@@ -16,7 +17,7 @@ namespace pxos {
 
 class IdleDetector {
  public:
-  static constexpr uint64_t kGapNs = 1'000'000;         // idle calls at most this far apart...
+  static constexpr uint64_t kGapNs = 2'000'000;         // idle calls at most this far apart...
   static constexpr uint64_t kIdleAfterNs = 50'000'000;  // ...and nothing else for this long: idle
 
   // An idle call (an empty INT 16h poll, INT 28h) at guest time `now`: true
@@ -28,10 +29,15 @@ class IdleDetector {
       last_ns_ = now;
       return false;
     }
-    if (!polling_ || now - last_ns_ > kGapNs) {
+    // One long gap is the host's doing (the vCPU thread was not running: on
+    // KVM guest time is the host's); two in a row, a guest that works between
+    // its polls.
+    bool long_gap = now - last_ns_ > kGapNs;
+    if (!polling_ || (long_gap && long_gap_)) {
       polling_ = true;
       first_ns_ = now;
     }
+    long_gap_ = long_gap;
     last_ns_ = now;
     waiting_ = now - first_ns_ >= kIdleAfterNs;
     if (waiting_) ++waits_;
@@ -44,6 +50,7 @@ class IdleDetector {
  private:
   bool polling_ = false;
   bool waiting_ = false;
+  bool long_gap_ = false;  // the last gap was longer than kGapNs
   uint64_t first_ns_ = 0, last_ns_ = 0;
   uint64_t waits_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "devices/post_code.h"
 
+#include <ostream>
+
 namespace pxos {
 
 void PostCode::attach(PortBus& ports) {
@@ -8,5 +10,7 @@ void PostCode::attach(PortBus& ports) {
     else data[0] = last;
   });
 }
+
+void PostCode::print_stats(std::ostream& os) const { os << "last POST code: " << int(last) << "\n"; }
 
 }  // namespace pxos

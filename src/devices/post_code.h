@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 
 #include "vm/bus.h"
 
@@ -13,6 +14,7 @@ struct PostCode {
   static constexpr uint16_t kPort = 0x80;
   uint8_t last = 0;
   void attach(PortBus& ports);
+  void print_stats(std::ostream& os) const;
 };
 
 }  // namespace pxos

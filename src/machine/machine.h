@@ -14,26 +14,24 @@
 
 #include "bios/bios.h"
 #include "block/disk_image.h"
-#include "vm/clock.h"
 #include "devices/cmos.h"
 #include "devices/debugcon.h"
 #include "devices/i8042.h"
 #include "devices/pic.h"
-#include "devices/pit.h"
 #include "devices/pixel.h"
-#include "devices/port92.h"
-#include "devices/post_code.h"
+#include "devices/text_screen.h"
 #include "devices/uart.h"
 #include "devices/vga.h"
+#include "engine/choose.h"
 #include "engine/engine.h"
-#include "vm/bus.h"
+#include "machine/device_list.h"
 #include "machine/guest_time.h"
 #include "machine/linux_boot.h"
+#include "vm/bus.h"
+#include "vm/clock.h"
 #include "vm/memory.h"
 
 namespace pxos {
-
-enum class EngineKind { Auto, Kvm, Soft };
 
 // One key the host typed: the keyboard's set-1 bytes for it (make and break,
 // wrapped in its modifiers'), and the bytes a terminal sends for it (what COM1
@@ -75,6 +73,15 @@ struct MachineError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The tail of an output stream (COM1's), for --until-text: what was written
+// last, and how many bytes before it were dropped.
+struct OutputTail {
+  static constexpr size_t kKeep = 64 * 1024;
+  std::string text;
+  uint64_t erased = 0;
+  void append(std::span<const uint8_t> bytes);
+};
+
 class Machine {
  public:
   explicit Machine(const MachineConfig& config);
@@ -85,35 +92,30 @@ class Machine {
   MmioBus mmio;
   GuestTime time;    // the machine's clock (machine/guest_time.h)
   GuestClock clock;  // devices read it: time.now_ns()
-  std::vector<TimerCallback> timers;  // every device timer, run by the monitor
-  DebugConsole debugcon;
-  PostCode post_code;
-  Pic pic;
-  std::unique_ptr<Pit> pit;
-  std::unique_ptr<Cmos> cmos;
-  std::unique_ptr<I8042> kbc;
-  Port92 port92;
-  std::unique_ptr<Uart> com1, com2;
-  std::unique_ptr<Vga> vga;
-  std::unique_ptr<PixelDevice> pixel;  // drives com1 with PXI programs
-  std::string serial_captured;         // the tail of COM1's output, for --until-text
-  uint64_t serial_erased = 0;          // bytes of COM1's output dropped from the front of serial_captured
+  DeviceList devices{ports};
   std::vector<std::unique_ptr<DiskImage>> disks;
   std::unique_ptr<Bios> bios;
   std::unique_ptr<Vcpu> vcpu;
-  std::optional<BzImage> kernel;  // --kernel, checked, with its initrd
-  std::vector<uint8_t> initrd;
   std::string engine_reason;       // why this engine was chosen (for --verbose)
   std::optional<int> exit_status;  // set when the guest writes the exit port
 
- private:
-  std::deque<std::vector<uint8_t>> pending_keys_;
-  std::deque<uint8_t> pending_serial_;
-  bool keys_to_serial_ = false;
-  bool deterministic_ = false;
-  uint32_t reset_edx_ = 0x0600;
+  // The devices the machine itself, its front ends and benchmarks name; the
+  // rest belong to the device list only (machine/pc_devices.cpp).
+  Pic pic;
+  DebugConsole debugcon;
+  std::unique_ptr<I8042> kbc;
+  std::unique_ptr<Uart> com1, com2;
+  std::unique_ptr<Vga> vga;
+  std::unique_ptr<PixelDevice> pixel;  // drives com1 with PXI programs
 
- public:
+  // What the guest shows and writes, for the front ends and --until-text.
+  TextScreen text_screen() { return capture_text_screen(mem, vga.get()); }
+  const std::string& debug_output() const { return debugcon.captured; }
+  const OutputTail& serial_output() const { return serial_out_; }
+  // Changes whenever the guest may have shown or written something new (a
+  // BIOS call, a byte to the debug console or COM1): the watcher looks again.
+  uint64_t output_generation() const;
+
   // A key press from the host keyboard or --send-keys: queued here, and fed
   // to the keyboard controller one key at a time as the guest takes them (or,
   // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
@@ -125,13 +127,6 @@ class Machine {
   // Keys and serial bytes queued and not yet taken by the guest.
   size_t input_backlog() const { return pending_keys_.size() + pending_serial_.size(); }
 
-  // The CPU state after RESET, with the engine's CPU signature in EDX.
-  CpuState power_on_state() const;
-
-  // Set by the keyboard controller's or port 92h's reset line; the monitor
-  // restarts the CPU at the reset vector.
-  bool reset_requested = false;
-
   // Guest time (machine/guest_time.h): the wall clock on KVM, virtual time paced
   // to the host's on the software engine; --deterministic is virtual time with
   // exits at fixed instruction counts, idle time skipped and a fixed epoch.
@@ -140,16 +135,39 @@ class Machine {
   bool virtual_time() const { return time.virtual_time(); }
 
   // Runs every device timer; returns the earliest next event (kNoEvent if none).
-  uint64_t run_timers();
+  uint64_t run_timers() { return devices.run_timers(clock.now_ns()); }
   // The interrupt controller's INTR line, and its acknowledge cycle.
   bool interrupt_pending() const { return pic.intr_pending(); }
   uint8_t acknowledge_interrupt() { return pic.acknowledge(); }
+  // Whether a halted CPU goes on: an interrupt, or a wait of the BIOS that ended.
+  bool wake_pending() const { return interrupt_pending() || wake_; }
+
+  // The reset line (the keyboard controller's, port 92h's) was pulsed; reset()
+  // restarts the CPU at F000:FFF0, the disks' writes kept.
+  bool reset_requested = false;
+  void reset();
+  // The CPU state after RESET, with the engine's CPU signature in EDX.
+  CpuState power_on_state() const;
 
   void print_stats(std::ostream& os) const;
-};
 
-// The engines this build has: "kvm" always (it may still be unusable at
-// run time), "soft" when the software engine is built in.
-bool soft_engine_built();
+ private:
+  void open_disks(const MachineConfig& config);
+  void check_kernel(const MachineConfig& config);
+  void add_devices(const MachineConfig& config);  // machine/pc_devices.cpp
+  void add_bios(const MachineConfig& config);
+  void start_engine(const MachineConfig& config, EngineKind kind);
+
+  std::optional<BzImage> kernel_;  // --kernel, checked, with its initrd
+  std::vector<uint8_t> initrd_;
+  OutputTail serial_out_;
+  Cmos* cmos_ = nullptr;  // its clock starts with the engine's
+  std::deque<std::vector<uint8_t>> pending_keys_;
+  std::deque<uint8_t> pending_serial_;
+  bool keys_to_serial_ = false;
+  bool deterministic_ = false;
+  bool wake_ = false;
+  uint32_t reset_edx_ = 0x0600;
+};
 
 }  // namespace pxos

@@ -12,7 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include "devices/text_screen.h"
 
 namespace pxos {
 
@@ -74,41 +73,6 @@ class Ticker {
   std::thread thread_;
 };
 
-// The last screen looked at for a text and whether the text was on it: the
-// monitor looks at every exit, and the screen rarely changes between two.
-struct ScreenSearch {
-  int rows = 0, cols = 0;
-  std::vector<uint16_t> cells;
-  std::string text;
-  bool found = false;
-
-  bool on_screen(Machine& m, const std::string& needle) {
-    TextScreen screen = capture_text_screen(m.mem, m.vga.get());
-    if (screen.rows == rows && screen.cols == cols && screen.cells == cells && needle == text) return found;
-    found = screen.text().find(needle) != std::string::npos;
-    rows = screen.rows;
-    cols = screen.cols;
-    cells = std::move(screen.cells);
-    text = needle;
-    return found;
-  }
-};
-
-// Whether `text` is on the screen, in the debug console's output, or in
-// COM1's output after the absolute offset *serial_from (the end of the
-// previous step's match there, so that a prompt seen once is not matched
-// again). A serial match moves *serial_from past it.
-bool text_visible(Machine& m, const std::string& text, uint64_t* serial_from, ScreenSearch& screen) {
-  if (text.empty()) return false;
-  size_t from = *serial_from > m.serial_erased ? size_t(*serial_from - m.serial_erased) : 0;
-  size_t at = from <= m.serial_captured.size() ? m.serial_captured.find(text, from) : std::string::npos;
-  if (at != std::string::npos) {
-    *serial_from = m.serial_erased + at + text.size();
-    return true;
-  }
-  return screen.on_screen(m, text) || m.debugcon.captured.find(text) != std::string::npos;
-}
-
 // "at CS:EIP" of the vCPU now, for messages.
 std::string where(Vcpu& cpu) {
   CpuState st = cpu.state();
@@ -141,146 +105,148 @@ void route_io(Machine& m, const IoExit& io) {
     m.ports.access(io.port, io.data.subspan(size_t{i} * io.size, io.size), io.is_write);
 }
 
-}  // namespace
 
-std::string screen_text(Machine& m) { return capture_text_screen(m.mem, m.vga.get()).text(); }
+// The loop: runs the vCPU, routes each exit, and between exits delivers
+// interrupts, runs the device timers and asks the watcher and the host front
+// end what has happened. It names no device.
+class Monitor {
+ public:
+  Monitor(Machine& m, const RunOptions& opts)
+      : m_(m), cpu_(*m.vcpu), opts_(opts), watcher_(opts.script, opts.until_text), start_(Clock::now()),
+        input_open_(static_cast<bool>(opts.poll_host)) {
+    // The ticker kicks the CPU for device deadlines on the wall clock (KVM), and
+    // to look at host input at least every kMaxTickNs. Under virtual time the
+    // engine stops at the deadlines itself (set_deadline); a deterministic run is
+    // stopped only at the engine's own quanta.
+    GuestClock wall{[start = start_] {
+      return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+    }};
+    if (!m.deterministic()) ticker_.emplace(cpu_, m.virtual_time() ? wall : m.clock);
+  }
 
-RunOutcome run_machine(Machine& m, const RunOptions& opts) {
-  Vcpu& cpu = *m.vcpu;
-  const auto start = Clock::now();
-  auto deadline_passed = [&] {
-    return opts.timeout_seconds > 0 &&
-           std::chrono::duration<double>(Clock::now() - start).count() >= opts.timeout_seconds;
-  };
-  bool input_open = static_cast<bool>(opts.poll_host);
-  bool quit = false;
-  int host_fd = -1;
-  auto poll = [&] {
-    if (opts.poll_host) {
-      HostPoll p = opts.poll_host(m);
-      input_open = input_open && p.input_open;
-      quit = quit || p.quit;
-      host_fd = p.wake_fd;
-    }
-    m.feed_keys();
-  };
-  size_t step = 0;
-  uint64_t serial_from = 0;
-  ScreenSearch screen;
-  // Advances the script; true once it is done and the --until-text is visible.
-  auto script_and_until = [&] {
-    while (step < opts.script.size() &&
-           (opts.script[step].expect.empty() || text_visible(m, opts.script[step].expect, &serial_from, screen))) {
-      for (const KeyStroke& k : opts.script[step].keys) m.press_key(k);
-      m.feed_keys();
-      ++step;
-    }
-    return step == opts.script.size() && text_visible(m, opts.until_text, &serial_from, screen);
-  };
-  script_and_until();
-  // The ticker kicks the CPU for device deadlines on the wall clock (KVM), and
-  // to look at host input at least every kMaxTickNs. Under virtual time the
-  // engine stops at the deadlines itself (set_deadline); a deterministic run is
-  // stopped only at the engine's own quanta.
-  const auto wall_start = Clock::now();
-  GuestClock wall{[wall_start] {
-    return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - wall_start).count());
-  }};
-  std::optional<Ticker> ticker;
-  if (!m.deterministic()) ticker.emplace(cpu, m.virtual_time() ? wall : m.clock);
-  bool window_requested = false;
-  // Hands the CPU the interrupt the controller asserts, or asks for the
-  // moment it can take one.
-  auto deliver_interrupts = [&] {
-    bool pending = m.interrupt_pending();
-    if (pending && cpu.can_inject()) {
-      cpu.inject_interrupt(m.acknowledge_interrupt());
-      pending = m.interrupt_pending();
-    }
-    if (pending != window_requested) {
-      cpu.request_irq_window(pending);
-      window_requested = pending;
-    }
-  };
-  // A HLT with interrupts on ends with an interrupt or the end of a BIOS wait.
-  auto wake_pending = [&] {
-    uint64_t w = m.bios->wait_deadline_ns();
-    return m.interrupt_pending() || (w && m.clock.now_ns() >= w);
-  };
-
-  uint64_t bios_calls = m.bios->calls();
-  auto set_next_event = [&](uint64_t ns) {
-    if (m.virtual_time())
-      cpu.set_deadline(ns);
-    else if (ticker)
-      ticker->set_next_event(ns);
-  };
-  set_next_event(m.run_timers());
-  for (;;) {
-    deliver_interrupts();
-    Exit e = cpu.run();
-    switch (e.reason) {
-      case ExitReason::Io: route_io(m, e.io); break;
-      case ExitReason::Mmio: m.mmio.access(e.mmio.address, e.mmio.data, e.mmio.is_write); break;
-      case ExitReason::Hlt: {
-        if (!(cpu.state().eflags & flag::IF))
-          return {RunOutcome::Halted, 0,
-                  "the guest stopped itself (HLT with interrupts off " + where(cpu) +
-                      "): it powered off or halted for good, as a PC without ACPI does"};
-        // Sleep until something can wake the guest: guest time passes with the
-        // host's (or, deterministic, jumps to the next event).
-        if (ticker) ticker->pause(true);
-        struct Resume {
-          std::optional<Ticker>& t;
-          ~Resume() {
-            if (t) t->pause(false);
-          }
-        } resume{ticker};
-        while (!m.exit_status) {
-          poll();
-          if (script_and_until()) return {RunOutcome::UntilText, 0, ""};  // a prompt, then the guest waits
-          uint64_t next = m.run_timers();
-          if (wake_pending()) break;
-          if (deadline_passed()) return {RunOutcome::Timeout, 0, where(cpu)};
-          if (quit) return {RunOutcome::Quit, 0, ""};
-          if (!input_open && next == kNoEvent && step == opts.script.size())
-            return {RunOutcome::Halted, 0, "the guest waits for an event that cannot come"};
-          if (uint64_t wait = std::min(m.time.idle_wait_ns(next), kMaxNapNs)) {
-            std::vector<int> fds = m.input_fds();
-            if (host_fd >= 0) fds.push_back(host_fd);
-            nap(std::move(fds), wait);
-          }
-          m.time.idle_advance(next);
-        }
-        break;
-      }
-      case ExitReason::Shutdown:
-        return {RunOutcome::Shutdown, 0, "the guest triple-faulted (shutdown)" + code_at(m, cpu)};
-      case ExitReason::IrqWindow: break;
-      case ExitReason::Kicked:  // a device deadline, or the ticker (at least every 10 ms)
-        if (uint64_t ahead = m.time.sync())  // the guest is ahead of the host: it waits
-          std::this_thread::sleep_for(std::chrono::nanoseconds(ahead));
-        poll();
-        if (quit) return {RunOutcome::Quit, 0, ""};
-        if (deadline_passed()) return {RunOutcome::Timeout, 0, where(cpu)};
-        if (script_and_until()) return {RunOutcome::UntilText, 0, ""};
-        break;
-      case ExitReason::Error: return {RunOutcome::EngineError, 0, e.error + code_at(m, cpu)};
-    }
-    if (m.exit_status) return {RunOutcome::GuestExit, *m.exit_status, ""};
-    if (m.reset_requested) {  // the reset line: the CPU starts over at F000:FFF0
-      m.reset_requested = false;
-      for (auto& d : m.disks) d->flush();  // --writable: what the guest wrote survives a reset
-      m.mem.set_a20(true);
-      cpu.set_state(m.power_on_state());
-    }
-    m.feed_keys();  // the guest may have taken the last key
-    set_next_event(m.run_timers());
-    if (m.bios->calls() != bios_calls) {
-      bios_calls = m.bios->calls();
-      if (script_and_until()) return {RunOutcome::UntilText, 0, ""};
+  RunOutcome run() {
+    if (watcher_.check_now(m_)) return {RunOutcome::UntilText, 0, ""};
+    set_next_event(m_.run_timers());
+    for (;;) {
+      deliver_interrupts();
+      if (std::optional<RunOutcome> o = route(cpu_.run())) return *o;
+      if (m_.exit_status) return {RunOutcome::GuestExit, *m_.exit_status, ""};
+      if (m_.reset_requested) m_.reset();
+      m_.feed_keys();  // the guest may have taken the last key
+      set_next_event(m_.run_timers());
+      if (watcher_.check(m_)) return {RunOutcome::UntilText, 0, ""};
     }
   }
-}
+
+ private:
+  std::optional<RunOutcome> route(const Exit& e) {
+    switch (e.reason) {
+      case ExitReason::Io: route_io(m_, e.io); return {};
+      case ExitReason::Mmio: m_.mmio.access(e.mmio.address, e.mmio.data, e.mmio.is_write); return {};
+      case ExitReason::Hlt: return on_hlt();
+      case ExitReason::Shutdown:
+        return RunOutcome{RunOutcome::Shutdown, 0, "the guest triple-faulted (shutdown)" + code_at(m_, cpu_)};
+      case ExitReason::IrqWindow: return {};
+      case ExitReason::Kicked: return on_kick();
+      case ExitReason::Error: return RunOutcome{RunOutcome::EngineError, 0, e.error + code_at(m_, cpu_)};
+    }
+    return {};
+  }
+
+  // A device deadline, or the ticker (at least every 10 ms).
+  std::optional<RunOutcome> on_kick() {
+    if (uint64_t ahead = m_.time.sync())  // the guest is ahead of the host: it waits
+      std::this_thread::sleep_for(std::chrono::nanoseconds(ahead));
+    poll_host();
+    if (quit_) return RunOutcome{RunOutcome::Quit, 0, ""};
+    if (timed_out()) return RunOutcome{RunOutcome::Timeout, 0, where(cpu_)};
+    if (watcher_.check_now(m_)) return RunOutcome{RunOutcome::UntilText, 0, ""};
+    return {};
+  }
+
+  // Sleeps until something can wake the guest: guest time passes with the
+  // host's (or, deterministic, jumps to the next event).
+  std::optional<RunOutcome> on_hlt() {
+    if (!(cpu_.state().eflags & flag::IF))
+      return RunOutcome{RunOutcome::Halted, 0,
+                        "the guest stopped itself (HLT with interrupts off " + where(cpu_) +
+                            "): it powered off or halted for good, as a PC without ACPI does"};
+    if (ticker_) ticker_->pause(true);
+    struct Resume {
+      std::optional<Ticker>& t;
+      ~Resume() {
+        if (t) t->pause(false);
+      }
+    } resume{ticker_};
+    while (!m_.exit_status) {
+      poll_host();
+      if (watcher_.check_now(m_)) return RunOutcome{RunOutcome::UntilText, 0, ""};  // a prompt, then the guest waits
+      uint64_t next = m_.run_timers();
+      if (m_.wake_pending()) break;
+      if (timed_out()) return RunOutcome{RunOutcome::Timeout, 0, where(cpu_)};
+      if (quit_) return RunOutcome{RunOutcome::Quit, 0, ""};
+      if (!input_open_ && next == kNoEvent && watcher_.script_done())
+        return RunOutcome{RunOutcome::Halted, 0, "the guest waits for an event that cannot come"};
+      if (uint64_t wait = std::min(m_.time.idle_wait_ns(next), kMaxNapNs)) {
+        std::vector<int> fds = m_.input_fds();
+        if (host_fd_ >= 0) fds.push_back(host_fd_);
+        nap(std::move(fds), wait);
+      }
+      m_.time.idle_advance(next);
+    }
+    return {};
+  }
+
+  void poll_host() {
+    if (opts_.poll_host) {
+      HostPoll p = opts_.poll_host(m_);
+      input_open_ = input_open_ && p.input_open;
+      quit_ = quit_ || p.quit;
+      host_fd_ = p.wake_fd;
+    }
+    m_.feed_keys();
+  }
+
+  // Hands the CPU the interrupt the controller asserts, or asks for the
+  // moment it can take one.
+  void deliver_interrupts() {
+    bool pending = m_.interrupt_pending();
+    if (pending && cpu_.can_inject()) {
+      cpu_.inject_interrupt(m_.acknowledge_interrupt());
+      pending = m_.interrupt_pending();
+    }
+    if (pending != window_requested_) {
+      cpu_.request_irq_window(pending);
+      window_requested_ = pending;
+    }
+  }
+
+  void set_next_event(uint64_t ns) {
+    if (m_.virtual_time())
+      cpu_.set_deadline(ns);
+    else if (ticker_)
+      ticker_->set_next_event(ns);
+  }
+
+  bool timed_out() const {
+    return opts_.timeout_seconds > 0 &&
+           std::chrono::duration<double>(Clock::now() - start_).count() >= opts_.timeout_seconds;
+  }
+
+  Machine& m_;
+  Vcpu& cpu_;
+  const RunOptions& opts_;
+  Watcher watcher_;
+  const Clock::time_point start_;
+  std::optional<Ticker> ticker_;
+  bool input_open_;
+  bool quit_ = false;
+  int host_fd_ = -1;
+  bool window_requested_ = false;
+};
+
+}  // namespace
+
+RunOutcome run_machine(Machine& m, const RunOptions& opts) { return Monitor(m, opts).run(); }
 
 }  // namespace pxos

@@ -1,5 +1,6 @@
-// The monitor loop: runs the vCPU and routes each exit to the buses. It
-// knows no device by name.
+// The monitor loop: runs the vCPU and routes each exit to the buses; the
+// watcher (machine/watcher.h) looks for the script's texts. It knows no device
+// by name.
 #pragma once
 
 #include <functional>
@@ -7,15 +8,9 @@
 #include <vector>
 
 #include "machine/machine.h"
+#include "machine/watcher.h"
 
 namespace pxos {
-
-// One step of a scripted session: wait until `expect` is on the screen or
-// the serial/debug output (at once when empty), then type `keys`.
-struct ScriptStep {
-  std::string expect;
-  std::vector<KeyStroke> keys;
-};
 
 // What the host front end reports when the monitor polls it.
 struct HostPoll {
@@ -40,8 +35,5 @@ struct RunOutcome {
 };
 
 RunOutcome run_machine(Machine& m, const RunOptions& opts);
-
-// The text screen as one string, rows joined by '\n'.
-std::string screen_text(Machine& m);
 
 }  // namespace pxos
