@@ -31,15 +31,15 @@ start:
         mov al, ' '
         out DEBUGCON, al
         mov al, ch
-        call hex8
+        call pxt_hexb
         mov al, ':'
         out DEBUGCON, al
         mov al, cl
-        call hex8
+        call pxt_hexb
         mov al, ':'
         out DEBUGCON, al
         mov al, dh
-        call hex8
+        call pxt_hexb
         mov al, 10
         out DEBUGCON, al
         xor al, al
@@ -60,9 +60,9 @@ print_ticks:
         mov al, ' '
         out DEBUGCON, al
         mov ax, [TICKS + 2]
-        call hex16
+        call pxt_hexw
         mov ax, [TICKS]
-        call hex16
+        call pxt_hexw
         mov al, 10
         out DEBUGCON, al
         ret
@@ -80,21 +80,6 @@ polling:
 idle:   hlt
         ret
 
-hex16:  push ax
-        mov al, ah
-        call hex8
-        pop ax
-hex8:   push ax
-        shr al, 4
-        call .nib
-        pop ax
-.nib:   and al, 0x0F
-        add al, '0'
-        cmp al, '9'
-        jbe .out
-        add al, 7
-.out:   out DEBUGCON, al
-        ret
-
+        PXTEST_CODE
         times 510 - ($ - $$) db 0
         dw 0xAA55

@@ -17,42 +17,26 @@ start:
         mov ah, 0x00                    ; ticks in CX:DX
         int 0x1A
         mov ax, dx
-        call hex16
+        call pxt_hexw
         mov ah, 0x02                    ; RTC: CH hours, CL minutes, DH seconds
         int 0x1A
         mov ax, cx
-        call hex16
+        call pxt_hexw
         mov al, dh
-        call hex8
+        call pxt_hexb
         xor al, al                      ; latch PIT channel 0
         out 0x43, al
         in al, 0x40
         mov ah, al
         in al, 0x40
         xchg al, ah
-        call hex16
+        call pxt_hexw
         mov al, 10
         out DEBUGCON, al
         dec bp
         jnz .round
         xor al, al
         out EXITPORT, al
-
-hex16:  push ax
-        mov al, ah
-        call hex8
-        pop ax
-hex8:   push ax
-        shr al, 4
-        call .nib
-        pop ax
-.nib:   and al, 0x0F
-        add al, '0'
-        cmp al, '9'
-        jbe .out
-        add al, 7
-.out:   out DEBUGCON, al
-        ret
 
         PXTEST_CODE
         times 510 - ($ - $$) db 0

@@ -32,10 +32,7 @@ instruction rate (MIPS).
 }  // namespace
 
 int bench_cpu(Args args) {
-  if (asks_for_help(args)) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (help_asked(args, kHelp)) return 0;
   std::string bin = guest_binary("bench_cpu");
   long long iterations = -1;
   for (size_t k = 0; k < args.size(); ++k) {

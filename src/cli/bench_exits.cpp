@@ -32,10 +32,7 @@ read, INT 10h teletype), measured side by side in one run by a guest
 }  // namespace
 
 int bench_exits(Args args) {
-  if (asks_for_help(args)) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (help_asked(args, kHelp)) return 0;
   MachineConfig mc;
   mc.engine = EngineKind::Kvm;
   int rounds = 5;

@@ -149,10 +149,7 @@ bytes/s as the guest sees them (docs/PIXEL_DEVICE.md).
 }  // namespace
 
 int bench_serial(Args args) {
-  if (asks_for_help(args)) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (help_asked(args, kHelp)) return 0;
   std::vector<std::string> engines, backends;
   std::vector<uint32_t> sizes = {1, 64, 4096, 1u << 20};
   int rounds = 3;

@@ -25,10 +25,7 @@ when every `normal` opcode file passes at least 99.5 % of its vectors.
 }  // namespace
 
 int cmd_cputest(Args args) {
-  if (asks_for_help(args)) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (help_asked(args, kHelp)) return 0;
   std::string dir, only;
   bool verbose = false;
   for (size_t k = 0; k < args.size(); ++k) {

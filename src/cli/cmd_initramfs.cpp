@@ -38,10 +38,7 @@ std::vector<uint8_t> read_file(const std::string& path, const char* what) {
 }  // namespace
 
 int cmd_initramfs(Args args) {
-  if (asks_for_help(args)) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (help_asked(args, kHelp)) return 0;
   std::string busybox, init, out;
   try {
     for (size_t i = 0; i < args.size(); ++i) {

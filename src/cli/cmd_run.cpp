@@ -105,10 +105,7 @@ int status_of(const RunOutcome& o, double timeout, bool verbose) {
 }  // namespace
 
 int cmd_run(Args args) {
-  if (asks_for_help(args)) {
-    std::fputs(kRunUsage, stdout);
-    return 0;
-  }
+  if (help_asked(args, kRunUsage)) return 0;
   RunFlags f;
   try {
     f = parse_run_flags(args);

@@ -23,10 +23,7 @@ run on this host, and the PXI backends compiled in.
 }  // namespace
 
 int cmd_version(Args args) {
-  if (asks_for_help(args)) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (help_asked(args, kHelp)) return 0;
   if (!args.empty()) {
     std::fprintf(stderr, "pxos --version: unexpected argument '%s'\n", args[0]);
     return kExitUsage;

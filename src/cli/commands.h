@@ -2,6 +2,7 @@
 // returns the process exit status (see `pxos run --help` for the table).
 #pragma once
 
+#include <cstdio>
 #include <cstring>
 #include <span>
 #include <string>
@@ -17,6 +18,12 @@ inline bool asks_for_help(Args args) {
   for (const char* a : args)
     if (!std::strcmp(a, "--help") || !std::strcmp(a, "-h")) return true;
   return false;
+}
+// The same, printing `usage` when they do: `if (help_asked(args, kHelp)) return 0;`
+inline bool help_asked(Args args, const char* usage) {
+  if (!asks_for_help(args)) return false;
+  std::fputs(usage, stdout);
+  return true;
 }
 
 int cmd_run(Args args);      // cli/cmd_run.cpp
