@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/soft/exec.h"
+#include "rig.h"
 
 namespace pxos::soft {
 namespace {
@@ -35,28 +36,27 @@ Outcome run_guest(const std::string& name) {
     return out;
   }
   std::vector<uint8_t> image((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  std::vector<uint8_t> ram(kRam, 0);
   if (image.size() > kRam - kLoad) {
     out.error = "guest too large";
     return out;
   }
-  std::copy(image.begin(), image.end(), ram.begin() + kLoad);
-  auto core = std::make_unique<Core>();
-  core->attach(ram.data(), kRam, nullptr, nullptr);
-  core->cpu.eip = kLoad;
+  testing::CoreRig rig(kRam);
+  rig.load(kLoad, image);
+  Core& core = rig.core;
+  core.cpu.eip = kLoad;
   RunControl ctl;
   ctl.quantum = 1 << 16;
   for (int rounds = 0; rounds < 32; ++rounds) {
-    RunStop s = core->run(ctl);
+    RunStop s = core.run(ctl);
     out.stop = s;
     if (s == RunStop::Io) {
-      core->complete_in();
+      core.complete_in();
       // Port E0h: the guest asks for external interrupt 40h now.
-      if (core->cpu.io_write && core->cpu.io_port == 0xE0) ctl.pending_vector = 0x40;
-      if (core->cpu.io_write && core->cpu.io_port == 0xF4) {
-        out.verdict = core->cpu.io_buf[0];
+      if (core.cpu.io_write && core.cpu.io_port == 0xE0) ctl.pending_vector = 0x40;
+      if (core.cpu.io_write && core.cpu.io_port == 0xF4) {
+        out.verdict = core.cpu.io_buf[0];
         if (out.verdict != 0) {
-          const Cpu& c = core->cpu;
+          const Cpu& c = core.cpu;
           char buf[200];
           std::snprintf(buf, sizeof buf, "eax=%08x ebx=%08x ecx=%08x edx=%08x esp=%08x eip=%08x cs=%04x cpl=%u",
                         c.r[EAX], c.r[EBX], c.r[ECX], c.r[EDX], c.r[ESP], c.eip, c.seg[CS].sel, c.cpl);
@@ -68,7 +68,7 @@ Outcome run_guest(const std::string& name) {
       continue;
     }
     if (s == RunStop::Kicked) continue;
-    if (s == RunStop::Error) out.error = core->cpu.error;
+    if (s == RunStop::Error) out.error = core.cpu.error;
     return out;
   }
   out.error = "no verdict after the instruction budget";
