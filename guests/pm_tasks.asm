@@ -15,27 +15,15 @@ TSS_NP  equ GDT_FREE + 8                ; not present
 TSS_LDT equ GDT_FREE + 16               ; its LDT selector is a data segment
 TSS_SS  equ GDT_FREE + 24               ; its SS has RPL 3 with a ring-0 CS
 
-; TSS eip, esp, ss, ldt: a 104-byte 32-bit TSS for a ring-0 task.
-%macro TSS 4
-        dd 0, KSTACK1, KDATA, 0, 0, 0, 0, 0    ; link, ESP0, SS0, ESP1/SS1/ESP2/SS2, CR3
-        dd %1, 0x0002                          ; EIP, EFLAGS
-        dd 0x2222, 0, 0, 0, %2, 0, 0, 0        ; EAX ECX EDX EBX ESP EBP ESI EDI
-        dd KDATA, KCODE, %3, KDATA, KDATA, KDATA, %4   ; ES CS SS DS FS GS LDT
-        dw 0, 104
-%endmacro
-
-; TSSDESC slot, tss, type byte: a TSS descriptor in the GDT (bases < 64K).
-%macro TSSDESC 3
-        mov dword [pm_gdt + %1], ((%2 - $$ + 0x7C00) << 16) | 103
-        mov dword [pm_gdt + %1 + 4], (%3) << 8
+%macro PM_GDT_EXTRA 0
+        DESC ABS(tss2), 103, 0x89, 0           ; TSS2
+        DESC ABS(tss2), 103, 0x09, 0           ; TSS_NP
+        DESC ABS(tss_ldt), 103, 0x89, 0        ; TSS_LDT
+        DESC ABS(tss_ss), 103, 0x89, 0         ; TSS_SS
 %endmacro
 
 pm_main:
         PM_PUTS s_hello
-        TSSDESC TSS2, tss2, 0x89
-        TSSDESC TSS_NP, tss2, 0x09
-        TSSDESC TSS_LDT, tss_ldt, 0x89
-        TSSDESC TSS_SS, tss_ss, 0x89
 
 ; --- a round trip ------------------------------------------------------------------
 k_jmp:  TRY
@@ -109,9 +97,9 @@ task_ss:
 
         PM_CODE
         align 4
-tss2:     TSS task2, 0x68000, KDATA, 0
-tss_ldt:  TSS task_ldt, 0x68000, KDATA, KDATA
-tss_ss:   TSS task_ss, 0x68000, UDATA | 3, 0
+tss2:     TSS32 task2, 0x68000, KDATA, 0, 0x2222
+tss_ldt:  TSS32 task_ldt, 0x68000, KDATA, KDATA, 0x2222
+tss_ss:   TSS32 task_ss, 0x68000, UDATA | 3, 0, 0x2222
 seen_eax: dd 0
 seen_tr:  dd 0
 r_eax:    dd 0

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "engine/descriptors.h"
 #include "engine/kvm/kvm_vcpu.h"
 #ifndef PXOS_NO_SOFT_ENGINE
 #include "engine/soft/soft_vcpu.h"
@@ -62,32 +63,22 @@ void put64(GuestMemory& mem, uint32_t a, uint64_t v) {
 }
 
 void build_machine(GuestMemory& mem) {
-  put64(mem, kGdt + 0x00, 0);
-  put64(mem, kGdt + 0x08, 0x00CF9A000000FFFFull);                           // ring-0 code
-  put64(mem, kGdt + 0x10, 0x00CF92000000FFFFull);                           // ring-0 data
-  put64(mem, kGdt + 0x18, 0x00CFFA000000FFFFull);                           // ring-3 code
-  put64(mem, kGdt + 0x20, 0x00CFF2000000FFFFull);                           // ring-3 data
-  put64(mem, kGdt + 0x28, 0x00008B0000000067ull | (uint64_t(kTss) << 16));  // busy 32-bit TSS
+  for (uint32_t k = 0; k < 5; ++k) put64(mem, kGdt + 8 * k, x86::kFlatGdt[k]);  // null, 08h-20h flat
+  put64(mem, kGdt + 0x28, x86::busy_tss_descriptor(kTss));
   for (int v = 0; v < kVectors; ++v) {
     uint32_t stub = kStubs + v * 16;
-    mem.write32(kIdt + v * 8, (uint32_t(kKcode) << 16) | (stub & 0xFFFF));
-    mem.write32(kIdt + v * 8 + 4, (stub & 0xFFFF0000) | 0x8E00);  // present, DPL 0, interrupt gate
-    mem.write8(stub, 0xF4);                                       // HLT
-    mem.write8(stub + 1, 0xEB), mem.write8(stub + 2, 0xFD);       // jmp back to it
+    put64(mem, kIdt + v * 8, x86::gate_descriptor(kKcode, stub, x86::kIntGate));  // present, DPL 0, interrupt gate
+    mem.write8(stub, 0xF4);                                                       // HLT
+    mem.write8(stub + 1, 0xEB), mem.write8(stub + 2, 0xFD);                       // jmp back to it
   }
-  for (uint32_t a = kTss; a < kTss + 0x68; a += 4) mem.write32(a, 0);
-  mem.write32(kTss + 4, kKernelStack);
-  mem.write32(kTss + 8, kKdata);
-  mem.write32(kTss + 0x64, 0x68u << 16);  // no I/O bitmap
+  for (uint32_t a = kTss; a < kTss + x86::kTssSize; a += 4) mem.write32(a, 0);
+  mem.write32(kTss + x86::kTssEsp0, kKernelStack);
+  mem.write32(kTss + x86::kTssSs0, kKdata);
+  mem.write16(kTss + x86::kTssIoMapBase, x86::kTssSize);  // no I/O bitmap
 }
 
 // Vectors that push an error code.
 bool has_error_code(int v) { return v == 8 || (v >= 10 && v <= 14) || v == 17; }
-
-Segment flat(uint16_t sel, bool code) {
-  uint16_t dpl = sel & 3;
-  return Segment{sel, 0, 0xFFFFFFFF, uint16_t(0xC090 | dpl << 5 | (code ? 0xB : 0x3))};
-}
 
 }  // namespace
 
@@ -142,10 +133,9 @@ Outcome Runner::run(const std::vector<uint8_t>& code, uint64_t seed, bool ring0,
   s.eip = kCodeBase;
   s.eflags = st.eflags;
   uint16_t cs = ring0 ? kKcode : kUcode, ds = ring0 ? kKdata : kUdata;
-  s.seg[CS] = flat(cs, true);
-  for (Sreg r : {ES, SS, DS, FS, GS}) s.seg[r] = flat(ds, false);
+  x86::load_flat_segments(s, cs, ds);
   s.ldt = Segment{0, 0, 0xFFFF, 0x0082};
-  s.tr = Segment{kTssSel, kTss, 0x67, 0x008B};
+  s.tr = x86::tss_segment(kTssSel, kTss);
   s.gdt = {kGdt, 0x37};
   s.idt = {kIdt, kVectors * 8 - 1};
   s.cr0 = 0x00000011;  // PE, ET

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "engine/descriptors.h"
 #include "engine/soft/soft_vcpu.h"
 #include "fuzz/fuzz_common.h"
 #include "vm/bus.h"
@@ -43,21 +44,17 @@ GuestMemory& memory() {
 // flat. EIP stays the input's IP (the code is placed there).
 void enter_flat_protected_mode(GuestMemory& mem, CpuState& s) {
   constexpr uint32_t kGdt = 0x800, kIdt = 0x1000;
-  const uint64_t gdt[] = {0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull};
-  for (unsigned k = 0; k < 3; ++k) {
-    mem.write32(kGdt + 8 * k, uint32_t(gdt[k]));
-    mem.write32(kGdt + 8 * k + 4, uint32_t(gdt[k] >> 32));
-  }
-  for (uint32_t v = 0; v < 256; ++v) {
-    mem.write32(kIdt + 8 * v, (0x08u << 16) | (kHltAt & 0xFFFF));
-    mem.write32(kIdt + 8 * v + 4, (kHltAt & 0xFFFF0000u) | 0x8E00);
-  }
+  auto put64 = [&mem](uint32_t a, uint64_t v) {
+    mem.write32(a, uint32_t(v));
+    mem.write32(a + 4, uint32_t(v >> 32));
+  };
+  for (unsigned k = 0; k < 3; ++k) put64(kGdt + 8 * k, x86::kFlatGdt[k]);
+  for (uint32_t v = 0; v < 256; ++v) put64(kIdt + 8 * v, x86::gate_descriptor(0x08, kHltAt, x86::kIntGate));
   s.gdt = {kGdt, 3 * 8 - 1};
   s.idt = {kIdt, 256 * 8 - 1};
   s.cr0 |= 1;
   s.eflags &= ~flag::VM;
-  s.seg[CS] = Segment{0x08, 0, 0xFFFFFFFF, 0xC09B};
-  for (Sreg r : {SS, DS, ES, FS, GS}) s.seg[r] = Segment{0x10, 0, 0xFFFFFFFF, 0xC093};
+  x86::load_flat_segments(s, 0x08, 0x10);
 }
 
 }  // namespace

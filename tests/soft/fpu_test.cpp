@@ -15,8 +15,10 @@
 #include <random>
 #include <vector>
 
+#include "engine/descriptors.h"
 #include "engine/soft/exec.h"
 #include "engine/soft/soft_vcpu.h"
+#include "rig.h"
 #include "vm/bus.h"
 #include "vm/memory.h"
 
@@ -62,29 +64,15 @@ constexpr uint16_t C0 = 1 << 8, C1 = 1 << 9, C2 = 1 << 10, C3 = 1 << 14;
 constexpr uint16_t kCc = C0 | C1 | C2 | C3;
 
 // A real-mode CPU on 1 MiB of RAM: code at 0:1000, data at 0:2000, handlers at 0:3000.
-struct Rig {
-  std::vector<uint8_t> ram = std::vector<uint8_t>(1u << 20);
-  Core core;
-  Cpu& c = core.cpu;
+struct FpuRig : testing::CoreRig {
   Fpu& f = core.cpu.fpu;
 
-  Rig() {
-    core.attach(ram.data(), uint32_t(ram.size()), nullptr, nullptr);
+  FpuRig() : CoreRig(1u << 20) {
     CpuState s = reset_state();
     for (Segment& seg : s.seg) seg = Segment{0, 0, 0xFFFF, 0x93};
     s.seg[CS].attrib = 0x9B;
     s.gpr[ESP] = 0x8000;
     core.load_state(s);
-  }
-  template <class T>
-  void put(uint32_t a, T v) {
-    std::memcpy(&ram[a], &v, sizeof v);
-  }
-  template <class T>
-  T get(uint32_t a) const {
-    T v;
-    std::memcpy(&v, &ram[a], sizeof v);
-    return v;
   }
   void put80(uint32_t a, const F80& v) {
     put(a, v.mant);
@@ -94,18 +82,14 @@ struct Rig {
   // A real-mode interrupt handler for `vector` at 0:3000 + 40h * vector.
   void handler(uint8_t vector, const Bytes& code) {
     uint16_t at = uint16_t(0x3000 + 0x40 * vector);
-    std::memcpy(&ram[at], code.data(), code.size());
+    load(at, code);
     put<uint16_t>(vector * 4u, at);
     put<uint16_t>(vector * 4u + 2, 0);
   }
   // Runs `code` (HLT appended) from 0:1000 until the HLT.
   void run(Bytes code, uint32_t at = 0x1000) {
     code.push_back(0xF4);
-    std::memcpy(&ram[at], code.data(), code.size());
-    core.cache.new_epoch(c);
-    c.eip = at;
-    RunControl ctl;
-    ASSERT_EQ(core.run(ctl), RunStop::Hlt);
+    run_at(at, code);
   }
   // Sets the stack: st[0] is ST(0); the rest of the registers are empty.
   void stack(std::initializer_list<long double> st) {
@@ -132,7 +116,7 @@ long double host_div(long double a, long double b, unsigned rc) {
 }
 
 TEST(SoftFpu, PowerUpStateAndFninit) {
-  Rig r;
+  FpuRig r;
   EXPECT_EQ(r.f.cw, 0x0040);  // SDM vol. 3 table 9-1
   EXPECT_EQ(r.f.sw, 0);
   EXPECT_EQ(r.f.tag_word(), 0x5555);
@@ -147,7 +131,7 @@ TEST(SoftFpu, PowerUpStateAndFninit) {
 }
 
 TEST(SoftFpu, LoadAndStoreEveryFormat) {
-  Rig r;
+  FpuRig r;
   r.put<float>(0x2000, 1.5f);
   r.put<double>(0x2004, -3.141592653589793);
   r.put80(0x2010, f80(1.0L / 3));
@@ -190,7 +174,7 @@ TEST(SoftFpu, LoadAndStoreEveryFormat) {
 }
 
 TEST(SoftFpu, IntegerAndBcdOverflowStoreTheIndefinite) {
-  Rig r;
+  FpuRig r;
   r.stack({1e10L});
   r.run(M(0xDF, 2, 0x2000) + M(0xDB, 2, 0x2002));
   EXPECT_EQ(r.get<uint16_t>(0x2000), 0x8000);
@@ -214,7 +198,7 @@ TEST(SoftFpu, IntegerAndBcdOverflowStoreTheIndefinite) {
 }
 
 TEST(SoftFpu, RoundingModes) {
-  Rig r;
+  FpuRig r;
   r.put<uint16_t>(0x2000, 0);
   const long double in[2] = {2.5L, -2.5L};
   const long double want[4][2] = {{2, -2}, {2, -3}, {3, -2}, {2, -2}};  // nearest, down, up, chop
@@ -251,7 +235,7 @@ TEST(SoftFpu, RoundingModes) {
 }
 
 TEST(SoftFpu, PrecisionControl) {
-  Rig r;
+  FpuRig r;
   const struct {
     uint16_t pc;
     uint64_t mant;
@@ -276,7 +260,7 @@ TEST(SoftFpu, PrecisionControl) {
 }
 
 TEST(SoftFpu, ArithmeticFormsAndOperandOrder) {
-  Rig r;
+  FpuRig r;
   struct Case {
     Bytes code;
     unsigned at;  // ST index of the result after the instruction
@@ -343,7 +327,7 @@ TEST(SoftFpu, ArithmeticFormsAndOperandOrder) {
 }
 
 TEST(SoftFpu, FpremPartialRemainder) {
-  Rig r;
+  FpuRig r;
   r.stack({1e30L, 3});
   r.run(R(0xD9, 0xF8));  // one FPREM: the exponents differ by more than 63
   EXPECT_TRUE(r.f.sw & C2);
@@ -366,7 +350,7 @@ TEST(SoftFpu, FpremPartialRemainder) {
 }
 
 TEST(SoftFpu, FxamClasses) {
-  Rig r;
+  FpuRig r;
   struct Case {
     F80 v;
     uint16_t cc;  // C3 C2 C0 (C1 is the sign)
@@ -388,7 +372,7 @@ TEST(SoftFpu, FxamClasses) {
 }
 
 TEST(SoftFpu, CompareFlags) {
-  Rig r;
+  FpuRig r;
   const struct {
     long double a, b;
     uint16_t cc;
@@ -429,7 +413,7 @@ TEST(SoftFpu, CompareFlags) {
 }
 
 TEST(SoftFpu, Fcmov) {
-  Rig r;
+  FpuRig r;
   const struct {
     Bytes code;
     uint32_t flags;
@@ -448,7 +432,7 @@ TEST(SoftFpu, Fcmov) {
 }
 
 TEST(SoftFpu, StackUnderflowAndOverflow) {
-  Rig r;
+  FpuRig r;
   r.run(kFninit + R(0xD8, 0xC1));  // FADD ST(0), ST(1) on an empty stack
   EXPECT_EQ(r.f.sw & (IE | SF | C1), IE | SF);
   EXPECT_FALSE(r.f.is_empty(0));
@@ -468,7 +452,7 @@ TEST(SoftFpu, StackUnderflowAndOverflow) {
 }
 
 TEST(SoftFpu, FunctionsAndConstants) {
-  Rig r;
+  FpuRig r;
   r.run(kFninit + kFldpi);
   EXPECT_EQ(r.f.st(0), (F80{0xC90FDAA22168C235ull, 0x4000}));
   r.f.cw = 0x077F;  // round down
@@ -537,7 +521,7 @@ TEST(SoftFpu, FunctionsAndConstants) {
 }
 
 TEST(SoftFpu, DeviceNotAvailable) {
-  Rig r;
+  FpuRig r;
   r.handler(7, {0x0F, 0x06, 0x43, 0xCF});  // CLTS; INC BX; IRET
   r.c.cr0 |= 8;                            // TS
   r.run(kFninit + kFld1);
@@ -559,7 +543,7 @@ TEST(SoftFpu, DeviceNotAvailable) {
 }
 
 TEST(SoftFpu, UnmaskedExceptionRaisesMathFaultAtTheNextWaitingInstruction) {
-  Rig r;
+  FpuRig r;
   // #MF handler: INC BX; MOV BP, SP; MOV SI, [BP]; FNCLEX; IRET
   r.handler(16, {0x43, 0x89, 0xE5, 0x8B, 0x76, 0x00, 0xDB, 0xE2, 0xCF});
   r.c.cr0 |= 0x20;  // NE
@@ -587,7 +571,7 @@ TEST(SoftFpu, UnmaskedExceptionRaisesMathFaultAtTheNextWaitingInstruction) {
 }
 
 // FNSAVE, FNINIT's effect, FRSTOR: the state comes back whole.
-void save_restore(Rig& r, const Bytes& prefix, const Bytes& fnsave, const Bytes& frstor, unsigned env) {
+void save_restore(FpuRig& r, const Bytes& prefix, const Bytes& fnsave, const Bytes& frstor, unsigned env) {
   r.stack({1.5L, -2, 1e300L});
   r.f.cw = 0x0A7F;
   r.put<float>(0x2000, 3);
@@ -613,7 +597,7 @@ void save_restore(Rig& r, const Bytes& prefix, const Bytes& fnsave, const Bytes&
 }
 
 TEST(SoftFpu, FnsaveFrstorRealMode16And32) {
-  Rig r;
+  FpuRig r;
   save_restore(r, {}, M(0xDD, 6, 0x2100), M(0xDD, 4, 0x2100), 14);
   EXPECT_EQ(r.get<uint16_t>(0x2106), 0x1000);  // FIP, linear
   EXPECT_EQ(r.get<uint16_t>(0x2108), 0x006);   // FOP (D8 /0 mod 0 rm 6)
@@ -633,11 +617,11 @@ TEST(SoftFpu, FnsaveFrstorRealMode16And32) {
 }
 
 TEST(SoftFpu, FnsaveFrstorProtectedMode32) {
-  Rig r;
+  FpuRig r;
   CpuState s = r.core.save_state();
   s.cr0 |= 1;
-  s.seg[CS] = Segment{0x08, 0, 0xFFFFFFFF, 0xC09B};
-  for (int k : {int(DS), int(pxos::ES), int(SS)}) s.seg[k] = Segment{0x10, 0, 0xFFFFFFFF, 0xC093};
+  s.seg[CS] = x86::flat_code(0x08);
+  for (int k : {int(DS), int(pxos::ES), int(SS)}) s.seg[k] = x86::flat_data(0x10);
   r.core.load_state(s);
   ASSERT_TRUE(r.c.code32);
   auto m32 = [](uint8_t esc, unsigned reg, uint32_t a) {
@@ -668,7 +652,7 @@ TEST(SoftFpu, FnsaveFrstorProtectedMode32) {
 }
 
 TEST(SoftFpu, FaultOnTheOperandLeavesTheStateUnchanged) {
-  Rig r;
+  FpuRig r;
   r.handler(13, {0xF4});  // #GP: stop there
   r.stack({1, 2});
   r.run(Bytes{0xD9, 0xEE} + kFld1 + R(0xD8, 0xC1));
@@ -794,7 +778,7 @@ TEST(SoftFpu, RandomRegisterFormsMatchTheHost) {
   // The forms the engine accepts (#UD ones are skipped): a #UD handler sets BL.
   std::vector<std::array<uint8_t, 2>> forms;
   {
-    Rig r;
+    FpuRig r;
     r.handler(6, {0xB3, 0x01, 0xF4});  // MOV BL, 1; HLT
     for (unsigned op = 0xD8; op <= 0xDF; ++op)
       for (unsigned modrm = 0xC0; modrm <= 0xFF; ++modrm) {
@@ -807,7 +791,7 @@ TEST(SoftFpu, RandomRegisterFormsMatchTheHost) {
   }
   EXPECT_GT(forms.size(), 400u);
   std::mt19937_64 rng(12345);
-  Rig r;
+  FpuRig r;
   unsigned compared = 0;
   for (int iter = 0; iter < 20000; ++iter) {
     const auto& insn = forms[rng() % forms.size()];
@@ -864,7 +848,7 @@ TEST(SoftFpu, RandomMemoryFormsMatchTheHost) {
   // [BX + 108] in 16-bit code, [RDI + 108] on the host: ModRM mod 01, rm 111.
   std::vector<std::array<uint8_t, 2>> forms;
   {
-    Rig r;
+    FpuRig r;
     r.handler(6, {0xB3, 0x01, 0xF4});  // MOV BL, 1; HLT
     for (unsigned op = 0xD8; op <= 0xDF; ++op)
       for (unsigned reg = 0; reg < 8; ++reg) {
@@ -878,7 +862,7 @@ TEST(SoftFpu, RandomMemoryFormsMatchTheHost) {
   }
   EXPECT_EQ(forms.size(), 64u - 8 - 6);  // all but the 8 control forms and 6 reserved ones
   std::mt19937_64 rng(98765);
-  Rig r;
+  FpuRig r;
   for (int iter = 0; iter < 20000; ++iter) {
     const auto& insn = forms[rng() % forms.size()];
     Fpu st;

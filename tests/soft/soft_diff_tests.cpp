@@ -9,9 +9,7 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "engine/soft/soft_vcpu.h"
-#include "vm/bus.h"
-#include "vm/memory.h"
+#include "rig.h"
 
 #if defined(__x86_64__)
 
@@ -20,34 +18,28 @@ namespace {
 
 constexpr uint32_t kArith = flag::CF | flag::PF | flag::AF | flag::ZF | flag::SF | flag::OF;
 
-struct Guest {
-  Guest() : mem(1u << 20) { vcpu = make_soft_vcpu(mem, mmio); }
-  // Runs `code` (then HLT) in 16-bit real mode with EAX/EBX/ECX/EDX and the flags given.
-  CpuState run(const std::vector<uint8_t>& code, uint32_t eax, uint32_t ebx, uint32_t ecx, uint32_t edx,
-               uint32_t flags) {
-    std::vector<uint8_t> bytes = code;
-    bytes.push_back(0xF4);
-    mem.write(0x1000, bytes);
-    CpuState s = vcpu->state();
-    s.load_real_segment(CS, 0);
-    s.load_real_segment(DS, 0);
-    s.load_real_segment(SS, 0);
-    s.gpr[ESP] = 0x8000;
-    s.gpr[EAX] = eax;
-    s.gpr[EBX] = ebx;
-    s.gpr[ECX] = ecx;
-    s.gpr[EDX] = edx;
-    s.eflags = (flags & kArith) | flag::FIXED1;
-    s.eip = 0x1000;
-    vcpu->set_state(s);
-    Exit e = vcpu->run();
-    EXPECT_EQ(e.reason, ExitReason::Hlt);
-    return vcpu->state();
-  }
-  GuestMemory mem;
-  MmioBus mmio;
-  std::unique_ptr<Vcpu> vcpu;
-};
+// Runs `code` (then HLT) in 16-bit real mode with EAX/EBX/ECX/EDX and the flags given.
+CpuState run_case(testing::VcpuRig& g, const std::vector<uint8_t>& code, uint32_t eax, uint32_t ebx, uint32_t ecx,
+                  uint32_t edx, uint32_t flags) {
+  std::vector<uint8_t> bytes = code;
+  bytes.push_back(0xF4);
+  g.mem.write(0x1000, bytes);
+  CpuState s = g.vcpu->state();
+  s.load_real_segment(CS, 0);
+  s.load_real_segment(DS, 0);
+  s.load_real_segment(SS, 0);
+  s.gpr[ESP] = 0x8000;
+  s.gpr[EAX] = eax;
+  s.gpr[EBX] = ebx;
+  s.gpr[ECX] = ecx;
+  s.gpr[EDX] = edx;
+  s.eflags = (flags & kArith) | flag::FIXED1;
+  s.eip = 0x1000;
+  g.vcpu->set_state(s);
+  Exit e = g.vcpu->run();
+  EXPECT_EQ(e.reason, ExitReason::Hlt);
+  return g.vcpu->state();
+}
 
 struct HostResult {
   uint64_t a, b, c, d, flags;
@@ -297,23 +289,17 @@ const std::vector<Case>& cases() {
 }
 
 TEST(SoftDifferential, MatchesTheHostCpu) {
-  Guest g;
+  testing::VcpuRig g(1u << 20);
   std::mt19937 rng(20261125);
   auto rnd = [&]() -> uint32_t {
     // Mix in edge values: 0, all ones, sign bits, small numbers.
     switch (rng() % 8) {
-      case 0:
-        return 0;
-      case 1:
-        return 0xFFFFFFFFu;
-      case 2:
-        return 0x80000000u;
-      case 3:
-        return 0x7FFFFFFFu;
-      case 4:
-        return rng() % 64;
-      default:
-        return uint32_t(rng());
+      case 0: return 0;
+      case 1: return 0xFFFFFFFFu;
+      case 2: return 0x80000000u;
+      case 3: return 0x7FFFFFFFu;
+      case 4: return rng() % 64;
+      default: return uint32_t(rng());
     }
   };
   int compared = 0;
@@ -326,7 +312,7 @@ TEST(SoftDifferential, MatchesTheHostCpu) {
       uint32_t f = uint32_t(rng()) & kArith;
       HostResult h;
       c.host(h, a, b, cx, d, f | 2);
-      CpuState s = g.run(c.guest, a, b, cx, d, f);
+      CpuState s = run_case(g, c.guest, a, b, cx, d, f);
       uint32_t got[4] = {s.gpr[EAX], s.gpr[EBX], s.gpr[ECX], s.gpr[EDX]};
       uint32_t want[4] = {uint32_t(h.a), uint32_t(h.b), uint32_t(h.c), uint32_t(h.d)};
       bool ok = (s.eflags & c.flag_mask) == (uint32_t(h.flags) & c.flag_mask);

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "engine/soft/exec.h"
-#include "paged_cpu.h"
+#include "rig.h"
 
 namespace pxos {
 namespace {
@@ -48,7 +48,7 @@ struct Setup {
 
 // Runs `code` at kCode until HLT.
 Outcome run(bool translate, const std::vector<uint8_t>& code, const Setup& setup = {}) {
-  auto m = std::make_unique<Paged>(translate);
+  auto m = std::make_unique<PagedRig>(translate);
   if (setup.code_capacity) m->core.cache.set_code_capacity(m->c, setup.code_capacity);
   setup.cpu(m->c);
   // The TLB holds the data and stack pages already, so the snippets' accesses run in the
@@ -69,7 +69,7 @@ Outcome run(bool translate, const std::vector<uint8_t>& code, const Setup& setup
 // The snippet translated and interpreted; returns the translated outcome.
 Outcome same_both_ways(const std::vector<uint8_t>& code, const Setup& setup = {}) {
   Outcome t = run(true, code, setup), i = run(false, code, setup);
-  if (!Paged().core.cache.translating()) {
+  if (!PagedRig().core.cache.translating()) {
     ADD_FAILURE() << "this host gives the translator no executable memory: nothing was compared";
     return t;
   }

@@ -10,7 +10,7 @@
 
 #include "engine/soft/cpu_model.h"
 #include "engine/soft/exec.h"
-#include "paged_cpu.h"
+#include "rig.h"
 
 namespace pxos {
 namespace {
@@ -25,7 +25,7 @@ void expect_pf(const std::optional<Fault>& f, uint32_t error) {
 }
 
 TEST(SoftPaging, FourKiBPageTranslatesAndSetsAccessedThenDirty) {
-  Paged m;
+  PagedRig m;
   m.new_table(0x400000, 0x5000, P | W | U);
   m.map(0x401000, 0x123000, P | W | U);
   m.w32(0x123010, 0xCAFEF00D);
@@ -39,7 +39,7 @@ TEST(SoftPaging, FourKiBPageTranslatesAndSetsAccessedThenDirty) {
 }
 
 TEST(SoftPaging, FourMiBPageNeedsCr4Pse) {
-  Paged m;
+  PagedRig m;
   m.c.cr4 = soft::kCr4Pse;
   m.w32(kPageDir + 2 * 4, 0x400000 | PS | P | W);  // 0x800000 -> 0x400000, 4 MiB
   m.w32(0x400000 + 0x3FF000 + 8, 0x5A5A5A5A);
@@ -51,13 +51,13 @@ TEST(SoftPaging, FourMiBPageNeedsCr4Pse) {
 
   // Without CR4.PSE the PS bit is ignored: the PDE points at a page table (at
   // 0x400000, all zero here), so the same access is a not-present fault.
-  Paged n;
+  PagedRig n;
   n.w32(kPageDir + 2 * 4, 0x400000 | PS | P | W);
   expect_pf(n.fault_of([&] { n.c.read_lin<uint32_t>(0x800000); }), 0);
 }
 
 TEST(SoftPaging, NotPresentFaultsWithCr2AndErrorCode) {
-  Paged m;
+  PagedRig m;
   m.new_table(0x400000, 0x5000);
   m.map(0x402000, 0x200000, W | U);  // P clear
   expect_pf(m.fault_of([&] { m.c.read_lin<uint8_t>(0x402345); }), 0);
@@ -75,7 +75,7 @@ TEST(SoftPaging, NotPresentFaultsWithCr2AndErrorCode) {
 }
 
 TEST(SoftPaging, SupervisorWritesToReadOnlyPagesFaultOnlyWithWp) {
-  Paged m;
+  PagedRig m;
   m.new_table(0x400000, 0x5000);
   m.map(0x400000, 0x200000, P | U);      // read-only
   m.c.write_lin<uint32_t>(0x400100, 7);  // WP=0: allowed
@@ -88,7 +88,7 @@ TEST(SoftPaging, SupervisorWritesToReadOnlyPagesFaultOnlyWithWp) {
   EXPECT_EQ(m.c.read_lin<uint32_t>(0x400100), 7u);  // reads are fine
 
   // Through MOV CR0: setting WP makes the write-fault appear (the TLB is flushed).
-  Paged n;
+  PagedRig n;
   n.new_table(0x400000, 0x5000);
   n.map(0x400000, 0x200000, P);
   n.c.write_lin<uint32_t>(0x400000, 1);  // fills a writable TLB entry with WP=0
@@ -102,7 +102,7 @@ TEST(SoftPaging, SupervisorWritesToReadOnlyPagesFaultOnlyWithWp) {
 }
 
 TEST(SoftPaging, UserAccessChecksAndSeparateTlbs) {
-  Paged m;
+  PagedRig m;
   m.new_table(0x400000, 0x5000);
   m.map(0x400000, 0x200000, P | W);      // supervisor only
   m.map(0x401000, 0x201000, P | U);      // user, read-only
@@ -130,7 +130,7 @@ TEST(SoftPaging, UserAccessChecksAndSeparateTlbs) {
 }
 
 TEST(SoftPaging, GlobalPagesSurviveCr3LoadsAndGoWithInvlpg) {
-  Paged m;
+  PagedRig m;
   m.c.cr4 = soft::kCr4Pge;
   m.new_table(0x400000, 0x5000);
   m.map(0x400000, 0x200000, P | W | G);
@@ -165,25 +165,23 @@ TEST(SoftPaging, GlobalPagesSurviveCr3LoadsAndGoWithInvlpg) {
 
 // Ring 3 for real: a TSS (28h) with the ring-0 stack, CS/SS/DS at RPL 3, and the
 // page directory, IDT, GDT, TSS and ring-0 stack in supervisor-only pages, as in Linux.
-void enter_user(Paged& m) {
+void enter_user(PagedRig& m) {
   const uint32_t tss = 0x6000;
-  m.w32(kGdt + 0x28, (tss << 16) | 0x67);  // 28h: 32-bit TSS at 0x6000
-  m.w32(kGdt + 0x2C, 0x00008B00);
-  m.w32(tss + 4, kStackTop);                                                              // ESP0
-  m.w32(tss + 8, 0x10);                                                                   // SS0
+  m.put(kGdt + 0x28, x86::busy_tss_descriptor(tss));  // 28h: 32-bit TSS at 0x6000
+  m.w32(tss + x86::kTssEsp0, kStackTop);
+  m.w32(tss + x86::kTssSs0, 0x10);
   for (uint32_t p : {kPageDir, kIdt, kGdt, tss, kStackTop - 0x1000}) m.map(p, p, P | W);  // supervisor only
   CpuState s = m.core.save_state();
   s.gdt.limit = 6 * 8 - 1;
-  s.tr = Segment{0x28, tss, 0x67, 0x008B};
-  s.seg[CS] = Segment{0x1B, 0, 0xFFFFFFFF, 0xC0FB};
-  for (int k : {DS, ES, SS, FS, GS}) s.seg[k] = Segment{0x23, 0, 0xFFFFFFFF, 0xC0F3};
+  s.tr = x86::tss_segment(0x28, tss);
+  x86::load_flat_segments(s, 0x1B, 0x23);
   s.gpr[ESP] = 0xA000;
   m.core.load_state(s);
 }
 
 // A fault at CPL 3 reads the IDT, the GDT and the TSS with supervisor rights.
 TEST(SoftPaging, UserModeFaultReachesItsHandlerThroughSupervisorPages) {
-  Paged m;
+  PagedRig m;
   enter_user(m);
   m.run({0xFA, 0xF4});  // cli at CPL 3 with IOPL 0: #GP(0)
   EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
@@ -204,7 +202,7 @@ TEST(SoftI686, PrivilegedInstructionsAtCpl3) {
       {0x0F, 0x22, 0xE0},                 // mov cr4, eax
   };
   for (const auto& insn : privileged) {
-    Paged m;
+    PagedRig m;
     enter_user(m);
     std::vector<uint8_t> code = insn;
     code.push_back(0xF4);
@@ -212,7 +210,7 @@ TEST(SoftI686, PrivilegedInstructionsAtCpl3) {
     EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u) << "opcode 0F " << std::hex << int(insn[1]);
     EXPECT_EQ(m.r32(kStackTop - 20), kCode) << "the faulting instruction's EIP";
   }
-  Paged m;
+  PagedRig m;
   enter_user(m);
   // rdtsc / xor eax, eax / cpuid / nop / hlt: only the HLT faults
   m.run({0x0F, 0x31, 0x31, 0xC0, 0x0F, 0xA2, 0x90, 0xF4});
@@ -221,7 +219,7 @@ TEST(SoftI686, PrivilegedInstructionsAtCpl3) {
 }
 
 TEST(SoftPaging, InvlpgDropsAWholeFourMiBPage) {
-  Paged m;
+  PagedRig m;
   m.c.cr4 = soft::kCr4Pse | soft::kCr4Pge;
   m.w32(kPageDir + 2 * 4, 0x400000 | PS | P | W | G);
   m.ram[0x400000 + 0x5000] = 1;
@@ -235,7 +233,7 @@ TEST(SoftPaging, InvlpgDropsAWholeFourMiBPage) {
 }
 
 TEST(SoftPaging, Cr4ReservedBitsRaiseGp) {
-  Paged m;
+  PagedRig m;
   // mov eax, 0x200 (OSFXSR: no FXSR here) / mov cr4, eax / hlt
   m.run({0xB8, 0x00, 0x02, 0x00, 0x00, 0x0F, 0x22, 0xE0, 0xF4});
   EXPECT_EQ(m.c.r[EBX] & 0xFF, 13u);
@@ -243,7 +241,7 @@ TEST(SoftPaging, Cr4ReservedBitsRaiseGp) {
 }
 
 TEST(SoftPaging, SelfModifyingCodeThroughAnAliasMapping) {
-  Paged m;
+  PagedRig m;
   m.new_table(0x800000, 0x5000);
   m.map(0x800000, kCode, P | W);  // a second linear page on the code page
   // 10000: mov ecx, 2
@@ -267,7 +265,7 @@ TEST(SoftPaging, SelfModifyingCodeThroughAnAliasMapping) {
 }
 
 TEST(SoftI686, CmovCmpxchg8bBswap) {
-  Paged m;
+  PagedRig m;
   m.w32(0x8000, 0x11111111);
   m.w32(0x8004, 0x22222222);
   // mov eax, 5 / mov ebx, 7 / cmp eax, ebx / cmovl ecx, ebx / cmovg edx, ebx   (ECX=7, EDX=0)
@@ -294,7 +292,7 @@ TEST(SoftI686, CmovCmpxchg8bBswap) {
 }
 
 TEST(SoftI686, CmpxchgRegisterAndMemory) {
-  Paged m;
+  PagedRig m;
   m.w32(0x8000, 5);
   // mov eax, 5 / mov ecx, 9 / cmpxchg [0x8000], ecx (equal: [8000]=9) / setz [0x8100]
   // cmpxchg [0x8000], ecx (EAX=5 != 9: EAX=9) / setz [0x8101] / hlt
@@ -308,7 +306,7 @@ TEST(SoftI686, CmpxchgRegisterAndMemory) {
 }
 
 TEST(SoftI686, RdtscIsMonotonicAndFollowsTheClock) {
-  Paged m;
+  PagedRig m;
   uint64_t fake_ns = 1000;
   m.c.clock_ctx = &fake_ns;
   m.c.clock_ns = [](const void* p, uint64_t) { return *static_cast<const uint64_t*>(p); };
@@ -330,14 +328,14 @@ TEST(SoftI686, RdtscIsMonotonicAndFollowsTheClock) {
 }
 
 TEST(SoftI686, RdtscWithoutAClockCountsInstructions) {
-  Paged m;
+  PagedRig m;
   // nop / rdtsc / mov esi, eax / nop x4 / rdtsc / hlt
   m.run({0x90, 0x0F, 0x31, 0x89, 0xC6, 0x90, 0x90, 0x90, 0x90, 0x0F, 0x31, 0xF4});
   EXPECT_EQ(m.c.r[EAX] - m.c.r[ESI], 6 * soft::kNsPerInstructionNoClock);
 }
 
 TEST(SoftI686, MsrsAndTheirFaults) {
-  Paged m;
+  PagedRig m;
   // mov ecx, 0x8B / xor eax, eax / xor edx, edx / wrmsr / rdmsr / mov esi, edx
   // mov ecx, 0x1B (APIC base: no APIC) / rdmsr -> #GP(0) / hlt
   m.run({0xB9, 0x8B, 0,    0,    0,    0x31, 0xC0, 0x31, 0xD2, 0x0F, 0x30, 0x0F,
@@ -349,7 +347,7 @@ TEST(SoftI686, MsrsAndTheirFaults) {
 }
 
 TEST(SoftI686, CpuidReportsAPentiumProWithWhatIsImplemented) {
-  Paged m;
+  PagedRig m;
   // xor eax, eax / cpuid / mov [0x8000], ebx / mov [0x8004], edx / mov [0x8008], ecx / mov esi, eax
   // mov eax, 1 / cpuid / mov edi, edx / mov ebp, eax / mov eax, 0x80000000 / cpuid / hlt
   m.run({0x31, 0xC0, 0x0F, 0xA2, 0x89, 0x1D, 0x00, 0x80, 0,    0,    0x89, 0x15, 0x04, 0x80, 0,
@@ -367,7 +365,7 @@ TEST(SoftI686, CpuidReportsAPentiumProWithWhatIsImplemented) {
 }
 
 TEST(SoftI686, LockIsUndefinedExceptOnLockableMemoryForms) {
-  Paged m;
+  PagedRig m;
   // mov eax, 3 / lock add [0x8000], eax / lock cmpxchg8b [0x8010] / mov esi, 1 / lock add eax, ebx / hlt
   m.run({0xB8, 3,    0,    0, 0, 0xF0, 0x01, 0x05, 0x00, 0x80, 0,    0,    0xF0, 0x0F, 0xC7,
          0x0D, 0x10, 0x80, 0, 0, 0xBE, 1,    0,    0,    0,    0xF0, 0x01, 0xD8, 0xF4});
@@ -375,13 +373,13 @@ TEST(SoftI686, LockIsUndefinedExceptOnLockableMemoryForms) {
   EXPECT_EQ(m.c.r[ESI], 1u);
   EXPECT_EQ(m.c.r[EBX] & 0xFF, 6u);  // LOCK with a register destination: #UD
   EXPECT_EQ(m.c.r[EAX], 0u);         // LOCK CMPXCHG8B ran (not equal: EDX:EAX loaded)
-  Paged n;
+  PagedRig n;
   n.run({0xF0, 0x90, 0xF4});  // lock nop
   EXPECT_EQ(n.c.r[EBX] & 0xFF, 6u);
 }
 
 TEST(SoftI686, CpuidGivesTheTscFrequency) {
-  Paged m;
+  PagedRig m;
   // mov eax, 15h / cpuid / mov esi, eax / mov edi, ebx / mov ebp, ecx / hlt
   m.run({0xB8, 0x15, 0, 0, 0, 0x0F, 0xA2, 0x89, 0xC6, 0x89, 0xDF, 0x89, 0xCD, 0xF4});
   ASSERT_NE(m.c.r[ESI], 0u);
@@ -392,7 +390,7 @@ TEST(SoftI686, CpuidGivesTheTscFrequency) {
 }
 
 TEST(SoftI686, HintNopsAndUd2) {
-  Paged m;
+  PagedRig m;
   // nop dword [eax+eax*1+0] (0F 1F 44 00 00) / mov esi, 1 / ud2 / hlt
   m.run({0x0F, 0x1F, 0x44, 0x00, 0x00, 0xBE, 1, 0, 0, 0, 0x0F, 0x0B, 0xF4});
   EXPECT_EQ(m.c.r[ESI], 1u);

@@ -7,8 +7,10 @@
 #include <thread>
 #include <vector>
 
+#include "engine/descriptors.h"
 #include "engine/engine.h"
 #include "engine/soft/soft_vcpu.h"
+#include "rig.h"
 #include "vm/bus.h"
 #include "vm/memory.h"
 
@@ -332,55 +334,18 @@ const std::vector<uint8_t> k_smc_rep_stos = {0x31, 0xC0, 0x8E, 0xC0, 0xBF, 0x0F,
 //   jmp l
 const std::vector<uint8_t> k_det_io = {0x40, 0xE6, 0x80, 0xA9, 0xFF, 0x03, 0x75, 0xF8, 0xE4, 0x60, 0xEB, 0xF4};
 
-struct Machine {
-  explicit Machine(uint64_t ram = 4u << 20, SoftOptions opts = {}) : mem(ram) {
-    vcpu = make_soft_vcpu(mem, mmio, opts);
-  }
-  void load(uint32_t addr, const std::vector<uint8_t>& bytes) { ASSERT_TRUE(mem.write(addr, bytes)); }
-  // Real mode at cs:ip, SS:SP = 0:0x7000.
-  void start(uint16_t cs, uint16_t ip) {
-    CpuState s = vcpu->state();
-    s.load_real_segment(CS, cs);
-    s.seg[CS].attrib = 0x9B;
-    s.load_real_segment(SS, 0);
-    s.gpr[ESP] = 0x7000;
-    s.eip = ip;
-    vcpu->set_state(s);
-  }
-  // Sets an IVT entry.
-  void vector(uint8_t v, uint16_t cs, uint16_t ip) {
-    mem.write16(v * 4u, ip);
-    mem.write16(v * 4u + 2, cs);
-  }
-  Exit run() { return vcpu->run(); }
-  CpuState run_to_hlt() {
-    for (int k = 0; k < 100; ++k) {
-      Exit e = vcpu->run();
-      if (e.reason == ExitReason::Hlt) return vcpu->state();
-      if (e.reason == ExitReason::Io) {
-        if (!e.io.is_write) std::memset(e.io.data.data(), 0xFF, e.io.data.size());
-        continue;
-      }
-      ADD_FAILURE() << "unexpected exit " << int(e.reason) << " " << e.error;
-      break;
-    }
-    return vcpu->state();
-  }
-  GuestMemory mem;
-  MmioBus mmio;
-  std::unique_ptr<Vcpu> vcpu;
-};
+using testing::VcpuRig;
 
 constexpr uint32_t kArith = flag::CF | flag::PF | flag::AF | flag::ZF | flag::SF | flag::OF;
 
 TEST(SoftEngine, ResetStateAndName) {
-  Machine m;
+  VcpuRig m;
   EXPECT_EQ(m.vcpu->name(), "soft");
   EXPECT_EQ(m.vcpu->state(), reset_state());
 }
 
 TEST(SoftEngine, AddSubFlags) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_add_flags);
   m.start(0, 0x1000);
   CpuState s = m.run_to_hlt();
@@ -395,7 +360,7 @@ TEST(SoftEngine, AddSubFlags) {
 }
 
 TEST(SoftEngine, ShiftEdgeCases) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_shifts);
   m.start(0, 0x1000);
   CpuState s = m.run_to_hlt();
@@ -409,7 +374,7 @@ TEST(SoftEngine, ShiftEdgeCases) {
 }
 
 TEST(SoftEngine, RepMovsbWrapsInsideTheSegment) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_rep_movsb_wrap);
   m.mem.write8(0x10000 + 0xFFFE, 'a');
   m.mem.write8(0x10000 + 0xFFFF, 'b');
@@ -428,7 +393,7 @@ TEST(SoftEngine, RepMovsbWrapsInsideTheSegment) {
 }
 
 TEST(SoftEngine, RepStringFastPathsKeepInstructionSemantics) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_string_ops);
   for (int k = 0; k < 8; ++k) m.mem.write8(0x800 + k, uint8_t(0x10 + k));
   m.start(0, 0x1000);
@@ -453,8 +418,8 @@ TEST(SoftEngine, RepChunkSplitsLongStringInstructions) {
                                      0xBF, 0x00, 0x51, 0xB9, 0xC8, 0x00, 0xF3, 0xA4, 0xF4};
   SoftOptions chunked;
   chunked.rep_chunk = 64;
-  Machine whole, split(4u << 20, chunked);
-  for (Machine* m : {&whole, &split}) {
+  VcpuRig whole, split(4u << 20, chunked);
+  for (VcpuRig* m : {&whole, &split}) {
     m->load(0x1000, code);
     for (uint32_t k = 0; k < 0x400; ++k) m->mem.write8(0x2000 + k, uint8_t(k * 7 + 1));
     m->start(0, 0x1000);
@@ -470,7 +435,7 @@ TEST(SoftEngine, RepChunkSplitsLongStringInstructions) {
 }
 
 TEST(SoftEngine, PortIoExitProtocol) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_io);
   m.start(0, 0x1000);
   Exit e = m.run();
@@ -504,7 +469,7 @@ TEST(SoftEngine, PortIoExitProtocol) {
 }
 
 TEST(SoftEngine, PendingInIsDroppedWhenEipChanges) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_io);
   m.mem.write8(0x2000, 0xF4);
   m.start(0, 0x1000);
@@ -520,7 +485,7 @@ TEST(SoftEngine, PendingInIsDroppedWhenEipChanges) {
 }
 
 TEST(SoftEngine, RepInsbOneElementPerExit) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_rep_insb);
   m.start(0, 0x1000);
   for (int k = 0; k < 3; ++k) {
@@ -540,7 +505,7 @@ TEST(SoftEngine, RepInsbOneElementPerExit) {
 }
 
 TEST(SoftEngine, InterruptWindowShadowAndInjection) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_irq);
   m.load(0x3000, k_irq_handler);
   m.vector(0x20, 0, 0x3000);
@@ -564,7 +529,7 @@ TEST(SoftEngine, InterruptWindowShadowAndInjection) {
 }
 
 TEST(SoftEngine, A20Gate) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_a20);
   m.mem.write8(0x10, 0x11);
   m.mem.write8(0x100010, 0x22);
@@ -577,7 +542,7 @@ TEST(SoftEngine, A20Gate) {
 }
 
 TEST(SoftEngine, UnrealMode) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_unreal);
   m.mem.write32(0x200000, 0x12345678);
   m.start(0, 0x1000);
@@ -590,7 +555,7 @@ TEST(SoftEngine, UnrealMode) {
 }
 
 TEST(SoftEngine, ProtectedMode32AndBack) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_pm32);
   m.mem.write32(0x300000, 41);
   m.start(0, 0x1000);
@@ -602,7 +567,7 @@ TEST(SoftEngine, ProtectedMode32AndBack) {
 }
 
 TEST(SoftEngine, ProtectedModeInterruptsAndPaging) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_pm_int_paging);
   m.mem.write32(0x300000, 0xFEEDF00D);
   m.start(0, 0x1000);
@@ -615,7 +580,7 @@ TEST(SoftEngine, ProtectedModeInterruptsAndPaging) {
 }
 
 TEST(SoftEngine, StartsAtTheResetVectorInRom) {
-  Machine m;
+  VcpuRig m;
   const uint8_t code[] = {0xB0, 0x42, 0xF4};  // mov al,0x42; hlt at F000:FFF0
   std::memcpy(m.mem.rom().data() + 0xFFF0, code, sizeof code);
   ASSERT_EQ(m.run().reason, ExitReason::Hlt);
@@ -625,7 +590,7 @@ TEST(SoftEngine, StartsAtTheResetVectorInRom) {
 }
 
 TEST(SoftEngine, SelfModifyingCodeInvalidatesBlocks) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_self_modify);
   m.start(0, 0x1000);
   CpuState s = m.run_to_hlt();
@@ -634,7 +599,7 @@ TEST(SoftEngine, SelfModifyingCodeInvalidatesBlocks) {
 }
 
 TEST(SoftEngine, RepStosOverTheNextInstruction) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_smc_rep_stos);
   m.start(0, 0x1000);
   CpuState s = m.run_to_hlt();
@@ -643,7 +608,7 @@ TEST(SoftEngine, RepStosOverTheNextInstruction) {
 }
 
 TEST(SoftEngine, MonitorWritesBetweenRunsAreSeen) {
-  Machine m;
+  VcpuRig m;
   std::vector<uint8_t> a = {0xB0, 0x01, 0xF4};  // mov al,1; hlt
   std::vector<uint8_t> b = {0xB0, 0x02, 0xF4};  // mov al,2; hlt
   m.load(0x1000, a);
@@ -655,7 +620,7 @@ TEST(SoftEngine, MonitorWritesBetweenRunsAreSeen) {
 }
 
 TEST(SoftEngine, DivideErrorPushesFaultingIp) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_div0);
   m.load(0x3000, k_de_handler);
   m.vector(0, 0, 0x3000);
@@ -666,14 +631,14 @@ TEST(SoftEngine, DivideErrorPushesFaultingIp) {
 }
 
 TEST(SoftEngine, TripleFaultShutsDown) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_triple);
   m.start(0, 0x1000);
   EXPECT_EQ(m.run().reason, ExitReason::Shutdown);
 }
 
 TEST(SoftEngine, FpuDetectionAndCpuid) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_fpu_detect);
   m.start(0, 0x1000);
   CpuState s = m.run_to_hlt();
@@ -683,7 +648,7 @@ TEST(SoftEngine, FpuDetectionAndCpuid) {
 }
 
 TEST(SoftEngine, KickAndInstructionCount) {
-  Machine m;
+  VcpuRig m;
   m.load(0x1000, k_loop_forever);
   m.start(0, 0x1000);
   m.vcpu->kick();
@@ -701,7 +666,7 @@ TEST(SoftEngine, KickAndInstructionCount) {
 TEST(SoftEngine, DeterministicQuantum) {
   uint64_t first = 0;
   for (int round = 0; round < 2; ++round) {
-    Machine m(4u << 20, SoftOptions{true});
+    VcpuRig m(4u << 20, SoftOptions{true});
     m.load(0x1000, k_loop_forever);
     m.start(0, 0x1000);
     m.vcpu->kick();  // honoured only at the quantum boundary
@@ -720,7 +685,7 @@ TEST(SoftEngine, DeterministicQuantum) {
 TEST(SoftEngine, DeterministicExitsRepeatExactly) {
   std::vector<std::pair<int, uint64_t>> trace[2];
   for (int round = 0; round < 2; ++round) {
-    Machine m(4u << 20, SoftOptions{true});
+    VcpuRig m(4u << 20, SoftOptions{true});
     m.load(0x1000, k_det_io);
     m.start(0, 0x1000);
     for (int k = 0; k < 3000; ++k) {
@@ -737,7 +702,7 @@ TEST(SoftEngine, DeterministicExitsRepeatExactly) {
 }
 
 TEST(SoftEngine, MmioAndRom) {
-  Machine m(1u << 20);
+  VcpuRig m(1u << 20);
   uint8_t last_write = 0;
   m.mmio.add("test", 0x100000, 0x1000, [&](uint64_t off, std::span<uint8_t> d, bool w) {
     if (w)
@@ -761,7 +726,7 @@ TEST(SoftEngine, MmioAndRom) {
 
 TEST(SoftEngine, RandomBytesNeverCrashTheHost) {
   // Any guest input must end in an exit, never in a host crash.
-  Machine m(1u << 20, SoftOptions{true});  // deterministic: Kicked every 65536 instructions
+  VcpuRig m(1u << 20, SoftOptions{true});  // deterministic: Kicked every 65536 instructions
   uint32_t x = 12345;
   uint64_t executed = 0;
   for (int round = 0; round < 200; ++round) {
@@ -781,7 +746,7 @@ TEST(SoftEngine, RandomBytesNeverCrashTheHost) {
 }
 
 TEST(SoftEngine, RandomBytesInProtectedMode32NeverCrashTheHost) {
-  Machine m(1u << 20, SoftOptions{true});
+  VcpuRig m(1u << 20, SoftOptions{true});
   uint32_t x = 777;
   for (int round = 0; round < 200; ++round) {
     std::vector<uint8_t> junk(512);
@@ -789,8 +754,7 @@ TEST(SoftEngine, RandomBytesInProtectedMode32NeverCrashTheHost) {
     m.load(0x1000, junk);
     CpuState s = m.vcpu->state();
     s.cr0 |= 1;
-    for (Segment& sg : s.seg) sg = Segment{0x08, 0, 0xFFFFFFFF, 0xC093};
-    s.seg[CS] = Segment{0x10, 0, 0xFFFFFFFF, 0xC09B};
+    x86::load_flat_segments(s, 0x10, 0x08);
     s.gdt = DescriptorTable{0x800, 0x17};
     s.idt = DescriptorTable{0, 0};  // any exception ends in a triple fault
     s.gpr[ESP] = 0x8000;

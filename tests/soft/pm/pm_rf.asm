@@ -2,69 +2,74 @@
 ; flag"): set for a fault (also one raised while delivering INT n) and for an
 ; interrupt taken between two iterations of a REP string instruction; clear for
 ; INT n and for a single-step trap, also right after an IRET that loaded RF=1
-; (RF lasts until the next instruction completes).
-%macro TEST_GDT 0
-%endmacro
+; (RF lasts until the next instruction completes). The harness raises external
+; interrupt 40h after an OUT to port E0h.
+        bits 16
+        org 0x7C00
 %include "pm.inc"
+        PM_BOOT
+stage2:
+        PM_ENTER
 
-RF equ 0x10000
+RF      equ 0x10000
+EXT     equ 0x40                        ; the harness's external interrupt
+NOGATE  equ 0x42                        ; a gate of no valid type
 
-test_main:
-        mov eax, 0x40                          ; the harness's external interrupt (port E0h)
-        mov ebx, stub_40
-        mov edx, 0x8E00
-        call set_gate
-        mov eax, 0x41
-        mov ebx, stub_41
-        mov edx, 0x8E00
-        call set_gate
+pm_main:
+        SET_GATE EXT, ext_handler, 0x8E00
+        mov dword [pm_idt + NOGATE * 8], 0
+        mov dword [pm_idt + NOGATE * 8 + 4], 0
 
         ; A fault: RF in the image.
         TRY
         ud2
-        CATCH 1, 6, -1
-        mov eax, [last_flags]
+        ENDTRY
+        EXPECT_VEC 6, NOERR, "#UD"
+        mov eax, [pm_f_efl]
         and eax, RF
-        CHECK_EQ 2, eax, RF
+        EXPECT_EQ eax, RF, "  a fault: RF in the pushed EFLAGS"
 
         ; INT n right after an IRET that set RF: RF not in the image.
         TRY
         pushfd
         or dword [esp], RF
-        push dword SEL_CODE0
+        push dword KCODE
         push dword .after_iret
         iretd
 .after_iret:
         int 0x41
-        CATCH 3, 0x41, -1
-        mov eax, [last_flags]
+        ENDTRY
+        EXPECT_VEC 0x41, NOERR, "INT 41h right after an IRET that set RF"
+        mov eax, [pm_f_efl]
         and eax, RF
-        CHECK_EQ 4, eax, 0
+        EXPECT_EQ eax, 0, "  INT n: RF not in the pushed EFLAGS"
 
         ; INT n through a gate of no valid type: the #GP is a fault, RF in the image.
         TRY
-        int 0x42
-        CATCH 5, 13, 0x42 * 8 + 2
-        mov eax, [last_flags]
+        int NOGATE
+        ENDTRY
+        EXPECT_VEC 13, NOGATE * 8 + 2, "#GP(IDT): INT n through a gate of no valid type"
+        mov eax, [pm_f_efl]
         and eax, RF
-        CHECK_EQ 6, eax, RF
+        EXPECT_EQ eax, RF, "  a fault while delivering INT n: RF in the pushed EFLAGS"
 
         ; A single-step trap after the instruction that follows an IRET that set
         ; TF and RF: RF was cleared when that instruction completed.
         TRY
         pushfd
         or dword [esp], RF | 0x100
-        push dword SEL_CODE0
+        push dword KCODE
         push dword .stepped
         iretd
 .stepped:
         nop
 .after_nop:
-        CATCH 7, 1, -1
-        CHECK_EQ 8, [last_eip], .after_nop
-        mov eax, [last_flags]
+        ENDTRY
+        EXPECT_VEC 1, NOERR, "#DB: single step after an IRET that set TF and RF"
+        EXPECT_EQ [pm_f_eip], .after_nop, "  after the first instruction"
+        mov eax, [pm_f_efl]
         and eax, RF
-        CHECK_EQ 9, eax, 0
+        EXPECT_EQ eax, 0, "  RF not in the pushed EFLAGS"
 
         ; REP OUTSB to port E0h, two bytes: the harness raises vector 40h after the
         ; first, which interrupts the instruction with one iteration left: RF in the
@@ -76,12 +81,13 @@ test_main:
         cld
 .rep_outs:
         rep outsb
-        CATCH 10, 0x40, -1
-        CHECK_EQ 11, [last_eip], .rep_outs
-        CHECK_EQ 12, [ecx_seen], 1
-        mov eax, [last_flags]
+        ENDTRY
+        EXPECT_VEC EXT, NOERR, "an external interrupt between two iterations of REP OUTSB"
+        EXPECT_EQ [pm_f_eip], .rep_outs, "  EIP at the instruction"
+        EXPECT_EQ [ecx_seen], 1, "  ECX: one iteration left"
+        mov eax, [pm_f_efl]
         and eax, RF
-        CHECK_EQ 13, eax, RF
+        EXPECT_EQ eax, RF, "  RF in the pushed EFLAGS"
 
         ; Its last iteration (ESI, ECX as the interrupt left them): 40h arrives
         ; after the instruction completed, RF clear.
@@ -91,24 +97,22 @@ test_main:
         rep outsb
 .outs_done:
         nop
-        CATCH 14, 0x40, -1
-        CHECK_EQ 15, [last_eip], .outs_done
-        CHECK_EQ 16, [ecx_seen], 0
-        mov eax, [last_flags]
+        ENDTRY
+        EXPECT_VEC EXT, NOERR, "an external interrupt after the last iteration"
+        EXPECT_EQ [pm_f_eip], .outs_done, "  EIP after the instruction"
+        EXPECT_EQ [ecx_seen], 0, "  ECX 0"
+        mov eax, [pm_f_efl]
         and eax, RF
-        CHECK_EQ 17, eax, 0
-        PASS
+        EXPECT_EQ eax, 0, "  RF not in the pushed EFLAGS"
+        PM_FINISH
 
-stub_40:
+; Vector 40h: ECX as the interrupt found it, then the recording stub.
+ext_handler:
         mov [ecx_seen], ecx
-        push dword -1
-        push dword 0x40
-        jmp fault_common
-stub_41:
-        push dword -1
-        push dword 0x41
-        jmp fault_common
+        jmp PM_STUB(EXT)
 
+        PM_CODE
 two_bytes: db 0x11, 0x22
         align 4
 ecx_seen: dd -1
+        PM_END
