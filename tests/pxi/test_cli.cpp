@@ -11,6 +11,7 @@
 #include "pxi/format.h"
 #include "pxi/png_io.h"
 
+namespace pxos {
 namespace {
 
 int pxi_cmd(std::initializer_list<std::string> a) {
@@ -28,7 +29,7 @@ std::string slurp(const std::string& path) {
 }
 
 void spit(const std::string& path, const std::string& s) {
-  pxi::write_file(path, {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+  pxi::write_file(path, {reinterpret_cast<const uint8_t*>(s.data()), s.size()});
 }
 
 TEST(PxiCli, BuildValidateRunBothForms) {
@@ -141,3 +142,4 @@ TEST(PxiCli, BenchWritesCsvAndPlots) {
 }
 
 }  // namespace
+}  // namespace pxos
