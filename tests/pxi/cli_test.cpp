@@ -38,7 +38,7 @@ TEST(PxiCli, BuildValidateRunBothForms) {
     ASSERT_EQ(pxi_cmd({"build", "--text", "Hello, UART!\n", "-o", f}), 0);
     EXPECT_EQ(pxi_cmd({"validate", f}), 0);
     EXPECT_EQ(pxi_cmd({"inspect", f}), 0);
-    for (const char* b : {"cpu", "cpu-mt"}) {  // every backend: test_exec.cpp
+    for (const char* b : {"cpu", "cpu-mt"}) {  // every backend: exec_test.cpp
       ASSERT_EQ(pxi_cmd({"run", f, "--backend", b, "-o", out, "--json"}), 0) << b;
       EXPECT_EQ(slurp(out), "Hello, UART!\n");
     }
