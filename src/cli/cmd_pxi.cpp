@@ -35,7 +35,7 @@ struct Flags {
   std::vector<std::string> positional;
 
   Flags(Args args, const std::vector<std::string>& with_value, const std::vector<std::string>& switches) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
+    for (size_t i = 0; i < args.size(); ++i) {
       const std::string a = args[i];
       auto in = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), a) != l.end(); };
       if (in(with_value)) {
@@ -75,16 +75,16 @@ unsigned long number(const std::string& s, const char* what, unsigned long lo, u
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> v;
-  std::size_t p = 0;
+  size_t p = 0;
   while (p <= s.size()) {
-    const std::size_t q = std::min(s.find(',', p), s.size());
+    const size_t q = std::min(s.find(',', p), s.size());
     if (q > p) v.push_back(s.substr(p, q - p));
     p = q + 1;
   }
   return v;
 }
 
-std::string lcr_text(std::uint8_t lcr) {
+std::string lcr_text(uint8_t lcr) {
   static const char parity[] = {'N', 'O', 'N', 'E', 'N', 'M', 'N', 'S'};
   char b[8];
   std::snprintf(b, sizeof b, "%d%c%d", 5 + (lcr & 3), (lcr & 0x08) ? parity[(lcr >> 3) & 7] : 'N', (lcr & 4) ? 2 : 1);
@@ -93,7 +93,7 @@ std::string lcr_text(std::uint8_t lcr) {
 
 std::string decode_op(pxi::Pixel p) {
   char b[128];
-  const std::uint8_t r = pxi::px_r(p), g = pxi::px_g(p), bl = pxi::px_b(p);
+  const uint8_t r = pxi::px_r(p), g = pxi::px_g(p), bl = pxi::px_b(p);
   switch (pxi::uart::op_type(p)) {
     case pxi::uart::kOpNop:
       std::snprintf(b, sizeof b, "NOP");
@@ -112,7 +112,7 @@ std::string decode_op(pxi::Pixel p) {
       break;
   }
   std::string s = b;
-  if (const std::uint32_t e = pxi::uart::op_error(p)) s += std::string("  <- ") + pxi::errc_name(pxi::Errc(e));
+  if (const uint32_t e = pxi::uart::op_error(p)) s += std::string("  <- ") + pxi::errc_name(pxi::Errc(e));
   return s;
 }
 
@@ -133,13 +133,13 @@ int build(const Flags& f) {
   const int sources = f.has("--text") + f.has("--bytes") + f.has("--ops");
   if (sources != 1) throw UsageError{"build needs exactly one of --text, --bytes, --ops"};
   if (!f.has("-o")) throw UsageError{"build needs -o FILE.png or FILE.pxr"};
-  const auto width = std::uint32_t(number(f.get("--width", "256"), "--width", pxi::kMinWidth, pxi::kMaxWidth));
-  const auto div = std::uint8_t(number(f.get("--divisor", "1"), "--divisor", 1, 255));
-  const auto lcr = std::uint8_t(number(f.get("--lcr", "3"), "--lcr", 0, 0x3F));
+  const auto width = uint32_t(number(f.get("--width", "256"), "--width", pxi::kMinWidth, pxi::kMaxWidth));
+  const auto div = uint8_t(number(f.get("--divisor", "1"), "--divisor", 1, 255));
+  const auto lcr = uint8_t(number(f.get("--lcr", "3"), "--lcr", 0, 0x3F));
   std::vector<pxi::Pixel> ops;
   if (f.has("--text")) {
     const std::string t = f.get("--text");
-    ops = pxi::ops_from_bytes({reinterpret_cast<const std::uint8_t*>(t.data()), t.size()}, div, lcr);
+    ops = pxi::ops_from_bytes({reinterpret_cast<const uint8_t*>(t.data()), t.size()}, div, lcr);
   } else if (f.has("--bytes")) {
     ops = pxi::ops_from_bytes(pxi::read_file(f.get("--bytes"), pxi::kMaxOps), div, lcr);
   } else {
@@ -148,7 +148,7 @@ int build(const Flags& f) {
     ops = pxi::ops_from_text({reinterpret_cast<const char*>(text.data()), text.size()});
   }
   const pxi::Program p = pxi::make_program(std::move(ops), width);
-  std::vector<std::uint8_t> b;
+  std::vector<uint8_t> b;
   std::vector<pxi::LineChange> c;
   const pxi::Stats s = pxi::run_reference(p.ops, &b, &c);
   if (auto e = pxi::first_op_error(p, s))
@@ -168,7 +168,7 @@ int inspect(const Flags& f) {
   const std::string path = f.file("FILE");
   const auto show = number(f.get("--ops", "16"), "--ops", 0, 1u << 20);
   const pxi::Program p = pxi::load(path);
-  std::vector<std::uint8_t> b;
+  std::vector<uint8_t> b;
   std::vector<pxi::LineChange> c;
   const pxi::Stats s = pxi::run_reference(p.ops, &b, &c);
   std::printf("file:         %s (%s form)\n", path.c_str(), p.form == pxi::Form::kPng ? "PNG" : "raw");
@@ -187,9 +187,9 @@ int inspect(const Flags& f) {
     std::printf("output:       %llu bytes, %llu line changes\n", static_cast<unsigned long long>(s.bytes_out),
                 static_cast<unsigned long long>(s.line_changes));
   }
-  const std::size_t n = std::min<std::size_t>(show, p.ops.size());
+  const size_t n = std::min<size_t>(show, p.ops.size());
   if (n) std::printf("first %zu ops:\n", n);
-  for (std::size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i)
     std::printf("  %6zu (%u, %u)  %02x %02x %02x %02x  %s\n", i, p.op_x(i), p.op_y(i), pxi::px_r(p.ops[i]),
                 pxi::px_g(p.ops[i]), pxi::px_b(p.ops[i]), pxi::px_a(p.ops[i]), decode_op(p.ops[i]).c_str());
   return 0;
@@ -203,7 +203,7 @@ first invalid op) and exit 2.
 int validate(const Flags& f) {
   const std::string path = f.file("FILE");
   const pxi::Program p = pxi::load(path);
-  std::vector<std::uint8_t> b;
+  std::vector<uint8_t> b;
   std::vector<pxi::LineChange> c;
   const pxi::Stats s = pxi::run_reference(p.ops, &b, &c);
   if (auto e = pxi::first_op_error(p, s)) {
@@ -256,7 +256,7 @@ int run(const Flags& f) {
     }
     std::fflush(stdout);
   }
-  auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+  auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
   if (f.has("--json")) {
     std::string err = "null";
     if (e)
@@ -310,17 +310,17 @@ pixel device (pxos run --floppy FLOPPY.img).
 int floppy(const Flags& f) {
   const std::string path = f.file("DRIVER");
   if (!f.has("-o")) throw UsageError{"floppy needs -o FLOPPY.img"};
-  constexpr std::size_t kFloppy = 1474560, kDriverOffset = 8 * 512;
-  constexpr std::size_t kMaxRaw = 1024 * 512;  // what pxboot loads below A0000h
+  constexpr size_t kFloppy = 1474560, kDriverOffset = 8 * 512;
+  constexpr size_t kMaxRaw = 1024 * 512;  // what pxboot loads below A0000h
   const pxi::Program p = pxi::load(path);
-  const std::vector<std::uint8_t> raw = pxi::to_raw(p);
+  const std::vector<uint8_t> raw = pxi::to_raw(p);
   if (raw.size() > kMaxRaw)
     throw UsageError{"the driver's raw form is " + std::to_string(raw.size()) + " bytes; pxboot loads at most " +
                      std::to_string(kMaxRaw) + " (" + std::to_string((kMaxRaw - 512) / 4) + " ops)"};
-  const std::vector<std::uint8_t> boot = pxi::read_file(guest_binary("pxboot"), kDriverOffset + 1);
+  const std::vector<uint8_t> boot = pxi::read_file(guest_binary("pxboot"), kDriverOffset + 1);
   if (boot.size() > kDriverOffset || boot.size() < 512)
     throw UsageError{"pxboot (" + guest_binary("pxboot") + ") is not 512.." + std::to_string(kDriverOffset) + " bytes"};
-  std::vector<std::uint8_t> image(kFloppy, 0);
+  std::vector<uint8_t> image(kFloppy, 0);
   std::copy(boot.begin(), boot.end(), image.begin());
   std::copy(raw.begin(), raw.end(), image.begin() + kDriverOffset);
   pxi::write_file(f.get("-o"), image);
@@ -345,7 +345,7 @@ int bench(const Flags& f) {
   pxi::BenchOptions o;
   o.backends = split(f.get("--backends"));
   for (const auto& b : o.backends) pxi::make_executor(b);  // fail early, with the reason
-  for (const auto& s : split(f.get("--sizes"))) o.sizes.push_back(std::uint32_t(number(s, "size", 1, pxi::kMaxOps)));
+  for (const auto& s : split(f.get("--sizes"))) o.sizes.push_back(uint32_t(number(s, "size", 1, pxi::kMaxOps)));
   if (f.has("--seconds")) {
     const double s = std::atof(f.get("--seconds").c_str());
     if (!(s > 0 && s < 60)) throw UsageError{"bad --seconds"};

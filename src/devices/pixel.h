@@ -30,12 +30,12 @@
 #include "vm/bus.h"
 #include "vm/memory.h"
 
+namespace pxos {
+
 namespace pxi {
 class Executor;
 class AutoExecutor;
-}
-
-namespace pxos {
+}  // namespace pxi
 
 class Uart;
 

@@ -9,6 +9,8 @@
 #include "pxi/executor.h"
 #include "pxi/format.h"
 
+using namespace pxos;
+
 namespace {
 
 void check(bool ok) {

@@ -7,10 +7,10 @@
 
 #include "pxi/corpus.h"
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
-std::string ops_text(std::uint64_t n) {
+std::string ops_text(uint64_t n) {
   if (n >= (1u << 20) && n % (1u << 20) == 0) return std::to_string(n >> 20) + " Mi";
   if (n >= (1u << 10) && n % (1u << 10) == 0) return std::to_string(n >> 10) + " Ki";
   return std::to_string(n);
@@ -24,29 +24,28 @@ std::string us_text(double us) {
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
+  const size_t m = v.size() / 2;
   return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 }  // namespace
 
-int size_class(std::size_t ops) {
+int size_class(size_t ops) {
   int k = 0;
-  for (std::uint64_t top = 1; top < ops && k < kSizeClasses - 1; top *= 16) ++k;
+  for (uint64_t top = 1; top < ops && k < kSizeClasses - 1; top *= 16) ++k;
   return k;
 }
 
-std::uint32_t class_ops(int size_class) {
-  std::uint64_t n = 1;
+uint32_t class_ops(int size_class) {
+  uint64_t n = 1;
   for (int k = 0; k < size_class; ++k) n *= 16;
-  return std::uint32_t(std::min<std::uint64_t>(n, kMaxOps));
+  return uint32_t(std::min<uint64_t>(n, kMaxOps));
 }
 
 int pick_fastest(std::span<const Timing> timings) {
   int best = -1;
-  for (std::size_t i = 0; i < timings.size(); ++i)
-    if (timings[i].us >= 0 && (best < 0 || timings[i].us < timings[std::size_t(best)].us * (1 - kTieMargin)))
-      best = int(i);
+  for (size_t i = 0; i < timings.size(); ++i)
+    if (timings[i].us >= 0 && (best < 0 || timings[i].us < timings[size_t(best)].us * (1 - kTieMargin))) best = int(i);
   return best;
 }
 
@@ -74,12 +73,12 @@ Timing time_backend(Executor& ex, std::span<const Pixel> work, double cutoff_us,
 std::string Decision::describe() const {
   std::string s = "batches of 0-1 op";
   if (size_class > 0) {
-    const std::uint32_t below = class_ops(size_class - 1);
+    const uint32_t below = class_ops(size_class - 1);
     s = "batches of " + (below < 1024 ? std::to_string(below + 1) : ops_text(below) + "+1") + ".." +
         ops_text(measured_ops) + " ops";
   }
   s += " (timed at " + ops_text(measured_ops) + (measured_ops == 1 ? " op):" : " ops):");
-  for (std::size_t i = 0; i < timings.size(); ++i) {
+  for (size_t i = 0; i < timings.size(); ++i) {
     const Timing& t = timings[i];
     s += (i ? ", " : " ") + t.backend + " ";
     if (t.us < 0) {
@@ -164,28 +163,28 @@ void AutoExecutor::calibrate(int cls) {
   }
   const int pick = pick_fastest(d.timings);
   if (pick < 0) throw Error(Errc::kUsage, "no PXI backend works here (" + d.describe() + ")");
-  d.chosen = d.timings[std::size_t(pick)].backend;
+  d.chosen = d.timings[size_t(pick)].backend;
   std::lock_guard lock(mutex_);
-  chosen_[std::size_t(cls)] = pick;
+  chosen_[size_t(cls)] = pick;
   decisions_.push_back(std::move(d));
 }
 
-Executor& AutoExecutor::choose(std::size_t n) {
+Executor& AutoExecutor::choose(size_t n) {
   if (n > kMaxOps) throw Error(Errc::kTooLarge, "batch larger than " + std::to_string(kMaxOps) + " ops");
   const int cls = size_class(n);
-  if (chosen_[std::size_t(cls)] < 0) calibrate(cls);
-  return *probes_[std::size_t(chosen_[std::size_t(cls)])].executor;
+  if (chosen_[size_t(cls)] < 0) calibrate(cls);
+  return *probes_[size_t(chosen_[size_t(cls)])].executor;
 }
 
-std::string AutoExecutor::backend_for(std::size_t n) { return choose(n).name(); }
+std::string AutoExecutor::backend_for(size_t n) { return choose(n).name(); }
 
-std::span<Pixel> AutoExecutor::input(std::size_t n) { return choose(n).input(n); }
+std::span<Pixel> AutoExecutor::input(size_t n) { return choose(n).input(n); }
 
 ExecResult AutoExecutor::run(std::span<const Pixel> ops) {
   if (ops.size() > kMaxOps) throw Error(Errc::kTooLarge, "batch larger than " + std::to_string(kMaxOps) + " ops");
   const int cls = size_class(ops.size());
   std::vector<Pixel> copy;
-  if (chosen_[std::size_t(cls)] < 0) {
+  if (chosen_[size_t(cls)] < 0) {
     // Calibration runs through the backends' own input buffers, where ops may lie.
     copy.assign(ops.begin(), ops.end());
     ops = copy;
@@ -198,4 +197,4 @@ ExecResult AutoExecutor::run(std::span<const Pixel> ops) {
   return ex.run(ops);
 }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

@@ -25,11 +25,11 @@
 #include "pxi/executor.h"
 #include "pxi/probe.h"
 
-namespace pxi {
+namespace pxos::pxi {
 
-inline constexpr int kSizeClasses = 8;    // 1, 16, 256, 4 Ki, 64 Ki, 1 Mi, 16 Mi, 32 Mi (kMaxOps)
-int size_class(std::size_t ops);          // ops <= kMaxOps
-std::uint32_t class_ops(int size_class);  // the largest batch of the class: what calibration runs
+inline constexpr int kSizeClasses = 8;  // 1, 16, 256, 4 Ki, 64 Ki, 1 Mi, 16 Mi, 32 Mi (kMaxOps)
+int size_class(size_t ops);             // ops <= kMaxOps
+uint32_t class_ops(int size_class);     // the largest batch of the class: what calibration runs
 
 // One backend's measured latency for a size class.
 struct Timing {
@@ -62,8 +62,8 @@ std::vector<std::string> auto_candidates();
 // How one size class was decided.
 struct Decision {
   int size_class = 0;
-  std::uint32_t measured_ops = 0;  // the calibration batch's size
-  std::vector<Timing> timings;     // one per candidate, in candidate order
+  uint32_t measured_ops = 0;    // the calibration batch's size
+  std::vector<Timing> timings;  // one per candidate, in candidate order
   std::string chosen;
   // "batches of 17..256 ops (timed at 256 ops): cpu 0.500 us, vulkan 4200 us (1 run, cut short) -> cpu"
   std::string describe() const;
@@ -81,17 +81,17 @@ class AutoExecutor final : public Executor {
   std::string name() const override;
   std::string device() const override;
   bool on_cpu() const override;
-  std::span<Pixel> input(std::size_t n) override;
+  std::span<Pixel> input(size_t n) override;
   ExecResult run(std::span<const Pixel> ops) override;
 
   // The backends probed (empty until the first batch) and the size classes decided so far.
   std::vector<BackendProbe> probes() const;  // without their executors
   std::vector<Decision> decisions() const;
   // The backend a batch of n ops runs on, calibrating its class first if needed.
-  std::string backend_for(std::size_t n);
+  std::string backend_for(size_t n);
 
  private:
-  Executor& choose(std::size_t n);
+  Executor& choose(size_t n);
   void probe_all();
   void calibrate(int cls);
 
@@ -106,4 +106,4 @@ class AutoExecutor final : public Executor {
   mutable std::mutex mutex_;  // guards decisions_, probes_' notes and last_ for the readers above
 };
 
-}  // namespace pxi
+}  // namespace pxos::pxi

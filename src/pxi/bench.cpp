@@ -8,7 +8,7 @@
 #include "pxi/executor.h"
 #include "pxi/tools.h"
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
 double cpu_seconds() {
@@ -20,12 +20,12 @@ double cpu_seconds() {
 double percentile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const std::size_t i = std::min(v.size() - 1, std::size_t(q * double(v.size() - 1) + 0.5));
+  const size_t i = std::min(v.size() - 1, size_t(q * double(v.size() - 1) + 0.5));
   return v[i];
 }
 
-BenchRow summarise(const std::string& name, std::uint32_t ops, const std::vector<double>& secs, double cpu,
-                   std::uint64_t out_bytes) {
+BenchRow summarise(const std::string& name, uint32_t ops, const std::vector<double>& secs, double cpu,
+                   uint64_t out_bytes) {
   BenchRow r;
   r.backend = name;
   r.ops = ops;
@@ -44,8 +44,8 @@ BenchRow summarise(const std::string& name, std::uint32_t ops, const std::vector
 
 }  // namespace
 
-#ifndef PXI_HAVE_CUDA
-bool cuda_baseline_h2d(std::size_t, int, std::vector<double>*, std::string* why) {
+#ifndef PXOS_HAVE_CUDA
+bool cuda_baseline_h2d(size_t, int, std::vector<double>*, std::string* why) {
   *why = "cuda backend not built";
   return false;
 }
@@ -56,10 +56,10 @@ bool cuda_baseline_launch(int, std::vector<double>*, std::string* why) {
 #endif
 
 std::vector<BenchRow> run_bench(const BenchOptions& o, std::FILE* log) {
-  std::vector<std::uint32_t> sizes = o.sizes;
+  std::vector<uint32_t> sizes = o.sizes;
   if (sizes.empty())
-    for (std::uint32_t n = 1; n <= (16u << 20); n *= 16) sizes.push_back(n);
-  const std::uint32_t max_n = *std::max_element(sizes.begin(), sizes.end());
+    for (uint32_t n = 1; n <= (16u << 20); n *= 16) sizes.push_back(n);
+  const uint32_t max_n = *std::max_element(sizes.begin(), sizes.end());
   std::vector<std::string> backends = o.backends.empty() ? backend_names() : o.backends;
   const std::vector<Pixel> work = random_valid_ops(0x5eed, max_n);
   std::vector<BenchRow> rows;
@@ -78,13 +78,13 @@ std::vector<BenchRow> run_bench(const BenchOptions& o, std::FILE* log) {
       std::fprintf(log, "bench: %s: %s\n", b.c_str(), e.what());
       continue;
     }
-    for (std::uint32_t n : sizes) {
+    for (uint32_t n : sizes) {
       std::span<Pixel> in = ex->input(n);
       std::copy(work.begin(), work.begin() + n, in.begin());
       auto t0 = clock::now();
       ExecResult warm = ex->run(in);  // warm-up, also sizes the buffers
       const double one = std::chrono::duration<double>(clock::now() - t0).count();
-      const std::uint64_t out = warm.stats.bytes_out;
+      const uint64_t out = warm.stats.bytes_out;
       const int iters = iterations_for(one);
       std::vector<double> secs;
       secs.reserve(iters);
@@ -108,15 +108,15 @@ std::vector<BenchRow> run_bench(const BenchOptions& o, std::FILE* log) {
   for (const auto& b : backends) want_cuda |= b.rfind("cuda", 0) == 0;
   if (want_cuda) {
     std::string why;
-    for (std::uint32_t n : sizes) {
+    for (uint32_t n : sizes) {
       std::vector<double> secs;
       const double c0 = cpu_seconds();
-      if (!cuda_baseline_h2d(std::size_t(n) * 4, 20, &secs, &why)) break;
+      if (!cuda_baseline_h2d(size_t(n) * 4, 20, &secs, &why)) break;
       const int iters = iterations_for(percentile(secs, 0.5));
       secs.clear();
-      cuda_baseline_h2d(std::size_t(n) * 4, iters, &secs, &why);
+      cuda_baseline_h2d(size_t(n) * 4, iters, &secs, &why);
       rows.push_back(summarise("baseline-h2d-copy", n, secs, cpu_seconds() - c0, 0));
-      std::fprintf(log, "%-22s %9u ops (%zu B)  p50 %10.2f us  %8.3g B/s\n", "baseline-h2d-copy", n, std::size_t(n) * 4,
+      std::fprintf(log, "%-22s %9u ops (%zu B)  p50 %10.2f us  %8.3g B/s\n", "baseline-h2d-copy", n, size_t(n) * 4,
                    rows.back().p50_us, rows.back().in_bytes_per_s);
     }
     std::vector<double> secs;
@@ -131,7 +131,7 @@ std::vector<BenchRow> run_bench(const BenchOptions& o, std::FILE* log) {
   }
   if (!o.csv.empty()) {
     const std::string s = bench_csv(rows);
-    write_file(o.csv, {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+    write_file(o.csv, {reinterpret_cast<const uint8_t*>(s.data()), s.size()});
   }
   if (!o.plot_dir.empty()) {
     std::vector<Series> lat, thr;
@@ -169,4 +169,4 @@ std::string bench_csv(const std::vector<BenchRow>& rows) {
   return s;
 }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

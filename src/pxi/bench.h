@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-namespace pxi {
+namespace pxos::pxi {
 
 struct BenchOptions {
   std::vector<std::string> backends;  // empty: every compiled backend
-  std::vector<std::uint32_t> sizes;   // empty: 1, 16, 256, ... 16 Mi
+  std::vector<uint32_t> sizes;        // empty: 1, 16, 256, ... 16 Mi
   double seconds_per_point = 0.25;    // time budget per (backend, size)
   int min_iters = 5, max_iters = 2000;
   std::string csv;       // write the table here
@@ -20,7 +20,7 @@ struct BenchOptions {
 
 struct BenchRow {
   std::string backend;  // or "baseline-h2d-copy", "baseline-kernel-launch"
-  std::uint32_t ops = 0;
+  uint32_t ops = 0;
   int iters = 0;
   double p50_us = 0, p99_us = 0;
   double ops_per_s = 0;        // ops / p50
@@ -33,7 +33,7 @@ std::vector<BenchRow> run_bench(const BenchOptions& o, std::FILE* log);
 std::string bench_csv(const std::vector<BenchRow>& rows);
 
 // CUDA baselines; return false (and say why) where CUDA is not built or no GPU.
-bool cuda_baseline_h2d(std::size_t bytes, int iters, std::vector<double>* seconds, std::string* why);
+bool cuda_baseline_h2d(size_t bytes, int iters, std::vector<double>* seconds, std::string* why);
 bool cuda_baseline_launch(int iters, std::vector<double>* seconds, std::string* why);
 
-}  // namespace pxi
+}  // namespace pxos::pxi

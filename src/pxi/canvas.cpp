@@ -7,12 +7,12 @@
 
 #include "pxi/png_io.h"
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
 struct Glyph {
   char c;
-  std::uint8_t rows[7];  // bit 4 = leftmost column
+  uint8_t rows[7];  // bit 4 = leftmost column
 };
 
 constexpr Glyph kFont[] = {
@@ -47,7 +47,7 @@ constexpr Glyph kFont[] = {
     {'[', {0x0E, 0x08, 0x08, 0x08, 0x08, 0x08, 0x0E}},  {']', {0x0E, 0x02, 0x02, 0x02, 0x02, 0x02, 0x0E}},
 };
 
-const std::uint8_t* glyph(char c) {
+const uint8_t* glyph(char c) {
   c = char(std::toupper(static_cast<unsigned char>(c)));
   for (const Glyph& g : kFont)
     if (g.c == c) return g.rows;
@@ -56,8 +56,8 @@ const std::uint8_t* glyph(char c) {
 
 }  // namespace
 
-Canvas::Canvas(std::uint32_t w, std::uint32_t h, Rgb bg) : w_(w), h_(h), px_(std::size_t(w) * h * 4) {
-  for (std::size_t i = 0; i < std::size_t(w) * h; ++i) {
+Canvas::Canvas(uint32_t w, uint32_t h, Rgb bg) : w_(w), h_(h), px_(size_t(w) * h * 4) {
+  for (size_t i = 0; i < size_t(w) * h; ++i) {
     px_[4 * i] = bg.r;
     px_[4 * i + 1] = bg.g;
     px_[4 * i + 2] = bg.b;
@@ -66,8 +66,8 @@ Canvas::Canvas(std::uint32_t w, std::uint32_t h, Rgb bg) : w_(w), h_(h), px_(std
 }
 
 void Canvas::set(int x, int y, Rgb c) {
-  if (x < 0 || y < 0 || std::uint32_t(x) >= w_ || std::uint32_t(y) >= h_) return;
-  std::uint8_t* p = &px_[(std::size_t(y) * w_ + x) * 4];
+  if (x < 0 || y < 0 || uint32_t(x) >= w_ || uint32_t(y) >= h_) return;
+  uint8_t* p = &px_[(size_t(y) * w_ + x) * 4];
   p[0] = c.r;
   p[1] = c.g;
   p[2] = c.b;
@@ -98,7 +98,7 @@ void Canvas::line(double x0, double y0, double x1, double y1, Rgb c, int thickne
 
 int Canvas::text(int x, int y, std::string_view s, Rgb c, int scale) {
   for (char ch : s) {
-    if (const std::uint8_t* g = glyph(ch)) {
+    if (const uint8_t* g = glyph(ch)) {
       for (int row = 0; row < 7; ++row)
         for (int col = 0; col < 5; ++col)
           if (g[row] & (0x10 >> col)) fill(x + col * scale, y + row * scale, scale, scale, c);
@@ -108,6 +108,6 @@ int Canvas::text(int x, int y, std::string_view s, Rgb c, int scale) {
   return x;
 }
 
-std::vector<std::uint8_t> Canvas::png() const { return write_png_rgba8(px_.data(), w_, h_, 6); }
+std::vector<uint8_t> Canvas::png() const { return write_png_rgba8(px_.data(), w_, h_, 6); }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

@@ -6,17 +6,17 @@
 #include <string_view>
 #include <vector>
 
-namespace pxi {
+namespace pxos::pxi {
 
 struct Rgb {
-  std::uint8_t r, g, b;
+  uint8_t r, g, b;
 };
 
 class Canvas {
  public:
-  Canvas(std::uint32_t w, std::uint32_t h, Rgb bg);
-  std::uint32_t width() const { return w_; }
-  std::uint32_t height() const { return h_; }
+  Canvas(uint32_t w, uint32_t h, Rgb bg);
+  uint32_t width() const { return w_; }
+  uint32_t height() const { return h_; }
   void set(int x, int y, Rgb c);
   void fill(int x, int y, int w, int h, Rgb c);
   void frame(int x, int y, int w, int h, Rgb c);
@@ -24,11 +24,11 @@ class Canvas {
   // Draws text with its top-left corner at (x, y); returns the x after it.
   int text(int x, int y, std::string_view s, Rgb c, int scale = 1);
   static int text_width(std::string_view s, int scale = 1) { return int(s.size()) * 6 * scale; }
-  std::vector<std::uint8_t> png() const;
+  std::vector<uint8_t> png() const;
 
  private:
-  std::uint32_t w_, h_;
-  std::vector<std::uint8_t> px_;
+  uint32_t w_, h_;
+  std::vector<uint8_t> px_;
 };
 
-}  // namespace pxi
+}  // namespace pxos::pxi

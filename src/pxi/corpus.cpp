@@ -2,13 +2,13 @@
 
 #include "pxi/uart.h"
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
 struct Rng {
-  std::uint64_t s;
-  std::uint64_t next() {  // splitmix64
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+  uint64_t s;
+  uint64_t next() {  // splitmix64
+    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
@@ -17,29 +17,29 @@ struct Rng {
 
 }  // namespace
 
-std::vector<Pixel> random_valid_ops(std::uint64_t seed, std::size_t n, std::size_t change_every) {
+std::vector<Pixel> random_valid_ops(uint64_t seed, size_t n, size_t change_every) {
   Rng r{seed};
   std::vector<Pixel> ops(n);
-  std::uint8_t div = 1, lcr = 0x03;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t v = r.next();
+  uint8_t div = 1, lcr = 0x03;
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t v = r.next();
     if (change_every && v % change_every == 0) {
-      div = std::uint8_t(1 + (v >> 8) % 12);
-      lcr = std::uint8_t((v >> 16) & 0x3F);
+      div = uint8_t(1 + (v >> 8) % 12);
+      lcr = uint8_t((v >> 16) & 0x3F);
       ops[i] = (v >> 24) & 1 ? make_pixel(0, div, lcr, uart::kOpSetLine)
-                             : make_pixel(std::uint8_t(v >> 32), div, lcr, uart::kOpWrite);
+                             : make_pixel(uint8_t(v >> 32), div, lcr, uart::kOpWrite);
     } else if ((v >> 40) % 64 == 0) {
       ops[i] = 0;  // NOP
     } else if ((v >> 40) % 64 == 1) {
       ops[i] = make_pixel(0, div, lcr, uart::kOpSetLine);  // same settings: no change
     } else {
-      ops[i] = make_pixel(std::uint8_t(32 + (v >> 48) % 95), div, lcr, uart::kOpWrite);
+      ops[i] = make_pixel(uint8_t(32 + (v >> 48) % 95), div, lcr, uart::kOpWrite);
     }
   }
   return ops;
 }
 
-Pixel invalid_op(std::uint64_t k) {
+Pixel invalid_op(uint64_t k) {
   switch (k % 5) {
     case 0:
       return make_pixel(0x41, 1, 3, 0x07);  // unknown op type
@@ -54,7 +54,7 @@ Pixel invalid_op(std::uint64_t k) {
   }
 }
 
-std::vector<CorpusCase> make_corpus(std::uint64_t seed, bool huge) {
+std::vector<CorpusCase> make_corpus(uint64_t seed, bool huge) {
   std::vector<CorpusCase> c;
   c.push_back({"empty", {}});
   c.push_back({"one-write", {make_pixel('A', 1, 3, uart::kOpWrite)}});
@@ -62,16 +62,16 @@ std::vector<CorpusCase> make_corpus(std::uint64_t seed, bool huge) {
   c.push_back({"one-invalid", {invalid_op(0)}});
   c.push_back({"all-nop", std::vector<Pixel>(100000, 0)});
   c.push_back({"all-same-setline", std::vector<Pixel>(70000, make_pixel(0, 12, 0x1B, uart::kOpSetLine))});
-  const std::size_t sizes[] = {2, 7, 255, 256, 257, 4095, 4096, 4097, 65535, 65536, 65537, 131072 + 5, 1000003};
-  for (std::size_t k = 0; k < std::size(sizes); ++k) {
-    const std::size_t n = sizes[k];
+  const size_t sizes[] = {2, 7, 255, 256, 257, 4095, 4096, 4097, 65535, 65536, 65537, 131072 + 5, 1000003};
+  for (size_t k = 0; k < std::size(sizes); ++k) {
+    const size_t n = sizes[k];
     c.push_back({"random-" + std::to_string(n), random_valid_ops(seed + k, n)});
     c.push_back({"random-dense-changes-" + std::to_string(n), random_valid_ops(seed + 100 + k, n, 3)});
   }
-  for (std::size_t n : {std::size_t(1000), std::size_t(300001)}) {
+  for (size_t n : {size_t(1000), size_t(300001)}) {
     for (int where = 0; where < 3; ++where) {
       auto ops = random_valid_ops(seed + 7 * n + where, n);
-      const std::size_t at = where == 0 ? 0 : where == 1 ? n / 2 : n - 1;
+      const size_t at = where == 0 ? 0 : where == 1 ? n / 2 : n - 1;
       ops[at] = invalid_op(at + where);
       static const char* names[] = {"first", "middle", "last"};
       c.push_back({"error-" + std::string(names[where]) + "-" + std::to_string(n), std::move(ops)});
@@ -79,11 +79,11 @@ std::vector<CorpusCase> make_corpus(std::uint64_t seed, bool huge) {
   }
   {
     auto ops = random_valid_ops(seed + 99, 200000);
-    for (std::size_t k = 0; k < 50; ++k) ops[(k * 7919 + 1234) % ops.size()] = invalid_op(k);
+    for (size_t k = 0; k < 50; ++k) ops[(k * 7919 + 1234) % ops.size()] = invalid_op(k);
     c.push_back({"errors-many-200000", std::move(ops)});
   }
   if (huge) {
-    const std::size_t n = 16u << 20;
+    const size_t n = 16u << 20;
     c.push_back({"random-16Mi", random_valid_ops(seed + 1000, n)});
     auto ops = random_valid_ops(seed + 1001, n);
     ops[n - 3] = invalid_op(2);
@@ -92,4 +92,4 @@ std::vector<CorpusCase> make_corpus(std::uint64_t seed, bool huge) {
   return c;
 }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

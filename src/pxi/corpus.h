@@ -8,7 +8,7 @@
 
 #include "pxi/format.h"
 
-namespace pxi {
+namespace pxos::pxi {
 
 struct CorpusCase {
   std::string name;
@@ -18,13 +18,13 @@ struct CorpusCase {
 // Valid UART ops: mostly WRITEs of printable text on a stable line, with a line
 // change (SET-LINE or a WRITE on new settings) about every change_every ops and
 // NOP padding here and there.
-std::vector<Pixel> random_valid_ops(std::uint64_t seed, std::size_t n, std::size_t change_every = 512);
+std::vector<Pixel> random_valid_ops(uint64_t seed, size_t n, size_t change_every = 512);
 // One invalid pixel of each op-error kind, cycling on k.
-Pixel invalid_op(std::uint64_t k);
+Pixel invalid_op(uint64_t k);
 
 // empty, one op, all NOP, random valid (several sizes, across tile borders),
 // random with errors at the first / middle / last op and several errors, and,
 // with huge, 16 Mi ops (valid and with an error near the end).
-std::vector<CorpusCase> make_corpus(std::uint64_t seed, bool huge);
+std::vector<CorpusCase> make_corpus(uint64_t seed, bool huge);
 
-}  // namespace pxi
+}  // namespace pxos::pxi

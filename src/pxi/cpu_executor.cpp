@@ -6,12 +6,12 @@
 #include "pxi/executor.h"
 #include "pxi/uart.h"
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
-constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+constexpr uint32_t kNone = 0xFFFFFFFFu;
 
-void note_error(Stats& s, std::uint64_t i, std::uint32_t err) {
+void note_error(Stats& s, uint64_t i, uint32_t err) {
   if (!err) return;
   ++s.invalid;
   if (s.first_error_op == kNoOp) {
@@ -20,28 +20,25 @@ void note_error(Stats& s, std::uint64_t i, std::uint32_t err) {
   }
 }
 
-
-LineChange change_at(std::uint64_t byte_offset, Pixel p) {
-  return LineChange{std::uint32_t(byte_offset), px_g(p), px_b(p), 0};
-}
+LineChange change_at(uint64_t byte_offset, Pixel p) { return LineChange{uint32_t(byte_offset), px_g(p), px_b(p), 0}; }
 
 // Pass 1 of the tiled path: what one tile contributes.
 struct TileSum {
   Stats s;
-  std::uint64_t writes = 0;
-  std::uint32_t first_line = kNone, last_line = kNone;
-  std::uint64_t internal_changes = 0;  // line changes after the tile's first line op
+  uint64_t writes = 0;
+  uint32_t first_line = kNone, last_line = kNone;
+  uint64_t internal_changes = 0;  // line changes after the tile's first line op
 };
 
-TileSum reduce_tile(const Pixel* ops, std::uint32_t begin, std::uint32_t end) {
+TileSum reduce_tile(const Pixel* ops, uint32_t begin, uint32_t end) {
   TileSum t;
-  std::uint32_t cur = kNone;
-  for (std::uint32_t i = begin; i < end; ++i) {
+  uint32_t cur = kNone;
+  for (uint32_t i = begin; i < end; ++i) {
     const Pixel p = ops[i];
     count_op_type(t.s, p);
     note_error(t.s, i, uart::op_error(p));
     if (uart::is_line_op(p)) {
-      const std::uint32_t l = uart::line_of(p);
+      const uint32_t l = uart::line_of(p);
       if (t.first_line == kNone)
         t.first_line = i;
       else if (l != cur)
@@ -54,12 +51,12 @@ TileSum reduce_tile(const Pixel* ops, std::uint32_t begin, std::uint32_t end) {
   return t;
 }
 
-void emit_tile(const Pixel* ops, std::uint32_t begin, std::uint32_t end, std::uint32_t cur, std::uint64_t b,
-               std::uint64_t c, std::uint8_t* bytes, LineChange* changes) {
-  for (std::uint32_t i = begin; i < end; ++i) {
+void emit_tile(const Pixel* ops, uint32_t begin, uint32_t end, uint32_t cur, uint64_t b, uint64_t c, uint8_t* bytes,
+               LineChange* changes) {
+  for (uint32_t i = begin; i < end; ++i) {
     const Pixel p = ops[i];
     if (!uart::is_line_op(p)) continue;
-    const std::uint32_t l = uart::line_of(p);
+    const uint32_t l = uart::line_of(p);
     if (l != cur) {
       changes[c++] = change_at(b, p);
       cur = l;
@@ -69,14 +66,14 @@ void emit_tile(const Pixel* ops, std::uint32_t begin, std::uint32_t end, std::ui
 }
 
 template <class F>
-void parallel_for(std::size_t n, unsigned threads, F f) {
+void parallel_for(size_t n, unsigned threads, F f) {
   std::vector<std::thread> pool;
-  const unsigned k = unsigned(std::min<std::size_t>(threads, n));
+  const unsigned k = unsigned(std::min<size_t>(threads, n));
   for (unsigned w = 1; w < k; ++w)
     pool.emplace_back([&, w] {
-      for (std::size_t i = w; i < n; i += k) f(i);
+      for (size_t i = w; i < n; i += k) f(i);
     });
-  for (std::size_t i = 0; i < n; i += k ? k : 1) f(i);
+  for (size_t i = 0; i < n; i += k ? k : 1) f(i);
   for (auto& t : pool) t.join();
 }
 
@@ -87,7 +84,7 @@ class CpuExecutor final : public Executor {
   std::string device() const override {
     return mt_ ? "host CPU, " + std::to_string(threads_) + " threads from 128 Ki ops" : "host CPU, one thread";
   }
-  std::span<Pixel> input(std::size_t n) override {
+  std::span<Pixel> input(size_t n) override {
     if (in_.size() < n) in_.resize(n);
     return {in_.data(), n};
   }
@@ -101,29 +98,29 @@ class CpuExecutor final : public Executor {
     } else {
       r.stats = run_tiled(ops);
     }
-    r.bytes = {bytes_.data(), std::size_t(r.stats.bytes_out)};
-    r.changes = {changes_.data(), std::size_t(r.stats.line_changes)};
+    r.bytes = {bytes_.data(), size_t(r.stats.bytes_out)};
+    r.changes = {changes_.data(), size_t(r.stats.line_changes)};
     return r;
   }
 
  private:
-  static constexpr std::uint32_t kTile = 1u << 16;
+  static constexpr uint32_t kTile = 1u << 16;
 
   Stats run_tiled(std::span<const Pixel> ops) {
-    const std::uint32_t n = std::uint32_t(ops.size());
-    const std::size_t tiles = (n + kTile - 1) / kTile;
+    const uint32_t n = uint32_t(ops.size());
+    const size_t tiles = (n + kTile - 1) / kTile;
     std::vector<TileSum> sums(tiles);
-    parallel_for(tiles, threads_, [&](std::size_t t) {
-      sums[t] = reduce_tile(ops.data(), std::uint32_t(t * kTile), std::min<std::uint32_t>(n, (t + 1) * kTile));
+    parallel_for(tiles, threads_, [&](size_t t) {
+      sums[t] = reduce_tile(ops.data(), uint32_t(t * kTile), std::min<uint32_t>(n, (t + 1) * kTile));
     });
     // Scan over the tiles.
     Stats s;
     s.ops = n;
-    std::vector<std::uint64_t> byte_base(tiles), change_base(tiles);
-    std::vector<std::uint32_t> line_before(tiles);
-    std::uint64_t b = 0, c = 0;
-    std::uint32_t prev = kNone;
-    for (std::size_t t = 0; t < tiles; ++t) {
+    std::vector<uint64_t> byte_base(tiles), change_base(tiles);
+    std::vector<uint32_t> line_before(tiles);
+    uint64_t b = 0, c = 0;
+    uint32_t prev = kNone;
+    for (size_t t = 0; t < tiles; ++t) {
       const TileSum& ts = sums[t];
       s.nops += ts.s.nops;
       s.writes += ts.s.writes;
@@ -149,9 +146,9 @@ class CpuExecutor final : public Executor {
     s.line_changes = c;
     if (bytes_.size() < b) bytes_.resize(b);
     if (changes_.size() < c) changes_.resize(c);
-    parallel_for(tiles, threads_, [&](std::size_t t) {
-      emit_tile(ops.data(), std::uint32_t(t * kTile), std::min<std::uint32_t>(n, (t + 1) * kTile), line_before[t],
-                byte_base[t], change_base[t], bytes_.data(), changes_.data());
+    parallel_for(tiles, threads_, [&](size_t t) {
+      emit_tile(ops.data(), uint32_t(t * kTile), std::min<uint32_t>(n, (t + 1) * kTile), line_before[t], byte_base[t],
+                change_base[t], bytes_.data(), changes_.data());
     });
     return s;
   }
@@ -159,7 +156,7 @@ class CpuExecutor final : public Executor {
   bool mt_;
   unsigned threads_;
   std::vector<Pixel> in_;
-  std::vector<std::uint8_t> bytes_;
+  std::vector<uint8_t> bytes_;
   std::vector<LineChange> changes_;
 };
 
@@ -182,19 +179,19 @@ void count_op_type(Stats& s, Pixel p) {
   }
 }
 
-Stats run_reference(std::span<const Pixel> ops, std::vector<std::uint8_t>* bytes, std::vector<LineChange>* changes) {
+Stats run_reference(std::span<const Pixel> ops, std::vector<uint8_t>* bytes, std::vector<LineChange>* changes) {
   Stats s;
   s.ops = ops.size();
-  for (std::size_t i = 0; i < ops.size(); ++i) {
+  for (size_t i = 0; i < ops.size(); ++i) {
     count_op_type(s, ops[i]);
     note_error(s, i, uart::op_error(ops[i]));
   }
   if (s.first_error_op != kNoOp) return s;
-  std::uint32_t cur = kNone;
+  uint32_t cur = kNone;
   bytes->reserve(s.writes);
   for (const Pixel p : ops) {
     if (!uart::is_line_op(p)) continue;
-    const std::uint32_t l = uart::line_of(p);
+    const uint32_t l = uart::line_of(p);
     if (l != cur) {
       changes->push_back(change_at(bytes->size(), p));
       cur = l;
@@ -210,4 +207,4 @@ std::unique_ptr<Executor> make_cpu_executor(bool multi_threaded) {
   return std::make_unique<CpuExecutor>(multi_threaded);
 }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

@@ -29,11 +29,11 @@
 #include "pxi/executor.h"
 #include "pxi/uart.h"
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
 constexpr unsigned kWg = 256, kPer = 16, kTile = kWg * kPer;
-constexpr std::uint32_t kPersistentMaxOps = 1u << 16;
+constexpr uint32_t kPersistentMaxOps = 1u << 16;
 constexpr unsigned kQuit = 0xFFFFFFFFu;
 constexpr unsigned kSingleMaxOps = 1u << 14;  // batches run by one block in one kernel
 constexpr unsigned kInlineOps = 29;           // ops that travel inside the doorbell line itself
@@ -515,12 +515,12 @@ __global__ void k_empty() {}
 template <class T>
 struct Pinned {
   T* p = nullptr;
-  std::size_t n = 0;
-  void reset(std::size_t count) {
+  size_t n = 0;
+  void reset(size_t count) {
     if (p) cudaFreeHost(p);
     p = nullptr;
     n = 0;
-    check(cudaHostAlloc(reinterpret_cast<void**>(&p), std::max<std::size_t>(count, 1) * sizeof(T),
+    check(cudaHostAlloc(reinterpret_cast<void**>(&p), std::max<size_t>(count, 1) * sizeof(T),
                         cudaHostAllocMapped | cudaHostAllocPortable),
           "cudaHostAlloc");
     n = count;
@@ -532,17 +532,17 @@ struct Pinned {
 template <class T>
 struct Device {
   T* p = nullptr;
-  void reset(std::size_t count) {
+  void reset(size_t count) {
     if (p) cudaFree(p);
     p = nullptr;
-    check(cudaMalloc(reinterpret_cast<void**>(&p), std::max<std::size_t>(count, 1) * sizeof(T)), "cudaMalloc");
+    check(cudaMalloc(reinterpret_cast<void**>(&p), std::max<size_t>(count, 1) * sizeof(T)), "cudaMalloc");
   }
   ~Device() {
     if (p) cudaFree(p);
   }
 };
 
-Stats to_stats(const DevTotals& t, std::size_t n) {
+Stats to_stats(const DevTotals& t, size_t n) {
   Stats s;
   s.ops = n;
   s.nops = t.nops;
@@ -613,7 +613,7 @@ class CudaExecutor final : public Executor {
   std::string device() const override { return device_; }
   bool on_cpu() const override { return false; }
 
-  std::span<Pixel> input(std::size_t n) override {
+  std::span<Pixel> input(size_t n) override {
     if (n > kMaxOps) throw Error(Errc::kTooLarge, "batch larger than " + std::to_string(kMaxOps) + " ops");
     grow(n);
     return {h_ops_.p, n};
@@ -632,11 +632,11 @@ class CudaExecutor final : public Executor {
     } else if (mode_ == CudaMode::kCopy) {
       r.stats = run_copy(ops, n);
     } else {
-      if (!staged) std::memcpy(h_ops_.p, ops.data(), std::size_t(n) * 4);
+      if (!staged) std::memcpy(h_ops_.p, ops.data(), size_t(n) * 4);
       r.stats = run_zero_copy(n);
     }
-    r.bytes = {h_bytes_.p, std::size_t(r.stats.bytes_out)};
-    r.changes = {h_changes_.p, std::size_t(r.stats.line_changes)};
+    r.bytes = {h_bytes_.p, size_t(r.stats.bytes_out)};
+    r.changes = {h_changes_.p, size_t(r.stats.line_changes)};
     return r;
   }
 
@@ -666,14 +666,14 @@ class CudaExecutor final : public Executor {
     check(e, "persistent kernel stop");
   }
 
-  void grow(std::size_t n) {
+  void grow(size_t n) {
     if (n <= cap_) return;
     // cudaFree/cudaFreeHost wait for all device work: the resident kernel must stop first.
     const bool restart = running_;
     stop_persistent();
-    std::size_t cap = kTile;
+    size_t cap = kTile;
     while (cap < n) cap *= 2;
-    const std::size_t tiles = cap / kTile;
+    const size_t tiles = cap / kTile;
     // Staged input survives a grow only when it fits; callers refill after input().
     h_ops_.reset(cap);
     h_bytes_.reset(cap);
@@ -699,16 +699,16 @@ class CudaExecutor final : public Executor {
   }
 
   Stats run_copy(std::span<const Pixel> ops, unsigned n) {
-    check(cudaMemcpyAsync(d_ops_.p, ops.data(), std::size_t(n) * 4, cudaMemcpyHostToDevice, stream_), "H2D copy");
+    check(cudaMemcpyAsync(d_ops_.p, ops.data(), size_t(n) * 4, cudaMemcpyHostToDevice, stream_), "H2D copy");
     if (n <= kSingleMaxOps) {
       // One block, one kernel; the outputs (at most n of each) come back in the same submission.
       k_single<kGlobal><<<1, kWg, 0, stream_>>>(d_ops_.p, n, d_bytes_.p, d_changes_.p, d_tot_.p);
       check(cudaGetLastError(), "kernel launch");
       check(cudaMemcpyAsync(h_tot_.p, d_tot_.p, sizeof(DevTotals), cudaMemcpyDeviceToHost, stream_), "D2H copy");
       check(cudaMemcpyAsync(h_bytes_.p, d_bytes_.p, n, cudaMemcpyDeviceToHost, stream_), "D2H copy");
-      check(cudaMemcpyAsync(h_changes_.p, d_changes_.p, std::size_t(n) * sizeof(LineChange), cudaMemcpyDeviceToHost,
-                            stream_),
-            "D2H copy");
+      check(
+          cudaMemcpyAsync(h_changes_.p, d_changes_.p, size_t(n) * sizeof(LineChange), cudaMemcpyDeviceToHost, stream_),
+          "D2H copy");
       check(cudaStreamSynchronize(stream_), "kernel");
       return to_stats(*h_tot_.p, n);
     }
@@ -759,9 +759,9 @@ class CudaExecutor final : public Executor {
     t.bytes = w[9], t.changes = w[10];
     const Stats s = to_stats(t, n);
     std::memcpy(h_bytes_.p, &w[kFastBytes], s.bytes_out);
-    for (std::size_t i = 0; i < s.line_changes; ++i)
-      h_changes_.p[i] = LineChange{w[kFastChanges + 2 * i], std::uint8_t(w[kFastChanges + 2 * i + 1]),
-                                   std::uint8_t(w[kFastChanges + 2 * i + 1] >> 8), 0};
+    for (size_t i = 0; i < s.line_changes; ++i)
+      h_changes_.p[i] = LineChange{w[kFastChanges + 2 * i], uint8_t(w[kFastChanges + 2 * i + 1]),
+                                   uint8_t(w[kFastChanges + 2 * i + 1] >> 8), 0};
     return s;
   }
 
@@ -774,7 +774,7 @@ class CudaExecutor final : public Executor {
       rq.ops[i] = ops[i];
       chk ^= mix_word(ops[i], 3 + i);
     }
-    if (!k && ops.data() != h_ops_.p) std::memcpy(h_ops_.p, ops.data(), std::size_t(n) * 4);
+    if (!k && ops.data() != h_ops_.p) std::memcpy(h_ops_.p, ops.data(), size_t(n) * 4);
     rq.n = n;
     rq.check = chk;
     std::atomic_ref<unsigned>(rq.seq).store(seq, std::memory_order_release);  // the doorbell
@@ -798,9 +798,9 @@ class CudaExecutor final : public Executor {
   CudaMode mode_;
   std::string device_;
   cudaStream_t stream_ = nullptr, pstream_ = nullptr;
-  std::size_t cap_ = 0;
+  size_t cap_ = 0;
   Pinned<Pixel> h_ops_;
-  Pinned<std::uint8_t> h_bytes_;
+  Pinned<uint8_t> h_bytes_;
   Pinned<LineChange> h_changes_;
   Pinned<DevTotals> h_tot_;
   Pinned<Mailbox> mb_;
@@ -824,7 +824,7 @@ std::unique_ptr<Executor> make_cuda_executor(CudaMode mode, std::string* why) {
   }
 }
 
-bool cuda_baseline_h2d(std::size_t bytes, int iters, std::vector<double>* seconds, std::string* why) {
+bool cuda_baseline_h2d(size_t bytes, int iters, std::vector<double>* seconds, std::string* why) {
   try {
     int count = 0;
     check(cudaGetDeviceCount(&count), "cudaGetDeviceCount");
@@ -869,4 +869,4 @@ bool cuda_baseline_launch(int iters, std::vector<double>* seconds, std::string* 
   }
 }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

@@ -5,7 +5,7 @@
 #include "pxi/auto_executor.h"
 #include "pxi/uart.h"
 
-namespace pxi {
+namespace pxos::pxi {
 
 std::string OpError::message() const {
   char b[200];
@@ -32,7 +32,7 @@ std::string OpError::message() const {
   return m;
 }
 
-OpError describe_op_error(const Program& p, std::uint64_t i) {
+OpError describe_op_error(const Program& p, uint64_t i) {
   OpError e{};
   e.op_index = i;
   e.x = p.op_x(i);
@@ -52,8 +52,8 @@ std::optional<OpError> first_op_error(const Program& p, const Stats& s) {
 std::vector<Event> events(const ExecResult& r) {
   std::vector<Event> ev;
   ev.reserve(r.bytes.size() + r.changes.size());
-  std::size_t c = 0;
-  for (std::size_t b = 0; b <= r.bytes.size(); ++b) {
+  size_t c = 0;
+  for (size_t b = 0; b <= r.bytes.size(); ++b) {
     while (c < r.changes.size() && r.changes[c].byte_offset == b) {
       ev.push_back({Event::kLine, r.changes[c].divisor, r.changes[c].lcr});
       ++c;
@@ -64,27 +64,27 @@ std::vector<Event> events(const ExecResult& r) {
 }
 
 bool vulkan_compiled() {
-#ifdef PXI_HAVE_VULKAN
+#ifdef PXOS_HAVE_VULKAN
   return true;
 #else
   return false;
 #endif
 }
 bool cuda_compiled() {
-#ifdef PXI_HAVE_CUDA
+#ifdef PXOS_HAVE_CUDA
   return true;
 #else
   return false;
 #endif
 }
 
-#ifndef PXI_HAVE_VULKAN
+#ifndef PXOS_HAVE_VULKAN
 std::unique_ptr<Executor> make_vulkan_executor(std::string* why) {
   *why = "the vulkan backend is not built (no Vulkan loader or glslangValidator found when pxOS was configured)";
   return nullptr;
 }
 #endif
-#ifndef PXI_HAVE_CUDA
+#ifndef PXOS_HAVE_CUDA
 std::unique_ptr<Executor> make_cuda_executor(CudaMode, std::string* why) {
   *why = "the cuda backend is not built (no nvcc found when pxOS was configured)";
   return nullptr;
@@ -129,4 +129,4 @@ std::unique_ptr<Executor> make_executor(const std::string& backend) {
   return e;
 }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

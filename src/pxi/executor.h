@@ -19,33 +19,33 @@
 
 #include "pxi/format.h"
 
-namespace pxi {
+namespace pxos::pxi {
 
 // "Before byte number byte_offset of the output, program the line to (divisor, lcr)."
 struct LineChange {
-  std::uint32_t byte_offset;
-  std::uint8_t divisor;
-  std::uint8_t lcr;
-  std::uint16_t reserved;  // 0
+  uint32_t byte_offset;
+  uint8_t divisor;
+  uint8_t lcr;
+  uint16_t reserved;  // 0
   bool operator==(const LineChange&) const = default;
 };
 static_assert(sizeof(LineChange) == 8);
 
 struct Stats {
-  std::uint64_t ops = 0, nops = 0, writes = 0, set_lines = 0, unknown = 0;
-  std::uint64_t invalid = 0;       // ops with any error
-  std::uint64_t line_changes = 0;  // emitted (0 when rejected)
-  std::uint64_t bytes_out = 0;     // emitted (0 when rejected)
-  std::uint64_t first_error_op = kNoOp;
-  std::uint32_t first_error_code = 0;  // pxi::Errc value
+  uint64_t ops = 0, nops = 0, writes = 0, set_lines = 0, unknown = 0;
+  uint64_t invalid = 0;       // ops with any error
+  uint64_t line_changes = 0;  // emitted (0 when rejected)
+  uint64_t bytes_out = 0;     // emitted (0 when rejected)
+  uint64_t first_error_op = kNoOp;
+  uint32_t first_error_code = 0;  // pxi::Errc value
   bool operator==(const Stats&) const = default;
 };
 
 struct OpError {
   Errc code;
-  std::uint64_t op_index;
-  std::uint32_t x, y;   // the pixel in the PNG form
-  std::uint32_t pixel;  // its RGBA value
+  uint64_t op_index;
+  uint32_t x, y;   // the pixel in the PNG form
+  uint32_t pixel;  // its RGBA value
   std::string message() const;
 };
 
@@ -53,15 +53,15 @@ struct OpError {
 // stay valid until its next run() or its destruction; copy them to keep them.
 struct ExecResult {
   Stats stats;
-  std::span<const std::uint8_t> bytes;
+  std::span<const uint8_t> bytes;
   std::span<const LineChange> changes;
   bool ok() const { return stats.first_error_op == kNoOp; }
 };
 
 // The ordered event stream (what a device model consumes).
 struct Event {
-  enum Kind : std::uint8_t { kLine, kByte } kind;
-  std::uint8_t a, b;  // kLine: divisor, lcr; kByte: data, 0
+  enum Kind : uint8_t { kLine, kByte } kind;
+  uint8_t a, b;  // kLine: divisor, lcr; kByte: data, 0
 };
 std::vector<Event> events(const ExecResult& r);
 
@@ -77,7 +77,7 @@ class Executor {
   // A host buffer of n op slots owned by the executor (pinned or device-mapped
   // where the backend has such memory). Filling it and passing it to run() avoids
   // a staging copy. Valid until the next input()/run() with a larger n.
-  virtual std::span<Pixel> input(std::size_t n) = 0;
+  virtual std::span<Pixel> input(size_t n) = 0;
   // Runs ops (any memory, or a span of input()). Throws pxi::Error(kUsage) on a
   // backend failure and when ops.size() > kMaxOps.
   virtual ExecResult run(std::span<const Pixel> ops) = 0;
@@ -98,11 +98,11 @@ bool cuda_compiled();
 // Counts one op in Stats' per-type counters (nops, writes, set_lines, unknown).
 void count_op_type(Stats& s, Pixel p);
 
-Stats run_reference(std::span<const Pixel> ops, std::vector<std::uint8_t>* bytes, std::vector<LineChange>* changes);
+Stats run_reference(std::span<const Pixel> ops, std::vector<uint8_t>* bytes, std::vector<LineChange>* changes);
 
 // The first invalid op of a program (with coordinates), if any; counts in stats.
 std::optional<OpError> first_op_error(const Program& p, const Stats& s);
-OpError describe_op_error(const Program& p, std::uint64_t index);
+OpError describe_op_error(const Program& p, uint64_t index);
 
 // Backend factories (each file defines its own; absent backends return nullptr
 // and set *why).
@@ -111,4 +111,4 @@ std::unique_ptr<Executor> make_vulkan_executor(std::string* why);
 enum class CudaMode { kCopy, kZeroCopy, kPersistent };
 std::unique_ptr<Executor> make_cuda_executor(CudaMode mode, std::string* why);
 
-}  // namespace pxi
+}  // namespace pxos::pxi

@@ -5,7 +5,7 @@
 #include "pxi/format.h"
 #include "pxi/uart.h"
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
 class Parser {
@@ -30,21 +30,21 @@ class Parser {
         bool any = false;
         while (skip_blank(), pos_ < s_.size() && s_[pos_] != '\n') {
           if (s_[pos_] == '"') {
-            for (std::uint8_t c : quoted()) emit(make_pixel(c, divisor_, lcr_, uart::kOpWrite));
+            for (uint8_t c : quoted()) emit(make_pixel(c, divisor_, lcr_, uart::kOpWrite));
           } else {
-            emit(make_pixel(std::uint8_t(number(0, 255, "byte")), divisor_, lcr_, uart::kOpWrite));
+            emit(make_pixel(uint8_t(number(0, 255, "byte")), divisor_, lcr_, uart::kOpWrite));
           }
           any = true;
         }
         if (!any) fail("write needs a \"string\" or byte values");
       } else if (word == "nop") {
         skip_blank();
-        const std::uint64_t n = at_end_of_line() ? 1 : number(0, kMaxOps, "nop count");
+        const uint64_t n = at_end_of_line() ? 1 : number(0, kMaxOps, "nop count");
         if (ops_.size() + n > kMaxOps) fail("more than " + std::to_string(kMaxOps) + " ops");
         ops_.insert(ops_.end(), n, make_pixel(0, 0, 0, uart::kOpNop));
       } else if (word == "pixel") {
         const auto r = number(0, 255, "R"), g = number(0, 255, "G"), b = number(0, 255, "B"), a = number(0, 255, "A");
-        emit(make_pixel(std::uint8_t(r), std::uint8_t(g), std::uint8_t(b), std::uint8_t(a)));
+        emit(make_pixel(uint8_t(r), uint8_t(g), uint8_t(b), uint8_t(a)));
       } else {
         fail("unknown statement '" + word + "' (line, write, nop, pixel)");
       }
@@ -82,12 +82,12 @@ class Parser {
       w += s_[pos_++];
     return w;
   }
-  std::uint64_t number(std::uint64_t lo, std::uint64_t hi, const char* what) {
+  uint64_t number(uint64_t lo, uint64_t hi, const char* what) {
     skip_blank();
     const std::string w = next_word();
     if (w.empty()) fail(std::string("missing ") + what);
-    std::uint64_t v = 0;
-    std::size_t i = 0;
+    uint64_t v = 0;
+    size_t i = 0;
     int base = 10;
     if (w.size() > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X')) {
       base = 16;
@@ -109,12 +109,12 @@ class Parser {
     return v;
   }
   // A number, or the usual "8N1" shorthand: data bits 5..8, parity N/O/E/M/S, stop bits 1/2.
-  std::uint8_t lcr() {
+  uint8_t lcr() {
     skip_blank();
-    const std::size_t save = pos_;
+    const size_t save = pos_;
     const std::string w = next_word();
     if (w.size() == 3 && w[0] >= '5' && w[0] <= '8' && (w[2] == '1' || w[2] == '2')) {
-      std::uint8_t v = std::uint8_t(w[0] - '5');
+      uint8_t v = uint8_t(w[0] - '5');
       if (w[2] == '2') v |= 0x04;
       switch (std::toupper(static_cast<unsigned char>(w[1]))) {
         case 'N':
@@ -137,7 +137,7 @@ class Parser {
       return v;
     }
     pos_ = save;
-    return std::uint8_t(number(0, 0x3F, "line control"));
+    return uint8_t(number(0, 0x3F, "line control"));
   }
   std::string quoted() {
     ++pos_;  // opening quote
@@ -190,9 +190,9 @@ class Parser {
   }
 
   std::string_view s_;
-  std::size_t pos_ = 0;
+  size_t pos_ = 0;
   int line_ = 1;
-  std::uint8_t divisor_ = 1, lcr_ = 0x03;
+  uint8_t divisor_ = 1, lcr_ = 0x03;
   std::vector<Pixel> ops_;
 };
 
@@ -200,4 +200,4 @@ class Parser {
 
 std::vector<Pixel> ops_from_text(std::string_view listing) { return Parser(listing).run(); }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

@@ -14,13 +14,13 @@
 // after setjmp keeps only trivially destructible locals, so the jump skips no
 // destructor; C++ objects (vectors, exceptions) live in the callers.
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
 struct ReadState {
-  const std::uint8_t* data;
-  std::size_t size;
-  std::size_t pos;
+  const uint8_t* data;
+  size_t size;
+  size_t pos;
   bool truncated;
   bool too_large;  // libpng warned that a dimension exceeds its limits
   char message[160];
@@ -54,9 +54,9 @@ struct Ihdr {
 };
 
 // Phase 1: signature and IHDR. Returns false on a libpng error.
-bool read_info(png_structp png, png_infop info, Ihdr* h, std::uint32_t max_width) {
+bool read_info(png_structp png, png_infop info, Ihdr* h, uint32_t max_width) {
   if (setjmp(png_jmpbuf(png))) return false;
-  png_set_user_limits(png, std::max<std::uint32_t>(max_width, 1u << 24), 0x7fffffff);
+  png_set_user_limits(png, std::max<uint32_t>(max_width, 1u << 24), 0x7fffffff);
   png_set_chunk_malloc_max(png, 8u << 20);
   png_read_info(png, info);
   png_get_IHDR(png, info, &h->width, &h->height, &h->bit_depth, &h->color_type, &h->interlace, nullptr, nullptr);
@@ -66,9 +66,9 @@ bool read_info(png_structp png, png_infop info, Ihdr* h, std::uint32_t max_width
 }
 
 // Phase 2: the pixels into rows (all passes).
-bool read_rows(png_structp png, png_infop info, std::uint8_t* pixels, const Ihdr* h) {
+bool read_rows(png_structp png, png_infop info, uint8_t* pixels, const Ihdr* h) {
   if (setjmp(png_jmpbuf(png))) return false;
-  const std::size_t stride = std::size_t(h->width) * 4;
+  const size_t stride = size_t(h->width) * 4;
   for (int pass = 0; pass < h->passes; ++pass)
     for (png_uint_32 y = 0; y < h->height; ++y) png_read_row(png, pixels + stride * y, nullptr);
   png_read_end(png, nullptr);
@@ -77,7 +77,7 @@ bool read_rows(png_structp png, png_infop info, std::uint8_t* pixels, const Ihdr
 }
 
 struct WriteState {
-  std::vector<std::uint8_t>* out;
+  std::vector<uint8_t>* out;
   char message[160];
 };
 void write_fn(png_structp png, png_bytep data, png_size_t n) {
@@ -97,23 +97,22 @@ void on_write_error(png_structp png, png_const_charp msg) {
   png_longjmp(png, 1);
 }
 
-bool write_all(png_structp png, png_infop info, const std::uint8_t* rgba, std::uint32_t w, std::uint32_t h,
-               int compression) {
+bool write_all(png_structp png, png_infop info, const uint8_t* rgba, uint32_t w, uint32_t h, int compression) {
   if (setjmp(png_jmpbuf(png))) return false;
   png_set_IHDR(png, info, w, h, 8, PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);
   png_set_compression_level(png, compression);
   if (compression <= 1) png_set_filter(png, 0, PNG_FILTER_NONE);
   png_write_info(png, info);
-  const std::size_t stride = std::size_t(w) * 4;
-  for (std::uint32_t y = 0; y < h; ++y) png_write_row(png, rgba + stride * y);
+  const size_t stride = size_t(w) * 4;
+  for (uint32_t y = 0; y < h; ++y) png_write_row(png, rgba + stride * y);
   png_write_end(png, nullptr);
   return true;
 }
 
 }  // namespace
 
-Image read_png_rgba8(std::span<const std::uint8_t> file, std::uint64_t max_pixels, std::uint32_t max_width) {
+Image read_png_rgba8(std::span<const uint8_t> file, uint64_t max_pixels, uint32_t max_width) {
   if (file.size() < 8 || png_sig_cmp(file.data(), 0, 8) != 0) {
     if (file.size() < 8 && file.size() > 0 && png_sig_cmp(file.data(), 0, file.size()) == 0)
       throw Error(Errc::kTruncated, "truncated PNG: " + std::to_string(file.size()) + " bytes");
@@ -144,7 +143,7 @@ Image read_png_rgba8(std::span<const std::uint8_t> file, std::uint64_t max_pixel
     err = "PNG is not 8-bit RGBA (bit depth " + std::to_string(h.bit_depth) + ", colour type " +
           std::to_string(h.color_type) + "); PXI needs colour type 6, depth 8";
     ok = false;
-  } else if (h.width > max_width || std::uint64_t(h.width) * h.height > max_pixels) {
+  } else if (h.width > max_width || uint64_t(h.width) * h.height > max_pixels) {
     code = Errc::kTooLarge;
     err = "PNG of " + std::to_string(h.width) + "x" + std::to_string(h.height) + " pixels exceeds the limit (" +
           std::to_string(max_width) + " wide, " + std::to_string(max_pixels) + " pixels)";
@@ -154,7 +153,7 @@ Image read_png_rgba8(std::span<const std::uint8_t> file, std::uint64_t max_pixel
     try {
       img.width = h.width;
       img.height = h.height;
-      img.rgba.resize(std::size_t(h.width) * h.height * 4);
+      img.rgba.resize(size_t(h.width) * h.height * 4);
     } catch (...) {
       png_destroy_read_struct(&png, &info, nullptr);
       throw;
@@ -170,9 +169,8 @@ Image read_png_rgba8(std::span<const std::uint8_t> file, std::uint64_t max_pixel
   return img;
 }
 
-std::vector<std::uint8_t> write_png_rgba8(const std::uint8_t* rgba, std::uint32_t width, std::uint32_t height,
-                                          int compression) {
-  std::vector<std::uint8_t> out;
+std::vector<uint8_t> write_png_rgba8(const uint8_t* rgba, uint32_t width, uint32_t height, int compression) {
+  std::vector<uint8_t> out;
   WriteState st{&out, {}};
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &st, on_write_error, on_write_warning);
   if (!png) throw Error(Errc::kBadPng, "libpng: out of memory");
@@ -188,4 +186,4 @@ std::vector<std::uint8_t> write_png_rgba8(const std::uint8_t* rgba, std::uint32_
   return out;
 }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

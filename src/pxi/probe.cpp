@@ -11,7 +11,7 @@
 
 #include "pxi/corpus.h"
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
 // What a probe thread hands back; shared, so a thread that outlives its wait stays safe.
@@ -52,7 +52,7 @@ BackendProbe create_and_check(const std::string& name, const ExecutorFactory& ma
   return r;
 }
 
-bool same(const ExecResult& got, const Stats& want_stats, const std::vector<std::uint8_t>& want_bytes,
+bool same(const ExecResult& got, const Stats& want_stats, const std::vector<uint8_t>& want_bytes,
           const std::vector<LineChange>& want_changes, std::string* why) {
   if (!(got.stats == want_stats)) {
     char b[160];
@@ -89,7 +89,7 @@ std::vector<Pixel> probe_program(bool with_error) {
 bool probe_executor(Executor& ex, std::string* why) {
   for (const bool with_error : {false, true}) {
     const std::vector<Pixel> ops = probe_program(with_error);
-    std::vector<std::uint8_t> bytes;
+    std::vector<uint8_t> bytes;
     std::vector<LineChange> changes;
     const Stats want = run_reference(ops, &bytes, &changes);
     // From any memory, and (the pixel device's way) from the executor's own input buffer.
@@ -141,4 +141,4 @@ std::vector<BackendProbe> probe_backends(const std::vector<std::string>& names, 
 
 std::vector<BackendProbe> probe_backends() { return probe_backends(backend_names(), make_executor); }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

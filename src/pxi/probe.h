@@ -12,7 +12,7 @@
 
 #include "pxi/executor.h"
 
-namespace pxi {
+namespace pxos::pxi {
 
 // Creates a backend by name; throws pxi::Error (or returns nullptr) when it cannot.
 using ExecutorFactory = std::function<std::unique_ptr<Executor>(const std::string&)>;
@@ -48,4 +48,4 @@ std::vector<BackendProbe> probe_backends(const std::vector<std::string>& names, 
                                          double timeout_s = kProbeTimeoutSeconds, bool keep = false);
 std::vector<BackendProbe> probe_backends();
 
-}  // namespace pxi
+}  // namespace pxos::pxi

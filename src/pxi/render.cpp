@@ -8,16 +8,16 @@
 #include "pxi/tools.h"
 #include "pxi/uart.h"
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
 constexpr Rgb kBg{250, 250, 250}, kInk{20, 20, 20}, kGrid{215, 215, 215};
 constexpr Rgb kNop{70, 70, 70}, kSetLine{240, 150, 0}, kInvalid{220, 20, 20}, kChange{255, 230, 0},
     kHeader{120, 60, 160};
 
-Rgb write_colour(std::uint8_t data) {
+Rgb write_colour(uint8_t data) {
   // Blue, brighter for larger bytes: text reads as a band of similar shades.
-  return Rgb{std::uint8_t(20 + data / 8), std::uint8_t(70 + data / 2), 230};
+  return Rgb{uint8_t(20 + data / 8), uint8_t(70 + data / 2), 230};
 }
 
 std::string si(double v) {
@@ -37,17 +37,17 @@ std::string si(double v) {
 
 }  // namespace
 
-std::vector<std::uint8_t> render_png(const Program& p, int scale) {
-  const std::uint32_t w = p.header.width;
+std::vector<uint8_t> render_png(const Program& p, int scale) {
+  const uint32_t w = p.header.width;
   // At most kRenderMaxOps ops and 8192 rows: the picture stays under about 140 M pixels.
-  const std::uint64_t shown = std::min<std::uint64_t>({p.ops.size(), kRenderMaxOps, std::uint64_t(w) * 8192});
-  const std::uint32_t rows = std::uint32_t((shown + w - 1) / w);
+  const uint64_t shown = std::min<uint64_t>({p.ops.size(), kRenderMaxOps, uint64_t(w) * 8192});
+  const uint32_t rows = uint32_t((shown + w - 1) / w);
   if (scale <= 0) scale = std::clamp(int(1024 / w), 1, 16);
-  if (std::uint64_t(rows) * scale > 8192) scale = std::max<int>(1, int(8192 / std::max<std::uint32_t>(rows, 1)));
+  if (uint64_t(rows) * scale > 8192) scale = std::max<int>(1, int(8192 / std::max<uint32_t>(rows, 1)));
   const int m = 10, legend_h = 120;
   const int grid_w = int(w) * scale, grid_h = int(rows + 1) * scale;  // + the header row
   const int img_w = std::max(grid_w + 2 * m, 560), img_h = grid_h + 2 * m + legend_h;
-  Canvas c(std::uint32_t(img_w), std::uint32_t(img_h), kBg);
+  Canvas c(uint32_t(img_w), uint32_t(img_h), kBg);
 
   // Header row: the 8 header pixels, then the rest of row 0.
   c.fill(m, m, int(w) * scale, scale, kGrid);
@@ -55,11 +55,11 @@ std::vector<std::uint8_t> render_png(const Program& p, int scale) {
 
   Stats s;
   s.ops = p.ops.size();
-  std::uint32_t cur = 0xFFFFFFFF;
-  std::uint64_t changes = 0;
-  for (std::uint64_t i = 0; i < p.ops.size(); ++i) {
+  uint32_t cur = 0xFFFFFFFF;
+  uint64_t changes = 0;
+  for (uint64_t i = 0; i < p.ops.size(); ++i) {
     const Pixel px = p.ops[i];
-    const std::uint32_t err = uart::op_error(px);
+    const uint32_t err = uart::op_error(px);
     count_op_type(s, px);
     bool change = false;
     if (err) {
@@ -90,8 +90,8 @@ std::vector<std::uint8_t> render_png(const Program& p, int scale) {
     if (change && scale >= 3) c.fill(x, y, scale, std::max(1, scale / 4), kChange);
   }
   if (scale >= 6) {  // faint grid lines between cells
-    for (std::uint32_t i = 0; i <= w; ++i) c.fill(m + int(i) * scale, m, 1, grid_h, kBg);
-    for (std::uint32_t j = 0; j <= rows + 1; ++j) c.fill(m, m + int(j) * scale, grid_w, 1, kBg);
+    for (uint32_t i = 0; i <= w; ++i) c.fill(m + int(i) * scale, m, 1, grid_h, kBg);
+    for (uint32_t j = 0; j <= rows + 1; ++j) c.fill(m, m + int(j) * scale, grid_w, 1, kBg);
   }
 
   // Legend.
@@ -134,8 +134,8 @@ std::vector<std::uint8_t> render_png(const Program& p, int scale) {
   return c.png();
 }
 
-std::vector<std::uint8_t> plot_png(const std::string& title, const std::string& x_label, const std::string& y_label,
-                                   const std::vector<Series>& series) {
+std::vector<uint8_t> plot_png(const std::string& title, const std::string& x_label, const std::string& y_label,
+                              const std::vector<Series>& series) {
   static constexpr Rgb kPalette[] = {{31, 119, 180}, {255, 127, 14},  {44, 160, 44},   {214, 39, 40},  {148, 103, 189},
                                      {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
   const int W = 900, H = 600, left = 80, right = 20, top = 40, bottom = 60;
@@ -172,10 +172,10 @@ std::vector<std::uint8_t> plot_png(const std::string& title, const std::string& 
   c.text(left + (pw - Canvas::text_width(x_label)) / 2, H - 22, x_label, kInk);
   c.text(8, top - 14, y_label, kInk);
   int ly = top + 8;
-  for (std::size_t i = 0; i < series.size(); ++i) {
+  for (size_t i = 0; i < series.size(); ++i) {
     const Rgb col = kPalette[i % std::size(kPalette)];
     const auto& pts = series[i].points;
-    for (std::size_t k = 0; k < pts.size(); ++k) {
+    for (size_t k = 0; k < pts.size(); ++k) {
       if (pts[k].first <= 0 || pts[k].second <= 0) continue;
       const double px = X(pts[k].first), py = Y(pts[k].second);
       c.fill(int(px) - 2, int(py) - 2, 5, 5, col);
@@ -189,4 +189,4 @@ std::vector<std::uint8_t> plot_png(const std::string& title, const std::string& 
   return c.png();
 }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

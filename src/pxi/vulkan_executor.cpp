@@ -10,11 +10,11 @@
 #include "pxi/executor.h"
 #include "pxi_uart_spv.h"  // generated: pxi_uart_spv[]
 
-namespace pxi {
+namespace pxos::pxi {
 namespace {
 
-constexpr std::uint32_t kTile = 4096, kRec = 16;
-constexpr std::uint32_t kStagingMinOps = 1u << 16;  // smaller batches never take the staging copies
+constexpr uint32_t kTile = 4096, kRec = 16;
+constexpr uint32_t kStagingMinOps = 1u << 16;  // smaller batches never take the staging copies
 
 std::string vk_err(const char* what, VkResult r) {
   return std::string(what) + " failed (VkResult " + std::to_string(int(r)) + ")";
@@ -55,7 +55,7 @@ class VulkanExecutor final : public Executor {
   }
   bool on_cpu() const override { return props_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU; }
 
-  std::span<Pixel> input(std::size_t n) override {
+  std::span<Pixel> input(size_t n) override {
     if (n > kMaxOps) throw Error(Errc::kTooLarge, "batch larger than " + std::to_string(kMaxOps) + " ops");
     ensure_capacity(n);
     return {static_cast<Pixel*>(in_host().map), n};
@@ -66,18 +66,18 @@ class VulkanExecutor final : public Executor {
     ExecResult r;
     r.stats.ops = ops.size();
     if (ops.empty()) return r;
-    const std::uint32_t n = std::uint32_t(ops.size());
+    const uint32_t n = uint32_t(ops.size());
     const bool staged = in_host().map && ops.data() == static_cast<const Pixel*>(in_host().map);
     if (!staged) {
       ensure_capacity(n);
-      std::memcpy(in_host().map, ops.data(), std::size_t(n) * 4);
+      std::memcpy(in_host().map, ops.data(), size_t(n) * 4);
     }
-    const std::uint32_t tiles = (n + kTile - 1) / kTile;
+    const uint32_t tiles = (n + kTile - 1) / kTile;
     // Small batches skip the staging copies: the kernels read and write host-visible memory.
     const bool direct = !staging_ || n < kStagingMinOps;
     record(n, tiles, direct);
     submit_and_wait();
-    const auto* t = static_cast<const std::uint32_t*>(totals_.map);
+    const auto* t = static_cast<const uint32_t*>(totals_.map);
     Stats& s = r.stats;
     s.nops = t[0];
     s.writes = t[1];
@@ -107,8 +107,8 @@ class VulkanExecutor final : public Executor {
       VK_CHECK(vkEndCommandBuffer(cmd_), "vkEndCommandBuffer");
       submit_and_wait();
     }
-    r.bytes = {static_cast<const std::uint8_t*>(out_bytes().map), std::size_t(s.bytes_out)};
-    r.changes = {static_cast<const LineChange*>(out_changes().map), std::size_t(s.line_changes)};
+    r.bytes = {static_cast<const uint8_t*>(out_bytes().map), size_t(s.bytes_out)};
+    r.changes = {static_cast<const LineChange*>(out_changes().map), size_t(s.line_changes)};
     return r;
   }
 
@@ -122,14 +122,14 @@ class VulkanExecutor final : public Executor {
     ici.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
     ici.pApplicationInfo = &app;
     VK_CHECK(vkCreateInstance(&ici, nullptr, &inst_), "vkCreateInstance (is a Vulkan driver installed?)");
-    std::uint32_t count = 0;
+    uint32_t count = 0;
     VK_CHECK(vkEnumeratePhysicalDevices(inst_, &count, nullptr), "vkEnumeratePhysicalDevices");
     if (count == 0) throw Error(Errc::kUsage, "no Vulkan device found (for a CPU device install mesa-vulkan-drivers)");
     std::vector<VkPhysicalDevice> devs(count);
     VK_CHECK(vkEnumeratePhysicalDevices(inst_, &count, devs.data()), "vkEnumeratePhysicalDevices");
     // Prefer a real GPU; a CPU implementation (lavapipe) last.
     int pick = -1, best = -1;
-    for (std::uint32_t i = 0; i < count; ++i) {
+    for (uint32_t i = 0; i < count; ++i) {
       VkPhysicalDeviceProperties p;
       vkGetPhysicalDeviceProperties(devs[i], &p);
       const int score = p.deviceType == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU     ? 4
@@ -140,23 +140,23 @@ class VulkanExecutor final : public Executor {
     }
     if (const char* e = std::getenv("PXI_VULKAN_DEVICE")) {
       const int i = std::atoi(e);
-      if (i < 0 || std::uint32_t(i) >= count) throw Error(Errc::kUsage, "PXI_VULKAN_DEVICE out of range");
+      if (i < 0 || uint32_t(i) >= count) throw Error(Errc::kUsage, "PXI_VULKAN_DEVICE out of range");
       pick = i;
     }
     phys_ = devs[pick];
     vkGetPhysicalDeviceProperties(phys_, &props_);
     vkGetPhysicalDeviceMemoryProperties(phys_, &memprops_);
-    for (std::uint32_t i = 0; i < memprops_.memoryTypeCount; ++i) {
+    for (uint32_t i = 0; i < memprops_.memoryTypeCount; ++i) {
       const auto f = memprops_.memoryTypes[i].propertyFlags;
       if ((f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) && !(f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT)) staging_ = true;
     }
     if (const char* e = std::getenv("PXI_VULKAN_STAGING")) staging_ = std::strcmp(e, "0") != 0;
-    std::uint32_t nq = 0;
+    uint32_t nq = 0;
     vkGetPhysicalDeviceQueueFamilyProperties(phys_, &nq, nullptr);
     std::vector<VkQueueFamilyProperties> qf(nq);
     vkGetPhysicalDeviceQueueFamilyProperties(phys_, &nq, qf.data());
     family_ = UINT32_MAX;
-    for (std::uint32_t i = 0; i < nq; ++i)
+    for (uint32_t i = 0; i < nq; ++i)
       if (qf[i].queueFlags & VK_QUEUE_COMPUTE_BIT) {
         family_ = i;
         break;
@@ -182,7 +182,7 @@ class VulkanExecutor final : public Executor {
     smci.pCode = pxi_uart_spv;
     VK_CHECK(vkCreateShaderModule(dev_, &smci, nullptr, &shader_), "vkCreateShaderModule");
     VkDescriptorSetLayoutBinding b[5]{};
-    for (std::uint32_t i = 0; i < 5; ++i) {
+    for (uint32_t i = 0; i < 5; ++i) {
       b[i].binding = i;
       b[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
       b[i].descriptorCount = 1;
@@ -201,7 +201,7 @@ class VulkanExecutor final : public Executor {
     pl.pushConstantRangeCount = 1;
     pl.pPushConstantRanges = &pcr;
     VK_CHECK(vkCreatePipelineLayout(dev_, &pl, nullptr, &layout_), "vkCreatePipelineLayout");
-    for (std::uint32_t pass = 0; pass < 3; ++pass) {
+    for (uint32_t pass = 0; pass < 3; ++pass) {
       VkSpecializationMapEntry me{0, 0, 4};
       VkSpecializationInfo spec{1, &me, 4, &pass};
       VkComputePipelineCreateInfo cpi{};
@@ -247,9 +247,9 @@ class VulkanExecutor final : public Executor {
     ensure_capacity(kTile);
   }
 
-  std::uint32_t memory_type(std::uint32_t bits, VkMemoryPropertyFlags want, VkMemoryPropertyFlags nice) {
+  uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags want, VkMemoryPropertyFlags nice) {
     for (int pass = 0; pass < 2; ++pass)
-      for (std::uint32_t i = 0; i < memprops_.memoryTypeCount; ++i) {
+      for (uint32_t i = 0; i < memprops_.memoryTypeCount; ++i) {
         const auto f = memprops_.memoryTypes[i].propertyFlags;
         if ((bits & (1u << i)) && (f & want) == want && (pass == 1 || (f & nice) == nice)) return i;
       }
@@ -311,11 +311,11 @@ class VulkanExecutor final : public Executor {
     VK_CHECK(vkWaitForFences(dev_, 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
   }
 
-  void ensure_capacity(std::size_t n) {
+  void ensure_capacity(size_t n) {
     if (n <= cap_) return;
-    std::size_t cap = kTile;
+    size_t cap = kTile;
     while (cap < n) cap *= 2;
-    const std::size_t tiles = (cap + kTile - 1) / kTile;
+    const size_t tiles = (cap + kTile - 1) / kTile;
     make_buffer(ops_, cap * 4, !staging_);
     make_buffer(tiles_, tiles * kRec * 4, false);
     make_buffer(bytes_, (cap + 3) / 4 * 4, !staging_);
@@ -337,7 +337,7 @@ class VulkanExecutor final : public Executor {
                                       {changes.buf, 0, VK_WHOLE_SIZE},
                                       {totals_.buf, 0, VK_WHOLE_SIZE}};
     VkWriteDescriptorSet w[5]{};
-    for (std::uint32_t i = 0; i < 5; ++i) {
+    for (uint32_t i = 0; i < 5; ++i) {
       w[i].sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
       w[i].dstSet = set;
       w[i].dstBinding = i;
@@ -356,7 +356,7 @@ class VulkanExecutor final : public Executor {
     vkCmdPipelineBarrier(cmd_, src, dst, 0, 1, &mb, 0, nullptr, 0, nullptr);
   }
 
-  void record(std::uint32_t n, std::uint32_t tiles, bool direct) {
+  void record(uint32_t n, uint32_t tiles, bool direct) {
     begin();
     const Buffer& bytes = direct ? out_bytes() : bytes_;
     if (!direct) {
@@ -368,11 +368,11 @@ class VulkanExecutor final : public Executor {
     barrier(VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
             VK_ACCESS_HOST_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
             VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
-    const std::uint32_t push[2] = {n, tiles};
+    const uint32_t push[2] = {n, tiles};
     vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, layout_, 0, 1, &set_[direct && staging_ ? 1 : 0], 0,
                             nullptr);
     vkCmdPushConstants(cmd_, layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, push);
-    const std::uint32_t groups[3] = {tiles, 1, tiles};
+    const uint32_t groups[3] = {tiles, 1, tiles};
     for (int pass = 0; pass < 3; ++pass) {
       vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipe_[pass]);
       vkCmdDispatch(cmd_, groups[pass], 1, 1);
@@ -407,7 +407,7 @@ class VulkanExecutor final : public Executor {
   VkPhysicalDevice phys_ = VK_NULL_HANDLE;
   VkPhysicalDeviceProperties props_{};
   VkPhysicalDeviceMemoryProperties memprops_{};
-  std::uint32_t family_ = 0;
+  uint32_t family_ = 0;
   VkDevice dev_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
   VkShaderModule shader_ = VK_NULL_HANDLE;
@@ -422,7 +422,7 @@ class VulkanExecutor final : public Executor {
   Buffer ops_, tiles_, bytes_, changes_, totals_;
   Buffer ops_host_, bytes_host_, changes_host_;  // staging only
   bool staging_ = false;
-  std::size_t cap_ = 0;
+  size_t cap_ = 0;
 };
 
 }  // namespace
@@ -436,4 +436,4 @@ std::unique_ptr<Executor> make_vulkan_executor(std::string* why) {
   }
 }
 
-}  // namespace pxi
+}  // namespace pxos::pxi

@@ -11,6 +11,7 @@
 #include "pxi/format.h"
 #include "pxi/png_io.h"
 
+namespace pxos {
 namespace {
 
 int pxi_cmd(std::initializer_list<std::string> a) {
@@ -28,7 +29,7 @@ std::string slurp(const std::string& path) {
 }
 
 void spit(const std::string& path, const std::string& s) {
-  pxi::write_file(path, {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+  pxi::write_file(path, {reinterpret_cast<const uint8_t*>(s.data()), s.size()});
 }
 
 TEST(PxiCli, BuildValidateRunBothForms) {
@@ -37,7 +38,7 @@ TEST(PxiCli, BuildValidateRunBothForms) {
     ASSERT_EQ(pxi_cmd({"build", "--text", "Hello, UART!\n", "-o", f}), 0);
     EXPECT_EQ(pxi_cmd({"validate", f}), 0);
     EXPECT_EQ(pxi_cmd({"inspect", f}), 0);
-    for (const char* b : {"cpu", "cpu-mt"}) {  // every backend: test_exec.cpp
+    for (const char* b : {"cpu", "cpu-mt"}) {  // every backend: exec_test.cpp
       ASSERT_EQ(pxi_cmd({"run", f, "--backend", b, "-o", out, "--json"}), 0) << b;
       EXPECT_EQ(slurp(out), "Hello, UART!\n");
     }
@@ -141,3 +142,4 @@ TEST(PxiCli, BenchWritesCsvAndPlots) {
 }
 
 }  // namespace
+}  // namespace pxos

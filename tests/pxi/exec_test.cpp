@@ -17,6 +17,7 @@
 #include "pxi/probe.h"
 #include "pxi/uart.h"
 
+namespace pxos {
 namespace {
 
 using pxi::make_pixel;
@@ -24,7 +25,7 @@ using pxi::Pixel;
 
 struct Reference {
   pxi::Stats stats;
-  std::vector<std::uint8_t> bytes;
+  std::vector<uint8_t> bytes;
   std::vector<pxi::LineChange> changes;
 };
 
@@ -75,7 +76,7 @@ void check_backend(const std::string& name) {
       ASSERT_EQ(got.bytes.size(), want.bytes.size());
       ASSERT_TRUE(std::equal(got.bytes.begin(), got.bytes.end(), want.bytes.begin())) << "bytes differ";
       ASSERT_EQ(got.changes.size(), want.changes.size());
-      for (std::size_t i = 0; i < want.changes.size(); ++i)
+      for (size_t i = 0; i < want.changes.size(); ++i)
         ASSERT_EQ(got.changes[i], want.changes[i]) << "line change " << i;
     }
   }
@@ -200,7 +201,7 @@ TEST(PxiCliBackends, RunOnEachBuiltBackend) {
 
 // Programs the probe does not run: across tiles, and with errors.
 void check_agrees(pxi::Executor& ex) {
-  for (const std::size_t n : {std::size_t(1), std::size_t(4097), std::size_t(70000)}) {
+  for (const size_t n : {size_t(1), size_t(4097), size_t(70000)}) {
     for (const bool with_error : {false, true}) {
       std::vector<Pixel> ops = pxi::random_valid_ops(n, n);
       if (with_error) ops[n / 2] = pxi::invalid_op(n);
@@ -225,9 +226,9 @@ std::string capture_stdout(std::vector<std::string> a, int* status) {
 // The names at the start of the unindented lines of `pxi backends` output.
 std::vector<std::string> listed(const std::string& out) {
   std::vector<std::string> v;
-  std::size_t p = 0;
+  size_t p = 0;
   while (p < out.size()) {
-    const std::size_t eol = std::min(out.find('\n', p), out.size());
+    const size_t eol = std::min(out.find('\n', p), out.size());
     const std::string line = out.substr(p, eol - p);
     if (!line.empty() && line[0] != ' ' && line.back() != ':') v.push_back(line.substr(0, line.find(' ')));
     p = eol + 1;
@@ -279,7 +280,7 @@ TEST(PxiAutoHere, TakesTheFastestMeasuredBackendPerSize) {
   for (const pxi::Decision& x : d) {
     const int i = pxi::pick_fastest(x.timings);
     ASSERT_GE(i, 0) << x.describe();
-    EXPECT_EQ(x.chosen, x.timings[std::size_t(i)].backend) << x.describe();
+    EXPECT_EQ(x.chosen, x.timings[size_t(i)].backend) << x.describe();
   }
 }
 
@@ -301,3 +302,4 @@ TEST(PxiAutoHere, OneOpBatchStaysOnTheCpuWhenVulkanIsACpuImplementation) {
 }
 
 }  // namespace
+}  // namespace pxos

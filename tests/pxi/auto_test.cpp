@@ -11,6 +11,7 @@
 #include "pxi/auto_executor.h"
 #include "pxi/probe.h"
 
+namespace pxos {
 namespace {
 
 using pxi::Timing;
@@ -21,7 +22,7 @@ class FakeExecutor final : public pxi::Executor {
   FakeExecutor(std::string name, bool corrupt) : name_(std::move(name)), corrupt_(corrupt) {}
   std::string name() const override { return name_; }
   std::string device() const override { return "fake device " + name_; }
-  std::span<pxi::Pixel> input(std::size_t n) override {
+  std::span<pxi::Pixel> input(size_t n) override {
     in_.resize(n);
     return in_;
   }
@@ -42,7 +43,7 @@ class FakeExecutor final : public pxi::Executor {
   std::string name_;
   bool corrupt_;
   std::vector<pxi::Pixel> in_;
-  std::vector<std::uint8_t> bytes_;
+  std::vector<uint8_t> bytes_;
   std::vector<pxi::LineChange> changes_;
 };
 
@@ -87,7 +88,7 @@ TEST(PxiProbe, AStuckBackendIsReportedNotWaitedFor) {
 }
 
 TEST(PxiProbe, TheProbeProgramsHaveOutputAndAnError) {
-  std::vector<std::uint8_t> b;
+  std::vector<uint8_t> b;
   std::vector<pxi::LineChange> c;
   const pxi::Stats valid = pxi::run_reference(pxi::probe_program(false), &b, &c);
   EXPECT_EQ(valid.first_error_op, pxi::kNoOp);
@@ -157,7 +158,7 @@ TEST(PxiAuto, RunsOnlyOnBackendsThatWorkAndGivesTheReferenceOutput) {
   pxi::AutoExecutor a({"missing", "wrong", "good"}, fake_factory, 10);
   EXPECT_EQ(a.name(), "auto");
   const std::vector<pxi::Pixel> ops = pxi::probe_program(false);
-  std::vector<std::uint8_t> bytes;
+  std::vector<uint8_t> bytes;
   std::vector<pxi::LineChange> changes;
   const pxi::Stats want = pxi::run_reference(ops, &bytes, &changes);
   const pxi::ExecResult got = a.run(ops);
@@ -191,7 +192,7 @@ TEST(PxiAuto, InputBufferOfTheChosenBackend) {
   const std::vector<pxi::Pixel> ops = pxi::probe_program(false);
   std::span<pxi::Pixel> in = a.input(ops.size());  // calibrates first, then hands out the buffer
   std::copy(ops.begin(), ops.end(), in.begin());
-  std::vector<std::uint8_t> bytes;
+  std::vector<uint8_t> bytes;
   std::vector<pxi::LineChange> changes;
   EXPECT_EQ(a.run(in).stats, pxi::run_reference(ops, &bytes, &changes));
 }
@@ -214,3 +215,4 @@ TEST(PxiAuto, TimingStopsAtTheCutoff) {
 }
 
 }  // namespace
+}  // namespace pxos

@@ -1,4 +1,6 @@
 // PXI v1 format: layout, round trips and every validation error.
+#include "pxi/format.h"
+
 #include <gtest/gtest.h>
 #include <png.h>
 #include <zlib.h>
@@ -8,10 +10,10 @@
 
 #include "pxi/corpus.h"
 #include "pxi/executor.h"
-#include "pxi/format.h"
 #include "pxi/png_io.h"
 #include "pxi/uart.h"
 
+namespace pxos {
 namespace {
 
 using pxi::Errc;
@@ -20,7 +22,7 @@ using pxi::Pixel;
 
 std::vector<Pixel> hello() {
   const std::string s = "Hello, pixels!\n";
-  return pxi::ops_from_bytes({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+  return pxi::ops_from_bytes({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
 }
 
 template <class F>
@@ -33,9 +35,9 @@ Errc error_of(F f) {
   return Errc::kOk;
 }
 
-void fix_header_crc(std::uint8_t* h) {
-  const std::uint32_t c = std::uint32_t(crc32(crc32(0, nullptr, 0), h, 20));
-  for (int i = 0; i < 4; ++i) h[20 + i] = std::uint8_t(c >> (8 * i));
+void fix_header_crc(uint8_t* h) {
+  const uint32_t c = uint32_t(crc32(crc32(0, nullptr, 0), h, 20));
+  for (int i = 0; i < 4; ++i) h[20 + i] = uint8_t(c >> (8 * i));
 }
 
 TEST(PxiFormat, HeaderFieldsAreLittleEndianAtFixedOffsets) {
@@ -68,8 +70,8 @@ TEST(PxiFormat, RawLayoutIsSectorFriendly) {
   EXPECT_EQ(raw[512 + 1], 1);    // G divisor
   EXPECT_EQ(raw[512 + 2], 3);    // B lcr
   EXPECT_EQ(raw[512 + 3], 1);    // A WRITE
-  for (std::size_t i = 24; i < 512; ++i) ASSERT_EQ(raw[i], 0) << i;
-  for (std::size_t i = 512 + 4 * p.ops.size(); i < raw.size(); ++i) ASSERT_EQ(raw[i], 0) << i;
+  for (size_t i = 24; i < 512; ++i) ASSERT_EQ(raw[i], 0) << i;
+  for (size_t i = 512 + 4 * p.ops.size(); i < raw.size(); ++i) ASSERT_EQ(raw[i], 0) << i;
   const auto q = pxi::from_raw(raw);
   EXPECT_EQ(q.ops, p.ops);
   EXPECT_EQ(q.form, pxi::Form::kRaw);
@@ -77,8 +79,8 @@ TEST(PxiFormat, RawLayoutIsSectorFriendly) {
 }
 
 TEST(PxiFormat, PngRoundTripsAtManyWidths) {
-  for (std::uint32_t w : {8u, 9u, 64u, 256u, 4096u}) {
-    for (std::size_t n : {std::size_t(0), std::size_t(1), std::size_t(8), std::size_t(1000)}) {
+  for (uint32_t w : {8u, 9u, 64u, 256u, 4096u}) {
+    for (size_t n : {size_t(0), size_t(1), size_t(8), size_t(1000)}) {
       const auto p = pxi::make_program(pxi::random_valid_ops(w * 31 + n, n), w);
       const auto png = pxi::to_png(p);
       const auto q = pxi::from_png(png);
@@ -95,7 +97,7 @@ TEST(PxiFormat, PngHeaderRowIsOpaque) {
   const auto img = pxi::read_png_rgba8(pxi::to_png(p), 1 << 20, 1 << 14);
   ASSERT_EQ(img.width, 16u);
   ASSERT_EQ(img.height, 2u);
-  for (std::uint32_t x = 0; x < 16; ++x) EXPECT_EQ(img.rgba[4 * x + 3], 0xFF) << x;
+  for (uint32_t x = 0; x < 16; ++x) EXPECT_EQ(img.rgba[4 * x + 3], 0xFF) << x;
   EXPECT_EQ(img.rgba[0], 'P');
   EXPECT_EQ(img.rgba[1], 'X');
   EXPECT_EQ(img.rgba[2], 'I');
@@ -146,13 +148,12 @@ TEST(PxiFormat, OpsCrcMismatch) {
 
 TEST(PxiFormat, TruncatedFilesNameTheMissingOp) {
   const auto raw = pxi::to_raw(pxi::make_program(hello(), 8));
-  for (std::size_t n : {std::size_t(0), std::size_t(3), std::size_t(23), std::size_t(100), std::size_t(511),
-                        std::size_t(512 + 4 * 5 + 2)}) {
-    const std::vector<std::uint8_t> cut(raw.begin(), raw.begin() + n);
+  for (size_t n : {size_t(0), size_t(3), size_t(23), size_t(100), size_t(511), size_t(512 + 4 * 5 + 2)}) {
+    const std::vector<uint8_t> cut(raw.begin(), raw.begin() + n);
     EXPECT_EQ(error_of([&] { pxi::parse(cut); }), Errc::kTruncated) << n;
   }
   try {
-    pxi::from_raw(std::vector<std::uint8_t>(raw.begin(), raw.begin() + 512 + 4 * 9));
+    pxi::from_raw(std::vector<uint8_t>(raw.begin(), raw.begin() + 512 + 4 * 9));
     FAIL();
   } catch (const pxi::Error& e) {
     EXPECT_EQ(e.op_index(), 9u);
@@ -160,21 +161,21 @@ TEST(PxiFormat, TruncatedFilesNameTheMissingOp) {
     EXPECT_EQ(e.y(), 2u);
   }
   const auto png = pxi::to_png(pxi::make_program(pxi::random_valid_ops(5, 5000), 64));
-  for (std::size_t n : {std::size_t(5), std::size_t(40), png.size() / 2, png.size() - 13}) {
-    const std::vector<std::uint8_t> cut(png.begin(), png.begin() + n);
+  for (size_t n : {size_t(5), size_t(40), png.size() / 2, png.size() - 13}) {
+    const std::vector<uint8_t> cut(png.begin(), png.begin() + n);
     const Errc e = error_of([&] { pxi::parse(cut); });
     EXPECT_TRUE(e == Errc::kTruncated) << n << " " << pxi::errc_name(e);
   }
 }
 
-std::vector<std::uint8_t> png_of(std::uint32_t w, std::uint32_t h, int color_type, int depth) {
-  std::vector<std::uint8_t> out;
+std::vector<uint8_t> png_of(uint32_t w, uint32_t h, int color_type, int depth) {
+  std::vector<uint8_t> out;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png_create_info_struct(png);
   png_set_write_fn(
       png, &out,
       [](png_structp p, png_bytep d, png_size_t n) {
-        auto* v = static_cast<std::vector<std::uint8_t>*>(png_get_io_ptr(p));
+        auto* v = static_cast<std::vector<uint8_t>*>(png_get_io_ptr(p));
         v->insert(v->end(), d, d + n);
       },
       nullptr);
@@ -185,8 +186,8 @@ std::vector<std::uint8_t> png_of(std::uint32_t w, std::uint32_t h, int color_typ
     png_set_PLTE(png, info, pal, 2);
   }
   png_write_info(png, info);
-  std::vector<std::uint8_t> row(std::size_t(w) * 8, 0);
-  for (std::uint32_t y = 0; y < h; ++y) png_write_row(png, row.data());
+  std::vector<uint8_t> row(size_t(w) * 8, 0);
+  for (uint32_t y = 0; y < h; ++y) png_write_row(png, row.data());
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   return out;
@@ -195,13 +196,13 @@ std::vector<std::uint8_t> png_of(std::uint32_t w, std::uint32_t h, int color_typ
 TEST(PxiFormat, InterlacedPngIsRead) {
   const auto p = pxi::make_program(pxi::random_valid_ops(11, 777), 40);
   const auto img = pxi::read_png_rgba8(pxi::to_png(p), 1 << 20, 1 << 14);
-  std::vector<std::uint8_t> out;
+  std::vector<uint8_t> out;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png_create_info_struct(png);
   png_set_write_fn(
       png, &out,
       [](png_structp pp, png_bytep d, png_size_t n) {
-        auto* v = static_cast<std::vector<std::uint8_t>*>(png_get_io_ptr(pp));
+        auto* v = static_cast<std::vector<uint8_t>*>(png_get_io_ptr(pp));
         v->insert(v->end(), d, d + n);
       },
       nullptr);
@@ -209,8 +210,7 @@ TEST(PxiFormat, InterlacedPngIsRead) {
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
   std::vector<png_bytep> rows(img.height);
-  for (std::uint32_t y = 0; y < img.height; ++y)
-    rows[y] = const_cast<png_bytep>(&img.rgba[std::size_t(y) * img.width * 4]);
+  for (uint32_t y = 0; y < img.height; ++y) rows[y] = const_cast<png_bytep>(&img.rgba[size_t(y) * img.width * 4]);
   png_write_image(png, rows.data());
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
@@ -228,13 +228,13 @@ TEST(PxiFormat, NonRgba8PngIsRejected) {
 }
 
 // Rewrites the IHDR's width and height (and its CRC): a tiny file claiming a huge image.
-std::vector<std::uint8_t> with_ihdr_size(std::vector<std::uint8_t> png, std::uint32_t w, std::uint32_t h) {
+std::vector<uint8_t> with_ihdr_size(std::vector<uint8_t> png, uint32_t w, uint32_t h) {
   for (int i = 0; i < 4; ++i) {
-    png[16 + i] = std::uint8_t(w >> (24 - 8 * i));
-    png[20 + i] = std::uint8_t(h >> (24 - 8 * i));
+    png[16 + i] = uint8_t(w >> (24 - 8 * i));
+    png[20 + i] = uint8_t(h >> (24 - 8 * i));
   }
-  const std::uint32_t c = std::uint32_t(crc32(crc32(0, nullptr, 0), &png[12], 17));
-  for (int i = 0; i < 4; ++i) png[29 + i] = std::uint8_t(c >> (24 - 8 * i));
+  const uint32_t c = uint32_t(crc32(crc32(0, nullptr, 0), &png[12], 17));
+  for (int i = 0; i < 4; ++i) png[29 + i] = uint8_t(c >> (24 - 8 * i));
   return png;
 }
 
@@ -252,7 +252,7 @@ TEST(PxiFormat, OpCountLargerThanImage) {
   p.header.op_count = 100;
   auto img = pxi::read_png_rgba8(pxi::to_png(pxi::make_program(hello(), 8)), 1 << 20, 1 << 14);
   const auto hb = pxi::encode_header(p.header);
-  for (std::size_t i = 0; i < 24; ++i) img.rgba[4 * (i / 3) + i % 3] = hb[i];
+  for (size_t i = 0; i < 24; ++i) img.rgba[4 * (i / 3) + i % 3] = hb[i];
   const auto png = pxi::write_png_rgba8(img.rgba.data(), img.width, img.height);
   try {
     pxi::from_png(png);
@@ -273,7 +273,7 @@ TEST(PxiFormat, GarbageNeverCrashes) {
   for (int it = 0; it < 1500; ++it) {
     auto b = (it % 2) ? png : raw;
     const int flips = 1 + int(rng() % 8);
-    for (int k = 0; k < flips; ++k) b[rng() % b.size()] = std::uint8_t(rng());
+    for (int k = 0; k < flips; ++k) b[rng() % b.size()] = uint8_t(rng());
     if (rng() % 4 == 0) b.resize(rng() % b.size());
     try {
       pxi::parse(b);
@@ -282,8 +282,8 @@ TEST(PxiFormat, GarbageNeverCrashes) {
     }
   }
   EXPECT_LT(parsed, 1500);
-  EXPECT_EQ(error_of([] { pxi::parse(std::vector<std::uint8_t>{}); }), Errc::kTruncated);
-  EXPECT_EQ(error_of([] { pxi::parse(std::vector<std::uint8_t>{'h', 'i'}); }), Errc::kBadMagic);
+  EXPECT_EQ(error_of([] { pxi::parse(std::vector<uint8_t>{}); }), Errc::kTruncated);
+  EXPECT_EQ(error_of([] { pxi::parse(std::vector<uint8_t>{'h', 'i'}); }), Errc::kBadMagic);
 }
 
 TEST(PxiOps, EachErrorKind) {
@@ -305,7 +305,7 @@ TEST(PxiOps, ErrorsNamePixelAndIndex) {
   auto ops = hello();
   ops[11] = make_pixel('x', 0, 3, 1);
   const auto p = pxi::make_program(ops, 8);
-  std::vector<std::uint8_t> b;
+  std::vector<uint8_t> b;
   std::vector<pxi::LineChange> c;
   const auto s = pxi::run_reference(p.ops, &b, &c);
   const auto e = pxi::first_op_error(p, s);
@@ -342,14 +342,13 @@ TEST(PxiText, Listing) {
   }
 }
 
-}  // namespace
-
-namespace {
 TEST(PxiFormat, FileSizeIsBoundedBeforeReading) {
   const std::string path = ::testing::TempDir() + "pxi_big.bin";
-  pxi::write_file(path, std::vector<std::uint8_t>(4096, 7));
+  pxi::write_file(path, std::vector<uint8_t>(4096, 7));
   EXPECT_EQ(error_of([&] { pxi::read_file(path, 1000); }), Errc::kTooLarge);
   EXPECT_EQ(pxi::read_file(path, 4096).size(), 4096u);
   EXPECT_EQ(error_of([&] { pxi::load(::testing::TempDir() + "pxi_no_such_file.png"); }), Errc::kIo);
 }
+
 }  // namespace
+}  // namespace pxos
