@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
+#include "engine/descriptors.h"
 #include "host/host_file.h"
 
 namespace pxos {
@@ -68,7 +70,6 @@ void put(GuestMemory& mem, uint64_t addr, std::span<const uint8_t> bytes, const 
     throw LinuxBootError(std::string("the ") + what + " does not fit in guest RAM at " + hex(addr));
 }
 
-Segment flat(uint16_t selector, uint16_t attrib) { return Segment{selector, 0, 0xFFFFFFFFu, attrib}; }
 
 }  // namespace
 
@@ -196,14 +197,16 @@ void load_linux(GuestMemory& mem, const BzImage& k, std::span<const uint8_t> ini
     mem.write32(at + 16, e820[i].type);
   }
 
-  // A GDT with flat 4 GiB code at 10h and data at 18h, as the protocol asks.
-  const uint8_t gdt[32] = {0,    0,    0, 0, 0, 0,    0,    0, 0,    0,    0, 0, 0, 0,    0,    0,
-                           0xFF, 0xFF, 0, 0, 0, 0x9B, 0xCF, 0, 0xFF, 0xFF, 0, 0, 0, 0x93, 0xCF, 0};
-  put(mem, kGdt, gdt, "GDT");
+  // A GDT with flat 4 GiB code at 10h and data at 18h, as the protocol asks
+  // (accessed bits set, as the kernel's own GDT has them).
+  const uint64_t gdt[4] = {0, 0, x86::segment_descriptor(0, 0xFFFFF, x86::kCode0 | 1, x86::kFlat32),
+                           x86::segment_descriptor(0, 0xFFFFF, x86::kData0 | 1, x86::kFlat32)};
+  uint8_t gdt_bytes[sizeof gdt];
+  std::memcpy(gdt_bytes, gdt, sizeof gdt);  // little-endian host and guest
+  put(mem, kGdt, gdt_bytes, "GDT");
   cpu.gdt = {kGdt, sizeof gdt - 1};
   cpu.idt = {0, 0};
-  cpu.seg[CS] = flat(0x10, 0xC09B);
-  for (Sreg s : {ES, SS, DS, FS, GS}) cpu.seg[s] = flat(0x18, 0xC093);
+  x86::load_flat_segments(cpu, 0x10, 0x18);
   cpu.cr0 = 0x00000011;  // PE, ET; paging and caches' CD/NW off
   cpu.cr3 = cpu.cr4 = 0;
   for (uint32_t& r : cpu.gpr) r = 0;
