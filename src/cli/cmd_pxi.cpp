@@ -19,15 +19,11 @@
 #include "pxi/executor.h"
 #include "pxi/format.h"
 #include "pxi/probe.h"
-#include "pxi/tools.h"
+#include "pxi/render.h"
 #include "pxi/uart.h"
 
 namespace pxos::cli {
 namespace {
-
-struct UsageError {
-  std::string msg;
-};
 
 // Flags of one sub-command: --name VALUE, -o VALUE, --switch; one positional FILE at most.
 struct Flags {
@@ -39,13 +35,13 @@ struct Flags {
       const std::string a = args[i];
       auto in = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), a) != l.end(); };
       if (in(with_value)) {
-        if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
-        if (values.count(a)) throw UsageError{a + " given twice"};
+        if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
+        if (values.count(a)) throw UsageError(a + " given twice");
         values[a] = args[++i];
       } else if (in(switches)) {
         values[a] = "1";
       } else if (a.size() > 1 && a[0] == '-') {
-        throw UsageError{"unknown flag " + a};
+        throw UsageError("unknown flag " + a);
       } else {
         positional.push_back(a);
       }
@@ -57,7 +53,7 @@ struct Flags {
     return it == values.end() ? dflt : it->second;
   }
   std::string file(const char* what) const {
-    if (positional.size() != 1) throw UsageError{std::string("expected one ") + what};
+    if (positional.size() != 1) throw UsageError(std::string("expected one ") + what);
     return positional[0];
   }
 };
@@ -68,8 +64,8 @@ unsigned long number(const std::string& s, const char* what, unsigned long lo, u
   const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
   const unsigned long v = std::strtoul(s.c_str(), &end, hex ? 16 : 10);
   if (s.empty() || *end || errno || v < lo || v > hi || s[0] == '-')
-    throw UsageError{std::string("bad ") + what + " '" + s + "' (" + std::to_string(lo) + ".." + std::to_string(hi) +
-                     ")"};
+    throw UsageError(std::string("bad ") + what + " '" + s + "' (" + std::to_string(lo) + ".." + std::to_string(hi) +
+                     ")");
   return v;
 }
 
@@ -129,10 +125,10 @@ Builds a PXI UART program (docs/PXI.md); warns when the program is invalid.
 )";
 
 int build(const Flags& f) {
-  if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
+  if (!f.positional.empty()) throw UsageError("unexpected argument " + f.positional[0]);
   const int sources = f.has("--text") + f.has("--bytes") + f.has("--ops");
-  if (sources != 1) throw UsageError{"build needs exactly one of --text, --bytes, --ops"};
-  if (!f.has("-o")) throw UsageError{"build needs -o FILE.png or FILE.pxr"};
+  if (sources != 1) throw UsageError("build needs exactly one of --text, --bytes, --ops");
+  if (!f.has("-o")) throw UsageError("build needs -o FILE.png or FILE.pxr");
   const auto width = uint32_t(number(f.get("--width", "256"), "--width", pxi::kMinWidth, pxi::kMaxWidth));
   const auto div = uint8_t(number(f.get("--divisor", "1"), "--divisor", 1, 255));
   const auto lcr = uint8_t(number(f.get("--lcr", "3"), "--lcr", 0, 0x3F));
@@ -143,7 +139,7 @@ int build(const Flags& f) {
   } else if (f.has("--bytes")) {
     ops = pxi::ops_from_bytes(pxi::read_file(f.get("--bytes"), pxi::kMaxOps), div, lcr);
   } else {
-    if (f.has("--divisor") || f.has("--lcr")) throw UsageError{"--divisor/--lcr do not apply to --ops (use `line`)"};
+    if (f.has("--divisor") || f.has("--lcr")) throw UsageError("--divisor/--lcr do not apply to --ops (use `line`)");
     const auto text = pxi::read_file(f.get("--ops"), 64u << 20);
     ops = pxi::ops_from_text({reinterpret_cast<const char*>(text.data()), text.size()});
   }
@@ -293,7 +289,7 @@ change the line; a legend with the histogram and the first error.
 
 int render(const Flags& f) {
   const std::string path = f.file("FILE");
-  if (!f.has("-o")) throw UsageError{"render needs -o OUT.png"};
+  if (!f.has("-o")) throw UsageError("render needs -o OUT.png");
   const int scale = int(number(f.get("--scale", "0"), "--scale", 0, 64));
   const pxi::Program p = pxi::load(path);
   pxi::write_file(f.get("-o"), pxi::render_png(p, scale));
@@ -309,17 +305,17 @@ pixel device (pxos run --floppy FLOPPY.img).
 
 int floppy(const Flags& f) {
   const std::string path = f.file("DRIVER");
-  if (!f.has("-o")) throw UsageError{"floppy needs -o FLOPPY.img"};
+  if (!f.has("-o")) throw UsageError("floppy needs -o FLOPPY.img");
   constexpr size_t kFloppy = 1474560, kDriverOffset = 8 * 512;
   constexpr size_t kMaxRaw = 1024 * 512;  // what pxboot loads below A0000h
   const pxi::Program p = pxi::load(path);
   const std::vector<uint8_t> raw = pxi::to_raw(p);
   if (raw.size() > kMaxRaw)
-    throw UsageError{"the driver's raw form is " + std::to_string(raw.size()) + " bytes; pxboot loads at most " +
-                     std::to_string(kMaxRaw) + " (" + std::to_string((kMaxRaw - 512) / 4) + " ops)"};
+    throw UsageError("the driver's raw form is " + std::to_string(raw.size()) + " bytes; pxboot loads at most " +
+                     std::to_string(kMaxRaw) + " (" + std::to_string((kMaxRaw - 512) / 4) + " ops)");
   const std::vector<uint8_t> boot = pxi::read_file(guest_binary("pxboot"), kDriverOffset + 1);
   if (boot.size() > kDriverOffset || boot.size() < 512)
-    throw UsageError{"pxboot (" + guest_binary("pxboot") + ") is not 512.." + std::to_string(kDriverOffset) + " bytes"};
+    throw UsageError("pxboot (" + guest_binary("pxboot") + ") is not 512.." + std::to_string(kDriverOffset) + " bytes");
   std::vector<uint8_t> image(kFloppy, 0);
   std::copy(boot.begin(), boot.end(), image.begin());
   std::copy(raw.begin(), raw.end(), image.begin() + kDriverOffset);
@@ -341,14 +337,14 @@ ops/s; the table (CSV) to stdout.
 )";
 
 int bench(const Flags& f) {
-  if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
+  if (!f.positional.empty()) throw UsageError("unexpected argument " + f.positional[0]);
   pxi::BenchOptions o;
   o.backends = split(f.get("--backends"));
   for (const auto& b : o.backends) pxi::make_executor(b);  // fail early, with the reason
   for (const auto& s : split(f.get("--sizes"))) o.sizes.push_back(uint32_t(number(s, "size", 1, pxi::kMaxOps)));
   if (f.has("--seconds")) {
     const double s = std::atof(f.get("--seconds").c_str());
-    if (!(s > 0 && s < 60)) throw UsageError{"bad --seconds"};
+    if (!(s > 0 && s < 60)) throw UsageError("bad --seconds");
     o.seconds_per_point = s;
   }
   o.csv = f.get("--csv");
@@ -367,7 +363,7 @@ the cpu reference on a small program), with where it runs.
 // The backends that work here, each probed, with where it runs; --all: also
 // the others, and why.
 int backends(const Flags& f) {
-  if (!f.positional.empty()) throw UsageError{"unexpected argument " + f.positional[0]};
+  if (!f.positional.empty()) throw UsageError("unexpected argument " + f.positional[0]);
   const std::vector<pxi::BackendProbe> probes = pxi::probe_backends(pxi::known_backend_names(), pxi::make_executor);
   std::string unavailable;
   for (const pxi::BackendProbe& b : probes) {
@@ -460,7 +456,7 @@ int cmd_pxi(Args args) {
   try {
     return command->run(Flags(rest, command->with_value, command->switches));
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "pxos pxi %.*s: %s\n", int(sub.size()), sub.data(), e.msg.c_str());
+    std::fprintf(stderr, "pxos pxi %.*s: %s\n", int(sub.size()), sub.data(), e.what());
   } catch (const pxi::Error& e) {
     std::fprintf(stderr, "pxos pxi %.*s: %s\n", int(sub.size()), sub.data(), e.what());
   } catch (const std::bad_alloc&) {

@@ -5,11 +5,17 @@
 #include <cstdio>
 #include <cstring>
 #include <span>
+#include <stdexcept>
 #include <string>
 
 namespace pxos::cli {
 
 using Args = std::span<char* const>;
+
+// A bad flag or value: the message is printed as one line, exit status 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 // Whether ARGS ask for help: --help or -h anywhere among them. The command
 // then prints its usage, kept next to its parser, to stdout and exits 0,

@@ -13,11 +13,6 @@
 
 namespace pxos::cli {
 
-// A bad flag or value: the message is printed as one line, exit status 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 enum class Display { Term, Tty, Screen, None };
 
 struct RunFlags {

@@ -12,7 +12,7 @@
 #include "pxi/auto_executor.h"
 #include "pxi/executor.h"
 #include "pxi/format.h"
-#include "pxi/tools.h"
+#include "pxi/render.h"
 
 namespace pxos {
 

@@ -6,7 +6,7 @@
 
 #include "pxi/corpus.h"
 #include "pxi/executor.h"
-#include "pxi/tools.h"
+#include "pxi/render.h"
 
 namespace pxos::pxi {
 namespace {

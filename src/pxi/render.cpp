@@ -1,11 +1,12 @@
 // `pxos pxi render` and the bench plots.
+#include "pxi/render.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "pxi/canvas.h"
 #include "pxi/executor.h"
-#include "pxi/tools.h"
 #include "pxi/uart.h"
 
 namespace pxos::pxi {
