@@ -63,8 +63,15 @@ void put64(GuestMemory& mem, uint32_t a, uint64_t v) {
 }
 
 void build_machine(GuestMemory& mem) {
-  for (uint32_t k = 0; k < 5; ++k) put64(mem, kGdt + 8 * k, x86::kFlatGdt[k]);  // null, 08h-20h flat
-  put64(mem, kGdt + 0x28, x86::busy_tss_descriptor(kTss));
+  // Ring 0 at 08h/10h; ring 3 at the selectors a 64-bit Linux host gives its
+  // 32-bit processes (kUserCode, kUserData), so that the native runner and the
+  // engines agree on what MOV r, Sreg reads and a reload of one finds.
+  for (uint32_t a = kGdt; a < kGdt + 0x40; a += 4) mem.write32(a, 0);
+  put64(mem, kGdt + kKcode, x86::flat_descriptor(x86::kCode0));
+  put64(mem, kGdt + kKdata, x86::flat_descriptor(x86::kData0));
+  put64(mem, kGdt + (kUcode & ~3), x86::flat_descriptor(x86::kCode3));
+  put64(mem, kGdt + (kUdata & ~3), x86::flat_descriptor(x86::kData3));
+  put64(mem, kGdt + kTssSel, x86::busy_tss_descriptor(kTss));
   for (int v = 0; v < kVectors; ++v) {
     uint32_t stub = kStubs + v * 16;
     put64(mem, kIdt + v * 8, x86::gate_descriptor(kKcode, stub, x86::kIntGate));  // present, DPL 0, interrupt gate
