@@ -66,8 +66,8 @@ void Bios::on_trap() {
   ++calls_;
   ++calls_by_function_[uint16_t(vector << 8 | c.ah())];
   dispatch(c);
-  if (c.wait) {
-    mem_.write16(stack(4), c.flags);
+  if (c.waiting()) {
+    mem_.write16(stack(4), c.flags());
     s.eip = rom::stub_offset(vector) + rom::kStubWait;
   } else {
     // Return to the caller here, as the stub's IRET would: pop IP, CS and
@@ -75,7 +75,7 @@ void Bios::on_trap() {
     // emulates slowly.
     s.eip = mem_.read16(stack(0));
     s.load_real_segment(CS, mem_.read16(stack(2)));
-    s.eflags = (s.eflags & ~0xFFFFu) | c.flags | flag::FIXED1;
+    s.eflags = (s.eflags & ~0xFFFFu) | c.flags() | flag::FIXED1;
     s.set_r16(ESP, uint16_t(sp + 6));
   }
   vcpu_->set_state(s);
@@ -86,15 +86,15 @@ namespace {
 // streak by themselves (idle.h): keyboard polls and shift state, clock reads.
 bool idle_neutral(const BiosCall& c) {
   uint8_t ah = c.ah();
-  if (c.vector == 0x16) return ah == 0x01 || ah == 0x02 || ah == 0x11 || ah == 0x12;
-  if (c.vector == 0x1A) return ah == 0x00 || ah == 0x02 || ah == 0x04;
-  return c.vector == 0x28;
+  if (c.vector() == 0x16) return ah == 0x01 || ah == 0x02 || ah == 0x11 || ah == 0x12;
+  if (c.vector() == 0x1A) return ah == 0x00 || ah == 0x02 || ah == 0x04;
+  return c.vector() == 0x28;
 }
 }  // namespace
 
 void Bios::dispatch(BiosCall& c) {
   if (!idle_neutral(c)) idle_.work();
-  switch (c.vector) {
+  switch (c.vector()) {
     case 0x10: return int10(c);
     case 0x11: return int11(c);
     case 0x12: return int12(c);
@@ -126,7 +126,7 @@ void Bios::log_unimplemented(const BiosCall& c) {
   ++unimplemented_;
   if (config_.verbose) {
     char line[96];
-    std::snprintf(line, sizeof line, "bios: unimplemented INT %02Xh AH=%02Xh AL=%02Xh", c.vector, c.ah(), c.al());
+    std::snprintf(line, sizeof line, "bios: unimplemented INT %02Xh AH=%02Xh AL=%02Xh", c.vector(), c.ah(), c.al());
     if (config_.on_message) config_.on_message(line);
   }
 }

@@ -20,68 +20,12 @@
 #include "engine/engine.h"
 #include "vm/bus.h"
 #include "vm/bda.h"
+#include "bios/call.h"
 #include "bios/idle.h"
 #include "bios/rom.h"
 #include "vm/memory.h"
 
 namespace pxos {
-
-// One BIOS call: the caller's registers and its FLAGS image (the word INT
-// pushed). Services change registers and flags through these helpers and
-// never touch FLAGS bits by hand.
-struct BiosCall {
-  CpuState& cpu;
-  uint16_t flags;  // the caller's FLAGS, written back to the stack on return
-  uint8_t vector;
-  bool wait = false;  // no result yet: halt until an event, then call again
-
-  uint8_t ah() const { return cpu.r8hi(EAX); }
-  uint8_t al() const { return cpu.r8lo(EAX); }
-  uint8_t bh() const { return cpu.r8hi(EBX); }
-  uint8_t bl() const { return cpu.r8lo(EBX); }
-  uint8_t ch() const { return cpu.r8hi(ECX); }
-  uint8_t cl() const { return cpu.r8lo(ECX); }
-  uint8_t dh() const { return cpu.r8hi(EDX); }
-  uint8_t dl() const { return cpu.r8lo(EDX); }
-  uint16_t ax() const { return cpu.r16(EAX); }
-  uint16_t bx() const { return cpu.r16(EBX); }
-  uint16_t cx() const { return cpu.r16(ECX); }
-  uint16_t dx() const { return cpu.r16(EDX); }
-  uint16_t si() const { return cpu.r16(ESI); }
-  uint16_t di() const { return cpu.r16(EDI); }
-  uint16_t bp() const { return cpu.r16(EBP); }
-  uint16_t es() const { return cpu.seg[ES].selector; }
-  uint16_t ds() const { return cpu.seg[DS].selector; }
-  void set_ah(uint8_t v) { cpu.set_r8hi(EAX, v); }
-  void set_al(uint8_t v) { cpu.set_r8lo(EAX, v); }
-  void set_bh(uint8_t v) { cpu.set_r8hi(EBX, v); }
-  void set_bl(uint8_t v) { cpu.set_r8lo(EBX, v); }
-  void set_ch(uint8_t v) { cpu.set_r8hi(ECX, v); }
-  void set_cl(uint8_t v) { cpu.set_r8lo(ECX, v); }
-  void set_dh(uint8_t v) { cpu.set_r8hi(EDX, v); }
-  void set_dl(uint8_t v) { cpu.set_r8lo(EDX, v); }
-  void set_ax(uint16_t v) { cpu.set_r16(EAX, v); }
-  void set_bx(uint16_t v) { cpu.set_r16(EBX, v); }
-  void set_cx(uint16_t v) { cpu.set_r16(ECX, v); }
-  void set_dx(uint16_t v) { cpu.set_r16(EDX, v); }
-  void set_di(uint16_t v) { cpu.set_r16(EDI, v); }
-  void set_es(uint16_t v) { cpu.load_real_segment(ES, v); }
-
-  void set_cf(bool on) { flags = on ? (flags | flag::CF) : (flags & ~flag::CF); }
-  void set_zf(bool on) { flags = on ? (flags | flag::ZF) : (flags & ~flag::ZF); }
-  bool cf() const { return flags & flag::CF; }
-  bool zf() const { return flags & flag::ZF; }
-  // AH = 0, CF clear.
-  void success() {
-    set_ah(0);
-    set_cf(false);
-  }
-  // AH = code, CF set.
-  void fail(uint8_t code) {
-    set_ah(code);
-    set_cf(true);
-  }
-};
 
 // A key as the BIOS keyboard buffer stores it.
 struct Key {

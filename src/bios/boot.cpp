@@ -9,11 +9,9 @@ constexpr uint32_t kBootAddress = 0x7C00;
 
 // Points the IRET frame of the current call at seg:off with FLAGS = f.
 void return_to(BiosCall& c, GuestMemory& mem, uint16_t seg, uint16_t off, uint16_t f) {
-  uint32_t frame = c.cpu.seg[SS].base;
-  uint16_t sp = c.cpu.r16(ESP);
-  mem.write16(frame + sp, off);
-  mem.write16(frame + uint16_t(sp + 2), seg);
-  c.flags = f;
+  mem.write16(c.stack(0), off);
+  mem.write16(c.stack(2), seg);
+  c.set_flags(f);
 }
 }  // namespace
 

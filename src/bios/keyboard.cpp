@@ -42,7 +42,7 @@ void Bios::move_held_keys() {
 
 bool Bios::idle_wait(BiosCall& c) {
   if (!config_.now_ns || !idle_.should_wait(config_.now_ns())) return false;
-  c.wait = true;
+  c.wait();
   return true;
 }
 
@@ -65,7 +65,7 @@ void Bios::int16(BiosCall& c) {
     case 0x00:
     case 0x10:
       if (!kbd_peek(k)) {
-        c.wait = true;
+        c.wait();
         return;
       }
       {

@@ -66,7 +66,7 @@ void Bios::int15(BiosCall& c) {
         set_bda8(kWaitFlag, flag | 1);
       }
       if (now < wait_until_ns_ && config_.now_ns) {
-        c.wait = true;
+        c.wait();
         return;
       }
       set_bda8(kWaitFlag, bda8(kWaitFlag) & ~1u);
@@ -106,20 +106,20 @@ void Bios::int15(BiosCall& c) {
         c.set_cf(false);
         return;
       }
-      if (c.al() == 0x20 && c.cpu.gpr[EDX] == kSmap) {  // E820h: one map entry per call
+      if (c.al() == 0x20 && c.edx() == kSmap) {  // E820h: one map entry per call
         auto map = memory_map();
-        uint32_t index = c.cpu.gpr[EBX];
+        uint32_t index = c.ebx();
         uint32_t out = mem_.real_linear(c.es(), c.di());
-        if (index >= map.size() || c.cpu.gpr[ECX] < 20 || !mem_.ram_span(out, 20)) return c.fail(kUnsupported);
+        if (index >= map.size() || c.ecx() < 20 || !mem_.ram_span(out, 20)) return c.fail(kUnsupported);
         const MemoryRange& r = map[index];
         mem_.write32(out, uint32_t(r.base));
         mem_.write32(out + 4, uint32_t(r.base >> 32));
         mem_.write32(out + 8, uint32_t(r.size));
         mem_.write32(out + 12, uint32_t(r.size >> 32));
         mem_.write32(out + 16, r.type);
-        c.cpu.gpr[EAX] = kSmap;
-        c.cpu.gpr[ECX] = 20;
-        c.cpu.gpr[EBX] = index + 1 < map.size() ? index + 1 : 0;
+        c.set_eax(kSmap);
+        c.set_ecx(20);
+        c.set_ebx(index + 1 < map.size() ? index + 1 : 0);
         c.set_cf(false);
         return;
       }

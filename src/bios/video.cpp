@@ -263,7 +263,7 @@ void Bios::int10_service(BiosCall& c) {
         c.set_cx(16);
         c.set_dl(uint8_t(t.rows - 1));
         c.set_es(rom::kSegment);
-        c.cpu.set_r16(EBP, rom::kFont8x16);
+        c.set_bp(rom::kFont8x16);
         return;
       }
       log_unimplemented(c);

@@ -232,20 +232,20 @@ TEST_F(Services, AGuestThatOnlyPollsTheKeyboardIsMadeToWait) {
   auto poll = [&] { return call(0x16, 0x0100); };
   for (int i = 0; i < 10; ++i, now_ns_ += 100'000) {  // 1 ms of polls: not yet idle
     BiosCall c = poll();
-    EXPECT_FALSE(c.wait);
+    EXPECT_FALSE(c.waiting());
     EXPECT_TRUE(c.zf());
   }
   bool waited = false;
-  for (int i = 0; i < 600 && !waited; ++i, now_ns_ += 100'000) waited = poll().wait;
+  for (int i = 0; i < 600 && !waited; ++i, now_ns_ += 100'000) waited = poll().waiting();
   EXPECT_TRUE(waited) << "60 ms of nothing but polls is idle";
   EXPECT_GE(now_ns_, IdleDetector::kIdleAfterNs);
-  EXPECT_FALSE(poll().wait);  // the same call, resumed after its interrupt: answered
-  EXPECT_TRUE(poll().wait);   // and the next waits again
-  EXPECT_FALSE(poll().wait);
+  EXPECT_FALSE(poll().waiting());  // the same call, resumed after its interrupt: answered
+  EXPECT_TRUE(poll().waiting());   // and the next waits again
+  EXPECT_FALSE(poll().waiting());
   call(0x10, 0x0300);  // other work (here: read the cursor) ends the streak
   now_ns_ += 100'000;
-  EXPECT_FALSE(poll().wait);
-  EXPECT_FALSE(call(0x28, 0).wait);  // INT 28h counts as a poll
+  EXPECT_FALSE(poll().waiting());
+  EXPECT_FALSE(call(0x28, 0).waiting());  // INT 28h counts as a poll
   EXPECT_EQ(bios_->idle_waits(), 2u);
 }
 
