@@ -14,15 +14,15 @@ namespace {
 constexpr uint32_t kRomLinear = uint32_t{rom::kSegment} << 4;
 }
 
-Bios::Bios(GuestMemory& mem, BiosConfig config) : mem_(mem), config_(std::move(config)) {}
+Bios::Bios(GuestMemory& mem, BiosConfig config) : ctx_{mem, std::move(config)} {}
 
 void Bios::install(PortBus& ports) {
-  ports_ = &ports;
-  rom::build(mem_.rom());
-  code_ = rom::code_entries(mem_.rom());
+  ctx_.ports = &ports;
+  rom::build(ctx_.mem.rom());
+  code_ = rom::code_entries(ctx_.mem.rom());
   // The VGA's 8x16 character set, where INT 10h AH=11h AL=30h points.
-  const std::vector<uint8_t>& font = config_.font8x16;
-  if (font.size() == rom::kFont8x16Size) std::copy(font.begin(), font.end(), mem_.rom().begin() + rom::kFont8x16);
+  const std::vector<uint8_t>& font = ctx_.config.font8x16;
+  if (font.size() == rom::kFont8x16Size) std::copy(font.begin(), font.end(), ctx_.mem.rom().begin() + rom::kFont8x16);
   ports.add("bios-trap", rom::kTrapPort, 1, [this](uint64_t, std::span<uint8_t>, bool is_write) {
     if (is_write) on_trap();
   });
@@ -43,7 +43,7 @@ void Bios::on_trap() {
   if (at(rom::kPostEntry)) {
     post(s);
     s.eip = rom::kPostEntry + 2;
-    if (config_.boot) config_.boot(s);
+    if (ctx_.config.boot) ctx_.config.boot(s);
     vcpu_->set_state(s);
     return;
   }
@@ -62,19 +62,19 @@ void Bios::on_trap() {
   uint16_t sp = s.r16(ESP);
   uint32_t frame = s.seg[SS].base;  // IP, CS, FLAGS pushed by INT
   auto stack = [&](uint16_t k) { return frame + uint16_t(sp + k); };
-  BiosCall c{s, mem_.read16(stack(4)), vector};
+  BiosCall c{s, ctx_.mem.read16(stack(4)), vector};
   ++calls_;
   ++calls_by_function_[uint16_t(vector << 8 | c.ah())];
   dispatch(c);
   if (c.waiting()) {
-    mem_.write16(stack(4), c.flags());
+    ctx_.mem.write16(stack(4), c.flags());
     s.eip = rom::stub_offset(vector) + rom::kStubWait;
   } else {
     // Return to the caller here, as the stub's IRET would: pop IP, CS and
     // FLAGS. This saves the guest one instruction, which a nested KVM
     // emulates slowly.
-    s.eip = mem_.read16(stack(0));
-    s.load_real_segment(CS, mem_.read16(stack(2)));
+    s.eip = ctx_.mem.read16(stack(0));
+    s.load_real_segment(CS, ctx_.mem.read16(stack(2)));
     s.eflags = (s.eflags & ~0xFFFFu) | c.flags() | flag::FIXED1;
     s.set_r16(ESP, uint16_t(sp + 6));
   }
@@ -108,7 +108,7 @@ void Bios::dispatch(BiosCall& c) {
     case 0x1A: return int1a(c);
     case 0x28: return int28(c);
     default:
-      log_unimplemented(c);
+      ctx_.log_unimplemented(c);
       c.set_cf(true);
       return;
   }
@@ -122,12 +122,12 @@ void Bios::print_calls(std::ostream& os) const {
   }
 }
 
-void Bios::log_unimplemented(const BiosCall& c) {
-  ++unimplemented_;
-  if (config_.verbose) {
+void BiosContext::log_unimplemented(const BiosCall& c) {
+  ++unimplemented;
+  if (config.verbose) {
     char line[96];
     std::snprintf(line, sizeof line, "bios: unimplemented INT %02Xh AH=%02Xh AL=%02Xh", c.vector(), c.ah(), c.al());
-    if (config_.on_message) config_.on_message(line);
+    if (config.on_message) config.on_message(line);
   }
 }
 

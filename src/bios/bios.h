@@ -21,6 +21,8 @@
 #include "vm/bus.h"
 #include "vm/bda.h"
 #include "bios/call.h"
+#include "bios/config.h"
+#include "bios/context.h"
 #include "bios/idle.h"
 #include "bios/rom.h"
 #include "vm/memory.h"
@@ -32,20 +34,6 @@ struct Key {
   uint8_t scancode;
   uint8_t ascii;
   uint16_t word() const { return uint16_t(scancode << 8 | ascii); }
-};
-
-struct BiosConfig {
-  DiskImage* floppy[2] = {nullptr, nullptr};
-  DiskImage* hard_disk[2] = {nullptr, nullptr};
-  bool verbose = false;
-  std::vector<uint8_t> font8x16;            // the VGA's 8x16 glyphs for the ROM (empty: left blank)
-  std::function<void(char)> on_teletype;    // text the guest prints through INT 10h
-  std::function<void(const std::string&)> on_message;  // BIOS messages for the user
-  std::function<uint64_t()> now_ns;                    // the machine's clock (INT 15h AH=86h)
-  std::optional<std::time_t> start_time;               // the time of day at power-on (default: the host's)
-  // When set, called at the end of POST in place of INT 19h: it loads what
-  // is booted and changes the CPU state to its entry (a Linux kernel).
-  std::function<void(CpuState&)> boot;
 };
 
 class Bios {
@@ -78,7 +66,7 @@ class Bios {
   // Counters for --verbose.
   uint64_t calls() const { return calls_; }
   uint64_t bad_traps() const { return bad_traps_; }
-  uint64_t unimplemented() const { return unimplemented_; }
+  uint64_t unimplemented() const { return ctx_.unimplemented; }
   uint64_t keys_held() const { return keys_held_; }  // keys that waited for room in the buffer
   uint64_t idle_waits() const { return idle_.waits(); }
   // "INT 13h AH=42h: 12" lines, one per vector and function called.
@@ -117,16 +105,11 @@ class Bios {
   void teletype(uint8_t ch);
   void print(const std::string& s);
 
-  GuestMemory& memory() { return mem_; }
-  const BiosConfig& config() const { return config_; }
+  GuestMemory& memory() { return ctx_.mem; }
+  const BiosConfig& config() const { return ctx_.config; }
 
  private:
   void on_trap();
-  void log_unimplemented(const BiosCall& c);
-  uint8_t bda8(uint16_t off) { return mem_.read8(bda::kBase + off); }
-  uint16_t bda16(uint16_t off) { return mem_.read16(bda::kBase + off); }
-  void set_bda8(uint16_t off, uint8_t v) { mem_.write8(bda::kBase + off, v); }
-  void set_bda16(uint16_t off, uint16_t v) { mem_.write16(bda::kBase + off, v); }
 
   // INT 10h internals (video.cpp).
   struct TextMode;
@@ -158,16 +141,14 @@ class Bios {
   // An idle call (an empty poll, INT 28h): true when it was made to wait (idle.h).
   bool idle_wait(BiosCall& c);
 
-  GuestMemory& mem_;
-  PortBus* ports_ = nullptr;  // the BIOS programs devices through their ports
+  BiosContext ctx_;  // memory, ports, configuration, the unimplemented log
   rom::CodeEntries code_{};
-  BiosConfig config_;
   Vcpu* vcpu_ = nullptr;
   uint64_t wait_until_ns_ = 0;
   IdleDetector idle_;
   std::deque<Key> held_keys_;
   uint64_t keys_held_ = 0;
-  uint64_t calls_ = 0, bad_traps_ = 0, unimplemented_ = 0;
+  uint64_t calls_ = 0, bad_traps_ = 0;
   std::map<uint16_t, uint64_t> calls_by_function_;  // vector << 8 | AH
 };
 

@@ -18,13 +18,13 @@ void return_to(BiosCall& c, GuestMemory& mem, uint16_t seg, uint16_t off, uint16
 void Bios::int18(BiosCall& c) {
   std::string msg = "No bootable device.";
   print(msg + "\r\n");
-  if (config_.on_message) config_.on_message("bios: " + msg);
+  if (ctx_.config.on_message) ctx_.config.on_message("bios: " + msg);
   // Stop for good: CLI; HLT with nothing to wake the CPU.
-  return_to(c, mem_, rom::kSegment, rom::kHaltLoop, flag::FIXED1);
+  return_to(c, ctx_.mem, rom::kSegment, rom::kHaltLoop, flag::FIXED1);
 }
 
 void Bios::int19(BiosCall& c) {
-  uint8_t drive_number = config_.floppy[0] ? 0x00 : 0x80;
+  uint8_t drive_number = ctx_.config.floppy[0] ? 0x00 : 0x80;
   DiskImage* d = drive(drive_number);
   std::vector<uint8_t> sector(DiskImage::kSectorSize);
   if (!d || !d->read(0, 1, sector)) {
@@ -35,9 +35,9 @@ void Bios::int19(BiosCall& c) {
     print("Boot failed: not a bootable disk (no 55AAh signature).\r\n");
     return int18(c);
   }
-  mem_.write(kBootAddress, sector);
+  ctx_.mem.write(kBootAddress, sector);
   c.set_dl(drive_number);
-  return_to(c, mem_, 0x0000, uint16_t(kBootAddress), flag::FIXED1 | flag::IF);
+  return_to(c, ctx_.mem, 0x0000, uint16_t(kBootAddress), flag::FIXED1 | flag::IF);
 }
 
 }  // namespace pxos

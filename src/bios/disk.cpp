@@ -17,13 +17,13 @@ inline constexpr uint8_t kTimeout = 0x80;        // drive not ready
 }  // namespace disk_status
 
 DiskImage* Bios::drive(uint8_t dl) {
-  if (dl < 2) return config_.floppy[dl];
-  if (dl >= 0x80 && dl < 0x82) return config_.hard_disk[dl - 0x80];
+  if (dl < 2) return ctx_.config.floppy[dl];
+  if (dl >= 0x80 && dl < 0x82) return ctx_.config.hard_disk[dl - 0x80];
   return nullptr;
 }
 
 void Bios::set_disk_status(uint8_t dl, uint8_t status) {
-  set_bda8(dl & 0x80 ? bda::kDiskStatus : bda::kFloppyStatus, status);
+  ctx_.set_bda8(dl & 0x80 ? bda::kDiskStatus : bda::kFloppyStatus, status);
 }
 
 // AH=02h read, 03h write, 04h verify: AL sectors from CHS (CH = cylinder
@@ -45,7 +45,7 @@ void Bios::disk_rw(BiosCall& c, DiskImage& d, bool write, bool verify) {
     return fail(kSectorNotFound, 0);
   uint64_t lba = (uint64_t{cylinder} * g.heads + head) * g.sectors + (sector - 1);
   uint32_t bytes = count * DiskImage::kSectorSize;
-  uint32_t buffer = mem_.real_linear(c.es(), c.bx());
+  uint32_t buffer = ctx_.mem.real_linear(c.es(), c.bx());
   // Floppies move data by ISA DMA, whose address counter cannot carry past
   // a 64 KiB boundary: real BIOSes refuse such buffers.
   if (d.kind() == DiskImage::Kind::Floppy && !verify && (buffer & 0xFFFF) + bytes > 0x10000)
@@ -56,14 +56,14 @@ void Bios::disk_rw(BiosCall& c, DiskImage& d, bool write, bool verify) {
   uint32_t moved = available * DiskImage::kSectorSize;
   if (!verify) {
     // The whole buffer must be guest RAM: nothing is written outside it.
-    if (write ? !mem_.readable_span(buffer, moved) : !mem_.ram_span(buffer, moved)) return fail(kBadCommand, 0);
+    if (write ? !ctx_.mem.readable_span(buffer, moved) : !ctx_.mem.ram_span(buffer, moved)) return fail(kBadCommand, 0);
     std::vector<uint8_t> data(moved);
     if (write) {
-      mem_.read(buffer, data);
+      ctx_.mem.read(buffer, data);
       if (!d.write(lba, available, data)) return fail(kTimeout, 0);
     } else {
       if (!d.read(lba, available, data)) return fail(kTimeout, 0);
-      mem_.write(buffer, data);
+      ctx_.mem.write(buffer, data);
     }
   }
   if (available < count) return fail(kSectorNotFound, available);
@@ -131,18 +131,18 @@ void disk_1341(BiosCall& c) {
 // 64-bit LBA.
 void Bios::disk_extended_rw(BiosCall& c, DiskImage& d) {
   using namespace disk_status;
-  uint32_t dap = mem_.real_linear(c.ds(), c.si());
-  uint8_t size = mem_.read8(dap);
-  if (!mem_.readable_span(dap, 16) || size < 16) return c.fail(kBadCommand);
-  uint16_t count = mem_.read16(dap + 2);
-  uint16_t off = mem_.read16(dap + 4), seg = mem_.read16(dap + 6);
-  uint64_t lba = uint64_t{mem_.read32(dap + 8)} | uint64_t{mem_.read32(dap + 12)} << 32;
-  uint64_t buffer = mem_.real_linear(seg, off);
+  uint32_t dap = ctx_.mem.real_linear(c.ds(), c.si());
+  uint8_t size = ctx_.mem.read8(dap);
+  if (!ctx_.mem.readable_span(dap, 16) || size < 16) return c.fail(kBadCommand);
+  uint16_t count = ctx_.mem.read16(dap + 2);
+  uint16_t off = ctx_.mem.read16(dap + 4), seg = ctx_.mem.read16(dap + 6);
+  uint64_t lba = uint64_t{ctx_.mem.read32(dap + 8)} | uint64_t{ctx_.mem.read32(dap + 12)} << 32;
+  uint64_t buffer = ctx_.mem.real_linear(seg, off);
   if (seg == 0xFFFF && off == 0xFFFF) {
-    if (size < 0x18 || !mem_.readable_span(dap + 16, 8)) return c.fail(kBadCommand);
-    buffer = uint64_t{mem_.read32(dap + 16)} | uint64_t{mem_.read32(dap + 20)} << 32;
+    if (size < 0x18 || !ctx_.mem.readable_span(dap + 16, 8)) return c.fail(kBadCommand);
+    buffer = uint64_t{ctx_.mem.read32(dap + 16)} | uint64_t{ctx_.mem.read32(dap + 20)} << 32;
   }
-  auto done = [&](uint16_t n) { mem_.write16(dap + 2, n); };
+  auto done = [&](uint16_t n) { ctx_.mem.write16(dap + 2, n); };
   if (c.ah() == 0x47) {
     if (lba >= d.sector_count()) return c.fail(kSectorNotFound);
     return c.success();
@@ -158,17 +158,17 @@ void Bios::disk_extended_rw(BiosCall& c, DiskImage& d) {
   uint32_t bytes = uint32_t{count} * DiskImage::kSectorSize;
   if (c.ah() == 0x44 || count == 0) return c.success();
   bool write = c.ah() == 0x43;
-  if (write ? !mem_.readable_span(buffer, bytes) : !mem_.ram_span(buffer, bytes)) {
+  if (write ? !ctx_.mem.readable_span(buffer, bytes) : !ctx_.mem.ram_span(buffer, bytes)) {
     done(0);
     return c.fail(kBadCommand);
   }
   std::vector<uint8_t> data(bytes);
   bool ok;
   if (write) {
-    mem_.read(buffer, data);
+    ctx_.mem.read(buffer, data);
     ok = d.write(lba, count, data);
   } else {
-    ok = d.read(lba, count, data) && mem_.write(buffer, data);
+    ok = d.read(lba, count, data) && ctx_.mem.write(buffer, data);
   }
   if (!ok) {
     done(0);
@@ -180,18 +180,18 @@ void Bios::disk_extended_rw(BiosCall& c, DiskImage& d) {
 // AH=48h: drive parameters into the result buffer at DS:SI (its first word
 // says how big it is: at least 26 bytes).
 void Bios::disk_1348(BiosCall& c, DiskImage& d) {
-  uint32_t buf = mem_.real_linear(c.ds(), c.si());
-  uint16_t size = mem_.read16(buf);
-  if (size < 26 || !mem_.ram_span(buf, 26)) return c.fail(disk_status::kBadCommand);
+  uint32_t buf = ctx_.mem.real_linear(c.ds(), c.si());
+  uint16_t size = ctx_.mem.read16(buf);
+  if (size < 26 || !ctx_.mem.ram_span(buf, 26)) return c.fail(disk_status::kBadCommand);
   const Geometry& g = d.geometry();
-  mem_.write16(buf, 26);
-  mem_.write16(buf + 2, d.kind() == DiskImage::Kind::Floppy ? 0x0006 : 0x0002);  // CHS valid (+removable)
-  mem_.write32(buf + 4, g.cylinders);
-  mem_.write32(buf + 8, g.heads);
-  mem_.write32(buf + 12, g.sectors);
-  mem_.write32(buf + 16, uint32_t(d.sector_count()));
-  mem_.write32(buf + 20, uint32_t(d.sector_count() >> 32));
-  mem_.write16(buf + 24, DiskImage::kSectorSize);
+  ctx_.mem.write16(buf, 26);
+  ctx_.mem.write16(buf + 2, d.kind() == DiskImage::Kind::Floppy ? 0x0006 : 0x0002);  // CHS valid (+removable)
+  ctx_.mem.write32(buf + 4, g.cylinders);
+  ctx_.mem.write32(buf + 8, g.heads);
+  ctx_.mem.write32(buf + 12, g.sectors);
+  ctx_.mem.write32(buf + 16, uint32_t(d.sector_count()));
+  ctx_.mem.write32(buf + 20, uint32_t(d.sector_count() >> 32));
+  ctx_.mem.write16(buf + 24, DiskImage::kSectorSize);
   c.success();
 }
 
@@ -205,7 +205,7 @@ void Bios::int13(BiosCall& c) {
       else disk_1300(c);
       break;
     case 0x01: {  // status of the last operation
-      uint8_t last = bda8(dl & 0x80 ? bda::kDiskStatus : bda::kFloppyStatus);
+      uint8_t last = ctx_.bda8(dl & 0x80 ? bda::kDiskStatus : bda::kFloppyStatus);
       c.set_ah(last);
       c.set_cf(last != 0);
       return;  // AH=01h leaves the stored status as it was
@@ -225,8 +225,8 @@ void Bios::int13(BiosCall& c) {
         c.fail(kBadCommand);
         break;
       }
-      uint8_t drives = dl & 0x80 ? bda8(bda::kHardDiskCount)
-                                 : uint8_t((config_.floppy[0] ? 1 : 0) + (config_.floppy[1] ? 1 : 0));
+      uint8_t drives = dl & 0x80 ? ctx_.bda8(bda::kHardDiskCount)
+                                 : uint8_t((ctx_.config.floppy[0] ? 1 : 0) + (ctx_.config.floppy[1] ? 1 : 0));
       disk_1308(c, *d, drives, rom::kDisketteParams);
       break;
     }
@@ -264,7 +264,7 @@ void Bios::int13(BiosCall& c) {
       else disk_1348(c, *d);
       break;
     default:
-      log_unimplemented(c);
+      ctx_.log_unimplemented(c);
       c.fail(kBadCommand);
   }
   set_disk_status(dl, c.ah());

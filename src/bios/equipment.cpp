@@ -3,8 +3,8 @@
 
 namespace pxos {
 
-void Bios::int11(BiosCall& c) { c.set_ax(bda16(bda::kEquipment)); }
+void Bios::int11(BiosCall& c) { c.set_ax(ctx_.bda16(bda::kEquipment)); }
 
-void Bios::int12(BiosCall& c) { c.set_ax(bda16(bda::kMemoryKiB)); }
+void Bios::int12(BiosCall& c) { c.set_ax(ctx_.bda16(bda::kMemoryKiB)); }
 
 }  // namespace pxos

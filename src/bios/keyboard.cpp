@@ -8,23 +8,23 @@
 namespace pxos {
 
 bool Bios::kbd_peek(Key& k) {
-  uint16_t head = bda16(bda::kKbdHead), tail = bda16(bda::kKbdTail);
+  uint16_t head = ctx_.bda16(bda::kKbdHead), tail = ctx_.bda16(bda::kKbdTail);
   if (head == tail) return false;
-  uint16_t w = bda16(head);
+  uint16_t w = ctx_.bda16(head);
   k = Key{uint8_t(w >> 8), uint8_t(w)};
   return true;
 }
 
 bool Bios::kbd_push(Key k) {
-  uint16_t start = bda16(bda::kKbdBufStart), end = bda16(bda::kKbdBufEnd);
-  uint16_t head = bda16(bda::kKbdHead), tail = bda16(bda::kKbdTail);
+  uint16_t start = ctx_.bda16(bda::kKbdBufStart), end = ctx_.bda16(bda::kKbdBufEnd);
+  uint16_t head = ctx_.bda16(bda::kKbdHead), tail = ctx_.bda16(bda::kKbdTail);
   // A guest may have moved the buffer: refuse one that lies outside the BDA page.
   if (start >= end || end > 0x100 || tail < start || tail >= end) return false;
   uint16_t next = uint16_t(tail + 2);
   if (next >= end) next = start;
   if (next == head) return false;  // full
-  set_bda16(tail, k.word());
-  set_bda16(bda::kKbdTail, next);
+  ctx_.set_bda16(tail, k.word());
+  ctx_.set_bda16(bda::kKbdTail, next);
   return true;
 }
 
@@ -41,7 +41,7 @@ void Bios::move_held_keys() {
 }
 
 bool Bios::idle_wait(BiosCall& c) {
-  if (!config_.now_ns || !idle_.should_wait(config_.now_ns())) return false;
+  if (!ctx_.config.now_ns || !idle_.should_wait(ctx_.config.now_ns())) return false;
   c.wait();
   return true;
 }
@@ -69,9 +69,9 @@ void Bios::int16(BiosCall& c) {
         return;
       }
       {
-        uint16_t head = uint16_t(bda16(bda::kKbdHead) + 2);
-        if (head >= bda16(bda::kKbdBufEnd)) head = bda16(bda::kKbdBufStart);
-        set_bda16(bda::kKbdHead, head);
+        uint16_t head = uint16_t(ctx_.bda16(bda::kKbdHead) + 2);
+        if (head >= ctx_.bda16(bda::kKbdBufEnd)) head = ctx_.bda16(bda::kKbdBufStart);
+        ctx_.set_bda16(bda::kKbdHead, head);
       }
       move_held_keys();
       c.set_ax((c.ah() == 0x00 ? classic(k) : k).word());
@@ -87,7 +87,7 @@ void Bios::int16(BiosCall& c) {
       c.set_ax((c.ah() == 0x01 ? classic(k) : k).word());
       return;
     case 0x02:
-      c.set_al(bda8(bda::kKbdFlags0));
+      c.set_al(ctx_.bda8(bda::kKbdFlags0));
       return;
     case 0x03:  // typematic rate and delay (Linux's setup sets them): nothing to do without a real keyboard
       return;
@@ -95,13 +95,13 @@ void Bios::int16(BiosCall& c) {
       c.set_al(kbd_push(Key{c.ch(), c.cl()}) ? 0 : 1);
       return;
     case 0x12: {
-      uint8_t f1 = bda8(bda::kKbdFlags1);
-      c.set_al(bda8(bda::kKbdFlags0));
+      uint8_t f1 = ctx_.bda8(bda::kKbdFlags1);
+      c.set_al(ctx_.bda8(bda::kKbdFlags0));
       c.set_ah(uint8_t((f1 & 0x73) | (f1 & 0x04 ? 0x80 : 0)));
       return;
     }
     default:
-      log_unimplemented(c);
+      ctx_.log_unimplemented(c);
   }
 }
 

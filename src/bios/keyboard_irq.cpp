@@ -48,11 +48,11 @@ uint16_t function_key(uint8_t sc, uint8_t flags) {
 }  // namespace
 
 void Bios::keyboard_irq(uint8_t sc) {
-  uint8_t flags = bda8(bda::kKbdFlags0), flags1 = bda8(bda::kKbdFlags1), status3 = bda8(kKbdStatus3);
+  uint8_t flags = ctx_.bda8(bda::kKbdFlags0), flags1 = ctx_.bda8(bda::kKbdFlags1), status3 = ctx_.bda8(kKbdStatus3);
   bool e0 = status3 & kE0Last;
   status3 &= uint8_t(~kE0Last);
   if (sc == 0xE0) {
-    set_bda8(kKbdStatus3, status3 | kE0Last);
+    ctx_.set_bda8(kKbdStatus3, status3 | kE0Last);
     return;
   }
   bool release = sc & 0x80;
@@ -89,9 +89,9 @@ void Bios::keyboard_irq(uint8_t sc) {
         if (word) store_key(Key{uint8_t(word >> 8), uint8_t(word)});
       }
   }
-  set_bda8(bda::kKbdFlags0, flags);
-  set_bda8(bda::kKbdFlags1, flags1);
-  set_bda8(kKbdStatus3, status3 | 0x10);  // 101-key keyboard present
+  ctx_.set_bda8(bda::kKbdFlags0, flags);
+  ctx_.set_bda8(bda::kKbdFlags1, flags1);
+  ctx_.set_bda8(kKbdStatus3, status3 | 0x10);  // 101-key keyboard present
 }
 
 // The BIOS key word for a make code, or 0 for none.

@@ -31,42 +31,42 @@ uint32_t ticks_since_midnight(std::optional<std::time_t> start) {
 void Bios::post(CpuState& cpu) {
   // The first 1 MiB below the ROM starts out zero. (memset: a fill loop
   // costs a compare per byte in the fuzzers' instrumented builds.)
-  if (uint8_t* low = mem_.ram_span(0, 0x500)) std::memset(low, 0, 0x500);
+  if (uint8_t* low = ctx_.mem.ram_span(0, 0x500)) std::memset(low, 0, 0x500);
 
   // Every vector at the bare IRET, written as one block (RAM holds at least
   // 1 MiB): 512 checked writes were a good part of POST.
   const uint8_t dummy[4] = {uint8_t(rom::kDummyIret), uint8_t(rom::kDummyIret >> 8), uint8_t(rom::kSegment),
                             uint8_t(rom::kSegment >> 8)};
-  if (uint8_t* ivt = mem_.ram_span(0, 1024))
+  if (uint8_t* ivt = ctx_.mem.ram_span(0, 1024))
     for (int v = 0; v < 256; ++v) std::memcpy(ivt + 4 * v, dummy, 4);
-  for (uint8_t v : kServiced) mem_.write16(v * 4u, rom::stub_offset(v));
-  mem_.write16(0x1E * 4u, rom::kDisketteParams);
+  for (uint8_t v : kServiced) ctx_.mem.write16(v * 4u, rom::stub_offset(v));
+  ctx_.mem.write16(0x1E * 4u, rom::kDisketteParams);
   // Hardware interrupts: IRQ 0-7 at 08h-0Fh, IRQ 8-15 at 70h-77h.
-  mem_.write16(0x08 * 4u, code_.int08);
-  mem_.write16(0x09 * 4u, code_.int09);
-  for (uint8_t v = 0x0A; v <= 0x0E; ++v) mem_.write16(v * 4u, code_.irq_master);
-  mem_.write16(0x0F * 4u, code_.irq7);
-  mem_.write16(0x70 * 4u, code_.int70);
-  for (uint8_t v = 0x71; v <= 0x77; ++v) mem_.write16(v * 4u, code_.irq_slave);
+  ctx_.mem.write16(0x08 * 4u, code_.int08);
+  ctx_.mem.write16(0x09 * 4u, code_.int09);
+  for (uint8_t v = 0x0A; v <= 0x0E; ++v) ctx_.mem.write16(v * 4u, code_.irq_master);
+  ctx_.mem.write16(0x0F * 4u, code_.irq7);
+  ctx_.mem.write16(0x70 * 4u, code_.int70);
+  for (uint8_t v = 0x71; v <= 0x77; ++v) ctx_.mem.write16(v * 4u, code_.irq_slave);
 
   // BIOS data area.
-  set_bda16(bda::kComPorts + 0, 0x3F8);
-  set_bda16(bda::kComPorts + 2, 0x2F8);
-  int floppies = (config_.floppy[0] ? 1 : 0) + (config_.floppy[1] ? 1 : 0);
+  ctx_.set_bda16(bda::kComPorts + 0, 0x3F8);
+  ctx_.set_bda16(bda::kComPorts + 2, 0x2F8);
+  int floppies = (ctx_.config.floppy[0] ? 1 : 0) + (ctx_.config.floppy[1] ? 1 : 0);
   uint16_t equipment = 0x0020;                            // initial video: 80x25 colour
   if (floppies) equipment |= 0x0001 | uint16_t((floppies - 1) << 6);
   equipment |= 2u << 9;                                   // two serial ports
-  set_bda16(bda::kEquipment, equipment);
-  set_bda16(bda::kMemoryKiB, uint16_t(kEbdaBase / 1024));
-  set_bda16(bda::kEbdaSegment, uint16_t(kEbdaBase >> 4));
-  if (uint8_t* ebda = mem_.ram_span(kEbdaBase, 1024)) std::memset(ebda, 0, 1024);
-  mem_.write8(kEbdaBase, 1);  // its size in KiB
-  set_bda16(bda::kKbdBufStart, bda::kKbdBuffer);
-  set_bda16(bda::kKbdBufEnd, bda::kKbdBuffer + 32);
-  set_bda16(bda::kKbdHead, bda::kKbdBuffer);
-  set_bda16(bda::kKbdTail, bda::kKbdBuffer);
-  set_bda8(bda::kHardDiskCount, uint8_t((config_.hard_disk[0] ? 1 : 0) + (config_.hard_disk[1] ? 1 : 0)));
-  mem_.write32(bda::kBase + bda::kTicks, ticks_since_midnight(config_.start_time));
+  ctx_.set_bda16(bda::kEquipment, equipment);
+  ctx_.set_bda16(bda::kMemoryKiB, uint16_t(kEbdaBase / 1024));
+  ctx_.set_bda16(bda::kEbdaSegment, uint16_t(kEbdaBase >> 4));
+  if (uint8_t* ebda = ctx_.mem.ram_span(kEbdaBase, 1024)) std::memset(ebda, 0, 1024);
+  ctx_.mem.write8(kEbdaBase, 1);  // its size in KiB
+  ctx_.set_bda16(bda::kKbdBufStart, bda::kKbdBuffer);
+  ctx_.set_bda16(bda::kKbdBufEnd, bda::kKbdBuffer + 32);
+  ctx_.set_bda16(bda::kKbdHead, bda::kKbdBuffer);
+  ctx_.set_bda16(bda::kKbdTail, bda::kKbdBuffer);
+  ctx_.set_bda8(bda::kHardDiskCount, uint8_t((ctx_.config.hard_disk[0] ? 1 : 0) + (ctx_.config.hard_disk[1] ? 1 : 0)));
+  ctx_.mem.write32(bda::kBase + bda::kTicks, ticks_since_midnight(ctx_.config.start_time));
 
   set_video_mode(3);
   program_devices();
@@ -81,8 +81,8 @@ void Bios::post(CpuState& cpu) {
 // the guest would: PICs at vector bases 08h and 70h with IRQ 0, 1 and the
 // cascade unmasked; PIT channel 0 in mode 3 with the full count (18.2 Hz).
 void Bios::program_devices() {
-  if (!ports_) return;
-  PortBus& p = *ports_;
+  if (!ctx_.ports) return;
+  PortBus& p = *ctx_.ports;
   p.write(0x20, 1, 0x11);  // ICW1: edge, cascade, ICW4 follows
   p.write(0x21, 1, 0x08);  // ICW2: vector base
   p.write(0x21, 1, 0x04);  // ICW3: slave on IRQ 2
@@ -107,13 +107,13 @@ void Bios::program_devices() {
   p.write(0x60, 1, 0xDF);
 
   // CMOS configuration bytes, and their checksum.
-  uint32_t ext_kib = uint32_t(std::min<uint64_t>((mem_.ram_size() - 0x100000) / 1024, 0xFFFF));
-  uint64_t high = mem_.ram_size() > (16u << 20) ? (mem_.ram_size() - (16u << 20)) / 65536 : 0;
-  uint8_t floppy_types = uint8_t((config_.floppy[0] ? config_.floppy[0]->floppy_type() << 4 : 0) |
-                                 (config_.floppy[1] ? config_.floppy[1]->floppy_type() : 0));
+  uint32_t ext_kib = uint32_t(std::min<uint64_t>((ctx_.mem.ram_size() - 0x100000) / 1024, 0xFFFF));
+  uint64_t high = ctx_.mem.ram_size() > (16u << 20) ? (ctx_.mem.ram_size() - (16u << 20)) / 65536 : 0;
+  uint8_t floppy_types = uint8_t((ctx_.config.floppy[0] ? ctx_.config.floppy[0]->floppy_type() << 4 : 0) |
+                                 (ctx_.config.floppy[1] ? ctx_.config.floppy[1]->floppy_type() : 0));
   cmos_write(0x10, floppy_types);
-  cmos_write(0x12, uint8_t((config_.hard_disk[0] ? 0xF0 : 0) | (config_.hard_disk[1] ? 0x0F : 0)));
-  cmos_write(0x14, uint8_t(bda16(bda::kEquipment)));
+  cmos_write(0x12, uint8_t((ctx_.config.hard_disk[0] ? 0xF0 : 0) | (ctx_.config.hard_disk[1] ? 0x0F : 0)));
+  cmos_write(0x14, uint8_t(ctx_.bda16(bda::kEquipment)));
   cmos_write(0x15, 0x80);  // 640 KiB base memory
   cmos_write(0x16, 0x02);
   for (uint8_t reg : {uint8_t(0x17), uint8_t(0x30)}) {

@@ -12,7 +12,7 @@ void Bios::int17(BiosCall& c) {
       c.set_ah(0x01);  // time-out
       return;
     default:
-      log_unimplemented(c);
+      ctx_.log_unimplemented(c);
   }
 }
 

@@ -13,12 +13,12 @@ constexpr uint16_t kDivisors[8] = {1047, 768, 384, 192, 96, 48, 24, 12};  // 110
 }  // namespace
 
 void Bios::int14(BiosCall& c) {
-  uint16_t base = c.dx() < 4 ? bda16(bda::kComPorts + 2 * c.dx()) : 0;
-  if (!base || !ports_) {
+  uint16_t base = c.dx() < 4 ? ctx_.bda16(bda::kComPorts + 2 * c.dx()) : 0;
+  if (!base || !ctx_.ports) {
     c.set_ah(kTimeout);
     return;
   }
-  PortBus& p = *ports_;
+  PortBus& p = *ctx_.ports;
   auto status = [&] { return uint8_t(p.read(base + kLsr, 1)); };
   switch (c.ah()) {
     case 0x00: {  // initialise: AL = baud (7-5), parity (4-3), stop bits (2), length (1-0)
@@ -59,7 +59,7 @@ void Bios::int14(BiosCall& c) {
       c.set_al(uint8_t(p.read(base + kMsr, 1)));
       return;
     default:
-      log_unimplemented(c);
+      ctx_.log_unimplemented(c);
       c.set_ah(kTimeout);
   }
 }

@@ -26,26 +26,26 @@ std::vector<Bios::MemoryRange> Bios::memory_map() const {
   map.push_back({0, kEbdaBase, 1});
   map.push_back({kEbdaBase, 0xA0000 - kEbdaBase, 2});
   map.push_back({0xF0000, 0x10000, 2});
-  if (mem_.ram_size() > 0x100000) map.push_back({0x100000, mem_.ram_size() - 0x100000, 1});
+  if (ctx_.mem.ram_size() > 0x100000) map.push_back({0x100000, ctx_.mem.ram_size() - 0x100000, 1});
   map.push_back({GuestMemory::kRomAlias, GuestMemory::kRomSize, 2});
   return map;
 }
 
 void Bios::int15(BiosCall& c) {
-  uint32_t extended_kib = uint32_t((mem_.ram_size() - 0x100000) / 1024);
+  uint32_t extended_kib = uint32_t((ctx_.mem.ram_size() - 0x100000) / 1024);
   switch (c.ah()) {
     case 0x24: {  // A20 gate, through the keyboard controller's output port as a guest would
       switch (c.al()) {
         case 0x00:
         case 0x01:
-          if (ports_) {
-            ports_->write(0x64, 1, 0xD1);
-            ports_->write(0x60, 1, c.al() ? 0xDF : 0xDD);
+          if (ctx_.ports) {
+            ctx_.ports->write(0x64, 1, 0xD1);
+            ctx_.ports->write(0x60, 1, c.al() ? 0xDF : 0xDD);
           }
           c.success();
           return;
         case 0x02:
-          c.set_al(mem_.a20() ? 1 : 0);
+          c.set_al(ctx_.mem.a20() ? 1 : 0);
           c.success();
           return;
         case 0x03:
@@ -59,28 +59,28 @@ void Bios::int15(BiosCall& c) {
       c.set_cf(true);
       return;
     case 0x86: {  // wait CX:DX microseconds
-      uint8_t flag = bda8(kWaitFlag);
-      uint64_t now = config_.now_ns ? config_.now_ns() : 0;
+      uint8_t flag = ctx_.bda8(kWaitFlag);
+      uint64_t now = ctx_.config.now_ns ? ctx_.config.now_ns() : 0;
       if (!(flag & 1)) {
         wait_until_ns_ = now + (uint64_t{c.cx()} << 16 | c.dx()) * 1000;
-        set_bda8(kWaitFlag, flag | 1);
+        ctx_.set_bda8(kWaitFlag, flag | 1);
       }
-      if (now < wait_until_ns_ && config_.now_ns) {
+      if (now < wait_until_ns_ && ctx_.config.now_ns) {
         c.wait();
         return;
       }
-      set_bda8(kWaitFlag, bda8(kWaitFlag) & ~1u);
+      ctx_.set_bda8(kWaitFlag, ctx_.bda8(kWaitFlag) & ~1u);
       wait_until_ns_ = 0;
       c.success();
       return;
     }
     case 0x87: {  // block move: CX words, descriptors in the GDT at ES:SI
-      uint32_t gdt = mem_.real_linear(c.es(), c.si());
+      uint32_t gdt = ctx_.mem.real_linear(c.es(), c.si());
       uint32_t bytes = uint32_t{c.cx()} * 2;
-      if (c.cx() > 0x8000 || !mem_.readable_span(gdt, 0x30)) return c.fail(0x03);
-      uint32_t src = descriptor_base(mem_, gdt + 0x10), dst = descriptor_base(mem_, gdt + 0x18);
-      const uint8_t* from = mem_.readable_span(src, bytes);
-      uint8_t* to = mem_.ram_span(dst, bytes);
+      if (c.cx() > 0x8000 || !ctx_.mem.readable_span(gdt, 0x30)) return c.fail(0x03);
+      uint32_t src = descriptor_base(ctx_.mem, gdt + 0x10), dst = descriptor_base(ctx_.mem, gdt + 0x18);
+      const uint8_t* from = ctx_.mem.readable_span(src, bytes);
+      uint8_t* to = ctx_.mem.ram_span(dst, bytes);
       if (bytes && (!from || !to)) return c.fail(0x02);  // outside RAM: refused, nothing copied
       if (bytes) std::memmove(to, from, bytes);
       c.success();
@@ -98,7 +98,7 @@ void Bios::int15(BiosCall& c) {
     case 0xE8:
       if (c.al() == 0x01) {  // E801h: KiB in 1-16 MiB, 64 KiB blocks above 16 MiB
         uint16_t low = uint16_t(std::min<uint32_t>(extended_kib, 15 * 1024));
-        uint64_t high = mem_.ram_size() > (16u << 20) ? (mem_.ram_size() - (16u << 20)) / 65536 : 0;
+        uint64_t high = ctx_.mem.ram_size() > (16u << 20) ? (ctx_.mem.ram_size() - (16u << 20)) / 65536 : 0;
         c.set_ax(low);
         c.set_cx(low);
         c.set_bx(uint16_t(std::min<uint64_t>(high, 0xFFFF)));
@@ -109,28 +109,28 @@ void Bios::int15(BiosCall& c) {
       if (c.al() == 0x20 && c.edx() == kSmap) {  // E820h: one map entry per call
         auto map = memory_map();
         uint32_t index = c.ebx();
-        uint32_t out = mem_.real_linear(c.es(), c.di());
-        if (index >= map.size() || c.ecx() < 20 || !mem_.ram_span(out, 20)) return c.fail(kUnsupported);
+        uint32_t out = ctx_.mem.real_linear(c.es(), c.di());
+        if (index >= map.size() || c.ecx() < 20 || !ctx_.mem.ram_span(out, 20)) return c.fail(kUnsupported);
         const MemoryRange& r = map[index];
-        mem_.write32(out, uint32_t(r.base));
-        mem_.write32(out + 4, uint32_t(r.base >> 32));
-        mem_.write32(out + 8, uint32_t(r.size));
-        mem_.write32(out + 12, uint32_t(r.size >> 32));
-        mem_.write32(out + 16, r.type);
+        ctx_.mem.write32(out, uint32_t(r.base));
+        ctx_.mem.write32(out + 4, uint32_t(r.base >> 32));
+        ctx_.mem.write32(out + 8, uint32_t(r.size));
+        ctx_.mem.write32(out + 12, uint32_t(r.size >> 32));
+        ctx_.mem.write32(out + 16, r.type);
         c.set_eax(kSmap);
         c.set_ecx(20);
         c.set_ebx(index + 1 < map.size() ? index + 1 : 0);
         c.set_cf(false);
         return;
       }
-      log_unimplemented(c);
+      ctx_.log_unimplemented(c);
       return c.fail(kUnsupported);
     case 0x90:  // device busy / interrupt complete: nothing to wait for
     case 0x91:
       c.success();
       return;
     default:
-      log_unimplemented(c);
+      ctx_.log_unimplemented(c);
       c.fail(kUnsupported);
   }
 }

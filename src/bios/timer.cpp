@@ -24,23 +24,23 @@ constexpr uint8_t kStatusA = 0x0A, kStatusB = 0x0B, kCentury = 0x32;
 }  // namespace
 
 uint8_t Bios::cmos_read(uint8_t index) {
-  if (!ports_) return 0;
-  ports_->write(0x70, 1, index);
-  return uint8_t(ports_->read(0x71, 1));
+  if (!ctx_.ports) return 0;
+  ctx_.ports->write(0x70, 1, index);
+  return uint8_t(ctx_.ports->read(0x71, 1));
 }
 
 void Bios::cmos_write(uint8_t index, uint8_t value) {
-  if (!ports_) return;
-  ports_->write(0x70, 1, index);
-  ports_->write(0x71, 1, value);
+  if (!ctx_.ports) return;
+  ctx_.ports->write(0x70, 1, index);
+  ctx_.ports->write(0x71, 1, value);
 }
 
 void Bios::int1a(BiosCall& c) {
   // The RTC counts in BCD (status B bit 2 clear), which INT 1Ah returns as is.
   auto rtc_present = [&] { return cmos_read(kStatusA) != 0xFF; };
   switch (c.ah()) {
-    case 0x00: return time_1a00(c, mem_);
-    case 0x01: return time_1a01(c, mem_);
+    case 0x00: return time_1a00(c, ctx_.mem);
+    case 0x01: return time_1a01(c, ctx_.mem);
     case 0x02:  // read time: CH hours, CL minutes, DH seconds (BCD), DL daylight saving
       if (!rtc_present()) return c.set_cf(true);
       c.set_ch(cmos_read(kHours));
@@ -73,7 +73,7 @@ void Bios::int1a(BiosCall& c) {
       c.set_cf(false);
       return;
     default:
-      log_unimplemented(c);
+      ctx_.log_unimplemented(c);
       c.set_cf(true);
   }
 }
