@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include "bios/disk.h"
 #include "bios/rom.h"
 
 namespace pxos {
@@ -98,7 +99,7 @@ void Bios::dispatch(BiosCall& c) {
     case 0x10: return int10(c);
     case 0x11: return int11(c);
     case 0x12: return int12(c);
-    case 0x13: return int13(c);
+    case 0x13: return handle_13(ctx_, c);
     case 0x14: return int14(c);
     case 0x15: return int15(c);
     case 0x16: return int16(c);

@@ -84,7 +84,6 @@ class Bios {
   void int10(BiosCall& c);
   void int11(BiosCall& c);
   void int12(BiosCall& c);
-  void int13(BiosCall& c);
   void int14(BiosCall& c);
   void int15(BiosCall& c);
   void int16(BiosCall& c);
@@ -125,13 +124,6 @@ class Bios {
   void write_string(BiosCall& c, const TextMode& t);
   uint32_t write_string_run(const TextMode& t, uint8_t page, uint32_t src, uint32_t i, uint32_t left, bool attrs,
                             uint8_t attr, bool echo);
-
-  // INT 13h internals (disk.cpp).
-  DiskImage* drive(uint8_t dl);
-  void set_disk_status(uint8_t dl, uint8_t status);
-  void disk_rw(BiosCall& c, DiskImage& d, bool write, bool verify);
-  void disk_extended_rw(BiosCall& c, DiskImage& d);
-  void disk_1348(BiosCall& c, DiskImage& d);
 
 
   // INT 16h internals (keyboard.cpp).

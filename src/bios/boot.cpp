@@ -1,5 +1,6 @@
 // INT 19h (bootstrap loader) and INT 18h (no bootable device).
 #include "bios/bios.h"
+#include "bios/disk.h"
 #include "bios/rom.h"
 
 namespace pxos {
@@ -25,7 +26,7 @@ void Bios::int18(BiosCall& c) {
 
 void Bios::int19(BiosCall& c) {
   uint8_t drive_number = ctx_.config.floppy[0] ? 0x00 : 0x80;
-  DiskImage* d = drive(drive_number);
+  DiskImage* d = disk_drive(ctx_.config, drive_number);
   std::vector<uint8_t> sector(DiskImage::kSectorSize);
   if (!d || !d->read(0, 1, sector)) {
     print("Boot failed: no disk.\r\n");

@@ -149,6 +149,37 @@ TEST_F(Int13, ReadsNeverWriteOutsideRam) {
   EXPECT_EQ(c.ah(), 0x01);
 }
 
+// Which subfunctions serve which kind of drive, and that each kind keeps
+// its own status byte, which AH=01h and AH=15h leave as it was.
+TEST_F(Int13, DriveKindsAndTheirStatusBytes) {
+  struct {
+    const char* what;
+    uint16_t ax, dx;
+    bool cf;
+  } cases[] = {
+      {"seek on a floppy", 0x0C00, 0x0000, true},         {"seek on a hard disk", 0x0C00, 0x0080, false},
+      {"reset hard disk 80h", 0x0D00, 0x0080, false},     {"recalibrate a floppy", 0x1100, 0x0000, true},
+      {"change line of a floppy", 0x1600, 0x0000, false}, {"change line of a hard disk", 0x1600, 0x0080, true},
+      {"reset an absent drive", 0x0000, 0x0081, true},    {"reset floppy A:", 0x0000, 0x0000, false},
+  };
+  for (auto k : cases) {
+    BiosCall c = call(k.ax, 0, k.dx);
+    EXPECT_EQ(c.cf(), k.cf) << k.what;
+    EXPECT_EQ(c.ah(), k.cf ? 0x01 : 0x00) << k.what;
+    EXPECT_EQ(call(0x0100, 0, k.dx).ah(), k.cf ? 0x01 : 0x00) << k.what;
+  }
+  EXPECT_TRUE(call(0x0C00, 0, 0x0000).cf());  // the floppy's status is 01h now...
+  EXPECT_FALSE(call(0x0C00, 0, 0x0080).cf());
+  EXPECT_EQ(mem_.read8(bda::kBase + bda::kFloppyStatus), 0x01);  // ...and the hard disk's 00h
+  EXPECT_EQ(mem_.read8(bda::kBase + bda::kDiskStatus), 0x00);
+  BiosCall t = call(0x1500, 0, 0x0000);  // the drive type is no status
+  EXPECT_EQ(t.ah(), 0x01);
+  EXPECT_FALSE(t.cf());
+  EXPECT_EQ(mem_.read8(bda::kBase + bda::kFloppyStatus), 0x01);
+  EXPECT_EQ(call(0x1500, 0, 0x0081).ah(), 0x00);  // no such drive
+  EXPECT_EQ(mem_.read8(bda::kBase + bda::kDiskStatus), 0x00);
+}
+
 TEST_F(Int13, ParametersOfBothDriveKinds) {
   BiosCall f = call(0x0800, 0, 0x0000);
   EXPECT_FALSE(f.cf());
