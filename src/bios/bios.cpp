@@ -8,6 +8,7 @@
 
 #include "bios/disk.h"
 #include "bios/rom.h"
+#include "bios/video.h"
 
 namespace pxos {
 
@@ -96,7 +97,7 @@ bool idle_neutral(const BiosCall& c) {
 void Bios::dispatch(BiosCall& c) {
   if (!idle_neutral(c)) idle_.work();
   switch (c.vector()) {
-    case 0x10: return int10(c);
+    case 0x10: return handle_10(ctx_, c);
     case 0x11: return int11(c);
     case 0x12: return int12(c);
     case 0x13: return handle_13(ctx_, c);

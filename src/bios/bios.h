@@ -81,7 +81,6 @@ class Bios {
   void cmos_write(uint8_t index, uint8_t value);
 
   // Services, one per file.
-  void int10(BiosCall& c);
   void int11(BiosCall& c);
   void int12(BiosCall& c);
   void int14(BiosCall& c);
@@ -100,30 +99,11 @@ class Bios {
   // layout), 0 for none: how INT 09h translates.
   static uint16_t translate_scancode(uint8_t code, bool e0, uint8_t flags);
 
-  // Video helpers used by other services (boot messages).
-  void teletype(uint8_t ch);
-  void print(const std::string& s);
-
   GuestMemory& memory() { return ctx_.mem; }
   const BiosConfig& config() const { return ctx_.config; }
 
  private:
   void on_trap();
-
-  // INT 10h internals (video.cpp).
-  struct TextMode;
-  TextMode text_mode();
-  void set_video_mode(uint8_t mode);
-  void int10_service(BiosCall& c);
-  void sync_crtc();
-  void scroll(bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t left, uint8_t bottom, uint8_t right);
-  bool scroll_full_rows(const TextMode& t, uint8_t page, bool up, uint8_t lines, uint8_t attr, uint8_t top,
-                        uint8_t height, uint32_t width);
-  void teletype_on_page(uint8_t page, uint8_t ch, bool echo);
-  void teletype_on_page(const TextMode& t, uint8_t page, uint8_t ch, bool echo);
-  void write_string(BiosCall& c, const TextMode& t);
-  uint32_t write_string_run(const TextMode& t, uint8_t page, uint32_t src, uint32_t i, uint32_t left, bool attrs,
-                            uint8_t attr, bool echo);
 
 
   // INT 16h internals (keyboard.cpp).

@@ -2,6 +2,7 @@
 #include "bios/bios.h"
 #include "bios/disk.h"
 #include "bios/rom.h"
+#include "bios/video.h"
 
 namespace pxos {
 
@@ -18,7 +19,7 @@ void return_to(BiosCall& c, GuestMemory& mem, uint16_t seg, uint16_t off, uint16
 
 void Bios::int18(BiosCall& c) {
   std::string msg = "No bootable device.";
-  print(msg + "\r\n");
+  video_print(ctx_, msg + "\r\n");
   if (ctx_.config.on_message) ctx_.config.on_message("bios: " + msg);
   // Stop for good: CLI; HLT with nothing to wake the CPU.
   return_to(c, ctx_.mem, rom::kSegment, rom::kHaltLoop, flag::FIXED1);
@@ -29,11 +30,11 @@ void Bios::int19(BiosCall& c) {
   DiskImage* d = disk_drive(ctx_.config, drive_number);
   std::vector<uint8_t> sector(DiskImage::kSectorSize);
   if (!d || !d->read(0, 1, sector)) {
-    print("Boot failed: no disk.\r\n");
+    video_print(ctx_, "Boot failed: no disk.\r\n");
     return int18(c);
   }
   if (sector[510] != 0x55 || sector[511] != 0xAA) {
-    print("Boot failed: not a bootable disk (no 55AAh signature).\r\n");
+    video_print(ctx_, "Boot failed: not a bootable disk (no 55AAh signature).\r\n");
     return int18(c);
   }
   ctx_.mem.write(kBootAddress, sector);

@@ -7,6 +7,7 @@
 #include "vm/bda.h"
 #include "bios/bios.h"
 #include "bios/rom.h"
+#include "bios/video.h"
 
 namespace pxos {
 
@@ -68,9 +69,9 @@ void Bios::post(CpuState& cpu) {
   ctx_.set_bda8(bda::kHardDiskCount, uint8_t((ctx_.config.hard_disk[0] ? 1 : 0) + (ctx_.config.hard_disk[1] ? 1 : 0)));
   ctx_.mem.write32(bda::kBase + bda::kTicks, ticks_since_midnight(ctx_.config.start_time));
 
-  set_video_mode(3);
+  video_set_mode(ctx_, 3);
   program_devices();
-  sync_crtc();
+  video_sync_crtc(ctx_);
 
   // Boot stack at 0000:7C00, data segments zero.
   for (Sreg s : {ES, SS, DS, FS, GS}) cpu.load_real_segment(s, 0);
