@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "bios/disk.h"
+#include "bios/keyboard.h"
 #include "bios/rom.h"
 #include "bios/video.h"
 
@@ -95,7 +96,7 @@ bool idle_neutral(const BiosCall& c) {
 }  // namespace
 
 void Bios::dispatch(BiosCall& c) {
-  if (!idle_neutral(c)) idle_.work();
+  if (!idle_neutral(c)) keyboard_.idle().work();
   switch (c.vector()) {
     case 0x10: return handle_10(ctx_, c);
     case 0x11: return int11(c);
@@ -103,12 +104,12 @@ void Bios::dispatch(BiosCall& c) {
     case 0x13: return handle_13(ctx_, c);
     case 0x14: return int14(c);
     case 0x15: return int15(c);
-    case 0x16: return int16(c);
+    case 0x16: return handle_16(ctx_, keyboard_, c);
     case 0x17: return int17(c);
     case 0x18: return int18(c);
     case 0x19: return int19(c);
     case 0x1A: return int1a(c);
-    case 0x28: return int28(c);
+    case 0x28: return handle_28(ctx_, keyboard_, c);
     default:
       ctx_.log_unimplemented(c);
       c.set_cf(true);

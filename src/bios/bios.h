@@ -23,18 +23,11 @@
 #include "bios/call.h"
 #include "bios/config.h"
 #include "bios/context.h"
-#include "bios/idle.h"
+#include "bios/keyboard.h"
 #include "bios/rom.h"
 #include "vm/memory.h"
 
 namespace pxos {
-
-// A key as the BIOS keyboard buffer stores it.
-struct Key {
-  uint8_t scancode;
-  uint8_t ascii;
-  uint16_t word() const { return uint16_t(scancode << 8 | ascii); }
-};
 
 class Bios {
  public:
@@ -58,17 +51,17 @@ class Bios {
   // Keys that INT 09h could not store because the BDA buffer was full wait
   // here, in order, until the guest makes room: while any wait, the machine
   // sends no more keys (back-pressure, so no key is ever lost).
-  bool keyboard_ready() const { return held_keys_.empty(); }
+  bool keyboard_ready() const { return keyboard_.ready(); }
   // Moves held keys into the buffer as far as it has room (the machine calls
   // it as it feeds keys: a guest may empty the buffer without INT 16h).
-  void move_held_keys();
+  void move_held_keys() { keyboard_.move_held_keys(ctx_); }
 
   // Counters for --verbose.
   uint64_t calls() const { return calls_; }
   uint64_t bad_traps() const { return bad_traps_; }
   uint64_t unimplemented() const { return ctx_.unimplemented; }
-  uint64_t keys_held() const { return keys_held_; }  // keys that waited for room in the buffer
-  uint64_t idle_waits() const { return idle_.waits(); }
+  uint64_t keys_held() const { return keyboard_.keys_held(); }  // keys that waited for room in the buffer
+  uint64_t idle_waits() const { return keyboard_.idle().waits(); }
   // "INT 13h AH=42h: 12" lines, one per vector and function called.
   void print_calls(std::ostream& os) const;
 
@@ -85,19 +78,13 @@ class Bios {
   void int12(BiosCall& c);
   void int14(BiosCall& c);
   void int15(BiosCall& c);
-  void int16(BiosCall& c);
   void int17(BiosCall& c);
   void int18(BiosCall& c);
   void int19(BiosCall& c);
   void int1a(BiosCall& c);
-  void int28(BiosCall& c);
 
   // INT 09h's work (keyboard_irq.cpp): one set-1 scancode (the trap calls it).
-  void keyboard_irq(uint8_t scancode);
-
-  // The BIOS key word of a make code under shift flags (BDA 0040:0017
-  // layout), 0 for none: how INT 09h translates.
-  static uint16_t translate_scancode(uint8_t code, bool e0, uint8_t flags);
+  void keyboard_irq(uint8_t scancode) { handle_09(ctx_, keyboard_, scancode); }
 
   GuestMemory& memory() { return ctx_.mem; }
   const BiosConfig& config() const { return ctx_.config; }
@@ -105,21 +92,11 @@ class Bios {
  private:
   void on_trap();
 
-
-  // INT 16h internals (keyboard.cpp).
-  bool kbd_peek(Key& k);
-  bool kbd_push(Key k);
-  void store_key(Key k);
-  // An idle call (an empty poll, INT 28h): true when it was made to wait (idle.h).
-  bool idle_wait(BiosCall& c);
-
   BiosContext ctx_;  // memory, ports, configuration, the unimplemented log
   rom::CodeEntries code_{};
   Vcpu* vcpu_ = nullptr;
   uint64_t wait_until_ns_ = 0;
-  IdleDetector idle_;
-  std::deque<Key> held_keys_;
-  uint64_t keys_held_ = 0;
+  KeyboardState keyboard_;  // held keys, the idle detector
   uint64_t calls_ = 0, bad_traps_ = 0;
   std::map<uint16_t, uint64_t> calls_by_function_;  // vector << 8 | AH
 };

@@ -1,108 +1,132 @@
-// INT 16h: keyboard services over the BDA ring buffer at 0040:001E.
-// Keys enter the buffer through IRQ 1 (keyboard_irq.cpp); a read with an
-// empty buffer halts until one arrives, and so does a poll of an empty
-// buffer once the guest polls in a tight loop (idle.h). INT 28h, DOS's idle
-// call, counts as such a poll.
-#include "bios/bios.h"
+// INT 16h: keyboard services over the BDA ring buffer at 0040:001E, one
+// function per subfunction; INT 28h; the held keys. A read with an empty
+// buffer halts until a key arrives, and so does a poll of an empty buffer
+// once the guest polls in a tight loop (idle.h). INT 28h, DOS's idle call,
+// counts as such a poll.
+#include "bios/keyboard.h"
 
 namespace pxos {
 
-bool Bios::kbd_peek(Key& k) {
-  uint16_t head = ctx_.bda16(bda::kKbdHead), tail = ctx_.bda16(bda::kKbdTail);
+namespace {
+
+// The key at the head of the buffer, if any.
+bool peek_key(BiosContext& bios, Key& k) {
+  uint16_t head = bios.bda16(bda::kKbdHead), tail = bios.bda16(bda::kKbdTail);
   if (head == tail) return false;
-  uint16_t w = ctx_.bda16(head);
+  uint16_t w = bios.bda16(head);
   k = Key{uint8_t(w >> 8), uint8_t(w)};
   return true;
 }
 
-bool Bios::kbd_push(Key k) {
-  uint16_t start = ctx_.bda16(bda::kKbdBufStart), end = ctx_.bda16(bda::kKbdBufEnd);
-  uint16_t head = ctx_.bda16(bda::kKbdHead), tail = ctx_.bda16(bda::kKbdTail);
+// Removes the key at the head of the buffer (there is one).
+void pop_key(BiosContext& bios) {
+  uint16_t head = uint16_t(bios.bda16(bda::kKbdHead) + 2);
+  if (head >= bios.bda16(bda::kKbdBufEnd)) head = bios.bda16(bda::kKbdBufStart);
+  bios.set_bda16(bda::kKbdHead, head);
+}
+
+// A key at the tail of the buffer; false when it is full.
+bool push_key(BiosContext& bios, Key k) {
+  uint16_t start = bios.bda16(bda::kKbdBufStart), end = bios.bda16(bda::kKbdBufEnd);
+  uint16_t head = bios.bda16(bda::kKbdHead), tail = bios.bda16(bda::kKbdTail);
   // A guest may have moved the buffer: refuse one that lies outside the BDA page.
   if (start >= end || end > 0x100 || tail < start || tail >= end) return false;
   uint16_t next = uint16_t(tail + 2);
   if (next >= end) next = start;
   if (next == head) return false;  // full
-  ctx_.set_bda16(tail, k.word());
-  ctx_.set_bda16(bda::kKbdTail, next);
+  bios.set_bda16(tail, k.word());
+  bios.set_bda16(bda::kKbdTail, next);
   return true;
 }
 
-void Bios::store_key(Key k) {
-  move_held_keys();
-  if (!held_keys_.empty() || !kbd_push(k)) {
-    held_keys_.push_back(k);
-    ++keys_held_;
-  }
-}
-
-void Bios::move_held_keys() {
-  while (!held_keys_.empty() && kbd_push(held_keys_.front())) held_keys_.pop_front();
-}
-
-bool Bios::idle_wait(BiosCall& c) {
-  if (!ctx_.config.now_ns || !idle_.should_wait(ctx_.config.now_ns())) return false;
+// An idle call (an empty poll, INT 28h): true when it was made to wait.
+bool idle_call(BiosContext& bios, KeyboardState& kbd, BiosCall& c) {
+  if (!bios.config.now_ns || !kbd.idle().should_wait(bios.config.now_ns())) return false;
   c.wait();
   return true;
 }
 
-void Bios::int28(BiosCall& c) { idle_wait(c); }
-
-namespace {
-
-// AH=00h/10h wait for a key and remove it; 01h/11h peek (ZF=1: none).
 // The non-extended calls hide the E0h prefix of the grey keys.
 Key classic(Key k) {
   if (k.ascii == 0xE0 && k.scancode != 0) k.ascii = 0;
   return k;
 }
 
+// AH=00h/10h: wait for a key and remove it, into AX.
+void read_key(BiosContext& bios, KeyboardState& kbd, BiosCall& c, bool extended) {
+  Key k{};
+  if (!peek_key(bios, k)) return c.wait();
+  pop_key(bios);
+  kbd.move_held_keys(bios);
+  c.set_ax((extended ? k : classic(k)).word());
+}
+
+// AH=01h/11h: the next key in AX without removing it (ZF=1: none).
+void poll_key(BiosContext& bios, KeyboardState& kbd, BiosCall& c, bool extended) {
+  Key k{};
+  if (!peek_key(bios, k)) {
+    if (!idle_call(bios, kbd, c)) c.set_zf(true);
+    return;
+  }
+  kbd.idle().work();
+  c.set_zf(false);
+  c.set_ax((extended ? k : classic(k)).word());
+}
+
+void handle_1600(BiosContext& bios, KeyboardState& kbd, BiosCall& c) { read_key(bios, kbd, c, false); }
+void handle_1601(BiosContext& bios, KeyboardState& kbd, BiosCall& c) { poll_key(bios, kbd, c, false); }
+
+// AH=02h: the shift flags in AL.
+void handle_1602(BiosContext& bios, BiosCall& c) { c.set_al(bios.bda8(bda::kKbdFlags0)); }
+
+// AH=03h: typematic rate and delay (Linux's setup sets them): nothing to do
+// without a real keyboard.
+void handle_1603(BiosCall&) {}
+
+// AH=05h: store CH:CL in the buffer; AL=1 when it is full.
+void handle_1605(BiosContext& bios, BiosCall& c) { c.set_al(push_key(bios, Key{c.ch(), c.cl()}) ? 0 : 1); }
+
+void handle_1610(BiosContext& bios, KeyboardState& kbd, BiosCall& c) { read_key(bios, kbd, c, true); }
+void handle_1611(BiosContext& bios, KeyboardState& kbd, BiosCall& c) { poll_key(bios, kbd, c, true); }
+
+// AH=12h: the shift flags in AL, the extended ones in AH.
+void handle_1612(BiosContext& bios, BiosCall& c) {
+  uint8_t f1 = bios.bda8(bda::kKbdFlags1);
+  c.set_al(bios.bda8(bda::kKbdFlags0));
+  c.set_ah(uint8_t((f1 & 0x73) | (f1 & 0x04 ? 0x80 : 0)));
+}
+
+// Unimplemented: logged, registers left as they were.
+void handle_16XX(BiosContext& bios, BiosCall& c) { bios.log_unimplemented(c); }
+
 }  // namespace
 
-void Bios::int16(BiosCall& c) {
-  Key k{};
-  switch (c.ah()) {
-    case 0x00:
-    case 0x10:
-      if (!kbd_peek(k)) {
-        c.wait();
-        return;
-      }
-      {
-        uint16_t head = uint16_t(ctx_.bda16(bda::kKbdHead) + 2);
-        if (head >= ctx_.bda16(bda::kKbdBufEnd)) head = ctx_.bda16(bda::kKbdBufStart);
-        ctx_.set_bda16(bda::kKbdHead, head);
-      }
-      move_held_keys();
-      c.set_ax((c.ah() == 0x00 ? classic(k) : k).word());
-      return;
-    case 0x01:
-    case 0x11:
-      if (!kbd_peek(k)) {
-        if (!idle_wait(c)) c.set_zf(true);
-        return;
-      }
-      idle_.work();
-      c.set_zf(false);
-      c.set_ax((c.ah() == 0x01 ? classic(k) : k).word());
-      return;
-    case 0x02:
-      c.set_al(ctx_.bda8(bda::kKbdFlags0));
-      return;
-    case 0x03:  // typematic rate and delay (Linux's setup sets them): nothing to do without a real keyboard
-      return;
-    case 0x05:  // store CH:CL in the buffer; AL=1 when full
-      c.set_al(kbd_push(Key{c.ch(), c.cl()}) ? 0 : 1);
-      return;
-    case 0x12: {
-      uint8_t f1 = ctx_.bda8(bda::kKbdFlags1);
-      c.set_al(ctx_.bda8(bda::kKbdFlags0));
-      c.set_ah(uint8_t((f1 & 0x73) | (f1 & 0x04 ? 0x80 : 0)));
-      return;
-    }
-    default:
-      ctx_.log_unimplemented(c);
+void KeyboardState::store(BiosContext& bios, Key k) {
+  move_held_keys(bios);
+  if (!held_.empty() || !push_key(bios, k)) {
+    held_.push_back(k);
+    ++keys_held_;
   }
 }
+
+void KeyboardState::move_held_keys(BiosContext& bios) {
+  while (!held_.empty() && push_key(bios, held_.front())) held_.pop_front();
+}
+
+void handle_16(BiosContext& bios, KeyboardState& kbd, BiosCall& c) {
+  switch (c.ah()) {
+    case 0x00: return handle_1600(bios, kbd, c);
+    case 0x01: return handle_1601(bios, kbd, c);
+    case 0x02: return handle_1602(bios, c);
+    case 0x03: return handle_1603(c);
+    case 0x05: return handle_1605(bios, c);
+    case 0x10: return handle_1610(bios, kbd, c);
+    case 0x11: return handle_1611(bios, kbd, c);
+    case 0x12: return handle_1612(bios, c);
+    default: return handle_16XX(bios, c);
+  }
+}
+
+void handle_28(BiosContext& bios, KeyboardState& kbd, BiosCall& c) { idle_call(bios, kbd, c); }
 
 }  // namespace pxos

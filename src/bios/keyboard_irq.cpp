@@ -1,7 +1,7 @@
 // INT 09h's work in the monitor: a set-1 scancode (already offered to INT
 // 15h AH=4Fh by the ROM handler) becomes shift-state changes in the BDA or a
 // key word in the BDA buffer, as the IBM AT BIOS translated them.
-#include "bios/bios.h"
+#include "bios/keyboard.h"
 
 namespace pxos {
 
@@ -45,14 +45,46 @@ uint16_t function_key(uint8_t sc, uint8_t flags) {
   return uint16_t((base + n) << 8);
 }
 
+// The BIOS key word of a make code under shift flags (BDA 0040:0017
+// layout), 0 for none.
+uint16_t translate_scancode(uint8_t code, bool e0, uint8_t flags) {
+  bool shift = flags & (kLeftShift | kRightShift), ctrl = flags & kCtrl, alt = flags & kAlt;
+  if ((code >= 0x3B && code <= 0x44) || code == 0x57 || code == 0x58) return function_key(code, flags);
+  if (code >= 0x47 && code <= 0x53 && code != 0x4A && code != 0x4E) {  // keypad / grey cursor keys
+    static constexpr uint8_t kDigits[] = {'7', '8', '9', 0, '4', '5', '6', 0, '1', '2', '3', '0', '.'};
+    static constexpr uint8_t kCtrlCodes[] = {0x77, 0x8D, 0x84, 0, 0x73, 0x8F, 0x74, 0, 0x75, 0x91, 0x76, 0x92, 0x93};
+    uint8_t digit = kDigits[code - 0x47];
+    if (!e0 && ((flags & kNumOn) != shift) && !ctrl) return uint16_t(code << 8 | digit);
+    if (ctrl) return uint16_t(kCtrlCodes[code - 0x47] << 8 | (e0 ? 0xE0 : 0));
+    if (alt && e0) return uint16_t((code + 0x50) << 8);
+    return uint16_t(code << 8 | (e0 ? 0xE0 : 0));
+  }
+  if (e0 && code == 0x1C) return uint16_t(0xE0 << 8 | (ctrl ? 0x0A : 0x0D));  // keypad Enter
+  if (e0 && code == 0x35) return uint16_t(0xE0 << 8 | '/');
+  if (code == 0x4A) return uint16_t(code << 8 | '-');
+  if (code == 0x4E) return uint16_t(code << 8 | '+');
+  if (code >= 0x3A) return 0;
+  const Chars& c = kChars[code];
+  if (alt) {
+    if (code >= 0x02 && code <= 0x0D) return uint16_t((code + 0x76) << 8);  // Alt-1 .. Alt-=
+    return is_letter(c.plain) ? uint16_t(code << 8) : 0;
+  }
+  if (ctrl) return c.ctrl ? uint16_t(code << 8 | c.ctrl) : 0;
+  bool upper = shift;
+  if (is_letter(c.plain) && (flags & kCapsOn)) upper = !upper;
+  uint8_t ch = upper ? c.shifted : c.plain;
+  if (code == 0x0F && shift) return uint16_t(0x0F << 8);  // Shift-Tab
+  return ch ? uint16_t(code << 8 | ch) : 0;
+}
+
 }  // namespace
 
-void Bios::keyboard_irq(uint8_t sc) {
-  uint8_t flags = ctx_.bda8(bda::kKbdFlags0), flags1 = ctx_.bda8(bda::kKbdFlags1), status3 = ctx_.bda8(kKbdStatus3);
+void handle_09(BiosContext& bios, KeyboardState& kbd, uint8_t sc) {
+  uint8_t flags = bios.bda8(bda::kKbdFlags0), flags1 = bios.bda8(bda::kKbdFlags1), status3 = bios.bda8(kKbdStatus3);
   bool e0 = status3 & kE0Last;
   status3 &= uint8_t(~kE0Last);
   if (sc == 0xE0) {
-    ctx_.set_bda8(kKbdStatus3, status3 | kE0Last);
+    bios.set_bda8(kKbdStatus3, status3 | kE0Last);
     return;
   }
   bool release = sc & 0x80;
@@ -86,43 +118,12 @@ void Bios::keyboard_irq(uint8_t sc) {
     default:
       if (!release) {
         uint16_t word = translate_scancode(code, e0, flags);
-        if (word) store_key(Key{uint8_t(word >> 8), uint8_t(word)});
+        if (word) kbd.store(bios, Key{uint8_t(word >> 8), uint8_t(word)});
       }
   }
-  ctx_.set_bda8(bda::kKbdFlags0, flags);
-  ctx_.set_bda8(bda::kKbdFlags1, flags1);
-  ctx_.set_bda8(kKbdStatus3, status3 | 0x10);  // 101-key keyboard present
-}
-
-// The BIOS key word for a make code, or 0 for none.
-uint16_t Bios::translate_scancode(uint8_t code, bool e0, uint8_t flags) {
-  bool shift = flags & (kLeftShift | kRightShift), ctrl = flags & kCtrl, alt = flags & kAlt;
-  if ((code >= 0x3B && code <= 0x44) || code == 0x57 || code == 0x58) return function_key(code, flags);
-  if (code >= 0x47 && code <= 0x53 && code != 0x4A && code != 0x4E) {  // keypad / grey cursor keys
-    static constexpr uint8_t kDigits[] = {'7', '8', '9', 0, '4', '5', '6', 0, '1', '2', '3', '0', '.'};
-    static constexpr uint8_t kCtrlCodes[] = {0x77, 0x8D, 0x84, 0, 0x73, 0x8F, 0x74, 0, 0x75, 0x91, 0x76, 0x92, 0x93};
-    uint8_t digit = kDigits[code - 0x47];
-    if (!e0 && ((flags & kNumOn) != shift) && !ctrl) return uint16_t(code << 8 | digit);
-    if (ctrl) return uint16_t(kCtrlCodes[code - 0x47] << 8 | (e0 ? 0xE0 : 0));
-    if (alt && e0) return uint16_t((code + 0x50) << 8);
-    return uint16_t(code << 8 | (e0 ? 0xE0 : 0));
-  }
-  if (e0 && code == 0x1C) return uint16_t(0xE0 << 8 | (ctrl ? 0x0A : 0x0D));  // keypad Enter
-  if (e0 && code == 0x35) return uint16_t(0xE0 << 8 | '/');
-  if (code == 0x4A) return uint16_t(code << 8 | '-');
-  if (code == 0x4E) return uint16_t(code << 8 | '+');
-  if (code >= 0x3A) return 0;
-  const Chars& c = kChars[code];
-  if (alt) {
-    if (code >= 0x02 && code <= 0x0D) return uint16_t((code + 0x76) << 8);  // Alt-1 .. Alt-=
-    return is_letter(c.plain) ? uint16_t(code << 8) : 0;
-  }
-  if (ctrl) return c.ctrl ? uint16_t(code << 8 | c.ctrl) : 0;
-  bool upper = shift;
-  if (is_letter(c.plain) && (flags & kCapsOn)) upper = !upper;
-  uint8_t ch = upper ? c.shifted : c.plain;
-  if (code == 0x0F && shift) return uint16_t(0x0F << 8);  // Shift-Tab
-  return ch ? uint16_t(code << 8 | ch) : 0;
+  bios.set_bda8(bda::kKbdFlags0, flags);
+  bios.set_bda8(bda::kKbdFlags1, flags1);
+  bios.set_bda8(kKbdStatus3, status3 | 0x10);  // 101-key keyboard present
 }
 
 }  // namespace pxos
