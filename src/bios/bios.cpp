@@ -9,6 +9,7 @@
 #include "bios/disk.h"
 #include "bios/keyboard.h"
 #include "bios/rom.h"
+#include "bios/system.h"
 #include "bios/video.h"
 
 namespace pxos {
@@ -103,7 +104,7 @@ void Bios::dispatch(BiosCall& c) {
     case 0x12: return int12(c);
     case 0x13: return handle_13(ctx_, c);
     case 0x14: return int14(c);
-    case 0x15: return int15(c);
+    case 0x15: return handle_15(ctx_, system_, c);
     case 0x16: return handle_16(ctx_, keyboard_, c);
     case 0x17: return int17(c);
     case 0x18: return int18(c);

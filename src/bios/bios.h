@@ -25,6 +25,7 @@
 #include "bios/context.h"
 #include "bios/keyboard.h"
 #include "bios/rom.h"
+#include "bios/system.h"
 #include "vm/memory.h"
 
 namespace pxos {
@@ -40,14 +41,12 @@ class Bios {
 
 
   // The extended BIOS data area: 1 KiB just below 640 KiB.
-  static constexpr uint32_t kEbdaBase = 0x9FC00;
-  struct MemoryRange {
-    uint64_t base, size;
-    uint32_t type;  // 1 usable, 2 reserved
-  };
-  std::vector<MemoryRange> memory_map() const;
+  static constexpr uint32_t kEbdaBase = pxos::kEbdaBase;
+  // The E820h map (system.h).
+  using MemoryRange = pxos::MemoryRange;
+  std::vector<MemoryRange> memory_map() const { return pxos::memory_map(ctx_.mem); }
   // When an INT 15h AH=86h wait ends (0: none), so the monitor can wake the CPU.
-  uint64_t wait_deadline_ns() const { return wait_until_ns_; }
+  uint64_t wait_deadline_ns() const { return system_.wait_until_ns; }
   // Keys that INT 09h could not store because the BDA buffer was full wait
   // here, in order, until the guest makes room: while any wait, the machine
   // sends no more keys (back-pressure, so no key is ever lost).
@@ -77,7 +76,6 @@ class Bios {
   void int11(BiosCall& c);
   void int12(BiosCall& c);
   void int14(BiosCall& c);
-  void int15(BiosCall& c);
   void int17(BiosCall& c);
   void int18(BiosCall& c);
   void int19(BiosCall& c);
@@ -95,7 +93,7 @@ class Bios {
   BiosContext ctx_;  // memory, ports, configuration, the unimplemented log
   rom::CodeEntries code_{};
   Vcpu* vcpu_ = nullptr;
-  uint64_t wait_until_ns_ = 0;
+  SystemState system_;      // the INT 15h AH=86h wait
   KeyboardState keyboard_;  // held keys, the idle detector
   uint64_t calls_ = 0, bad_traps_ = 0;
   std::map<uint16_t, uint64_t> calls_by_function_;  // vector << 8 | AH
