@@ -6,10 +6,15 @@
 #include <cstdio>
 #include <ostream>
 
+#include "bios/boot.h"
 #include "bios/disk.h"
+#include "bios/equipment.h"
 #include "bios/keyboard.h"
+#include "bios/printer.h"
 #include "bios/rom.h"
+#include "bios/serial.h"
 #include "bios/system.h"
+#include "bios/timer.h"
 #include "bios/video.h"
 
 namespace pxos {
@@ -100,16 +105,16 @@ void Bios::dispatch(BiosCall& c) {
   if (!idle_neutral(c)) keyboard_.idle().work();
   switch (c.vector()) {
     case 0x10: return handle_10(ctx_, c);
-    case 0x11: return int11(c);
-    case 0x12: return int12(c);
+    case 0x11: return handle_11(ctx_, c);
+    case 0x12: return handle_12(ctx_, c);
     case 0x13: return handle_13(ctx_, c);
-    case 0x14: return int14(c);
+    case 0x14: return handle_14(ctx_, c);
     case 0x15: return handle_15(ctx_, system_, c);
     case 0x16: return handle_16(ctx_, keyboard_, c);
-    case 0x17: return int17(c);
-    case 0x18: return int18(c);
-    case 0x19: return int19(c);
-    case 0x1A: return int1a(c);
+    case 0x17: return handle_17(ctx_, c);
+    case 0x18: return handle_18(ctx_, c);
+    case 0x19: return handle_19(ctx_, c);
+    case 0x1A: return handle_1A(ctx_, c);
     case 0x28: return handle_28(ctx_, keyboard_, c);
     default:
       ctx_.log_unimplemented(c);

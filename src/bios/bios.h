@@ -69,17 +69,7 @@ class Bios {
   void dispatch(BiosCall& c);
   void post(CpuState& cpu);
   void program_devices();
-  uint8_t cmos_read(uint8_t index);
-  void cmos_write(uint8_t index, uint8_t value);
 
-  // Services, one per file.
-  void int11(BiosCall& c);
-  void int12(BiosCall& c);
-  void int14(BiosCall& c);
-  void int17(BiosCall& c);
-  void int18(BiosCall& c);
-  void int19(BiosCall& c);
-  void int1a(BiosCall& c);
 
   // INT 09h's work (keyboard_irq.cpp): one set-1 scancode (the trap calls it).
   void keyboard_irq(uint8_t scancode) { handle_09(ctx_, keyboard_, scancode); }

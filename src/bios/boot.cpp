@@ -1,5 +1,9 @@
 // INT 19h (bootstrap loader) and INT 18h (no bootable device).
-#include "bios/bios.h"
+#include "bios/boot.h"
+
+#include <string>
+#include <vector>
+
 #include "bios/disk.h"
 #include "bios/rom.h"
 #include "bios/video.h"
@@ -17,29 +21,29 @@ void return_to(BiosCall& c, GuestMemory& mem, uint16_t seg, uint16_t off, uint16
 }
 }  // namespace
 
-void Bios::int18(BiosCall& c) {
+void handle_18(BiosContext& bios, BiosCall& c) {
   std::string msg = "No bootable device.";
-  video_print(ctx_, msg + "\r\n");
-  if (ctx_.config.on_message) ctx_.config.on_message("bios: " + msg);
+  video_print(bios, msg + "\r\n");
+  if (bios.config.on_message) bios.config.on_message("bios: " + msg);
   // Stop for good: CLI; HLT with nothing to wake the CPU.
-  return_to(c, ctx_.mem, rom::kSegment, rom::kHaltLoop, flag::FIXED1);
+  return_to(c, bios.mem, rom::kSegment, rom::kHaltLoop, flag::FIXED1);
 }
 
-void Bios::int19(BiosCall& c) {
-  uint8_t drive_number = ctx_.config.floppy[0] ? 0x00 : 0x80;
-  DiskImage* d = disk_drive(ctx_.config, drive_number);
+void handle_19(BiosContext& bios, BiosCall& c) {
+  uint8_t drive_number = bios.config.floppy[0] ? 0x00 : 0x80;
+  DiskImage* d = disk_drive(bios.config, drive_number);
   std::vector<uint8_t> sector(DiskImage::kSectorSize);
   if (!d || !d->read(0, 1, sector)) {
-    video_print(ctx_, "Boot failed: no disk.\r\n");
-    return int18(c);
+    video_print(bios, "Boot failed: no disk.\r\n");
+    return handle_18(bios, c);
   }
   if (sector[510] != 0x55 || sector[511] != 0xAA) {
-    video_print(ctx_, "Boot failed: not a bootable disk (no 55AAh signature).\r\n");
-    return int18(c);
+    video_print(bios, "Boot failed: not a bootable disk (no 55AAh signature).\r\n");
+    return handle_18(bios, c);
   }
-  ctx_.mem.write(kBootAddress, sector);
+  bios.mem.write(kBootAddress, sector);
   c.set_dl(drive_number);
-  return_to(c, ctx_.mem, 0x0000, uint16_t(kBootAddress), flag::FIXED1 | flag::IF);
+  return_to(c, bios.mem, 0x0000, uint16_t(kBootAddress), flag::FIXED1 | flag::IF);
 }
 
 }  // namespace pxos

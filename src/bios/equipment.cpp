@@ -1,10 +1,10 @@
 // INT 11h (equipment list) and INT 12h (conventional memory size).
-#include "bios/bios.h"
+#include "bios/equipment.h"
 
 namespace pxos {
 
-void Bios::int11(BiosCall& c) { c.set_ax(ctx_.bda16(bda::kEquipment)); }
+void handle_11(BiosContext& bios, BiosCall& c) { c.set_ax(bios.bda16(bda::kEquipment)); }
 
-void Bios::int12(BiosCall& c) { c.set_ax(ctx_.bda16(bda::kMemoryKiB)); }
+void handle_12(BiosContext& bios, BiosCall& c) { c.set_ax(bios.bda16(bda::kMemoryKiB)); }
 
 }  // namespace pxos

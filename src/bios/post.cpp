@@ -7,6 +7,7 @@
 #include "vm/bda.h"
 #include "bios/bios.h"
 #include "bios/rom.h"
+#include "bios/timer.h"
 #include "bios/video.h"
 
 namespace pxos {
@@ -112,21 +113,21 @@ void Bios::program_devices() {
   uint64_t high = ctx_.mem.ram_size() > (16u << 20) ? (ctx_.mem.ram_size() - (16u << 20)) / 65536 : 0;
   uint8_t floppy_types = uint8_t((ctx_.config.floppy[0] ? ctx_.config.floppy[0]->floppy_type() << 4 : 0) |
                                  (ctx_.config.floppy[1] ? ctx_.config.floppy[1]->floppy_type() : 0));
-  cmos_write(0x10, floppy_types);
-  cmos_write(0x12, uint8_t((ctx_.config.hard_disk[0] ? 0xF0 : 0) | (ctx_.config.hard_disk[1] ? 0x0F : 0)));
-  cmos_write(0x14, uint8_t(ctx_.bda16(bda::kEquipment)));
-  cmos_write(0x15, 0x80);  // 640 KiB base memory
-  cmos_write(0x16, 0x02);
+  cmos_write(ctx_, 0x10, floppy_types);
+  cmos_write(ctx_, 0x12, uint8_t((ctx_.config.hard_disk[0] ? 0xF0 : 0) | (ctx_.config.hard_disk[1] ? 0x0F : 0)));
+  cmos_write(ctx_, 0x14, uint8_t(ctx_.bda16(bda::kEquipment)));
+  cmos_write(ctx_, 0x15, 0x80);  // 640 KiB base memory
+  cmos_write(ctx_, 0x16, 0x02);
   for (uint8_t reg : {uint8_t(0x17), uint8_t(0x30)}) {
-    cmos_write(reg, uint8_t(ext_kib));
-    cmos_write(reg + 1, uint8_t(ext_kib >> 8));
+    cmos_write(ctx_, reg, uint8_t(ext_kib));
+    cmos_write(ctx_, uint8_t(reg + 1), uint8_t(ext_kib >> 8));
   }
-  cmos_write(0x34, uint8_t(std::min<uint64_t>(high, 0xFFFF)));
-  cmos_write(0x35, uint8_t(std::min<uint64_t>(high, 0xFFFF) >> 8));
+  cmos_write(ctx_, 0x34, uint8_t(std::min<uint64_t>(high, 0xFFFF)));
+  cmos_write(ctx_, 0x35, uint8_t(std::min<uint64_t>(high, 0xFFFF) >> 8));
   uint16_t sum = 0;
-  for (uint8_t reg = 0x10; reg <= 0x2D; ++reg) sum = uint16_t(sum + cmos_read(reg));
-  cmos_write(0x2E, uint8_t(sum >> 8));
-  cmos_write(0x2F, uint8_t(sum));
+  for (uint8_t reg = 0x10; reg <= 0x2D; ++reg) sum = uint16_t(sum + cmos_read(ctx_, reg));
+  cmos_write(ctx_, 0x2E, uint8_t(sum >> 8));
+  cmos_write(ctx_, 0x2F, uint8_t(sum));
 }
 
 }  // namespace pxos

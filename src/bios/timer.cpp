@@ -1,80 +1,105 @@
-// INT 1Ah: time of day. AH=00h/01h read and set the BDA tick count;
-// AH=02h-05h read and set the real-time clock through CMOS ports 70h/71h.
-#include "bios/bios.h"
+// INT 1Ah: time of day, one function per subfunction. AH=00h/01h read and
+// set the BDA tick count; AH=02h-05h read and set the real-time clock
+// through CMOS ports 70h/71h. The RTC counts in BCD (status B bit 2 clear),
+// which INT 1Ah returns as is.
+#include "bios/timer.h"
 
 namespace pxos {
 
-namespace {
-void time_1a00(BiosCall& c, GuestMemory& mem) {
-  uint32_t ticks = mem.read32(bda::kBase + bda::kTicks);
-  c.set_cx(uint16_t(ticks >> 16));
-  c.set_dx(uint16_t(ticks));
-  c.set_al(mem.read8(bda::kBase + bda::kMidnight));
-  mem.write8(bda::kBase + bda::kMidnight, 0);
-  c.set_cf(false);
+uint8_t cmos_read(BiosContext& bios, uint8_t index) {
+  if (!bios.ports) return 0;
+  bios.ports->write(0x70, 1, index);
+  return uint8_t(bios.ports->read(0x71, 1));
 }
 
-void time_1a01(BiosCall& c, GuestMemory& mem) {
-  mem.write32(bda::kBase + bda::kTicks, uint32_t{c.cx()} << 16 | c.dx());
-  mem.write8(bda::kBase + bda::kMidnight, 0);
-  c.set_cf(false);
+void cmos_write(BiosContext& bios, uint8_t index, uint8_t value) {
+  if (!bios.ports) return;
+  bios.ports->write(0x70, 1, index);
+  bios.ports->write(0x71, 1, value);
 }
+
+namespace {
+
 constexpr uint8_t kSeconds = 0x00, kMinutes = 0x02, kHours = 0x04, kDay = 0x07, kMonth = 0x08, kYear = 0x09;
 constexpr uint8_t kStatusA = 0x0A, kStatusB = 0x0B, kCentury = 0x32;
+
+// A CMOS without an RTC reads FFh: the calls that need it fail (CF set).
+bool rtc_present(BiosContext& bios) { return cmos_read(bios, kStatusA) != 0xFF; }
+
+// Unimplemented: logged, CF set.
+void handle_1AXX(BiosContext& bios, BiosCall& c) {
+  bios.log_unimplemented(c);
+  c.set_cf(true);
+}
+
+// AH=00h: the tick count in CX:DX, the midnight flag in AL (then cleared).
+void handle_1A00(BiosContext& bios, BiosCall& c) {
+  uint32_t ticks = bios.mem.read32(bda::kBase + bda::kTicks);
+  c.set_cx(uint16_t(ticks >> 16));
+  c.set_dx(uint16_t(ticks));
+  c.set_al(bios.bda8(bda::kMidnight));
+  bios.set_bda8(bda::kMidnight, 0);
+  c.set_cf(false);
+}
+
+// AH=01h: set the tick count to CX:DX.
+void handle_1A01(BiosContext& bios, BiosCall& c) {
+  bios.mem.write32(bda::kBase + bda::kTicks, uint32_t{c.cx()} << 16 | c.dx());
+  bios.set_bda8(bda::kMidnight, 0);
+  c.set_cf(false);
+}
+
+// AH=02h: read the time: CH hours, CL minutes, DH seconds (BCD), DL
+// daylight saving.
+void handle_1A02(BiosContext& bios, BiosCall& c) {
+  if (!rtc_present(bios)) return c.set_cf(true);
+  c.set_ch(cmos_read(bios, kHours));
+  c.set_cl(cmos_read(bios, kMinutes));
+  c.set_dh(cmos_read(bios, kSeconds));
+  c.set_dl(cmos_read(bios, kStatusB) & 0x01);
+  c.set_cf(false);
+}
+
+// AH=03h: set the time from CH, CL, DH.
+void handle_1A03(BiosContext& bios, BiosCall& c) {
+  if (!rtc_present(bios)) return c.set_cf(true);
+  cmos_write(bios, kHours, c.ch());
+  cmos_write(bios, kMinutes, c.cl());
+  cmos_write(bios, kSeconds, c.dh());
+  c.set_cf(false);
+}
+
+// AH=04h: read the date: CH century, CL year, DH month, DL day (BCD).
+void handle_1A04(BiosContext& bios, BiosCall& c) {
+  if (!rtc_present(bios)) return c.set_cf(true);
+  c.set_ch(cmos_read(bios, kCentury));
+  c.set_cl(cmos_read(bios, kYear));
+  c.set_dh(cmos_read(bios, kMonth));
+  c.set_dl(cmos_read(bios, kDay));
+  c.set_cf(false);
+}
+
+// AH=05h: set the date from CH, CL, DH, DL.
+void handle_1A05(BiosContext& bios, BiosCall& c) {
+  if (!rtc_present(bios)) return c.set_cf(true);
+  cmos_write(bios, kCentury, c.ch());
+  cmos_write(bios, kYear, c.cl());
+  cmos_write(bios, kMonth, c.dh());
+  cmos_write(bios, kDay, c.dl());
+  c.set_cf(false);
+}
+
 }  // namespace
 
-uint8_t Bios::cmos_read(uint8_t index) {
-  if (!ctx_.ports) return 0;
-  ctx_.ports->write(0x70, 1, index);
-  return uint8_t(ctx_.ports->read(0x71, 1));
-}
-
-void Bios::cmos_write(uint8_t index, uint8_t value) {
-  if (!ctx_.ports) return;
-  ctx_.ports->write(0x70, 1, index);
-  ctx_.ports->write(0x71, 1, value);
-}
-
-void Bios::int1a(BiosCall& c) {
-  // The RTC counts in BCD (status B bit 2 clear), which INT 1Ah returns as is.
-  auto rtc_present = [&] { return cmos_read(kStatusA) != 0xFF; };
+void handle_1A(BiosContext& bios, BiosCall& c) {
   switch (c.ah()) {
-    case 0x00: return time_1a00(c, ctx_.mem);
-    case 0x01: return time_1a01(c, ctx_.mem);
-    case 0x02:  // read time: CH hours, CL minutes, DH seconds (BCD), DL daylight saving
-      if (!rtc_present()) return c.set_cf(true);
-      c.set_ch(cmos_read(kHours));
-      c.set_cl(cmos_read(kMinutes));
-      c.set_dh(cmos_read(kSeconds));
-      c.set_dl(cmos_read(kStatusB) & 0x01);
-      c.set_cf(false);
-      return;
-    case 0x03:  // set time
-      if (!rtc_present()) return c.set_cf(true);
-      cmos_write(kHours, c.ch());
-      cmos_write(kMinutes, c.cl());
-      cmos_write(kSeconds, c.dh());
-      c.set_cf(false);
-      return;
-    case 0x04:  // read date: CH century, CL year, DH month, DL day (BCD)
-      if (!rtc_present()) return c.set_cf(true);
-      c.set_ch(cmos_read(kCentury));
-      c.set_cl(cmos_read(kYear));
-      c.set_dh(cmos_read(kMonth));
-      c.set_dl(cmos_read(kDay));
-      c.set_cf(false);
-      return;
-    case 0x05:  // set date
-      if (!rtc_present()) return c.set_cf(true);
-      cmos_write(kCentury, c.ch());
-      cmos_write(kYear, c.cl());
-      cmos_write(kMonth, c.dh());
-      cmos_write(kDay, c.dl());
-      c.set_cf(false);
-      return;
-    default:
-      ctx_.log_unimplemented(c);
-      c.set_cf(true);
+    case 0x00: return handle_1A00(bios, c);
+    case 0x01: return handle_1A01(bios, c);
+    case 0x02: return handle_1A02(bios, c);
+    case 0x03: return handle_1A03(bios, c);
+    case 0x04: return handle_1A04(bios, c);
+    case 0x05: return handle_1A05(bios, c);
+    default: return handle_1AXX(bios, c);
   }
 }
 
