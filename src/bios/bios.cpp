@@ -1,5 +1,5 @@
-// The BIOS dispatcher: the trap port, the vector table, the unimplemented
-// log. Services live one per file beside this one.
+// The BIOS dispatcher: the trap port, which service serves which vector,
+// the call counts. The services live one per file beside this one.
 #include "bios/bios.h"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include "bios/disk.h"
 #include "bios/equipment.h"
 #include "bios/keyboard.h"
+#include "bios/post.h"
 #include "bios/printer.h"
 #include "bios/rom.h"
 #include "bios/serial.h"
@@ -123,20 +124,13 @@ void Bios::dispatch(BiosCall& c) {
   }
 }
 
+void Bios::post(CpuState& cpu) { power_on_self_test(ctx_, code_, cpu); }
+
 void Bios::print_calls(std::ostream& os) const {
   char line[48];
   for (const auto& [key, n] : calls_by_function_) {
     std::snprintf(line, sizeof line, "  INT %02Xh AH=%02Xh: %llu\n", key >> 8, key & 0xFF, (unsigned long long)n);
     os << line;
-  }
-}
-
-void BiosContext::log_unimplemented(const BiosCall& c) {
-  ++unimplemented;
-  if (config.verbose) {
-    char line[96];
-    std::snprintf(line, sizeof line, "bios: unimplemented INT %02Xh AH=%02Xh AL=%02Xh", c.vector(), c.ah(), c.al());
-    if (config.on_message) config.on_message(line);
   }
 }
 

@@ -18,8 +18,8 @@ struct BiosConfig {
   DiskImage* floppy[2] = {nullptr, nullptr};
   DiskImage* hard_disk[2] = {nullptr, nullptr};
   bool verbose = false;
-  std::vector<uint8_t> font8x16;            // the VGA's 8x16 glyphs for the ROM (empty: left blank)
-  std::function<void(char)> on_teletype;    // text the guest prints through INT 10h
+  std::vector<uint8_t> font8x16;                       // the VGA's 8x16 glyphs for the ROM (empty: left blank)
+  std::function<void(char)> on_teletype;               // text the guest prints through INT 10h
   std::function<void(const std::string&)> on_message;  // BIOS messages for the user
   std::function<uint64_t()> now_ns;                    // the machine's clock (INT 15h AH=86h)
   std::optional<std::time_t> start_time;               // the time of day at power-on (default: the host's)
