@@ -1,6 +1,11 @@
 // INT 15h and the INT 13h extensions on explicit register frames.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <iterator>
+#include <string>
+#include <vector>
+
 #include "bios/bios.h"
 
 namespace pxos {
@@ -247,6 +252,32 @@ TEST_F(Services, AGuestThatOnlyPollsTheKeyboardIsMadeToWait) {
   EXPECT_FALSE(poll().waiting());
   EXPECT_FALSE(call(0x28, 0).waiting());  // INT 28h counts as a poll
   EXPECT_EQ(bios_->idle_waits(), 2u);
+}
+
+// Every service reports a subfunction it does not implement through the one
+// log, which names the vector, AH and AL.
+TEST(BiosLog, UnimplementedCallsNameVectorAhAndAl) {
+  GuestMemory mem(2 << 20);
+  std::vector<std::string> lines;
+  BiosConfig cfg;
+  cfg.verbose = true;
+  cfg.on_message = [&](const std::string& line) { lines.push_back(line); };
+  Bios bios(mem, cfg);
+  CpuState post;
+  bios.post(post);
+  const uint8_t vectors[] = {0x10, 0x13, 0x15, 0x16, 0x17, 0x1A, 0x40};
+  for (uint8_t v : vectors) {
+    CpuState cpu;
+    cpu.set_r16(EAX, 0x7E5A);
+    BiosCall c{cpu, flag::FIXED1, v};
+    bios.dispatch(c);
+    char want[64];
+    std::snprintf(want, sizeof want, "bios: unimplemented INT %02Xh AH=7Eh AL=5Ah", v);
+    ASSERT_FALSE(lines.empty()) << int(v);
+    EXPECT_EQ(lines.back(), want);
+  }
+  EXPECT_EQ(bios.unimplemented(), std::size(vectors));
+  EXPECT_EQ(lines.size(), std::size(vectors));
 }
 
 }  // namespace
