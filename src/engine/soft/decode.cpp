@@ -250,18 +250,18 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
     unsigned op = (opc >> 3) & 7, form = opc & 7;
     unsigned size = (form & 1) ? (i.op32 ? 4 : 2) : 1;
     if (form < 2) {
-      alu_specialized(0, size, i.mod != 3, op, i);
+      alu_specialized(0, size, i.mod != 3, AluOp(op), i);
     } else if (form < 4) {
-      alu_specialized(1, size, i.mod != 3, op, i);
+      alu_specialized(1, size, i.mod != 3, AluOp(op), i);
     } else {
       i.mod = 3;  // AL/eAX, imm: the register form of E,imm with rm = 0
       i.rm = 0;
-      alu_specialized(2, size, false, op, i);
+      alu_specialized(2, size, false, AluOp(op), i);
     }
   } else if ((opc >= 0x70 && opc <= 0x7F) || (opc >= 0x180 && opc <= 0x18F)) {
     jcc_specialized(i);
   } else if (opc >= 0x80 && opc <= 0x83) {
-    alu_specialized(2, opc == 0x80 || opc == 0x82 ? 1 : (i.op32 ? 4 : 2), i.mod != 3, i.reg, i);
+    alu_specialized(2, opc == 0x80 || opc == 0x82 ? 1 : (i.op32 ? 4 : 2), i.mod != 3, AluOp(i.reg), i);
   }
   fast_specialize(opc, i);
   i.jit = jit::classify(opc, i);

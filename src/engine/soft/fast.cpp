@@ -97,34 +97,34 @@ void mov_rr(Cpu& c, const Insn* in) {
   return next(c, in);
 }
 // ALU reg, mem (form G,E).
-template <class T, unsigned OP, unsigned AM>
+template <class T, AluOp OP, unsigned AM>
 void alu_load(Cpu& c, const Insn* in) {
   uint8_t* p = fast_ptr<T, false, AM>(c, in);
   if (!p) [[unlikely]]
     return run_generic(c, in);
   T r = alu<T>(c, OP, c.reg<T>(in->reg), load<T>(p));
-  if constexpr (OP != 7) c.set_reg<T>(in->reg, r);
+  if constexpr (OP != AluOp::Cmp) c.set_reg<T>(in->reg, r);
   return next(c, in);
 }
 // ALU mem, reg (form E,G) and ALU mem, imm (IMM: form E,I). CMP only reads.
-template <class T, unsigned OP, bool IMM, unsigned AM>
+template <class T, AluOp OP, bool IMM, unsigned AM>
 void alu_mem(Cpu& c, const Insn* in) {
-  uint8_t* p = fast_ptr<T, OP != 7, AM>(c, in);
+  uint8_t* p = fast_ptr<T, OP != AluOp::Cmp, AM>(c, in);
   if (!p) [[unlikely]]
     return run_generic(c, in);
   T src = IMM ? T(in->imm) : c.reg<T>(in->reg);
   T r = alu<T>(c, OP, load<T>(p), src);
-  if constexpr (OP != 7) std::memcpy(p, &r, sizeof(T));
+  if constexpr (OP != AluOp::Cmp) std::memcpy(p, &r, sizeof(T));
   return next(c, in);
 }
 
 // ALU between registers, or with an immediate (FORM: 0 E,G  1 G,E  2 E,I).
-template <class T, unsigned FORM, unsigned OP>
+template <class T, unsigned FORM, AluOp OP>
 void alu_reg(Cpu& c, const Insn* in) {
   unsigned d = FORM == 1 ? in->reg : in->rm;
   T src = FORM == 2 ? T(in->imm) : c.reg<T>(FORM == 1 ? in->rm : in->reg);
   T r = alu<T>(c, OP, c.reg<T>(d), src);
-  if constexpr (OP != 7) c.set_reg<T>(d, r);
+  if constexpr (OP != AluOp::Cmp) c.set_reg<T>(d, r);
   return next(c, in);
 }
 // PUSH reg / POP reg with a 32-bit stack (SS.B).
@@ -155,7 +155,7 @@ void pop_reg(Cpu& c, const Insn* in) {
 }
 template <class T, unsigned FORM, unsigned... OP>
 constexpr std::array<Thunk, 8> alu_reg_row(std::integer_sequence<unsigned, OP...>) {
-  return {&alu_reg<T, FORM, OP>...};
+  return {&alu_reg<T, FORM, AluOp(OP)>...};
 }
 template <class T>
 constexpr std::array<std::array<Thunk, 8>, 3> alu_reg_forms() {
@@ -242,7 +242,7 @@ void imul(Cpu& c, const Insn* in) {
   return next(c, in);
 }
 // Shift or rotate of a register; CNT: 0 = imm8, 1 = by one, 2 = by CL.
-template <class T, unsigned CNT, unsigned OP>
+template <class T, unsigned CNT, ShiftOp OP>
 void shift_reg(Cpu& c, const Insn* in) {
   unsigned n = CNT == 0 ? in->imm & 0xFF : CNT == 1 ? 1 : c.r[ECX] & 0xFF;
   c.set_reg<T>(in->rm, shift<T>(c, OP, c.reg<T>(in->rm), n));
@@ -259,7 +259,7 @@ void lea32(Cpu& c, const Insn* in) {
 
 template <class T, unsigned CNT, unsigned... OP>
 constexpr std::array<Thunk, 8> shift_row(std::integer_sequence<unsigned, OP...>) {
-  return {&shift_reg<T, CNT, OP>...};
+  return {&shift_reg<T, CNT, ShiftOp(OP)>...};
 }
 template <class T>
 constexpr std::array<std::array<Thunk, 8>, 3> shift_forms() {
@@ -313,11 +313,11 @@ constexpr std::array<std::array<std::array<std::array<Thunk, 2>, 2>, 2>, 2> kExt
 
 template <class T, unsigned AM, unsigned... OP>
 constexpr std::array<Thunk, 8> alu_load_row(std::integer_sequence<unsigned, OP...>) {
-  return {&alu_load<T, OP, AM>...};
+  return {&alu_load<T, AluOp(OP), AM>...};
 }
 template <class T, bool IMM, unsigned AM, unsigned... OP>
 constexpr std::array<Thunk, 8> alu_mem_row(std::integer_sequence<unsigned, OP...>) {
-  return {&alu_mem<T, OP, IMM, AM>...};
+  return {&alu_mem<T, AluOp(OP), IMM, AM>...};
 }
 using Ops = std::make_integer_sequence<unsigned, 8>;
 // [form: 0 E,G  1 G,E  2 E,I][size][am][op]

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/soft/cpu.h"
+#include "engine/soft/ops.h"
 
 namespace pxos::soft {
 
@@ -33,7 +34,7 @@ inline void jump_near(Cpu& c, uint32_t target) {
 }
 
 // ALU handlers with the operation fixed (alu.cpp). form: 0 = E,G  1 = G,E  2 = E,imm.
-void alu_specialized(unsigned form, unsigned size, bool mem, unsigned op, Insn& i);
+void alu_specialized(unsigned form, unsigned size, bool mem, AluOp op, Insn& i);
 
 // A segment descriptor as a hidden cache (segment.cpp).
 SegCache cache_from_descriptor(uint16_t sel, uint64_t d);

@@ -84,6 +84,8 @@ enum Form : uint8_t {
   kAluEI = 0x50,    // + op: 81/83 and 05/0D/25/2D/35/3D (rm = 0), register
   kAluLoad = 0x58,  // + op: 03/0B/23/2B/33/3B, memory
 };
+// The operation of an ALU form (>= kAluEG).
+AluOp alu_op(uint8_t form) { return AluOp(form & 7); }
 
 }  // namespace
 
@@ -174,9 +176,9 @@ bool cond_ok(Kind k, unsigned cc) {
 Kind kind_after(const Insn& i, Kind k) {
   uint8_t f = i.jit;
   if (f >= kAluEG) {
-    unsigned op = f & 7;
-    if (op == 2 || op == 3) return op == 2 ? kAdc : kSbb;
-    return op == 0 ? L_ADD : (op == 5 || op == 7) ? L_SUB : L_LOGIC;
+    AluOp op = alu_op(f);
+    if (op == AluOp::Adc || op == AluOp::Sbb) return op == AluOp::Adc ? kAdc : kSbb;
+    return op == AluOp::Add ? L_ADD : (op == AluOp::Sub || op == AluOp::Cmp) ? L_SUB : L_LOGIC;
   }
   switch (f) {
     case kCmpMR:
@@ -229,7 +231,8 @@ bool stack_form(uint8_t f) { return f == kPush || f == kPop || f == kCallRel || 
 bool reads_flags(const Insn& i) { return i.jit == kSetcc || i.jit == kCmovRR || i.jit == kCmovRM || i.jit == kJcc; }
 // ADC, SBB (CF in), INC, DEC (CF kept): the latest setter must be in the run.
 bool reads_cf(const Insn& i) {
-  return i.jit == kIncR || i.jit == kDecR || (i.jit >= kAluEG && ((i.jit & 7) == 2 || (i.jit & 7) == 3));
+  return i.jit == kIncR || i.jit == kDecR ||
+         (i.jit >= kAluEG && (alu_op(i.jit) == AluOp::Adc || alu_op(i.jit) == AluOp::Sbb));
 }
 
 // Compiles one run. Field offsets are taken from the CPU the code will run on.
@@ -295,15 +298,15 @@ class RunCompiler {
   // Host flags that answer condition cc as the guest's flags would (cond_ok holds).
   void flags_for(unsigned) {
     switch (kind_) {
-      case L_SUB: a_.alu_rr(7, R8, R9); break;
+      case L_SUB: a_.alu_rr(AluOp::Cmp, R8, R9); break;
       case L_ADD:
         a_.mov_rr(RCX, R8);
-        a_.alu_rr(0, RCX, R9);
+        a_.alu_rr(AluOp::Add, RCX, R9);
         break;
       case L_INC:
       case L_DEC:  // OF SF ZF PF as the host's ADD/SUB of 1 gives them (cond_ok: no CF)
         a_.mov_rr(RCX, R8);
-        a_.alu_ri(kind_ == L_INC ? 0 : 5, RCX, 1);
+        a_.alu_ri(kind_ == L_INC ? AluOp::Add : AluOp::Sub, RCX, 1);
         break;
       default: a_.test_rr(R10, R10); break;  // L_LOGIC (CF = OF = 0), L_SZP (SF ZF PF)
     }
@@ -314,39 +317,39 @@ class RunCompiler {
     switch (kind_) {
       case L_ADD:
         a_.mov_rr(RCX, R8);
-        a_.alu_rr(0, RCX, R9);
+        a_.alu_rr(AluOp::Add, RCX, R9);
         return;
-      case L_SUB: a_.alu_rr(7, R8, R9); return;
-      case L_LOGIC: a_.alu_rr(6, RCX, RCX); return;  // XOR clears CF
-      case L_SZP:                                    // CF in lazy.src bit 0
+      case L_SUB: a_.alu_rr(AluOp::Cmp, R8, R9); return;
+      case L_LOGIC: a_.alu_rr(AluOp::Xor, RCX, RCX); return;  // XOR clears CF
+      case L_SZP:                                             // CF in lazy.src bit 0
         a_.mov_rr(RCX, R9);
-        a_.shift_ri(5, RCX, 1);
+        a_.shift_ri(ShiftOp::Shr, RCX, 1);
         return;
       case L_INC:
       case L_DEC:  // CF kept in Cpu::flags bit 0
         a_.mov_load(RCX, {RDI, off(&c_.flags)});
-        a_.shift_ri(5, RCX, 1);
+        a_.shift_ri(ShiftOp::Shr, RCX, 1);
         return;
       case kAdc:  // Cpu::cf() for L_ADD: bit 31 of (d & s) | ((d | s) & ~r)
         a_.mov_rr(RCX, R8);
-        a_.alu_rr(1, RCX, R9);
+        a_.alu_rr(AluOp::Or, RCX, R9);
         a_.mov_rr(RAX, R10);
-        a_.alu_ri(6, RAX, 0xFFFFFFFFu);
-        a_.alu_rr(4, RCX, RAX);
+        a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
+        a_.alu_rr(AluOp::And, RCX, RAX);
         a_.mov_rr(RAX, R8);
-        a_.alu_rr(4, RAX, R9);
-        a_.alu_rr(1, RCX, RAX);
-        a_.shift_ri(4, RCX, 1);
+        a_.alu_rr(AluOp::And, RAX, R9);
+        a_.alu_rr(AluOp::Or, RCX, RAX);
+        a_.shift_ri(ShiftOp::Shl, RCX, 1);
         return;
       default:  // kSbb, Cpu::cf() for L_SUB: bit 31 of (~d & s) | ((~d | s) & r)
         a_.mov_rr(RAX, R8);
-        a_.alu_ri(6, RAX, 0xFFFFFFFFu);
+        a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
         a_.mov_rr(RCX, RAX);
-        a_.alu_rr(1, RCX, R9);
-        a_.alu_rr(4, RCX, R10);
-        a_.alu_rr(4, RAX, R9);
-        a_.alu_rr(1, RCX, RAX);
-        a_.shift_ri(4, RCX, 1);
+        a_.alu_rr(AluOp::Or, RCX, R9);
+        a_.alu_rr(AluOp::And, RCX, R10);
+        a_.alu_rr(AluOp::And, RAX, R9);
+        a_.alu_rr(AluOp::Or, RCX, RAX);
+        a_.shift_ri(ShiftOp::Shl, RCX, 1);
         return;
     }
   }
@@ -360,10 +363,10 @@ class RunCompiler {
       a_.lea(RAX, {RAX, int32_t(i.disp), RCX, i.scale});
     } else if (x) {
       a_.mov_rr(RAX, RCX);
-      if (i.scale) a_.shift_ri(4, RAX, i.scale);
-      if (i.disp) a_.alu_ri(0, RAX, i.disp);
+      if (i.scale) a_.shift_ri(ShiftOp::Shl, RAX, i.scale);
+      if (i.disp) a_.alu_ri(AluOp::Add, RAX, i.disp);
     } else if (b) {
-      if (i.disp) a_.alu_ri(0, RAX, i.disp);
+      if (i.disp) a_.alu_ri(AluOp::Add, RAX, i.disp);
     } else {
       a_.mov_ri(RAX, i.disp);
     }
@@ -376,40 +379,40 @@ class RunCompiler {
     Label& out = bail();
     if (flat_ & (1u << s)) return tlb_ptr(size, write, out);  // checked at the run's entry
     a_.mov_rr(RCX, RAX);
-    if (size > 1) a_.alu_ri(0, RCX, size - 1, true);
+    if (size > 1) a_.alu_ri(AluOp::Add, RCX, size - 1, true);
     a_.mov_load(RDX, {RDI, off(&sc.limit)});
-    a_.alu_rr(7, RCX, RDX, true);
+    a_.alu_rr(AluOp::Cmp, RCX, RDX, true);
     a_.jcc(A, out);
     a_.movzx16_load(RDX, {RDI, off(&sc.attrib)});
     a_.mov_rr(RCX, RDX);
-    a_.alu_ri(4, RCX, 0x1C);
-    a_.alu_ri(7, RCX, 0x14);
+    a_.alu_ri(AluOp::And, RCX, 0x1C);
+    a_.alu_ri(AluOp::Cmp, RCX, 0x14);
     a_.jcc(E, out);  // expand-down
     if (write) {
-      a_.alu_ri(4, RDX, 0xA);
-      a_.alu_ri(7, RDX, 0x2);
+      a_.alu_ri(AluOp::And, RDX, 0xA);
+      a_.alu_ri(AluOp::Cmp, RDX, 0x2);
       a_.jcc(NE, out);  // not a writable data segment (or real mode: the slow path)
     }
-    a_.alu_rm(0, RAX, {RDI, off(&sc.base)});
+    a_.alu_rm(AluOp::Add, RAX, {RDI, off(&sc.base)});
     tlb_ptr(size, write, out);
   }
   // RDX = host address of `size` bytes at linear address EAX through a TLB hit; else `out`.
   void tlb_ptr(unsigned size, bool write, Label& out) {
     a_.mov_rr(RCX, RAX);
-    a_.shift_ri(5, RCX, 12);
+    a_.shift_ri(ShiftOp::Shr, RCX, 12);
     a_.movzx8_rr(RDX, RCX);
     a_.lea64(RDX, {RDX, 0, RDX, 1});  // * 3: sizeof(TlbEntry) == 24
     a_.mov_load64(R11, {RDI, off(&c_.tlb)});
     a_.lea64(R11, {R11, 0, RDX, 3});
     if (size > 1) {  // the tag is compared with the page of the last byte: a page crossing misses
       a_.lea(RCX, {RAX, int32_t(size - 1)});
-      a_.shift_ri(5, RCX, 12);
+      a_.shift_ri(ShiftOp::Shr, RCX, 12);
     }
-    a_.alu_rm(7, RCX, {R11, int32_t(write ? offsetof(TlbEntry, tag_w) : offsetof(TlbEntry, tag_r))});
+    a_.alu_rm(AluOp::Cmp, RCX, {R11, int32_t(write ? offsetof(TlbEntry, tag_w) : offsetof(TlbEntry, tag_r))});
     a_.jcc(NE, out);
     a_.mov_rr(RDX, RAX);
-    a_.alu_ri(4, RDX, 0xFFF);
-    a_.alu_rm(0, RDX, {R11, int32_t(offsetof(TlbEntry, host))}, true);
+    a_.alu_ri(AluOp::And, RDX, 0xFFF);
+    a_.alu_rm(AluOp::Add, RDX, {R11, int32_t(offsetof(TlbEntry, host))}, true);
   }
 
   // The segments ES, SS and DS the run accesses are checked once at its entry: base 0,
@@ -429,13 +432,13 @@ class RunCompiler {
     for (unsigned s : {ES, SS, DS}) {
       if (!(flat_ & (1u << s))) continue;
       const SegCache& sc = c_.seg[s];
-      a_.alu_mi(7, {RDI, off(&sc.base)}, 0);
+      a_.alu_mi(AluOp::Cmp, {RDI, off(&sc.base)}, 0);
       a_.jcc(NE, fallback);
-      a_.alu_mi(7, {RDI, off(&sc.limit)}, 0xFFFFFFFFu);
+      a_.alu_mi(AluOp::Cmp, {RDI, off(&sc.limit)}, 0xFFFFFFFFu);
       a_.jcc(NE, fallback);
       a_.movzx16_load(RDX, {RDI, off(&sc.attrib)});
-      a_.alu_ri(4, RDX, 0xE);
-      a_.alu_ri(7, RDX, 0x2);
+      a_.alu_ri(AluOp::And, RDX, 0xE);
+      a_.alu_ri(AluOp::Cmp, RDX, 0x2);
       a_.jcc(NE, fallback);
     }
     a_.jmp(flat);
@@ -452,17 +455,17 @@ class RunCompiler {
   // ALU operation `op` on EAX (dst) and ECX (src): the lazy registers, the result to
   // guest register dst_reg (not for CMP). For ADC and SBB the host's CF must already
   // be the guest's (host_cf) and the moves in between leave it alone.
-  void alu(unsigned op, unsigned dst_reg) {
-    if (op != 1 && op != 4 && op != 6) {
+  void alu(AluOp op, unsigned dst_reg) {
+    if (op != AluOp::Or && op != AluOp::And && op != AluOp::Xor) {
       a_.mov_rr(R8, RAX);
       a_.mov_rr(R9, RCX);
     }
-    a_.alu_rr(op == 7 ? 5 : op, RAX, RCX);
+    a_.alu_rr(op == AluOp::Cmp ? AluOp::Sub : op, RAX, RCX);
     a_.mov_rr(R10, RAX);
-    if (op != 7) a_.mov_store(R(dst_reg), RAX);
+    if (op != AluOp::Cmp) a_.mov_store(R(dst_reg), RAX);
   }
   // ADC/SBB: CF from the run's latest setter, then the operation on dst and src (ECX).
-  void alu_carry(unsigned op, unsigned dst_reg) {
+  void alu_carry(AluOp op, unsigned dst_reg) {
     a_.mov_rr(RDX, RCX);
     host_cf();
     a_.mov_rr(RCX, RDX);
@@ -473,7 +476,8 @@ class RunCompiler {
   void emit(const Insn& i) {
     uint8_t f = i.jit;
     if (f >= kAluEG) {
-      unsigned op = f & 7, form = f & ~7u;
+      AluOp op = alu_op(f);
+      unsigned form = f & ~7u;
       unsigned dst = form == kAluGE || form == kAluLoad ? i.reg : i.rm;
       if (form == kAluEG) a_.mov_load(RCX, R(i.reg));
       if (form == kAluGE) a_.mov_load(RCX, R(i.rm));
@@ -482,7 +486,7 @@ class RunCompiler {
         mem_ptr(i, 4, false);
         a_.mov_load(RCX, {RDX});
       }
-      if (op == 2 || op == 3) return alu_carry(op, dst);
+      if (op == AluOp::Adc || op == AluOp::Sbb) return alu_carry(op, dst);
       a_.mov_load(RAX, R(dst));
       return alu(op, dst);
     }
@@ -511,7 +515,7 @@ class RunCompiler {
         return;
       case kTestRR:
         a_.mov_load(RAX, R(i.rm));
-        a_.alu_rm(4, RAX, R(i.reg));
+        a_.alu_rm(AluOp::And, RAX, R(i.reg));
         a_.mov_rr(R10, RAX);
         return;
       case kImulRR:
@@ -586,15 +590,15 @@ class RunCompiler {
       case kDecR: {  // CF survives: moved into Cpu::flags (Cpu::set_lazy_keep_cf)
         unsigned r = i.op & 7;
         host_cf();
-        a_.alu_rr(3, RAX, RAX);  // EAX = -CF
-        a_.alu_ri(4, RAX, 1);
+        a_.alu_rr(AluOp::Sbb, RAX, RAX);  // EAX = -CF
+        a_.alu_ri(AluOp::And, RAX, 1);
         a_.mov_load(RCX, {RDI, off(&c_.flags)});
-        a_.alu_ri(4, RCX, ~uint32_t{flag::CF});
-        a_.alu_rr(1, RCX, RAX);
+        a_.alu_ri(AluOp::And, RCX, ~uint32_t{flag::CF});
+        a_.alu_rr(AluOp::Or, RCX, RAX);
         a_.mov_store({RDI, off(&c_.flags)}, RCX);
         a_.mov_load(RAX, R(r));
         a_.mov_rr(R8, RAX);
-        a_.alu_ri(f == kIncR ? 0 : 5, RAX, 1);
+        a_.alu_ri(f == kIncR ? AluOp::Add : AluOp::Sub, RAX, 1);
         a_.mov_store(R(r), RAX);
         a_.mov_rr(R10, RAX);
         a_.mov_ri(R9, 1);
@@ -608,7 +612,7 @@ class RunCompiler {
           a_.mov_load(RCX, R(i.reg));
         else
           a_.mov_ri(RCX, i.imm);
-        return alu(7, 0);
+        return alu(AluOp::Cmp, 0);
       default: return;
     }
   }
@@ -648,21 +652,21 @@ class RunCompiler {
   // nothing in the guest: move_esp() does that once nothing can bail out any more.
   void stack_slot(bool push) {
     a_.movzx16_load(RDX, {RDI, off(&c_.seg[SS].attrib)});
-    a_.alu_ri(4, RDX, 0x4000);
+    a_.alu_ri(AluOp::And, RDX, 0x4000);
     a_.jcc(E, bail());
     a_.mov_load(RAX, R(ESP));
-    if (push) a_.alu_ri(5, RAX, 4);
+    if (push) a_.alu_ri(AluOp::Sub, RAX, 4);
     host_ptr(SS, 4, push);
   }
   // ESP += delta (clobbers EAX).
   void move_esp(int32_t delta) {
     a_.mov_load(RAX, R(ESP));
-    a_.alu_ri(0, RAX, uint32_t(delta));
+    a_.alu_ri(AluOp::Add, RAX, uint32_t(delta));
     a_.mov_store(R(ESP), RAX);
   }
   // A near jump target in r past the CS limit (#GP) goes the generic way.
   void within_cs_limit(Reg r) {
-    a_.alu_rm(7, r, {RDI, off(&c_.seg[CS].limit)});
+    a_.alu_rm(AluOp::Cmp, r, {RDI, off(&c_.seg[CS].limit)});
     a_.jcc(A, bail());
   }
 
@@ -676,8 +680,8 @@ class RunCompiler {
       a_.mov_load(RCX, R(i.reg));
       a_.imul_rr(RAX, RCX);
     }
-    a_.alu_rr(3, RCX, RCX);  // SBB: ECX = -CF
-    a_.alu_ri(4, RCX, 1);
+    a_.alu_rr(AluOp::Sbb, RCX, RCX);  // SBB: ECX = -CF
+    a_.alu_ri(AluOp::And, RCX, 1);
     a_.mov_store(R(i.reg), RAX);
     a_.mov_rr(R10, RAX);
     a_.mov_rr(R9, RCX);
@@ -687,23 +691,24 @@ class RunCompiler {
   // SHL/SAL, SHR, SAR of a register by a constant 1..31, with alu_op.h's flags:
   // L_SZP with CF (the last bit out) in lazy.src and OF in lazy.dst.
   void shift(const Insn& i) {
-    unsigned n = shift_count(i), op = i.reg == 6 ? 4 : i.reg;
+    unsigned n = shift_count(i);
+    ShiftOp op = i.reg == unsigned(ShiftOp::Sal) ? ShiftOp::Shl : ShiftOp(i.reg);
     if (!n) return;  // a count of 0 changes nothing, flags included
     a_.mov_load(RAX, R(i.rm));
-    if (op == 5) {
+    if (op == ShiftOp::Shr) {
       if (n == 1) {  // OF = the old sign bit
         a_.mov_rr(RDX, RAX);
-        a_.shift_ri(5, RDX, 31);
+        a_.shift_ri(ShiftOp::Shr, RDX, 31);
       }
     }
     a_.shift_ri(op, RAX, uint8_t(n));
-    a_.alu_rr(3, RCX, RCX);  // ECX = -CF (host CF is the last bit shifted out)
-    a_.alu_ri(4, RCX, 1);
-    if (op == 4) {  // OF = the result's sign ^ CF
+    a_.alu_rr(AluOp::Sbb, RCX, RCX);  // ECX = -CF (host CF is the last bit shifted out)
+    a_.alu_ri(AluOp::And, RCX, 1);
+    if (op == ShiftOp::Shl) {  // OF = the result's sign ^ CF
       a_.mov_rr(RDX, RAX);
-      a_.shift_ri(5, RDX, 31);
-      a_.alu_rr(6, RDX, RCX);
-    } else if (op == 7 || n != 1) {
+      a_.shift_ri(ShiftOp::Shr, RDX, 31);
+      a_.alu_rr(AluOp::Xor, RDX, RCX);
+    } else if (op == ShiftOp::Sar || n != 1) {
       a_.mov_ri(RDX, 0);
     }
     a_.mov_store(R(i.rm), RAX);
@@ -715,7 +720,7 @@ class RunCompiler {
   // EAX = the EIP after instruction i, plus `rel`.
   void next_eip(const Insn& i, uint32_t rel) {
     a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
-    a_.alu_ri(0, RAX, uint32_t(i.off + i.len) + rel);
+    a_.alu_ri(AluOp::Add, RAX, uint32_t(i.off + i.len) + rel);
   }
 
   // Jcc rel32/rel8 with a 32-bit operand, the last instruction of its block: sets
@@ -725,7 +730,7 @@ class RunCompiler {
     next_eip(i, 0);
     flags_for(i.op & 15);
     a_.jcc(Cond((i.op & 15) ^ 1), not_taken);
-    a_.alu_ri(0, RAX, i.imm);
+    a_.alu_ri(AluOp::Add, RAX, i.imm);
     within_cs_limit(RAX);
     a_.bind(not_taken);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
@@ -744,11 +749,11 @@ class RunCompiler {
     };
     if (end.idx) {  // the block falls through: EIP is its end
       a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
-      a_.alu_ri(0, RAX, end.off);
+      a_.alu_ri(AluOp::Add, RAX, end.off);
       a_.mov_store({RDI, off(&c_.eip)}, RAX);
     }
     a_.mov_load64(RCX, {RDI, off(&c_.block_icount)});
-    a_.alu_ri(0, RCX, b_.count, true);
+    a_.alu_ri(AluOp::Add, RCX, b_.count, true);
     a_.mov_store64({RDI, off(&c_.icount)}, RCX);
     a_.mov_load(RCX, {RDI, off(&c_.chain_budget)});
     a_.test_rr(RCX, RCX);
@@ -761,14 +766,14 @@ class RunCompiler {
     a_.jcc(NE, slow);
     a_.bind(no_kick);
     a_.mov_load(RAX, {RDI, off(&c_.eip)});
-    a_.alu_rm(0, RAX, {RDI, off(&c_.seg[CS].base)});  // the linear address of the successor
+    a_.alu_rm(AluOp::Add, RAX, {RDI, off(&c_.seg[CS].base)});  // the linear address of the successor
     a_.mov_ri64(RDX, reinterpret_cast<uint64_t>(&b_));
     a_.mov_load64(R11, {RDI, off(&c_.chain_gen)});
     for (int k = 0; k < 2; ++k) {
       Label& miss = k == 0 ? second : slow;
-      a_.alu_rm(7, RAX, {RDX, boff(&b_.chain[k].lin)});
+      a_.alu_rm(AluOp::Cmp, RAX, {RDX, boff(&b_.chain[k].lin)});
       a_.jcc(NE, miss);
-      a_.alu_rm(7, R11, {RDX, boff(&b_.chain[k].gen)}, true);
+      a_.alu_rm(AluOp::Cmp, R11, {RDX, boff(&b_.chain[k].gen)}, true);
       a_.jcc(NE, miss);
       a_.mov_load64(RDX, {RDX, boff(&b_.chain[k].to)});
       if (k == 0) {
@@ -782,21 +787,21 @@ class RunCompiler {
     a_.jcc(E, slow);
     a_.movzx8_load(R8, {RDX, boff(&n.code32)});
     a_.movzx8_load(R9, {RDI, off(&c_.code32)});
-    a_.alu_rr(7, R8, R9);
+    a_.alu_rr(AluOp::Cmp, R8, R9);
     a_.jcc(NE, slow);
-    a_.alu_rm(7, RCX, {RDX, boff(&n.count)});
+    a_.alu_rm(AluOp::Cmp, RCX, {RDX, boff(&n.count)});
     a_.jcc(B, slow);
     a_.mov_ri64(R8, reinterpret_cast<uint64_t>(epoch_));
     a_.mov_load64(R8, {R8});
-    a_.alu_rm(7, R8, {RDX, boff(&n.epoch)}, true);
+    a_.alu_rm(AluOp::Cmp, R8, {RDX, boff(&n.epoch)}, true);
     a_.jcc(NE, slow);
     a_.mov_load(R8, {RDI, off(&c_.eip)});  // the successor's last byte within the CS limit
     a_.mov_load(R9, {RDX, boff(&n.bytes)});
     a_.lea64(R9, {R8, -1, R9, 0});
     a_.mov_load(R10, {RDI, off(&c_.seg[CS].limit)});
-    a_.alu_rr(7, R9, R10, true);
+    a_.alu_rr(AluOp::Cmp, R9, R10, true);
     a_.jcc(A, slow);
-    a_.alu_rm(5, RCX, {RDX, boff(&n.count)});  // enter it (exec.cpp's enter_chained)
+    a_.alu_rm(AluOp::Sub, RCX, {RDX, boff(&n.count)});  // enter it (exec.cpp's enter_chained)
     a_.mov_store({RDI, off(&c_.chain_budget)}, RCX);
     a_.mov_store64({RDI, off(&c_.cur_block)}, RDX);
     a_.mov_store({RDI, off(&c_.block_eip)}, R8);
