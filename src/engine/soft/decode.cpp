@@ -5,7 +5,7 @@
 #include "engine/soft/exec.h"
 #include "engine/soft/fast.h"
 #include "engine/soft/handlers.h"
-#include "engine/soft/jit/translate.h"
+#include "engine/soft/jit/forms.h"
 
 namespace pxos::soft {
 namespace {
