@@ -568,10 +568,10 @@ PXOS_INSTANTIATE(grp9)
 
 }  // namespace pxos::soft
 
-// ---- decode-time specialisations ------------------------------------------------------
+// ---- specialisations --------------------------------------------------------------------
 // The ALU forms with the operation (and register vs memory operand) fixed at compile
-// time: the decoder swaps these in for the generic handlers, which removes a switch
-// from the hottest instructions.
+// time: the block builder's specialisation pass (specialize.cpp) swaps these in for the
+// generic handlers, which removes a switch from the hottest instructions.
 namespace pxos::soft {
 namespace {
 template <AluOp OP, class T, bool MEM>
@@ -636,9 +636,9 @@ constexpr auto kEI = PXOS_FORMS(alu_E_I);
 #undef PXOS_HT
 }  // namespace
 
-void alu_specialized(unsigned form, unsigned size, bool mem, AluOp op, Insn& i) {
+void alu_specialized(Operands form, unsigned size, bool mem, AluOp op, Insn& i) {
   unsigned s = size == 1 ? 0 : size == 2 ? 1 : 2, o = unsigned(op);
-  const HT& ht = form == 0 ? kEG[s][mem][o] : form == 1 ? kGE[s][mem][o] : kEI[s][mem][o];
+  const HT& ht = form == Operands::EG ? kEG[s][mem][o] : form == Operands::GE ? kGE[s][mem][o] : kEI[s][mem][o];
   i.fn = ht.h;
   i.th = ht.t;
 }

@@ -43,6 +43,8 @@ struct Insn {
   uint16_t imm2 = 0;   // far pointer selector, ENTER nesting level
   uint8_t len = 0;     // instruction length in bytes
   uint8_t op = 0;      // opcode byte (second byte for 0F xx)
+  uint8_t map = 0;     // 1: the two-byte map (0F xx); opcode_table.h's op_info() looks it up with op
+  uint8_t kind = 0;    // the table's Kind, for the block builder's passes (Plain when a LOCK made it #UD)
   uint8_t mod = 0, reg = 0, rm = 0;
   uint8_t base = 8, index = 8, scale = 0;  // EA = r[base] + (r[index] << scale) + disp; r[8] == 0
   uint8_t seg = DS;                        // segment of the memory operand (override applied)
@@ -51,7 +53,7 @@ struct Insn {
   uint8_t ends_block = 0;
   uint16_t off = 0;  // offset from the start of its block (in a block's end sentinel: the block's length)
   uint8_t idx = 0;   // index in its block (in the end sentinel: 1 when the block falls through to the next)
-  uint8_t jit = 0;   // the form the translator compiles (jit/translate.cpp), 0: none
+  uint8_t jit = 0;   // the form the translator compiles (jit/forms.h), 0: none
 };
 
 // Thrown by any instruction that raises an exception; the run loop restores

@@ -1,67 +1,39 @@
+// The decoder: bytes -> Insn, driven by the table in opcodes.inc. It produces the
+// generic handler; the block builder's passes specialise it (specialize.cpp,
+// jit/forms.cpp).
 #include "engine/soft/decode.h"
 
 #include <array>
 
-#include "engine/soft/exec.h"
-#include "engine/soft/fast.h"
 #include "engine/soft/handlers.h"
-#include "engine/soft/jit/forms.h"
+#include "engine/soft/opcode_table.h"
 
 namespace pxos::soft {
 namespace {
 
-enum Fmt : uint8_t { N, M, MIb, MIz, Ib, Iz, Iw, IwIb, Ap, Ob, Jb, Jz, GRP3, PREFIX, UNDEF };
-
-struct OpInfo {
+// The handler of each opcode for both operand sizes, and their thunks (opcodes.inc's third column).
+struct Handlers {
   Handler h16 = &ud<uint16_t>;
   Handler h32 = &ud<uint32_t>;
   Thunk t16 = &thunk<&ud<uint16_t>>;
   Thunk t32 = &thunk<&ud<uint32_t>>;
-  Fmt fmt = UNDEF;
-  uint8_t ends = 0;
 };
 
-constexpr std::array<OpInfo, 512> build_table() {
-  std::array<OpInfo, 512> t{};
-#define X(opcode, f, handler, e) \
-  t[opcode] =                    \
-      OpInfo{&handler<uint16_t>, &handler<uint32_t>, &thunk<&handler<uint16_t>>, &thunk<&handler<uint32_t>>, f, e};
+constexpr std::array<Handlers, 512> build_handlers() {
+  std::array<Handlers, 512> t{};
+#define X(opcode, format, handler, ...) \
+  t[opcode] = Handlers{&handler<uint16_t>, &handler<uint32_t>, &thunk<&handler<uint16_t>>, &thunk<&handler<uint32_t>>};
 #include "engine/soft/opcodes.inc"
 #undef X
-  for (int p : {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}) t[p].fmt = PREFIX;
   return t;
 }
 
-constexpr std::array<OpInfo, 512> kTable = build_table();
+constexpr std::array<Handlers, 512> kHandlers = build_handlers();
 
-// LOCK may prefix only the read-modify-write instructions with a memory
-// destination (Intel SDM, LOCK); on anything else it raises #UD.
-bool lockable(unsigned opc, const Insn& i) {
-  if (i.mod == 3) return false;
-  if (opc < 0x40) return (opc & 7) < 2 && (opc >> 3) != 7;  // ADD..XOR r/m, reg (not CMP)
-  switch (opc) {
-    case 0x80:
-    case 0x81:
-    case 0x82:
-    case 0x83: return i.reg != 7;
-    case 0x86:
-    case 0x87:
-    case 0x1AB:
-    case 0x1B0:
-    case 0x1B1:
-    case 0x1B3:
-    case 0x1BB:
-    case 0x1C0:
-    case 0x1C1: return true;
-    case 0xF6:
-    case 0xF7: return i.reg == 2 || i.reg == 3;
-    case 0xFE:
-    case 0xFF: return i.reg < 2;
-    case 0x1BA: return i.reg >= 5;
-    case 0x1C7: return i.reg == 1;
-    default: return false;
-  }
-}
+// LOCK may prefix only the read-modify-write instructions with a memory destination
+// (Intel SDM, LOCK), the ModRM reg values of the table's lock column; on anything else
+// it raises #UD.
+bool lockable(const OpInfo& info, const Insn& i) { return i.mod != 3 && ((info.lock >> i.reg) & 1); }
 
 }  // namespace
 
@@ -104,20 +76,22 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
     }
     break;
   }
-  const OpInfo& info = kTable[opc];
+  const OpInfo& info = kOpcodes[opc];
+  const Handlers& hs = kHandlers[opc];
   Insn i;
   i.op32 = code32 ^ opsz;
   bool a32 = code32 ^ adsz;
   i.amask = a32 ? 0xFFFFFFFFu : 0xFFFFu;
   i.op = uint8_t(opc);
+  i.map = uint8_t(opc >> 8);
+  i.kind = uint8_t(info.kind);
   i.rep = rep;
-  i.ends_block = info.ends;
-  i.fn = i.op32 ? info.h32 : info.h16;
-  i.th = i.op32 ? info.t32 : info.t16;
+  i.ends_block = info.ends_block;
+  i.fn = i.op32 ? hs.h32 : hs.h16;
+  i.th = i.op32 ? hs.t32 : hs.t16;
   i.seg = seg_override >= 0 ? uint8_t(seg_override) : uint8_t(DS);
-  Fmt f = info.fmt;
-  if (f == UNDEF) f = N;
-
+  using enum Format;
+  Format f = info.format;
   bool has_modrm = f == M || f == MIb || f == MIz || f == GRP3;
   if (has_modrm) {
     NEED(1);
@@ -236,7 +210,7 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
       break;
     case GRP3:
       if (i.reg < 2) {
-        unsigned s = (opc & 1) ? zsize : 1;
+        unsigned s = info.bytes(i.op32);
         NEED(s);
         i.imm = s == 1 ? p[n++] : s == 2 ? imm16() : imm32();
       }
@@ -245,30 +219,10 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
   }
 #undef NEED
   i.len = uint8_t(n);
-  // Specialised handlers for the hottest forms.
-  if (opc < 0x40 && (opc & 7) < 6) {
-    unsigned op = (opc >> 3) & 7, form = opc & 7;
-    unsigned size = (form & 1) ? (i.op32 ? 4 : 2) : 1;
-    if (form < 2) {
-      alu_specialized(0, size, i.mod != 3, AluOp(op), i);
-    } else if (form < 4) {
-      alu_specialized(1, size, i.mod != 3, AluOp(op), i);
-    } else {
-      i.mod = 3;  // AL/eAX, imm: the register form of E,imm with rm = 0
-      i.rm = 0;
-      alu_specialized(2, size, false, AluOp(op), i);
-    }
-  } else if ((opc >= 0x70 && opc <= 0x7F) || (opc >= 0x180 && opc <= 0x18F)) {
-    jcc_specialized(i);
-  } else if (opc >= 0x80 && opc <= 0x83) {
-    alu_specialized(2, opc == 0x80 || opc == 0x82 ? 1 : (i.op32 ? 4 : 2), i.mod != 3, AluOp(i.reg), i);
-  }
-  fast_specialize(opc, i);
-  i.jit = jit::classify(opc, i);
-  if (lock && !lockable(opc, i)) {
+  if (lock && !lockable(info, i)) {
     i.fn = i.op32 ? &ud<uint32_t> : &ud<uint16_t>;
     i.th = i.op32 ? &thunk<&ud<uint32_t>> : &thunk<&ud<uint16_t>>;
-    i.jit = 0;
+    i.kind = uint8_t(Kind::Plain);  // nothing to specialise or translate
   }
   out = i;
   return DecodeResult::Ok;

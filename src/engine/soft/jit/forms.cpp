@@ -1,66 +1,95 @@
 #include "engine/soft/jit/forms.h"
 
 #include "engine/soft/jit/x64.h"
+#include "engine/soft/opcode_table.h"
 
 namespace pxos::soft::jit {
+namespace {
 
-uint8_t classify(unsigned opc, const Insn& i) {
-  const bool reg = i.mod == 3;
-  const bool mem = !reg && i.amask == 0xFFFFFFFFu;
-  if ((opc >= 0x70 && opc <= 0x7F) || (opc >= 0x180 && opc <= 0x18F)) return i.op32 ? kJcc : kNone;
-  if (i.ends_block) {
-    if (!i.op32) return kNone;
-    if (opc == 0xE9 || opc == 0xEB) return kJmpRel;
-    if (opc == 0xE8) return kCallRel;
-    if (opc == 0xC3) return kRet;
-    return kNone;
+// MOV: byte loads and stores at any operand size, 16-bit loads and stores, and with a
+// 32-bit operand register moves, loads, stores and MOV r32, imm32.
+uint8_t classify_mov(const OpInfo& t, const Insn& i, bool reg, bool mem) {
+  const Operands o = t.operands;
+  const bool store_imm = o == Operands::EI && i.reg == 0;  // C6/C7 /0
+  if (t.width == Width::B) {
+    if (!mem) return kNone;
+    return o == Operands::EG ? kMovStore8 : o == Operands::GE ? kMovLoad8 : store_imm ? kMovStoreImm8 : kNone;
   }
-  switch (opc) {  // byte forms, any operand size
-    case 0x88: return mem ? kMovStore8 : kNone;
-    case 0x8A: return mem ? kMovLoad8 : kNone;
-    case 0xC6: return mem && i.reg == 0 ? kMovStoreImm8 : kNone;
-    default: break;
-  }
-  if (opc >= 0x190 && opc <= 0x19F) return reg ? kSetcc : kNone;
   if (!i.op32) {
     if (!mem) return kNone;
-    if (opc == 0x8B) return kMovLoad16;
-    if (opc == 0x89) return kMovStore16;
-    if (opc == 0xC7 && i.reg == 0) return kMovStoreImm16;
-    return kNone;
+    return o == Operands::GE ? kMovLoad16 : o == Operands::EG ? kMovStore16 : store_imm ? kMovStoreImm16 : kNone;
   }
-  if (opc < 0x40 && (opc & 7) < 6) {
-    unsigned f = opc & 7, op = (opc >> 3) & 7;
-    if (!(f & 1)) return kNone;  // byte forms
-    if (f == 1) return reg ? uint8_t(kAluEG + op) : mem && op == 7 ? uint8_t(kCmpMR) : uint8_t(kNone);
-    if (f == 3) return reg ? uint8_t(kAluGE + op) : mem ? uint8_t(kAluLoad + op) : uint8_t(kNone);
-    return uint8_t(kAluEI + op);  // eAX, imm32: the decoder made it E,I with rm = 0
-  }
-  if (opc >= 0x140 && opc <= 0x14F) return reg ? kCmovRR : mem ? kCmovRM : kNone;
-  if (opc >= 0xB8 && opc <= 0xBF) return kMovRI;
-  if (opc >= 0x50 && opc <= 0x57) return kPush;
-  if (opc >= 0x58 && opc <= 0x5F) return kPop;
-  if (opc >= 0x40 && opc <= 0x47) return kIncR;
-  if (opc >= 0x48 && opc <= 0x4F) return kDecR;
-  switch (opc) {
-    case 0x81:
-    case 0x83: return reg ? uint8_t(kAluEI + i.reg) : mem && i.reg == 7 ? uint8_t(kCmpMI) : uint8_t(kNone);
-    case 0x85: return reg ? kTestRR : kNone;
-    case 0x89: return reg ? kMovRR_EG : mem ? kMovStore : kNone;
-    case 0x8B: return reg ? kMovRR_GE : mem ? kMovLoad : kNone;
-    case 0xC7: return mem && i.reg == 0 ? kMovStoreImm : kNone;
-    case 0x8D: return mem ? kLea : kNone;
-    case 0x1AF: return reg ? kImulRR : mem ? kImulRM : kNone;
-    case 0x69:
-    case 0x6B: return reg ? kImulRRI : mem ? kImulRMI : kNone;
-    case 0xC1:
-    case 0xD1: return reg && i.reg >= 4 ? (opc == 0xC1 ? kShiftImm : kShift1) : kNone;
-    case 0x1B6: return reg ? kMovzx8RR : mem ? kMovzx8Load : kNone;
-    case 0x1B7: return reg ? kMovzx16RR : mem ? kMovzx16Load : kNone;
-    case 0x1BE: return reg ? kMovsx8RR : mem ? kMovsx8Load : kNone;
-    case 0x1BF: return reg ? kMovsx16RR : mem ? kMovsx16Load : kNone;
+  switch (o) {
+    case Operands::EG: return reg ? kMovRR_EG : mem ? kMovStore : kNone;
+    case Operands::GE: return reg ? kMovRR_GE : mem ? kMovLoad : kNone;
+    case Operands::EI: return mem && store_imm ? kMovStoreImm : kNone;
+    case Operands::RI: return kMovRI;
     default: return kNone;
   }
+}
+
+// ADD..CMP with a 32-bit operand: with registers (or AL/eAX, imm, which the specialisation
+// pass made an E,I form with rm = 0), a load from memory, CMP with memory.
+uint8_t classify_alu(const OpInfo& t, const Insn& i, bool reg, bool mem) {
+  if (t.width == Width::B) return kNone;
+  if (t.kind == Kind::Group1)
+    return reg ? uint8_t(kAluEI + i.reg) : mem && AluOp(i.reg) == AluOp::Cmp ? uint8_t(kCmpMI) : uint8_t(kNone);
+  const unsigned op = unsigned(t.op);
+  switch (t.operands) {
+    case Operands::EG: return reg ? uint8_t(kAluEG + op) : mem && t.op == AluOp::Cmp ? uint8_t(kCmpMR) : uint8_t(kNone);
+    case Operands::GE: return reg ? uint8_t(kAluGE + op) : mem ? uint8_t(kAluLoad + op) : uint8_t(kNone);
+    case Operands::AI: return uint8_t(kAluEI + op);
+    default: return kNone;
+  }
+}
+
+// The other forms with a 32-bit operand.
+uint8_t classify_op32(const OpInfo& t, const Insn& i, bool reg, bool mem) {
+  const bool v = t.width == Width::V;
+  switch (t.kind) {
+    case Kind::Alu:
+    case Kind::Group1: return classify_alu(t, i, reg, mem);
+    case Kind::Cmov: return reg ? kCmovRR : mem ? kCmovRM : kNone;
+    case Kind::Push: return t.operands == Operands::R ? kPush : kNone;
+    case Kind::Pop: return t.operands == Operands::R ? kPop : kNone;
+    case Kind::Inc: return t.operands == Operands::R ? kIncR : kNone;
+    case Kind::Dec: return t.operands == Operands::R ? kDecR : kNone;
+    case Kind::Test: return v && t.operands == Operands::EG && reg ? kTestRR : kNone;
+    case Kind::Lea: return mem ? kLea : kNone;
+    case Kind::Imul:
+      if (t.operands == Operands::GEI) return reg ? kImulRRI : mem ? kImulRMI : kNone;
+      return reg ? kImulRR : mem ? kImulRM : kNone;
+    case Kind::Shift:  // SHL SHR SAL SAR of a register by imm8 or 1
+      if (!v || !reg || i.reg < unsigned(ShiftOp::Shl)) return kNone;
+      return t.operands == Operands::EI ? kShiftImm : t.operands == Operands::E1 ? kShift1 : kNone;
+    case Kind::Movzx:
+      if (t.width == Width::W) return reg ? kMovzx16RR : mem ? kMovzx16Load : kNone;
+      return reg ? kMovzx8RR : mem ? kMovzx8Load : kNone;
+    case Kind::Movsx:
+      if (t.width == Width::W) return reg ? kMovsx16RR : mem ? kMovsx16Load : kNone;
+      return reg ? kMovsx8RR : mem ? kMovsx8Load : kNone;
+    default: return kNone;
+  }
+}
+
+}  // namespace
+
+uint8_t classify(const Insn& i) {
+  const OpInfo& t = op_info(i);
+  const bool reg = i.mod == 3;
+  const bool mem = !reg && i.amask == 0xFFFFFFFFu;
+  switch (Kind(i.kind)) {  // the block's last instruction, with a 32-bit operand
+    case Kind::Plain: return kNone;
+    case Kind::Jcc: return i.op32 ? kJcc : kNone;
+    case Kind::Jmp: return i.op32 ? kJmpRel : kNone;
+    case Kind::Call: return i.op32 ? kCallRel : kNone;
+    case Kind::Ret: return i.op32 && t.operands == Operands::None ? kRet : kNone;  // not RET imm16
+    default: break;
+  }
+  if (i.ends_block) return kNone;
+  if (t.kind == Kind::Setcc) return reg ? kSetcc : kNone;
+  if (t.kind == Kind::Mov) return classify_mov(t, i, reg, mem);
+  return i.op32 ? classify_op32(t, i, reg, mem) : uint8_t(kNone);
 }
 
 unsigned shift_count(const Insn& i) { return i.jit == kShift1 ? 1 : (i.imm & 0xFF) & 31; }

@@ -1,5 +1,5 @@
 // The forms the translator compiles (Insn::jit): which form an instruction has
-// (classify, from its opcode and its decoded operands), and what
+// (classify, from its line of the opcode table and its decoded operands), and what
 // each form reads from and leaves in the lazy flags, what memory it uses. The run
 // finder (translate.cpp) and the emitter (emit.cpp) both go by these.
 #pragma once
@@ -61,9 +61,9 @@ enum Form : uint8_t {
   kAluLoad = 0x58,  // + op: 03/0B/13/1B/23/2B/33/3B, memory
 };
 
-// The form an instruction has for the translator (Insn::jit), from its opcode
-// (0x100 | byte for 0F xx) and decoded operands; kNone: the translator leaves it alone.
-uint8_t classify(unsigned opc, const Insn& i);
+// The form of instruction i, once the specialisation pass has run (it makes AL/eAX, imm
+// an E,I form with rm = 0); kNone: the translator leaves it alone.
+uint8_t classify(const Insn& i);
 
 // The operation of an ALU form (>= kAluEG).
 inline AluOp alu_op(uint8_t form) { return AluOp(form & 7); }
