@@ -166,7 +166,7 @@ struct Cpu {
   uint8_t* rom = nullptr;  // 64 KiB at 0xF0000 and 0xFFFF0000 (nullptr: none, RAM everywhere)
   MmioBus* mmio = nullptr;
   uint32_t a20_mask = ~0u;
-  uint32_t phys_mask = ~0u;  // 0x00FFFFFF for a 24-bit bus (the 286 test harness)
+  uint32_t phys_mask = ~0u;  // 0x00FFFFFF for a 24-bit bus (the 286 conformance runner)
   // Per 4 KiB RAM page, one bit per 64-byte chunk holding decoded code. A page with
   // any code never gets a writable TLB entry; a write invalidates blocks only when it
   // touches a chunk with code (so data next to code stays cheap).
