@@ -243,7 +243,8 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
   if (DecodeResult r = read_opcode(rd, lock_ud, px, opc); r != DecodeResult::Ok) return r;
   const OpInfo& info = kOpcodes[opc];
   const Handlers& hs = kHandlers[opc];
-  Insn i;
+  Insn& i = out;  // decoded in place: a local copied out at the end is slower (its bytes are rebuilt one by one)
+  i = Insn{};
   i.op32 = code32 ^ px.opsz;
   bool a32 = code32 ^ px.adsz;
   i.amask = a32 ? 0xFFFFFFFFu : 0xFFFFu;
@@ -264,7 +265,6 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
     i.th = i.op32 ? &thunk<&ud<uint32_t>> : &thunk<&ud<uint16_t>>;
     i.kind = uint8_t(Kind::Plain);  // nothing to specialise or translate
   }
-  out = i;
   return DecodeResult::Ok;
 }
 
