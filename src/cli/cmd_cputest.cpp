@@ -8,7 +8,7 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "engine/soft/harness.h"
+#include "conformance/harness.h"
 
 namespace pxos::cli {
 

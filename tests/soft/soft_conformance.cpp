@@ -12,7 +12,7 @@
 #include <iostream>
 #include <string>
 
-#include "engine/soft/harness.h"
+#include "conformance/harness.h"
 
 namespace {
 
@@ -33,19 +33,19 @@ int main(int argc, char** argv) {
   if (!std::filesystem::is_directory(dir, ec)) {
     if (from_env) {
       std::fprintf(stderr, "FAIL: PXOS_CPU_TESTS_286=%s is not a directory; it should hold %s\n", dir.c_str(),
-                   pxos::soft::kConformanceVectorsAbout);
+                   pxos::conformance::kConformanceVectorsAbout);
       return 1;
     }
     std::printf(
         "SKIPPED: no CPU test vectors at %s; set PXOS_CPU_TESTS_286 to their folder to run this test. "
         "It should hold %s\n",
-        dir.c_str(), pxos::soft::kConformanceVectorsAbout);
+        dir.c_str(), pxos::conformance::kConformanceVectorsAbout);
     return kSkipped;
   }
-  pxos::soft::ConformanceReport rep = pxos::soft::run_conformance(dir, &std::cout, verbose);
+  pxos::conformance::ConformanceReport rep = pxos::conformance::run_conformance(dir, &std::cout, verbose);
   if (!rep.error.empty()) {
     std::fprintf(stderr, "FAIL: %s; the folder should hold %s\n", rep.error.c_str(),
-                 pxos::soft::kConformanceVectorsAbout);
+                 pxos::conformance::kConformanceVectorsAbout);
     return 1;
   }
   if (!rep.threshold_met) {

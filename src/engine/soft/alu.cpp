@@ -9,15 +9,18 @@
 namespace pxos::soft {
 namespace {
 
+// Opcodes 00-3F: the ALU operation in bits 3-5.
+AluOp op_of(const Insn& i) { return AluOp((i.op >> 3) & 7); }
+
 template <class T>
-inline void alu_rm_write(Cpu& c, const Insn& i, unsigned op, T src) {
+inline void alu_rm_write(Cpu& c, const Insn& i, AluOp op, T src) {
   if (i.mod == 3) {
     T r = alu<T>(c, op, c.reg<T>(i.rm), src);
-    if (op != 7) c.set_reg<T>(i.rm, r);
+    if (op != AluOp::Cmp) c.set_reg<T>(i.rm, r);
     return;
   }
   uint32_t off = c.ea(i);
-  if (op == 7) {
+  if (op == AluOp::Cmp) {
     alu<T>(c, op, c.read<T>(i.seg, off), src);
     return;
   }
@@ -30,13 +33,10 @@ template <class T>
 inline unsigned shift_count(const Insn& i, Cpu& c) {
   switch (i.op) {
     case 0xC0:
-    case 0xC1:
-      return i.imm & 0xFF;
+    case 0xC1: return i.imm & 0xFF;
     case 0xD0:
-    case 0xD1:
-      return 1;
-    default:
-      return c.reg<uint8_t>(ECX);
+    case 0xD1: return 1;
+    default: return c.reg<uint8_t>(ECX);
   }
 }
 
@@ -44,12 +44,12 @@ template <class T>
 void shift_rm(Cpu& c, const Insn& i) {
   unsigned n = shift_count<T>(i, c);
   if (i.mod == 3) {
-    c.set_reg<T>(i.rm, shift<T>(c, i.reg, c.reg<T>(i.rm), n));
+    c.set_reg<T>(i.rm, shift<T>(c, ShiftOp(i.reg), c.reg<T>(i.rm), n));
     return;
   }
   uint32_t a = c.lin_w(i.seg, c.ea(i), sizeof(T));
   T v = c.read_lin<T>(a);
-  c.write_lin<T>(a, shift<T>(c, i.reg, v, n));
+  c.write_lin<T>(a, shift<T>(c, ShiftOp(i.reg), v, n));
 }
 
 // Group 3: TEST/NOT/NEG/MUL/IMUL/DIV/IDIV.
@@ -59,9 +59,7 @@ void grp3(Cpu& c, const Insn& i) {
   constexpr unsigned B = kBits<T>;
   switch (i.reg) {
     case 0:
-    case 1:
-      alu<T>(c, 4, c.get_rm<T>(i), T(i.imm));
-      return;
+    case 1: alu<T>(c, AluOp::And, c.get_rm<T>(i), T(i.imm)); return;
     case 2: {
       if (i.mod == 3) return c.set_reg<T>(i.rm, T(~c.reg<T>(i.rm)));
       uint32_t a = c.lin_w(i.seg, c.ea(i), sizeof(T));
@@ -147,59 +145,59 @@ void grp3(Cpu& c, const Insn& i) {
 
 template <class T>
 void alu_Eb_Gb(Cpu& c, const Insn& i) {
-  alu_rm_write<uint8_t>(c, i, (i.op >> 3) & 7, c.reg<uint8_t>(i.reg));
+  alu_rm_write<uint8_t>(c, i, op_of(i), c.reg<uint8_t>(i.reg));
 }
 template <class T>
 void alu_Ev_Gv(Cpu& c, const Insn& i) {
-  alu_rm_write<T>(c, i, (i.op >> 3) & 7, c.reg<T>(i.reg));
+  alu_rm_write<T>(c, i, op_of(i), c.reg<T>(i.reg));
 }
 template <class T>
 void alu_Gb_Eb(Cpu& c, const Insn& i) {
-  unsigned op = (i.op >> 3) & 7;
+  AluOp op = op_of(i);
   uint8_t r = alu<uint8_t>(c, op, c.reg<uint8_t>(i.reg), c.get_rm<uint8_t>(i));
-  if (op != 7) c.set_reg<uint8_t>(i.reg, r);
+  if (op != AluOp::Cmp) c.set_reg<uint8_t>(i.reg, r);
 }
 template <class T>
 void alu_Gv_Ev(Cpu& c, const Insn& i) {
-  unsigned op = (i.op >> 3) & 7;
+  AluOp op = op_of(i);
   T r = alu<T>(c, op, c.reg<T>(i.reg), c.get_rm<T>(i));
-  if (op != 7) c.set_reg<T>(i.reg, r);
+  if (op != AluOp::Cmp) c.set_reg<T>(i.reg, r);
 }
 template <class T>
 void alu_AL_Ib(Cpu& c, const Insn& i) {
-  unsigned op = (i.op >> 3) & 7;
+  AluOp op = op_of(i);
   uint8_t r = alu<uint8_t>(c, op, c.reg<uint8_t>(EAX), uint8_t(i.imm));
-  if (op != 7) c.set_reg<uint8_t>(EAX, r);
+  if (op != AluOp::Cmp) c.set_reg<uint8_t>(EAX, r);
 }
 template <class T>
 void alu_eAX_Iz(Cpu& c, const Insn& i) {
-  unsigned op = (i.op >> 3) & 7;
+  AluOp op = op_of(i);
   T r = alu<T>(c, op, c.reg<T>(EAX), T(i.imm));
-  if (op != 7) c.set_reg<T>(EAX, r);
+  if (op != AluOp::Cmp) c.set_reg<T>(EAX, r);
 }
 template <class T>
 void grp1_Eb(Cpu& c, const Insn& i) {
-  alu_rm_write<uint8_t>(c, i, i.reg, uint8_t(i.imm));
+  alu_rm_write<uint8_t>(c, i, AluOp(i.reg), uint8_t(i.imm));
 }
 template <class T>
 void grp1_Ev(Cpu& c, const Insn& i) {
-  alu_rm_write<T>(c, i, i.reg, T(i.imm));
+  alu_rm_write<T>(c, i, AluOp(i.reg), T(i.imm));
 }
 template <class T>
 void test_Eb_Gb(Cpu& c, const Insn& i) {
-  alu<uint8_t>(c, 4, c.get_rm<uint8_t>(i), c.reg<uint8_t>(i.reg));
+  alu<uint8_t>(c, AluOp::And, c.get_rm<uint8_t>(i), c.reg<uint8_t>(i.reg));
 }
 template <class T>
 void test_Ev_Gv(Cpu& c, const Insn& i) {
-  alu<T>(c, 4, c.get_rm<T>(i), c.reg<T>(i.reg));
+  alu<T>(c, AluOp::And, c.get_rm<T>(i), c.reg<T>(i.reg));
 }
 template <class T>
 void test_AL_Ib(Cpu& c, const Insn& i) {
-  alu<uint8_t>(c, 4, c.reg<uint8_t>(EAX), uint8_t(i.imm));
+  alu<uint8_t>(c, AluOp::And, c.reg<uint8_t>(EAX), uint8_t(i.imm));
 }
 template <class T>
 void test_eAX_Iz(Cpu& c, const Insn& i) {
-  alu<T>(c, 4, c.reg<T>(EAX), T(i.imm));
+  alu<T>(c, AluOp::And, c.reg<T>(EAX), T(i.imm));
 }
 template <class T>
 void inc_r(Cpu& c, const Insn& i) {
@@ -467,7 +465,7 @@ void cmpxchg_Ev(Cpu& c, const Insn& i) {
     a = c.lin_w(i.seg, c.ea(i), sizeof(T));
     v = c.read_lin<T>(a);
   }
-  alu<T>(c, 7, c.reg<T>(EAX), v);
+  alu<T>(c, AluOp::Cmp, c.reg<T>(EAX), v);
   T nv = v;
   if (c.zf())
     nv = c.reg<T>(i.reg);
@@ -483,14 +481,14 @@ void xadd_Ev(Cpu& c, const Insn& i) {
   T s = c.reg<T>(i.reg);
   if (i.mod == 3) {
     T d = c.reg<T>(i.rm);
-    T r = alu<T>(c, 0, d, s);
+    T r = alu<T>(c, AluOp::Add, d, s);
     c.set_reg<T>(i.reg, d);
     c.set_reg<T>(i.rm, r);
     return;
   }
   uint32_t a = c.lin_w(i.seg, c.ea(i), sizeof(T));
   T d = c.read_lin<T>(a);
-  T r = alu<T>(c, 0, d, s);
+  T r = alu<T>(c, AluOp::Add, d, s);
   c.write_lin<T>(a, r);
   c.set_reg<T>(i.reg, d);
 }
@@ -570,38 +568,38 @@ PXOS_INSTANTIATE(grp9)
 
 }  // namespace pxos::soft
 
-// ---- decode-time specialisations ------------------------------------------------------
+// ---- specialisations --------------------------------------------------------------------
 // The ALU forms with the operation (and register vs memory operand) fixed at compile
-// time: the decoder swaps these in for the generic handlers, which removes a switch
-// from the hottest instructions.
+// time: the block builder's specialisation pass (specialize.cpp) swaps these in for the
+// generic handlers, which removes a switch from the hottest instructions.
 namespace pxos::soft {
 namespace {
-template <unsigned OP, class T, bool MEM>
+template <AluOp OP, class T, bool MEM>
 void alu_E_G(Cpu& c, const Insn& i) {
   T src = c.reg<T>(i.reg);
   if constexpr (!MEM) {
     T r = alu<T>(c, OP, c.reg<T>(i.rm), src);
-    if constexpr (OP != 7) c.set_reg<T>(i.rm, r);
-  } else if constexpr (OP == 7) {
+    if constexpr (OP != AluOp::Cmp) c.set_reg<T>(i.rm, r);
+  } else if constexpr (OP == AluOp::Cmp) {
     alu<T>(c, OP, c.read<T>(i.seg, c.ea(i)), src);
   } else {
     uint32_t a = c.lin_w(i.seg, c.ea(i), sizeof(T));
     c.write_lin<T>(a, alu<T>(c, OP, c.read_lin<T>(a), src));
   }
 }
-template <unsigned OP, class T, bool MEM>
+template <AluOp OP, class T, bool MEM>
 void alu_G_E(Cpu& c, const Insn& i) {
   T src = MEM ? c.read<T>(i.seg, c.ea(i)) : c.reg<T>(i.rm);
   T r = alu<T>(c, OP, c.reg<T>(i.reg), src);
-  if constexpr (OP != 7) c.set_reg<T>(i.reg, r);
+  if constexpr (OP != AluOp::Cmp) c.set_reg<T>(i.reg, r);
 }
-template <unsigned OP, class T, bool MEM>
+template <AluOp OP, class T, bool MEM>
 void alu_E_I(Cpu& c, const Insn& i) {
   T src = T(i.imm);
   if constexpr (!MEM) {
     T r = alu<T>(c, OP, c.reg<T>(i.rm), src);
-    if constexpr (OP != 7) c.set_reg<T>(i.rm, r);
-  } else if constexpr (OP == 7) {
+    if constexpr (OP != AluOp::Cmp) c.set_reg<T>(i.rm, r);
+  } else if constexpr (OP == AluOp::Cmp) {
     alu<T>(c, OP, c.read<T>(i.seg, c.ea(i)), src);
   } else {
     uint32_t a = c.lin_w(i.seg, c.ea(i), sizeof(T));
@@ -615,10 +613,11 @@ struct HT {
 };
 #define PXOS_HT(F, O, T, MEM) \
   HT { &F<O, T, MEM>, &thunk<&F<O, T, MEM>> }
-#define PXOS_ROW(F, T, MEM)                                                                                            \
-  std::array<HT, 8> {                                                                                                  \
-    PXOS_HT(F, 0, T, MEM), PXOS_HT(F, 1, T, MEM), PXOS_HT(F, 2, T, MEM), PXOS_HT(F, 3, T, MEM), PXOS_HT(F, 4, T, MEM), \
-        PXOS_HT(F, 5, T, MEM), PXOS_HT(F, 6, T, MEM), PXOS_HT(F, 7, T, MEM)                                            \
+#define PXOS_ROW(F, T, MEM)                                                                             \
+  std::array<HT, 8> {                                                                                   \
+    PXOS_HT(F, AluOp::Add, T, MEM), PXOS_HT(F, AluOp::Or, T, MEM), PXOS_HT(F, AluOp::Adc, T, MEM),      \
+        PXOS_HT(F, AluOp::Sbb, T, MEM), PXOS_HT(F, AluOp::And, T, MEM), PXOS_HT(F, AluOp::Sub, T, MEM), \
+        PXOS_HT(F, AluOp::Xor, T, MEM), PXOS_HT(F, AluOp::Cmp, T, MEM)                                  \
   }
 #define PXOS_FORMS(F)                                                    \
   std::array<std::array<std::array<HT, 8>, 2>, 3> {                      \
@@ -637,9 +636,9 @@ constexpr auto kEI = PXOS_FORMS(alu_E_I);
 #undef PXOS_HT
 }  // namespace
 
-void alu_specialized(unsigned form, unsigned size, bool mem, unsigned op, Insn& i) {
-  unsigned s = size == 1 ? 0 : size == 2 ? 1 : 2;
-  const HT& ht = form == 0 ? kEG[s][mem][op & 7] : form == 1 ? kGE[s][mem][op & 7] : kEI[s][mem][op & 7];
+void alu_specialized(Operands form, unsigned size, bool mem, AluOp op, Insn& i) {
+  unsigned s = size == 1 ? 0 : size == 2 ? 1 : 2, o = unsigned(op);
+  const HT& ht = form == Operands::EG ? kEG[s][mem][o] : form == Operands::GE ? kGE[s][mem][o] : kEI[s][mem][o];
   i.fn = ht.h;
   i.th = ht.t;
 }

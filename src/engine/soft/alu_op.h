@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "engine/soft/cpu.h"
+#include "engine/soft/ops.h"
 
 namespace pxos::soft {
 
@@ -14,41 +15,41 @@ constexpr unsigned kBits = sizeof(T) * 8;
 template <class T>
 constexpr T kSign = T(T(1) << (kBits<T> - 1));
 
-// op = opcode bits 3..5. Returns the result (CMP's is discarded by the caller).
+// Returns the result (CMP's is discarded by the caller).
 template <class T>
-inline T alu(Cpu& c, unsigned op, T a, T b) {
+inline T alu(Cpu& c, AluOp op, T a, T b) {
   T r;
   switch (op) {
-    case 0:
+    case AluOp::Add:
       r = T(a + b);
       c.set_lazy<T>(L_ADD, a, b, r);
       return r;
-    case 1:
+    case AluOp::Or:
       r = T(a | b);
       c.set_lazy<T>(L_LOGIC, a, b, r);
       return r;
-    case 2: {
+    case AluOp::Adc: {
       T ci = c.cf();
       r = T(a + b + ci);
       c.set_lazy<T>(L_ADD, a, b, r);
       return r;
     }
-    case 3: {
+    case AluOp::Sbb: {
       T bi = c.cf();
       r = T(a - b - bi);
       c.set_lazy<T>(L_SUB, a, b, r);
       return r;
     }
-    case 4:
+    case AluOp::And:
       r = T(a & b);
       c.set_lazy<T>(L_LOGIC, a, b, r);
       return r;
-    case 5:
-    case 7:
+    case AluOp::Sub:
+    case AluOp::Cmp:
       r = T(a - b);
       c.set_lazy<T>(L_SUB, a, b, r);
       return r;
-    default:
+    default:  // Xor
       r = T(a ^ b);
       c.set_lazy<T>(L_LOGIC, a, b, r);
       return r;
@@ -69,16 +70,16 @@ inline void set_cf_of(Cpu& c, bool cf, bool of) {
   c.flags = (c.flags & ~(flag::CF | flag::OF)) | (cf ? flag::CF : 0) | (of ? flag::OF : 0);
 }
 
-// Shifts and rotates (group 2). op = ModRM reg. Returns the result; sets flags.
+// Shifts and rotates (group 2). Returns the result; sets flags.
 template <class T>
-[[gnu::always_inline]] inline T shift(Cpu& c, unsigned op, T v, unsigned count) {
+[[gnu::always_inline]] inline T shift(Cpu& c, ShiftOp op, T v, unsigned count) {
   constexpr unsigned B = kBits<T>;
   count &= 31;
   if (count == 0) return v;
   T r;
   bool cf, of;
   switch (op) {
-    case 0: {  // ROL
+    case ShiftOp::Rol: {
       unsigned n = count % B;
       r = n ? T((v << n) | (v >> (B - n))) : v;
       cf = r & 1;
@@ -86,7 +87,7 @@ template <class T>
       set_cf_of(c, cf, of);
       return r;
     }
-    case 1: {  // ROR
+    case ShiftOp::Ror: {
       unsigned n = count % B;
       r = n ? T((v >> n) | (v << (B - n))) : v;
       cf = (r >> (B - 1)) & 1;
@@ -94,7 +95,7 @@ template <class T>
       set_cf_of(c, cf, of);
       return r;
     }
-    case 2: {  // RCL
+    case ShiftOp::Rcl: {
       unsigned n = count % (B + 1);
       bool ci = c.cf();
       uint64_t x = (uint64_t{ci} << B) | v;  // B+1 bit value, carry on top
@@ -105,7 +106,7 @@ template <class T>
       set_cf_of(c, cf, of);
       return r;
     }
-    case 3: {  // RCR
+    case ShiftOp::Rcr: {
       unsigned n = count % (B + 1);
       bool ci = c.cf();
       uint64_t x = (uint64_t{ci} << B) | v;
@@ -116,8 +117,8 @@ template <class T>
       set_cf_of(c, cf, of);
       return r;
     }
-    case 4:
-    case 6: {  // SHL/SAL (reg 6: the undocumented alias)
+    case ShiftOp::Shl:
+    case ShiftOp::Sal: {
       uint64_t x = uint64_t{v} << count;
       r = T(x);
       cf = (x >> B) & 1;
@@ -125,14 +126,14 @@ template <class T>
       set_szp<T>(c, r, cf, of);
       return r;
     }
-    case 5: {  // SHR
+    case ShiftOp::Shr: {
       cf = count <= B ? (uint64_t{v} >> (count - 1)) & 1 : 0;
       r = count < B ? T(v >> count) : T(0);
       of = count == 1 ? (v >> (B - 1)) & 1 : false;
       set_szp<T>(c, r, cf, of);
       return r;
     }
-    default: {  // SAR
+    default: {  // Sar
       using S = std::make_signed_t<T>;
       unsigned n = count < B ? count : B - 1;
       int64_t sv = S(v);

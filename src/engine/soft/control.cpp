@@ -202,7 +202,7 @@ void grp5(Cpu& c, const Insn& i) {
   }
 }
 
-// Jcc with the condition fixed at compile time (the decoder swaps these in).
+// Jcc with the condition fixed at compile time (the specialisation pass swaps these in).
 namespace {
 template <unsigned CC, class T>
 void jcc_fixed(Cpu& c, const Insn& i) {

@@ -43,6 +43,8 @@ struct Insn {
   uint16_t imm2 = 0;   // far pointer selector, ENTER nesting level
   uint8_t len = 0;     // instruction length in bytes
   uint8_t op = 0;      // opcode byte (second byte for 0F xx)
+  uint8_t map = 0;     // 1: the two-byte map (0F xx); opcode_table.h's op_info() looks it up with op
+  uint8_t kind = 0;    // the table's Kind, for the block builder's passes (Plain when a LOCK made it #UD)
   uint8_t mod = 0, reg = 0, rm = 0;
   uint8_t base = 8, index = 8, scale = 0;  // EA = r[base] + (r[index] << scale) + disp; r[8] == 0
   uint8_t seg = DS;                        // segment of the memory operand (override applied)
@@ -51,7 +53,7 @@ struct Insn {
   uint8_t ends_block = 0;
   uint16_t off = 0;  // offset from the start of its block (in a block's end sentinel: the block's length)
   uint8_t idx = 0;   // index in its block (in the end sentinel: 1 when the block falls through to the next)
-  uint8_t jit = 0;   // the form the translator compiles (jit/translate.cpp), 0: none
+  uint8_t jit = 0;   // the form the translator compiles (jit/forms.h), 0: none
 };
 
 // Thrown by any instruction that raises an exception; the run loop restores
@@ -164,7 +166,7 @@ struct Cpu {
   uint8_t* rom = nullptr;  // 64 KiB at 0xF0000 and 0xFFFF0000 (nullptr: none, RAM everywhere)
   MmioBus* mmio = nullptr;
   uint32_t a20_mask = ~0u;
-  uint32_t phys_mask = ~0u;  // 0x00FFFFFF for a 24-bit bus (the 286 test harness)
+  uint32_t phys_mask = ~0u;  // 0x00FFFFFF for a 24-bit bus (the 286 conformance runner)
   // Per 4 KiB RAM page, one bit per 64-byte chunk holding decoded code. A page with
   // any code never gets a writable TLB entry; a write invalidates blocks only when it
   // touches a chunk with code (so data next to code stays cheap).

@@ -1,276 +1,270 @@
+// The decoder: prefixes and the opcode, then ModRM/SIB and the displacement, then the
+// immediates, each as the opcode's line of opcodes.inc says. It produces the generic
+// handler; the block builder's passes specialise it (specialize.cpp, jit/forms.cpp).
 #include "engine/soft/decode.h"
 
 #include <array>
 
-#include "engine/soft/exec.h"
-#include "engine/soft/fast.h"
 #include "engine/soft/handlers.h"
-#include "engine/soft/jit/translate.h"
+#include "engine/soft/opcode_table.h"
 
 namespace pxos::soft {
 namespace {
 
-enum Fmt : uint8_t { N, M, MIb, MIz, Ib, Iz, Iw, IwIb, Ap, Ob, Jb, Jz, GRP3, PREFIX, UNDEF };
-
-struct OpInfo {
+// The handler of each opcode for both operand sizes, and their thunks (opcodes.inc's third column).
+struct Handlers {
   Handler h16 = &ud<uint16_t>;
   Handler h32 = &ud<uint32_t>;
   Thunk t16 = &thunk<&ud<uint16_t>>;
   Thunk t32 = &thunk<&ud<uint32_t>>;
-  Fmt fmt = UNDEF;
-  uint8_t ends = 0;
 };
 
-constexpr std::array<OpInfo, 512> build_table() {
-  std::array<OpInfo, 512> t{};
-#define X(opcode, f, handler, e) \
-  t[opcode] =                    \
-      OpInfo{&handler<uint16_t>, &handler<uint32_t>, &thunk<&handler<uint16_t>>, &thunk<&handler<uint32_t>>, f, e};
+constexpr std::array<Handlers, 512> build_handlers() {
+  std::array<Handlers, 512> t{};
+#define X(opcode, format, handler, ...) \
+  t[opcode] = Handlers{&handler<uint16_t>, &handler<uint32_t>, &thunk<&handler<uint16_t>>, &thunk<&handler<uint32_t>>};
 #include "engine/soft/opcodes.inc"
 #undef X
-  for (int p : {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}) t[p].fmt = PREFIX;
   return t;
 }
 
-constexpr std::array<OpInfo, 512> kTable = build_table();
+constexpr std::array<Handlers, 512> kHandlers = build_handlers();
 
-// LOCK may prefix only the read-modify-write instructions with a memory
-// destination (Intel SDM, LOCK); on anything else it raises #UD.
-bool lockable(unsigned opc, const Insn& i) {
-  if (i.mod == 3) return false;
-  if (opc < 0x40) return (opc & 7) < 2 && (opc >> 3) != 7;  // ADD..XOR r/m, reg (not CMP)
-  switch (opc) {
-    case 0x80:
-    case 0x81:
-    case 0x82:
-    case 0x83: return i.reg != 7;
-    case 0x86:
-    case 0x87:
-    case 0x1AB:
-    case 0x1B0:
-    case 0x1B1:
-    case 0x1B3:
-    case 0x1BB:
-    case 0x1C0:
-    case 0x1C1: return true;
-    case 0xF6:
-    case 0xF7: return i.reg == 2 || i.reg == 3;
-    case 0xFE:
-    case 0xFF: return i.reg < 2;
-    case 0x1BA: return i.reg >= 5;
-    case 0x1C7: return i.reg == 1;
-    default: return false;
+// The bytes of one instruction, p[0..avail), read in order.
+class Reader {
+ public:
+  Reader(const uint8_t* p, unsigned avail) : p_(p), avail_(avail) {}
+  // Ok when k more bytes may be read: an instruction is at most 15 bytes (TooLong), and
+  // NeedMore when it goes on past `avail`.
+  DecodeResult need(unsigned k) const {
+    if (n_ + k > 15) return DecodeResult::TooLong;
+    if (n_ + k > avail_) return DecodeResult::NeedMore;
+    return DecodeResult::Ok;
+  }
+  uint8_t u8() { return p_[n_++]; }
+  uint32_t s8() { return uint32_t(int32_t(int8_t(p_[n_++]))); }
+  uint32_t u16() {
+    uint32_t v = p_[n_] | p_[n_ + 1] << 8;
+    n_ += 2;
+    return v;
+  }
+  uint32_t s16() { return uint32_t(int32_t(int16_t(u16()))); }
+  uint32_t u32() {
+    uint32_t v = p_[n_] | p_[n_ + 1] << 8 | p_[n_ + 2] << 16 | uint32_t(p_[n_ + 3]) << 24;
+    n_ += 4;
+    return v;
+  }
+  unsigned count() const { return n_; }
+
+ private:
+  const uint8_t* p_;
+  unsigned avail_;
+  unsigned n_ = 0;
+};
+
+// Returns from the calling function unless k more bytes may be read.
+#define PXOS_NEED(rd, k)                                                   \
+  do {                                                                     \
+    if (DecodeResult r_ = (rd).need(k); r_ != DecodeResult::Ok) return r_; \
+  } while (0)
+
+struct Prefixes {
+  bool opsz = false, adsz = false, lock = false;
+  int seg = -1;  // a segment override, or -1
+  uint8_t rep = 0;
+};
+
+// The prefixes, then the opcode (0x100 | byte for 0F xx).
+DecodeResult read_opcode(Reader& rd, bool lock_ud, Prefixes& px, unsigned& opc) {
+  for (;;) {
+    PXOS_NEED(rd, 1);
+    uint8_t b = rd.u8();
+    switch (b) {
+      case 0x26: px.seg = ES; continue;
+      case 0x2E: px.seg = CS; continue;
+      case 0x36: px.seg = SS; continue;
+      case 0x3E: px.seg = DS; continue;
+      case 0x64: px.seg = FS; continue;
+      case 0x65: px.seg = GS; continue;
+      case 0x66: px.opsz = true; continue;
+      case 0x67: px.adsz = true; continue;
+      case 0xF0:
+        px.lock = lock_ud;  // a single CPU has nothing to lock; only the rule of lockable() applies
+        continue;
+      case 0xF2:
+      case 0xF3: px.rep = b; continue;
+      default: break;
+    }
+    if (b != 0x0F) {
+      opc = b;
+      return DecodeResult::Ok;
+    }
+    PXOS_NEED(rd, 1);
+    opc = 0x100 | rd.u8();
+    return DecodeResult::Ok;
   }
 }
 
-}  // namespace
+// A 16-bit address after ModRM: [BX+SI], ... with its displacement. Sets the default segment.
+DecodeResult read_address16(Reader& rd, Insn& i, uint8_t& def_seg) {
+  static constexpr uint8_t kBase[8] = {EBX, EBX, EBP, EBP, ESI, EDI, EBP, EBX};
+  static constexpr uint8_t kIndex[8] = {ESI, EDI, ESI, EDI, 8, 8, 8, 8};
+  i.base = kBase[i.rm];
+  i.index = kIndex[i.rm];
+  if (i.mod == 0 && i.rm == 6) {  // [disp16]
+    i.base = 8;
+    PXOS_NEED(rd, 2);
+    i.disp = rd.u16();
+  } else if (i.rm == 2 || i.rm == 3 || i.rm == 6) {  // BP-based
+    def_seg = SS;
+  }
+  if (i.mod == 1) {
+    PXOS_NEED(rd, 1);
+    i.disp = rd.s8();
+  } else if (i.mod == 2) {
+    PXOS_NEED(rd, 2);
+    i.disp = rd.s16();
+  }
+  return DecodeResult::Ok;
+}
 
-DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bool lock_ud) {
-  unsigned n = 0;
-  auto need = [&](unsigned k) { return n + k <= avail; };
-#define NEED(k)                                     \
-  do {                                              \
-    if (n + (k) > 15) return DecodeResult::TooLong; \
-    if (!need(k)) return DecodeResult::NeedMore;    \
-  } while (0)
-  bool opsz = false, adsz = false, lock = false;
-  int seg_override = -1;
-  uint8_t rep = 0;
-  unsigned opc;
-  for (;;) {
-    NEED(1);
-    uint8_t b = p[n++];
-    switch (b) {
-      case 0x26: seg_override = ES; continue;
-      case 0x2E: seg_override = CS; continue;
-      case 0x36: seg_override = SS; continue;
-      case 0x3E: seg_override = DS; continue;
-      case 0x64: seg_override = FS; continue;
-      case 0x65: seg_override = GS; continue;
-      case 0x66: opsz = true; continue;
-      case 0x67: adsz = true; continue;
-      case 0xF0:
-        lock = lock_ud;  // a single CPU has nothing to lock; only the rule below applies
-        continue;
-      case 0xF2:
-      case 0xF3: rep = b; continue;
-      default: break;
-    }
-    if (b == 0x0F) {
-      NEED(1);
-      opc = 0x100 | p[n++];
+// A 32-bit address after ModRM: the SIB byte and the displacement. Sets the default segment.
+DecodeResult read_address32(Reader& rd, Insn& i, uint8_t& def_seg) {
+  if (i.rm == 4) {
+    PXOS_NEED(rd, 1);
+    uint8_t sib = rd.u8();
+    i.scale = sib >> 6;
+    unsigned idx = (sib >> 3) & 7, base = sib & 7;
+    i.index = idx == 4 ? 8 : uint8_t(idx);
+    if (base == 5 && i.mod == 0) {  // [index*scale + disp32]
+      i.base = 8;
+      PXOS_NEED(rd, 4);
+      i.disp = rd.u32();
     } else {
-      opc = b;
+      i.base = uint8_t(base);
     }
-    break;
+  } else if (i.mod == 0 && i.rm == 5) {  // [disp32]
+    i.base = 8;
+    PXOS_NEED(rd, 4);
+    i.disp = rd.u32();
+  } else {
+    i.base = i.rm;
   }
-  const OpInfo& info = kTable[opc];
-  Insn i;
-  i.op32 = code32 ^ opsz;
-  bool a32 = code32 ^ adsz;
-  i.amask = a32 ? 0xFFFFFFFFu : 0xFFFFu;
-  i.op = uint8_t(opc);
-  i.rep = rep;
-  i.ends_block = info.ends;
-  i.fn = i.op32 ? info.h32 : info.h16;
-  i.th = i.op32 ? info.t32 : info.t16;
-  i.seg = seg_override >= 0 ? uint8_t(seg_override) : uint8_t(DS);
-  Fmt f = info.fmt;
-  if (f == UNDEF) f = N;
-
-  bool has_modrm = f == M || f == MIb || f == MIz || f == GRP3;
-  if (has_modrm) {
-    NEED(1);
-    uint8_t m = p[n++];
-    i.mod = m >> 6;
-    i.reg = (m >> 3) & 7;
-    i.rm = m & 7;
-    if (i.mod != 3) {
-      uint8_t def_seg = DS;
-      if (!a32) {
-        static constexpr uint8_t kBase[8] = {EBX, EBX, EBP, EBP, ESI, EDI, EBP, EBX};
-        static constexpr uint8_t kIndex[8] = {ESI, EDI, ESI, EDI, 8, 8, 8, 8};
-        i.base = kBase[i.rm];
-        i.index = kIndex[i.rm];
-        if (i.mod == 0 && i.rm == 6) {
-          i.base = 8;
-          NEED(2);
-          i.disp = p[n] | p[n + 1] << 8;
-          n += 2;
-        } else if (i.rm == 2 || i.rm == 3 || i.rm == 6) {
-          def_seg = SS;
-        }
-        if (i.mod == 1) {
-          NEED(1);
-          i.disp = uint32_t(int32_t(int8_t(p[n++])));
-        } else if (i.mod == 2) {
-          NEED(2);
-          i.disp = uint32_t(int32_t(int16_t(p[n] | p[n + 1] << 8)));
-          n += 2;
-        }
-      } else {
-        unsigned base = i.rm;
-        if (i.rm == 4) {
-          NEED(1);
-          uint8_t sib = p[n++];
-          i.scale = sib >> 6;
-          unsigned idx = (sib >> 3) & 7;
-          i.index = idx == 4 ? 8 : uint8_t(idx);
-          base = sib & 7;
-          if (base == 5 && i.mod == 0) {
-            i.base = 8;
-            NEED(4);
-            i.disp = p[n] | p[n + 1] << 8 | p[n + 2] << 16 | uint32_t(p[n + 3]) << 24;
-            n += 4;
-          } else {
-            i.base = uint8_t(base);
-          }
-        } else if (i.mod == 0 && i.rm == 5) {
-          i.base = 8;
-          NEED(4);
-          i.disp = p[n] | p[n + 1] << 8 | p[n + 2] << 16 | uint32_t(p[n + 3]) << 24;
-          n += 4;
-        } else {
-          i.base = uint8_t(base);
-        }
-        if (i.base == ESP || i.base == EBP) def_seg = SS;
-        if (i.mod == 1) {
-          NEED(1);
-          i.disp = uint32_t(int32_t(int8_t(p[n++])));
-        } else if (i.mod == 2) {
-          NEED(4);
-          i.disp = p[n] | p[n + 1] << 8 | p[n + 2] << 16 | uint32_t(p[n + 3]) << 24;
-          n += 4;
-        }
-      }
-      i.seg = seg_override >= 0 ? uint8_t(seg_override) : def_seg;
-    }
+  if (i.base == ESP || i.base == EBP) def_seg = SS;
+  if (i.mod == 1) {
+    PXOS_NEED(rd, 1);
+    i.disp = rd.s8();
+  } else if (i.mod == 2) {
+    PXOS_NEED(rd, 4);
+    i.disp = rd.u32();
   }
+  return DecodeResult::Ok;
+}
 
-  auto imm8 = [&]() { return uint32_t(int32_t(int8_t(p[n++]))); };
-  auto imm16 = [&]() {
-    uint32_t v = p[n] | p[n + 1] << 8;
-    n += 2;
-    return v;
-  };
-  auto imm32 = [&]() {
-    uint32_t v = p[n] | p[n + 1] << 8 | p[n + 2] << 16 | uint32_t(p[n + 3]) << 24;
-    n += 4;
-    return v;
-  };
+// ModRM and, for a memory operand, its address and segment.
+DecodeResult read_modrm(Reader& rd, bool a32, int seg_override, Insn& i) {
+  PXOS_NEED(rd, 1);
+  uint8_t m = rd.u8();
+  i.mod = m >> 6;
+  i.reg = (m >> 3) & 7;
+  i.rm = m & 7;
+  if (i.mod == 3) return DecodeResult::Ok;
+  uint8_t def_seg = DS;
+  DecodeResult r = a32 ? read_address32(rd, i, def_seg) : read_address16(rd, i, def_seg);
+  i.seg = seg_override >= 0 ? uint8_t(seg_override) : def_seg;
+  return r;
+}
+
+// The immediates (and the moffs address) that the format says follow.
+DecodeResult read_immediates(Reader& rd, const OpInfo& info, bool a32, Insn& i) {
   unsigned zsize = i.op32 ? 4 : 2;
-  switch (f) {
-    case MIb:
-    case Ib:
-    case Jb:
-      NEED(1);
-      i.imm = imm8();
+  switch (info.format) {
+    case Format::MIb:
+    case Format::Ib:
+    case Format::Jb:
+      PXOS_NEED(rd, 1);
+      i.imm = rd.s8();
       break;
-    case MIz:
-    case Iz:
-      NEED(zsize);
-      i.imm = i.op32 ? imm32() : imm16();
+    case Format::MIz:
+    case Format::Iz:
+      PXOS_NEED(rd, zsize);
+      i.imm = i.op32 ? rd.u32() : rd.u16();
       break;
-    case Jz:
-      NEED(zsize);
-      i.imm = i.op32 ? imm32() : uint32_t(int32_t(int16_t(imm16())));
+    case Format::Jz:
+      PXOS_NEED(rd, zsize);
+      i.imm = i.op32 ? rd.u32() : rd.s16();
       break;
-    case Iw:
-      NEED(2);
-      i.imm = imm16();
+    case Format::Iw:
+      PXOS_NEED(rd, 2);
+      i.imm = rd.u16();
       break;
-    case IwIb:
-      NEED(3);
-      i.imm = imm16();
-      i.imm2 = p[n++];
+    case Format::IwIb:
+      PXOS_NEED(rd, 3);
+      i.imm = rd.u16();
+      i.imm2 = rd.u8();
       break;
-    case Ap:
-      NEED(zsize + 2);
-      i.imm = i.op32 ? imm32() : imm16();
-      i.imm2 = uint16_t(imm16());
+    case Format::Ap:
+      PXOS_NEED(rd, zsize + 2);
+      i.imm = i.op32 ? rd.u32() : rd.u16();
+      i.imm2 = uint16_t(rd.u16());
       break;
-    case Ob:
-      NEED(a32 ? 4 : 2);
-      i.disp = a32 ? imm32() : imm16();
+    case Format::Ob:
+      PXOS_NEED(rd, a32 ? 4 : 2);
+      i.disp = a32 ? rd.u32() : rd.u16();
       i.base = 8;
       break;
-    case GRP3:
+    case Format::GRP3:  // TEST r/m, imm (reg 0 and 1) has one of the operand's size
       if (i.reg < 2) {
-        unsigned s = (opc & 1) ? zsize : 1;
-        NEED(s);
-        i.imm = s == 1 ? p[n++] : s == 2 ? imm16() : imm32();
+        unsigned s = info.bytes(i.op32);
+        PXOS_NEED(rd, s);
+        i.imm = s == 1 ? rd.u8() : s == 2 ? rd.u16() : rd.u32();
       }
       break;
     default: break;
   }
-#undef NEED
-  i.len = uint8_t(n);
-  // Specialised handlers for the hottest forms.
-  if (opc < 0x40 && (opc & 7) < 6) {
-    unsigned op = (opc >> 3) & 7, form = opc & 7;
-    unsigned size = (form & 1) ? (i.op32 ? 4 : 2) : 1;
-    if (form < 2) {
-      alu_specialized(0, size, i.mod != 3, op, i);
-    } else if (form < 4) {
-      alu_specialized(1, size, i.mod != 3, op, i);
-    } else {
-      i.mod = 3;  // AL/eAX, imm: the register form of E,imm with rm = 0
-      i.rm = 0;
-      alu_specialized(2, size, false, op, i);
-    }
-  } else if ((opc >= 0x70 && opc <= 0x7F) || (opc >= 0x180 && opc <= 0x18F)) {
-    jcc_specialized(i);
-  } else if (opc >= 0x80 && opc <= 0x83) {
-    alu_specialized(2, opc == 0x80 || opc == 0x82 ? 1 : (i.op32 ? 4 : 2), i.mod != 3, i.reg, i);
-  }
-  fast_specialize(opc, i);
-  i.jit = jit::classify(opc, i);
-  if (lock && !lockable(opc, i)) {
+  return DecodeResult::Ok;
+}
+
+bool has_modrm(Format f) { return f == Format::M || f == Format::MIb || f == Format::MIz || f == Format::GRP3; }
+
+// LOCK may prefix only the read-modify-write instructions with a memory destination
+// (Intel SDM, LOCK), the ModRM reg values of the table's lock column; on anything else
+// it raises #UD.
+bool lockable(const OpInfo& info, const Insn& i) { return i.mod != 3 && ((info.lock >> i.reg) & 1); }
+
+#undef PXOS_NEED
+
+}  // namespace
+
+DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bool lock_ud) {
+  Reader rd(p, avail);
+  Prefixes px;
+  unsigned opc = 0;
+  if (DecodeResult r = read_opcode(rd, lock_ud, px, opc); r != DecodeResult::Ok) return r;
+  const OpInfo& info = kOpcodes[opc];
+  const Handlers& hs = kHandlers[opc];
+  Insn& i = out;  // decoded in place: a local copied out at the end is slower (its bytes are rebuilt one by one)
+  i = Insn{};
+  i.op32 = code32 ^ px.opsz;
+  bool a32 = code32 ^ px.adsz;
+  i.amask = a32 ? 0xFFFFFFFFu : 0xFFFFu;
+  i.op = uint8_t(opc);
+  i.map = uint8_t(opc >> 8);
+  i.kind = uint8_t(info.kind);
+  i.rep = px.rep;
+  i.ends_block = info.ends_block;
+  i.fn = i.op32 ? hs.h32 : hs.h16;
+  i.th = i.op32 ? hs.t32 : hs.t16;
+  i.seg = px.seg >= 0 ? uint8_t(px.seg) : uint8_t(DS);
+  if (has_modrm(info.format))
+    if (DecodeResult r = read_modrm(rd, a32, px.seg, i); r != DecodeResult::Ok) return r;
+  if (DecodeResult r = read_immediates(rd, info, a32, i); r != DecodeResult::Ok) return r;
+  i.len = uint8_t(rd.count());
+  if (px.lock && !lockable(info, i)) {
     i.fn = i.op32 ? &ud<uint32_t> : &ud<uint16_t>;
     i.th = i.op32 ? &thunk<&ud<uint32_t>> : &thunk<&ud<uint16_t>>;
-    i.jit = 0;
+    i.kind = uint8_t(Kind::Plain);  // nothing to specialise or translate
   }
-  out = i;
   return DecodeResult::Ok;
 }
 

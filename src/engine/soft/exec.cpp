@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "engine/soft/decode.h"
+#include "engine/soft/jit/forms.h"
+#include "engine/soft/specialize.h"
 
 namespace pxos::soft {
 
@@ -36,6 +38,8 @@ Block* BlockCache::build(Cpu& c, uint32_t phys) {
     uint64_t avail = std::min<uint64_t>({0x1000u - (off + pos), uint64_t{limit} - at + 1, 15});
     Insn in;
     if (decode(code + pos, unsigned(avail), c.code32, in, c.lock_ud) != DecodeResult::Ok) break;
+    specialize(in);              // the passes: specialised handlers and thunks,
+    in.jit = jit::classify(in);  // the form the translator compiles (it runs once the block is complete)
     in.off = uint16_t(pos);
     in.idx = uint8_t(insns.size());
     insns.push_back(in);

@@ -1,5 +1,5 @@
 // The execution core: the decoded-block cache and the run loop. Used by the
-// Vcpu adapter (soft_vcpu.cpp) and directly by the conformance harness.
+// Vcpu adapter (soft_vcpu.cpp) and directly by the conformance runner (src/conformance/).
 #pragma once
 
 #include <atomic>

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "engine/soft/alu_op.h"
+#include "engine/soft/opcode_table.h"
 
 namespace pxos::soft {
 namespace {
@@ -97,34 +98,34 @@ void mov_rr(Cpu& c, const Insn* in) {
   return next(c, in);
 }
 // ALU reg, mem (form G,E).
-template <class T, unsigned OP, unsigned AM>
+template <class T, AluOp OP, unsigned AM>
 void alu_load(Cpu& c, const Insn* in) {
   uint8_t* p = fast_ptr<T, false, AM>(c, in);
   if (!p) [[unlikely]]
     return run_generic(c, in);
   T r = alu<T>(c, OP, c.reg<T>(in->reg), load<T>(p));
-  if constexpr (OP != 7) c.set_reg<T>(in->reg, r);
+  if constexpr (OP != AluOp::Cmp) c.set_reg<T>(in->reg, r);
   return next(c, in);
 }
 // ALU mem, reg (form E,G) and ALU mem, imm (IMM: form E,I). CMP only reads.
-template <class T, unsigned OP, bool IMM, unsigned AM>
+template <class T, AluOp OP, bool IMM, unsigned AM>
 void alu_mem(Cpu& c, const Insn* in) {
-  uint8_t* p = fast_ptr<T, OP != 7, AM>(c, in);
+  uint8_t* p = fast_ptr<T, OP != AluOp::Cmp, AM>(c, in);
   if (!p) [[unlikely]]
     return run_generic(c, in);
   T src = IMM ? T(in->imm) : c.reg<T>(in->reg);
   T r = alu<T>(c, OP, load<T>(p), src);
-  if constexpr (OP != 7) std::memcpy(p, &r, sizeof(T));
+  if constexpr (OP != AluOp::Cmp) std::memcpy(p, &r, sizeof(T));
   return next(c, in);
 }
 
 // ALU between registers, or with an immediate (FORM: 0 E,G  1 G,E  2 E,I).
-template <class T, unsigned FORM, unsigned OP>
+template <class T, unsigned FORM, AluOp OP>
 void alu_reg(Cpu& c, const Insn* in) {
   unsigned d = FORM == 1 ? in->reg : in->rm;
   T src = FORM == 2 ? T(in->imm) : c.reg<T>(FORM == 1 ? in->rm : in->reg);
   T r = alu<T>(c, OP, c.reg<T>(d), src);
-  if constexpr (OP != 7) c.set_reg<T>(d, r);
+  if constexpr (OP != AluOp::Cmp) c.set_reg<T>(d, r);
   return next(c, in);
 }
 // PUSH reg / POP reg with a 32-bit stack (SS.B).
@@ -155,7 +156,7 @@ void pop_reg(Cpu& c, const Insn* in) {
 }
 template <class T, unsigned FORM, unsigned... OP>
 constexpr std::array<Thunk, 8> alu_reg_row(std::integer_sequence<unsigned, OP...>) {
-  return {&alu_reg<T, FORM, OP>...};
+  return {&alu_reg<T, FORM, AluOp(OP)>...};
 }
 template <class T>
 constexpr std::array<std::array<Thunk, 8>, 3> alu_reg_forms() {
@@ -242,7 +243,7 @@ void imul(Cpu& c, const Insn* in) {
   return next(c, in);
 }
 // Shift or rotate of a register; CNT: 0 = imm8, 1 = by one, 2 = by CL.
-template <class T, unsigned CNT, unsigned OP>
+template <class T, unsigned CNT, ShiftOp OP>
 void shift_reg(Cpu& c, const Insn* in) {
   unsigned n = CNT == 0 ? in->imm & 0xFF : CNT == 1 ? 1 : c.r[ECX] & 0xFF;
   c.set_reg<T>(in->rm, shift<T>(c, OP, c.reg<T>(in->rm), n));
@@ -259,7 +260,7 @@ void lea32(Cpu& c, const Insn* in) {
 
 template <class T, unsigned CNT, unsigned... OP>
 constexpr std::array<Thunk, 8> shift_row(std::integer_sequence<unsigned, OP...>) {
-  return {&shift_reg<T, CNT, OP>...};
+  return {&shift_reg<T, CNT, ShiftOp(OP)>...};
 }
 template <class T>
 constexpr std::array<std::array<Thunk, 8>, 3> shift_forms() {
@@ -313,11 +314,11 @@ constexpr std::array<std::array<std::array<std::array<Thunk, 2>, 2>, 2>, 2> kExt
 
 template <class T, unsigned AM, unsigned... OP>
 constexpr std::array<Thunk, 8> alu_load_row(std::integer_sequence<unsigned, OP...>) {
-  return {&alu_load<T, OP, AM>...};
+  return {&alu_load<T, AluOp(OP), AM>...};
 }
 template <class T, bool IMM, unsigned AM, unsigned... OP>
 constexpr std::array<Thunk, 8> alu_mem_row(std::integer_sequence<unsigned, OP...>) {
-  return {&alu_mem<T, OP, IMM, AM>...};
+  return {&alu_mem<T, AluOp(OP), IMM, AM>...};
 }
 using Ops = std::make_integer_sequence<unsigned, 8>;
 // [form: 0 E,G  1 G,E  2 E,I][size][am][op]
@@ -345,97 +346,96 @@ constexpr std::array<std::array<std::array<std::array<Thunk, 8>, 2>, 3>, 3> kAlu
   return in->th(c, in);
 }
 
-void fast_specialize(unsigned opc, Insn& i) {
-  if ((opc >= 0x70 && opc <= 0x7F) || (opc >= 0x180 && opc <= 0x18F)) {
-    i.th = kJcc[i.op32][opc & 15];
-    return;
+namespace {
+
+// Indexes of the thunk tables: the operand size (8, 16, 32 bits) of a B or V operand,
+// and the r/m operand (a register, base + disp, SIB).
+unsigned size_index(const OpInfo& t, const Insn& i) { return t.width == Width::B ? 0 : i.op32 ? 2 : 1; }
+unsigned rm_index(const Insn& i) { return i.mod == 3 ? 0 : i.index == 8 ? 1 : 2; }
+
+// ADD..CMP: between registers or with an immediate, or with a 32-bit-addressed memory operand.
+void fast_alu(const OpInfo& t, Insn& i) {
+  unsigned op = t.kind == Kind::Group1 ? i.reg : unsigned(t.op), size = size_index(t, i);
+  unsigned form = t.operands == Operands::EG ? 0 : t.operands == Operands::GE ? 1 : 2;
+  if (i.mod == 3) {  // (the specialisation made AL/eAX, imm an E,I form with rm = 0)
+    i.th = kAluReg[size][form][op];
+  } else if (i.amask == 0xFFFFFFFFu) {
+    i.th = kAlu[size][form][i.index == 8 ? kBaseDisp : kSib][op];
   }
-  if (i.ends_block) return;  // the other fast thunks never set EIP (block_end relies on that)
-  if (opc >= 0x140 && opc <= 0x14F) {
-    if (i.mod == 3 || i.amask == 0xFFFFFFFFu) i.th = kCmov[i.op32][i.mod == 3 ? 0 : i.index == 8 ? 1 : 2][opc & 15];
-    return;
-  }
-  if (opc >= 0x190 && opc <= 0x19F) {
-    if (i.mod == 3) i.th = kSetcc[opc & 15];
-    return;
-  }
-  unsigned vs = i.op32 ? 2 : 1;  // size index of a v-sized operand
-  switch (opc) {                 // forms with a register or a memory operand
-    case 0x69:
-    case 0x6B:
-    case 0x1AF:
-      if (i.mod == 3 || i.amask == 0xFFFFFFFFu)
-        i.th = kImul[opc != 0x1AF][i.op32][i.mod == 3 ? 0 : i.index == 8 ? 1 : 2];
-      return;
-    case 0xC0:
-    case 0xC1:
-    case 0xD0:
-    case 0xD1:
-    case 0xD2:
-    case 0xD3:
-      if (i.mod == 3) i.th = kShift[(opc & 1) ? vs : 0][opc == 0xC0 || opc == 0xC1 ? 0 : opc >= 0xD2 ? 2 : 1][i.reg];
-      return;
-    case 0x8D:
-      if (i.mod != 3 && i.amask == 0xFFFFFFFFu)
-        i.th = i.op32 ? (i.index == 8 ? &lea32<uint32_t, kBaseDisp> : &lea32<uint32_t, kSib>)
-                      : (i.index == 8 ? &lea32<uint16_t, kBaseDisp> : &lea32<uint16_t, kSib>);
-      return;
-    default: break;
-  }
-  if (opc >= 0x50 && opc <= 0x5F) {
-    i.th = opc < 0x58 ? (i.op32 ? &push_reg<uint32_t> : &push_reg<uint16_t>)
-                      : (i.op32 ? &pop_reg<uint32_t> : &pop_reg<uint16_t>);
-    return;
-  }
+}
+
+// MOV between registers, a register and memory, an immediate to memory (C6/C7 /0).
+void fast_mov(const OpInfo& t, Insn& i) {
+  const bool byte = t.width == Width::B;
+  unsigned size = size_index(t, i), am = i.index == 8 ? kBaseDisp : kSib;
   if (i.mod == 3) {
-    if (opc < 0x40 && (opc & 7) < 6) {  // (the decoder made AL/eAX, imm an E,I form with rm = 0)
-      unsigned f = opc & 7, form = f < 2 ? 0 : f < 4 ? 1 : 2;
-      i.th = kAluReg[(f & 1) ? vs : 0][form][(opc >> 3) & 7];
-      return;
-    }
-    if (opc >= 0x80 && opc <= 0x83) {
-      i.th = kAluReg[opc == 0x80 || opc == 0x82 ? 0 : vs][2][i.reg];
-      return;
-    }
-    switch (opc) {
-      case 0x88: i.th = &mov_rr<uint8_t, false>; break;
-      case 0x8A: i.th = &mov_rr<uint8_t, true>; break;
-      case 0x89: i.th = i.op32 ? &mov_rr<uint32_t, false> : &mov_rr<uint16_t, false>; break;
-      case 0x8B: i.th = i.op32 ? &mov_rr<uint32_t, true> : &mov_rr<uint16_t, true>; break;
-      case 0x1B6: i.th = i.op32 ? &ext_rr<uint32_t, uint8_t, false> : &ext_rr<uint16_t, uint8_t, false>; break;
-      case 0x1B7: i.th = i.op32 ? &ext_rr<uint32_t, uint16_t, false> : &ext_rr<uint16_t, uint16_t, false>; break;
-      case 0x1BE: i.th = i.op32 ? &ext_rr<uint32_t, uint8_t, true> : &ext_rr<uint16_t, uint8_t, true>; break;
-      case 0x1BF: i.th = i.op32 ? &ext_rr<uint32_t, uint16_t, true> : &ext_rr<uint16_t, uint16_t, true>; break;
-      default: break;
-    }
+    if (t.operands == Operands::EG)
+      i.th = byte ? &mov_rr<uint8_t, false> : i.op32 ? &mov_rr<uint32_t, false> : &mov_rr<uint16_t, false>;
+    else if (t.operands == Operands::GE)
+      i.th = byte ? &mov_rr<uint8_t, true> : i.op32 ? &mov_rr<uint32_t, true> : &mov_rr<uint16_t, true>;
     return;
   }
   if (i.amask != 0xFFFFFFFFu) return;  // 16-bit addressing: the generic handlers
-  unsigned am = i.index == 8 ? kBaseDisp : kSib;
-  switch (opc) {
-    case 0x88: i.th = kMovStore[0][am]; return;
-    case 0x89: i.th = kMovStore[vs][am]; return;
-    case 0x8A: i.th = kMovLoad[0][am]; return;
-    case 0x8B: i.th = kMovLoad[vs][am]; return;
-    case 0xC6:
-      if (i.reg == 0) i.th = kMovStoreImm[0][am];
-      return;
-    case 0xC7:
-      if (i.reg == 0) i.th = kMovStoreImm[vs][am];
-      return;
-    case 0x1B6:
-    case 0x1B7:
-    case 0x1BE:
-    case 0x1BF: i.th = kExt[(opc >> 3) & 1][opc & 1][i.op32][am]; return;
-    case 0x80:
-    case 0x82: i.th = kAlu[0][2][am][i.reg]; return;
-    case 0x81:
-    case 0x83: i.th = kAlu[vs][2][am][i.reg]; return;
-    default: break;
+  if (t.operands == Operands::EG) i.th = kMovStore[size][am];
+  if (t.operands == Operands::GE) i.th = kMovLoad[size][am];
+  if (t.operands == Operands::EI && i.reg == 0) i.th = kMovStoreImm[size][am];
+}
+
+// MOVZX/MOVSX from a byte or a word.
+void fast_extend(const OpInfo& t, Insn& i) {
+  const bool sx = t.kind == Kind::Movsx, word = t.width == Width::W;
+  if (i.mod == 3) {
+    if (word)
+      i.th = sx ? (i.op32 ? &ext_rr<uint32_t, uint16_t, true> : &ext_rr<uint16_t, uint16_t, true>)
+                : (i.op32 ? &ext_rr<uint32_t, uint16_t, false> : &ext_rr<uint16_t, uint16_t, false>);
+    else
+      i.th = sx ? (i.op32 ? &ext_rr<uint32_t, uint8_t, true> : &ext_rr<uint16_t, uint8_t, true>)
+                : (i.op32 ? &ext_rr<uint32_t, uint8_t, false> : &ext_rr<uint16_t, uint8_t, false>);
+  } else if (i.amask == 0xFFFFFFFFu) {
+    i.th = kExt[sx][word][i.op32][i.index == 8 ? kBaseDisp : kSib];
   }
-  if (opc < 0x40 && (opc & 7) < 4) {
-    unsigned form = (opc & 2) ? 1 : 0, size = (opc & 1) ? vs : 0;
-    i.th = kAlu[size][form][am][(opc >> 3) & 7];
+}
+
+}  // namespace
+
+void fast_specialize(const OpInfo& t, Insn& i) {
+  if (t.kind == Kind::Jcc) {
+    i.th = kJcc[i.op32][i.op & 15];
+    return;
+  }
+  if (i.ends_block) return;  // the other fast thunks never set EIP (block_end relies on that)
+  const bool reg = i.mod == 3, mem32 = !reg && i.amask == 0xFFFFFFFFu;
+  switch (t.kind) {
+    case Kind::Cmov:
+      if (reg || mem32) i.th = kCmov[i.op32][rm_index(i)][i.op & 15];
+      return;
+    case Kind::Setcc:
+      if (reg) i.th = kSetcc[i.op & 15];
+      return;
+    case Kind::Imul:
+      if (reg || mem32) i.th = kImul[t.operands == Operands::GEI][i.op32][rm_index(i)];
+      return;
+    case Kind::Shift:  // count: imm8, 1, CL
+      if (reg)
+        i.th = kShift[size_index(t, i)][t.operands == Operands::EI ? 0 : t.operands == Operands::E1 ? 1 : 2][i.reg];
+      return;
+    case Kind::Lea:
+      if (mem32)
+        i.th = i.op32 ? (i.index == 8 ? &lea32<uint32_t, kBaseDisp> : &lea32<uint32_t, kSib>)
+                      : (i.index == 8 ? &lea32<uint16_t, kBaseDisp> : &lea32<uint16_t, kSib>);
+      return;
+    case Kind::Push:
+      if (t.operands == Operands::R) i.th = i.op32 ? &push_reg<uint32_t> : &push_reg<uint16_t>;
+      return;
+    case Kind::Pop:
+      if (t.operands == Operands::R) i.th = i.op32 ? &pop_reg<uint32_t> : &pop_reg<uint16_t>;
+      return;
+    case Kind::Alu:
+    case Kind::Group1: return fast_alu(t, i);
+    case Kind::Mov: return fast_mov(t, i);
+    case Kind::Movzx:
+    case Kind::Movsx: return fast_extend(t, i);
+    default: return;
   }
 }
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "engine/soft/cpu.h"
+#include "engine/soft/opcode_table.h"
+#include "engine/soft/ops.h"
 
 namespace pxos::soft {
 
@@ -10,8 +12,8 @@ namespace pxos::soft {
 template <Handler H>
 void thunk(Cpu& c, const Insn* in);
 
-#define X(opcode, fmt, handler, ends) \
-  template <class T>                  \
+#define X(opcode, format, handler, ...) \
+  template <class T>                    \
   void handler(Cpu&, const Insn&);
 #include "engine/soft/opcodes.inc"
 #undef X
@@ -32,8 +34,8 @@ inline void jump_near(Cpu& c, uint32_t target) {
   c.eip = T(target);
 }
 
-// ALU handlers with the operation fixed (alu.cpp). form: 0 = E,G  1 = G,E  2 = E,imm.
-void alu_specialized(unsigned form, unsigned size, bool mem, unsigned op, Insn& i);
+// The ALU handlers with the operation fixed (alu.cpp), for operands EG, GE or EI.
+void alu_specialized(Operands form, unsigned size, bool mem, AluOp op, Insn& i);
 
 // A segment descriptor as a hidden cache (segment.cpp).
 SegCache cache_from_descriptor(uint16_t sel, uint64_t d);

@@ -1,5 +1,6 @@
 // The translator: compiles runs of the common 32-bit instruction forms inside a
-// decoded block into host x86-64 code (see translate.cpp and ../README.md).
+// decoded block into host x86-64 code: which forms (forms.h), finding the runs
+// (translate.cpp), the code (emit.cpp); ../README.md describes it.
 #pragma once
 
 #include <cstdint>
@@ -14,10 +15,6 @@ struct Block;
 namespace pxos::soft::jit {
 
 class CodeBuffer;
-
-// The form an instruction has for the translator (Insn::jit), from its opcode
-// (0x100 | byte for 0F xx) and decoded operands; 0: the translator leaves it alone.
-uint8_t classify(unsigned opc, const Insn& i);
 
 class Translator {
  public:

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "engine/soft/ops.h"
+
 namespace pxos::soft::jit {
 
 enum Reg : uint8_t { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11 };
@@ -78,7 +80,7 @@ class X64 {
   void mov_store(Mem m, Reg r) { op_mem({0x89}, r, m); }  // mov [m], r32
   void mov_store64(Mem m, Reg r) { op_mem({0x89}, r, m, true); }
   void cmp8_imm(Mem m, uint8_t v) {  // cmp byte [m], imm8
-    op_mem({0x80}, 7, m);
+    op_mem({0x80}, unsigned(AluOp::Cmp), m);
     byte(v);
   }
   void mov_store8(Mem m, Reg r) { op_mem({0x88}, r, m, false, true); }
@@ -117,25 +119,25 @@ class X64 {
   }
   void lea(Reg d, Mem m) { op_mem({0x8D}, d, m); }  // 32-bit result
   void lea64(Reg d, Mem m) { op_mem({0x8D}, d, m, true); }
-  // The eight ALU operations by their x86 number (0 ADD, 1 OR, 4 AND, 5 SUB, 6 XOR, 7 CMP).
-  void alu_rr(unsigned op, Reg d, Reg s, bool w = false) { op_rr({uint8_t(op << 3 | 1)}, s, d, w); }
-  void alu_rm(unsigned op, Reg d, Mem m, bool w = false) { op_mem({uint8_t(op << 3 | 3)}, d, m, w); }
-  void alu_ri(unsigned op, Reg d, uint32_t v, bool w = false) {
+  // The eight ALU operations: op d, s (01+8*op /r), op d, [m] (03+8*op /r), op d, imm (83 or 81 /op).
+  void alu_rr(AluOp op, Reg d, Reg s, bool w = false) { op_rr({uint8_t(unsigned(op) << 3 | 1)}, s, d, w); }
+  void alu_rm(AluOp op, Reg d, Mem m, bool w = false) { op_mem({uint8_t(unsigned(op) << 3 | 3)}, d, m, w); }
+  void alu_ri(AluOp op, Reg d, uint32_t v, bool w = false) {
     if (int32_t(v) >= -128 && int32_t(v) <= 127) {
-      op_rr({0x83}, op, d, w);
+      op_rr({0x83}, unsigned(op), d, w);
       byte(uint8_t(v));
     } else {
-      op_rr({0x81}, op, d, w);
+      op_rr({0x81}, unsigned(op), d, w);
       u32(v);
     }
   }
-  void alu_mi(unsigned op, Mem m, uint32_t v) {  // op dword [m], imm32
-    op_mem({0x81}, op, m);
+  void alu_mi(AluOp op, Mem m, uint32_t v) {  // op dword [m], imm32
+    op_mem({0x81}, unsigned(op), m);
     u32(v);
   }
   void test_rr(Reg a, Reg b, bool w = false) { op_rr({0x85}, b, a, w); }
-  void shift_ri(unsigned op, Reg d, uint8_t n) {  // op: 4 SHL, 5 SHR, 7 SAR
-    op_rr({0xC1}, op, d);
+  void shift_ri(ShiftOp op, Reg d, uint8_t n) {  // C1 /op ib
+    op_rr({0xC1}, unsigned(op), d);
     byte(n);
   }
   void imul_rr(Reg d, Reg s) { op_rr({0x0F, 0xAF}, d, s); }
