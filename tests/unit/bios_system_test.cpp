@@ -241,9 +241,11 @@ TEST_F(Services, AGuestThatOnlyPollsTheKeyboardIsMadeToWait) {
     EXPECT_TRUE(c.zf());
   }
   bool waited = false;
-  for (int i = 0; i < 600 && !waited; ++i, now_ns_ += 100'000) waited = poll().waiting();
-  EXPECT_TRUE(waited) << "60 ms of nothing but polls is idle";
+  uint32_t polls = 10;
+  for (; polls < 3000 && !waited; ++polls, now_ns_ += 100'000) waited = poll().waiting();
+  EXPECT_TRUE(waited) << "300 ms of nothing but polls is idle";
   EXPECT_GE(now_ns_, IdleDetector::kIdleAfterNs);
+  EXPECT_EQ(polls, IdleDetector::kIdleAfterCalls);  // the 2048th poll waits
   EXPECT_FALSE(poll().waiting());  // the same call, resumed after its interrupt: answered
   EXPECT_TRUE(poll().waiting());   // and the next waits again
   EXPECT_FALSE(poll().waiting());
