@@ -7,15 +7,12 @@
         bits 16
         org 0x7C00
 
+%include "pxtest.inc"
+
 MARKER equ 0x510
 
 start:
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov sp, 0x7C00
+        BOOT_STACK
         sti
         mov dx, MARKER
         in ax, dx

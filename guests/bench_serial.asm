@@ -9,6 +9,8 @@
 ; counter from 0.
         bits 16
         org 0x7C00
+
+%include "pxtest.inc"
         cpu 386
 
 MARKER   equ 0x510
@@ -18,11 +20,7 @@ PROG_SEG equ 0x2000          ; the program at linear 20000h
 BATCH    equ 65536           ; bytes (WRITE ops) per batch at most
 
 start:
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov ss, ax
-        mov sp, 0x7C00
+        BOOT_STACK
         ; interrupts stay off: polled drivers only, and no timer tick in the timings
         ; COM1: 115200 8N1, FIFO on (what a real driver would set up).
         mov dx, COM1 + 3

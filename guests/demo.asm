@@ -7,11 +7,7 @@
 %include "pxtest.inc"
 
 start:
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov ss, ax
-        mov sp, 0x7C00
+        BOOT_STACK
         sti
         mov si, banner
         call print

@@ -12,11 +12,7 @@
 %define N 2000                          ; interrupts
 
 start:
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov ss, ax
-        mov sp, 0x7C00
+        BOOT_STACK
         mov word [8 * 4], irq0
         mov word [8 * 4 + 2], 0
         mov al, 0x34                    ; PIT channel 0, mode 2, 1193 counts: 1 kHz

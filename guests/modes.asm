@@ -11,11 +11,7 @@
 %include "pxtest.inc"
 
 start:
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov ss, ax
-        mov sp, 0x7C00
+        BOOT_STACK
         sti
         mov ax, 0x0003
         mov bl, '8'

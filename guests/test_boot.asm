@@ -21,12 +21,7 @@ REBOOT_MAGIC   equ 0x1919
 REBOOT_FLAG    equ 0x0600      ; survives INT 19h: POST clears only 0..4FFh
 
 boot:
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov sp, 0x7C00
+        BOOT_STACK
         sti
         mov [boot_drive], dl
         call .here
