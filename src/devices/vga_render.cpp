@@ -40,7 +40,7 @@ struct Vga::Scan {
 };
 
 namespace {
-constexpr uint8_t kArGraphics = 0x01, kArLineGraphics = 0x04, kArBlink = 0x08, kArPanSplit = 0x20;
+constexpr uint8_t kArLineGraphics = 0x04, kArBlink = 0x08, kArPanSplit = 0x20;
 constexpr uint8_t kAr8Bit = 0x40, kArP54 = 0x80;
 constexpr uint8_t kCrDoubleScan = 0x80, kCrLineCompare9 = 0x40, kCrMaxScanMask = 0x1F;
 constexpr uint8_t kCrVde8 = 0x02, kCrVde9 = 0x40, kCrLineCompare8 = 0x10;               // CR07
