@@ -27,6 +27,7 @@
 //                        (A0000h/128K, A0000h/64K, B0000h/32K, B8000h/32K)
 //   GC08 bit mask
 //   CR01 horizontal display end, CR12 + CR07 bits 1,6 vertical display end
+//   CR08 preset row scan (bits 4:0) and byte panning (bits 6:5)
 //   CR09 bit 7 double scan, bit 6 line compare bit 9, bits 4:0 max scan line
 //   CR0A/CR0B cursor start (bit 5 off) / end, CR0E/CR0F cursor location
 //   CR0C/CR0D start address, CR13 offset (row pitch / 2 in counter units)
@@ -62,6 +63,9 @@
 // set, so CR0-CR7 start write-protected), with the default 64-colour EGA
 // palette in the first 64 DAC entries, the attribute index's PAS bit set
 // and video memory zero (no font: the BIOS loads one into plane 2).
+//
+// Not thread-safe: the guest's accesses and render() must come from one
+// thread (or be serialised by the caller).
 #pragma once
 
 #include <array>
@@ -141,6 +145,9 @@ class Vga final : public FrameSource {
   // (0..1FFFFh; larger offsets are outside every window).
   uint8_t mem_read(uint32_t offset);
   void mem_write(uint32_t offset, uint8_t value);
+  // What a read-mode-0 CPU read at `offset` would return, without loading
+  // the latches or counting (text capture, the BIOS); FFh outside the window.
+  uint8_t peek(uint32_t offset) const;
   // Direct plane access (the BIOS loading fonts into plane 2, tests). The
   // mutable form counts as a change of the picture.
   std::span<uint8_t> plane(int index);

@@ -102,6 +102,11 @@ uint8_t Vga::mem_read(uint32_t offset) {
   return result;
 }
 
+uint8_t Vga::peek(uint32_t offset) const {
+  Decoded d;
+  return decode(offset, d) ? vram(d.read_plane, d.offset) : 0xFF;
+}
+
 std::span<uint8_t> Vga::plane(int index) {
   if (index < 0 || index >= int(kPlanes)) return {};
   changed_ = true;

@@ -26,9 +26,10 @@ struct Vga::Geometry {
   int max_scan = 0;  // CR09 bits 4:0
   bool double_scan = false;
   uint32_t start = 0, pitch = 0, line_compare = 0;
-  int addr_shift = 0;  // 0 byte, 1 word, 2 doubleword
-  int count_div = 1;   // character clocks per address counter step
-  int pan = 0;         // pixels
+  uint32_t preset_row_scan = 0;  // CR08 bits 4:0: the first row starts this many scan lines in
+  int addr_shift = 0;            // 0 byte, 1 word, 2 doubleword
+  int count_div = 1;             // character clocks per address counter step
+  int pan = 0;                   // pixels
   bool pan_reset_in_split = false;
   int phase = 0;  // cursor (bit 0) and character blink (bit 1) visibility, text only
 };
@@ -42,7 +43,7 @@ struct Vga::Scan {
 namespace {
 constexpr uint8_t kArLineGraphics = 0x04, kArBlink = 0x08, kArPanSplit = 0x20;
 constexpr uint8_t kAr8Bit = 0x40, kArP54 = 0x80;
-constexpr uint8_t kCrDoubleScan = 0x80, kCrLineCompare9 = 0x40, kCrMaxScanMask = 0x1F;
+constexpr uint8_t kCrPresetRowScan = 0x08, kCrDoubleScan = 0x80, kCrLineCompare9 = 0x40, kCrMaxScanMask = 0x1F;
 constexpr uint8_t kCrVde8 = 0x02, kCrVde9 = 0x40, kCrLineCompare8 = 0x10;               // CR07
 constexpr uint8_t kCrDword = 0x40, kCrCount4 = 0x20;                                    // CR14
 constexpr uint8_t kCrNoCga = 0x01, kCrNoHerc = 0x02, kCrCount2 = 0x08, kCrByte = 0x40;  // CR17
@@ -76,7 +77,9 @@ Vga::Geometry Vga::geometry() const {
   // Graphics rows whose scan lines all show the same memory collapse into one native row.
   if (g.graphics && (cr17 & kCrNoCga) && (cr17 & kCrNoHerc)) g.vdiv *= g.max_scan + 1;
   g.height = std::max(1, (g.lines + g.vdiv - 1) / g.vdiv);
-  g.start = start_address();
+  const uint8_t cr08 = crtc_[kCrPresetRowScan];
+  g.start = start_address() + uint32_t(cr08 >> 5 & 3);  // byte panning
+  g.preset_row_scan = cr08 & kCrMaxScanMask;
   g.pitch = uint32_t(crtc_[kCrOffset]) * 2;
   g.line_compare =
       crtc_[kCrLineCompare] | uint32_t(cr07 & kCrLineCompare8) << 4 | uint32_t(cr09 & kCrLineCompare9) << 3;
@@ -220,7 +223,7 @@ bool Vga::render(Frame& frame) {
   dots_.assign(size_t(g.chars + 1) * size_t(g.cell), 0);
   line_.resize(size_t(g.width));
   int x0 = g.width, x1 = -1, y0 = g.height, y1 = -1;
-  Scan s{g.start, 0, false};
+  Scan s{g.start, g.preset_row_scan, false};
   bool second_half = false;  // double scan: the repeat of a scan line
   for (int line = 0; line < g.lines; ++line) {
     const int y = line / g.vdiv;

@@ -34,8 +34,8 @@ void check(const Frame& f) {
   bool ok = f.width >= 1 && f.height >= 1 && f.width <= Vga::kMaxWidth && f.height <= Vga::kMaxHeight &&
             f.pixels.size() == size_t(f.width) * size_t(f.height);
   if (!f.dirty.empty())
-    ok = ok && f.dirty.x >= 0 && f.dirty.y >= 0 && f.dirty.x + f.dirty.w <= f.width &&
-         f.dirty.y + f.dirty.h <= f.height;
+    ok =
+        ok && f.dirty.x >= 0 && f.dirty.y >= 0 && f.dirty.x + f.dirty.w <= f.width && f.dirty.y + f.dirty.h <= f.height;
   if (!ok) std::abort();
 }
 

@@ -152,6 +152,14 @@ TEST_F(VgaMemoryTest, OddEvenPutsCharactersAndAttributesInPlanes0And1) {
   EXPECT_EQ(at(0, 161), 0x00);
   EXPECT_EQ(vga.mem_read(kB8000 + 160), 'A');
   EXPECT_EQ(vga.mem_read(kB8000 + 161), 0x1E);
+  const uint64_t reads = vga.stats().mem_reads;
+  fill(0, 0x11, 0x22, 0x33, 0x44);  // latches come from offset 0 ...
+  (void)vga.mem_read(kB8000);
+  EXPECT_EQ(vga.peek(kB8000 + 161), 0x1E);  // ... and a peek leaves them
+  EXPECT_EQ(vga.peek(kB8000 + 160), 'A');
+  EXPECT_EQ(vga.peek(0), 0xFF);  // outside B8000h-BFFFFh
+  EXPECT_EQ(vga.latches(), (std::array<uint8_t, 4>{0x11, 0x22, 0x33, 0x44}));
+  EXPECT_EQ(vga.stats().mem_reads, reads + 1);
   // Without chain odd/even (GC06 bit 1) the address is not folded.
   gc(Vga::kGcMisc, 0x0C);
   vga.mem_write(kB8000 + 163, 0x4F);

@@ -283,6 +283,24 @@ TEST_F(VgaRenderTest, SplitScreenAndStartAddress) {
   EXPECT_EQ(frame.at(0, 101), rgb(dac1[0], dac1[1], dac1[2]));
 }
 
+TEST_F(VgaRenderTest, PresetRowScanAndBytePanning) {
+  mode(0x03);
+  load_font();
+  std::span<uint8_t> font = vga.plane(2);
+  font[0x41 * 32 + 5] = 0x0F;  // scan line 5 of 'A' differs
+  text(0, 1, 'A', 0x07);
+  vga.set_cursor_location(2000);
+  crtc(0x08, 0x05);  // the first row starts at its scan line 5
+  ASSERT_TRUE(vga.render(frame));
+  EXPECT_EQ(frame.at(9, 0), kBlack);
+  EXPECT_EQ(frame.at(9 + 7, 0), kGrey);
+  EXPECT_EQ(frame.at(9, 11), kBlack);  // then the next row's scan line 0
+  crtc(0x08, 0x20);                    // byte panning by one character
+  ASSERT_TRUE(vga.render(frame));
+  EXPECT_EQ(frame.at(0, 0), kGrey);
+  EXPECT_EQ(frame.at(9, 0), kBlack);
+}
+
 TEST_F(VgaRenderTest, PixelPanningPelMaskAndColourSelect) {
   mode(0x13);
   vga.mem_write(1, 0x13);
