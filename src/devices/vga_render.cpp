@@ -51,11 +51,21 @@ constexpr uint8_t kCrNoCga = 0x01, kCrNoHerc = 0x02, kCrCount2 = 0x08, kCrByte =
 constexpr uint32_t kFontBank[8] = {0x0000, 0x4000, 0x8000, 0xC000, 0x2000, 0x6000, 0xA000, 0xE000};
 constexpr uint64_t kCursorFrames = 8, kBlinkFrames = 16;  // frames per half period
 
-std::pair<int, int> store_row(std::span<const uint32_t> drawn, uint32_t* row, bool all);
-
 uint32_t dac_rgb(const std::array<uint8_t, 3>& c) {
   auto eight = [](uint8_t v) { return uint32_t((v << 2) | (v >> 4)); };
   return eight(c[0]) << 16 | eight(c[1]) << 8 | eight(c[2]);
+}
+
+// Copies a drawn row into the frame where it differs; returns the changed
+// columns [first, last] (first > last: none).
+std::pair<int, int> store_row(std::span<const uint32_t> drawn, uint32_t* row, bool all) {
+  int first = 0, last = int(drawn.size()) - 1;
+  if (!all) {
+    while (first <= last && row[first] == drawn[size_t(first)]) ++first;
+    while (last >= first && row[last] == drawn[size_t(last)]) --last;
+  }
+  if (first <= last) std::copy(drawn.begin() + first, drawn.begin() + last + 1, row + first);
+  return {first, last};
 }
 }  // namespace
 
@@ -102,8 +112,7 @@ uint32_t Vga::memory_address(const Geometry& g, uint32_t counter, uint32_t row_s
   // The CPU side folds chain 4 and odd/even addresses by clearing their low
   // bits, so the counter's high bits are not rotated into them here either.
   const uint8_t cr17 = crtc_[kCrModeControl];
-  const uint32_t ma = (counter & 0xFFFF) << g.addr_shift;
-  uint32_t out = ma;
+  uint32_t out = (counter & 0xFFFF) << g.addr_shift;
   if (!(cr17 & kCrNoCga)) out = (out & ~0x2000u) | (row_scan & 1) << 13;
   if (!(cr17 & kCrNoHerc)) out = (out & ~0x4000u) | (row_scan >> 1 & 1) << 14;
   return out & (kPlaneSize - 1);
@@ -188,20 +197,6 @@ std::string Vga::describe(const Geometry& g) const {
   }
   return buf;
 }
-
-namespace {
-// Copies a drawn row into the frame where it differs; returns the changed
-// columns [first, last] (first > last: none).
-std::pair<int, int> store_row(std::span<const uint32_t> drawn, uint32_t* row, bool all) {
-  int first = 0, last = int(drawn.size()) - 1;
-  if (!all) {
-    while (first <= last && row[first] == drawn[size_t(first)]) ++first;
-    while (last >= first && row[last] == drawn[size_t(last)]) --last;
-  }
-  if (first <= last) std::copy(drawn.begin() + first, drawn.begin() + last + 1, row + first);
-  return {first, last};
-}
-}  // namespace
 
 bool Vga::render(Frame& frame) {
   const Geometry g = geometry();
