@@ -12,9 +12,16 @@
 // write-protected while CR11 bit 7 is set (except CR07 bit 4), as on a VGA.
 //
 // Registers the memory path and the renderer use:
-//   SR01 clocking mode   bit 0 8-dot cells, bit 3 dot clock / 2, bit 5 screen off
+//   misc output (3C2h) bit 1: the CPU reaches video memory (0: the window
+//        reads all ones, writes are dropped)
+//   SR01 clocking mode   bit 0 8-dot cells, bit 5 screen off (bit 3, dot clock
+//                        / 2, only widens pixels on the monitor: the native
+//                        picture of modes 0Dh/04h is 320 wide either way)
 //   SR02 map mask        planes a CPU write reaches
-//   SR03 character map   bits 1:0,4 map B (attribute bit 3 = 0), bits 3:2,5 map A
+//   SR03 character map   bits 1:0,4 map B (attribute bit 3 = 0), bits 3:2,5 map A;
+//                        map n is a font bank in plane 2 (0-3 at n * 16K, 4-7 at
+//                        (n - 4) * 16K + 8K); character c's scan line r is at
+//                        bank + c * 32 + r
 //   SR04 memory mode     bit 2 = 0 odd/even writes, bit 3 chain 4
 //   GC00/GC01            set/reset, enable set/reset (write mode 0)
 //   GC02/GC07            colour compare, colour don't care (read mode 1)
@@ -37,11 +44,14 @@
 //        bit 6 byte (1) / word (0) addresses (bit 5, the word-mode wrap, is
 //        not modelled: the CPU side folds addresses by clearing low bits)
 //   CR18 + CR07 bit 4 + CR09 bit 6 line compare (split screen)
-//   AR00-0F palette, AR10 mode control (bit 0 graphics, bit 1 mono, bit 2
-//   line graphics, bit 3 blink, bit 5 panning off below the split, bit 6
-//   8-bit colour, bit 7 palette bits 5:4 from AR14), AR12 colour plane
-//   enable, AR13 pixel panning, AR14 colour select; index bit 5 (PAS) = 0
-//   blanks the screen.
+//   AR00-0F palette; AR10 mode control: bit 2 line graphics (9th dot of
+//        C0h-DFh), bit 3 blink, bit 5 no panning below the split, bit 6
+//        8-bit colour (the byte goes to the DAC as is, AR00-0F unused),
+//        bit 7 palette bits 5:4 from AR14 (text or graphics is GC06 bit 0's
+//        choice; the underline is drawn where (attribute & 77h) == 01h, at
+//        scan line CR14 bits 4:0, in any text mode)
+//   AR12 colour plane enable, AR13 pixel panning, AR14 colour select;
+//   attribute index bit 5 (PAS) = 0 blanks the screen.
 //
 // Video memory is 4 planes of 64 KiB. The CPU sees it through mem_read/
 // mem_write (offset = physical address - A0000h), as on a VGA: every read
@@ -90,6 +100,7 @@ class Vga final : public FrameSource {
   static constexpr uint16_t kDacWriteIndex = 0x3C8, kDacData = 0x3C9, kFeatureRead = 0x3CA, kMiscRead = 0x3CC;
   static constexpr uint16_t kGcIndex = 0x3CE, kGcData = 0x3CF;
   static constexpr uint16_t kCrtcIndex = 0x3D4, kCrtcData = 0x3D5, kStatus1 = 0x3DA;
+  static constexpr uint8_t kMiscRamEnable = 0x02;  // misc output bit 1
   // Sequencer registers.
   static constexpr uint8_t kSrClocking = 0x01, kSrMapMask = 0x02, kSrCharMap = 0x03, kSrMemMode = 0x04;
   static constexpr uint8_t kSr8Dot = 0x01, kSrHalfClock = 0x08, kSrScreenOff = 0x20;  // SR01

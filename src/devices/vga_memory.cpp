@@ -18,6 +18,7 @@ constexpr uint8_t expand(int bit) { return bit ? 0xFF : 0x00; }
 }  // namespace
 
 bool Vga::decode(uint32_t offset, Decoded& out) const {
+  if (!(misc_ & kMiscRamEnable)) return false;
   const Window w = kWindows[(gc_[kGcMisc] >> 2) & 3];
   if (offset < w.base || offset - w.base >= w.size) return false;
   uint32_t a = offset - w.base;

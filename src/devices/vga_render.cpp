@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -60,6 +61,7 @@ uint32_t dac_rgb(const std::array<uint8_t, 3>& c) {
 // columns [first, last] (first > last: none).
 std::pair<int, int> store_row(std::span<const uint32_t> drawn, uint32_t* row, bool all) {
   int first = 0, last = int(drawn.size()) - 1;
+  if (!all && std::memcmp(row, drawn.data(), drawn.size_bytes()) == 0) return {0, -1};
   if (!all) {
     while (first <= last && row[first] == drawn[size_t(first)]) ++first;
     while (last >= first && row[last] == drawn[size_t(last)]) --last;

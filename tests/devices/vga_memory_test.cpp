@@ -193,6 +193,16 @@ TEST_F(VgaMemoryTest, MemoryMapSelectWindows) {
   EXPECT_GT(vga.stats().outside, 0u);
 }
 
+TEST_F(VgaMemoryTest, MiscOutputBit1DisablesTheWindow) {
+  mode(0x13);
+  vga.mem_write(3, 0x5A);
+  vga.write(Vga::kMiscWrite, 0x61);
+  EXPECT_EQ(vga.mem_read(3), 0xFF);
+  vga.mem_write(3, 0x77);
+  vga.write(Vga::kMiscWrite, 0x63);
+  EXPECT_EQ(vga.mem_read(3), 0x5A);
+}
+
 TEST_F(VgaMemoryTest, The128KWindowWrapsIntoThePlanes) {
   mode(0x12);
   gc(Vga::kGcMisc, 0x01);
