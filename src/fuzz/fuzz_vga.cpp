@@ -12,7 +12,8 @@
 //               that asks for none gets one at its end)
 //            7  a direct plane write: plane u8, offset u16, value
 // After every render the frame must be within the size bounds, hold
-// width * height pixels and have its dirty rectangle inside it.
+// width * height pixels and have its dirty rectangle inside it, and a
+// second render right after it must draw nothing.
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -37,6 +38,14 @@ void check(const Frame& f) {
     ok =
         ok && f.dirty.x >= 0 && f.dirty.y >= 0 && f.dirty.x + f.dirty.w <= f.width && f.dirty.y + f.dirty.h <= f.height;
   if (!ok) std::abort();
+}
+
+// A render, then another with nothing changed in between, which must draw
+// nothing (the clock stands still, so the blink cannot flip either).
+void render_twice(Vga& vga, Frame& frame) {
+  (void)vga.render(frame);
+  check(frame);
+  if (vga.render(frame) || !frame.dirty.empty()) std::abort();
 }
 
 uint64_t mmio_address(fuzz::Input& in) {
@@ -85,10 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       case 5: now += uint64_t(in.u16()) * 100'000; break;
       case 6:
-        if (renders++ < kRenders) {
-          (void)vga.render(frame);
-          check(frame);
-        }
+        if (renders++ < kRenders) render_twice(vga, frame);
         break;
       default: {
         int plane = in.u8() % 5;  // 4 is out of range: an empty span
@@ -100,9 +106,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
   }
-  if (renders == 0) {
-    (void)vga.render(frame);
-    check(frame);
-  }
+  if (renders == 0) render_twice(vga, frame);
   return 0;
 }

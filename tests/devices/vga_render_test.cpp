@@ -403,6 +403,7 @@ TEST_F(VgaRenderTest, HostileRegistersNeverEscapeTheBounds) {
     ASSERT_EQ(frame.pixels.size(), size_t(frame.width) * size_t(frame.height));
     ASSERT_LE(frame.dirty.x + frame.dirty.w, frame.width);
     ASSERT_LE(frame.dirty.y + frame.dirty.h, frame.height);
+    ASSERT_FALSE(vga.render(frame));  // nothing changed since
   }
 }
 
