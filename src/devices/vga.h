@@ -226,7 +226,8 @@ class Vga final : public FrameSource {
   uint8_t misc_ = 0x67, feature_ = 0, vga_enable_ = 1, pel_mask_ = 0xFF;
   uint8_t dac_read_index_ = 0, dac_write_index_ = 0, dac_component_ = 0;
   bool dac_reading_ = false;
-  // What the last render drew from: a change of either redraws.
+  // Since the last render: whether a register or memory write may have
+  // changed the picture, and the blink phase it drew.
   bool changed_ = true;
   int last_blink_phase_ = -1;
   std::vector<uint32_t> line_;  // scratch: one rendered line
