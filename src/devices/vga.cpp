@@ -2,18 +2,12 @@
 
 #include <ostream>
 
+#include "devices/vga_modes.h"
+
 namespace pxos {
 
 namespace {
-// BIOS mode 3 (80x25 text, 9x16 cells) register values.
-constexpr uint8_t kMode3Crtc[Vga::kCrtcCount] = {0x5F, 0x4F, 0x50, 0x82, 0x55, 0x81, 0xBF, 0x1F, 0x00,
-                                                 0x4F, 0x0D, 0x0E, 0x00, 0x00, 0x00, 0x00, 0x9C, 0x8E,
-                                                 0x8F, 0x28, 0x1F, 0x96, 0xB9, 0xA3, 0xFF};
-constexpr uint8_t kMode3Seq[Vga::kSeqCount] = {0x03, 0x00, 0x03, 0x00, 0x02};
-constexpr uint8_t kMode3Gc[Vga::kGcCount] = {0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x0E, 0x00, 0xFF};
-constexpr uint8_t kMode3Attr[Vga::kAttrCount] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x14, 0x07, 0x38, 0x39, 0x3A,
-                                                 0x3B, 0x3C, 0x3D, 0x3E, 0x3F, 0x0C, 0x00, 0x0F, 0x08, 0x00};
-constexpr uint8_t kAttrIndexMask = 0x1F, kAttrPas = 0x20;
+constexpr uint8_t kAttrIndexMask = 0x1F;
 constexpr uint8_t kSeqIndexMask = 0x07, kGcIndexMask = 0x0F, kCrtcIndexMask = 0x3F;
 constexpr uint8_t kOverflowLineCompare8 = 0x10;  // CR07 bit 4 stays writable under protection
 constexpr uint8_t kDacStateRead = 0x03, kDacStateWrite = 0x00;
@@ -21,20 +15,19 @@ constexpr uint8_t kDacMask = 0x3F;
 constexpr uint8_t kSwitchSense = 0x10;  // input status 0 bit 4: a colour monitor is attached
 constexpr uint64_t kLineNs = Vga::kFrameNs / Vga::kLines;
 constexpr uint64_t kLineActiveNs = kLineNs * 4 / 5;
+// The sequencer and graphics controller registers the picture depends on.
+constexpr bool seq_shapes_picture(uint8_t i) { return i == 0x01 || i == 0x03 || i == 0x04; }
+constexpr bool gc_shapes_picture(uint8_t i) { return i == 0x05 || i == 0x06; }
 }  // namespace
 
-Vga::Vga(GuestClock clock) : clock_(std::move(clock)) {
-  for (size_t i = 0; i < kCrtcCount; ++i) crtc_[i] = kMode3Crtc[i];
-  for (size_t i = 0; i < kSeqCount; ++i) seq_[i] = kMode3Seq[i];
-  for (size_t i = 0; i < kGcCount; ++i) gc_[i] = kMode3Gc[i];
-  for (size_t i = 0; i < kAttrCount; ++i) attr_[i] = kMode3Attr[i];
-  // The EGA palette: bits 0-2 are blue, green, red at 2/3 intensity, bits
-  // 3-5 the same at 1/3.
-  for (int i = 0; i < 64; ++i)
-    for (int c = 0; c < 3; ++c) {
-      int rgb = 2 - c;  // DAC order is R, G, B; EGA bit order is B, G, R
-      dac_[i][c] = uint8_t(((i >> rgb) & 1) * 0x2A + ((i >> (rgb + 3)) & 1) * 0x15);
-    }
+Vga::Vga(GuestClock clock) : clock_(std::move(clock)), vram_(size_t(kPlanes) * kPlaneSize) {
+  const VgaModeRegs mode3 = *vga_mode_registers(0x03);
+  crtc_ = mode3.crtc;
+  seq_ = mode3.seq;
+  gc_ = mode3.gc;
+  attr_ = mode3.attr;
+  misc_ = mode3.misc;
+  for (int i = 0; i < 256; ++i) dac_[size_t(i)] = vga_palette_entry(VgaPalette::kEga, i);
 }
 
 void Vga::attach(PortBus& ports) {
@@ -50,9 +43,7 @@ void Vga::attach(PortBus& ports) {
   ports.add("vga-status", kStatus1, 1, cb(kStatus1, 1));
 }
 
-bool Vga::in_vertical_retrace(uint64_t now_ns) const {
-  return (now_ns % kFrameNs) / kLineNs >= kVisibleLines;
-}
+bool Vga::in_vertical_retrace(uint64_t now_ns) const { return (now_ns % kFrameNs) / kLineNs >= kVisibleLines; }
 
 uint8_t Vga::input_status1(uint64_t now_ns) const {
   uint64_t pos = now_ns % kFrameNs;
@@ -62,13 +53,18 @@ uint8_t Vga::input_status1(uint64_t now_ns) const {
 }
 
 void Vga::set_cursor_location(uint16_t cell) {
-  crtc_[kCrCursorHi] = uint8_t(cell >> 8);
-  crtc_[kCrCursorLo] = uint8_t(cell);
+  set_register(crtc_[kCrCursorHi], uint8_t(cell >> 8));
+  set_register(crtc_[kCrCursorLo], uint8_t(cell));
 }
 
 void Vga::set_cursor_shape(uint8_t start, uint8_t end) {
-  crtc_[kCrCursorStart] = start;
-  crtc_[kCrCursorEnd] = end;
+  set_register(crtc_[kCrCursorStart], start);
+  set_register(crtc_[kCrCursorEnd], end);
+}
+
+void Vga::set_register(uint8_t& reg, uint8_t value) {
+  if (reg != value) changed_ = true;
+  reg = value;
 }
 
 void Vga::write_crtc(uint8_t value) {
@@ -80,13 +76,28 @@ void Vga::write_crtc(uint8_t value) {
   ++stats_.crtc_writes;
   if ((crtc_[kCrVsyncEnd] & kCrProtect) && i <= kCrOverflow) {
     if (i == kCrOverflow) {
-      crtc_[i] = uint8_t((crtc_[i] & ~kOverflowLineCompare8) | (value & kOverflowLineCompare8));
+      set_register(crtc_[i], uint8_t((crtc_[i] & ~kOverflowLineCompare8) | (value & kOverflowLineCompare8)));
     } else {
       ++stats_.ignored;
     }
     return;
   }
-  crtc_[i] = value;
+  set_register(crtc_[i], value);
+}
+
+void Vga::write_attribute(uint8_t value) {
+  if (!attr_data_next_) {
+    uint8_t index = value & (kAttrIndexMask | kArPas);
+    if ((index ^ attr_index_) & kArPas) changed_ = true;  // the screen blanks or shows
+    attr_index_ = index;
+  } else {
+    uint8_t i = attr_index_ & kAttrIndexMask;
+    if (i < kAttrCount)
+      set_register(attr_[i], value);
+    else
+      ++stats_.ignored;
+  }
+  attr_data_next_ = !attr_data_next_;
 }
 
 uint8_t Vga::read(uint16_t port) {
@@ -136,24 +147,19 @@ void Vga::write(uint16_t port, uint8_t value) {
     case kCrtcIndexMono + 1: write_crtc(value); break;
     case kStatus1:
     case kStatus1Mono: feature_ = value; break;
-    case kAttrIndex:
-      if (!attr_data_next_) {
-        attr_index_ = value & (kAttrIndexMask | kAttrPas);
-      } else {
-        uint8_t i = attr_index_ & kAttrIndexMask;
-        if (i < kAttrCount) attr_[i] = value;
-        else ++stats_.ignored;
-      }
-      attr_data_next_ = !attr_data_next_;
-      break;
-    case kMiscWrite: misc_ = value; break;
+    case kAttrIndex: write_attribute(value); break;
+    case kMiscWrite: set_register(misc_, value); break;
     case kVgaEnable: vga_enable_ = value; break;
     case kSeqIndex: seq_index_ = value & kSeqIndexMask; break;
     case kSeqData:
-      if (seq_index_ < kSeqCount) seq_[seq_index_] = value;
-      else ++stats_.ignored;
+      if (seq_index_ >= kSeqCount)
+        ++stats_.ignored;
+      else if (seq_shapes_picture(seq_index_))
+        set_register(seq_[seq_index_], value);
+      else
+        seq_[seq_index_] = value;
       break;
-    case kPelMask: pel_mask_ = value; break;
+    case kPelMask: set_register(pel_mask_, value); break;
     case kDacReadIndex:
       dac_read_index_ = value;
       dac_component_ = 0;
@@ -166,7 +172,7 @@ void Vga::write(uint16_t port, uint8_t value) {
       break;
     case kDacData:
       ++stats_.dac_writes;
-      dac_[dac_write_index_][dac_component_] = value & kDacMask;
+      set_register(dac_[dac_write_index_][dac_component_], value & kDacMask);
       if (++dac_component_ == 3) {
         dac_component_ = 0;
         ++dac_write_index_;
@@ -174,8 +180,12 @@ void Vga::write(uint16_t port, uint8_t value) {
       break;
     case kGcIndex: gc_index_ = value & kGcIndexMask; break;
     case kGcData:
-      if (gc_index_ < kGcCount) gc_[gc_index_] = value;
-      else ++stats_.ignored;
+      if (gc_index_ >= kGcCount)
+        ++stats_.ignored;
+      else if (gc_shapes_picture(gc_index_))
+        set_register(gc_[gc_index_], value);
+      else
+        gc_[gc_index_] = value;
       break;
     default: ++stats_.ignored; break;  // 3C1h writes, 3CAh, 3CCh...
   }
@@ -183,8 +193,10 @@ void Vga::write(uint16_t port, uint8_t value) {
 
 void Vga::print_stats(std::ostream& os) const {
   os << "  vga: " << stats_.crtc_writes << " CRTC writes, " << stats_.dac_writes << " DAC writes, "
-     << stats_.status_reads << " status reads, " << stats_.ignored << " ignored; cursor at " << cursor_location()
-     << (cursor_enabled() ? "" : " (hidden)") << ", start " << start_address() << "\n";
+     << stats_.status_reads << " status reads, " << stats_.ignored << " ignored, " << stats_.mem_reads
+     << " memory reads, " << stats_.mem_writes << " memory writes, " << stats_.outside << " outside the window, "
+     << stats_.frames << " frames drawn; cursor at " << cursor_location() << (cursor_enabled() ? "" : " (hidden)")
+     << ", start " << start_address() << "\n";
 }
 
 }  // namespace pxos

@@ -8,7 +8,7 @@ pxos=$1 guests=$2
 here=$(cd "$(dirname "$0")" && pwd)
 c=$here/corpus
 rm -rf "$c"
-mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_soft_cpu,fuzz_linux_boot}
+mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_linux_boot}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -76,6 +76,29 @@ put("fuzz_devices", "uart", w(19, 0x80) + w(16, 0x01) + w(17, 0x00) + w(19, 0x03
 put("fuzz_devices", "vga", w(38, 0x0E) + r(39) + w(38, 0x0F) + w(39, 0x50) + w(31, 0x00) + w(32, 0x3F) + r(40) + r(26) + w(26, 0x10) + w(26, 0x01) + r(36))
 put("fuzz_devices", "trap", bytes([7]) + struct.pack("<8I", 0x0E41, 0, 0, 0, 0x7000, 0, 0, 0) + struct.pack("<6H", 0x1000 + 0x10 * 8, 0, 0, 0, 0x7C00, 0) + struct.pack("<3H", 0x7C00, 0, 0x202) +
     w(42, ord("x")) + w(43, 0x55) + bytes([0x48]) + struct.pack("<HI", 0x1234, 7))
+
+# fuzz_vga: op bytes, see src/fuzz/fuzz_vga.cpp. Port-table indices: 4/5 sequencer, 12/13 graphics
+# controller, 14/15 CRTC.
+def vport(idx, v):
+    return bytes([0, idx, v])
+def vmem(offset, data):  # a write through the MMIO bus at A0000h + offset
+    return bytes([2 | {1: 0, 2: 1, 4: 2, 8: 3}[len(data)] << 4]) + struct.pack("<I", offset) + data
+def vread(offset):
+    return bytes([3]) + struct.pack("<I", offset)
+def vplane(plane, offset, v):
+    return bytes([7, plane]) + struct.pack("<HB", offset, v)
+vrender = bytes([6])
+def vtick(n):  # n * 100 us
+    return bytes([5]) + struct.pack("<H", n)
+put("fuzz_vga", "mode13", bytes([4, 0x13]) + vmem(0, bytes([1, 2, 3, 4])) + vmem(320 * 100 + 5, b"\x0f") + vrender +
+    vmem(5, b"\x20") + vrender)
+put("fuzz_vga", "text", bytes([4, 0x03]) + vplane(2, 0x41 * 32 + 3, 0xF0) + vmem(0x18000, b"A\x1e") + vrender +
+    vtick(1400) + vrender + vport(14, 0x0A) + vport(15, 0x20) + vrender)
+put("fuzz_vga", "planar", bytes([4, 0x12]) + vport(12, 5) + vport(13, 2) + vport(12, 8) + vport(13, 0x40) + vread(100) +
+    vmem(100, b"\x0c") + vrender + vport(12, 5) + vport(13, 0x08) + vread(100))
+put("fuzz_vga", "mode_x_split", bytes([0x84]) + vport(4, 2) + vport(5, 4) + vmem(80 * 10 + 3, b"\x0f") + vrender +
+    vport(14, 0x18) + vport(15, 100) + vport(14, 0x0C) + vport(15, 0x01) + vrender)
+put("fuzz_vga", "cga", bytes([4, 0x04]) + vmem(0x18000 + 0x2000 + 81, b"\x20\x30") + vrender + bytes([4, 0x06]) + vrender)
 
 # fuzz_soft_cpu: [flags] 8 x u32 registers, CS IP SS DS ES FS GS (u16), EFLAGS u32, then code.
 def cpu(code, flags=0, cs=0, ip=0x7C00, regs=(0,) * 8, ss=0, sp=0x7000):
