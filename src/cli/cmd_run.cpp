@@ -19,6 +19,7 @@
 #include "frontend/screenshot.h"
 #include "frontend/serial_console.h"
 #include "frontend/terminal.h"
+#include "frontend/text_frame.h"
 #include "host/host_file.h"
 #include "machine/monitor.h"
 
@@ -249,7 +250,9 @@ int cmd_run(Args args) {
     if (display == Display::Screen) std::fputs(screen.text().c_str(), stdout);
     if (!f.screenshot.empty()) {
       try {
-        write_screenshot(screen, *font, f.screenshot);
+        Frame picture;
+        TextFrame(nullptr, *font).draw(screen, picture);
+        write_screenshot(picture, f.screenshot);
       } catch (const std::exception& e) {
         std::fprintf(stderr, "pxos run: %s\n", e.what());
         status = kExitUsage;
