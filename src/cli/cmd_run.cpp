@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "cli/commands.h"
+#include "cli/display_front_ends.h"
 #include "cli/host_input.h"
 #include "cli/options.h"
 #include "frontend/console_escape.h"
@@ -140,6 +141,18 @@ int cmd_run(Args args) {
   } catch (const FontError&) {
   }
   if (font) f.machine.font8x16 = font->bitmap();
+  // The window and the VNC server open before the guest starts: one that
+  // cannot is a one-line error.
+  const Font blank_font;
+  std::optional<DisplayFrontEnds> fronts;
+  if (display == Display::Sdl || f.vnc_port > 0) {
+    try {
+      fronts.emplace(display == Display::Sdl, f.vnc_address, f.vnc_port, font ? *font : blank_font);
+    } catch (const DisplayError& e) {
+      std::fprintf(stderr, "pxos run: %s\n", e.what());
+      return kExitUsage;
+    }
+  }
 
   std::FILE* debugcon = nullptr;
   bool debugcon_owned = false;  // a file of ours, closed at the end
@@ -190,6 +203,7 @@ int cmd_run(Args args) {
       return kExitUsage;
     }
     if (verbose) std::fprintf(stderr, "pxos: engine %s\n", m->engine_reason.c_str());
+    if (fronts) fronts->attach(*m);
 
     std::optional<Terminal> terminal;
     if (display == Display::Term) {
@@ -211,6 +225,7 @@ int cmd_run(Args args) {
     }
     ro.poll_host = [&](Machine& mm) {
       HostPoll p = relay ? relay->poll() : input.poll(mm);
+      if (fronts) p = fronts->poll(mm, p);
       auto now = std::chrono::steady_clock::now();
       if (relay ? relay->take_help() : input.take_help()) {
         if (terminal) {
@@ -235,6 +250,10 @@ int cmd_run(Args args) {
       throw;
     }
     raw.reset();
+    if (fronts) {
+      fronts->detach();
+      if (fronts->window_closed()) std::fprintf(stderr, "pxos: the window was closed: the run stops\n");
+    }
     if (terminal) {
       terminal->draw(capture_text_screen(m->mem, m->vga.get()));
       terminal.reset();
