@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# --display sdl under Xvfb: keys typed into the window with xdotool reach the
+# guest, and the window shows what --screenshot draws for the same screen
+# (the root window captured with xwd, compared pixel by pixel, scaled).
+#   sdl_window.sh ENGINE PXOS GUESTS_DIR
+set -u
+engine=$1 pxos=$2 guests=$3
+tool=$(dirname "$0")/display_tool.py
+. "$(dirname "$0")/lib.sh"
+need Xvfb xdotool xwd python3
+if [ "$engine" = kvm ] && ! [ -r /dev/kvm -a -w /dev/kvm ]; then
+  echo "SKIPPED: /dev/kvm is missing or not accessible on this host"
+  exit 77
+fi
+# What the window should show: the demo guest after "hello" was typed.
+"$pxos" run --engine "$engine" --boot-sector "$guests/demo.bin" --send-keys hello --until-text hello \
+  --display none --screenshot "$tmp/want.png" --timeout 60 || { echo "FAIL: the reference run failed"; exit 1; }
+start_xvfb
+"$pxos" run --engine "$engine" --boot-sector "$guests/demo.bin" --display sdl --timeout 90 >"$tmp/out" 2>&1 &
+pxos_pid=$!
+pids+=($pxos_pid)
+wid=$(timeout 20 xdotool search --sync --name '^pxOS') || { echo "FAIL: no window:"; cat "$tmp/out"; exit 1; }
+wid=${wid%%$'\n'*}
+case $(xdotool getwindowname "$wid") in
+  *"engine"*"click to grab the mouse"*) ;;
+  *) echo "FAIL: the title does not name the engine and the mouse grab: $(xdotool getwindowname "$wid")"; exit 1 ;;
+esac
+xdotool windowfocus --sync "$wid"
+xdotool type --delay 30 hello
+eval "$(xdotool getwindowgeometry --shell "$wid")"
+ok=0
+for _ in $(seq 40); do
+  xwd -root -silent >"$tmp/screen.xwd"
+  if python3 "$tool" window-matches "$tmp/screen.xwd" "$tmp/want.png" "$X" "$Y" "$WIDTH" "$HEIGHT" >"$tmp/why"; then
+    ok=1
+    break
+  fi
+  sleep 0.5
+done
+cat "$tmp/why"
+[ $ok = 1 ] || { echo "FAIL: the window never showed the typed text"; exit 1; }
+xdotool key Escape  # the demo guest ends with status 0 on Esc
+wait $pxos_pid
+status=$?
+cat "$tmp/out"
+[ $status = 0 ] || { echo "FAIL: pxos ended with status $status, not the guest's 0 after Esc"; exit 1; }
+echo "ok: typed keys reached the guest and the window showed them"
