@@ -52,8 +52,7 @@ void SdlWindow::display_size(int width, int height, int& out_w, int& out_h) {
 }
 
 SdlWindow::SdlWindow(DisplayInput input) : input_(std::move(input)) {
-  SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");    // Ctrl-C and SIGTERM stay pxos's
-  SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "0");  // nearest: sharp pixels
+  SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");  // Ctrl-C and SIGTERM stay pxos's
   // SDL falls back to drawing nowhere (its "offscreen" driver) when it finds
   // no display: only a driver named in $SDL_VIDEODRIVER may be one of those.
   const char* named = std::getenv("SDL_VIDEODRIVER");
@@ -68,25 +67,23 @@ SdlWindow::SdlWindow(DisplayInput input) : input_(std::move(input)) {
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
     throw DisplayError("--display sdl: no display to open a window on (SDL found only its '" + driver + "' driver)");
   }
+  // Drawn through the window's surface, not a renderer: only the changed
+  // part of the window then goes to the display (SDL_UpdateWindowSurfaceRects).
   window_ = SDL_CreateWindow("pxOS", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 640, 480, SDL_WINDOW_RESIZABLE);
-  if (window_) renderer_ = SDL_CreateRenderer(window_, -1, 0);
-  if (window_ && !renderer_) renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
-  if (!renderer_) {
+  if (!window_ || !SDL_GetWindowSurface(window_)) {
     std::string why = SDL_GetError();
     if (window_) SDL_DestroyWindow(window_);
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
     throw DisplayError("--display sdl: cannot open a window: " + why);
   }
   event_fd_ = x11_fd(window_);
-  SDL_RenderClear(renderer_);
-  SDL_RenderPresent(renderer_);
+  present_all();
   update_title();
 }
 
 SdlWindow::~SdlWindow() {
   if (grabbed_) SDL_SetRelativeMouseMode(SDL_FALSE);
-  if (texture_) SDL_DestroyTexture(texture_);
-  SDL_DestroyRenderer(renderer_);
+  if (picture_) SDL_FreeSurface(picture_);
   SDL_DestroyWindow(window_);
   SDL_QuitSubSystem(SDL_INIT_VIDEO);
   SDL_Quit();
@@ -104,7 +101,7 @@ void SdlWindow::on_event(const SDL_Event& e) {
     case SDL_WINDOWEVENT:
       if (e.window.event == SDL_WINDOWEVENT_CLOSE) open_ = false;
       if (e.window.event == SDL_WINDOWEVENT_FOCUS_LOST) release_keys();
-      if (e.window.event == SDL_WINDOWEVENT_EXPOSED || e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) present();
+      if (e.window.event == SDL_WINDOWEVENT_EXPOSED || e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) present_all();
       break;
     case SDL_KEYDOWN:
     case SDL_KEYUP: on_key(e); break;
@@ -180,14 +177,10 @@ void SdlWindow::release_keys() {
 }
 
 void SdlWindow::resize(const Frame& frame) {
-  if (texture_) SDL_DestroyTexture(texture_);
-  texture_ =
-      SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_STREAMING, frame.width, frame.height);
-  tex_w_ = texture_ ? frame.width : 0;
-  tex_h_ = texture_ ? frame.height : 0;
+  if (picture_) SDL_FreeSurface(picture_);
+  picture_ = SDL_CreateRGBSurfaceWithFormat(0, frame.width, frame.height, 32, SDL_PIXELFORMAT_RGB888);
   int w, h;
   display_size(frame.width, frame.height, w, h);
-  SDL_RenderSetLogicalSize(renderer_, w, h);
   int scale = std::max(1, (kMinWindowWidth + w - 1) / std::max(w, 1));
   SDL_SetWindowSize(window_, w * scale, h * scale);
 }
@@ -196,9 +189,10 @@ void SdlWindow::show(const Frame& frame) {
   if (frame.width <= 0 || frame.height <= 0 || frame.pixels.size() != size_t(frame.width) * size_t(frame.height))
     return;
   Rect d = frame.dirty;
-  if (frame.width != tex_w_ || frame.height != tex_h_) {
+  bool whole = !picture_ || frame.width != picture_->w || frame.height != picture_->h;
+  if (whole) {
     resize(frame);
-    if (!texture_) return;
+    if (!picture_) return;
     d = {0, 0, frame.width, frame.height};
   }
   if (frame.mode != mode_) {
@@ -209,17 +203,51 @@ void SdlWindow::show(const Frame& frame) {
   int x0 = std::max(d.x, 0), y0 = std::max(d.y, 0);
   int x1 = std::min(d.x + d.w, frame.width), y1 = std::min(d.y + d.h, frame.height);
   if (x1 <= x0 || y1 <= y0) return;
-  SDL_Rect r{x0, y0, x1 - x0, y1 - y0};
-  SDL_UpdateTexture(texture_, &r, &frame.pixels[size_t(y0) * size_t(frame.width) + size_t(x0)],
-                    frame.width * int(sizeof(uint32_t)));
-  present();
+  auto* dst = static_cast<uint8_t*>(picture_->pixels);
+  for (int y = y0; y < y1; ++y)
+    std::copy_n(&frame.pixels[size_t(y) * size_t(frame.width) + size_t(x0)], x1 - x0,
+                reinterpret_cast<uint32_t*>(dst + size_t(y) * size_t(picture_->pitch)) + x0);
+  if (whole)
+    present_all();
+  else
+    present({x0, y0, x1 - x0, y1 - y0});
 }
 
-void SdlWindow::present() {
-  SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
-  SDL_RenderClear(renderer_);
-  if (texture_) SDL_RenderCopy(renderer_, texture_, nullptr, nullptr);
-  SDL_RenderPresent(renderer_);
+// Where the picture lies in a window of ww x wh: as large as fits with its
+// display aspect, centred.
+static SDL_Rect viewport(int fw, int fh, int ww, int wh) {
+  int dw, dh;
+  SdlWindow::display_size(fw, fh, dw, dh);
+  int vw = ww, vh = wh;
+  if (int64_t(ww) * dh > int64_t(wh) * dw)
+    vw = int(int64_t(wh) * dw / dh);
+  else
+    vh = int(int64_t(ww) * dh / dw);
+  return {(ww - vw) / 2, (wh - vh) / 2, vw, vh};
+}
+
+void SdlWindow::present(const Rect& part) {
+  SDL_Surface* ws = SDL_GetWindowSurface(window_);
+  if (!ws || !picture_) return;
+  SDL_Rect v = viewport(picture_->w, picture_->h, ws->w, ws->h);
+  auto map = [](int at, int size, int from, int to) { return from + int(int64_t(at) * to / size); };
+  int x0 = map(part.x, picture_->w, v.x, v.w), x1 = map(part.x + part.w, picture_->w, v.x, v.w);
+  int y0 = map(part.y, picture_->h, v.y, v.h), y1 = map(part.y + part.h, picture_->h, v.y, v.h);
+  if (x1 <= x0 || y1 <= y0) return;
+  SDL_Rect src{part.x, part.y, part.w, part.h}, dst{x0, y0, x1 - x0, y1 - y0};
+  SDL_BlitScaled(picture_, &src, ws, &dst);
+  SDL_UpdateWindowSurfaceRects(window_, &dst, 1);
+}
+
+void SdlWindow::present_all() {
+  SDL_Surface* ws = SDL_GetWindowSurface(window_);  // anew: a resize replaces it
+  if (!ws) return;
+  SDL_FillRect(ws, nullptr, SDL_MapRGB(ws->format, 0, 0, 0));
+  if (picture_) {
+    SDL_Rect v = viewport(picture_->w, picture_->h, ws->w, ws->h);
+    SDL_BlitScaled(picture_, nullptr, ws, &v);
+  }
+  SDL_UpdateWindowSurface(window_);
 }
 
 void SdlWindow::set_status(const std::string& status) {

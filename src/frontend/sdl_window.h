@@ -15,8 +15,7 @@
 #include "frontend/display_input.h"
 
 struct SDL_Window;
-struct SDL_Renderer;
-struct SDL_Texture;
+struct SDL_Surface;
 union SDL_Event;
 
 namespace pxos {
@@ -36,8 +35,9 @@ class SdlWindow {
   // A descriptor that is readable when events wait (the X connection), -1
   // when the video driver has none.
   int event_fd() const { return event_fd_; }
-  // Shows `frame`: uploads its dirty part (all of it after a size change)
-  // and presents; an empty dirty rectangle costs nothing.
+  // Shows `frame`: copies its dirty part (all of it after a size change),
+  // scales that part into the window and sends only it to the display; an
+  // empty dirty rectangle costs nothing.
   void show(const Frame& frame);
   // The title's first part: the engine and the guest's speed.
   void set_status(const std::string& status);
@@ -54,14 +54,13 @@ class SdlWindow {
   void grab(bool on);
   void release_keys();
   void resize(const Frame& frame);
-  void present();
+  void present(const Rect& part);  // a part of the picture, scaled into the window
+  void present_all();              // the window anew (after a resize or an expose)
   void update_title();
 
   DisplayInput input_;
   SDL_Window* window_ = nullptr;
-  SDL_Renderer* renderer_ = nullptr;
-  SDL_Texture* texture_ = nullptr;
-  int tex_w_ = 0, tex_h_ = 0;
+  SDL_Surface* picture_ = nullptr;  // the frame at its own size, 0x00RRGGBB
   int event_fd_ = -1;
   bool open_ = true;
   bool grabbed_ = false;
