@@ -61,9 +61,8 @@ void DisplayFrontEnds::attach(Machine& m) {
 
 HostPoll DisplayFrontEnds::poll(Machine& m, HostPoll inner) {
   auto now = Clock::now();
-  // Events when they wait, and at least every kEventInterval (some video
-  // drivers have no descriptor to wait on).
-  if (window_ && (readable(window_->event_fd()) || now - last_events_ >= kEventInterval)) {
+  auto every = window_ && window_->event_fd() >= 0 ? kEventCheck : kEventInterval;
+  if (window_ && (readable(window_->event_fd()) || now - last_events_ >= every)) {
     last_events_ = now;
     if (!window_->poll()) closed_ = true;
   }

@@ -23,8 +23,12 @@ namespace pxos::cli {
 class DisplayFrontEnds {
  public:
   using Clock = std::chrono::steady_clock;
-  static constexpr auto kEventInterval = std::chrono::milliseconds(10);     // SDL polled at most this often...
-  static constexpr auto kFrameInterval = std::chrono::microseconds(16667);  // ...and drawn at most 60 times a second
+  // SDL is polled when its X connection is readable (and every kEventCheck
+  // besides), or, without a descriptor to wait on, every kEventInterval; the
+  // picture is drawn at most 60 times a second.
+  static constexpr auto kEventInterval = std::chrono::milliseconds(10);
+  static constexpr auto kEventCheck = std::chrono::milliseconds(100);
+  static constexpr auto kFrameInterval = std::chrono::microseconds(16667);
   static constexpr size_t kMaxBacklog = 1024;  // keys waiting in the machine beyond which new ones are dropped
 
   // Opens the window (`window`) and the VNC server (`vnc_port` > 0). Throws

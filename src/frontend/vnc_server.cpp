@@ -59,6 +59,7 @@ VncServer::VncServer(const std::string& address, int port, DisplayInput input) :
   screen_->frameBuffer = reinterpret_cast<char*>(pixels_.data());
   screen_->desktopName = "pxOS";
   screen_->alwaysShared = TRUE;
+  screen_->cursor = nullptr;  // no pointer drawn over the picture: the guest draws its own
   screen_->autoPort = FALSE;
   screen_->port = port;
   screen_->ipv6port = 0;  // IPv4 only: the address given, nothing else
