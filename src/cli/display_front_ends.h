@@ -35,6 +35,8 @@ class DisplayFrontEnds {
   // DisplayError with a one-line message. `font` must outlive this.
   DisplayFrontEnds(bool window, const std::string& vnc_address, int vnc_port, const Font& font);
   ~DisplayFrontEnds();
+  DisplayFrontEnds(const DisplayFrontEnds&) = delete;  // the callbacks hold `this`
+  DisplayFrontEnds& operator=(const DisplayFrontEnds&) = delete;
 
   // The machine their input goes to, until detach().
   void attach(Machine& m);

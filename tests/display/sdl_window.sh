@@ -19,11 +19,18 @@ start_xvfb
 "$pxos" run --engine "$engine" --boot-sector "$guests/demo.bin" --display sdl --timeout 90 >"$tmp/out" 2>&1 &
 pxos_pid=$!
 pids+=($pxos_pid)
-wid=$(timeout 20 xdotool search --sync --name '^pxOS') || { echo "FAIL: no window:"; cat "$tmp/out"; exit 1; }
-wid=${wid%%$'\n'*}
-case $(xdotool getwindowname "$wid") in
+# The window, once its title names the engine (set when the machine is made)
+# and how to grab the mouse.
+wid='' title=''
+for _ in $(seq 100); do
+  wid=$(xdotool search --name '^pxOS' 2>/dev/null | head -1)
+  [ -n "$wid" ] && title=$(xdotool getwindowname "$wid" 2>/dev/null)
+  case $title in *"engine"*"click to grab the mouse"*) break ;; esac
+  sleep 0.2
+done
+case $title in
   *"engine"*"click to grab the mouse"*) ;;
-  *) echo "FAIL: the title does not name the engine and the mouse grab: $(xdotool getwindowname "$wid")"; exit 1 ;;
+  *) echo "FAIL: no window whose title names the engine and the mouse grab (title: '$title'):"; cat "$tmp/out"; exit 1 ;;
 esac
 xdotool windowfocus --sync "$wid"
 xdotool type --delay 30 hello
