@@ -13,6 +13,9 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
       types KEYS as key presses and releases ({enter} and {esc} by name)
   display_tool.py jpeg-size FILE
       prints the JPEG's WIDTHxHEIGHT
+  display_tool.py x11-close WINDOW_ID
+      asks the window on $DISPLAY to close, as a window manager's close button
+      does (a WM_DELETE_WINDOW client message, from the X11 protocol spec)
 Exit status 0: yes, 1: no (with a line saying why), 2: bad input.
 """
 import gzip
@@ -241,6 +244,41 @@ def rfb_until(host, port, seconds, test):
             return ok, why
 
 
+def x11_close(window):
+    """A minimal X11 client: intern two atoms, send one ClientMessage."""
+    import os
+    number = os.environ['DISPLAY'].split(':')[1].split('.')[0]
+    s = socket.socket(socket.AF_UNIX)
+    s.connect('/tmp/.X11-unix/X' + number)
+    s.sendall(struct.pack('<BxHHHHxx', 0x6C, 11, 0, 0, 0))  # little-endian, no authorization
+
+    def recv(n):
+        out = b''
+        while len(out) < n:
+            chunk = s.recv(n - len(out))
+            if not chunk:
+                raise ConnectionError('the X server closed the connection')
+            out += chunk
+        return out
+    head = recv(8)
+    recv(struct.unpack_from('<H', head, 6)[0] * 4)
+    if head[0] != 1:
+        raise ValueError('the X server refused the connection')
+
+    def atom(name):
+        data = name.encode() + b'\0' * (-len(name) % 4)
+        s.sendall(struct.pack('<BBHHxx', 16, 0, 2 + len(data) // 4, len(name)) + data)
+        reply = recv(32)
+        if reply[0] != 1:
+            raise ValueError('InternAtom failed')
+        return struct.unpack_from('<I', reply, 8)[0]
+    protocols, delete = atom('WM_PROTOCOLS'), atom('WM_DELETE_WINDOW')
+    event = struct.pack('<BBHII5I', 33, 32, 0, window, protocols, delete, 0, 0, 0, 0)
+    s.sendall(struct.pack('<BBHII', 25, 0, 11, window, 0) + event)
+    atom('WM_PROTOCOLS')  # a round trip: the event has been sent
+    s.close()
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ''
     if cmd == 'window-matches' and len(argv) == 8:
@@ -258,6 +296,9 @@ def main(argv):
     elif cmd == 'rfb-type' and len(argv) == 5:
         rfb_type(argv[2], int(argv[3]), argv[4])
         ok, why = True, 'typed'
+    elif cmd == 'x11-close' and len(argv) == 3:
+        x11_close(int(argv[2], 0))
+        ok, why = True, 'asked window %s to close' % argv[2]
     elif cmd == 'jpeg-size' and len(argv) == 3:
         data = open(argv[2], 'rb').read()
         m = re.search(rb'\xff[\xc0\xc2]..\x08(..)(..)', data, re.S)

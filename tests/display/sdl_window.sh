@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# --display sdl under Xvfb: keys typed into the window with xdotool reach the
-# guest, and the window shows what --screenshot draws for the same screen
-# (the root window captured with xwd, compared pixel by pixel, scaled).
+# --display sdl under Xvfb: a click grabs the mouse and Ctrl+Alt releases it
+# (the title says so), keys typed into the window with xdotool reach the
+# guest, the window shows what --screenshot draws for the same screen (the
+# root window captured with xwd, compared pixel by pixel, scaled), and
+# closing the window ends the run with status 0, saying so.
 #   sdl_window.sh ENGINE PXOS GUESTS_DIR
 set -u
 engine=$1 pxos=$2 guests=$3
@@ -32,6 +34,19 @@ case $title in
   *"engine"*"click to grab the mouse"*) ;;
   *) echo "FAIL: no window whose title names the engine and the mouse grab (title: '$title'):"; cat "$tmp/out"; exit 1 ;;
 esac
+# A click grabs the mouse and Ctrl+Alt lets it go; the title says which.
+title_has() {  # TEXT: the title says TEXT within 5 s
+  for _ in $(seq 25); do
+    case $(xdotool getwindowname "$wid") in *"$1"*) return 0 ;; esac
+    sleep 0.2
+  done
+  echo "FAIL: the title never said '$1': $(xdotool getwindowname "$wid")"
+  exit 1
+}
+xdotool mousemove --window "$wid" 100 100 click 1
+title_has "Ctrl+Alt releases the mouse"
+xdotool key ctrl+alt
+title_has "click to grab the mouse"
 xdotool windowfocus --sync "$wid"
 xdotool type --delay 30 hello
 eval "$(xdotool getwindowgeometry --shell "$wid")"
@@ -51,4 +66,21 @@ wait $pxos_pid
 status=$?
 cat "$tmp/out"
 [ $status = 0 ] || { echo "FAIL: pxos ended with status $status, not the guest's 0 after Esc"; exit 1; }
-echo "ok: typed keys reached the guest and the window showed them"
+# Closing the window (as a window manager's close button asks) ends the run, saying so.
+"$pxos" run --engine "$engine" --boot-sector "$guests/demo.bin" --display sdl --timeout 90 >"$tmp/out" 2>&1 &
+pxos_pid=$!
+pids+=($pxos_pid)
+wid=''
+for _ in $(seq 100); do
+  wid=$(xdotool search --name '^pxOS' 2>/dev/null | head -1)
+  [ -n "$wid" ] && break
+  sleep 0.2
+done
+[ -n "$wid" ] || { echo "FAIL: no second window"; cat "$tmp/out"; exit 1; }
+python3 "$tool" x11-close "$wid" || exit 1
+wait $pxos_pid
+status=$?
+cat "$tmp/out"
+grep -q "the window was closed" "$tmp/out" && [ $status = 0 ] ||
+  { echo "FAIL: closing the window gave status $status"; exit 1; }
+echo "ok: typed keys reached the guest, the window showed them, closing it ended the run"
