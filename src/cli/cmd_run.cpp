@@ -281,6 +281,9 @@ int cmd_run(Args args) {
     if (fronts) {
       fronts->detach();
       if (fronts->window_closed()) std::fprintf(stderr, "pxos: the window was closed: the run stops\n");
+      if (size_t n = fronts->keys_dropped())
+        std::fprintf(stderr, "pxos: %zu key events from the window or VNC were dropped: the guest did not take them\n",
+                     n);
     }
     if (terminal) {
       terminal->draw(capture_text_screen(m->mem, m->vga.get()));

@@ -39,10 +39,10 @@ DisplayFrontEnds::DisplayFrontEnds(bool window, const std::string& vnc_address, 
   // The PS/2 mouse (Machine::mouse_event) is another branch's: until it is
   // merged, pointer input goes nowhere.
   input.on_mouse = [](int, int, int, unsigned) {};
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  if (epoll_fd_ < 0) throw DisplayError("--display: epoll_create1 failed");
   if (window) window_.emplace(input);
   if (vnc_port > 0) vnc_.emplace(vnc_address, vnc_port, input);
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) throw DisplayError("--display: epoll_create1 failed");
   if (window_ && window_->event_fd() >= 0) epoll_add(epoll_fd_, window_->event_fd());
   if (vnc_) epoll_add(epoll_fd_, vnc_->event_fd());
 }

@@ -7,7 +7,10 @@
 //
 // libvncserver serves its clients on threads of its own. Their input waits
 // in a locked queue until poll(), which calls the callbacks on the caller's
-// thread; event_fd() is readable while the queue has something.
+// thread; event_fd() is readable while the queue has something. show()
+// writes the picture while a client thread may be encoding it, as
+// libvncserver's own servers do: a client can get a torn update, and the
+// rectangle marked modified is sent again whole.
 #pragma once
 
 #include <deque>
