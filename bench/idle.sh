@@ -2,7 +2,8 @@
 # What an idle guest costs the host: the CPU time pxOS uses over 10 s while
 # FreeDOS sits at A:\> waiting for a key (stdin open, nothing typed), on each
 # engine, beside QEMU TCG on the same image (it has no idle detection) and,
-# with BEFORE=path/to/an/older/pxos, that build too. Target: under 2 % of a core.
+# with BEFORE=path/to/an/older/pxos, that build too; with $DISPLAY set, pxOS
+# with its window and VNC server as well. Target: under 2 % of a core.
 #   bench/idle.sh [FREEDOS_FLOPPY_IMAGE]   (default: $PXOS_FREEDOS_IMAGE)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +39,12 @@ cpu_percent() {
 echo "CPU time at the FreeDOS prompt, % of one core over $seconds s (target: under 2 %)"
 run=(run --floppy "$img" --display none --timeout $((boot_wait + seconds + 30)))
 printf '  %-28s %6s %%\n' "pxOS soft engine" "$(cpu_percent "$pxos" "${run[@]}" --engine soft)"
+if [ -n "${DISPLAY:-}" ]; then  # the window and the VNC server open too (a later --display wins)
+  printf '  %-28s %6s %%\n' "pxOS soft, window and VNC" \
+    "$(cpu_percent "$pxos" "${run[@]}" --engine soft --display sdl --vnc "127.0.0.1:${VNC_PORT:-47901}")"
+else
+  echo "  (pxOS with the window and VNC: not measured, DISPLAY is not set; e.g. run under Xvfb)"
+fi
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
   printf '  %-28s %6s %%\n' "pxOS KVM engine" "$(cpu_percent "$pxos" "${run[@]}" --engine kvm)"
 fi

@@ -14,6 +14,8 @@ packages=(
   g++ cmake ninja-build make nasm pkg-config   # the build
   libgtest-dev                                 # unit tests
   libpng-dev zlib1g-dev                        # PXI images
+  libsdl2-dev libvncserver-dev                 # the window (--display sdl) and the VNC server (--vnc)
+  xvfb xdotool x11-apps vncsnapshot            # their tests: a display, typing into it, xwd, a VNC client
   libvulkan-dev glslang-tools mesa-vulkan-drivers  # PXI Vulkan backend, on lavapipe in tests
   clang libclang-rt-14-dev                     # the sanitizer and fuzzing builds (libFuzzer)
   mtools                                       # FAT images for guest tests

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "cli/commands.h"
+#include "cli/display_front_ends.h"
 #include "cli/host_input.h"
 #include "cli/options.h"
 #include "frontend/console_escape.h"
@@ -19,6 +20,7 @@
 #include "frontend/screenshot.h"
 #include "frontend/serial_console.h"
 #include "frontend/terminal.h"
+#include "frontend/text_frame.h"
 #include "host/host_file.h"
 #include "machine/monitor.h"
 
@@ -102,6 +104,65 @@ int status_of(const RunOutcome& o, double timeout, bool verbose) {
   }
 }
 
+// The host's VGA font: for the ROM (INT 10h AH=11h AL=30h; left blank when
+// the host has none), the window and the screenshot. With --screenshot (PATH
+// not empty) a missing font or a path that cannot be written is an error now,
+// not after the run: false, said on stderr.
+bool load_font(const std::string& screenshot, std::optional<Font>& font) {
+  if (!screenshot.empty()) {
+    if (std::string why = output_path_problem(screenshot); !why.empty()) {
+      std::fprintf(stderr, "pxos run: --screenshot: %s\n", why.c_str());
+      return false;
+    }
+    try {
+      font = Font::load_default();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pxos run: --screenshot: %s\n", e.what());
+      return false;
+    }
+  }
+  try {
+    if (!font) font = Font::load_default();
+  } catch (const FontError&) {
+  }
+  return true;
+}
+
+// --debugcon's stream (nullptr: none; `owned`: a file of ours, to close at
+// the end). False when the file cannot be opened, said on stderr.
+bool open_debugcon(const std::string& spec, Display display, std::FILE*& out, bool& owned) {
+  out = nullptr;
+  owned = false;
+  if (spec == "stdio")
+    out = display == Display::Term ? nullptr : stdout;
+  else if (spec == "stderr")
+    out = stderr;
+  else if (spec.rfind("file:", 0) == 0) {
+    std::string why;
+    out = open_host_output(spec.substr(5), false, &why);
+    if (!out) {
+      std::fprintf(stderr, "pxos run: --debugcon: %s\n", why.c_str());
+      return false;
+    }
+    owned = true;
+  }
+  return true;
+}
+
+// --screenshot: the text screen as a picture, as a PNG. False when it could
+// not be written, said on stderr.
+bool write_text_screenshot(const TextScreen& screen, const Font& font, const std::string& path) {
+  try {
+    Frame picture;
+    TextFrame(nullptr, font).draw(screen, picture);
+    write_screenshot(picture, path);
+    return true;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pxos run: %s\n", e.what());
+    return false;
+  }
+}
+
 }  // namespace
 
 int cmd_run(Args args) {
@@ -119,43 +180,24 @@ int cmd_run(Args args) {
     return kExitUsage;
   }
   std::optional<Font> font;
-  if (!f.screenshot.empty()) {
-    // Written at exit: a path that cannot be written fails now, not after the run.
-    if (std::string why = output_path_problem(f.screenshot); !why.empty()) {
-      std::fprintf(stderr, "pxos run: --screenshot: %s\n", why.c_str());
-      return kExitUsage;
-    }
-    try {
-      font = Font::load_default();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "pxos run: --screenshot: %s\n", e.what());
-      return kExitUsage;
-    }
-  }
-  // The VGA font for the ROM (INT 10h AH=11h AL=30h), from the host's (left
-  // blank when the host has none).
-  try {
-    if (!font) font = Font::load_default();
-  } catch (const FontError&) {
-  }
+  if (!load_font(f.screenshot, font)) return kExitUsage;
   if (font) f.machine.font8x16 = font->bitmap();
-
-  std::FILE* debugcon = nullptr;
-  bool debugcon_owned = false;  // a file of ours, closed at the end
-  if (f.debugcon == "stdio")
-    debugcon = display == Display::Term ? nullptr : stdout;
-  else if (f.debugcon == "stderr")
-    debugcon = stderr;
-  else if (f.debugcon.rfind("file:", 0) == 0) {
-    std::string why;
-    debugcon = open_host_output(f.debugcon.substr(5), false, &why);
-    if (!debugcon) {
-      std::fprintf(stderr, "pxos run: --debugcon: %s\n", why.c_str());
+  // The window and the VNC server open before the guest starts: one that
+  // cannot is a one-line error.
+  const Font blank_font;
+  std::optional<DisplayFrontEnds> fronts;
+  if (display == Display::Sdl || f.vnc_port > 0) {
+    try {
+      fronts.emplace(display == Display::Sdl, f.vnc_address, f.vnc_port, font ? *font : blank_font);
+    } catch (const DisplayError& e) {
+      std::fprintf(stderr, "pxos run: %s\n", e.what());
       return kExitUsage;
     }
-    debugcon_owned = true;
   }
-  f.machine.debugcon = debugcon;
+
+  bool debugcon_owned = false;  // a file of ours, closed at the end
+  if (!open_debugcon(f.debugcon, display, f.machine.debugcon, debugcon_owned)) return kExitUsage;
+  std::FILE* debugcon = f.machine.debugcon;
   // With the serial console on stdio, host input goes to COM1 unless the
   // screen is in the terminal (then it goes to the keyboard).
   bool serial_input = f.machine.serial == "stdio" && display != Display::Term;
@@ -189,6 +231,7 @@ int cmd_run(Args args) {
       return kExitUsage;
     }
     if (verbose) std::fprintf(stderr, "pxos: engine %s\n", m->engine_reason.c_str());
+    if (fronts) fronts->attach(*m);
 
     std::optional<Terminal> terminal;
     if (display == Display::Term) {
@@ -210,6 +253,7 @@ int cmd_run(Args args) {
     }
     ro.poll_host = [&](Machine& mm) {
       HostPoll p = relay ? relay->poll() : input.poll(mm);
+      if (fronts) p = fronts->poll(mm, p);
       auto now = std::chrono::steady_clock::now();
       if (relay ? relay->take_help() : input.take_help()) {
         if (terminal) {
@@ -234,6 +278,13 @@ int cmd_run(Args args) {
       throw;
     }
     raw.reset();
+    if (fronts) {
+      fronts->detach();
+      if (fronts->window_closed()) std::fprintf(stderr, "pxos: the window was closed: the run stops\n");
+      if (size_t n = fronts->keys_dropped())
+        std::fprintf(stderr, "pxos: %zu key events from the window or VNC were dropped: the guest did not take them\n",
+                     n);
+    }
     if (terminal) {
       terminal->draw(capture_text_screen(m->mem, m->vga.get()));
       terminal.reset();
@@ -247,14 +298,7 @@ int cmd_run(Args args) {
       }
     TextScreen screen = capture_text_screen(m->mem, m->vga.get());
     if (display == Display::Screen) std::fputs(screen.text().c_str(), stdout);
-    if (!f.screenshot.empty()) {
-      try {
-        write_screenshot(screen, *font, f.screenshot);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "pxos run: %s\n", e.what());
-        status = kExitUsage;
-      }
-    }
+    if (!f.screenshot.empty() && !write_text_screenshot(screen, *font, f.screenshot)) status = kExitUsage;
     if (verbose) m->print_stats(std::cerr);
   }
   if (debugcon_owned) std::fclose(debugcon);

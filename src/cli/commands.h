@@ -45,6 +45,7 @@ int cmd_version(Args args);    // cli/cmd_version.cpp: pxos --version
 int bench_exits(Args args);  // cli/bench_exits.cpp
 int bench_cpu(Args args);    // cli/bench_cpu.cpp
 int bench_serial(Args args); // cli/bench_serial.cpp
+int bench_display(Args args);  // cli/bench_display.cpp
 
 // Exit statuses shared by all commands.
 inline constexpr int kExitUsage = 2;        // bad flag, bad input file

@@ -42,13 +42,17 @@ options:
                            file:PATH truncates a regular file, but /dev/stderr,
                            /dev/stdout and /dev/fd/N write to this process's
                            own descriptor, a device or FIFO is appended to
-  --display term|tty|screen|none
+  --display term|tty|screen|none|sdl
                            term: the guest screen in this terminal, with colours,
                            cursor and keys (default when stdin and stdout are a
                            terminal; Ctrl-A x quits, Ctrl-A h for help);
                            tty: echo BIOS text output to stdout (the default
                            otherwise); screen: print the final text screen at
-                           exit; none: nothing
+                           exit; none: nothing; sdl: a window (needs a display)
+                           with the keyboard and, after a click in it, the mouse
+                           (Ctrl+Alt releases it); closing it ends the run
+  --vnc [ADDR:]PORT        also serve the screen, keyboard and mouse to VNC
+                           clients on ADDR (default 127.0.0.1) port PORT
   --screenshot FILE.png    at exit, write the text screen drawn with the VGA
                            8x16 font ($PXOS_FONT, else Debian's console-setup-linux);
                            the path and font are checked at start
@@ -125,6 +129,17 @@ EngineKind parse_engine(const std::string& text) {
   throw UsageError("--engine: '" + text + "' is not auto, kvm or soft");
 }
 
+void parse_vnc(const std::string& text, std::string& address, int& port) {
+  size_t colon = text.rfind(':');
+  address = colon == std::string::npos ? "127.0.0.1" : text.substr(0, colon);
+  std::string digits = colon == std::string::npos ? text : text.substr(colon + 1);
+  bool numeric = !digits.empty() && digits.size() <= 5;
+  for (char c : digits) numeric = numeric && std::isdigit(static_cast<unsigned char>(c));
+  port = numeric ? std::atoi(digits.c_str()) : 0;
+  if (port < 1 || port > 65535) throw UsageError("--vnc: '" + text + "' is not [ADDR:]PORT with a port 1..65535");
+  if (address.empty()) throw UsageError("--vnc: '" + text + "' has an empty address");
+}
+
 RunFlags parse_run_flags(Args args) {
   RunFlags f;
   bool memory_given = false;
@@ -180,8 +195,12 @@ RunFlags parse_run_flags(Args args) {
         f.display = Display::Screen;
       else if (d == "none")
         f.display = Display::None;
+      else if (d == "sdl")
+        f.display = Display::Sdl;
       else
-        throw UsageError("--display: '" + d + "' is not tty, screen or none");
+        throw UsageError("--display: '" + d + "' is not term, tty, screen, none or sdl");
+    } else if (a == "--vnc") {
+      parse_vnc(flag_value(args, i), f.vnc_address, f.vnc_port);
     } else if (a == "--timeout") {
       std::string v = flag_value(args, i);
       char* end = nullptr;

@@ -13,7 +13,7 @@
 
 namespace pxos::cli {
 
-enum class Display { Term, Tty, Screen, None };
+enum class Display { Term, Tty, Screen, None, Sdl };
 
 struct RunFlags {
   MachineConfig machine;
@@ -23,7 +23,12 @@ struct RunFlags {
   std::string until_text;
   std::optional<Display> display;  // default: term on a terminal, else tty
   std::string screenshot;
+  std::string vnc_address;  // --vnc: where the VNC server listens (vnc_port 0: no server)
+  int vnc_port = 0;
 };
+
+// --vnc's value: "PORT" (on 127.0.0.1) or "ADDR:PORT". Throws UsageError.
+void parse_vnc(const std::string& text, std::string& address, int& port);
 
 // Guest RAM with --kernel when --memory is not given.
 inline constexpr uint64_t kLinuxDefaultMemory = 128ull << 20;

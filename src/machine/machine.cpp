@@ -164,6 +164,10 @@ void Machine::press_key(const KeyStroke& k) {
     pending_keys_.push_back(k.scancodes);
 }
 
+void Machine::key_scancodes(std::span<const uint8_t> bytes) {
+  if (!bytes.empty()) pending_keys_.emplace_back(bytes.begin(), bytes.end());
+}
+
 void Machine::feed_keys() {
   while (!pending_serial_.empty() && com1->rx_count() < Uart::kFifoSize) {
     uint8_t b = pending_serial_.front();

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -120,6 +121,10 @@ class Machine {
   // to the keyboard controller one key at a time as the guest takes them (or,
   // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
   void press_key(const KeyStroke& k);
+  // One key going down or up, as the keyboard's set-1 bytes (a window's or
+  // VNC client's key events): queued with the keys above and fed to the
+  // keyboard controller the same way, whatever keys_to_serial says.
+  void key_scancodes(std::span<const uint8_t> bytes);
   void feed_keys();
   // Host descriptors whose input the guest can take now (serial backends):
   // a halted guest's monitor wakes when one is readable.

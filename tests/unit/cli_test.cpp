@@ -66,6 +66,20 @@ TEST(RunFlags, BadInputIsAUsageError) {
   EXPECT_THROW(parse({"--floppy", "a.img", "--jit", "maybe"}), UsageError);
 }
 
+TEST(RunFlags, WindowAndVnc) {
+  RunFlags f = parse({"--floppy", "a.img", "--display", "sdl", "--vnc", "5901"});
+  EXPECT_EQ(f.display, std::optional<Display>(Display::Sdl));
+  EXPECT_EQ(f.vnc_address, "127.0.0.1");  // loopback unless an address is given
+  EXPECT_EQ(f.vnc_port, 5901);
+  f = parse({"--floppy", "a.img", "--vnc", "0.0.0.0:5900"});
+  EXPECT_EQ(f.vnc_address, "0.0.0.0");
+  EXPECT_EQ(f.vnc_port, 5900);
+  EXPECT_EQ(parse({"--floppy", "a.img"}).vnc_port, 0);
+  for (const char* bad : {"", "0", "65536", "x", "127.0.0.1:", ":5900", "5900x", "127.0.0.1:-1"})
+    EXPECT_THROW(parse({"--floppy", "a.img", "--vnc", bad}), UsageError) << bad;
+  EXPECT_THROW(parse({"--floppy", "a.img", "--display", "x11"}), UsageError);
+}
+
 TEST(RunFlags, DebugconTargets) {
   for (const char* target : {"stdio", "stderr", "none", "file:x.log"})
     EXPECT_EQ(parse({"--floppy", "a.img", "--debugcon", target}).debugcon, target);
@@ -85,8 +99,8 @@ TEST(RunUsage, NamesEveryFlagOfTheParserAndNoOther) {
   const std::set<std::string> parser = flags_in(
       "--engine --floppy --hda --boot-sector --writable --serial --serial2 --memory --kernel --initrd --append "
       "--boot-protocol --send-keys-to --debugcon --display --timeout --until-text --send-keys --expect --screenshot "
-      "--pixel-backend --pixel-trace --deterministic --jit --verbose -v --help -h");
-  ASSERT_EQ(parser.size(), 28u);
+      "--pixel-backend --pixel-trace --deterministic --jit --verbose -v --help -h --vnc");
+  ASSERT_EQ(parser.size(), 29u);
   std::set<std::string> usage = flags_in(kRunUsage);
   EXPECT_EQ(usage, parser);
   // And the parser knows each one the usage names.

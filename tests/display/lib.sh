@@ -1,0 +1,38 @@
+# Shared by the window and VNC tests: a temporary folder, an Xvfb display of
+# our own, a free TCP port, and waiting for a port to listen.
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+need() {  # PROGRAM...: each must be installed, else the test is skipped, saying why
+  for p in "$@"; do
+    command -v "$p" >/dev/null || { echo "SKIPPED: $p is missing (scripts/deps.sh installs it)"; exit 77; }
+  done
+}
+
+start_xvfb() {  # sets DISPLAY to a new Xvfb server's (it picks a free number)
+  Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
+  pids+=($!)
+  for _ in $(seq 100); do
+    [ -s "$tmp/display" ] && break
+    sleep 0.1
+  done
+  [ -s "$tmp/display" ] || { echo "FAIL: Xvfb did not start:"; cat "$tmp/xvfb.log"; exit 1; }
+  export DISPLAY=:$(cat "$tmp/display")
+}
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_listening() {  # PORT
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "FAIL: nothing listens on port $1"
+  exit 1
+}
