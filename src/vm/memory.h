@@ -89,6 +89,10 @@ class GuestMemory {
 
   // ---- display memory (MemoryLayout) ----
   bool vga_window_mmio() const { return layout_.vga_window_mmio; }
+  // The window may change while the machine runs (a display device that
+  // shows its bank window there only while it is enabled); engines look
+  // before each run, as for A20.
+  void set_vga_window_mmio(bool on) { layout_.vga_window_mmio = on; }
   // The framebuffer's host memory (empty: none). The display device that owns
   // it reads and writes it directly; the guest sees it at kFramebufferBase.
   // The monitor-side helpers above never reach it.

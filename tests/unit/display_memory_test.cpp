@@ -152,6 +152,22 @@ TEST_P(DisplayMemory, VgaWindowAccessesReachTheBus) {
   EXPECT_EQ(mem.read32(0x9FFF0), 0xCAFEF00Du);
 }
 
+TEST_P(DisplayMemory, VgaWindowCanChangeBetweenRuns) {
+  mem.set_vga_window_mmio(false);
+  std::vector<uint8_t> c;
+  store32(c, 0xA0100, 0x11111111);
+  run(c);
+  EXPECT_EQ(mem.read32(0xA0100), 0x11111111u);  // RAM again
+  EXPECT_FALSE(seen.count(0xA0100));
+  mem.set_vga_window_mmio(true);
+  c.clear();
+  store32(c, 0xA0100, 0x22222222);
+  run(c);
+  ASSERT_TRUE(seen.count(0xA0100));
+  EXPECT_EQ(seen[0xA0100].value, 0x22222222u);
+  EXPECT_EQ(mem.ram_base()[0xA0100], 0x11);
+}
+
 TEST_P(DisplayMemory, FramebufferWritesAreRecordedByPage) {
   std::vector<uint8_t> c;
   store32(c, kFb, 0x11223344);

@@ -176,6 +176,7 @@ class KvmVcpu final : public Vcpu {
     emulation_failed_ = false;
     io_pending_ = false;
     if (mem_.a20() != a20_mapped_) map_high_ram();
+    if (mem_.vga_window_mmio() != window_mapped_) map_low_ram();
     thread_ = pthread_self();
     thread_known_.store(true);
     flush_state();
@@ -335,8 +336,11 @@ class KvmVcpu final : public Vcpu {
   // RAM below the ROM; with the VGA window a device window (MemoryLayout),
   // in two slots around it, so that every access there exits as MMIO.
   void map_low_ram() {
+    window_mapped_ = mem_.vga_window_mmio();
+    set_slot(kSlotLow, 0, nullptr, 0, 0);  // a slot's range can only change through deletion
+    set_slot(kSlotLowUpper, 0, nullptr, 0, 0);
     uint64_t low_ram = std::min<uint64_t>(mem_.ram_size(), GuestMemory::kRomBase);
-    if (!mem_.vga_window_mmio()) {
+    if (!window_mapped_) {
       set_slot(kSlotLow, 0, mem_.ram_base(), low_ram, 0);
       return;
     }
@@ -561,6 +565,7 @@ class KvmVcpu final : public Vcpu {
   uint64_t assisted_ = 0;
   uint64_t dirty_log_failures_ = 0;
   bool a20_mapped_ = true;
+  bool window_mapped_ = false;  // the VGA window is mapped as a device window (MMIO)
   int kvm_fd_ = -1, vm_fd_ = -1, vcpu_fd_ = -1;
   kvm_run* run_ = nullptr;
   size_t run_size_ = 0;

@@ -42,6 +42,10 @@ class SoftVcpu final : public Vcpu {
       c.a20_mask = a20_ ? ~0u : ~(1u << 20);
       c.tlb_flush();
     }
+    if (mem_.vga_window_mmio() != c.vga_window_mmio) {  // RAM there became a device window or back
+      c.vga_window_mmio = mem_.vga_window_mmio();
+      core_.cache.flush(c);  // and the TLB
+    }
     if (mem_.framebuffer_dirty_epoch() != fb_epoch_) {  // the dirty record was taken: mark pages anew
       fb_epoch_ = mem_.framebuffer_dirty_epoch();
       c.tlb_drop_framebuffer_writes();
