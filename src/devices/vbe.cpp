@@ -84,7 +84,20 @@ void Vbe::write_register(uint16_t index, uint16_t value) {
 
 // ENABLED with a mode that does not fit video memory is refused: the
 // interface stays disabled.
+void Vbe::reset() {
+  set_enable(0);
+  index_ = 0;
+  id_ = kId0;
+  xres_ = 640, yres_ = 480, bpp_ = 8;
+}
+
 void Vbe::set_enable(uint16_t value) {
+  const bool was = enabled();
+  apply_enable(value);
+  if (enabled() != was && on_enable) on_enable(enabled());
+}
+
+void Vbe::apply_enable(uint16_t value) {
   value &= kEnabled | kGetCaps | kDac8Bit | kLfbEnabled | kNoClearMem;
   if (!(value & kEnabled)) {
     enable_ = value;

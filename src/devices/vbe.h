@@ -80,6 +80,11 @@ class Vbe final : public FrameSource {
   Vbe(GuestMemory& mem, Palette palette);
   void attach(PortBus& ports);
 
+  // Called whenever ENABLED changes (the machine routes the bank window).
+  std::function<void(bool enabled)> on_enable;
+  // Back to the power-on state (disabled), as a machine reset does.
+  void reset();
+
   // The index and data ports (16-bit registers).
   uint16_t read_register(uint16_t index);
   void write_register(uint16_t index, uint16_t value);
@@ -114,6 +119,7 @@ class Vbe final : public FrameSource {
 
  private:
   void set_enable(uint16_t value);
+  void apply_enable(uint16_t value);
   bool set_virt_width(uint16_t value);
   bool set_offset(uint16_t x, uint16_t y);
   void draw_row(Frame& frame, uint32_t y, const std::array<uint32_t, 256>& pal) const;
