@@ -136,9 +136,9 @@ class Vbe final : public FrameSource {
   uint16_t bank_ = 0;
   uint16_t virt_width_ = 0, x_offset_ = 0, y_offset_ = 0;
   Geometry geo_;
-  // What the last render drew from: anything else redraws all rows.
+  // What the last render drew from (the palette as 8BIT_DAC scaled it):
+  // anything else redraws all rows.
   Geometry drawn_geo_;
-  bool drawn_dac8_ = false;
   std::array<uint32_t, 256> drawn_palette_{};
   Stats stats_;
 };

@@ -60,8 +60,9 @@ struct MachineConfig {
   std::string pixel_trace;            // a folder: each pixel batch as a PNG, "" = none
   // The Bochs/QEMU VBE display (devices/vbe.h, INT 10h AH=4Fh): DISPI ports,
   // a 16 MiB framebuffer at 0xE0000000, and while DISPI is enabled the bank
-  // window at A0000h-AFFFFh (A0000h-BFFFFh is then a device window).
-  bool vbe = false;
+  // window at A0000h-AFFFFh (A0000h-BFFFFh is then a device window). On by
+  // default: a guest that never enables DISPI sees the PC it saw before.
+  bool vbe = true;
   // With vbe: A0000h-BFFFFh is a device window from power-on (MemoryLayout): the RAM
   // behind it through the MMIO bus, the VBE bank window while DISPI is on.
   bool vga_window_device = false;
