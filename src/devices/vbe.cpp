@@ -116,6 +116,7 @@ void Vbe::apply_enable(uint16_t value) {
     return;
   }
   ++stats_.mode_sets;
+  redraw_all_ = true;
   enable_ = value;
   geo_ = g;
   bank_ = 0;
@@ -238,7 +239,7 @@ bool Vbe::render(Frame& frame) {
   std::array<uint32_t, 256> pal{};
   if (geo_.bpp == 8) pal = palette_rgb();
   const int w = int(geo_.width), h = int(geo_.height);
-  bool full = !(geo_ == drawn_geo_) || frame.width != w || frame.height != h ||
+  bool full = redraw_all_ || !(geo_ == drawn_geo_) || frame.width != w || frame.height != h ||
               frame.pixels.size() != size_t(w) * size_t(h) || (geo_.bpp == 8 && pal != drawn_palette_);
   if (full) {
     frame.width = w;
@@ -256,6 +257,7 @@ bool Vbe::render(Frame& frame) {
   }
   drawn_geo_ = geo_;
   drawn_palette_ = pal;
+  redraw_all_ = false;
   frame.dirty = first < 0 ? Rect{} : Rect{0, first, w, last - first + 1};
   if (first >= 0) ++stats_.renders;
   return first >= 0;

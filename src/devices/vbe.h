@@ -25,7 +25,7 @@
 // palette (given as a function, 6-bit entries unless 8BIT_DAC), 15/16 bpp as
 // x555/565, 24/32 bpp as B, G, R(, X) bytes; only the rows on pages the guest
 // wrote since the last render (the framebuffer's dirty record), or all of
-// them after a mode, start, line length or palette change.
+// them after a mode set, start, line length or palette change.
 //
 // Not thread-safe: render() on the monitor's thread, between runs of the vCPU.
 #pragma once
@@ -140,6 +140,7 @@ class Vbe final : public FrameSource {
   // anything else redraws all rows.
   Geometry drawn_geo_;
   std::array<uint32_t, 256> drawn_palette_{};
+  bool redraw_all_ = true;  // a mode set (which may clear video memory behind the dirty record)
   Stats stats_;
 };
 

@@ -238,6 +238,17 @@ TEST(Vbe, DrawsOnlyTheRowsOnWrittenPages) {
   EXPECT_EQ(f.dirty, (Rect{0, 0, 1024, 768}));
 }
 
+TEST(Vbe, SameModeSetAgainRedrawsTheClearedPicture) {
+  VbeRig r;
+  r.mode(640, 480, 32);
+  r.poke(0, {0x10, 0x20, 0x30});
+  Frame f = render_full(r);
+  EXPECT_EQ(f.at(0, 0), 0x302010u);
+  r.mode(640, 480, 32);  // clears video memory, not through the dirty record
+  EXPECT_TRUE(r.vbe.render(f));
+  EXPECT_EQ(f.at(0, 0), 0u);
+}
+
 TEST(Vbe, DisabledDrawsNothing) {
   VbeRig r;
   Frame f;
