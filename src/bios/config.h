@@ -6,6 +6,7 @@
 #include <ctime>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,11 +15,24 @@
 
 namespace pxos {
 
+// The display card as INT 10h reaches it beyond its ports (the machine's
+// VGA). With `write` unset there is no card: text memory is guest RAM at
+// B8000h/B0000h (unit tests, fuzzers).
+struct VideoCard {
+  std::function<uint8_t(uint32_t offset)> read;         // a CPU read of A0000h + offset (offset < 20000h)
+  std::function<void(uint32_t offset, uint8_t)> write;  // a CPU write there
+  // Programs the registers and default DAC palette of standard mode `mode`
+  // (bit 7 ignored); false, having done nothing, for a mode the card lacks.
+  std::function<bool(uint8_t mode)> set_mode;
+  std::function<std::span<uint8_t>(int index)> plane;  // video memory plane 0-3 (fonts, pixels)
+};
+
 struct BiosConfig {
   DiskImage* floppy[2] = {nullptr, nullptr};
   DiskImage* hard_disk[2] = {nullptr, nullptr};
   bool verbose = false;
   std::vector<uint8_t> font8x16;                       // the VGA's 8x16 glyphs for the ROM (empty: left blank)
+  VideoCard video;                                     // the display card (none: text in RAM)
   std::function<void(char)> on_teletype;               // text the guest prints through INT 10h
   std::function<void(const std::string&)> on_message;  // BIOS messages for the user
   std::function<uint64_t()> now_ns;                    // the machine's clock (INT 15h AH=86h)

@@ -1,6 +1,7 @@
 // INT 10h: video services for the text modes (0/1 40x25, 2/3 80x25 colour,
-// 7 80x25 monochrome). The screen is VGA text memory in guest RAM; text
-// printed by teletype is also echoed to the host. One function per
+// 7 80x25 monochrome). The screen is the display card's memory, reached as
+// the CPU reaches it (BiosConfig::video; guest RAM when there is no card);
+// text printed by teletype is also echoed to the host. One function per
 // subfunction (handle_100E is teletype output), one switch on AH.
 #include "bios/video.h"
 
@@ -37,10 +38,35 @@ TextMode text_mode(BiosContext& bios) {
 // The BDA word that holds a page's cursor (row << 8 | column).
 uint16_t cursor_of(uint8_t page) { return uint16_t(bda::kCursorPos + 2 * (page & 7)); }
 
+// Memory at a linear address as the CPU sees it: A0000h-BFFFFh is the
+// card's (through its CPU window) when the machine has one, the rest guest RAM.
+constexpr uint32_t kWindowBase = 0xA0000, kWindowSize = 0x20000;
+uint8_t vread8(BiosContext& bios, uint32_t addr) {
+  const VideoCard& v = bios.config.video;
+  return v.write && addr - kWindowBase < kWindowSize ? v.read(addr - kWindowBase) : bios.mem.read8(addr);
+}
+void vwrite8(BiosContext& bios, uint32_t addr, uint8_t value) {
+  const VideoCard& v = bios.config.video;
+  if (v.write && addr - kWindowBase < kWindowSize) return v.write(addr - kWindowBase, value);
+  bios.mem.write8(addr, value);
+}
+uint16_t vread16(BiosContext& bios, uint32_t addr) {
+  return uint16_t(vread8(bios, addr) | vread8(bios, addr + 1) << 8);
+}
+void vwrite16(BiosContext& bios, uint32_t addr, uint16_t value) {
+  vwrite8(bios, addr, uint8_t(value));
+  vwrite8(bios, addr + 1, uint8_t(value >> 8));
+}
+// A host pointer to text memory when it is plain guest RAM (no card), for
+// block moves; else nullptr.
+uint8_t* text_ram(BiosContext& bios, uint32_t addr, uint32_t len) {
+  return bios.config.video.write ? nullptr : bios.mem.ram_span(addr, len);
+}
+
 // Writes `count` character cells of `cell` (attribute << 8 | character) from `addr`.
-void fill_cells(GuestMemory& mem, uint32_t addr, uint32_t count, uint16_t cell) {
+void fill_cells(BiosContext& bios, uint32_t addr, uint32_t count, uint16_t cell) {
   if (count == 0) return;
-  if (uint8_t* p = mem.ram_span(addr, 2u * count)) {
+  if (uint8_t* p = text_ram(bios, addr, 2u * count)) {
     // One cell, then copies of what is done so far: a few memcpys rather
     // than a loop over up to 64 Ki cells.
     p[0] = uint8_t(cell), p[1] = uint8_t(cell >> 8);
@@ -48,7 +74,7 @@ void fill_cells(GuestMemory& mem, uint32_t addr, uint32_t count, uint16_t cell) 
     for (size_t done = 2; done < total; done *= 2) std::memcpy(p + done, p, std::min(done, total - done));
     return;
   }
-  for (uint32_t i = 0; i < count; ++i) mem.write16(addr + 2 * i, cell);  // runs off RAM: checked, cell by cell
+  for (uint32_t i = 0; i < count; ++i) vwrite16(bios, addr + 2 * i, cell);  // the card, or off RAM: cell by cell
 }
 
 // The characters of teletype output that move the cursor instead of printing.
@@ -58,11 +84,11 @@ bool is_control(uint8_t ch) { return ch == 7 || ch == 8 || ch == 10 || ch == 13;
 // copies and its new rows are one fill, the same bytes as row by row (all the
 // moves come before the blank rows there too). False, having done nothing,
 // for a narrower window or one that does not lie in RAM.
-bool scroll_full_rows(GuestMemory& mem, const TextMode& t, uint8_t page, bool up, uint8_t lines, uint8_t attr,
+bool scroll_full_rows(BiosContext& bios, const TextMode& t, uint8_t page, bool up, uint8_t lines, uint8_t attr,
                       uint8_t top, uint8_t height, uint32_t width) {
   if (width != 2u * t.cols) return false;
   const uint32_t window = t.cell(page, top, 0), bytes = height * width, moved = (height - lines) * width;
-  uint8_t* p = mem.ram_span(window, bytes);
+  uint8_t* p = text_ram(bios, window, bytes);
   if (!p) return false;
   const uint32_t shift = lines * width;
   const uint16_t blank = uint16_t(attr << 8 | ' ');
@@ -72,14 +98,14 @@ bool scroll_full_rows(GuestMemory& mem, const TextMode& t, uint8_t page, bool up
   if (up) {
     for (uint32_t off = 0; off < moved; off += shift)
       std::memcpy(p + off, p + off + shift, std::min(shift, moved - off));
-    fill_cells(mem, window + moved, shift / 2, blank);
+    fill_cells(bios, window + moved, shift / 2, blank);
   } else {
     for (uint32_t end = moved; end > 0;) {
       const uint32_t n = std::min(shift, end);
       end -= n;
       std::memcpy(p + shift + end, p + end, n);
     }
-    fill_cells(mem, window, shift / 2, blank);
+    fill_cells(bios, window, shift / 2, blank);
   }
   return true;
 }
@@ -88,7 +114,6 @@ bool scroll_full_rows(GuestMemory& mem, const TextMode& t, uint8_t page, bool up
 // down by `lines` (0: all), filling new rows with blanks of `attr`.
 void scroll(BiosContext& bios, bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t left, uint8_t bottom,
             uint8_t right) {
-  GuestMemory& mem = bios.mem;
   TextMode t = text_mode(bios);
   uint8_t page = bios.bda8(bda::kActivePage);
   bottom = std::min<uint8_t>(bottom, t.rows - 1);
@@ -97,7 +122,7 @@ void scroll(BiosContext& bios, bool up, uint8_t lines, uint8_t attr, uint8_t top
   uint8_t height = bottom - top + 1;
   if (lines == 0 || lines > height) lines = height;
   const uint32_t width = 2u * (right - left + 1);  // bytes of one row of the window
-  if (scroll_full_rows(mem, t, page, up, lines, attr, top, height, width)) return;
+  if (scroll_full_rows(bios, t, page, up, lines, attr, top, height, width)) return;
   for (int i = 0; i < height; ++i) {
     int row = up ? top + i : bottom - i;
     int src = up ? row + lines : row - lines;
@@ -106,16 +131,16 @@ void scroll(BiosContext& bios, bool up, uint8_t lines, uint8_t attr, uint8_t top
     uint32_t from = blank ? 0 : t.cell(page, uint8_t(src), left);  // unused when blank
     // A row of the window is contiguous: move it at once while it is plain RAM.
     if (blank) {
-      fill_cells(mem, to, width / 2, uint16_t(attr << 8 | ' '));
+      fill_cells(bios, to, width / 2, uint16_t(attr << 8 | ' '));
       continue;
     }
-    uint8_t* d = mem.ram_span(to, width);
-    const uint8_t* s = mem.readable_span(from, width);
+    uint8_t* d = text_ram(bios, to, width);
+    const uint8_t* s = text_ram(bios, from, width);
     if (d && s) {
       std::memcpy(d, s, width);  // two different rows of the page
       continue;
     }
-    for (uint32_t b = 0; b < width; b += 2) mem.write16(to + b, mem.read16(from + b));  // runs off RAM: checked
+    for (uint32_t b = 0; b < width; ++b) vwrite8(bios, to + b, vread8(bios, from + b));  // the card, or off RAM
   }
 }
 
@@ -123,7 +148,6 @@ void scroll(BiosContext& bios, bool up, uint8_t lines, uint8_t attr, uint8_t top
 // control character (bell, backspace, line feed, carriage return) obeyed; the
 // active page scrolls up at its bottom. `echo`: also to the host.
 void teletype_on_page(BiosContext& bios, const TextMode& t, uint8_t page, uint8_t ch, bool echo) {
-  GuestMemory& mem = bios.mem;
   page &= 7;
   uint16_t pos = bios.bda16(cursor_of(page));
   uint8_t col = uint8_t(pos), row = uint8_t(pos >> 8);
@@ -135,7 +159,7 @@ void teletype_on_page(BiosContext& bios, const TextMode& t, uint8_t page, uint8_
     case 10: ++row; break;
     case 13: col = 0; break;
     default:
-      if (row < t.rows && col < t.cols) mem.write8(t.cell(page, row, col), ch);
+      if (row < t.rows && col < t.cols) vwrite8(bios, t.cell(page, row, col), ch);
       if (++col >= t.cols) {
         col = 0;
         ++row;
@@ -143,7 +167,7 @@ void teletype_on_page(BiosContext& bios, const TextMode& t, uint8_t page, uint8_
   }
   if (row >= t.rows) {
     row = t.rows - 1;
-    uint8_t attr = mem.read8(t.cell(page, row, std::min<uint8_t>(col, t.cols - 1)) + 1);
+    uint8_t attr = vread8(bios, t.cell(page, row, std::min<uint8_t>(col, t.cols - 1)) + 1);
     if (page == bios.bda8(bda::kActivePage)) scroll(bios, true, 1, attr ? attr : 0x07, 0, 0, t.rows - 1, t.cols - 1);
   }
   bios.set_bda16(cursor_of(page), uint16_t(row << 8 | col));
@@ -166,12 +190,18 @@ uint32_t write_string_run(BiosContext& bios, const TextMode& t, uint8_t page, ui
   auto overlaps = [&](uint32_t a, uint32_t len) { return from < a + len && a < from + step * k; };
   if (overlaps(to, 2 * k) || overlaps(cursor, 2)) return 0;
   const uint8_t* s = bios.mem.readable_span(from, step * k);
-  uint8_t* d = s ? bios.mem.ram_span(to, 2 * k) : nullptr;
-  if (!d) return 0;
+  if (!s) return 0;
+  uint8_t* d = text_ram(bios, to, 2 * k);  // else cell by cell through the card
   uint32_t n = 0;
   for (; n < k && !is_control(s[step * n]); ++n) {
-    d[2 * n] = s[step * n];
-    d[2 * n + 1] = attrs ? s[2 * n + 1] : attr;
+    const uint8_t a = attrs ? s[2 * n + 1] : attr;
+    if (d) {
+      d[2 * n] = s[step * n];
+      d[2 * n + 1] = a;
+    } else {
+      vwrite8(bios, to + 2 * n, s[step * n]);
+      vwrite8(bios, to + 2 * n + 1, a);
+    }
     if (echo && bios.config.on_teletype) bios.config.on_teletype(char(s[step * n]));
   }
   if (n) bios.set_bda16(cursor_of(page), uint16_t(row << 8 | (col + n)));
@@ -181,11 +211,11 @@ uint32_t write_string_run(BiosContext& bios, const TextMode& t, uint8_t page, ui
 // Unimplemented: logged, registers left as they were.
 void handle_10XX(BiosContext& bios, BiosCall& c) { bios.log_unimplemented(c); }
 
-// AH=00h: set mode AL (bit 7: keep the screen, ignored).
+// AH=00h: set mode AL (bit 7: keep the screen).
 void handle_1000(BiosContext& bios, BiosCall& c) {
   uint8_t mode = c.al() & 0x7F;
   if (mode <= 3 || mode == 7) {
-    video_set_mode(bios, mode);
+    video_set_mode(bios, mode, !(c.al() & 0x80));
     c.set_al(mode == 6 || mode == 7 ? 0x3F : 0x30);
     return;
   }
@@ -228,25 +258,24 @@ void handle_1008(BiosContext& bios, BiosCall& c) {
   TextMode t = text_mode(bios);
   uint16_t pos = bios.bda16(cursor_of(c.bh()));
   uint8_t row = std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1), col = std::min<uint8_t>(uint8_t(pos), t.cols - 1);
-  c.set_ax(bios.mem.read16(t.cell(c.bh(), row, col)));
+  c.set_ax(vread16(bios, t.cell(c.bh(), row, col)));
 }
 
 // AH=09h / 0Ah: character AL (with attribute BL: AH=09h) CX times from the
 // cursor of page BH, which does not move.
 void write_chars(BiosContext& bios, BiosCall& c, bool with_attr) {
-  GuestMemory& mem = bios.mem;
   TextMode t = text_mode(bios);
   uint16_t pos = bios.bda16(cursor_of(c.bh()));
   uint32_t start = uint32_t(uint8_t(pos >> 8)) * t.cols + uint8_t(pos);
   uint32_t end = std::min<uint32_t>(start + c.cx(), uint32_t{t.rows} * t.cols);
   if (start >= end) return;
   uint32_t first = t.page_base(c.bh()) + 2 * start;
-  if (with_attr) return fill_cells(mem, first, end - start, uint16_t(c.bl() << 8 | c.al()));
-  if (uint8_t* p = mem.ram_span(first, 2 * (end - start))) {
+  if (with_attr) return fill_cells(bios, first, end - start, uint16_t(c.bl() << 8 | c.al()));
+  if (uint8_t* p = text_ram(bios, first, 2 * (end - start))) {
     for (uint32_t i = 0; i < end - start; ++i) p[2 * i] = c.al();
     return;
   }
-  for (uint32_t i = start; i < end; ++i) mem.write8(t.page_base(c.bh()) + 2 * i, c.al());  // off RAM: checked
+  for (uint32_t i = start; i < end; ++i) vwrite8(bios, t.page_base(c.bh()) + 2 * i, c.al());  // the card, or off RAM
 }
 void handle_1009(BiosContext& bios, BiosCall& c) { write_chars(bios, c, true); }
 void handle_100A(BiosContext& bios, BiosCall& c) { write_chars(bios, c, false); }
@@ -304,12 +333,12 @@ void handle_1013(BiosContext& bios, BiosCall& c) {
       i += n;
       continue;
     }
-    uint8_t ch = bios.mem.read8(src + (attrs ? 2 * i : i));
-    uint8_t attr = attrs ? bios.mem.read8(src + 2 * i + 1) : c.bl();
+    uint8_t ch = vread8(bios, src + (attrs ? 2 * i : i));
+    uint8_t attr = attrs ? vread8(bios, src + 2 * i + 1) : c.bl();
     if (!is_control(ch)) {
       uint16_t pos = bios.bda16(cursor_of(page));
       uint8_t row = std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1), col = std::min<uint8_t>(uint8_t(pos), t.cols - 1);
-      bios.mem.write8(t.cell(page, row, col) + 1, attr);
+      vwrite8(bios, t.cell(page, row, col) + 1, attr);
     }
     teletype_on_page(bios, t, page, ch, active);
     ++i;
@@ -355,7 +384,22 @@ void handle_10(BiosContext& bios, BiosCall& c) {
   video_sync_crtc(bios);
 }
 
-void video_set_mode(BiosContext& bios, uint8_t mode) {
+// Character set 0 of plane 2 (32 bytes a character) from the machine's 8x16 font.
+void load_font(BiosContext& bios) {
+  const VideoCard& v = bios.config.video;
+  const std::vector<uint8_t>& font = bios.config.font8x16;
+  if (!v.plane || font.size() != 256 * 16) return;
+  std::span<uint8_t> p = v.plane(2);
+  if (p.size() < 256 * 32) return;
+  for (size_t ch = 0; ch < 256; ++ch) {
+    std::copy_n(font.begin() + ptrdiff_t(ch * 16), 16, p.begin() + ptrdiff_t(ch * 32));
+    std::fill_n(p.begin() + ptrdiff_t(ch * 32 + 16), 16, uint8_t{0});
+  }
+}
+
+void video_set_mode(BiosContext& bios, uint8_t mode, bool clear) {
+  const VideoCard& v = bios.config.video;
+  if (v.set_mode && v.set_mode(mode)) load_font(bios);
   uint8_t cols = mode <= 1 ? 40 : 80;
   bios.set_bda8(bda::kVideoMode, mode);
   bios.set_bda16(bda::kVideoColumns, cols);
@@ -367,7 +411,7 @@ void video_set_mode(BiosContext& bios, uint8_t mode) {
   bios.set_bda16(bda::kCrtcBase, mode == 7 ? 0x3B4 : 0x3D4);
   bios.set_bda8(bda::kVideoRows, 24);
   bios.set_bda16(bda::kCharHeight, 16);
-  fill_cells(bios.mem, text_mode(bios).base, 0x2000, 0x0720);
+  if (clear) fill_cells(bios, text_mode(bios).base, 0x4000, 0x0720);
 }
 
 // CRTC registers 0Ch/0Dh start address, 0Ah/0Bh cursor shape, 0Eh/0Fh

@@ -13,9 +13,10 @@ namespace pxos {
 // Every call ends by pointing the VGA's CRTC at the active page and cursor.
 void handle_10(BiosContext& bios, BiosCall& c);
 
-// Text mode `mode` (0/1 40x25, 2/3 80x25 colour, 7 80x25 monochrome) in the
-// BDA, and a blank screen.
-void video_set_mode(BiosContext& bios, uint8_t mode);
+// Text mode `mode` (0/1 40x25, 2/3 80x25 colour, 7 80x25 monochrome): the
+// card's registers, palette and 8x16 font, the BDA, and (with `clear`) a
+// blank screen.
+void video_set_mode(BiosContext& bios, uint8_t mode, bool clear = true);
 // Points the VGA's CRTC (through its ports) at the active page and cursor.
 void video_sync_crtc(BiosContext& bios);
 // Text on the active page, as teletype output (AH=0Eh) prints it, also

@@ -1,6 +1,7 @@
 #include "devices/text_screen.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "vm/bda.h"
 
@@ -29,7 +30,15 @@ TextScreen capture_text_screen(GuestMemory& mem, const Vga* vga) {
   uint32_t start = vga ? uint32_t(vga->start_address()) * 2 : mem.read16(bda::kBase + bda::kVideoPageStart);
   uint32_t base = (mode == 7 ? 0xB0000 : 0xB8000) + (start & 0x7FFF);
   t.cells.resize(size_t(t.rows) * t.cols);
-  if (const uint8_t* p = mem.readable_span(base, 2 * t.cells.size()))  // one copy when it is all RAM
+  if (vga) {
+    // Odd/even text: characters in plane 0, attributes in plane 1, at the
+    // word addresses the CRTC scans (start address + cell, twice).
+    std::span<const uint8_t> chars = std::as_const(*vga).plane(0), attrs = std::as_const(*vga).plane(1);
+    for (size_t i = 0; i < t.cells.size(); ++i) {
+      const size_t at = (start + 2 * i) & (Vga::kPlaneSize - 1);
+      t.cells[i] = uint16_t(chars[at] | attrs[at] << 8);
+    }
+  } else if (const uint8_t* p = mem.readable_span(base, 2 * t.cells.size()))  // one copy when it is all RAM
     for (size_t i = 0; i < t.cells.size(); ++i) t.cells[i] = uint16_t(p[2 * i] | p[2 * i + 1] << 8);
   else
     for (size_t i = 0; i < t.cells.size(); ++i) t.cells[i] = mem.read16(base + 2 * i);

@@ -27,9 +27,10 @@ struct TextScreen {
   bool operator==(const TextScreen&) const = default;
 };
 
-// Reads the screen from VGA text memory in guest RAM: its mode and size
-// from the BIOS data area, the start address and cursor from the VGA's CRTC
-// registers when a VGA is given, else from the BIOS data area; and whether
+// Reads the screen: its mode and size from the BIOS data area; with a VGA,
+// the cells from its planes 0 and 1 (odd/even text) and the start address
+// and cursor from its CRTC registers; without one, the cells from text
+// memory in guest RAM and the rest from the BIOS data area; and whether
 // the display is in a graphics mode instead (frontend/graphics_mode.h).
 TextScreen capture_text_screen(GuestMemory& mem, const Vga* vga = nullptr);
 

@@ -146,8 +146,11 @@ class Vga final : public FrameSource {
 
   explicit Vga(GuestClock clock);
   void attach(PortBus& ports);
-  // Claims A0000h-BFFFFh; wider accesses are byte cycles at rising offsets.
+  // Claims A0000h-BFFFFh with window_access.
   void attach_memory(MmioBus& mmio);
+  // An MMIO access at `offset` from A0000h: wider accesses are byte cycles
+  // at rising offsets; bytes past BFFFFh are outside every window.
+  void window_access(uint64_t offset, std::span<uint8_t> data, bool is_write);
 
   uint8_t read(uint16_t port);
   void write(uint16_t port, uint8_t value);

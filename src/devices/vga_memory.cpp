@@ -119,17 +119,20 @@ std::span<const uint8_t> Vga::plane(int index) const {
   return std::span<const uint8_t>(vram_).subspan(size_t(index) * kPlaneSize, kPlaneSize);
 }
 
+void Vga::window_access(uint64_t offset, std::span<uint8_t> data, bool is_write) {
+  for (size_t i = 0; i < data.size(); ++i) {
+    uint64_t at = offset + i;
+    uint32_t off = at < kWindowSize ? uint32_t(at) : kWindowSize;  // past the end: outside every window
+    if (is_write)
+      mem_write(off, data[i]);
+    else
+      data[i] = mem_read(off);
+  }
+}
+
 void Vga::attach_memory(MmioBus& mmio) {
-  mmio.add("vga-memory", kWindowBase, kWindowSize, [this](uint64_t offset, std::span<uint8_t> data, bool is_write) {
-    for (size_t i = 0; i < data.size(); ++i) {
-      uint64_t at = offset + i;
-      uint32_t off = at < kWindowSize ? uint32_t(at) : kWindowSize;  // past the end: outside every window
-      if (is_write)
-        mem_write(off, data[i]);
-      else
-        data[i] = mem_read(off);
-    }
-  });
+  mmio.add("vga-memory", kWindowBase, kWindowSize,
+           [this](uint64_t offset, std::span<uint8_t> data, bool is_write) { window_access(offset, data, is_write); });
 }
 
 }  // namespace pxos

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "devices/vga_modes.h"
 #include "host/host_file.h"
 
 namespace pxos {
@@ -39,7 +40,7 @@ void OutputTail::append(std::span<const uint8_t> bytes) {
 namespace {
 MemoryLayout memory_layout(const MachineConfig& config) {
   MemoryLayout l;
-  l.vga_window_mmio = config.vbe && config.vga_window_device;  // its MMIO handler is the VBE's (add_vbe)
+  l.vga_window_mmio = true;  // the VGA's memory (or the VBE's bank window): add_display_memory
   if (config.vbe) l.framebuffer_bytes = 16u << 20;
   return l;
 }
@@ -103,6 +104,17 @@ void Machine::add_bios(const MachineConfig& config) {
   }
   bc.verbose = config.verbose;
   bc.font8x16 = config.font8x16;
+  Vga* v = vga.get();
+  bc.video.read = [v](uint32_t off) { return v->mem_read(off); };
+  bc.video.write = [v](uint32_t off, uint8_t value) { v->mem_write(off, value); };
+  bc.video.plane = [v](int index) { return v->plane(index); };
+  bc.video.set_mode = [v](uint8_t mode) {
+    std::optional<VgaModeRegs> regs = vga_mode_registers(mode & 0x7F);
+    if (!regs) return false;
+    vga_program_mode(*v, *regs);
+    vga_load_palette(*v, vga_mode_palette(mode & 0x7F));
+    return true;
+  };
   bc.on_teletype = config.on_teletype;
   bc.on_message = config.on_message;
   bc.now_ns = clock.now_ns;

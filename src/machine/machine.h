@@ -61,12 +61,9 @@ struct MachineConfig {
   std::string pixel_trace;            // a folder: each pixel batch as a PNG, "" = none
   // The Bochs/QEMU VBE display (devices/vbe.h, INT 10h AH=4Fh): DISPI ports,
   // a 16 MiB framebuffer at 0xE0000000, and while DISPI is enabled the bank
-  // window at A0000h-AFFFFh (A0000h-BFFFFh is then a device window). On by
-  // default: a guest that never enables DISPI sees the PC it saw before.
+  // window at A0000h-AFFFFh (the VGA's memory there otherwise). On by
+  // default: a guest that never enables DISPI sees a plain VGA.
   bool vbe = true;
-  // With vbe: A0000h-BFFFFh is a device window from power-on (MemoryLayout): the RAM
-  // behind it through the MMIO bus, the VBE bank window while DISPI is on.
-  bool vga_window_device = false;
   bool writable = false;  // write guest disk writes through to the images
   bool deterministic = false;
   bool jit = true;  // the soft engine translates common 32-bit code to host code (--jit off: interpret only)
@@ -121,6 +118,12 @@ class Machine {
 
   // What the guest shows and writes, for the front ends and --until-text.
   TextScreen text_screen() { return capture_text_screen(mem, vga.get()); }
+  // The display device whose picture is on the screen: the VBE's while DISPI
+  // is enabled, else the VGA's.
+  FrameSource& display() {
+    if (vbe && vbe->enabled()) return *vbe;
+    return *vga;
+  }
   const std::string& debug_output() const { return debugcon.captured; }
   const OutputTail& serial_output() const { return serial_out_; }
   // Changes whenever the guest may have shown or written something new (a
@@ -170,7 +173,8 @@ class Machine {
   void open_disks(const MachineConfig& config);
   void check_kernel(const MachineConfig& config);
   void add_devices(const MachineConfig& config);  // machine/pc_devices.cpp
-  void add_vbe(const MachineConfig& config);      // machine/pc_devices.cpp
+  void add_vbe();                                 // machine/pc_devices.cpp
+  void add_display_memory();                      // machine/pc_devices.cpp
   void add_bios(const MachineConfig& config);
   void start_engine(const MachineConfig& config, EngineKind kind);
 

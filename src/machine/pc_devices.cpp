@@ -69,7 +69,8 @@ void Machine::add_devices(const MachineConfig& config) {
   devices.join("com2", *com2);
   vga = std::make_unique<Vga>(clock);
   devices.join("vga", *vga);
-  if (config.vbe) add_vbe(config);
+  if (config.vbe) add_vbe();
+  add_display_memory();
   try {
     pixel = std::make_unique<PixelDevice>(
         mem, *com1, [this](int irq) { return pic.line(irq); }, config.pixel_backend, clock, config.pixel_trace,
@@ -84,30 +85,21 @@ void Machine::add_devices(const MachineConfig& config) {
   });
 }
 
-// The VBE display over the VGA's DAC. While DISPI is enabled (or with
-// vga_window_device), A0000h-BFFFFh is a device window: A0000h-AFFFFh shows
-// the VBE bank while DISPI is enabled, everything else the RAM behind the
-// window, until the VGA's own memory takes it.
-void Machine::add_vbe(const MachineConfig& config) {
+// The VBE display over the VGA's DAC.
+void Machine::add_vbe() {
   Vga* v = vga.get();
   vbe = std::make_unique<Vbe>(mem, [v](uint8_t i) { return v->dac(i); });
   devices.join("vbe", *vbe);
-  const bool always = config.vga_window_device;
-  vbe->on_enable = [this, always](bool on) { mem.set_vga_window_mmio(on || always); };
-  uint8_t* behind = mem.ram_base() + GuestMemory::kVgaWindowBase;
-  mmio.add("vga-window", GuestMemory::kVgaWindowBase, GuestMemory::kVgaWindowSize,
-           [this, behind](uint64_t off, std::span<uint8_t> data, bool is_write) {
-             if (vbe->enabled() && off < Vbe::kBankSize) return vbe->bank_access(off, data, is_write);
-             for (size_t i = 0; i < data.size(); ++i) {
-               if (off + i >= GuestMemory::kVgaWindowSize) {
-                 if (!is_write) data[i] = 0xFF;
-                 continue;
-               }
-               if (is_write)
-                 behind[off + i] = data[i];
-               else
-                 data[i] = behind[off + i];
-             }
+}
+
+// A0000h-BFFFFh is a device window on every machine (MemoryLayout): the VBE's
+// bank window at A0000h-AFFFFh while DISPI is enabled, else the VGA's memory.
+// (Vga::attach_memory with the VBE's bank in front.)
+void Machine::add_display_memory() {
+  mmio.add("vga-window", Vga::kWindowBase, Vga::kWindowSize,
+           [this](uint64_t off, std::span<uint8_t> data, bool is_write) {
+             if (vbe && vbe->enabled() && off < Vbe::kBankSize) return vbe->bank_access(off, data, is_write);
+             vga->window_access(off, data, is_write);
            });
 }
 
