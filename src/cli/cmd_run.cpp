@@ -20,7 +20,6 @@
 #include "frontend/screenshot.h"
 #include "frontend/serial_console.h"
 #include "frontend/terminal.h"
-#include "frontend/text_frame.h"
 #include "host/host_file.h"
 #include "machine/monitor.h"
 
@@ -105,7 +104,8 @@ int status_of(const RunOutcome& o, double timeout, bool verbose) {
 }
 
 // The host's VGA font: for the ROM (INT 10h AH=11h AL=30h; left blank when
-// the host has none), the window and the screenshot. With --screenshot (PATH
+// the host has none) and the glyphs the BIOS loads into the VGA, which the
+// window, VNC and the screenshot draw. With --screenshot (PATH
 // not empty) a missing font or a path that cannot be written is an error now,
 // not after the run: false, said on stderr.
 bool load_font(const std::string& screenshot, std::optional<Font>& font) {
@@ -149,12 +149,12 @@ bool open_debugcon(const std::string& spec, Display display, std::FILE*& out, bo
   return true;
 }
 
-// --screenshot: the text screen as a picture, as a PNG. False when it could
-// not be written, said on stderr.
-bool write_text_screenshot(const TextScreen& screen, const Font& font, const std::string& path) {
+// --screenshot: what the display device shows, at its native resolution, as
+// a PNG. False when it could not be written, said on stderr.
+bool write_display_screenshot(FrameSource& display, const std::string& path) {
   try {
-    Frame picture;
-    TextFrame(nullptr, font).draw(screen, picture);
+    Frame picture;  // of no size yet: the device draws all of it
+    display.render(picture);
     write_screenshot(picture, path);
     return true;
   } catch (const std::exception& e) {
@@ -184,11 +184,10 @@ int cmd_run(Args args) {
   if (font) f.machine.font8x16 = font->bitmap();
   // The window and the VNC server open before the guest starts: one that
   // cannot is a one-line error.
-  const Font blank_font;
   std::optional<DisplayFrontEnds> fronts;
   if (display == Display::Sdl || f.vnc_port > 0) {
     try {
-      fronts.emplace(display == Display::Sdl, f.vnc_address, f.vnc_port, font ? *font : blank_font);
+      fronts.emplace(display == Display::Sdl, f.vnc_address, f.vnc_port);
     } catch (const DisplayError& e) {
       std::fprintf(stderr, "pxos run: %s\n", e.what());
       return kExitUsage;
@@ -298,7 +297,7 @@ int cmd_run(Args args) {
       }
     TextScreen screen = capture_text_screen(m->mem, m->vga.get());
     if (display == Display::Screen) std::fputs(screen.text().c_str(), stdout);
-    if (!f.screenshot.empty() && !write_text_screenshot(screen, *font, f.screenshot)) status = kExitUsage;
+    if (!f.screenshot.empty() && !write_display_screenshot(m->display(), f.screenshot)) status = kExitUsage;
     if (verbose) m->print_stats(std::cerr);
   }
   if (debugcon_owned) std::fclose(debugcon);

@@ -25,8 +25,7 @@ bool epoll_add(int epoll_fd, int fd) {
 
 }  // namespace
 
-DisplayFrontEnds::DisplayFrontEnds(bool window, const std::string& vnc_address, int vnc_port, const Font& font)
-    : source_([this] { return capture_from_->text_screen(); }, font) {
+DisplayFrontEnds::DisplayFrontEnds(bool window, const std::string& vnc_address, int vnc_port) {
   DisplayInput input;
   input.on_key = [this](std::span<const uint8_t> bytes) {
     if (!machine_) return;
@@ -74,8 +73,12 @@ HostPoll DisplayFrontEnds::poll(Machine& m, HostPoll inner) {
 
 void DisplayFrontEnds::draw(Machine& m, Clock::time_point now) {
   last_frame_ = now;
-  capture_from_ = &m;
-  if (!source_.render(frame_)) return;  // unchanged: nothing to send
+  FrameSource& source = m.display();
+  if (&source != drawn_from_) {
+    frame_ = Frame{};  // a picture of no size: the new device draws all of it
+    drawn_from_ = &source;
+  }
+  if (!source.render(frame_)) return;  // unchanged: nothing to send
   if (window_) window_->show(frame_);
   if (vnc_) vnc_->show(frame_);
 }

@@ -1,5 +1,5 @@
 // The picture front ends of a run, --display sdl and --vnc: one picture of
-// the screen (frontend/text_frame.h until the VGA draws its own), drawn at
+// the screen (the machine's display device, Machine::display), drawn at
 // most 60 times a second into the window and the VNC server when it changed;
 // their keys and mouse to the machine. Polled from the monitor's poll_host,
 // on its thread: SDL is never called from another.
@@ -11,9 +11,7 @@
 #include <string>
 
 #include "devices/frame.h"
-#include "frontend/font.h"
 #include "frontend/sdl_window.h"
-#include "frontend/text_frame.h"
 #include "frontend/vnc_server.h"
 #include "machine/machine.h"
 #include "machine/monitor.h"
@@ -32,8 +30,8 @@ class DisplayFrontEnds {
   static constexpr size_t kMaxBacklog = 1024;  // keys waiting in the machine beyond which new ones are dropped
 
   // Opens the window (`window`) and the VNC server (`vnc_port` > 0). Throws
-  // DisplayError with a one-line message. `font` must outlive this.
-  DisplayFrontEnds(bool window, const std::string& vnc_address, int vnc_port, const Font& font);
+  // DisplayError with a one-line message.
+  DisplayFrontEnds(bool window, const std::string& vnc_address, int vnc_port);
   ~DisplayFrontEnds();
   DisplayFrontEnds(const DisplayFrontEnds&) = delete;  // the callbacks hold `this`
   DisplayFrontEnds& operator=(const DisplayFrontEnds&) = delete;
@@ -55,10 +53,9 @@ class DisplayFrontEnds {
 
   std::optional<SdlWindow> window_;
   std::optional<VncServer> vnc_;
-  TextFrame source_;
   Frame frame_;
+  const FrameSource* drawn_from_ = nullptr;  // the device frame_ shows: another one draws it all anew
   Machine* machine_ = nullptr;
-  Machine* capture_from_ = nullptr;  // the screen the source reads (set in poll)
   bool closed_ = false;
   size_t keys_dropped_ = 0;
   Clock::time_point last_events_{}, last_frame_{}, last_status_{};

@@ -53,9 +53,11 @@ options:
                            (Ctrl+Alt releases it); closing it ends the run
   --vnc [ADDR:]PORT        also serve the screen, keyboard and mouse to VNC
                            clients on ADDR (default 127.0.0.1) port PORT
-  --screenshot FILE.png    at exit, write the text screen drawn with the VGA
-                           8x16 font ($PXOS_FONT, else Debian's console-setup-linux);
-                           the path and font are checked at start
+  --screenshot FILE.png    at exit, write what the display shows (VGA or VBE) at
+                           its native resolution (720x400 in mode 03h); the VGA
+                           draws text with the 8x16 font ($PXOS_FONT, else
+                           Debian's console-setup-linux); path and font are
+                           checked at start
   --timeout SECONDS        stop after SECONDS (exit status 124)
   --until-text TEXT        stop with status 0 once TEXT is on the guest's text
                            screen or its debug console (after any --expect steps)

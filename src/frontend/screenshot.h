@@ -1,5 +1,5 @@
 // --screenshot: a picture of the screen (devices/frame.h) as a PNG, at the
-// frame's own resolution (the text screen: frontend/text_frame.h).
+// frame's own resolution (what the display device drew: Machine::display).
 #pragma once
 
 #include <string>

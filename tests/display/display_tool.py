@@ -11,6 +11,10 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
       a VNC client sees TEXT on the text screen (read with the 8x16 font)
   display_tool.py rfb-type HOST PORT KEYS
       types KEYS as key presses and releases ({enter} and {esc} by name)
+  display_tool.py png-check PNG WxH [X,Y=RRGGBB ...]
+      the PNG is W x H and has those exact colours at those pixels
+  display_tool.py png-text PNG TEXT FONT.psf.gz
+      the PNG of a text screen shows TEXT (read with the 8x16 font)
   display_tool.py jpeg-size FILE
       prints the JPEG's WIDTHxHEIGHT
   display_tool.py x11-close WINDOW_ID
@@ -203,12 +207,15 @@ def font_glyphs(path):
 
 
 def read_text(fb, w, h, glyphs):
+    """The text of a VGA text-mode picture: 9-dot cells at 720 or 360 pixels
+    across (the ninth column is not compared), else 8-dot cells."""
+    cw = 9 if w in (360, 720) else 8
     lines = []
     for r in range(h // 16):
         line = ''
-        for c in range(w // 8):
-            bg = fb[r * 16][c * 8]
-            rows = bytes(sum(0x80 >> x for x in range(8) if fb[r * 16 + y][c * 8 + x] != bg) for y in range(16))
+        for c in range(w // cw):
+            bg = fb[r * 16][c * cw]
+            rows = bytes(sum(0x80 >> x for x in range(8) if fb[r * 16 + y][c * cw + x] != bg) for y in range(16))
             line += glyphs.get(rows, '?')
         lines.append(line)
     return '\n'.join(lines)
@@ -279,6 +286,20 @@ def x11_close(window):
     s.close()
 
 
+def png_check(path, size, pixels):
+    w, h, rows = read_png(path)
+    if '%dx%d' % (w, h) != size:
+        return False, '%s is %dx%d, not %s' % (path, w, h, size)
+    bad = []
+    for spec in pixels:
+        xy, want = spec.split('=')
+        x, y = map(int, xy.split(','))
+        got = rows[y][x] if x < w and y < h else None
+        if got != int(want, 16):
+            bad.append('(%d,%d) is %s, not %s' % (x, y, 'outside' if got is None else '%06X' % got, want.upper()))
+    return not bad, '%s: %dx%d, %d pixels checked%s' % (path, w, h, len(pixels), ('; ' + ', '.join(bad)) if bad else '')
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ''
     if cmd == 'window-matches' and len(argv) == 8:
@@ -299,6 +320,12 @@ def main(argv):
     elif cmd == 'x11-close' and len(argv) == 3:
         x11_close(int(argv[2], 0))
         ok, why = True, 'asked window %s to close' % argv[2]
+    elif cmd == 'png-check' and len(argv) >= 4:
+        ok, why = png_check(argv[2], argv[3], argv[4:])
+    elif cmd == 'png-text' and len(argv) == 5:
+        w, h, rows = read_png(argv[2])
+        text = read_text(rows, w, h, font_glyphs(argv[4]))
+        ok, why = argv[3] in text, 'the PNG (%dx%d) reads:\n%s' % (w, h, text)
     elif cmd == 'jpeg-size' and len(argv) == 3:
         data = open(argv[2], 'rb').read()
         m = re.search(rb'\xff[\xc0\xc2]..\x08(..)(..)', data, re.S)

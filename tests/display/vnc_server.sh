@@ -30,10 +30,10 @@ python3 "$tool" rfb-matches 127.0.0.1 "$port" "$tmp/want.png" 30 || { echo "FAIL
 timeout 30 vncsnapshot -allowblank "127.0.0.1::$port" "$tmp/snap.jpg" >"$tmp/snap.log" 2>&1 ||
   { cat "$tmp/snap.log"; echo "FAIL: vncsnapshot"; exit 1; }
 size=$(python3 "$tool" jpeg-size "$tmp/snap.jpg")
-[ "$size" = 640x400 ] || { echo "FAIL: vncsnapshot's picture is $size, not 640x400"; exit 1; }
+[ "$size" = 720x400 ] || { echo "FAIL: vncsnapshot's picture is $size, not 720x400 (mode 03h: 80 9-dot cells, 25 rows of 16)"; exit 1; }
 python3 "$tool" rfb-type 127.0.0.1 "$port" '{esc}' || exit 1
 wait $pxos_pid
 status=$?
 cat "$tmp/out"
 [ $status = 0 ] || { echo "FAIL: pxos ended with status $status, not the guest's 0 after Esc"; exit 1; }
-echo "ok: VNC keys reached the guest, the VNC picture is the screenshot's, vncsnapshot saw 640x400"
+echo "ok: VNC keys reached the guest, the VNC picture is the screenshot's, vncsnapshot saw 720x400"
