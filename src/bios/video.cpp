@@ -1,5 +1,7 @@
 // INT 10h: video services for the text modes (0/1 40x25, 2/3 80x25 colour,
-// 7 80x25 monochrome). The screen is the display card's memory, reached as
+// 7 80x25 monochrome) and the standard graphics modes (04h-06h, 0Dh-13h:
+// bios/video_graphics.h draws their pixels and characters; palettes in
+// bios/video_palette.h). The screen is the display card's memory, reached as
 // the CPU reaches it (BiosConfig::video; guest RAM when there is no card);
 // text printed by teletype is also echoed to the host. One function per
 // subfunction (handle_100E is teletype output), one switch on AH.
@@ -10,6 +12,8 @@
 
 #include "bios/rom.h"
 #include "bios/vbe.h"
+#include "bios/video_graphics.h"
+#include "bios/video_palette.h"
 
 namespace pxos {
 
@@ -115,6 +119,8 @@ bool scroll_full_rows(BiosContext& bios, const TextMode& t, uint8_t page, bool u
 void scroll(BiosContext& bios, bool up, uint8_t lines, uint8_t attr, uint8_t top, uint8_t left, uint8_t bottom,
             uint8_t right) {
   TextMode t = text_mode(bios);
+  if (const std::optional<GraphicsLayout> g = graphics_layout(t.mode))
+    return graphics_scroll(bios, *g, up, lines, attr, top, left, bottom, right);
   uint8_t page = bios.bda8(bda::kActivePage);
   bottom = std::min<uint8_t>(bottom, t.rows - 1);
   right = std::min<uint8_t>(right, t.cols - 1);
@@ -146,9 +152,12 @@ void scroll(BiosContext& bios, bool up, uint8_t lines, uint8_t attr, uint8_t top
 
 // One character of teletype output on `page`: printed at its cursor, or a
 // control character (bell, backspace, line feed, carriage return) obeyed; the
-// active page scrolls up at its bottom. `echo`: also to the host.
-void teletype_on_page(BiosContext& bios, const TextMode& t, uint8_t page, uint8_t ch, bool echo) {
+// active page scrolls up at its bottom. `echo`: also to the host. In a
+// graphics mode the character is drawn in `colour`.
+void teletype_on_page(BiosContext& bios, const TextMode& t, uint8_t page, uint8_t ch, bool echo,
+                      uint8_t colour = 0x07) {
   page &= 7;
+  const std::optional<GraphicsLayout> g = graphics_layout(t.mode);
   uint16_t pos = bios.bda16(cursor_of(page));
   uint8_t col = uint8_t(pos), row = uint8_t(pos >> 8);
   switch (ch) {
@@ -159,7 +168,10 @@ void teletype_on_page(BiosContext& bios, const TextMode& t, uint8_t page, uint8_
     case 10: ++row; break;
     case 13: col = 0; break;
     default:
-      if (row < t.rows && col < t.cols) vwrite8(bios, t.cell(page, row, col), ch);
+      if (row < t.rows && col < t.cols && g)
+        graphics_draw_char(bios, *g, page, row, col, ch, colour);
+      else if (row < t.rows && col < t.cols)
+        vwrite8(bios, t.cell(page, row, col), ch);
       if (++col >= t.cols) {
         col = 0;
         ++row;
@@ -167,8 +179,9 @@ void teletype_on_page(BiosContext& bios, const TextMode& t, uint8_t page, uint8_
   }
   if (row >= t.rows) {
     row = t.rows - 1;
-    uint8_t attr = vread8(bios, t.cell(page, row, std::min<uint8_t>(col, t.cols - 1)) + 1);
-    if (page == bios.bda8(bda::kActivePage)) scroll(bios, true, 1, attr ? attr : 0x07, 0, 0, t.rows - 1, t.cols - 1);
+    uint8_t attr = g ? 0 : vread8(bios, t.cell(page, row, std::min<uint8_t>(col, t.cols - 1)) + 1);
+    if (page == bios.bda8(bda::kActivePage))
+      scroll(bios, true, 1, attr || g ? attr : 0x07, 0, 0, t.rows - 1, t.cols - 1);
   }
   bios.set_bda16(cursor_of(page), uint16_t(row << 8 | col));
   if (echo && bios.config.on_teletype) bios.config.on_teletype(char(ch));
@@ -184,7 +197,7 @@ uint32_t write_string_run(BiosContext& bios, const TextMode& t, uint8_t page, ui
   const uint32_t cursor = bda::kBase + cursor_of(page);
   const uint16_t pos = bios.bda16(cursor_of(page));
   const uint8_t row = uint8_t(pos >> 8), col = uint8_t(pos);
-  if (row >= t.rows || col + 1u >= t.cols) return 0;
+  if (row >= t.rows || col + 1u >= t.cols || graphics_layout(t.mode)) return 0;
   const uint32_t k = std::min<uint32_t>(left, t.cols - 1u - col), step = attrs ? 2 : 1;
   const uint32_t from = src + step * i, to = t.cell(page, row, col);
   auto overlaps = [&](uint32_t a, uint32_t len) { return from < a + len && a < from + step * k; };
@@ -211,19 +224,40 @@ uint32_t write_string_run(BiosContext& bios, const TextMode& t, uint8_t page, ui
 // Unimplemented: logged, registers left as they were.
 void handle_10XX(BiosContext& bios, BiosCall& c) { bios.log_unimplemented(c); }
 
-// AH=00h: set mode AL (bit 7: keep the screen).
+// A standard graphics mode: the card's registers and palette, its memory
+// cleared (unless `clear` is false), the BDA, and INT 43h at the 8x16 font.
+void set_graphics_mode(BiosContext& bios, const GraphicsLayout& g, bool clear) {
+  const VideoCard& v = bios.config.video;
+  if (v.set_mode) v.set_mode(g.mode);
+  if (clear) graphics_clear(bios);
+  bios.set_bda8(bda::kVideoMode, g.mode);
+  bios.set_bda16(bda::kVideoColumns, uint16_t(g.width / 8));
+  bios.set_bda16(bda::kVideoPageSize, uint16_t(g.page_size));
+  bios.set_bda16(bda::kVideoPageStart, 0);
+  for (uint8_t p = 0; p < 8; ++p) bios.set_bda16(cursor_of(p), 0);
+  bios.set_bda8(bda::kActivePage, 0);
+  bios.set_bda16(bda::kCrtcBase, 0x3D4);
+  bios.set_bda16(bda::kCharHeight, 16);
+  bios.set_bda8(bda::kVideoRows, uint8_t(g.height / 16 - 1));
+  bios.mem.write16(0x43 * 4, rom::kFont8x16);
+  bios.mem.write16(0x43 * 4 + 2, rom::kSegment);
+}
+
+// AH=00h: set mode AL (bit 7: keep video memory).
 void handle_1000(BiosContext& bios, BiosCall& c) {
   uint8_t mode = c.al() & 0x7F;
+  const bool clear = !(c.al() & 0x80);
   if (mode <= 3 || mode == 7) {
-    video_set_mode(bios, mode, !(c.al() & 0x80));
-    c.set_al(mode == 6 || mode == 7 ? 0x3F : 0x30);
-    return;
+    video_set_mode(bios, mode, clear);
+  } else if (const std::optional<GraphicsLayout> g = graphics_layout(mode)) {
+    set_graphics_mode(bios, *g, clear);
+  } else {
+    // No such mode: the number is kept (AH=0Fh reports it, the front end
+    // names it), and the call is logged.
+    bios.set_bda8(bda::kVideoMode, mode);
+    return handle_10XX(bios, c);
   }
-  // Graphics modes are not drawn yet: the mode number is kept (AH=0Fh
-  // reports it, and the front end says which mode the guest is in instead
-  // of showing a blank screen), and the call is logged.
-  bios.set_bda8(bda::kVideoMode, mode);
-  handle_10XX(bios, c);
+  c.set_al(mode == 6 || mode == 7 ? 0x3F : 0x30);
 }
 
 // AH=01h: cursor shape CX.
@@ -253,9 +287,11 @@ void handle_1007(BiosContext& bios, BiosCall& c) {
   scroll(bios, false, c.al(), c.bh(), c.ch(), c.cl(), c.dh(), c.dl());
 }
 
-// AH=08h: the character and attribute at the cursor of page BH, in AX.
+// AH=08h: the character and attribute at the cursor of page BH, in AX. (In a
+// graphics mode the character is not recognised: AX=0.)
 void handle_1008(BiosContext& bios, BiosCall& c) {
   TextMode t = text_mode(bios);
+  if (graphics_layout(t.mode)) return c.set_ax(0);
   uint16_t pos = bios.bda16(cursor_of(c.bh()));
   uint8_t row = std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1), col = std::min<uint8_t>(uint8_t(pos), t.cols - 1);
   c.set_ax(vread16(bios, t.cell(c.bh(), row, col)));
@@ -269,6 +305,11 @@ void write_chars(BiosContext& bios, BiosCall& c, bool with_attr) {
   uint32_t start = uint32_t(uint8_t(pos >> 8)) * t.cols + uint8_t(pos);
   uint32_t end = std::min<uint32_t>(start + c.cx(), uint32_t{t.rows} * t.cols);
   if (start >= end) return;
+  if (const std::optional<GraphicsLayout> g = graphics_layout(t.mode)) {  // both in colour BL
+    for (uint32_t i = start; i < end; ++i)
+      graphics_draw_char(bios, *g, c.bh(), int(i / t.cols), int(i % t.cols), c.al(), c.bl());
+    return;
+  }
   uint32_t first = t.page_base(c.bh()) + 2 * start;
   if (with_attr) return fill_cells(bios, first, end - start, uint16_t(c.bl() << 8 | c.al()));
   if (uint8_t* p = text_ram(bios, first, 2 * (end - start))) {
@@ -280,9 +321,22 @@ void write_chars(BiosContext& bios, BiosCall& c, bool with_attr) {
 void handle_1009(BiosContext& bios, BiosCall& c) { write_chars(bios, c, true); }
 void handle_100A(BiosContext& bios, BiosCall& c) { write_chars(bios, c, false); }
 
-// AH=0Eh: teletype output of AL on the active page.
+// AH=0Ch: pixel (CX, DX) of page BH in colour AL (bit 7: XOR), in a graphics mode.
+void handle_100C(BiosContext& bios, BiosCall& c) {
+  if (const std::optional<GraphicsLayout> g = graphics_layout(bios.bda8(bda::kVideoMode)))
+    graphics_write_pixel(bios, *g, c.bh(), c.cx(), c.dx(), c.al());
+}
+
+// AH=0Dh: the colour of pixel (CX, DX) of page BH in AL.
+void handle_100D(BiosContext& bios, BiosCall& c) {
+  const std::optional<GraphicsLayout> g = graphics_layout(bios.bda8(bda::kVideoMode));
+  c.set_al(g ? graphics_read_pixel(bios, *g, c.bh(), c.cx(), c.dx()) : 0);
+}
+
+// AH=0Eh: teletype output of AL on the active page (in colour BL in a
+// graphics mode).
 void handle_100E(BiosContext& bios, BiosCall& c) {
-  teletype_on_page(bios, text_mode(bios), bios.bda8(bda::kActivePage), c.al(), true);
+  teletype_on_page(bios, text_mode(bios), bios.bda8(bda::kActivePage), c.al(), true, c.bl());
 }
 
 // AH=0Fh: the mode in AL, the columns in AH, the active page in BH.
@@ -292,9 +346,6 @@ void handle_100F(BiosContext& bios, BiosCall& c) {
   c.set_ah(t.cols);
   c.set_bh(bios.bda8(bda::kActivePage));
 }
-
-// AH=10h: palette registers: accepted, the text screen keeps its colours.
-void handle_1010(BiosContext&, BiosCall&) {}
 
 // AH=11h: character generator. Only AL=30h, font information: 16 lines per
 // character, the rows less one in DL, the 8x16 font at ES:BP.
@@ -335,12 +386,12 @@ void handle_1013(BiosContext& bios, BiosCall& c) {
     }
     uint8_t ch = vread8(bios, src + (attrs ? 2 * i : i));
     uint8_t attr = attrs ? vread8(bios, src + 2 * i + 1) : c.bl();
-    if (!is_control(ch)) {
+    if (!is_control(ch) && !graphics_layout(t.mode)) {
       uint16_t pos = bios.bda16(cursor_of(page));
       uint8_t row = std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1), col = std::min<uint8_t>(uint8_t(pos), t.cols - 1);
       vwrite8(bios, t.cell(page, row, col) + 1, attr);
     }
-    teletype_on_page(bios, t, page, ch, active);
+    teletype_on_page(bios, t, page, ch, active, attr);
     ++i;
   }
   if (!move) bios.set_bda16(cursor_of(page), saved);
@@ -365,6 +416,9 @@ void dispatch_10(BiosContext& bios, BiosCall& c) {
     case 0x08: return handle_1008(bios, c);
     case 0x09: return handle_1009(bios, c);
     case 0x0A: return handle_100A(bios, c);
+    case 0x0B: return handle_100B(bios, c);
+    case 0x0C: return handle_100C(bios, c);
+    case 0x0D: return handle_100D(bios, c);
     case 0x0E: return handle_100E(bios, c);
     case 0x0F: return handle_100F(bios, c);
     case 0x10: return handle_1010(bios, c);
@@ -419,6 +473,7 @@ void video_set_mode(BiosContext& bios, uint8_t mode, bool clear) {
 void video_sync_crtc(BiosContext& bios) {
   if (!bios.ports) return;
   TextMode t = text_mode(bios);
+  if (graphics_layout(t.mode)) return;  // no cursor; the start address is the guest's
   uint8_t page = bios.bda8(bda::kActivePage);
   // The page as the BDA holds it, not masked to 0-7 as BH is in the calls
   // (a page past 7 takes its cursor from the bytes after the table).

@@ -1,4 +1,4 @@
-// INT 10h: video services for the text modes, one function per subfunction
+// INT 10h: video services for the text and graphics modes, one function per subfunction
 // in video.cpp; and what POST and the boot messages need of them.
 #pragma once
 

@@ -207,10 +207,14 @@ TEST_F(Services, DriveParametersNeedABigEnoughBuffer) {
   EXPECT_TRUE(call(0x13, 0x4800, 0, 0, 0x80, 0, 0, 0, 0x700).cf());
 }
 
-TEST_F(Services, AGraphicsModeIsKeptThoughNotDrawn) {
+TEST_F(Services, GraphicsModesAreSetAndAnUnknownModeIsKeptAndLogged) {
   uint64_t before = bios_->unimplemented();
   call(0x10, 0x0013);
   EXPECT_EQ(call(0x10, 0x0F00).al(), 0x13);  // AH=0Fh: the current mode
+  EXPECT_EQ(call(0x10, 0x0F00).ah(), 40);    // 320 / 8 columns
+  EXPECT_EQ(bios_->unimplemented(), before);  // a standard mode
+  call(0x10, 0x006A);
+  EXPECT_EQ(call(0x10, 0x0F00).al(), 0x6A);       // no such mode: the number is kept
   EXPECT_EQ(bios_->unimplemented(), before + 1);  // and the call is logged as not done
   call(0x10, 0x0003);
   EXPECT_EQ(call(0x10, 0x0F00).al(), 0x03);
