@@ -79,7 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Pic pic;
   Pit pit{clock, pic.line(0)};
   Cmos cmos{clock, pic.line(8), std::time_t(0)};
-  I8042 kbc{pic.line(1)};
+  I8042 kbc{pic.line(1), pic.line(12)};
   Port92 port92;
   Uart com1{Uart::kCom1Base, pic.line(Uart::kCom1Irq)};
   Uart com2{Uart::kCom2Base, pic.line(Uart::kCom2Irq)};

@@ -181,6 +181,8 @@ void Machine::feed_keys() {
   }
 }
 
+void Machine::mouse_event(int dx, int dy, int dz, unsigned buttons) { kbc->mouse_event(dx, dy, dz, buttons); }
+
 std::vector<int> Machine::input_fds() const {
   std::vector<int> fds;
   for (const Uart* u : {com1.get(), com2.get()})

@@ -121,6 +121,12 @@ class Machine {
   // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
   void press_key(const KeyStroke& k);
   void feed_keys();
+  // The host's pointer moved or its buttons changed (the front ends, scripted
+  // mouse steps): dx right, dy up (positive = up, as PS/2 counts), dz the
+  // wheel (positive = towards the user), buttons bit 0 left, 1 right, 2
+  // middle. Goes to the PS/2 mouse at once; it accumulates movement while
+  // the guest is slow to read (devices/ps2_mouse.h).
+  void mouse_event(int dx, int dy, int dz, unsigned buttons);
   // Host descriptors whose input the guest can take now (serial backends):
   // a halted guest's monitor wakes when one is readable.
   std::vector<int> input_fds() const;

@@ -19,7 +19,7 @@ struct WiringTest : ::testing::Test {
   Pic pic;
   Pit pit{clock, pic.line(0)};
   Cmos cmos{clock, pic.line(8), std::time_t(0)};
-  I8042 kbc{pic.line(1)};
+  I8042 kbc{pic.line(1), pic.line(12)};
   Uart com1{Uart::kCom1Base, pic.line(Uart::kCom1Irq)};
   WiringTest() {
     pic.attach(bus);
