@@ -86,5 +86,23 @@ TEST_F(WiringTest, KeyAndSerialInterrupts) {
   EXPECT_FALSE(pic.intr_pending());
 }
 
+// A mouse byte is IRQ 12: vector 74h through the slave, which needs an EOI
+// on both chips.
+TEST_F(WiringTest, MouseInterruptIsVector74ThroughTheSlave) {
+  bus.write(0x64, 1, 0x60);
+  bus.write(0x60, 1, 0x47);  // command byte: IRQ 1 and IRQ 12
+  bus.write(0x64, 1, 0xD4);
+  bus.write(0x60, 1, 0xF4);  // enable reporting: ACK
+  ASSERT_TRUE(pic.intr_pending());
+  EXPECT_EQ(pic.acknowledge(), 0x74);
+  EXPECT_EQ(bus.read(0x64, 1) & 0x21, 0x21u);
+  EXPECT_EQ(bus.read(0x60, 1), 0xFAu);
+  bus.write(0xA0, 1, 0x20);
+  bus.write(0x20, 1, 0x20);
+  kbc.mouse_event(1, 0, 0, 0);
+  EXPECT_EQ(pic.acknowledge(), 0x74);
+  EXPECT_EQ(bus.read(0x60, 1), 0x08u);
+}
+
 }  // namespace
 }  // namespace pxos
