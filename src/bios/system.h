@@ -23,9 +23,12 @@ struct MemoryRange {
 std::vector<MemoryRange> memory_map(const GuestMemory& mem);
 
 // What INT 15h keeps beyond the BDA: when the AH=86h wait in progress ends,
-// in guest time (0: none), so that the machine can wake the CPU then.
+// in guest time (0: none), so that the machine can wake the CPU then; how
+// many times in a row an AH=C2h call waited for a key to leave the keyboard
+// controller's buffer (bios/mouse.h).
 struct SystemState {
   uint64_t wait_until_ns = 0;
+  uint32_t mouse_waits = 0;
 };
 
 void handle_15(BiosContext& bios, SystemState& system, BiosCall& c);
