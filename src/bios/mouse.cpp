@@ -16,7 +16,7 @@ constexpr uint8_t kInvalidFunction = 0x01, kInvalidInput = 0x02, kInterfaceError
 // The keyboard controller and the mouse, as the services drive them.
 constexpr uint16_t kData = 0x60, kStatus = 0x64;
 constexpr uint8_t kObf = 0x01, kAuxData = 0x20;
-constexpr uint8_t kReadCommandByte = 0x20, kWriteCommandByte = 0x60, kWriteMouse = 0xD4;
+constexpr uint8_t kWriteCommandByte = 0x60, kWriteMouse = 0xD4;
 constexpr uint8_t kCmdIrq1 = 0x01, kCmdIrq12 = 0x02, kCmdKbdDisabled = 0x10, kCmdAuxDisabled = 0x20;
 constexpr uint8_t kMouseReset = 0xFF, kMouseDisable = 0xF5, kMouseEnable = 0xF4;
 constexpr uint8_t kMouseSetRate = 0xF3, kMouseGetId = 0xF2, kMouseStatus = 0xE9, kMouseSetResolution = 0xE8;
@@ -68,10 +68,11 @@ Aux talk(PortBus& p, std::span<const uint8_t> out, std::span<uint8_t> in) {
 }
 
 // One exchange with the mouse, with the keyboard and the interrupts off
-// meanwhile; the command byte is restored with `bits` applied, whatever the
-// mouse answered. Busy: a key waits in the controller's buffer (unless
-// `drop_key`, when it is dropped).
-Aux exchange(BiosContext& bios, std::span<const uint8_t> out, std::span<uint8_t> in, CommandBits bits, bool drop_key) {
+// meanwhile; then the command byte is `command_byte` with `bits` applied,
+// whatever the mouse answered. Busy: a key waits in the controller's buffer
+// (unless `drop_key`, when it is dropped).
+Aux exchange(BiosContext& bios, uint8_t& command_byte, std::span<const uint8_t> out, std::span<uint8_t> in,
+             CommandBits bits, bool drop_key) {
   if (!bios.ports) return Aux::NoAnswer;
   PortBus& p = *bios.ports;
   if (status(p) == 0xFF) return Aux::NoAnswer;  // nothing at 64h
@@ -80,15 +81,13 @@ Aux exchange(BiosContext& bios, std::span<const uint8_t> out, std::span<uint8_t>
     if (!drop_key) return Aux::Busy;
     (void)p.read(kData, 1);
   }
-  p.write(kStatus, 1, kReadCommandByte);
-  if (!(status(p) & kObf)) return Aux::NoAnswer;
-  uint8_t command_byte = uint8_t(p.read(kData, 1));
   p.write(kStatus, 1, kWriteCommandByte);
   p.write(kData, 1, (command_byte | kCmdKbdDisabled) & ~(kCmdAuxDisabled | kCmdIrq1 | kCmdIrq12) & 0xFF);
   drop_mouse_bytes(p);  // what the mouse said while its interface was off
   Aux result = talk(p, out, in);
+  command_byte = uint8_t((command_byte & ~bits.clear) | bits.set);
   p.write(kStatus, 1, kWriteCommandByte);
-  p.write(kData, 1, ((command_byte & ~bits.clear) | bits.set) & 0xFF);
+  p.write(kData, 1, command_byte);
   return result;
 }
 
@@ -96,7 +95,7 @@ Aux exchange(BiosContext& bios, std::span<const uint8_t> out, std::span<uint8_t>
 // or an error); false when the call waits for a key to be taken first.
 bool run(BiosContext& bios, SystemState& system, BiosCall& c, std::span<const uint8_t> out, std::span<uint8_t> in = {},
          CommandBits bits = kKeep) {
-  Aux r = exchange(bios, out, in, bits, system.mouse_waits >= kMaxWaits);
+  Aux r = exchange(bios, system.kbc_command_byte, out, in, bits, system.mouse_waits >= kMaxWaits);
   if (r == Aux::Busy) {
     ++system.mouse_waits;
     c.wait();

@@ -17,7 +17,8 @@
 // The services drive the mouse through the keyboard controller's ports, as
 // a guest's own driver would (64h D4h, then the byte on 60h), with the
 // keyboard and both interrupts off for the exchange and the command byte
-// restored after it (SeaBIOS's aux_command does the same). Mouse bytes still
+// set again after it from the BIOS's own copy (SystemState; SeaBIOS's
+// aux_command does the same). Mouse bytes still
 // waiting in the controller's buffer are dropped; a key waiting there makes
 // the call wait (halt until INT 09h has taken it, then come again), so no
 // key is lost.

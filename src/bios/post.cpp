@@ -100,9 +100,9 @@ void program_chips(PortBus& p) {
   // so that a byte already waiting raises a fresh edge at the PIC that was
   // just initialised.
   p.write(0x64, 1, 0x60);
-  p.write(0x60, 1, 0x64);
+  p.write(0x60, 1, kPostKbcCommandByte & ~0x01);
   p.write(0x64, 1, 0x60);
-  p.write(0x60, 1, 0x65);
+  p.write(0x60, 1, kPostKbcCommandByte);
   p.write(0x64, 1, 0xD1);  // output port: A20 on, reset line released
   p.write(0x60, 1, 0xDF);
 }

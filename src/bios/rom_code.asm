@@ -47,8 +47,14 @@ int08:
 
 ; IRQ 1: read the scancode, offer it to INT 15h AH=4Fh (a hook that clears
 ; CF swallows it), let the monitor translate it into the BDA buffer, EOI.
+; Nothing is read unless the output buffer holds a keyboard byte: a stale
+; request must not take a mouse byte (or an old byte) for a key.
 int09:
         push ax
+        in al, 0x64
+        and al, 0x21                    ; output buffer full, AUX data
+        cmp al, 0x01
+        jne .eoi
         in al, 0x60
         mov ah, 0x4F
         stc
