@@ -33,12 +33,21 @@
 
 namespace pxos {
 
+// A move of the host's pointer (Machine::mouse_event has the units).
+struct PointerEvent {
+  int dx = 0, dy = 0, dz = 0;
+  unsigned buttons = 0;
+};
+
 // One key the host typed: the keyboard's set-1 bytes for it (make and break,
 // wrapped in its modifiers'), and the bytes a terminal sends for it (what COM1
-// receives when keys go to the serial line). The front end makes them.
+// receives when keys go to the serial line). The front end makes them. A
+// scripted step may hold a pointer event instead (`pointer` set, no bytes):
+// it takes its turn among the keys.
 struct KeyStroke {
   std::vector<uint8_t> scancodes;
   std::vector<uint8_t> terminal;
+  std::optional<PointerEvent> pointer;
 };
 
 struct MachineConfig {
@@ -118,7 +127,10 @@ class Machine {
 
   // A key press from the host keyboard or --send-keys: queued here, and fed
   // to the keyboard controller one key at a time as the guest takes them (or,
-  // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
+  // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room). A
+  // scripted pointer event waits in the same queue for the keys before it,
+  // then for the mouse's last bytes to be taken, so that each becomes a
+  // packet of its own.
   void press_key(const KeyStroke& k);
   void feed_keys();
   // The host's pointer moved or its buttons changed (the front ends, scripted
@@ -168,7 +180,8 @@ class Machine {
   std::vector<uint8_t> initrd_;
   OutputTail serial_out_;
   Cmos* cmos_ = nullptr;  // its clock starts with the engine's
-  std::deque<std::vector<uint8_t>> pending_keys_;
+  // Keys (their scancodes) and scripted pointer events, in order.
+  std::deque<KeyStroke> pending_keys_;
   std::deque<uint8_t> pending_serial_;
   bool keys_to_serial_ = false;
   bool deterministic_ = false;
