@@ -69,6 +69,7 @@ void fill_bda(BiosContext& bios) {
   bios.set_bda16(bda::kEbdaSegment, uint16_t(kEbdaBase >> 4));
   if (uint8_t* ebda = bios.mem.ram_span(kEbdaBase, 1024)) std::memset(ebda, 0, 1024);
   bios.mem.write8(kEbdaBase, 1);  // its size in KiB
+  bios.mem.write8(kEbdaBase + ebda::kMouseFlags2, 3 - 1);  // mouse packets of 3 bytes until C205h says otherwise
   bios.set_bda16(bda::kKbdBufStart, bda::kKbdBuffer);
   bios.set_bda16(bda::kKbdBufEnd, bda::kKbdBuffer + 32);
   bios.set_bda16(bda::kKbdHead, bda::kKbdBuffer);

@@ -60,6 +60,7 @@ TEST_F(MouseServices, PostReportsAPointingDeviceAndLeavesTheMouseOff) {
   EXPECT_FALSE(kbc_.command_byte() & I8042::kCmdIrq12);
   EXPECT_EQ(mem_.read16(0x74 * 4 + 2), 0xF000);  // INT 74h: the ROM's handler
   EXPECT_NE(mem_.read16(0x74 * 4), mem_.read16(0x75 * 4));
+  EXPECT_EQ(mem_.read8(ebda() + ebda::kMouseFlags2), 2);  // packets of 3, no handler
 }
 
 TEST_F(MouseServices, EnableNeedsAHandler) {
