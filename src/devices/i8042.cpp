@@ -57,6 +57,14 @@ void I8042::key_event(std::span<const uint8_t> bytes) {
   refill();
 }
 
+void I8042::push(std::deque<uint8_t>& q, uint8_t v) {
+  if (q.size() >= kReplyBytes) {
+    ++stats_.replies_dropped;
+    return;
+  }
+  q.push_back(v);
+}
+
 void I8042::mouse_event(int dx, int dy, int dz, unsigned buttons) {
   mouse_.event(dx, dy, dz, buttons);
   refill();
@@ -164,7 +172,7 @@ void I8042::controller_data(uint8_t cmd, uint8_t v) {
   } else if (cmd == kWriteKeyboardBuffer) {
     reply(v);  // as if the keyboard had sent it
   } else if (cmd == kWriteAuxBuffer) {
-    aux_queue_.push_back(v);  // as if the AUX device had sent it
+    push(aux_queue_, v);  // as if the AUX device had sent it
   } else if (cmd == kWriteAuxDevice) {
     ++stats_.aux_bytes;
     mouse_.write(v);
@@ -297,8 +305,9 @@ void I8042::print_stats(std::ostream& os) const {
   os << "  i8042: " << stats_.keys << " keys, " << stats_.key_overruns << " overruns, " << stats_.keys_disabled
      << " dropped while disabled, " << stats_.bytes_delivered << " bytes read, " << stats_.controller_commands
      << " controller commands, " << stats_.keyboard_commands << " keyboard bytes, " << stats_.unknown_commands
-     << " unknown, " << stats_.resets << " resets, " << stats_.aux_bytes << " bytes to the mouse; A20 "
-     << (a20() ? "on" : "off") << ", AUX " << (aux_enabled() ? "enabled" : "disabled") << "\n";
+     << " unknown, " << stats_.resets << " resets, " << stats_.aux_bytes << " bytes to the mouse, "
+     << stats_.replies_dropped << " unread replies dropped; A20 " << (a20() ? "on" : "off") << ", AUX "
+     << (aux_enabled() ? "enabled" : "disabled") << "\n";
 }
 
 }  // namespace pxos

@@ -51,6 +51,10 @@ class I8042 {
  public:
   static constexpr uint16_t kDataPort = 0x60, kStatusPort = 0x64;
   static constexpr size_t kKeyFifoBytes = 32;
+  // Replies the guest asked for and did not read are kept up to this many
+  // (per queue); more are dropped and counted, so that a guest cannot grow
+  // them without end.
+  static constexpr size_t kReplyBytes = 64;
   // Status register bits.
   static constexpr uint8_t kStatusObf = 0x01, kStatusIbf = 0x02, kStatusSystem = 0x04;
   static constexpr uint8_t kStatusCommand = 0x08, kStatusUnlocked = 0x10, kStatusAuxObf = 0x20;
@@ -70,7 +74,8 @@ class I8042 {
     uint64_t keyboard_commands = 0;
     uint64_t unknown_commands = 0;
     uint64_t resets = 0;
-    uint64_t aux_bytes = 0;  // bytes the guest sent to the mouse (D4h)
+    uint64_t aux_bytes = 0;        // bytes the guest sent to the mouse (D4h)
+    uint64_t replies_dropped = 0;  // replies and D3h/D2h bytes past kReplyBytes, never read
   };
 
   I8042(IrqLine irq1, IrqLine irq12);
@@ -107,8 +112,9 @@ class I8042 {
   void controller_data(uint8_t cmd, uint8_t v);
   void keyboard_byte(uint8_t v);
   void keyboard_command(uint8_t v);
-  void reply(uint8_t v) { ctrl_queue_.push_back(v); }     // from the controller
-  void kbd_reply(uint8_t v) { kbd_queue_.push_back(v); }  // from the keyboard
+  void reply(uint8_t v) { push(ctrl_queue_, v); }     // from the controller
+  void kbd_reply(uint8_t v) { push(kbd_queue_, v); }  // from the keyboard
+  void push(std::deque<uint8_t>& q, uint8_t v);
   void write_output_port(uint8_t v);
   void set_command_byte(uint8_t v);
   void refill();  // the next queued byte into the output buffer

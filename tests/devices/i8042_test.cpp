@@ -276,6 +276,20 @@ TEST_F(I8042Test, UnknownKeyboardCommandAsksForResend) {
   EXPECT_NE(os.str().find("1 unknown"), std::string::npos);
 }
 
+// A guest that asks for replies and never reads them cannot grow the
+// controller's queues without end.
+TEST_F(I8042Test, UnreadRepliesAreBounded) {
+  for (int i = 0; i < 1000; ++i) {
+    cmd(0x20);
+    cmd(0xD3);
+    out(0x5A);
+    out(0xEE);  // keyboard echo
+  }
+  EXPECT_LE(kbc.queued(), 2 * I8042::kReplyBytes);
+  EXPECT_GT(kbc.stats().replies_dropped, 0u);
+  EXPECT_LE(drain().size(), 3 * I8042::kReplyBytes + 1);
+}
+
 // The auxiliary port with the mouse behind it.
 struct I8042AuxTest : I8042Test {
   void mouse_cmd(uint8_t v) {
