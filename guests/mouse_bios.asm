@@ -7,14 +7,20 @@
 ;            --send-keys '{mouse 10 -5 1}{mouse -3 7 0}{mouse 0 0 2}'
 ; and the handler must be called once per event with status, X, Y and 0 on
 ; its stack. Last, C200h BH=0 and C207h 0000:0000 turn it off again.
+; Assembled with -DDOS_COM (guests/mouse_bios_com.asm) it is a DOS .COM
+; program instead, run under FreeDOS (tests/guest/dos_programs.sh).
         bits 16
-        org 0x7C00
-
+%ifdef DOS_COM
+        org 0x100
 %include "pxtest.inc"
-
+        jmp stage2
+        PXTEST_CODE
+%else
+        org 0x7C00
+%include "pxtest.inc"
         PXTEST_BOOT 5
+%endif
 
-%define TICKS 0x46C                     ; the BIOS tick count, DS = 0
 %define WANT 3                          ; packets the test sends
 
 stage2:
@@ -81,12 +87,13 @@ stage2:
         CHECK nz, msg_enabled_bit
 
         PUTS msg_ready
-        mov si, [TICKS]
+        call ticks
+        mov si, ax
 .wait:  sti
         hlt
         cmp word [count], WANT
         jae .arrived
-        mov ax, [TICKS]
+        call ticks
         sub ax, si
         cmp ax, 18 * 20                 ; 20 seconds
         jb .wait
@@ -128,6 +135,15 @@ stage2:
         CHECK nc, msg_remove
         FINISH
 
+; AX = the low word of the BIOS tick count (0040:006C).
+ticks:
+        push ds
+        mov ax, 0x40
+        mov ds, ax
+        mov ax, [0x6C]
+        pop ds
+        ret
+
 ; The far handler: status, X, Y, 0 on the stack (the last pushed first).
 ; Keeps the words of up to 8 calls.
 handler:
@@ -137,8 +153,8 @@ handler:
         push bx
         push si
         push ds
-        xor ax, ax
-        mov ds, ax
+        push cs                         ; our variables: DS = CS
+        pop ds
         mov bx, [count]
         cmp bx, 8
         jae .done
@@ -190,4 +206,6 @@ msg_values:      db "status, X, Y, 0 as sent", 0
 msg_got:         db "got: ", 0
 msg_disable:     db "C200h disable", 0
 msg_remove:      db "C207h remove the handler", 0
+%ifndef DOS_COM
         times 512 * 6 - ($ - $$) db 0
+%endif
