@@ -91,8 +91,8 @@ Aux exchange(BiosContext& bios, uint8_t& command_byte, std::span<const uint8_t> 
   return result;
 }
 
-// Runs an exchange for the call: true when it ended (AH and CF set: success
-// or an error); false when the call waits for a key to be taken first.
+// Runs an exchange for the call and sets AH and CF: true on success; false
+// on an error, or when the call waits for a key to be taken first.
 bool run(BiosContext& bios, SystemState& system, BiosCall& c, std::span<const uint8_t> out, std::span<uint8_t> in = {},
          CommandBits bits = kKeep) {
   Aux r = exchange(bios, system.kbc_command_byte, out, in, bits, system.mouse_waits >= kMaxWaits);
