@@ -18,11 +18,11 @@
 // a guest's own driver would (64h D4h, then the byte on 60h), with the
 // keyboard and both interrupts off for the exchange and the command byte
 // set again after it from the BIOS's own copy (SystemState; SeaBIOS's
-// aux_command does the same). Mouse bytes still
-// waiting in the controller's buffer are dropped; a key waiting there makes
-// the call wait (halt until INT 09h has taken it, then come again), so no
-// key is lost, unless the guest never takes it (IRQ 1 masked): after 100
-// tries (about 5 s when only the timer wakes the CPU) it is dropped.
+// aux_command does the same). Mouse bytes still waiting in the controller's
+// buffer are dropped; a key waiting there makes the call wait (halt until
+// INT 09h has taken it, then come again), so no key is lost, unless the
+// guest never takes it (IRQ 1 masked): after 100 tries (about 5 s when only
+// the timer wakes the CPU) it is dropped.
 //
 // The IRQ 12 handler is guest code (bios/rom_code.asm, int74): it reads
 // each byte, gathers a packet in the EBDA and far-calls the handler with
