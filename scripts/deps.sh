@@ -25,14 +25,13 @@ packages=(
   time                                         # /usr/bin/time: peak memory in guest.iso_flood.*
   bc                                           # elapsed seconds in tests/linux/boot.sh and bench/
   python3                                      # tests/fuzz/make_seeds.sh (the fuzzers' seeds), bench/cpu_compare.sh
+  qemu-system-x86                              # QEMU: the oracle of display.qemu_compare (-vga std pictures), and the baseline of bench/boot.sh, linux.sh, cpu_compare.sh
 )
 # Only the benchmarks (bench/) use these; each script checks for them and says how to install them.
-bench_packages=(
-  qemu-system-x86                              # QEMU, the baseline of bench/boot.sh, linux.sh, cpu_compare.sh
-)
+bench_packages=()
 case ${1:-} in
   --list) printf '%s\n' "${packages[@]}"; exit 0 ;;
-  --list-bench) printf '%s\n' "${bench_packages[@]}"; exit 0 ;;
+  --list-bench) [ ${#bench_packages[@]} -eq 0 ] || printf '%s\n' "${bench_packages[@]}"; exit 0 ;;
   --bench) packages+=("${bench_packages[@]}") ;;
   "") ;;
   *) echo "usage: $0 [--bench | --list | --list-bench]" >&2; exit 2 ;;

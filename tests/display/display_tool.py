@@ -15,6 +15,10 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
       the PNG is W x H and has those exact colours at those pixels
   display_tool.py png-text PNG TEXT FONT.psf.gz
       the PNG of a text screen shows TEXT (read with the 8x16 font)
+  display_tool.py ppm-matches PNG PPM
+      the PPM (a QEMU screendump, which may double pixels across and down)
+      shows the PNG pixel for pixel, comparing the DAC's 6 bits of each
+      colour channel (QEMU and pxOS widen 6 bits to 8 differently)
   display_tool.py jpeg-size FILE
       prints the JPEG's WIDTHxHEIGHT
   display_tool.py x11-close WINDOW_ID
@@ -300,6 +304,31 @@ def png_check(path, size, pixels):
     return not bad, '%s: %dx%d, %d pixels checked%s' % (path, w, h, len(pixels), ('; ' + ', '.join(bad)) if bad else '')
 
 
+def read_ppm(path):
+    data = open(path, 'rb').read()
+    fields = data.split(maxsplit=4)
+    if len(fields) < 5 or fields[0] != b'P6' or fields[3] != b'255':
+        raise ValueError(path + ': not an 8-bit binary PPM')
+    w, h, px = int(fields[1]), int(fields[2]), fields[4]
+    return w, h, [[px[3 * (y * w + x)] << 16 | px[3 * (y * w + x) + 1] << 8 | px[3 * (y * w + x) + 2]
+                   for x in range(w)] for y in range(h)]
+
+
+def ppm_matches(png, ppm):
+    w, h, ours = read_png(png)
+    qw, qh, theirs = read_ppm(ppm)
+    if qw % w or qh % h:
+        return False, 'the PPM is %dx%d, no whole multiple of the PNG\'s %dx%d' % (qw, qh, w, h)
+    fx, fy = qw // w, qh // h
+    six = lambda c: (c >> 18 & 0x3F, c >> 10 & 0x3F, c >> 2 & 0x3F)
+    bad = [(x, y) for y in range(h) for x in range(w) if six(ours[y][x]) != six(theirs[y * fy][x * fx])]
+    why = 'the PNG (%dx%d) and the PPM (%dx%d, pixels %dx%d): %d pixels differ' % (w, h, qw, qh, fx, fy, len(bad))
+    if bad:
+        x, y = bad[0]
+        why += ', the first at (%d,%d): %06X, not %06X' % (x, y, ours[y][x], theirs[y * fy][x * fx])
+    return not bad, why
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ''
     if cmd == 'window-matches' and len(argv) == 8:
@@ -326,6 +355,8 @@ def main(argv):
         w, h, rows = read_png(argv[2])
         text = read_text(rows, w, h, font_glyphs(argv[4]))
         ok, why = argv[3] in text, 'the PNG (%dx%d) reads:\n%s' % (w, h, text)
+    elif cmd == 'ppm-matches' and len(argv) == 4:
+        ok, why = ppm_matches(argv[2], argv[3])
     elif cmd == 'jpeg-size' and len(argv) == 3:
         data = open(argv[2], 'rb').read()
         m = re.search(rb'\xff[\xc0\xc2]..\x08(..)(..)', data, re.S)

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The same guest on QEMU (-vga std, its SeaBIOS VGA BIOS) as an oracle: for
+# each mode GUEST draws (it says "<mode> drawn" on the debug console and
+# waits for a key), QEMU's screendump and pxOS's --screenshot must show the
+# same picture, pixel for pixel (display_tool.py ppm-matches).
+#   qemu_compare.sh ENGINE PXOS GUEST MODE...
+set -u
+engine=$1 pxos=$2 guest=$3
+shift 3
+tool=$(dirname "$0")/display_tool.py
+. "$(dirname "$0")/lib.sh"
+need qemu-system-i386 python3
+if [ "$engine" = kvm ] && ! [ -r /dev/kvm -a -w /dev/kvm ]; then
+  echo "SKIPPED: /dev/kvm is missing or not accessible on this host"
+  exit 77
+fi
+cp "$guest" "$tmp/floppy.img" && truncate -s 1474560 "$tmp/floppy.img"
+mkfifo "$tmp/monitor"
+qemu-system-i386 -vga std -drive "file=$tmp/floppy.img,format=raw,if=floppy" -display none -monitor stdio \
+  -debugcon "file:$tmp/debug.txt" <"$tmp/monitor" >"$tmp/qemu.log" 2>&1 &
+pids+=($!)
+exec 3>"$tmp/monitor"
+until_file() {  # FILE TEXT: FILE holds TEXT within 30 s
+  for _ in $(seq 300); do
+    grep -qF "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "FAIL: '$2' never came in $1:"
+  cat "$1" "$tmp/qemu.log"
+  exit 1
+}
+keys='' n=0
+for mode in "$@"; do
+  until_file "$tmp/debug.txt" "$mode drawn"
+  n=$((n + 1))
+  echo "screendump $tmp/qemu$n.ppm" >&3
+  echo "dumped $n" >&3  # an unknown command, echoed in the log once the screendump is written
+  until_file "$tmp/qemu.log" "dumped $n"
+  "$pxos" run --engine "$engine" --boot-sector "$guest" ${keys:+--send-keys "$keys"} --until-text "$mode drawn" \
+    --display none --debugcon none --screenshot "$tmp/pxos$n.png" --timeout 60 ||
+    { echo "FAIL: pxOS did not reach '$mode drawn'"; exit 1; }
+  python3 "$tool" ppm-matches "$tmp/pxos$n.png" "$tmp/qemu$n.ppm" || { echo "FAIL: $mode differs from QEMU's"; exit 1; }
+  echo "sendkey x" >&3
+  keys="${keys}x"
+done
+echo quit >&3
+echo "ok: $* match QEMU's pictures"
