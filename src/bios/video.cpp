@@ -438,6 +438,7 @@ void handle_10(BiosContext& bios, BiosCall& c) {
   video_sync_crtc(bios);
 }
 
+namespace {
 // Character set 0 of plane 2 (32 bytes a character) from the machine's 8x16 font.
 void load_font(BiosContext& bios) {
   const VideoCard& v = bios.config.video;
@@ -450,6 +451,7 @@ void load_font(BiosContext& bios) {
     std::fill_n(p.begin() + ptrdiff_t(ch * 32 + 16), 16, uint8_t{0});
   }
 }
+}  // namespace
 
 void video_set_mode(BiosContext& bios, uint8_t mode, bool clear) {
   const VideoCard& v = bios.config.video;
