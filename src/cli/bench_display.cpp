@@ -1,23 +1,28 @@
 // pxos bench display: what the picture front ends cost per frame, beside one
 // frame's time at 60 Hz: a whole 1024x768x32 screen that changes every frame
-// (a synthetic FrameSource), one character of the 80x25 text screen, and an
+// (a synthetic FrameSource), one character of the VGA's 80x25 text screen
+// (mode 03h, drawn by the VGA's renderer at 720x400), and an
 // unchanged screen; for the picture's source, the VNC server (its part on the
 // monitor's thread: the copy and the marking) and the window (when a display
 // is there).
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "devices/frame.h"
+#include "devices/vga.h"
+#include "devices/vga_modes.h"
 #include "frontend/font.h"
 #include "frontend/sdl_window.h"
-#include "frontend/text_frame.h"
 #include "frontend/vnc_server.h"
 
 namespace pxos::cli {
@@ -154,12 +159,24 @@ int bench_display(Args args) {
             measure(
                 whole, [] {}, frames, sinks),
             sinks);
-  TextScreen screen;
-  screen.cells.assign(size_t(screen.rows) * screen.cols, 0x0720);
-  screen.cursor_visible = false;
-  TextFrame text([&] { return screen; }, font);
+  // The VGA in mode 03h as the BIOS leaves it: blank cells, the font in
+  // plane 2, no cursor; a character written through its CPU window.
+  Vga text{GuestClock{}};
+  vga_program_mode(text, *vga_mode_registers(0x03));
+  vga_load_palette(text, vga_mode_palette(0x03));
+  text.write(Vga::kCrtcIndex, Vga::kCrCursorStart);
+  text.write(Vga::kCrtcData, Vga::kCursorDisable);
+  constexpr uint32_t kB8000 = 0x18000;
+  for (uint32_t i = 0; i < 80 * 25; ++i) {
+    text.mem_write(kB8000 + 2 * i, ' ');
+    text.mem_write(kB8000 + 2 * i + 1, 0x07);
+  }
+  std::vector<uint8_t> glyphs = font.bitmap();
+  std::span<uint8_t> plane2 = text.plane(2);
+  for (size_t ch = 0; ch < 256; ++ch)
+    std::copy_n(glyphs.begin() + ptrdiff_t(ch * 16), 16, plane2.begin() + ptrdiff_t(ch * 32));
   int n = 0;
-  auto one_char = [&] { screen.cells[size_t(12) * 80 + 40] = uint16_t(0x0700 | ('A' + n++ % 26)); };
+  auto one_char = [&] { text.mem_write(kB8000 + 2 * (12 * 80 + 40), uint8_t('A' + n++ % 26)); };
   print_row("one character of 80x25 text", measure(text, one_char, frames, sinks), sinks);
   print_row("unchanged 80x25 text screen",
             measure(
