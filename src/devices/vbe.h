@@ -80,7 +80,8 @@ class Vbe final : public FrameSource {
   Vbe(GuestMemory& mem, Palette palette);
   void attach(PortBus& ports);
 
-  // Called whenever ENABLED changes (the machine routes the bank window).
+  // Called whenever ENABLED changes (the machine needs none: its window
+  // asks enabled() at each access).
   std::function<void(bool enabled)> on_enable;
   // Back to the power-on state (disabled), as a machine reset does.
   void reset();
