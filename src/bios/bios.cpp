@@ -124,7 +124,10 @@ void Bios::dispatch(BiosCall& c) {
   }
 }
 
-void Bios::post(CpuState& cpu) { power_on_self_test(ctx_, code_, cpu); }
+void Bios::post(CpuState& cpu) {
+  system_ = SystemState{};  // as POST leaves the chips
+  power_on_self_test(ctx_, code_, cpu);
+}
 
 void Bios::print_calls(std::ostream& os) const {
   char line[48];

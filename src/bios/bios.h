@@ -6,7 +6,8 @@
 // Each service is a header and a file of its own, with one function per
 // subfunction named for its number (handle_1302 is INT 13h AH=02h) and a
 // switch on AH that only dispatches: video.h (INT 10h), equipment.h (INT
-// 11h/12h), disk.h (INT 13h), serial.h (INT 14h), system.h (INT 15h),
+// 11h/12h), disk.h (INT 13h), serial.h (INT 14h), system.h (INT 15h; its
+// AH=C2h, the PS/2 pointing device, is mouse.h),
 // keyboard.h (INT 16h, INT 09h's work, INT 28h), printer.h (INT 17h), boot.h
 // (INT 18h/19h), timer.h (INT 1Ah); post.h is POST. They share a BiosContext
 // (bios/context.h: memory, ports, configuration, the unimplemented log); what

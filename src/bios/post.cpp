@@ -8,6 +8,7 @@
 #include <ctime>
 #include <optional>
 
+#include "bios/mouse.h"
 #include "bios/system.h"
 #include "bios/timer.h"
 #include "bios/video.h"
@@ -49,6 +50,7 @@ void set_vectors(GuestMemory& mem, const rom::CodeEntries& code) {
   mem.write16(0x0F * 4u, code.irq7);
   mem.write16(0x70 * 4u, code.int70);
   for (uint8_t v = 0x71; v <= 0x77; ++v) mem.write16(v * 4u, code.irq_slave);
+  mem.write16(0x74 * 4u, code.int74);
 }
 
 // The BIOS data area (and the EBDA): serial ports, equipment, memory, the
@@ -61,11 +63,13 @@ void fill_bda(BiosContext& bios) {
   uint16_t equipment = 0x0020;  // initial video: 80x25 colour
   if (floppies) equipment |= 0x0001 | uint16_t((floppies - 1) << 6);
   equipment |= 2u << 9;  // two serial ports
+  equipment |= kEquipmentMouse;
   bios.set_bda16(bda::kEquipment, equipment);
   bios.set_bda16(bda::kMemoryKiB, uint16_t(kEbdaBase / 1024));
   bios.set_bda16(bda::kEbdaSegment, uint16_t(kEbdaBase >> 4));
   if (uint8_t* ebda = bios.mem.ram_span(kEbdaBase, 1024)) std::memset(ebda, 0, 1024);
   bios.mem.write8(kEbdaBase, 1);  // its size in KiB
+  bios.mem.write8(kEbdaBase + ebda::kMouseFlags2, 3 - 1);  // mouse packets of 3 bytes until C205h says otherwise
   bios.set_bda16(bda::kKbdBufStart, bda::kKbdBuffer);
   bios.set_bda16(bda::kKbdBufEnd, bda::kKbdBuffer + 32);
   bios.set_bda16(bda::kKbdHead, bda::kKbdBuffer);
@@ -76,8 +80,8 @@ void fill_bda(BiosContext& bios) {
 
 // Sets up the interrupt controllers, the timer and the keyboard controller
 // through their ports, as the guest would: PICs at vector bases 08h and 70h
-// with IRQ 0, 1 and the cascade unmasked; PIT channel 0 in mode 3 with the
-// full count (18.2 Hz).
+// with IRQ 0, 1, the cascade and 12 (the mouse) unmasked; PIT channel 0 in
+// mode 3 with the full count (18.2 Hz).
 void program_chips(PortBus& p) {
   p.write(0x20, 1, 0x11);  // ICW1: edge, cascade, ICW4 follows
   p.write(0x21, 1, 0x08);  // ICW2: vector base
@@ -88,17 +92,18 @@ void program_chips(PortBus& p) {
   p.write(0xA1, 1, 0x02);
   p.write(0xA1, 1, 0x01);
   p.write(0x21, 1, 0xF8);  // OCW1: IRQ 0, 1, 2 enabled
-  p.write(0xA1, 1, 0xFF);
+  p.write(0xA1, 1, 0xEF);  // IRQ 12 enabled
   p.write(0x43, 1, 0x36);  // channel 0, lobyte/hibyte, mode 3
   p.write(0x40, 1, 0x00);
   p.write(0x40, 1, 0x00);
-  // Keyboard controller command byte: system flag, translation, and IRQ 1
-  // off then on, so that a byte already waiting raises a fresh edge at the
-  // PIC that was just initialised.
+  // Keyboard controller command byte: system flag, translation, the mouse's
+  // interface off until INT 15h AX=C200h enables it, and IRQ 1 off then on,
+  // so that a byte already waiting raises a fresh edge at the PIC that was
+  // just initialised.
   p.write(0x64, 1, 0x60);
-  p.write(0x60, 1, 0x44);
+  p.write(0x60, 1, kPostKbcCommandByte & ~0x01);
   p.write(0x64, 1, 0x60);
-  p.write(0x60, 1, 0x45);
+  p.write(0x60, 1, kPostKbcCommandByte);
   p.write(0x64, 1, 0xD1);  // output port: A20 on, reset line released
   p.write(0x60, 1, 0xDF);
 }

@@ -60,7 +60,7 @@ void build(std::span<uint8_t> rom) {
 
 CodeEntries code_entries(std::span<const uint8_t> rom) {
   auto word = [&](int i) { return uint16_t(rom[kCodeBase + 2 * i] | rom[kCodeBase + 2 * i + 1] << 8); };
-  return {word(0), word(1), word(2), word(3), word(4), word(5), word(6)};
+  return {word(0), word(1), word(2), word(3), word(4), word(5), word(6), word(7)};
 }
 
 }  // namespace pxos::rom

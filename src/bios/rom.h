@@ -44,6 +44,7 @@ struct CodeEntries {
   uint16_t irq7;        // IRQ 7: EOI unless spurious
   uint16_t irq_slave;   // IRQ 9-15 default: EOI both PICs
   uint16_t int70;       // IRQ 8: RTC
+  uint16_t int74;       // IRQ 12: the PS/2 mouse (bios/mouse.h)
 };
 CodeEntries code_entries(std::span<const uint8_t> rom);
 

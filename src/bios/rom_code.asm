@@ -19,6 +19,7 @@ table:
         dw irq7                         ; 4: IRQ 7 (maybe spurious)
         dw irq_slave                    ; 5: IRQ 9-15 with no handler
         dw int70                        ; 6: IRQ 8, the RTC
+        dw int74                        ; 7: IRQ 12, the PS/2 mouse
 
 ; IRQ 0: count the tick in the BDA (0040:006C, rolling over at 1800B0h
 ; ticks = 24 hours and setting the midnight flag), call INT 1Ch, EOI.
@@ -46,8 +47,14 @@ int08:
 
 ; IRQ 1: read the scancode, offer it to INT 15h AH=4Fh (a hook that clears
 ; CF swallows it), let the monitor translate it into the BDA buffer, EOI.
+; Nothing is read unless the output buffer holds a keyboard byte: a stale
+; request must not take a mouse byte (or an old byte) for a key.
 int09:
         push ax
+        in al, 0x64
+        and al, 0x21                    ; output buffer full, AUX data
+        cmp al, 0x01
+        jne .eoi
         in al, 0x60
         mov ah, 0x4F
         stc
@@ -98,4 +105,62 @@ int70:
         out PIC2, al
         out PIC1, al
         pop ax
+        iret
+
+; IRQ 12: one byte from the PS/2 mouse (bios/mouse.h). It is gathered in
+; the EBDA (its segment at 0040:000E): 26h bits 2-0 the index of the next
+; byte, 27h bits 2-0 the packet size - 1 and bit 7 "handler installed",
+; 28h the bytes. Once a packet is complete the guest's handler (the far
+; pointer at 22h, from INT 15h AX=C207h) is far-called, interrupts on, with
+; status, X, Y and 0 pushed; it returns with RETF and the words are popped
+; here. A byte with no handler installed, or a first byte without bit 3
+; (out of step), is dropped. Then EOI to both PICs.
+int74:
+        push ds
+        push es
+        pusha
+        in al, 0x64
+        and al, 0x21                    ; output buffer full, AUX data
+        cmp al, 0x21
+        jne .eoi
+        in al, 0x60
+        mov bx, 0x40
+        mov ds, bx
+        mov ds, [0x0E]
+        test byte [0x27], 0x80
+        jz .eoi
+        mov bl, [0x26]
+        and bx, 7
+        jnz .store
+        test al, 0x08                   ; a packet starts with bit 3 set
+        jz .eoi
+.store: mov [bx + 0x28], al
+        mov al, [0x27]
+        and al, 7
+        cmp bl, al
+        jae .call
+        inc bx                          ; more to come
+        and byte [0x26], 0xF8
+        or [0x26], bl
+        jmp .eoi
+.call:  and byte [0x26], 0xF8
+        xor ah, ah
+        mov al, [0x28]
+        push ax                         ; status
+        mov al, [0x29]
+        push ax                         ; X
+        mov al, [0x2A]
+        push ax                         ; Y
+        xor al, al
+        push ax                         ; 0
+        sti
+        call far [0x22]
+        cli
+        add sp, 8
+.eoi:   mov al, EOI
+        out PIC2, al
+        out PIC1, al
+        popa
+        pop es
+        pop ds
         iret

@@ -1,11 +1,13 @@
 // INT 15h: system services, one function per subfunction. A20 (24h),
 // keyboard intercept (4Fh), wait (86h), block move (87h), extended memory
-// (88h, E801h, E820h), the configuration table (C0h).
+// (88h, E801h, E820h), the configuration table (C0h); the pointing device
+// (C2h) is bios/mouse.cpp.
 #include "bios/system.h"
 
 #include <algorithm>
 #include <cstring>
 
+#include "bios/mouse.h"
 #include "bios/rom.h"
 
 namespace pxos {
@@ -178,6 +180,7 @@ void handle_15(BiosContext& bios, SystemState& system, BiosCall& c) {
     case 0x90: return handle_1590(c);
     case 0x91: return handle_1591(c);
     case 0xC0: return handle_15C0(c);
+    case 0xC2: return handle_15C2(bios, system, c);
     case 0xE8: return handle_15E8(bios, c);
     default: return handle_15XX(bios, c);
   }

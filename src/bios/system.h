@@ -22,10 +22,20 @@ struct MemoryRange {
 // EBDA and ROM holes, extended memory, the ROM alias at the top of 4 GiB.
 std::vector<MemoryRange> memory_map(const GuestMemory& mem);
 
+// The keyboard controller's command byte as POST leaves it: IRQ 1, system
+// flag, the AUX interface off (INT 15h AX=C200h turns it on), translation.
+inline constexpr uint8_t kPostKbcCommandByte = 0x65;
+
 // What INT 15h keeps beyond the BDA: when the AH=86h wait in progress ends,
-// in guest time (0: none), so that the machine can wake the CPU then.
+// in guest time (0: none), so that the machine can wake the CPU then; for
+// AH=C2h (bios/mouse.h), the command byte it last gave the keyboard
+// controller (it never reads it back: the reply would raise IRQ 1, and
+// SeaBIOS keeps the same copy), and how many times in a row a call waited
+// for a key to leave the controller's buffer.
 struct SystemState {
   uint64_t wait_until_ns = 0;
+  uint8_t kbc_command_byte = kPostKbcCommandByte;
+  uint32_t mouse_waits = 0;
 };
 
 void handle_15(BiosContext& bios, SystemState& system, BiosCall& c);

@@ -63,7 +63,9 @@ options:
                            \e Esc, \t Tab, \b Backspace, \\, and named keys
                            {enter} {esc} {f1}..{f12} {up} {down} {left} {right}
                            {home} {end} {pgup} {pgdn} {ins} {del} {ctrl-c}
-                           {alt-x} {shift-tab}; host keys follow
+                           {alt-x} {shift-tab}; {mouse DX DY BUTTONS [DZ]}
+                           moves the PS/2 mouse (DY up, BUTTONS bit 0 left,
+                           1 right, 2 middle); host keys follow
   --expect TEXT            a scripted step: wait until TEXT is on the screen,
                            the debug console or COM1's output (there: output
                            after the previous step's match), then type the
@@ -214,7 +216,7 @@ RunFlags parse_run_flags(Args args) {
       std::string text = flag_value(args, i);
       if (f.script.empty()) f.script.push_back({});
       try {
-        for (const HostKey& k : parse_send_keys(text)) f.script.back().keys.push_back(key_stroke(k));
+        for (const HostInput& in : parse_send_input(text)) f.script.back().keys.push_back(key_stroke(in));
       } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
       }

@@ -1,5 +1,6 @@
 #include "devices/i8042.h"
 
+#include <optional>
 #include <ostream>
 
 namespace pxos {
@@ -30,7 +31,9 @@ constexpr uint8_t kIdFirst = 0xAB, kIdTranslated = 0x41, kIdRaw = 0x83;
 constexpr uint8_t kDefaultTypematic = 0x2B;  // 10.9 cps, 500 ms
 }  // namespace
 
-I8042::I8042(IrqLine irq1) : irq1_(std::move(irq1)) { ram_[0] = command_byte_; }
+I8042::I8042(IrqLine irq1, IrqLine irq12) : irq1_(std::move(irq1)), irq12_(std::move(irq12)) {
+  ram_[0] = command_byte_;
+}
 
 void I8042::attach(PortBus& ports) {
   auto rd = [this](uint16_t p) { return read(p); };
@@ -54,11 +57,29 @@ void I8042::key_event(std::span<const uint8_t> bytes) {
   refill();
 }
 
+void I8042::push(std::deque<uint8_t>& q, uint8_t v) {
+  if (q.size() >= kReplyBytes) {
+    ++stats_.replies_dropped;
+    return;
+  }
+  q.push_back(v);
+}
+
+void I8042::mouse_event(int dx, int dy, int dz, unsigned buttons) {
+  mouse_.event(dx, dy, dz, buttons);
+  refill();
+}
+
 void I8042::update_irq() {
-  bool level = obf_ && !aux_obf_ && (command_byte_ & kCmdIrq1);
-  if (level != irq_level_) {
-    irq_level_ = level;
-    irq1_.set(level);
+  bool level1 = obf_ && !aux_obf_ && (command_byte_ & kCmdIrq1);
+  bool level12 = obf_ && aux_obf_ && (command_byte_ & kCmdIrq12);
+  if (level1 != irq1_level_) {
+    irq1_level_ = level1;
+    irq1_.set(level1);
+  }
+  if (level12 != irq12_level_) {
+    irq12_level_ = level12;
+    irq12_.set(level12);
   }
 }
 
@@ -77,6 +98,11 @@ void I8042::refill() {
       out_ = last_kbd_byte_ = kbd_queue_.front();
       kbd_queue_.pop_front();
       obf_ = true;
+    } else if (aux_enabled()) {
+      if (std::optional<uint8_t> b = mouse_.pull()) {
+        out_ = *b;
+        obf_ = aux_obf_ = true;
+      }
     }
   }
   update_irq();
@@ -120,7 +146,7 @@ void I8042::controller_command(uint8_t cmd) {
       case kEnableKeyboard: set_command_byte(command_byte_ & uint8_t(~kCmdKbdDisabled)); break;
       case kReadInputPort: reply(kInputPort); break;
       case kReadOutputPort:
-        reply(uint8_t(output_port_ | (obf_ ? kOutIrq1 : 0)));
+        reply(uint8_t(output_port_ | (obf_ && !aux_obf_ ? kOutIrq1 : 0) | (obf_ && aux_obf_ ? kOutIrq12 : 0)));
         break;
       case kWriteOutputPort:
       case kWriteKeyboardBuffer:
@@ -136,12 +162,21 @@ void I8042::controller_command(uint8_t cmd) {
 }
 
 void I8042::controller_data(uint8_t cmd, uint8_t v) {
-  if (cmd == kWriteRamFirst) set_command_byte(v);
-  else if (cmd > kWriteRamFirst && cmd <= kWriteRamLast) ram_[cmd - kWriteRamFirst] = v;
-  else if (cmd == kWriteOutputPort) write_output_port(v);
-  else if (cmd == kWriteKeyboardBuffer) reply(v);  // as if the keyboard had sent it
-  else if (cmd == kWriteAuxBuffer) aux_queue_.push_back(v);  // as if the AUX device had sent it
-  // kWriteAuxDevice: no mouse, the byte goes nowhere (never to the keyboard).
+  if (cmd >= kWriteRamFirst && cmd <= kWriteRamLast) {
+    if (cmd == kWriteRamFirst)
+      set_command_byte(v);
+    else
+      ram_[cmd - kWriteRamFirst] = v;
+  } else if (cmd == kWriteOutputPort) {
+    write_output_port(v);
+  } else if (cmd == kWriteKeyboardBuffer) {
+    reply(v);  // as if the keyboard had sent it
+  } else if (cmd == kWriteAuxBuffer) {
+    push(aux_queue_, v);  // as if the AUX device had sent it
+  } else if (cmd == kWriteAuxDevice) {
+    ++stats_.aux_bytes;
+    mouse_.write(v);
+  }
   refill();
 }
 
@@ -270,7 +305,9 @@ void I8042::print_stats(std::ostream& os) const {
   os << "  i8042: " << stats_.keys << " keys, " << stats_.key_overruns << " overruns, " << stats_.keys_disabled
      << " dropped while disabled, " << stats_.bytes_delivered << " bytes read, " << stats_.controller_commands
      << " controller commands, " << stats_.keyboard_commands << " keyboard bytes, " << stats_.unknown_commands
-     << " unknown, " << stats_.resets << " resets; A20 " << (a20() ? "on" : "off") << "\n";
+     << " unknown, " << stats_.resets << " resets, " << stats_.aux_bytes << " bytes to the mouse, "
+     << stats_.replies_dropped << " unread replies dropped; A20 " << (a20() ? "on" : "off") << ", AUX "
+     << (aux_enabled() ? "enabled" : "disabled") << "\n";
 }
 
 }  // namespace pxos

@@ -102,8 +102,42 @@ std::optional<HostKey> key_for_ascii(unsigned char ch) {
   }
 }
 
-std::vector<HostKey> parse_send_keys(const std::string& text) {
-  std::vector<HostKey> keys;
+namespace {
+
+// {mouse DX DY BUTTONS [DZ]}: the text between the braces, lower-cased.
+HostPointer parse_pointer(const std::string& body) {
+  std::vector<long> v;
+  size_t at = 5;  // after "mouse"
+  while (at < body.size()) {
+    if (body[at] == ' ') {
+      ++at;
+      continue;
+    }
+    size_t used = 0;
+    long n = 0;
+    try {
+      n = std::stol(body.substr(at), &used, 10);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (!used) throw std::invalid_argument("--send-keys: {" + body + "}: expected {mouse DX DY BUTTONS [DZ]}");
+    v.push_back(n);
+    at += used;
+  }
+  if (v.size() < 3 || v.size() > 4)
+    throw std::invalid_argument("--send-keys: {" + body + "}: expected {mouse DX DY BUTTONS [DZ]}");
+  constexpr long kMaxMove = 4096;
+  for (size_t i : {size_t(0), size_t(1), size_t(3)})
+    if (i < v.size() && (v[i] < -kMaxMove || v[i] > kMaxMove))
+      throw std::invalid_argument("--send-keys: {" + body + "}: a move past -4096..4096");
+  if (v[2] < 0 || v[2] > 7) throw std::invalid_argument("--send-keys: {" + body + "}: BUTTONS is not 0..7");
+  return HostPointer{int(v[0]), int(v[1]), v.size() > 3 ? int(v[3]) : 0, unsigned(v[2])};
+}
+
+}  // namespace
+
+std::vector<HostInput> parse_send_input(const std::string& text) {
+  std::vector<HostInput> inputs;
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char ch = static_cast<unsigned char>(text[i]);
     if (ch == '{') {
@@ -111,10 +145,14 @@ std::vector<HostKey> parse_send_keys(const std::string& text) {
       if (close == std::string::npos) throw std::invalid_argument("--send-keys: '{' without '}'");
       std::string name = text.substr(i + 1, close - i - 1);
       for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+      i = close;
+      if (name.rfind("mouse ", 0) == 0) {
+        inputs.push_back(parse_pointer(name));
+        continue;
+      }
       auto k = named_key(name);
       if (!k) throw std::invalid_argument("--send-keys: unknown key {" + name + "}");
-      keys.push_back(*k);
-      i = close;
+      inputs.push_back(*k);
       continue;
     }
     if (ch == '\\') {
@@ -132,7 +170,16 @@ std::vector<HostKey> parse_send_keys(const std::string& text) {
     }
     auto k = key_for_ascii(ch);
     if (!k) throw std::invalid_argument("--send-keys: no key types the byte " + std::to_string(ch));
-    keys.push_back(*k);
+    inputs.push_back(*k);
+  }
+  return inputs;
+}
+
+std::vector<HostKey> parse_send_keys(const std::string& text) {
+  std::vector<HostKey> keys;
+  for (const HostInput& in : parse_send_input(text)) {
+    if (!std::holds_alternative<HostKey>(in)) throw std::invalid_argument("--send-keys: a mouse event where keys go");
+    keys.push_back(std::get<HostKey>(in));
   }
   return keys;
 }

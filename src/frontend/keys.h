@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace pxos {
@@ -33,6 +34,20 @@ std::optional<HostKey> key_for_ascii(unsigned char ch);
 // {del} {f1}..{f12}, with modifiers {ctrl-c} {alt-x} {shift-tab}.
 // Throws std::invalid_argument with a one-line message.
 std::vector<HostKey> parse_send_keys(const std::string& text);
+
+// A pointer event in --send-keys text: {mouse DX DY BUTTONS} or {mouse DX
+// DY BUTTONS DZ}: DX right, DY up (as PS/2 counts), BUTTONS 0..7 (bit 0
+// left, 1 right, 2 middle), DZ the wheel (positive: towards the user); the
+// moves within -4096..4096.
+struct HostPointer {
+  int dx = 0, dy = 0, dz = 0;
+  unsigned buttons = 0;
+  bool operator==(const HostPointer&) const = default;
+};
+using HostInput = std::variant<HostKey, HostPointer>;
+// Parses --send-keys text with pointer events among the keys, in order.
+// Throws std::invalid_argument with a one-line message.
+std::vector<HostInput> parse_send_input(const std::string& text);
 
 // Turns the bytes a terminal sends (UTF-8 text, control characters, VT100
 // and xterm escape sequences) into keys. Every byte is a key for the guest;

@@ -54,7 +54,7 @@ struct Rig {
   GuestClock clock{[this] { return now; }};
   Pit pit{clock, pic.line(0)};
   Cmos cmos{clock, pic.line(8), std::time_t(0)};
-  I8042 kbc{pic.line(1)};
+  I8042 kbc{pic.line(1), pic.line(12)};
   Port92 port92;
   Uart com1{Uart::kCom1Base, pic.line(Uart::kCom1Irq)};
   Vga vga{clock};

@@ -8,7 +8,11 @@
 //   5               bit 3 clear: the CPU acknowledges a pending interrupt;
 //                   bit 3 set: a guest-memory patch (address u32, length u8,
 //                   bytes), e.g. a PXI program for the pixel device
-//   6               host input: a keyboard scancode and a serial byte
+//   6               host input: bit 7 clear and bit 6 clear: a keyboard
+//                   scancode and a serial byte; bit 6 set: a mouse event
+//                   (dx, dy as i16, dz i8, buttons u8); bit 7 set: a byte for
+//                   the mouse through the 8042 (64h D4h, then 60h), and with
+//                   bit 6 also the replies read back from 60h
 //   7               a BIOS trap (OUT to F5h) from a fuzzed register frame
 // The BIOS is installed too, and its trap handler sees a fake vCPU whose
 // state (CS:IP, SS:SP, the stack) comes from the input. The pixel device
@@ -79,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Pic pic;
   Pit pit{clock, pic.line(0)};
   Cmos cmos{clock, pic.line(8), std::time_t(0)};
-  I8042 kbc{pic.line(1)};
+  I8042 kbc{pic.line(1), pic.line(12)};
   Port92 port92;
   Uart com1{Uart::kCom1Base, pic.line(Uart::kCom1Irq)};
   Uart com2{Uart::kCom2Base, pic.line(Uart::kCom2Irq)};
@@ -135,6 +139,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         break;
       case 6: {
+        if (op & 0x80) {  // the AUX port, as a driver talks to the mouse
+          bus.write(0x64, 1, 0xD4);
+          bus.write(0x60, 1, in.u8());
+          for (int i = 0; (op & 0x40) && i < 8 && (bus.read(0x64, 1) & 1); ++i) (void)bus.read(0x60, 1);
+          break;
+        }
+        if (op & 0x40) {
+          int dx = int16_t(in.u16()), dy = int16_t(in.u16()), dz = int8_t(in.u8());
+          kbc.mouse_event(dx, dy, dz, in.u8());
+          break;
+        }
         uint8_t code[2] = {in.u8(), in.u8()};
         kbc.key_event(std::span<const uint8_t>(code, (op & 0x10) ? 2 : 1));
         uint8_t b = in.u8();

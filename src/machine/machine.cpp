@@ -158,10 +158,10 @@ uint64_t Machine::output_generation() const {
 }
 
 void Machine::press_key(const KeyStroke& k) {
-  if (keys_to_serial_)
+  if (keys_to_serial_ && !k.pointer)
     pending_serial_.insert(pending_serial_.end(), k.terminal.begin(), k.terminal.end());
   else
-    pending_keys_.push_back(k.scancodes);
+    pending_keys_.push_back(k);
 }
 
 void Machine::key_scancodes(std::span<const uint8_t> bytes) {
@@ -180,10 +180,20 @@ void Machine::feed_keys() {
   if (pending_keys_.empty() && bios->keyboard_ready()) return;
   bios->move_held_keys();
   if (!pending_keys_.empty() && kbc->queued() == 0 && !kbc->output_full() && bios->keyboard_ready()) {
-    kbc->key_event(pending_keys_.front());
+    const KeyStroke& k = pending_keys_.front();
+    if (!k.pointer) {
+      kbc->key_event(k.scancodes);
+    } else if (kbc->mouse().queued() == 0) {
+      const PointerEvent& p = *k.pointer;
+      kbc->mouse_event(p.dx, p.dy, p.dz, p.buttons);
+    } else {
+      return;  // the mouse's last packet is not all taken yet
+    }
     pending_keys_.pop_front();
   }
 }
+
+void Machine::mouse_event(int dx, int dy, int dz, unsigned buttons) { kbc->mouse_event(dx, dy, dz, buttons); }
 
 std::vector<int> Machine::input_fds() const {
   std::vector<int> fds;

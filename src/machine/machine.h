@@ -34,12 +34,21 @@
 
 namespace pxos {
 
+// A move of the host's pointer (Machine::mouse_event has the units).
+struct PointerEvent {
+  int dx = 0, dy = 0, dz = 0;
+  unsigned buttons = 0;
+};
+
 // One key the host typed: the keyboard's set-1 bytes for it (make and break,
 // wrapped in its modifiers'), and the bytes a terminal sends for it (what COM1
-// receives when keys go to the serial line). The front end makes them.
+// receives when keys go to the serial line). The front end makes them. A
+// scripted step may hold a pointer event instead (`pointer` set, no bytes):
+// it takes its turn among the keys.
 struct KeyStroke {
   std::vector<uint8_t> scancodes;
   std::vector<uint8_t> terminal;
+  std::optional<PointerEvent> pointer;
 };
 
 struct MachineConfig {
@@ -119,13 +128,22 @@ class Machine {
 
   // A key press from the host keyboard or --send-keys: queued here, and fed
   // to the keyboard controller one key at a time as the guest takes them (or,
-  // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room).
+  // with keys_to_serial, as terminal bytes to COM1 as its FIFO has room). A
+  // scripted pointer event waits in the same queue for the keys before it,
+  // then for the mouse's last bytes to be taken, so that each becomes a
+  // packet of its own.
   void press_key(const KeyStroke& k);
   // One key going down or up, as the keyboard's set-1 bytes (a window's or
   // VNC client's key events): queued with the keys above and fed to the
   // keyboard controller the same way, whatever keys_to_serial says.
   void key_scancodes(std::span<const uint8_t> bytes);
   void feed_keys();
+  // The host's pointer moved or its buttons changed (the front ends, scripted
+  // mouse steps): dx right, dy up (positive = up, as PS/2 counts), dz the
+  // wheel (positive = towards the user), buttons bit 0 left, 1 right, 2
+  // middle. Goes to the PS/2 mouse at once; it accumulates movement while
+  // the guest is slow to read (devices/ps2_mouse.h).
+  void mouse_event(int dx, int dy, int dz, unsigned buttons);
   // Host descriptors whose input the guest can take now (serial backends):
   // a halted guest's monitor wakes when one is readable.
   std::vector<int> input_fds() const;
@@ -167,7 +185,8 @@ class Machine {
   std::vector<uint8_t> initrd_;
   OutputTail serial_out_;
   Cmos* cmos_ = nullptr;  // its clock starts with the engine's
-  std::deque<std::vector<uint8_t>> pending_keys_;
+  // Keys (their scancodes) and scripted pointer events, in order.
+  std::deque<KeyStroke> pending_keys_;
   std::deque<uint8_t> pending_serial_;
   bool keys_to_serial_ = false;
   bool deterministic_ = false;

@@ -44,7 +44,7 @@ void Machine::add_devices(const MachineConfig& config) {
   devices.own("pit", std::make_unique<Pit>(clock, pic.line(0)));
   cmos_ = &devices.own("cmos", deterministic_ ? std::make_unique<Cmos>(clock, pic.line(8), kDeterministicEpoch)
                                               : std::make_unique<Cmos>(clock, pic.line(8)));
-  kbc = std::make_unique<I8042>(pic.line(1));
+  kbc = std::make_unique<I8042>(pic.line(1), pic.line(12));
   Port92& port92 = devices.own("port92", std::make_unique<Port92>());
   // A20 is on when either the keyboard controller or port 92h enables it; both
   // can pulse the CPU's reset line.
@@ -56,6 +56,7 @@ void Machine::add_devices(const MachineConfig& config) {
   kbc->on_a20 = port92.on_a20 = a20_changed;
   kbc->on_reset = port92.on_reset = reset_line;
   devices.join("i8042", *kbc);
+  devices.join("ps2-mouse", kbc->mouse());  // on the 8042's AUX port: its counters
   try {
     com1 = std::make_unique<Uart>(
         Uart::kCom1Base, pic.line(Uart::kCom1Irq),

@@ -16,12 +16,20 @@ struct I8042Test : ::testing::Test {
   std::vector<bool> a20_calls;
   int resets = 0;
   PortBus bus;
+  int edges12 = 0;
+  bool level12 = false;
   I8042 kbc{IrqLine{[this](int irq, bool l) {
                       EXPECT_EQ(irq, 1);
                       if (l && !level) ++edges;
                       level = l;
                     },
-                    1}};
+                    1},
+            IrqLine{[this](int irq, bool l) {
+                      EXPECT_EQ(irq, 12);
+                      if (l && !level12) ++edges12;
+                      level12 = l;
+                    },
+                    12}};
   I8042Test() {
     kbc.attach(bus);
     kbc.on_a20 = [this](bool on) { a20_calls.push_back(on); };
@@ -145,11 +153,18 @@ TEST_F(I8042Test, AuxLoopBackIsAuxDataWithoutIrq1) {
   EXPECT_EQ(data(), 0x1E);
 }
 
-// D4h: the byte is for the (absent) mouse, not a keyboard command.
+// D4h: the byte is for the mouse, not a keyboard command: the reply is
+// the mouse's (FAh AAh 00h), each byte AUX data.
 TEST_F(I8042Test, AuxDeviceBytesDoNotReachTheKeyboard) {
   cmd(0xD4);
   out(0xFF);  // a mouse reset; as a keyboard command it would answer FAh AAh
-  EXPECT_TRUE(drain().empty());
+  std::vector<uint8_t> got;
+  while (status() & I8042::kStatusObf) {
+    EXPECT_TRUE(status() & I8042::kStatusAuxObf);
+    got.push_back(data());
+  }
+  EXPECT_EQ(got, (std::vector<uint8_t>{0xFA, 0xAA, 0x00}));
+  EXPECT_EQ(kbc.stats().keyboard_commands, 0u);
 }
 
 TEST_F(I8042Test, OutputPortA20AndReset) {
@@ -259,6 +274,128 @@ TEST_F(I8042Test, UnknownKeyboardCommandAsksForResend) {
   std::ostringstream os;
   kbc.print_stats(os);
   EXPECT_NE(os.str().find("1 unknown"), std::string::npos);
+}
+
+// A guest that asks for replies and never reads them cannot grow the
+// controller's queues without end.
+TEST_F(I8042Test, UnreadRepliesAreBounded) {
+  for (int i = 0; i < 1000; ++i) {
+    cmd(0x20);
+    cmd(0xD3);
+    out(0x5A);
+    out(0xEE);  // keyboard echo
+  }
+  EXPECT_LE(kbc.queued(), 2 * I8042::kReplyBytes);
+  EXPECT_GT(kbc.stats().replies_dropped, 0u);
+  EXPECT_LE(drain().size(), 3 * I8042::kReplyBytes + 1);
+}
+
+// The auxiliary port with the mouse behind it.
+struct I8042AuxTest : I8042Test {
+  void mouse_cmd(uint8_t v) {
+    cmd(0xD4);
+    out(v);
+  }
+  void set_command_byte(uint8_t v) {
+    cmd(0x60);
+    out(v);
+  }
+  // The next byte, which must be AUX data.
+  uint8_t aux_byte() {
+    uint8_t st = status();
+    EXPECT_EQ(st & (I8042::kStatusObf | I8042::kStatusAuxObf), I8042::kStatusObf | I8042::kStatusAuxObf);
+    return data();
+  }
+};
+
+TEST_F(I8042AuxTest, AuxInterfaceTestAndEnableBits) {
+  cmd(0xA9);
+  EXPECT_EQ(drain(), std::vector<uint8_t>{0x00});
+  cmd(0xA7);
+  EXPECT_TRUE(kbc.command_byte() & I8042::kCmdAuxDisabled);
+  EXPECT_FALSE(kbc.aux_enabled());
+  cmd(0xA8);
+  EXPECT_FALSE(kbc.command_byte() & I8042::kCmdAuxDisabled);
+}
+
+TEST_F(I8042AuxTest, MouseBytesRaiseIrq12NotIrq1) {
+  set_command_byte(0x47);  // IRQ 1 and IRQ 12
+  mouse_cmd(0xF4);
+  EXPECT_EQ(edges12, 1);
+  EXPECT_TRUE(level12);
+  EXPECT_EQ(aux_byte(), 0xFA);
+  EXPECT_FALSE(level12);
+  kbc.mouse_event(1, 2, 0, 1);
+  EXPECT_EQ(edges12, 2);
+  EXPECT_EQ(aux_byte(), 0x09);
+  EXPECT_EQ(edges12, 3);  // the line drops on the read and rises with the next byte
+  EXPECT_EQ(aux_byte(), 1);
+  EXPECT_EQ(aux_byte(), 2);
+  EXPECT_FALSE(level12);
+  EXPECT_EQ(edges, 0);
+}
+
+TEST_F(I8042AuxTest, Irq12NeedsCommandByteBit1) {
+  mouse_cmd(0xF2);  // command byte 45h: IRQ 12 off
+  EXPECT_EQ(edges12, 0);
+  EXPECT_EQ(aux_byte(), 0xFA);
+  EXPECT_EQ(aux_byte(), 0x00);
+}
+
+TEST_F(I8042AuxTest, DisabledAuxInterfaceHoldsMouseBytesBack) {
+  cmd(0xA7);
+  mouse_cmd(0xF2);
+  EXPECT_FALSE(status() & I8042::kStatusObf);
+  cmd(0xA8);
+  EXPECT_EQ(aux_byte(), 0xFA);
+  EXPECT_EQ(aux_byte(), 0x00);
+}
+
+TEST_F(I8042AuxTest, KeysAndMouseShareTheBufferWithoutLosingEither) {
+  set_command_byte(0x47);
+  mouse_cmd(0xF4);
+  EXPECT_EQ(aux_byte(), 0xFA);
+  kbc.mouse_event(5, 0, 0, 0);  // 08h 05h 00h, the first byte now in the buffer
+  const uint8_t key[] = {0x1E, 0x9E};
+  kbc.key_event(key);
+  std::vector<std::pair<uint8_t, bool>> got;  // byte, AUX
+  while (status() & I8042::kStatusObf) {
+    bool aux = status() & I8042::kStatusAuxObf;
+    got.push_back({data(), aux});
+  }
+  // The keyboard goes first whenever the buffer frees; the mouse fills the gaps.
+  std::vector<std::pair<uint8_t, bool>> want = {{0x08, true}, {0x1E, false}, {0x9E, false}, {0x05, true}, {0x00, true}};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(edges, 2);    // IRQ 1 for 1Eh and for 9Eh
+  EXPECT_EQ(edges12, 4);  // IRQ 12 for FAh and each packet byte
+}
+
+TEST_F(I8042AuxTest, D3hLoopBackRaisesIrq12WhenEnabled) {
+  set_command_byte(0x47);
+  cmd(0xD3);
+  out(0x5A);
+  EXPECT_EQ(edges12, 1);
+  EXPECT_EQ(edges, 0);
+  EXPECT_EQ(aux_byte(), 0x5A);
+}
+
+TEST_F(I8042AuxTest, OutputPortReportsWhichSideFilledTheBuffer) {
+  mouse_cmd(0xF2);  // FAh in the buffer, 00h waits in the mouse
+  cmd(0xD0);        // read while the buffer holds a mouse byte
+  std::vector<uint8_t> got = drain();
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0], 0xFA);
+  EXPECT_EQ(got[1] & (I8042::kOutIrq1 | I8042::kOutIrq12), I8042::kOutIrq12);  // the reply goes before 00h
+  EXPECT_EQ(got[2], 0x00);
+}
+
+TEST_F(I8042AuxTest, CountsBytesToTheMouse) {
+  mouse_cmd(0xF2);
+  mouse_cmd(0xE9);
+  EXPECT_EQ(kbc.stats().aux_bytes, 2u);
+  std::ostringstream os;
+  kbc.print_stats(os);
+  EXPECT_NE(os.str().find("2 bytes to the mouse"), std::string::npos);
 }
 
 }  // namespace

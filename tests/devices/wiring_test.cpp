@@ -19,7 +19,7 @@ struct WiringTest : ::testing::Test {
   Pic pic;
   Pit pit{clock, pic.line(0)};
   Cmos cmos{clock, pic.line(8), std::time_t(0)};
-  I8042 kbc{pic.line(1)};
+  I8042 kbc{pic.line(1), pic.line(12)};
   Uart com1{Uart::kCom1Base, pic.line(Uart::kCom1Irq)};
   WiringTest() {
     pic.attach(bus);
@@ -84,6 +84,24 @@ TEST_F(WiringTest, KeyAndSerialInterrupts) {
   EXPECT_EQ(bus.read(0x3F8, 1), uint32_t('$'));
   bus.write(0x20, 1, 0x20);
   EXPECT_FALSE(pic.intr_pending());
+}
+
+// A mouse byte is IRQ 12: vector 74h through the slave, which needs an EOI
+// on both chips.
+TEST_F(WiringTest, MouseInterruptIsVector74ThroughTheSlave) {
+  bus.write(0x64, 1, 0x60);
+  bus.write(0x60, 1, 0x47);  // command byte: IRQ 1 and IRQ 12
+  bus.write(0x64, 1, 0xD4);
+  bus.write(0x60, 1, 0xF4);  // enable reporting: ACK
+  ASSERT_TRUE(pic.intr_pending());
+  EXPECT_EQ(pic.acknowledge(), 0x74);
+  EXPECT_EQ(bus.read(0x64, 1) & 0x21, 0x21u);
+  EXPECT_EQ(bus.read(0x60, 1), 0xFAu);
+  bus.write(0xA0, 1, 0x20);
+  bus.write(0x20, 1, 0x20);
+  kbc.mouse_event(1, 0, 0, 0);
+  EXPECT_EQ(pic.acknowledge(), 0x74);
+  EXPECT_EQ(bus.read(0x60, 1), 0x08u);
 }
 
 }  // namespace

@@ -72,6 +72,12 @@ pit = w(9, 0x36) + w(6, 0x00) + w(6, 0x00) + bytes([4]) + struct.pack("<H", 6000
 put("fuzz_devices", "pic_pit", pic_init + pit + r(0) + w(0, 0x0B) + r(0) + w(0, 0x20))
 put("fuzz_devices", "cmos", w(11, 0x0B) + w(12, 0x42) + bytes([4]) + struct.pack("<H", 2000) + w(11, 0x0C) + r(12) + w(11, 0x8F) + r(12))
 put("fuzz_devices", "kbc", w(14, 0xD1) + w(13, 0xDF) + w(14, 0x20) + r(13) + w(13, 0xFF) + r(13) + r(14) + bytes([6, 0x1E, 0x9E, 0x41]) + r(13) + w(14, 0xFE))
+# The mouse: AUX on with IRQ 12, reset, the IntelliMouse knock, enable, moves, a status request.
+aux = lambda b, read=True: bytes([0xC6 if read else 0x86, b])
+move = lambda dx, dy, dz, buttons: bytes([0x46]) + struct.pack("<hhbB", dx, dy, dz, buttons)
+put("fuzz_devices", "mouse", pic_init + w(14, 0xA8) + w(14, 0x60) + w(13, 0x47) + aux(0xFF) + aux(0xF3, False) + aux(200) +
+    aux(0xF3, False) + aux(100) + aux(0xF3, False) + aux(80) + aux(0xF2) + aux(0xF4) + move(5, -3, 1, 1) + r(14) + r(13) +
+    move(-300, 400, 0, 6) + r(13) + r(13) + bytes([5]) + aux(0xE9) + w(14, 0xA7) + move(1, 1, 0, 0) + w(14, 0xA9) + r(13))
 put("fuzz_devices", "uart", w(19, 0x80) + w(16, 0x01) + w(17, 0x00) + w(19, 0x03) + w(18, 0xC7) + w(17, 0x0F) + bytes([6, 0x1C, 0x9C, 0x5A]) + r(21) + r(16) + r(18))
 put("fuzz_devices", "vga", w(38, 0x0E) + r(39) + w(38, 0x0F) + w(39, 0x50) + w(31, 0x00) + w(32, 0x3F) + r(40) + r(26) + w(26, 0x10) + w(26, 0x01) + r(36))
 put("fuzz_devices", "trap", bytes([7]) + struct.pack("<8I", 0x0E41, 0, 0, 0, 0x7000, 0, 0, 0) + struct.pack("<6H", 0x1000 + 0x10 * 8, 0, 0, 0, 0x7C00, 0) + struct.pack("<3H", 0x7C00, 0, 0x202) +

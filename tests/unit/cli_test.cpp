@@ -148,6 +148,36 @@ TEST(SendKeys, EscapesNamedKeysAndModifiers) {
   EXPECT_THROW(parse_send_keys("{up"), std::invalid_argument);
 }
 
+TEST(SendKeys, MouseEventsAmongKeys) {
+  auto in = parse_send_input("a{mouse 10 -5 1}{MOUSE -3  7 0 -2}b");
+  ASSERT_EQ(in.size(), 4u);
+  EXPECT_EQ(std::get<HostKey>(in[0]), (HostKey{0x1E}));
+  EXPECT_EQ(std::get<HostPointer>(in[1]), (HostPointer{10, -5, 0, 1}));
+  EXPECT_EQ(std::get<HostPointer>(in[2]), (HostPointer{-3, 7, -2, 0}));
+  EXPECT_EQ(std::get<HostKey>(in[3]), (HostKey{0x30}));
+  for (const char* bad :
+       {"{mouse}", "{mouse 1 2}", "{mouse 1 2 3 4 5}", "{mouse 1 2 8}", "{mouse 1 2 -1}", "{mouse 5000 0 0}",
+        "{mouse 0 0 0 -5000}", "{mouse 1x 2 0}", "{mouse 99999999999999999999 0 0}"})
+    EXPECT_THROW(parse_send_input(bad), std::invalid_argument) << bad;
+  EXPECT_THROW(parse_send_keys("{mouse 1 2 0}"), std::invalid_argument);  // where only keys go
+}
+
+TEST(SendKeys, MouseEventsJoinTheScriptInOrder) {
+  RunFlags f = parse({"--floppy", "a.img", "--expect", "ready", "--send-keys", "x{mouse 4 -2 5 1}"});
+  ASSERT_EQ(f.script.size(), 1u);
+  EXPECT_EQ(f.script[0].expect, "ready");
+  ASSERT_EQ(f.script[0].keys.size(), 2u);
+  EXPECT_FALSE(f.script[0].keys[0].pointer);
+  ASSERT_TRUE(f.script[0].keys[1].pointer);
+  const PointerEvent& p = *f.script[0].keys[1].pointer;
+  EXPECT_EQ(p.dx, 4);
+  EXPECT_EQ(p.dy, -2);
+  EXPECT_EQ(p.buttons, 5u);
+  EXPECT_EQ(p.dz, 1);
+  EXPECT_TRUE(f.script[0].keys[1].scancodes.empty());
+  EXPECT_THROW(parse({"--floppy", "a.img", "--send-keys", "{mouse 1 1 9}"}), UsageError);
+}
+
 TEST(SendKeys, ScancodesWrapModifiers) {
   EXPECT_EQ(scancode_bytes(HostKey{0x1E}), (std::vector<uint8_t>{0x1E, 0x9E}));
   EXPECT_EQ(scancode_bytes(HostKey{0x1E, false, true}), (std::vector<uint8_t>{0x2A, 0x1E, 0x9E, 0xAA}));
