@@ -36,9 +36,9 @@ DisplayFrontEnds::DisplayFrontEnds(bool window, const std::string& vnc_address, 
     }
     machine_->key_scancodes(bytes);
   };
-  // The PS/2 mouse (Machine::mouse_event) is another branch's: until it is
-  // merged, pointer input goes nowhere.
-  input.on_mouse = [](int, int, int, unsigned) {};
+  input.on_mouse = [this](int dx, int dy, int dz, unsigned buttons) {
+    if (machine_) machine_->mouse_event(dx, dy, dz, buttons);  // the PS/2 mouse
+  };
   if (window) window_.emplace(input);
   if (vnc_port > 0) vnc_.emplace(vnc_address, vnc_port, input);
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);

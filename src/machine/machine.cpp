@@ -165,7 +165,7 @@ void Machine::press_key(const KeyStroke& k) {
 }
 
 void Machine::key_scancodes(std::span<const uint8_t> bytes) {
-  if (!bytes.empty()) pending_keys_.emplace_back(bytes.begin(), bytes.end());
+  if (!bytes.empty()) pending_keys_.push_back(KeyStroke{{bytes.begin(), bytes.end()}, {}, {}});
 }
 
 void Machine::feed_keys() {
