@@ -5,6 +5,8 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "bios/vbe.h"
+
 namespace pxos::rom {
 
 namespace {
@@ -44,6 +46,7 @@ std::array<uint8_t, 0x10000> make_image() {
   // AH=4Fh, EBDA allocated; feature 2: INT 16h AH=09h supported.
   put(rom, kConfigTable, {0x08, 0x00, 0xFC, 0x01, 0x00, 0x74, 0x40, 0x00, 0x00, 0x00});
   rom[kDummyIret] = 0xCF;
+  vbe_write_rom_tables(rom);
 
   // RESET: JMP F000:POST, the BIOS date, the AT model byte.
   put(rom, kResetVector, {0xEA, uint8_t(kPostEntry), uint8_t(kPostEntry >> 8), 0x00, 0xF0});

@@ -27,6 +27,7 @@ inline constexpr uint16_t kStubWait = 3;        // offset of the wait loop
 inline constexpr uint16_t kDisketteParams = 0xEFC7;  // INT 1Eh table, IBM address
 inline constexpr uint16_t kFont8x16 = 0xC000;       // INT 10h AH=11h AL=30h points here (4 KiB)
 inline constexpr size_t kFont8x16Size = 256 * 16;
+inline constexpr uint16_t kVbeTables = 0xE000;       // bios/vbe.h: the VBE strings and mode list (512 bytes)
 inline constexpr uint16_t kConfigTable = 0xE6F5;     // INT 15h AH=C0h, IBM address
 inline constexpr uint16_t kDummyIret = 0xFF53;       // IBM's address of a bare IRET
 inline constexpr uint16_t kResetVector = 0xFFF0;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "bios/rom.h"
+#include "bios/vbe.h"
 
 namespace pxos {
 
@@ -342,6 +343,7 @@ void dispatch_10(BiosContext& bios, BiosCall& c) {
     case 0x12: return handle_1012(bios, c);
     case 0x13: return handle_1013(bios, c);
     case 0x1A: return handle_101A(bios, c);
+    case 0x4F: return handle_104F(bios, c);
     default: return handle_10XX(bios, c);
   }
 }

@@ -4,10 +4,13 @@
 //   op & 7 == 0..3  port access: bit 3 write, bits 4-5 size (1, 2, 4), bit 6
 //                   a raw 16-bit port (else one from the devices' table);
 //                   then the port (byte index or u16) and, for a write, u32
-//   4               the clock moves on by u16 * 1000 ns; timers run
+//   4               the clock moves on by u16 * 1000 ns; timers run; with
+//                   bit 3 the VBE display draws its picture
 //   5               bit 3 clear: the CPU acknowledges a pending interrupt;
 //                   bit 3 set: a guest-memory patch (address u32, length u8,
-//                   bytes), e.g. a PXI program for the pixel device
+//                   bytes), e.g. a PXI program for the pixel device; bits 3
+//                   and 4 set: an access to the VBE bank window (offset u32
+//                   into A0000h-BFFFFh, 1-8 bytes, bit 5 write)
 //   6               host input: bit 7 clear and bit 6 clear: a keyboard
 //                   scancode and a serial byte; bit 6 set: a mouse event
 //                   (dx, dy as i16, dz i8, buttons u8); bit 7 set: a byte for
@@ -33,6 +36,7 @@
 #include "devices/port92.h"
 #include "devices/post_code.h"
 #include "devices/uart.h"
+#include "devices/vbe.h"
 #include "devices/vga.h"
 #include "fuzz/fuzz_common.h"
 #include "vm/bus.h"
@@ -48,10 +52,13 @@ constexpr uint16_t kPorts[] = {0x20,  0x21,  0xA0,  0xA1,  0x4D0, 0x4D1, 0x40,  
                                0x3FE, 0x3FF, 0x2F8, 0x2FD, 0x3C0, 0x3C1, 0x3C4, 0x3C5, 0x3C7, 0x3C8, 0x3C9,
                                0x3CC, 0x3CE, 0x3CF, 0x3D4, 0x3D5, 0x3DA, 0x3BA, 0x3B4, 0x3B5, 0xE9,  0x80,
                                0xF5,  0x22,  0x72,  0x73,  0x3C2, 0x3CA, 0x3D8, 0x3D9, 0x44,  0x65,  0x5A0,
-                               0x5A4, 0x5A8, 0x5A9, 0x5AA, 0x5AB, 0x5AC, 0x5B0, 0x5B4, 0x5B8, 0x5BC, 0x5BF};
+                               0x5A4, 0x5A8, 0x5A9, 0x5AA, 0x5AB, 0x5AC, 0x5B0, 0x5B4, 0x5B8, 0x5BC, 0x5BF,
+                               0x1CE, 0x1CF, 0x1D0, 0x1CD};
 
 GuestMemory& memory() {
-  static GuestMemory mem(GuestMemory::kMinRam);
+  // A 1 MiB framebuffer: VBE modes larger than that are refused, and a mode
+  // set clears little.
+  static GuestMemory mem(GuestMemory::kMinRam, {.framebuffer_bytes = 1u << 20});
   return mem;
 }
 
@@ -93,6 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int exit_status = -1;
   bool reset = false;
   PixelDevice pixel{mem, com1, [&pic](int irq) { return pic.line(irq); }, "cpu", clock, "", true};
+  Vbe vbe{mem, [&vga](uint8_t i) { return vga.dac(i); }};
+  Frame frame;
   pic.attach(bus);
   pit.attach(bus);
   cmos.attach(bus);
@@ -104,6 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   debugcon.attach(bus);
   post_code.attach(bus);
   pixel.attach(bus);
+  vbe.attach(bus);
   add_exit_port(bus, [&exit_status](int s) { exit_status = s; });
   kbc.on_a20 = [&mem](bool on) { mem.set_a20(on); };
   port92.on_a20 = [&mem](bool on) { mem.set_a20(on); };
@@ -128,10 +138,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 4: {
         now += uint64_t(in.u16()) * 1000;
         for (auto& t : timers) (void)t(now);
+        if (op & 8) (void)vbe.render(frame);
         break;
       }
       case 5:
-        if (op & 8) {
+        if ((op & 0x18) == 0x18) {
+          uint8_t buf[8] = {};
+          std::span<uint8_t> d(buf, 1 + in.u8() % 8);
+          uint64_t off = in.u32() % 0x20000;
+          bool write = op & 0x20;
+          if (write) {
+            std::span<const uint8_t> b = in.bytes(d.size());
+            if (!b.empty()) std::memcpy(buf, b.data(), b.size());
+          }
+          vbe.bank_access(off, d, write);
+        } else if (op & 8) {
           uint32_t addr = in.u32() % uint32_t(mem.ram_size());
           (void)mem.write(addr, in.bytes(in.u8()));
         } else if (pic.intr_pending()) {

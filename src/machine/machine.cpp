@@ -36,7 +36,16 @@ void OutputTail::append(std::span<const uint8_t> bytes) {
   }
 }
 
-Machine::Machine(const MachineConfig& config) : mem(config.memory) {
+namespace {
+MemoryLayout memory_layout(const MachineConfig& config) {
+  MemoryLayout l;
+  l.vga_window_mmio = config.vbe && config.vga_window_device;  // its MMIO handler is the VBE's (add_vbe)
+  if (config.vbe) l.framebuffer_bytes = 16u << 20;
+  return l;
+}
+}  // namespace
+
+Machine::Machine(const MachineConfig& config) : mem(config.memory, memory_layout(config)) {
   open_disks(config);
   check_kernel(config);
   deterministic_ = config.deterministic;
@@ -150,6 +159,7 @@ void Machine::reset() {
   reset_requested = false;
   for (auto& d : disks) d->flush();  // --writable: what the guest wrote survives a reset
   mem.set_a20(true);
+  if (vbe) vbe->reset();
   vcpu->set_state(power_on_state());
 }
 

@@ -22,6 +22,7 @@
 #include "devices/pixel.h"
 #include "devices/text_screen.h"
 #include "devices/uart.h"
+#include "devices/vbe.h"
 #include "devices/vga.h"
 #include "engine/choose.h"
 #include "engine/engine.h"
@@ -67,7 +68,15 @@ struct MachineConfig {
   bool keys_to_serial = false;        // --send-keys and scripted keys go to COM1's receiver, not the keyboard
   std::string pixel_backend = "cpu";  // the pixel device's PXI backend (devices/pixel.h)
   std::string pixel_trace;            // a folder: each pixel batch as a PNG, "" = none
-  bool writable = false;              // write guest disk writes through to the images
+  // The Bochs/QEMU VBE display (devices/vbe.h, INT 10h AH=4Fh): DISPI ports,
+  // a 16 MiB framebuffer at 0xE0000000, and while DISPI is enabled the bank
+  // window at A0000h-AFFFFh (A0000h-BFFFFh is then a device window). On by
+  // default: a guest that never enables DISPI sees the PC it saw before.
+  bool vbe = true;
+  // With vbe: A0000h-BFFFFh is a device window from power-on (MemoryLayout): the RAM
+  // behind it through the MMIO bus, the VBE bank window while DISPI is on.
+  bool vga_window_device = false;
+  bool writable = false;  // write guest disk writes through to the images
   bool deterministic = false;
   bool jit = true;  // the soft engine translates common 32-bit code to host code (--jit off: interpret only)
   bool verbose = false;
@@ -116,6 +125,7 @@ class Machine {
   std::unique_ptr<I8042> kbc;
   std::unique_ptr<Uart> com1, com2;
   std::unique_ptr<Vga> vga;
+  std::unique_ptr<Vbe> vbe;            // MachineConfig::vbe
   std::unique_ptr<PixelDevice> pixel;  // drives com1 with PXI programs
 
   // What the guest shows and writes, for the front ends and --until-text.
@@ -178,6 +188,7 @@ class Machine {
   void open_disks(const MachineConfig& config);
   void check_kernel(const MachineConfig& config);
   void add_devices(const MachineConfig& config);  // machine/pc_devices.cpp
+  void add_vbe(const MachineConfig& config);      // machine/pc_devices.cpp
   void add_bios(const MachineConfig& config);
   void start_engine(const MachineConfig& config, EngineKind kind);
 

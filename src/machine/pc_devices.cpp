@@ -70,6 +70,7 @@ void Machine::add_devices(const MachineConfig& config) {
   devices.join("com2", *com2);
   vga = std::make_unique<Vga>(clock);
   devices.join("vga", *vga);
+  if (config.vbe) add_vbe(config);
   try {
     pixel = std::make_unique<PixelDevice>(
         mem, *com1, [this](int irq) { return pic.line(irq); }, config.pixel_backend, clock, config.pixel_trace,
@@ -82,6 +83,33 @@ void Machine::add_devices(const MachineConfig& config) {
     if (!exit_status) exit_status = status;
     if (vcpu) vcpu->kick();
   });
+}
+
+// The VBE display over the VGA's DAC. While DISPI is enabled (or with
+// vga_window_device), A0000h-BFFFFh is a device window: A0000h-AFFFFh shows
+// the VBE bank while DISPI is enabled, everything else the RAM behind the
+// window, until the VGA's own memory takes it.
+void Machine::add_vbe(const MachineConfig& config) {
+  Vga* v = vga.get();
+  vbe = std::make_unique<Vbe>(mem, [v](uint8_t i) { return v->dac(i); });
+  devices.join("vbe", *vbe);
+  const bool always = config.vga_window_device;
+  vbe->on_enable = [this, always](bool on) { mem.set_vga_window_mmio(on || always); };
+  uint8_t* behind = mem.ram_base() + GuestMemory::kVgaWindowBase;
+  mmio.add("vga-window", GuestMemory::kVgaWindowBase, GuestMemory::kVgaWindowSize,
+           [this, behind](uint64_t off, std::span<uint8_t> data, bool is_write) {
+             if (vbe->enabled() && off < Vbe::kBankSize) return vbe->bank_access(off, data, is_write);
+             for (size_t i = 0; i < data.size(); ++i) {
+               if (off + i >= GuestMemory::kVgaWindowSize) {
+                 if (!is_write) data[i] = 0xFF;
+                 continue;
+               }
+               if (is_write)
+                 behind[off + i] = data[i];
+               else
+                 data[i] = behind[off + i];
+             }
+           });
 }
 
 }  // namespace pxos

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -16,21 +17,36 @@ uint8_t* map_zeroed(uint64_t bytes) {
 }
 }  // namespace
 
-GuestMemory::GuestMemory(uint64_t ram_bytes) : ram_size_(ram_bytes) {
-  if (ram_bytes < kMinRam || ram_bytes > kMaxRam || ram_bytes % 4096 != 0)
+GuestMemory::GuestMemory(uint64_t ram_bytes, MemoryLayout layout) : ram_size_(ram_bytes), layout_(layout) {
+  if (ram_bytes < kMinRam || ram_bytes > kMaxRam || ram_bytes % kPageSize != 0)
     throw std::invalid_argument("guest RAM must be between 1 MiB and 3072 MiB, in whole 4 KiB pages");
+  if (layout.framebuffer_bytes > kMaxFramebuffer || layout.framebuffer_bytes % kPageSize != 0)
+    throw std::invalid_argument("the framebuffer must be at most 256 MiB, in whole 4 KiB pages");
   ram_ = map_zeroed(ram_bytes);
   try {
     rom_ = map_zeroed(kRomSize);
+    if (layout.framebuffer_bytes) fb_ = map_zeroed(layout.framebuffer_bytes);
   } catch (...) {
     munmap(ram_, ram_size_);
+    if (rom_) munmap(rom_, kRomSize);
     throw;
   }
+  fb_size_ = layout.framebuffer_bytes;
+  fb_dirty_.assign((framebuffer_pages() + 63) / 64, 0);
 }
 
 GuestMemory::~GuestMemory() {
   munmap(ram_, ram_size_);
   munmap(rom_, kRomSize);
+  if (fb_) munmap(fb_, fb_size_);
+}
+
+std::vector<uint64_t> GuestMemory::take_framebuffer_dirty() {
+  if (dirty_hook_) dirty_hook_(fb_dirty_);
+  std::vector<uint64_t> out = fb_dirty_;
+  std::fill(fb_dirty_.begin(), fb_dirty_.end(), 0);  // in place: the software engine holds its address
+  ++fb_epoch_;
+  return out;
 }
 
 uint8_t* GuestMemory::ram_span(uint64_t addr, uint64_t len) {
@@ -42,6 +58,7 @@ uint8_t* GuestMemory::ram_at(uint64_t addr, uint64_t len) const {
   if (len > ram_size_ || addr > ram_size_ - len) return nullptr;
   // The ROM window hides RAM at 0xF0000..0xFFFFF.
   if (addr < kRomBase + kRomSize && addr + len > kRomBase) return nullptr;
+  if (layout_.vga_window_mmio && addr < kVgaWindowBase + kVgaWindowSize && addr + len > kVgaWindowBase) return nullptr;
   return ram_ + addr;
 }
 

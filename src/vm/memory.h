@@ -2,14 +2,28 @@
 // 0xF0000 and again at 0xFFFF0000 (where the CPU fetches its first
 // instruction after RESET). Every access the monitor makes on the guest's
 // behalf goes through the bounds-checked helpers here.
+//
+// Display memory (MemoryLayout, off by default): the VGA window at
+// A0000h-BFFFFh can be a device window instead of RAM (every guest access
+// goes to the MMIO bus, and the helpers here treat it as unmapped), and a
+// framebuffer -- host memory a display device owns -- can be mapped as RAM at
+// kFramebufferBase (the linear framebuffer of Bochs/QEMU's VBE), with a
+// record of the 4 KiB pages the guest wrote since the renderer last looked.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
+#include <vector>
 
 namespace pxos {
+
+struct MemoryLayout {
+  bool vga_window_mmio = false;    // A0000h-BFFFFh is not RAM: guest accesses go to the MMIO bus
+  uint64_t framebuffer_bytes = 0;  // 0: none; else whole 4 KiB pages, up to GuestMemory::kMaxFramebuffer
+};
 
 class GuestMemory {
  public:
@@ -18,10 +32,16 @@ class GuestMemory {
   static constexpr uint64_t kRomAlias = 0xFFFF0000;
   static constexpr uint64_t kMinRam = 1u << 20;
   static constexpr uint64_t kMaxRam = 3ull << 30;  // below the PCI hole
+  static constexpr uint64_t kVgaWindowBase = 0xA0000;
+  static constexpr uint64_t kVgaWindowSize = 0x20000;
+  static constexpr uint64_t kFramebufferBase = 0xE0000000;  // in the PCI hole, as Bochs/QEMU's LFB
+  static constexpr uint64_t kMaxFramebuffer = 256ull << 20;
+  static constexpr uint64_t kPageSize = 4096;
 
   // Throws std::invalid_argument for sizes out of [kMinRam, kMaxRam] or not
-  // a multiple of 4 KiB, std::runtime_error if the host cannot map it.
-  explicit GuestMemory(uint64_t ram_bytes);
+  // a multiple of 4 KiB (RAM and framebuffer), std::runtime_error if the
+  // host cannot map it.
+  explicit GuestMemory(uint64_t ram_bytes, MemoryLayout layout = {});
   ~GuestMemory();
   GuestMemory(const GuestMemory&) = delete;
   GuestMemory& operator=(const GuestMemory&) = delete;
@@ -47,7 +67,8 @@ class GuestMemory {
   void note_guest_writes() { ++writes_; }
 
   // Host pointer to [addr, addr+len) when it lies wholly in guest RAM that
-  // the guest may write (the ROM window at 0xF0000 excluded); else nullptr.
+  // the guest may write (the ROM window at 0xF0000 excluded, and the VGA
+  // window when it is a device window); else nullptr.
   uint8_t* ram_span(uint64_t addr, uint64_t len);
   // As ram_span, but ROM (at either address) is allowed too.
   const uint8_t* readable_span(uint64_t addr, uint64_t len);
@@ -66,6 +87,38 @@ class GuestMemory {
   void write16(uint64_t addr, uint16_t v);
   void write32(uint64_t addr, uint32_t v);
 
+  // ---- display memory (MemoryLayout) ----
+  bool vga_window_mmio() const { return layout_.vga_window_mmio; }
+  // The window may change while the machine runs (a display device that
+  // shows its bank window there only while it is enabled); engines look
+  // before each run, as for A20.
+  void set_vga_window_mmio(bool on) { layout_.vga_window_mmio = on; }
+  // The framebuffer's host memory (empty: none). The display device that owns
+  // it reads and writes it directly; the guest sees it at kFramebufferBase.
+  // The monitor-side helpers above never reach it.
+  std::span<uint8_t> framebuffer() { return {fb_, fb_size_}; }
+  uint64_t framebuffer_size() const { return fb_size_; }
+  uint64_t framebuffer_pages() const { return fb_size_ / kPageSize; }
+  // The framebuffer pages the guest wrote since the last call, one bit per
+  // page (bit n of word n / 64), framebuffer_pages() bits; the record starts
+  // empty again. Call it on the monitor's thread, between two runs of the
+  // vCPU (the software engine drops its fast write paths to these pages
+  // before it runs again).
+  std::vector<uint64_t> take_framebuffer_dirty();
+  // For engines. The software engine marks pages in the record itself
+  // (framebuffer_dirty_words) and, when framebuffer_dirty_epoch() moved, drops
+  // its fast write paths to the framebuffer, so that the next write to each
+  // page is recorded again. An engine whose guest writes behind its back (KVM)
+  // adds the pages it logged through the hook, which take_framebuffer_dirty
+  // calls first (nullptr: none).
+  uint64_t* framebuffer_dirty_words() { return fb_dirty_.data(); }
+  void mark_framebuffer_dirty(uint64_t page) {
+    if (page < framebuffer_pages()) fb_dirty_[page / 64] |= uint64_t{1} << (page % 64);
+  }
+  uint64_t framebuffer_dirty_epoch() const { return fb_epoch_; }
+  using DirtyLogHook = std::function<void(std::span<uint64_t> words)>;
+  void set_dirty_log_hook(DirtyLogHook hook) { dirty_hook_ = std::move(hook); }
+
   // Real-mode linear address of seg:off (up to 0x10FFEF, with A20 applied).
   uint32_t real_linear(uint16_t seg, uint32_t off) const {
     uint32_t a = (uint32_t{seg} << 4) + off;
@@ -82,6 +135,12 @@ class GuestMemory {
   uint8_t* rom_ = nullptr;
   uint64_t writes_ = 0;
   bool a20_ = true;
+  MemoryLayout layout_;
+  uint8_t* fb_ = nullptr;
+  uint64_t fb_size_ = 0;
+  std::vector<uint64_t> fb_dirty_;
+  uint64_t fb_epoch_ = 0;
+  DirtyLogHook dirty_hook_;
 
   uint8_t* ram_at(uint64_t addr, uint64_t len) const;  // ram_span without counting
 };

@@ -80,6 +80,10 @@ put("fuzz_devices", "mouse", pic_init + w(14, 0xA8) + w(14, 0x60) + w(13, 0x47) 
     move(-300, 400, 0, 6) + r(13) + r(13) + bytes([5]) + aux(0xE9) + w(14, 0xA7) + move(1, 1, 0, 0) + w(14, 0xA9) + r(13))
 put("fuzz_devices", "uart", w(19, 0x80) + w(16, 0x01) + w(17, 0x00) + w(19, 0x03) + w(18, 0xC7) + w(17, 0x0F) + bytes([6, 0x1C, 0x9C, 0x5A]) + r(21) + r(16) + r(18))
 put("fuzz_devices", "vga", w(38, 0x0E) + r(39) + w(38, 0x0F) + w(39, 0x50) + w(31, 0x00) + w(32, 0x3F) + r(40) + r(26) + w(26, 0x10) + w(26, 0x01) + r(36))
+# VBE: 640x480x8 with the LFB through the DISPI ports (66: 1CEh, 67: 1CFh, 16-bit), a 4-byte write to the bank
+# window (op 3Dh: size byte, offset, bytes), a render (op 0Ch).
+vbe_mode = b"".join(w(66, i, 1) + w(67, v, 1) for i, v in ((1, 640), (2, 480), (3, 8), (4, 0x41)))
+put("fuzz_devices", "vbe", vbe_mode + bytes([0x3D, 3]) + struct.pack("<I", 0x10) + bytes([1, 2, 3, 4]) + bytes([0x0C]) + struct.pack("<H", 1))
 put("fuzz_devices", "trap", bytes([7]) + struct.pack("<8I", 0x0E41, 0, 0, 0, 0x7000, 0, 0, 0) + struct.pack("<6H", 0x1000 + 0x10 * 8, 0, 0, 0, 0x7C00, 0) + struct.pack("<3H", 0x7C00, 0, 0x202) +
     w(42, ord("x")) + w(43, 0x55) + bytes([0x48]) + struct.pack("<HI", 0x1234, 7))
 

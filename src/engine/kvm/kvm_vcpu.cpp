@@ -13,8 +13,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -87,11 +89,12 @@ class KvmVcpu final : public Vcpu {
     ioctl(vm_fd_, KVM_SET_IDENTITY_MAP_ADDR, &ident);  // optional on AMD
 
     bool readonly = ioctl(kvm_fd_, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
-    uint64_t low_ram = std::min<uint64_t>(mem.ram_size(), GuestMemory::kRomBase);
-    set_slot(kSlotLow, 0, mem.ram_base(), low_ram, false);
-    set_slot(kSlotRom, GuestMemory::kRomBase, mem.rom().data(), GuestMemory::kRomSize, readonly);
-    set_slot(kSlotRomAlias, GuestMemory::kRomAlias, mem.rom().data(), GuestMemory::kRomSize, readonly);
+    map_low_ram();
+    uint32_t rom_flags = readonly ? KVM_MEM_READONLY : 0;
+    set_slot(kSlotRom, GuestMemory::kRomBase, mem.rom().data(), GuestMemory::kRomSize, rom_flags);
+    set_slot(kSlotRomAlias, GuestMemory::kRomAlias, mem.rom().data(), GuestMemory::kRomSize, rom_flags);
     map_high_ram();
+    map_framebuffer();
 
     vcpu_fd_ = ioctl(vm_fd_, KVM_CREATE_VCPU, 0);
     if (vcpu_fd_ < 0) throw kvm_error("KVM_CREATE_VCPU failed");
@@ -110,6 +113,7 @@ class KvmVcpu final : public Vcpu {
   }
 
   ~KvmVcpu() override {
+    if (mem_.framebuffer_size()) mem_.set_dirty_log_hook(nullptr);
     if (run_) munmap(run_, run_size_);
     for (int fd : {vcpu_fd_, vm_fd_, kvm_fd_})
       if (fd >= 0) close(fd);
@@ -172,6 +176,7 @@ class KvmVcpu final : public Vcpu {
     emulation_failed_ = false;
     io_pending_ = false;
     if (mem_.a20() != a20_mapped_) map_high_ram();
+    if (mem_.vga_window_mmio() != window_mapped_) map_low_ram();
     thread_ = pthread_self();
     thread_known_.store(true);
     flush_state();
@@ -322,16 +327,55 @@ class KvmVcpu final : public Vcpu {
     if (size <= 0x100000) return;
     bool wrap = !a20_mapped_ && size > 0x110000;
     uint64_t high = wrap ? 0x110000 : 0x100000;
-    set_slot(kSlotHigh, 0, nullptr, 0, false);  // a slot's range can only change through deletion
-    set_slot(kSlotWrap, 0, nullptr, 0, false);
-    set_slot(kSlotHigh, high, mem_.ram_base() + high, size - high, false);
-    if (wrap) set_slot(kSlotWrap, 0x100000, mem_.ram_base(), 0x10000, false);
+    set_slot(kSlotHigh, 0, nullptr, 0, 0);  // a slot's range can only change through deletion
+    set_slot(kSlotWrap, 0, nullptr, 0, 0);
+    set_slot(kSlotHigh, high, mem_.ram_base() + high, size - high, 0);
+    if (wrap) set_slot(kSlotWrap, 0x100000, mem_.ram_base(), 0x10000, 0);
   }
 
-  void set_slot(uint32_t slot, uint64_t gpa, void* host, uint64_t size, bool readonly) {
+  // RAM below the ROM; with the VGA window a device window (MemoryLayout),
+  // in two slots around it, so that every access there exits as MMIO.
+  void map_low_ram() {
+    window_mapped_ = mem_.vga_window_mmio();
+    set_slot(kSlotLow, 0, nullptr, 0, 0);  // a slot's range can only change through deletion
+    set_slot(kSlotLowUpper, 0, nullptr, 0, 0);
+    uint64_t low_ram = std::min<uint64_t>(mem_.ram_size(), GuestMemory::kRomBase);
+    if (!window_mapped_) {
+      set_slot(kSlotLow, 0, mem_.ram_base(), low_ram, 0);
+      return;
+    }
+    const uint64_t win = GuestMemory::kVgaWindowBase, win_end = win + GuestMemory::kVgaWindowSize;
+    set_slot(kSlotLow, 0, mem_.ram_base(), win, 0);
+    set_slot(kSlotLowUpper, win_end, mem_.ram_base() + win_end, low_ram - win_end, 0);
+  }
+
+  // The framebuffer, with KVM's record of the pages the guest writes; the
+  // memory's take_framebuffer_dirty() collects it through the hook.
+  void map_framebuffer() {
+    std::span<uint8_t> fb = mem_.framebuffer();
+    if (fb.empty()) return;
+    set_slot(kSlotFramebuffer, GuestMemory::kFramebufferBase, fb.data(), fb.size(), KVM_MEM_LOG_DIRTY_PAGES);
+    mem_.set_dirty_log_hook([this](std::span<uint64_t> words) { collect_dirty_log(words); });
+  }
+
+  void collect_dirty_log(std::span<uint64_t> words) {
+    std::vector<uint64_t> bitmap(words.size(), 0);
+    kvm_dirty_log log{};
+    log.slot = kSlotFramebuffer;
+    log.dirty_bitmap = bitmap.data();
+    if (ioctl(vm_fd_, KVM_GET_DIRTY_LOG, &log) < 0) {
+      // Without the log every page counts as written: the picture stays right.
+      std::fill(words.begin(), words.end(), ~uint64_t{0});
+      ++dirty_log_failures_;
+      return;
+    }
+    for (size_t i = 0; i < words.size(); ++i) words[i] |= bitmap[i];
+  }
+
+  void set_slot(uint32_t slot, uint64_t gpa, void* host, uint64_t size, uint32_t flags) {
     kvm_userspace_memory_region region{};
     region.slot = slot;
-    region.flags = readonly ? KVM_MEM_READONLY : 0;
+    region.flags = flags;
     region.guest_phys_addr = gpa;
     region.memory_size = size;
     region.userspace_addr = reinterpret_cast<uint64_t>(host);
@@ -513,12 +557,15 @@ class KvmVcpu final : public Vcpu {
   }
 
   static constexpr uint32_t kSlotLow = 0, kSlotRom = 1, kSlotHigh = 2, kSlotRomAlias = 3, kSlotWrap = 4;
+  static constexpr uint32_t kSlotLowUpper = 5, kSlotFramebuffer = 6;
 
   GuestMemory& mem_;
   std::unique_ptr<Vcpu> assist_;  // executes what the host's KVM cannot emulate
   bool emulation_failed_ = false;
   uint64_t assisted_ = 0;
+  uint64_t dirty_log_failures_ = 0;
   bool a20_mapped_ = true;
+  bool window_mapped_ = false;  // the VGA window is mapped as a device window (MMIO)
   int kvm_fd_ = -1, vm_fd_ = -1, vcpu_fd_ = -1;
   kvm_run* run_ = nullptr;
   size_t run_size_ = 0;

@@ -165,6 +165,28 @@ struct Cpu {
   uint32_t ram_size = 0;
   uint8_t* rom = nullptr;  // 64 KiB at 0xF0000 and 0xFFFF0000 (nullptr: none, RAM everywhere)
   MmioBus* mmio = nullptr;
+  // Display memory (vm/memory.h's MemoryLayout): the VGA window A0000h-BFFFFh
+  // as a device window (no host page: every access reaches mmio), and the
+  // framebuffer at fb_base, RAM whose pages are recorded in fb_dirty (one bit
+  // per page) when written. A page gets a fast-path write entry only once it
+  // is marked, so the first write after the record was taken takes the slow
+  // path and marks it (tlb_drop_framebuffer_writes when it is taken).
+  bool vga_window_mmio = false;
+  uint8_t* fb = nullptr;
+  uint32_t fb_base = 0, fb_size = 0;
+  uint64_t* fb_dirty = nullptr;
+  bool in_framebuffer(uint32_t p) const { return p - fb_base < fb_size; }
+  bool fb_page_dirty(uint32_t p) const {
+    uint32_t n = (p - fb_base) >> 12;
+    return (fb_dirty[n / 64] >> (n % 64)) & 1;
+  }
+  void note_phys_write(uint32_t p) {  // a write to RAM at p: recorded when it is in the framebuffer
+    if (in_framebuffer(p)) {
+      uint32_t n = (p - fb_base) >> 12;
+      fb_dirty[n / 64] |= uint64_t{1} << (n % 64);
+    }
+  }
+  uint64_t code_bits(uint32_t p) const { return (p >> 12) < code_page.size() ? code_page[p >> 12] : 0; }
   uint32_t a20_mask = ~0u;
   uint32_t phys_mask = ~0u;  // 0x00FFFFFF for a 24-bit bus (the 286 conformance runner)
   // Per 4 KiB RAM page, one bit per 64-byte chunk holding decoded code. A page with
@@ -345,6 +367,7 @@ struct Cpu {
   void tlb_flush_nonglobal();                                   // a CR3 load
   void tlb_flush_page(uint32_t linear);                         // INVLPG
   void tlb_flush_phys_page_writes(uint32_t phys_page);
+  void tlb_drop_framebuffer_writes();  // the dirty record was taken: writes must mark pages again
   void set_cpl(uint8_t n) {
     if ((n == 3) != (cpl == 3)) {
       tlb = tlbs[n == 3];

@@ -19,7 +19,9 @@ BlockCache::~BlockCache() = default;
 
 Block* BlockCache::build(Cpu& c, uint32_t phys) {
   const uint8_t* h = c.host_page(phys, false);
-  if (!h) return nullptr;
+  // Code in the framebuffer is not cached (its writes are not checked for
+  // code): it runs an instruction at a time.
+  if (!h || c.in_framebuffer(phys)) return nullptr;
   if (translate_ && jit_.nearly_full()) {  // the code goes with the blocks (nothing runs now)
     flush(c);
     jit_.reset();
@@ -156,6 +158,15 @@ void BlockCache::flush(Cpu& c) {
 // ---- core ---------------------------------------------------------------------------
 
 Core::Core() { cpu.blocks = &cache; }
+
+void Core::attach_display(bool vga_window_mmio, std::span<uint8_t> fb, uint32_t fb_base, uint64_t* fb_dirty) {
+  cpu.vga_window_mmio = vga_window_mmio;
+  cpu.fb = fb.empty() ? nullptr : fb.data();
+  cpu.fb_size = uint32_t(fb.size());
+  cpu.fb_base = fb_base;
+  cpu.fb_dirty = fb_dirty;
+  cache.flush(cpu);
+}
 
 void Core::attach(uint8_t* ram, uint32_t ram_size, uint8_t* rom, MmioBus* mmio) {
   cpu.ram = ram;

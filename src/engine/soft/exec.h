@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -118,6 +119,9 @@ class Core {
 
   // Sets up the physical memory map. ram_size must be a multiple of 4 KiB.
   void attach(uint8_t* ram, uint32_t ram_size, uint8_t* rom, MmioBus* mmio);
+  // Display memory (cpu.h): the VGA window as a device window, and the
+  // framebuffer with its dirty-page record (fb_dirty: one bit per 4 KiB page).
+  void attach_display(bool vga_window_mmio, std::span<uint8_t> fb, uint32_t fb_base, uint64_t* fb_dirty);
   RunStop run(RunControl& ctl);
   // Completes a pending IN/INS with the data in cpu.io_buf (if EIP was not changed).
   void complete_in();

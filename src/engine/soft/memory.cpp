@@ -21,7 +21,11 @@ uint8_t* Cpu::host_page(uint32_t p, bool write) {
     if (p >= 0xF0000 && p < 0x100000) return write ? nullptr : rom + (p - 0xF0000);
     if (p >= 0xFFFF0000u) return write ? nullptr : rom + (p - 0xFFFF0000u);
   }
-  if (p < ram_size) return ram + p;
+  if (p < ram_size) {
+    if (vga_window_mmio && p - 0xA0000u < 0x20000u) return nullptr;  // the device window
+    return ram + p;
+  }
+  if (in_framebuffer(p)) return fb + (p - fb_base);
   return nullptr;
 }
 
@@ -109,7 +113,8 @@ void Cpu::phys_write8(uint32_t p, uint8_t v) {
   if (uint8_t* h = host_page(p, true)) {
     const bool changed = h[p & 0xFFF] != v;  // rewriting code with the same bytes leaves its blocks valid
     h[p & 0xFFF] = v;
-    if (changed && (code_page[p >> 12] & chunk_mask(p & 0xFFF, 1))) blocks->invalidate(*this, p, 1);
+    note_phys_write(p);
+    if (changed && (code_bits(p) & chunk_mask(p & 0xFFF, 1))) blocks->invalidate(*this, p, 1);
     return;
   }
   if (host_page(p, false)) return;  // ROM: writes are dropped
@@ -150,6 +155,13 @@ void Cpu::tlb_flush_phys_page_writes(uint32_t phys_page) {
       if (e.host == h) e.tag_w = ~0u;
 }
 
+void Cpu::tlb_drop_framebuffer_writes() {
+  if (!fb) return;
+  for (auto& t : tlbs)
+    for (TlbEntry& e : t)
+      if (e.host >= fb && e.host < fb + fb_size) e.tag_w = ~0u;
+}
+
 uint32_t Cpu::sys_access(uint32_t a, uint32_t v, unsigned size, bool write) {
   // CPL 3 here: run the access with the supervisor's rights and TLB, then switch back
   // (also when it faults).
@@ -183,7 +195,10 @@ void Cpu::tlb_fill(uint32_t linear, uint32_t p, uint32_t attrs, uint8_t* h) {
   bool w = attrs & kTlbWritable;
   e.tag_r = page;
   e.tag_wc = w ? page : ~0u;
-  e.tag_w = w && host_page(p, true) && !code_page[p >> 12] ? page : ~0u;
+  // No fast-path writes to code (they must invalidate blocks) nor to a
+  // framebuffer page not yet marked dirty (the slow path marks it).
+  bool fast_write = w && host_page(p, true) && (in_framebuffer(p) ? fb_page_dirty(p) : !code_page[p >> 12]);
+  e.tag_w = fast_write ? page : ~0u;
   e.phys = (p & ~0xFFFu) | (attrs & (kTlbGlobal | kTlbLarge));
   e.host = h;
 }
@@ -223,12 +238,13 @@ void Cpu::write_slow(uint32_t a, uint32_t v, unsigned size) {
     }
     if (uint8_t* h = host_page(p, true)) {
       uint8_t* at = h + (p & 0xFFF);
-      const uint64_t code = code_page[p >> 12];
+      const uint64_t code = code_bits(p);
       // Rewriting code with the same bytes (a guest storing what is there)
       // leaves its decoded blocks valid: no invalidation, no rebuild.
       const bool changes_code = (code & chunk_mask(p & 0xFFF, size)) && std::memcmp(at, &v, size) != 0;
       std::memcpy(at, &v, size);
       if (changes_code) blocks->invalidate(*this, p, size);
+      note_phys_write(p);
       tlb_fill(a, p, attrs, h);
       return;
     }

@@ -17,6 +17,9 @@ class SoftVcpu final : public Vcpu {
  public:
   SoftVcpu(GuestMemory& mem, MmioBus& mmio, SoftOptions opts) : mem_(mem), opts_(opts) {
     core_.attach(mem.ram_base(), uint32_t(mem.ram_size()), mem.rom().data(), &mmio);
+    core_.attach_display(mem.vga_window_mmio(), mem.framebuffer(), uint32_t(GuestMemory::kFramebufferBase),
+                         mem.framebuffer_dirty_words());
+    fb_epoch_ = mem.framebuffer_dirty_epoch();
     core_.load_state(reset_state());
     core_.cache.set_translate(opts_.translate);
     if (opts_.rep_chunk) core_.cpu.rep_chunk = opts_.rep_chunk;
@@ -38,6 +41,14 @@ class SoftVcpu final : public Vcpu {
       a20_ = mem_.a20();
       c.a20_mask = a20_ ? ~0u : ~(1u << 20);
       c.tlb_flush();
+    }
+    if (mem_.vga_window_mmio() != c.vga_window_mmio) {  // RAM there became a device window or back
+      c.vga_window_mmio = mem_.vga_window_mmio();
+      core_.cache.flush(c);  // and the TLB
+    }
+    if (mem_.framebuffer_dirty_epoch() != fb_epoch_) {  // the dirty record was taken: mark pages anew
+      fb_epoch_ = mem_.framebuffer_dirty_epoch();
+      c.tlb_drop_framebuffer_writes();
     }
     if (mem_.write_generation() != mem_writes_) {  // the monitor may have written guest memory
       mem_writes_ = mem_.write_generation();
@@ -102,6 +113,7 @@ class SoftVcpu final : public Vcpu {
   uint64_t deadline_ns_ = ~uint64_t{0};
   bool a20_ = true;
   uint64_t mem_writes_ = ~uint64_t{0};
+  uint64_t fb_epoch_ = 0;  // the memory's framebuffer_dirty_epoch() when write entries were last dropped
 };
 
 }  // namespace
