@@ -10,16 +10,8 @@
 ; Assembled with -DDOS_COM (guests/mouse_bios_com.asm) it is a DOS .COM
 ; program instead, run under FreeDOS (tests/guest/dos_programs.sh).
         bits 16
-%ifdef DOS_COM
-        org 0x100
 %include "pxtest.inc"
-        jmp stage2
-        PXTEST_CODE
-%else
-        org 0x7C00
-%include "pxtest.inc"
-        PXTEST_BOOT 5
-%endif
+        PXTEST_START 5
 
 %define WANT 3                          ; packets the test sends
 

@@ -6,16 +6,8 @@
 ; Assembled with -DDOS_COM (guests/test_pc_com.asm) it is a DOS .COM program
 ; instead, run under FreeDOS from a FAT floppy (tests/guest/dos_programs.sh).
         bits 16
-%ifdef DOS_COM
-        org 0x100
 %include "pxtest.inc"
-        jmp stage2
-        PXTEST_CODE
-%else
-        org 0x7C00
-%include "pxtest.inc"
-        PXTEST_BOOT 6
-%endif
+        PXTEST_START 6
 
 stage2:
         PUTS msg_start
