@@ -36,3 +36,14 @@ wait_listening() {  # PORT
   echo "FAIL: nothing listens on port $1"
   exit 1
 }
+
+# wait_window: the id of pxOS's window once it exists (up to 20 s), else nothing.
+wait_window() {
+  local wid=''
+  for _ in $(seq 100); do
+    wid=$(xdotool search --name '^pxOS' 2>/dev/null | head -1)
+    [ -n "$wid" ] && break
+    sleep 0.2
+  done
+  echo "$wid"
+}

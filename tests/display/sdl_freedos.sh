@@ -24,12 +24,7 @@ port=$(free_port)
   --until-text 'sdl-typed-ok' --timeout 170 >"$tmp/out" 2>&1 &
 pxos_pid=$!
 pids+=($pxos_pid)
-wid=''
-for _ in $(seq 100); do
-  wid=$(xdotool search --name '^pxOS' 2>/dev/null | head -1)
-  [ -n "$wid" ] && break
-  sleep 0.2
-done
+wid=$(wait_window)
 [ -n "$wid" ] || { echo "FAIL: no window:"; cat "$tmp/out"; exit 1; }
 wait_listening "$port"
 python3 "$tool" rfb-wait-text 127.0.0.1 "$port" 'A:\>' 150 "$font" >"$tmp/why" ||

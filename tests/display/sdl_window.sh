@@ -70,12 +70,7 @@ cat "$tmp/out"
 "$pxos" run --engine "$engine" --boot-sector "$guests/demo.bin" --display sdl --timeout 90 >"$tmp/out" 2>&1 &
 pxos_pid=$!
 pids+=($pxos_pid)
-wid=''
-for _ in $(seq 100); do
-  wid=$(xdotool search --name '^pxOS' 2>/dev/null | head -1)
-  [ -n "$wid" ] && break
-  sleep 0.2
-done
+wid=$(wait_window)
 [ -n "$wid" ] || { echo "FAIL: no second window"; cat "$tmp/out"; exit 1; }
 python3 "$tool" x11-close "$wid" || exit 1
 wait $pxos_pid
