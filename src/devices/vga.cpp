@@ -52,14 +52,16 @@ uint8_t Vga::input_status1(uint64_t now_ns) const {
   return uint8_t((vblank ? kStatusVRetrace : 0) | (vblank || hblank ? kStatusDisplayOff : 0));
 }
 
+// The cursor registers change one cell of the picture: render() compares
+// the cursor it drew with the registers instead of drawing everything again.
 void Vga::set_cursor_location(uint16_t cell) {
-  set_register(crtc_[kCrCursorHi], uint8_t(cell >> 8));
-  set_register(crtc_[kCrCursorLo], uint8_t(cell));
+  crtc_[kCrCursorHi] = uint8_t(cell >> 8);
+  crtc_[kCrCursorLo] = uint8_t(cell);
 }
 
 void Vga::set_cursor_shape(uint8_t start, uint8_t end) {
-  set_register(crtc_[kCrCursorStart], start);
-  set_register(crtc_[kCrCursorEnd], end);
+  crtc_[kCrCursorStart] = start;
+  crtc_[kCrCursorEnd] = end;
 }
 
 void Vga::set_register(uint8_t& reg, uint8_t value) {
@@ -82,7 +84,11 @@ void Vga::write_crtc(uint8_t value) {
     }
     return;
   }
-  set_register(crtc_[i], value);
+  const bool cursor = i == kCrCursorStart || i == kCrCursorEnd || i == kCrCursorHi || i == kCrCursorLo;
+  if (cursor)
+    crtc_[i] = value;
+  else
+    set_register(crtc_[i], value);
 }
 
 void Vga::write_attribute(uint8_t value) {

@@ -79,6 +79,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <iosfwd>
 #include <span>
@@ -142,6 +143,7 @@ class Vga final : public FrameSource {
     uint64_t mem_writes = 0;  // CPU writes inside the selected window
     uint64_t outside = 0;     // CPU accesses outside the selected window
     uint64_t frames = 0;      // renders that drew something
+    uint64_t rows_drawn = 0;  // native rows drawn (all of them after a register change, else those that changed)
   };
 
   explicit Vga(GuestClock clock);
@@ -229,10 +231,29 @@ class Vga final : public FrameSource {
   uint8_t misc_ = 0x67, feature_ = 0, vga_enable_ = 1, pel_mask_ = 0xFF;
   uint8_t dac_read_index_ = 0, dac_write_index_ = 0, dac_component_ = 0;
   bool dac_reading_ = false;
-  // Since the last render: whether a register or memory write may have
-  // changed the picture, and the blink phase it drew.
+  // Since the last render: whether a register write may have changed the
+  // whole picture, which granules of video memory the CPU changed (only the
+  // rows that show them are drawn again), the cursor and blink phase drawn,
+  // and the frame drawn into (another frame gets a whole picture).
+  static constexpr uint32_t kDirtyGranule = 4;  // a doubleword: no two text cells or 13h pixel groups share one
+  struct Cursor {
+    uint16_t at = 0;
+    uint8_t start = 0, end = 0;
+    bool visible = false;
+    bool operator==(const Cursor&) const = default;
+  };
   bool changed_ = true;
+  std::bitset<kPlaneSize / kDirtyGranule> mem_dirty_;
+  bool any_mem_dirty_ = false;
   int last_blink_phase_ = -1;
+  Cursor drawn_cursor_;
+  const Frame* last_frame_ = nullptr;
+  void mark_written(uint32_t offset) {
+    mem_dirty_.set(offset / kDirtyGranule);
+    any_mem_dirty_ = true;
+  }
+  Cursor cursor(const Geometry& g) const;
+  bool row_dirty(const Geometry& g, const Scan& s, const Cursor& now) const;
   std::vector<uint32_t> line_;  // scratch: one rendered line
   std::vector<uint8_t> dots_;   // scratch: one line's colour indices
   Stats stats_;

@@ -81,8 +81,13 @@ void Vga::mem_write(uint32_t offset, uint8_t value) {
   for (int p = 0; p < 4; ++p) {
     if (!(planes >> p & 1)) continue;
     uint8_t& cell = vram_[size_t(p) * kPlaneSize + d.offset];
-    if (cell != values[size_t(p)]) changed_ = true;
+    if (cell == values[size_t(p)]) continue;
     cell = values[size_t(p)];
+    // Text reads plane 2 as the font: a change there may redraw any row.
+    if (p == 2 && !(gc_[kGcMisc] & kGcGraphics))
+      changed_ = true;
+    else
+      mark_written(d.offset);
   }
 }
 

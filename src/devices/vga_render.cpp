@@ -137,6 +137,28 @@ void Vga::build_palette(const Geometry& g, std::array<uint32_t, 256>& out) const
     out[size_t(i)] = (g.shift256 && g.colour8) ? dac_rgb(dac_[size_t(i & pel_mask_)]) : pal16[size_t(i & 0x0F)];
 }
 
+Vga::Cursor Vga::cursor(const Geometry& g) const {
+  if (g.graphics) return {};
+  return {cursor_location(), cursor_start(), cursor_end(),
+          cursor_enabled() && (g.phase & 1) && cursor_start() <= cursor_end()};
+}
+
+// Whether the row that starts at `s` shows a granule of video memory the CPU
+// changed, or the cursor's cell where the cursor changed.
+bool Vga::row_dirty(const Geometry& g, const Scan& s, const Cursor& now) const {
+  // The row reads one character clock past its width, shown only when panned.
+  const uint32_t first = s.row_addr, last = s.row_addr + uint32_t((g.chars - (g.pan ? 0 : 1)) / g.count_div);
+  auto shows = [&](const Cursor& c) { return c.visible && ((c.at - first) & 0xFFFF) <= last - first; };
+  if (now != drawn_cursor_ && (shows(now) || shows(drawn_cursor_))) return true;
+  uint32_t granule = ~0u;
+  for (uint32_t counter = first; counter <= last; ++counter) {
+    const uint32_t gr = memory_address(g, counter, s.row_scan) / kDirtyGranule;
+    if (gr != granule && mem_dirty_[gr]) return true;
+    granule = gr;
+  }
+  return false;
+}
+
 void Vga::render_text(const Geometry& g, const Scan& s, std::span<uint8_t> dots) const {
   const uint8_t ar10 = attr_[kArModeControl], map = seq_[kSrCharMap];
   const uint32_t bank_a = kFontBank[(map >> 2 & 3) | (map >> 3 & 4)], bank_b = kFontBank[(map & 3) | (map >> 2 & 4)];
@@ -204,12 +226,14 @@ bool Vga::render(Frame& frame) {
   const Geometry g = geometry();
   const bool resized =
       frame.width != g.width || frame.height != g.height || frame.pixels.size() != size_t(g.width) * size_t(g.height);
-  if (!changed_ && !resized && g.phase == last_blink_phase_) {
+  const Cursor now = cursor(g);
+  // Everything is drawn after a register change, into a new or another frame,
+  // or when the character blink flips; else only rows that show a change.
+  const bool all = changed_ || resized || &frame != last_frame_ || ((g.phase ^ last_blink_phase_) & 2);
+  if (!all && !any_mem_dirty_ && now == drawn_cursor_) {
     frame.dirty = {};
     return false;
   }
-  changed_ = false;
-  last_blink_phase_ = g.phase;
   if (resized) {
     frame.width = g.width;
     frame.height = g.height;
@@ -222,9 +246,19 @@ bool Vga::render(Frame& frame) {
   int x0 = g.width, x1 = -1, y0 = g.height, y1 = -1;
   Scan s{g.start, g.preset_row_scan, false};
   bool second_half = false;  // double scan: the repeat of a scan line
+  // The scan lines of a character row read the same memory (without the
+  // CGA/Hercules row banks): ask once per row.
+  const bool banks = (crtc_[kCrModeControl] & (kCrNoCga | kCrNoHerc)) != (kCrNoCga | kCrNoHerc);
+  uint32_t asked_row = ~0u;
+  bool asked = false;
+  auto dirty = [&](const Scan& at) {
+    if (banks || at.row_addr != asked_row) asked_row = at.row_addr, asked = row_dirty(g, at, now);
+    return asked;
+  };
   for (int line = 0; line < g.lines; ++line) {
     const int y = line / g.vdiv;
-    if (line % g.vdiv == 0 && y < g.height) {
+    if (line % g.vdiv == 0 && y < g.height && (all || dirty(s))) {
+      ++stats_.rows_drawn;
       if (g.graphics)
         render_graphics(g, s, dots_);
       else
@@ -251,6 +285,12 @@ bool Vga::render(Frame& frame) {
       ++s.row_scan;
     }
   }
+  changed_ = false;
+  mem_dirty_.reset();
+  any_mem_dirty_ = false;
+  last_blink_phase_ = g.phase;
+  drawn_cursor_ = now;
+  last_frame_ = &frame;
   frame.dirty = x1 < 0 ? Rect{} : Rect{x0, y0, x1 - x0 + 1, y1 - y0 + 1};
   frame.mode = describe(g);
   if (x1 >= 0) ++stats_.frames;

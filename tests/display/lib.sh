@@ -16,7 +16,7 @@ need() {  # PROGRAM...: each must be installed, else the test is skipped, saying
 }
 
 start_xvfb() {  # sets DISPLAY to a new Xvfb server's (it picks a free number)
-  Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
+  Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp -noreset 3>"$tmp/display" 2>"$tmp/xvfb.log" &
   pids+=($!)
   for _ in $(seq 100); do
     [ -s "$tmp/display" ] && break
