@@ -32,8 +32,12 @@ IOPL3   equ 0x3000
 VEC_MON equ 0x60                        ; the INT the monitor reflects to the IVT
 VEC_IRQ0 equ 0x20                       ; the timer, once the PIC is moved there
 
+TG_TSS  equ GDT_FREE + 8                ; a ring-0 task, reached from VM86 by a task gate
+VEC_TG  equ 0x42
+
 %macro PM_GDT_EXTRA 0
         DESC ABS(vm_tss), vm_tss_end - vm_tss - 1, 0x89, 0    ; VM_TSS
+        DESC ABS(tg_tss), 103, 0x89, 0                        ; TG_TSS
 %endmacro
 
 ; IN_VM86 label, eflags: a 32-bit IRET to VCS:label in virtual-8086 mode with
@@ -102,6 +106,41 @@ t_run:  TRY
         and eax, EFL_VM | IOPL3
         EXPECT_EQ eax, EFL_VM | IOPL3, "  frame: EFLAGS with VM and IOPL 3"
         EXPECT_EQ [pm_f_ds], 0, "  DS is null in the handler"
+
+; --- 32-bit register arithmetic in VM86 (forms the soft engine translates), FS per access
+; MIX_LOOP disp: a loop whose result is in EAX; the FS-relative dword at `disp`.
+%macro MIX_LOOP 1
+        mov ecx, 1000
+        mov eax, 7
+        mov ebx, 0x12345
+%%l:    add eax, ebx
+        imul eax, eax, 5
+        xor eax, ecx
+        shl ebx, 3
+        and ebx, 0xFFFFF
+        mov [fs:dword %1], eax
+        mov edx, [fs:dword %1]
+        add edx, ecx
+        sub eax, edx
+        inc eax
+        dec ecx
+        jnz %%l
+%endmacro
+t_mix:  TRY
+        IN_VM86 .v, IOPL3
+        bits 16
+.v:     MIX_LOOP 0x70
+        int RING3_RET
+        bits 32
+        ENDTRY
+        push fs
+        mov ax, KDATA
+        mov fs, ax
+        MIX_LOOP (VFS * 16 + 0x70)
+        pop fs
+        mov [mix_want], eax
+        EXPECT_VEC RING3_RET, NOERR, "VM86: a loop of 32-bit arithmetic (operand-size prefixes)"
+        EXPECT_EQ [pm_f_eax], [mix_want], "  the same result as at ring 0"
 
 ; --- IOPL-sensitive instructions under IOPL 0: #GP(0) -----------------------------
 %macro SENSITIVE 2
@@ -307,6 +346,28 @@ t_vme:  TRY
 .vme:   EXPECT_EQ [pm_f_vec], NONE, "VME in CPUID: CR4.VME can be set"
 .done:
 
+; --- a task gate out of VM86 and IRET (NT) back into the VM86 task -----------------
+t_tgate: TRY
+        mov dword [pm_idt + VEC_TG * 8], TG_TSS << 16
+        mov dword [pm_idt + VEC_TG * 8 + 4], 0xE500     ; a task gate, DPL 3
+        IN_VM86 .v, IOPL3
+        bits 16
+.v:     mov ax, 0x7777
+        int VEC_TG                      ; to tg_task, which IRETs back
+        add ax, 1
+        int RING3_RET
+        bits 32
+        ENDTRY
+        EXPECT_VEC RING3_RET, NOERR, "task gate from VM86, IRET with NT back to it"
+        EXPECT_EQ [pm_f_eax], 0x7778, "  the VM86 task resumed after its INT with its registers"
+        mov eax, [tg_seen_efl]
+        and eax, EFL_VM | IOPL3
+        EXPECT_EQ eax, EFL_VM | IOPL3, "  the TSS saved EFLAGS with VM"
+        EXPECT_EQ [tg_seen_seg], VDS | (VGS << 16), "  the TSS saved the VM86 DS and GS"
+        mov eax, [pm_f_efl]
+        and eax, EFL_VM
+        EXPECT_EQ eax, EFL_VM, "  back in VM86 after the task switch"
+
 ; --- #PF from VM86 code: a user access (U/S set in the error code) -----------------
         PM_PAGING
         and dword [PTE(0x38000)], ~1    ; DS:8000h not present
@@ -361,6 +422,18 @@ vm_task:
         add ax, bx
 .x:     int RING3_RET
         bits 32
+
+; The ring-0 task behind the task gate: records what the VM86 task's TSS holds
+; and returns to it (IRET with NT).
+tg_task:
+        mov eax, [pm_tss + 0x24]        ; EFLAGS
+        mov [tg_seen_efl], eax
+        mov ax, [pm_tss + 0x54]         ; DS
+        mov [tg_seen_seg], ax
+        mov ax, [pm_tss + 0x5C]         ; GS
+        mov [tg_seen_seg + 2], ax
+        iret
+        jmp tg_task
 
 ; The #GP handler: in VM86 with the monitor on, emulates INT n (reflected to
 ; the IVT: FLAGS, CS, IP+2 pushed on the VM86 stack, IF and TF cleared) and
@@ -463,6 +536,9 @@ mon_on:   db 0
         align 4
 mon_count: dw 0, 0                      ; INTs reflected, IRETs emulated
 has_vme:  dd 0
+mix_want: dd 0
+tg_seen_efl: dd 0
+tg_seen_seg: dd 0
 vm_tss:
         dd 0, KSTACK1, KDATA, 0, 0, 0, 0, PAGEDIR   ; link, ESP0, SS0, ..., CR3
         dd vm_task, EFL_VM | IOPL3 | 2              ; EIP, EFLAGS
@@ -470,5 +546,6 @@ vm_tss:
         dd VES, VCS, VSS, VDS, VFS, VGS, 0          ; ES CS SS DS FS GS LDT
         dw 0, 104                                   ; T, I/O map base: no bitmap
 vm_tss_end:
+tg_tss: TSS32 tg_task, KSTACK0 - 0x2000
 s_hello: db "pm_vm86: virtual-8086 mode", 10, 0
         PM_END
