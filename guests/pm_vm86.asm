@@ -33,11 +33,13 @@ VEC_MON equ 0x60                        ; the INT the monitor reflects to the IV
 VEC_IRQ0 equ 0x20                       ; the timer, once the PIC is moved there
 
 TG_TSS  equ GDT_FREE + 8                ; a ring-0 task, reached from VM86 by a task gate
+KCONF   equ GDT_FREE + 16               ; conforming ring-0 code
 VEC_TG  equ 0x42
 
 %macro PM_GDT_EXTRA 0
         DESC ABS(vm_tss), vm_tss_end - vm_tss - 1, 0x89, 0    ; VM_TSS
         DESC ABS(tg_tss), 103, 0x89, 0                        ; TG_TSS
+        DESC 0, 0xFFFFF, 0x9E, 0xC                            ; KCONF
 %endmacro
 
 ; IN_VM86 label, eflags: a 32-bit IRET to VCS:label in virtual-8086 mode with
@@ -232,6 +234,17 @@ t_ring3: TRY
         bits 32
         ENDTRY
         EXPECT_FAULT 13, UCODE, t_ring3.f, VCS, "INT n to a gate whose code is not ring 0: #GP(selector)"
+
+t_conf: TRY
+        SET_GATE 0x43, pm_r3_exit, 0xEE00
+        mov word [pm_idt + 0x43 * 8 + 2], KCONF
+        IN_VM86 .v, IOPL3
+        bits 16
+.v:
+.f:     int 0x43                        ; a DPL 3 gate to conforming ring-0 code
+        bits 32
+        ENDTRY
+        EXPECT_FAULT 13, KCONF, t_conf.f, VCS, "INT n to a gate whose code is conforming: #GP(selector)"
 
 ; --- INT n reflected to the real-mode IVT by the #GP monitor (IOPL 0) --------------
 t_refl: TRY

@@ -13,13 +13,13 @@ SegCache vm86_segment(uint16_t sel) { return SegCache{uint32_t{sel} << 4, 0xFFFF
 
 // A 32-bit IRET at CPL 0 whose EFLAGS image has VM set: the rest of the frame
 // (ESP, SS, ES, DS, FS, GS after EIP, CS, EFLAGS at `s`) is popped, every
-// segment is loaded as in real mode, and the CPU runs at CPL 3.
+// segment is loaded as in real mode, and the CPU runs at CPL 3. EIP is loaded as it is
+// (Bochs and QEMU do the same): past FFFFh, the first fetch is #GP(0).
 void iret_to_vm86(Cpu& c, uint32_t s) {
   uint32_t m = c.stack32() ? ~0u : 0xFFFFu;
   c.lin(SS, s, 36);  // #SS(0) when the frame is not all within SS
   uint32_t v[9];
   for (unsigned k = 0; k < 9; ++k) v[k] = c.read<uint32_t>(SS, (s + 4 * k) & m);
-  if (v[0] > 0xFFFF) gp(0);  // EIP past the new CS limit
   c.set_flags(v[2]);
   c.r[ESP] = v[3];
   c.seg[SS] = vm86_segment(uint16_t(v[4]));
