@@ -9,8 +9,6 @@ namespace pxos::soft {
 
 namespace {
 
-constexpr uint16_t kUnusable = 0x0014;  // as a null selector's cache: any access faults
-
 [[noreturn]] void fault_sel(uint8_t v, uint16_t sel) { raise_fault(v, sel & 0xFFFC, true); }
 
 // The state a TSS holds, in one layout for both TSS sizes.
@@ -175,7 +173,7 @@ void Cpu::task_switch(uint16_t sel, uint64_t d, TaskSwitch why, bool has_error, 
   eip = t.eip;
   insn_eip = t.eip;
   for (unsigned s = 0; s < 6; ++s)
-    if (n32 || s < FS) seg[s] = SegCache{0, 0, t.sel[s], kUnusable};
+    if (n32 || s < FS) seg[s] = SegCache{0, 0, t.sel[s], kNullAttrib};
   ldtr = SegCache{0, 0, t.ldt, 0};
   set_cpl(vm86 ? 3 : uint8_t(t.sel[CS] & 3));
   exit_block = true;
