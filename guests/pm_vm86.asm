@@ -1,7 +1,9 @@
 ; pm_vm86: virtual-8086 mode (Intel SDM vol. 3, chapter 20), without VME.
 ; Enters VM86 by a 32-bit IRET at CPL 0 and by a task switch, runs 8086 code
-; there and checks the way back to ring 0: the frame (GS FS DS ES SS ESP
-; EFLAGS CS EIP on the TSS's ring-0 stack), the data segments nulled; the
+; there (32-bit arithmetic too, against the same loop at ring 0) and checks
+; the way back to ring 0: the frame (GS FS DS ES SS ESP EFLAGS CS EIP on the
+; TSS's ring-0 stack), the data segments nulled, #GP(selector) for a gate to
+; code that is not non-conforming ring 0, a task gate out and IRET back; the
 ; IOPL-sensitive instructions (#GP(0) under IOPL 0, real-mode behaviour under
 ; IOPL 3), INT n reflected to the real-mode IVT by a #GP monitor (as EMM386
 ; does, IRET emulated too), a timer IRQ taken in VM86, the TSS's I/O bitmap
