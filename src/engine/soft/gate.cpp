@@ -289,6 +289,7 @@ void Cpu::far_return(unsigned size, uint32_t extra) {
 uint32_t popf_mask(const Cpu& c, bool op32);
 
 void Cpu::iret_pm(unsigned size) {
+  if (flags & flag::VM) return iret_vm86(*this, size);
   if (flags & flag::NT) {
     // Return to the task that called or was interrupted into this one (TSS back link).
     uint16_t link = uint16_t(sys_read(tr.base, 2));
@@ -305,12 +306,7 @@ void Cpu::iret_pm(unsigned size) {
   uint32_t ip = size == 4 ? read<uint32_t>(SS, s) : read<uint16_t>(SS, s);
   uint16_t sel = read<uint16_t>(SS, (s + size) & m);
   uint32_t fl = size == 4 ? read<uint32_t>(SS, (s + 2 * size) & m) : read<uint16_t>(SS, (s + 2 * size) & m);
-  if (size == 4 && (fl & flag::VM) && cpl == 0) {
-    stop = Stop::Error;
-    error = "soft engine: IRET to virtual-8086 mode is not implemented";
-    exit_block = true;
-    return;
-  }
+  if (size == 4 && (fl & flag::VM) && cpl == 0) return iret_to_vm86(*this, s);
   // By the CPL and IOPL before the return; a 32-bit IRET loads RF too (POPF never
   // does), and the run loop clears it after one instruction.
   uint32_t mask = popf_mask(*this, size == 4) | (size == 4 ? flag::RF : 0);
@@ -351,13 +347,10 @@ void interrupt_real(Cpu& c, uint8_t vector) {
   c.load_cs(cs, ip);
 }
 
+// From virtual-8086 mode (VM set) the handler must be ring-0 code reached through an interrupt
+// or trap gate: the ring-0 stack then also gets GS, FS, DS, ES, and those four are nulled.
 void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_t error) {
-  if (c.flags & flag::VM) {
-    c.stop = Stop::Error;
-    c.error = "soft engine: interrupts in virtual-8086 mode are not implemented";
-    c.exit_block = true;
-    return;
-  }
+  const bool vm = c.flags & flag::VM;
   uint32_t a = uint32_t{vector} * 8;
   if (a + 7 > c.idt.limit) gp(a + 2);
   uint32_t lo = c.sys_read(c.idt.base + a, 4), hi = c.sys_read(c.idt.base + a + 4, 4);
@@ -381,16 +374,17 @@ void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_
   unsigned dpl = dpl_of(at);
   if (!is_code(at) || dpl > c.cpl) fault_sel(13, sel);
   if (!present(at)) fault_sel(11, sel);
+  bool inner = !is_conforming(at) && dpl < c.cpl;
+  if (vm && (!inner || dpl != 0)) fault_sel(13, sel);
   SegCache cs = cache_from_descriptor(sel, d);
   cs.attrib |= 1;
   uint32_t old_flags = c.get_flags();
   uint16_t old_cs = c.seg[CS].sel, old_ss = c.seg[SS].sel;
   uint32_t old_esp = c.r[ESP], old_eip = c.eip;
-  bool inner = !is_conforming(at) && dpl < c.cpl;
   InnerStack st{};
   if (inner) {
     st = inner_stack(c, dpl);
-    check_stack_room(st.ss, st.esp, (has_error ? 6 : 5) * size, true);
+    check_stack_room(st.ss, st.esp, ((has_error ? 6 : 5) + (vm ? 4 : 0)) * size, true);
   } else {
     check_stack_room(c.seg[SS], c.sp(), (has_error ? 4 : 3) * size, false);
   }
@@ -402,6 +396,8 @@ void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_
       c.set_cpl(uint8_t(dpl));
       c.seg[SS] = st.ss;
       c.r[ESP] = st.esp;
+      if (vm)
+        for (unsigned s : {GS, FS, DS, ES}) push_sized(c, size, c.seg[s].sel);
       push_sized(c, size, old_ss);
       push_sized(c, size, old_esp);
     }
@@ -413,6 +409,8 @@ void interrupt_pm(Cpu& c, uint8_t vector, bool software, bool has_error, uint32_
     snap.restore(c);
     throw;
   }
+  if (vm)
+    for (unsigned s : {ES, DS, FS, GS}) c.seg[s] = SegCache{0, 0, 0, kNullAttrib};
   cs.sel = uint16_t((sel & ~3u) | c.cpl);
   c.set_cs_cache(cs);
   c.eip = off;

@@ -55,4 +55,14 @@ void io_in(Cpu& c, uint16_t port, unsigned size, bool string);
 // Checks I/O permission (IOPL / TSS bitmap) for protected mode.
 void io_check(Cpu& c, uint16_t port, unsigned size);
 
+// The hidden cache of a null selector in protected mode: expand-down and not present,
+// so the fast path of Cpu::lin() always falls through and lin_slow() faults.
+inline constexpr uint16_t kNullAttrib = 0x0014;
+
+// Virtual-8086 mode (vm86.cpp): a segment as VM86 code sees it (base sel * 16, 64 KiB,
+// writable data, DPL 3); IRET from CPL 0 into VM86 (the frame at `s`), IRET inside it.
+SegCache vm86_segment(uint16_t sel);
+void iret_to_vm86(Cpu& c, uint32_t s);
+void iret_vm86(Cpu& c, unsigned size);
+
 }  // namespace pxos::soft

@@ -250,6 +250,7 @@ uint32_t popf_mask(const Cpu& c, bool op32) {
 }
 template <class T>
 void popf(Cpu& c, const Insn&) {
+  if ((c.flags & flag::VM) && ((c.flags >> 12) & 3) != 3) gp(0);  // IOPL-sensitive in VM86 (no VME)
   uint32_t v = c.pop<T>();
   uint32_t m = popf_mask(c, sizeof(T) == 4);
   uint32_t old = c.get_flags();

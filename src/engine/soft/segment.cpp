@@ -8,13 +8,6 @@
 
 namespace pxos::soft {
 
-namespace {
-// A null selector in protected mode: any access through it must fault. Marked
-// expand-down + not present so the fast path in Cpu::lin() always falls through.
-constexpr uint16_t kNullAttrib = 0x0014;
-
-}  // namespace
-
 SegCache cache_from_descriptor(uint16_t sel, uint64_t d) {
   SegCache c;
   c.sel = sel;
@@ -137,13 +130,13 @@ SegCache check_data_segment(Cpu& c, unsigned s, uint16_t sel, uint64_t d, uint8_
 }
 
 void Cpu::load_seg(unsigned s, uint16_t sel) {
-  if (!pm() || (flags & flag::VM)) {
+  if (flags & flag::VM) {
+    seg[s] = vm86_segment(sel);
+    return;
+  }
+  if (!pm()) {
     seg[s].sel = sel;
     seg[s].base = uint32_t{sel} << 4;
-    if (flags & flag::VM) {
-      seg[s].limit = 0xFFFF;
-      seg[s].attrib = 0xF3;
-    }
     return;
   }
   if ((sel & ~3u) == 0) {

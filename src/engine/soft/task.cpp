@@ -9,8 +9,6 @@ namespace pxos::soft {
 
 namespace {
 
-constexpr uint16_t kUnusable = 0x0014;  // as a null selector's cache: any access faults
-
 [[noreturn]] void fault_sel(uint8_t v, uint16_t sel) { raise_fault(v, sel & 0xFFFC, true); }
 
 // The state a TSS holds, in one layout for both TSS sizes.
@@ -64,7 +62,7 @@ void set_busy(Cpu& c, uint16_t sel, bool busy) {
 // After the first failed check the rest load without checks, and the fault is raised
 // then, before the new task's first instruction (Intel SDM vol. 3, 7.3: errors after
 // the commit point), so its handler finds usable segments where the TSS had them.
-void load_task_segments(Cpu& c, const TaskState& t, bool t32) {
+void load_task_segments(Cpu& c, const TaskState& t, bool t32, bool vm86) {
   bool failed = false;
   Fault first{};
   auto step = [&](auto checked, auto unchecked) {
@@ -96,6 +94,12 @@ void load_task_segments(Cpu& c, const TaskState& t, bool t32) {
       [&] {
         if ((t.ldt & ~3u) != 0 && !(t.ldt & 4)) c.ldtr = raw(t.ldt);
       });
+  if (vm86) {  // a virtual-8086 task: its segments are loaded as in real mode, without checks
+    c.set_cs_cache(vm86_segment(t.sel[CS]));
+    for (unsigned s : {SS, ES, DS, FS, GS}) c.seg[s] = vm86_segment(t.sel[s]);
+    if (failed) throw first;
+    return;
+  }
   uint16_t cs = t.sel[CS];
   step(
       [&] {
@@ -163,16 +167,18 @@ void Cpu::task_switch(uint16_t sel, uint64_t d, TaskSwitch why, bool has_error, 
     std::copy(std::begin(t.r), std::end(t.r), r);
   else
     for (int k = 0; k < 8; ++k) r[k] = (r[k] & 0xFFFF0000u) | t.r[k];
-  set_flags(n32 ? t.eflags : ((old_flags & 0xFFFF0000u) | (t.eflags & 0xFFFF)));
+  // A 16-bit TSS cannot hold a virtual-8086 task: VM is cleared, the other high bits stay.
+  set_flags(n32 ? t.eflags : ((old_flags & 0xFFFF0000u & ~flag::VM) | (t.eflags & 0xFFFF)));
+  const bool vm86 = flags & flag::VM;
   eip = t.eip;
   insn_eip = t.eip;
   for (unsigned s = 0; s < 6; ++s)
-    if (n32 || s < FS) seg[s] = SegCache{0, 0, t.sel[s], kUnusable};
+    if (n32 || s < FS) seg[s] = SegCache{0, 0, t.sel[s], kNullAttrib};
   ldtr = SegCache{0, 0, t.ldt, 0};
-  set_cpl(uint8_t(t.sel[CS] & 3));
+  set_cpl(vm86 ? 3 : uint8_t(t.sel[CS] & 3));
   exit_block = true;
   ++chain_gen;
-  load_task_segments(*this, t, n32);
+  load_task_segments(*this, t, n32, vm86);
   if (has_error) {
     if (n32)
       push<uint32_t>(err);
