@@ -25,6 +25,11 @@ struct VideoCard {
   // (bit 7 ignored); false, having done nothing, for a mode the card lacks.
   std::function<bool(uint8_t mode)> set_mode;
   std::function<std::span<uint8_t>(int index)> plane;  // video memory plane 0-3 (fonts, pixels)
+  // Block moves inside the window with the effect of the CPU's byte moves
+  // (a copy in the direction that never reads a byte it wrote, as memmove),
+  // and `count` words of `value` from `offset`: scrolling and clearing.
+  std::function<void(uint32_t dst, uint32_t src, uint32_t len)> copy;
+  std::function<void(uint32_t offset, uint32_t count, uint16_t value)> fill16;
 };
 
 struct BiosConfig {

@@ -67,9 +67,31 @@ uint8_t* text_ram(BiosContext& bios, uint32_t addr, uint32_t len) {
   return bios.config.video.write ? nullptr : bios.mem.ram_span(addr, len);
 }
 
+// Whether [addr, addr + len) lies in the card's window: block moves go
+// through the card's own copy and fill.
+bool in_card(BiosContext& bios, uint32_t addr, uint32_t len) {
+  const VideoCard& v = bios.config.video;
+  return v.write && v.copy && v.fill16 && addr >= kWindowBase && addr - kWindowBase <= kWindowSize &&
+         len <= kWindowSize - (addr - kWindowBase);
+}
+
+// Moves `len` bytes of video memory from `from` to `to` (overlap allowed).
+void move_bytes(BiosContext& bios, uint32_t to, uint32_t from, uint32_t len) {
+  if (in_card(bios, to, len) && in_card(bios, from, len))
+    return bios.config.video.copy(to - kWindowBase, from - kWindowBase, len);
+  uint8_t* d = text_ram(bios, to, len);
+  const uint8_t* s = text_ram(bios, from, len);
+  if (d && s) return (void)std::memmove(d, s, len);
+  for (uint32_t i = 0; i < len; ++i) {  // off RAM: byte by byte, in the direction that never rereads
+    const uint32_t k = to < from ? i : len - 1 - i;
+    vwrite8(bios, to + k, vread8(bios, from + k));
+  }
+}
+
 // Writes `count` character cells of `cell` (attribute << 8 | character) from `addr`.
 void fill_cells(BiosContext& bios, uint32_t addr, uint32_t count, uint16_t cell) {
   if (count == 0) return;
+  if (in_card(bios, addr, 2u * count)) return bios.config.video.fill16(addr - kWindowBase, count, cell);
   if (uint8_t* p = text_ram(bios, addr, 2u * count)) {
     // One cell, then copies of what is done so far: a few memcpys rather
     // than a loop over up to 64 Ki cells.
@@ -92,10 +114,15 @@ bool scroll_full_rows(BiosContext& bios, const TextMode& t, uint8_t page, bool u
                       uint8_t top, uint8_t height, uint32_t width) {
   if (width != 2u * t.cols) return false;
   const uint32_t window = t.cell(page, top, 0), bytes = height * width, moved = (height - lines) * width;
-  uint8_t* p = text_ram(bios, window, bytes);
-  if (!p) return false;
   const uint32_t shift = lines * width;
   const uint16_t blank = uint16_t(attr << 8 | ' ');
+  if (in_card(bios, window, bytes)) {
+    move_bytes(bios, up ? window : window + shift, up ? window + shift : window, moved);
+    fill_cells(bios, up ? window + moved : window, shift / 2, blank);
+    return true;
+  }
+  uint8_t* p = text_ram(bios, window, bytes);
+  if (!p) return false;
   // In chunks no longer than the shift, which never overlap, so memcpy
   // serves: memmove is a byte loop under AddressSanitizer, and teletype
   // output scrolls the whole screen once a line.
@@ -140,13 +167,7 @@ void scroll(BiosContext& bios, bool up, uint8_t lines, uint8_t attr, uint8_t top
       fill_cells(bios, to, width / 2, uint16_t(attr << 8 | ' '));
       continue;
     }
-    uint8_t* d = text_ram(bios, to, width);
-    const uint8_t* s = text_ram(bios, from, width);
-    if (d && s) {
-      std::memcpy(d, s, width);  // two different rows of the page
-      continue;
-    }
-    for (uint32_t b = 0; b < width; ++b) vwrite8(bios, to + b, vread8(bios, from + b));  // the card, or off RAM
+    move_bytes(bios, to, from, width);  // two different rows of the page
   }
 }
 

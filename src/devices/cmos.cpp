@@ -17,10 +17,8 @@ constexpr uint8_t kIndexMask = 0x7F;  // bit 7 of port 70h disables NMI
 constexpr uint8_t kPm = 0x80;        // 12-hour mode: hour bit 7
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-uint64_t ns_to_osc(uint64_t ns) { return uint64_t((unsigned __int128)ns * kOscillatorHz / kNsPerSecond); }
-uint64_t osc_to_ns_ceil(uint64_t t) {
-  return uint64_t(((unsigned __int128)t * kNsPerSecond + kOscillatorHz - 1) / kOscillatorHz);
-}
+uint64_t ns_to_osc(uint64_t ns) { return mul_div(ns, kOscillatorHz, kNsPerSecond); }
+uint64_t osc_to_ns_ceil(uint64_t t) { return mul_div_ceil(t, kNsPerSecond, kOscillatorHz); }
 
 int64_t host_local_now() {
   std::time_t t = std::time(nullptr);

@@ -18,11 +18,8 @@ constexpr uint8_t kStatusOut = 0x80, kStatusNull = 0x40;
 constexpr uint8_t kPortBGate2 = 0x01, kPortBSpeaker = 0x02, kPortBWritable = 0x0F;
 constexpr uint8_t kPortBRefresh = 0x10, kPortBOut2 = 0x20;
 
-uint64_t ns_to_ticks(uint64_t ns) { return uint64_t((unsigned __int128)ns * Pit::kFrequencyHz / 1'000'000'000u); }
-uint64_t ticks_to_ns_ceil(uint64_t t) {
-  unsigned __int128 n = (unsigned __int128)t * 1'000'000'000u;
-  return uint64_t((n + Pit::kFrequencyHz - 1) / Pit::kFrequencyHz);
-}
+uint64_t ns_to_ticks(uint64_t ns) { return mul_div(ns, Pit::kFrequencyHz, 1'000'000'000u); }
+uint64_t ticks_to_ns_ceil(uint64_t t) { return mul_div_ceil(t, 1'000'000'000u, Pit::kFrequencyHz); }
 uint32_t bcd_to_bin(uint32_t v) {
   return (v & 0xF) + ((v >> 4) & 0xF) * 10 + ((v >> 8) & 0xF) * 100 + ((v >> 12) & 0xF) * 1000;
 }

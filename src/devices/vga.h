@@ -164,6 +164,12 @@ class Vga final : public FrameSource {
   // What a read-mode-0 CPU read at `offset` would return, without loading
   // the latches or counting (text capture, the BIOS); FFh outside the window.
   uint8_t peek(uint32_t offset) const;
+  // Block operations for the BIOS with the effect of the CPU's byte moves
+  // through the window (latches included): `len` bytes from `src` to `dst`
+  // in the direction memmove would take, and `count` words of `value`.
+  // Plain odd/even text goes straight to planes 0 and 1.
+  void window_copy(uint32_t dst, uint32_t src, uint32_t len);
+  void window_fill16(uint32_t offset, uint32_t count, uint16_t value);
   // Direct plane access (the BIOS loading fonts into plane 2, tests). The
   // mutable form counts as a change of the picture.
   std::span<uint8_t> plane(int index);
@@ -207,6 +213,7 @@ class Vga final : public FrameSource {
   void write_attribute(uint8_t value);
   void set_register(uint8_t& reg, uint8_t value);  // marks the picture changed when the value differs
   bool decode(uint32_t offset, Decoded& out) const;
+  bool plain_text(uint32_t offset, uint32_t len) const;
   std::array<uint8_t, 4> write_values(uint8_t value) const;
   uint8_t vram(int plane, uint32_t offset) const { return vram_[size_t(plane) * kPlaneSize + (offset & 0xFFFF)]; }
 

@@ -1,6 +1,7 @@
 // The VGA's video memory as the CPU sees it through the A0000h-BFFFFh
 // window: address decoding (memory map, chain 4, odd/even), the latches, the
 // four write modes and two read modes of the graphics controller.
+#include <algorithm>
 #include <bit>
 
 #include "devices/vga.h"
@@ -138,6 +139,61 @@ void Vga::window_access(uint64_t offset, std::span<uint8_t> data, bool is_write)
 void Vga::attach_memory(MmioBus& mmio) {
   mmio.add("vga-memory", kWindowBase, kWindowSize,
            [this](uint64_t offset, std::span<uint8_t> data, bool is_write) { window_access(offset, data, is_write); });
+}
+
+// Whether CPU bytes [offset, offset + len) are plain odd/even text: even
+// addresses in plane 0 and odd ones in plane 1 at the address with bit 0
+// clear, written unchanged (write mode 0, no rotation, set/reset or bit
+// mask) and read back from the same planes.
+bool Vga::plain_text(uint32_t offset, uint32_t len) const {
+  const Window w = kWindows[(gc_[kGcMisc] >> 2) & 3];
+  const uint8_t mem_mode = seq_[kSrMemMode], gc_mode = gc_[kGcMode];
+  return (misc_ & kMiscRamEnable) && !(mem_mode & (kSrChain4 | kSrNoOddEven)) && (seq_[kSrMapMask] & 0x0F) == 0x03 &&
+         (gc_[kGcMisc] & kGcChainOddEven) && (gc_mode & kGcOddEven) && !(gc_[kGcReadMap] & 2) && (gc_mode & 3) == 0 &&
+         !(gc_[kGcEnableSetReset] & 3) && !(gc_[kGcRotate] & 0x1F) && gc_[kGcBitMask] == 0xFF && offset >= w.base &&
+         offset - w.base <= std::min(w.size, kPlaneSize) && len <= std::min(w.size, kPlaneSize) - (offset - w.base) &&
+         !(offset & 1) && !(len & 1);
+}
+
+void Vga::window_copy(uint32_t dst, uint32_t src, uint32_t len) {
+  len = std::min(len, kWindowSize);
+  if (len == 0) return;
+  const bool forward = dst < src;
+  if (!plain_text(dst, len) || !plain_text(src, len)) {
+    for (uint32_t i = 0; i < len; ++i) {
+      const uint32_t k = forward ? i : len - 1 - i;
+      mem_write(dst + k, mem_read(src + k));
+    }
+    return;
+  }
+  const uint32_t base = kWindows[(gc_[kGcMisc] >> 2) & 3].base, d = dst - base, s = src - base;
+  for (uint32_t i = 0; i < len; i += 2) {
+    const uint32_t k = forward ? i : len - 2 - i;
+    for (int p = 0; p < 2; ++p) vram_[size_t(p) * kPlaneSize + d + k] = vram(p, s + k);
+    mark_written(d + k);
+  }
+  const uint32_t last = s + (forward ? len - 2 : 0);  // the last byte read loaded the latches
+  for (int p = 0; p < 4; ++p) latch_[size_t(p)] = vram(p, last);
+  stats_.mem_reads += len;
+  stats_.mem_writes += len;
+}
+
+void Vga::window_fill16(uint32_t offset, uint32_t count, uint16_t value) {
+  if (count > kWindowSize / 2) count = kWindowSize / 2;
+  if (!plain_text(offset, 2 * count)) {
+    for (uint32_t i = 0; i < count; ++i) {
+      mem_write(offset + 2 * i, uint8_t(value));
+      mem_write(offset + 2 * i + 1, uint8_t(value >> 8));
+    }
+    return;
+  }
+  const uint32_t d = offset - kWindows[(gc_[kGcMisc] >> 2) & 3].base;
+  for (uint32_t i = 0; i < 2 * count; i += 2) {
+    vram_[d + i] = uint8_t(value);
+    vram_[kPlaneSize + d + i] = uint8_t(value >> 8);
+    mark_written(d + i);
+  }
+  stats_.mem_writes += 2 * count;
 }
 
 }  // namespace pxos

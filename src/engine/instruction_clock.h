@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "vm/clock.h"
+
 namespace pxos {
 
 struct InstructionClock {
@@ -18,11 +20,16 @@ struct InstructionClock {
 
   uint64_t ns_at(uint64_t icount) const {
     uint64_t n = icount > base_icount ? icount - base_icount : 0;
-    return base_ns + uint64_t((unsigned __int128)n * ps_per_instruction / 1000);
+    return base_ns + mul_div(n, ps_per_instruction, 1000);
   }
   // The first instruction count at which the time is >= ns.
   uint64_t icount_at(uint64_t ns) const {
     if (ns <= base_ns) return base_icount;
+    uint64_t ps64;
+    if (!__builtin_mul_overflow(ns - base_ns, uint64_t{1000}, &ps64) && ps64 <= ~uint64_t{0} - ps_per_instruction) {
+      const uint64_t n = (ps64 + ps_per_instruction - 1) / ps_per_instruction;  // 64-bit: no library call
+      return n > ~uint64_t{0} - base_icount ? ~uint64_t{0} : base_icount + n;
+    }
     unsigned __int128 ps = (unsigned __int128)(ns - base_ns) * 1000;
     unsigned __int128 n = (ps + ps_per_instruction - 1) / ps_per_instruction;
     return n > ~uint64_t{0} - base_icount ? ~uint64_t{0} : base_icount + uint64_t(n);

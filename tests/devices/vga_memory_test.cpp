@@ -2,6 +2,10 @@
 // mask, latches, write modes 0-3, read modes 0-1, chain 4 and odd/even.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <random>
+
 #include "devices/vga.h"
 #include "devices/vga_modes.h"
 #include "vm/bus.h"
@@ -237,6 +241,47 @@ TEST_F(VgaMemoryTest, PlaneAccessIsBounded) {
   EXPECT_TRUE(vga.plane(-1).empty());
   const Vga& c = vga;
   EXPECT_TRUE(c.plane(7).empty());
+}
+
+// The BIOS's block moves leave what the CPU's byte moves would: planes and
+// latches, in plain odd/even text (the fast path) and in every other
+// arrangement (byte by byte), overlapping either way, across window ends.
+TEST_F(VgaMemoryTest, BlockCopyAndFillMatchByteMoves) {
+  std::mt19937 rng(3);
+  Vga bytes{GuestClock{[] { return uint64_t{0}; }}};
+  for (int round = 0; round < 200; ++round) {
+    const int number = std::array{0x03, 0x03, 0x07, 0x01, 0x12, 0x13, 0x04}[rng() % 7];
+    for (Vga* v : {&vga, &bytes}) vga_program_mode(*v, *vga_mode_registers(number));
+    for (int p = 0; p < 4; ++p)
+      for (uint32_t i = 0; i < Vga::kPlaneSize; ++i) vga.plane(p)[i] = bytes.plane(p)[i] = uint8_t(rng());
+    if (rng() % 4 == 0) {  // sometimes a write mode or map mask that leaves the fast path
+      const uint8_t mask = uint8_t(rng() % 16), wmode = uint8_t(rng() % 4);
+      for (Vga* v : {&vga, &bytes}) {
+        v->write(Vga::kSeqIndex, Vga::kSrMapMask), v->write(Vga::kSeqData, mask);
+        v->write(Vga::kGcIndex, Vga::kGcMode), v->write(Vga::kGcData, uint8_t((v->graphics(Vga::kGcMode) & ~3) | wmode));
+      }
+    }
+    const uint32_t base = 0x18000 - 0x100 + uint32_t(rng() % 0x200) * 2;
+    const uint32_t len = uint32_t(rng() % 4000) * 2, shift = uint32_t(rng() % 400) * 2;
+    const bool up = rng() % 2;
+    const uint32_t dst = up ? base : base + shift, src = up ? base + shift : base;
+    vga.window_copy(dst, src, len);
+    for (uint32_t i = 0; i < len; ++i) {
+      const uint32_t k = dst < src ? i : len - 1 - i;
+      bytes.mem_write(dst + k, bytes.mem_read(src + k));
+    }
+    const uint16_t cell = uint16_t(rng());
+    const uint32_t at = 0x18000 + uint32_t(rng() % 0x4000) * 2, count = uint32_t(rng() % 2000);
+    vga.window_fill16(at, count, cell);
+    for (uint32_t i = 0; i < count; ++i) {
+      bytes.mem_write(at + 2 * i, uint8_t(cell));
+      bytes.mem_write(at + 2 * i + 1, uint8_t(cell >> 8));
+    }
+    for (int p = 0; p < 4; ++p)
+      ASSERT_TRUE(std::equal(vga.plane(p).begin(), vga.plane(p).end(), bytes.plane(p).begin()))
+          << "round " << round << " mode " << number << " plane " << p;
+    ASSERT_EQ(vga.latches(), bytes.latches()) << "round " << round;
+  }
 }
 
 }  // namespace
