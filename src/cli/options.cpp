@@ -29,7 +29,8 @@ options:
                            of a disk; guest RAM defaults to 128M with it
   --initrd FILE            with --kernel: the initial RAM disk
   --append CMDLINE         with --kernel: the kernel command line
-                           (e.g. "console=ttyS0")
+                           (e.g. "console=ttyS0"); its vga=MODE goes to the
+                           setup header, as a boot loader does
   --boot-protocol 16|32    with --kernel: 16 (default) runs the kernel's real-mode
                            setup through the BIOS, as QEMU does; 32 fills the
                            boot parameters here and enters the 32-bit kernel
