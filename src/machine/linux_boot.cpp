@@ -121,7 +121,7 @@ std::optional<uint16_t> vga_mode_from_cmdline(const std::string& cmdline) {
   std::optional<uint16_t> mode;
   size_t at = 0;
   while (at < cmdline.size()) {
-    size_t end = cmdline.find(' ', at);
+    size_t end = cmdline.find_first_of(" \t\n", at);  // the kernel splits its parameters at white space
     if (end == std::string::npos) end = cmdline.size();
     std::string word = cmdline.substr(at, end - at);
     at = end + 1;

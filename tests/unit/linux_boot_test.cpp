@@ -119,6 +119,7 @@ TEST(LinuxBoot, PlanChecksRamInitrdAndCommandLine) {
 TEST(LinuxBoot, VgaOnTheCommandLineBecomesVidMode) {
   EXPECT_EQ(vga_mode_from_cmdline("console=ttyS0"), std::nullopt);
   EXPECT_EQ(vga_mode_from_cmdline("vga=0x317 quiet"), 0x317);
+  EXPECT_EQ(vga_mode_from_cmdline("quiet\tvga=0x317\nro"), 0x317);
   EXPECT_EQ(vga_mode_from_cmdline("vga=791"), 791);  // decimal, as LILO and GRUB take it
   EXPECT_EQ(vga_mode_from_cmdline("vga=normal"), 0xFFFF);
   EXPECT_EQ(vga_mode_from_cmdline("vga=ext"), 0xFFFE);
