@@ -1,5 +1,6 @@
 // What a machine tells its BIOS: the drives, the VGA font for the ROM, where
-// the guest's text and the BIOS's messages go, the clock, and what to boot.
+// the guest's text and the BIOS's messages go, the clock, power-off, and what
+// to boot.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,7 @@ struct BiosConfig {
   std::function<void(char)> on_teletype;               // text the guest prints through INT 10h
   std::function<void(const std::string&)> on_message;  // BIOS messages for the user
   std::function<uint64_t()> now_ns;                    // the machine's clock (INT 15h AH=86h)
+  std::function<void()> power_off;                     // the guest switched the machine off (APM 5307h)
   std::optional<std::time_t> start_time;               // the time of day at power-on (default: the host's)
   // When set, called at the end of POST in place of INT 19h: it loads what
   // is booted and changes the CPU state to its entry (a Linux kernel).

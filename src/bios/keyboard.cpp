@@ -79,12 +79,43 @@ void handle_1601(BiosContext& bios, KeyboardState& kbd, BiosCall& c) { poll_key(
 // AH=02h: the shift flags in AL.
 void handle_1602(BiosContext& bios, BiosCall& c) { c.set_al(bios.bda8(bda::kKbdFlags0)); }
 
-// AH=03h: typematic rate and delay (Linux's setup sets them): nothing to do
-// without a real keyboard.
-void handle_1603(BiosCall&) {}
+// AH=03h: typematic rate and delay, by AL (Linux's setup sets them). The
+// host's keyboard repeats keys by itself, so the values are only kept, for
+// AL=06h to give back: 00h defaults, 04h repeat off, 05h BH = delay (0-3),
+// BL = rate (0-1Fh), 06h the current ones in BH/BL. AL=01h-03h (PCjr)
+// change nothing.
+void handle_1603(BiosContext& bios, KeyboardState& kbd, BiosCall& c) {
+  Typematic& t = kbd.typematic();
+  switch (c.al()) {
+    case 0x00: t = Typematic{}; return;
+    case 0x01:
+    case 0x02:
+    case 0x03: return;
+    case 0x04: t.repeat = false; return;
+    case 0x05:
+      if (c.bh() > 3 || c.bl() > 0x1F) return;  // out of range: ignored, as a keyboard ignores F3h's bad rate
+      t = Typematic{c.bh(), c.bl(), true};
+      return;
+    case 0x06:
+      c.set_bh(t.delay);
+      c.set_bl(t.rate);
+      return;
+    default: bios.log_unimplemented(c);
+  }
+}
 
 // AH=05h: store CH:CL in the buffer; AL=1 when it is full.
 void handle_1605(BiosContext& bios, BiosCall& c) { c.set_al(push_key(bios, Key{c.ch(), c.cl()}) ? 0 : 1); }
+
+// AH=09h: the functions this keyboard BIOS has, in AL: AH=03h AL=00h,
+// 04h, 05h and 06h (bits 0-3), AH=0Ah (bit 4), AH=10h-12h (bit 5); not the
+// 122-key AH=20h-22h (bit 6). INT 15h AH=C0h's feature byte 2 says AH=09h
+// exists.
+void handle_1609(BiosCall& c) { c.set_al(0x3F); }
+
+// AH=0Ah: the keyboard's ID in BX: an MF2 keyboard behind a translating
+// controller (ABh, 41h: its reply to F2h, in the order it comes).
+void handle_160A(BiosCall& c) { c.set_bx(0x41AB); }
 
 void handle_1610(BiosContext& bios, KeyboardState& kbd, BiosCall& c) { read_key(bios, kbd, c, true); }
 void handle_1611(BiosContext& bios, KeyboardState& kbd, BiosCall& c) { poll_key(bios, kbd, c, true); }
@@ -118,8 +149,10 @@ void handle_16(BiosContext& bios, KeyboardState& kbd, BiosCall& c) {
     case 0x00: return handle_1600(bios, kbd, c);
     case 0x01: return handle_1601(bios, kbd, c);
     case 0x02: return handle_1602(bios, c);
-    case 0x03: return handle_1603(c);
+    case 0x03: return handle_1603(bios, kbd, c);
     case 0x05: return handle_1605(bios, c);
+    case 0x09: return handle_1609(c);
+    case 0x0A: return handle_160A(c);
     case 0x10: return handle_1610(bios, kbd, c);
     case 0x11: return handle_1611(bios, kbd, c);
     case 0x12: return handle_1612(bios, c);

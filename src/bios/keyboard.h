@@ -21,10 +21,19 @@ struct Key {
   uint16_t word() const { return uint16_t(scancode << 8 | ascii); }
 };
 
+// The typematic settings INT 16h AH=03h keeps: the delay (0-3: 250-1000 ms)
+// and rate (0-1Fh: 30-2 keys a second) and whether keys repeat; the
+// defaults are the AT keyboard's (500 ms, 10.9 a second).
+struct Typematic {
+  uint8_t delay = 1;
+  uint8_t rate = 0x0B;
+  bool repeat = true;
+};
+
 // What the keyboard services keep beyond the BDA: keys that INT 09h could
 // not store because the buffer was full, which wait here in order until the
 // guest makes room (while any wait, the machine sends no more keys: no key is
-// ever lost), and the idle detector.
+// ever lost), the idle detector and the typematic settings.
 class KeyboardState {
  public:
   // No key waits: the machine may send the next.
@@ -37,11 +46,13 @@ class KeyboardState {
   uint64_t keys_held() const { return keys_held_; }  // keys that waited for room
   IdleDetector& idle() { return idle_; }
   const IdleDetector& idle() const { return idle_; }
+  Typematic& typematic() { return typematic_; }
 
  private:
   std::deque<Key> held_;
   uint64_t keys_held_ = 0;
   IdleDetector idle_;
+  Typematic typematic_;
 };
 
 // INT 09h's work: one set-1 scancode (the ROM's handler has offered it to

@@ -1,12 +1,14 @@
 // INT 15h: system services, one function per subfunction. A20 (24h),
-// keyboard intercept (4Fh), wait (86h), block move (87h), extended memory
-// (88h, E801h, E820h), the configuration table (C0h); the pointing device
-// (C2h) is bios/mouse.cpp.
+// wait on external event (41h: not supported), keyboard intercept (4Fh),
+// wait (86h), block move (87h), extended memory (88h, E801h, E820h), the
+// configuration table (C0h), the EBDA's segment (C1h); APM (53h) is
+// bios/apm.cpp, the pointing device (C2h) bios/mouse.cpp.
 #include "bios/system.h"
 
 #include <algorithm>
 #include <cstring>
 
+#include "bios/apm.h"
 #include "bios/mouse.h"
 #include "bios/rom.h"
 
@@ -78,6 +80,10 @@ void handle_1524(BiosContext& bios, BiosCall& c) {
   }
 }
 
+// AH=41h: wait on external event (PS/2 models with a power-saving wait):
+// not supported, as on most PCs.
+void handle_1541(BiosCall& c) { c.fail(kUnsupported); }
+
 // AH=4Fh: keyboard intercept: nobody hooked it, keep the scancode.
 void handle_154F(BiosCall& c) { c.set_cf(true); }
 
@@ -128,6 +134,15 @@ void handle_15C0(BiosCall& c) {
   c.success();
 }
 
+// AH=C1h: the extended BIOS data area's segment in ES (POST sets it in the
+// BDA at 0040:000Eh; a guest that cleared it gets "not supported").
+void handle_15C1(BiosContext& bios, BiosCall& c) {
+  uint16_t segment = bios.bda16(bda::kEbdaSegment);
+  if (segment == 0) return c.fail(kUnsupported);
+  c.set_es(segment);
+  c.success();
+}
+
 // AX=E801h: KiB in 1-16 MiB in AX and CX, 64 KiB blocks above 16 MiB in
 // BX and DX.
 void handle_15E801(BiosContext& bios, BiosCall& c) {
@@ -173,13 +188,16 @@ void handle_15E8(BiosContext& bios, BiosCall& c) {
 void handle_15(BiosContext& bios, SystemState& system, BiosCall& c) {
   switch (c.ah()) {
     case 0x24: return handle_1524(bios, c);
+    case 0x41: return handle_1541(c);
     case 0x4F: return handle_154F(c);
+    case 0x53: return handle_1553(bios, system.apm, c);
     case 0x86: return handle_1586(bios, system, c);
     case 0x87: return handle_1587(bios, c);
     case 0x88: return handle_1588(bios, c);
     case 0x90: return handle_1590(c);
     case 0x91: return handle_1591(c);
     case 0xC0: return handle_15C0(c);
+    case 0xC1: return handle_15C1(bios, c);
     case 0xC2: return handle_15C2(bios, system, c);
     case 0xE8: return handle_15E8(bios, c);
     default: return handle_15XX(bios, c);

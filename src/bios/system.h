@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "bios/apm.h"
 #include "bios/call.h"
 #include "bios/context.h"
 
@@ -31,9 +32,10 @@ inline constexpr uint8_t kPostKbcCommandByte = 0x65;
 // AH=C2h (bios/mouse.h), the command byte it last gave the keyboard
 // controller (it never reads it back: the reply would raise IRQ 1, and
 // SeaBIOS keeps the same copy), and how many times in a row a call waited
-// for a key to leave the controller's buffer.
+// for a key to leave the controller's buffer; APM's connection (apm.h).
 struct SystemState {
   uint64_t wait_until_ns = 0;
+  ApmState apm;
   uint8_t kbc_command_byte = kPostKbcCommandByte;
   uint32_t mouse_waits = 0;
 };

@@ -98,6 +98,7 @@ int status_of(const RunOutcome& o, double timeout, bool verbose) {
       return kExitTimeout;
     case RunOutcome::Shutdown: std::fprintf(stderr, "pxos: %s\n", o.message.c_str()); return kExitShutdown;
     case RunOutcome::Halted: std::fprintf(stderr, "pxos: %s\n", o.message.c_str()); return kExitHalted;
+    case RunOutcome::PowerOff: std::fprintf(stderr, "pxos: %s\n", o.message.c_str()); return 0;
     case RunOutcome::EngineError:
     default: std::fprintf(stderr, "pxos: engine error: %s\n", o.message.c_str()); return kExitMonitor;
   }

@@ -29,7 +29,8 @@ options:
                            of a disk; guest RAM defaults to 128M with it
   --initrd FILE            with --kernel: the initial RAM disk
   --append CMDLINE         with --kernel: the kernel command line
-                           (e.g. "console=ttyS0")
+                           (e.g. "console=ttyS0"); its vga=MODE goes to the
+                           setup header, as a boot loader does
   --boot-protocol 16|32    with --kernel: 16 (default) runs the kernel's real-mode
                            setup through the BIOS, as QEMU does; 32 fills the
                            boot parameters here and enters the 32-bit kernel
@@ -91,7 +92,7 @@ options:
 
 exit status:
   0-255  the value the guest wrote to port F4h (its own verdict)
-  0      --until-text found its text
+  0      --until-text found its text, or the guest powered off (APM)
   2      bad command line or input file (a one-line error says which)
   124    --timeout expired
   125    the monitor could not go on (engine failure)

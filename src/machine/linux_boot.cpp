@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "engine/descriptors.h"
@@ -17,6 +18,7 @@ using namespace linux_layout;
 namespace hdr {
 constexpr uint32_t kSetupSects = 0x1F1;
 constexpr uint32_t kSyssize = 0x1F4;
+constexpr uint32_t kVidMode = 0x1FA;
 constexpr uint32_t kBootFlag = 0x1FE;
 constexpr uint32_t kJump = 0x200;  // its second byte: the header's length past 202h
 constexpr uint32_t kMagic = 0x202;
@@ -115,6 +117,33 @@ BzImage parse_bzimage(std::vector<uint8_t> bytes) {
   return k;
 }
 
+std::optional<uint16_t> vga_mode_from_cmdline(const std::string& cmdline) {
+  std::optional<uint16_t> mode;
+  size_t at = 0;
+  while (at < cmdline.size()) {
+    size_t end = cmdline.find_first_of(" \t\n", at);  // the kernel splits its parameters at white space
+    if (end == std::string::npos) end = cmdline.size();
+    std::string word = cmdline.substr(at, end - at);
+    at = end + 1;
+    if (word.rfind("vga=", 0) != 0) continue;
+    std::string value = word.substr(4);
+    if (value == "normal") {
+      mode = 0xFFFF;
+    } else if (value == "ext") {
+      mode = 0xFFFE;
+    } else if (value == "ask") {
+      mode = 0xFFFD;
+    } else {
+      char* rest = nullptr;
+      unsigned long n = value.empty() || value[0] == '-' ? ~0ul : std::strtoul(value.c_str(), &rest, 0);
+      if (n > 0xFFFF || !rest || *rest != '\0')
+        throw LinuxBootError("--append: " + word + ": the mode is not a number up to 0xFFFF, normal, ext or ask");
+      mode = uint16_t(n);
+    }
+  }
+  return mode;
+}
+
 LinuxPlan plan_linux(const BzImage& k, uint64_t initrd_size, const std::string& cmdline, uint64_t ram_bytes) {
   LinuxPlan p;
   if (cmdline.size() > k.cmdline_max)
@@ -127,6 +156,7 @@ LinuxPlan plan_linux(const BzImage& k, uint64_t initrd_size, const std::string& 
     throw LinuxBootError("--kernel: the kernel needs " + mib(end) + " of RAM to unpack, --memory gives " +
                          mib(ram_bytes));
   p.kernel_end = uint32_t(end);
+  p.vid_mode = vga_mode_from_cmdline(cmdline);
   if (initrd_size) {
     uint64_t top = std::min<uint64_t>(ram_bytes, uint64_t{k.initrd_addr_max} + 1);
     uint64_t base = top >= initrd_size ? (top - initrd_size) & ~uint64_t{0xFFF} : 0;
@@ -156,6 +186,7 @@ void load_linux(GuestMemory& mem, const BzImage& k, std::span<const uint8_t> ini
     mem.write32(base + hdr::kCmdLinePtr, kCmdline);
     mem.write32(base + hdr::kRamdiskImage, plan.initrd_base);
     mem.write32(base + hdr::kRamdiskSize, plan.initrd_size);
+    if (plan.vid_mode) mem.write16(base + hdr::kVidMode, *plan.vid_mode);
   };
 
   if (entry == LinuxEntry::RealMode) {

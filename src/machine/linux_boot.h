@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -65,8 +66,16 @@ struct LinuxPlan {
   uint32_t kernel_end = 0;  // 100000h + init_size
   uint32_t initrd_base = 0;
   uint32_t initrd_size = 0;
+  std::optional<uint16_t> vid_mode;  // the command line's vga=, for the setup header
 };
 LinuxPlan plan_linux(const BzImage& k, uint64_t initrd_size, const std::string& cmdline, uint64_t ram_bytes);
+
+// The command line's vga=<mode> (the last one), which the boot loader puts in
+// the setup header's vid_mode: the kernel's real-mode setup sets that video
+// mode before it reads the command line (Documentation/x86/boot.rst). <mode>
+// is a number in C notation (vga=0x317, VESA mode 117h + 200h) or normal
+// (FFFFh), ext (FFFEh), ask (FFFDh); anything else throws LinuxBootError.
+std::optional<uint16_t> vga_mode_from_cmdline(const std::string& cmdline);
 
 // One E820 entry for the zero page.
 struct E820Entry {

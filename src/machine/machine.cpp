@@ -120,6 +120,7 @@ void Machine::add_bios(const MachineConfig& config) {
   bc.on_teletype = config.on_teletype;
   bc.on_message = config.on_message;
   bc.now_ns = clock.now_ns;
+  bc.power_off = [this] { power_off_requested = true; };
   if (deterministic_) bc.start_time = kDeterministicEpoch;
   if (kernel_) {
     // At every POST (power-on and reset, as QEMU's loader ROM does) the

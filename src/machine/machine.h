@@ -182,6 +182,9 @@ class Machine {
   // restarts the CPU at F000:FFF0, the disks' writes kept.
   bool reset_requested = false;
   void reset();
+  // The guest switched the machine off (APM's set power state, bios/apm.h):
+  // the run ends, as the guest's own verdict of success.
+  bool power_off_requested = false;
   // The CPU state after RESET, with the engine's CPU signature in EDX.
   CpuState power_on_state() const;
 

@@ -29,7 +29,7 @@ struct RunOptions {
 };
 
 struct RunOutcome {
-  enum Kind { GuestExit, UntilText, Timeout, Shutdown, Halted, EngineError, Quit } kind;
+  enum Kind { GuestExit, UntilText, Timeout, Shutdown, Halted, PowerOff, EngineError, Quit } kind;
   int guest_status = 0;  // for GuestExit
   std::string message;
 };

@@ -13,6 +13,9 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
       types KEYS as key presses and releases ({enter} and {esc} by name)
   display_tool.py png-check PNG WxH [X,Y=RRGGBB ...]
       the PNG is W x H and has those exact colours at those pixels
+  display_tool.py png-ink PNG WxH MIN
+      the PNG is W x H and at least MIN of its pixels differ from its most
+      common colour (the background): something was drawn, text for one
   display_tool.py png-text PNG TEXT FONT.psf.gz
       the PNG of a text screen shows TEXT (read with the 8x16 font)
   display_tool.py ppm-matches PNG PPM
@@ -304,6 +307,20 @@ def png_check(path, size, pixels):
     return not bad, '%s: %dx%d, %d pixels checked%s' % (path, w, h, len(pixels), ('; ' + ', '.join(bad)) if bad else '')
 
 
+def png_ink(path, size, least):
+    w, h, rows = read_png(path)
+    if '%dx%d' % (w, h) != size:
+        return False, '%s is %dx%d, not %s' % (path, w, h, size)
+    counts = {}
+    for row in rows:
+        for c in row:
+            counts[c] = counts.get(c, 0) + 1
+    background, n = max(counts.items(), key=lambda kv: kv[1])
+    ink = w * h - n
+    return ink >= least, '%s: %dx%d, background %06X, %d pixels of other colours (at least %d wanted)' % (
+        path, w, h, background, ink, least)
+
+
 def read_ppm(path):
     data = open(path, 'rb').read()
     fields = data.split(maxsplit=4)
@@ -351,6 +368,8 @@ def main(argv):
         ok, why = True, 'asked window %s to close' % argv[2]
     elif cmd == 'png-check' and len(argv) >= 4:
         ok, why = png_check(argv[2], argv[3], argv[4:])
+    elif cmd == 'png-ink' and len(argv) == 5:
+        ok, why = png_ink(argv[2], argv[3], int(argv[4]))
     elif cmd == 'png-text' and len(argv) == 5:
         w, h, rows = read_png(argv[2])
         text = read_text(rows, w, h, font_glyphs(argv[4]))

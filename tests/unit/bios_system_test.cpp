@@ -260,6 +260,68 @@ TEST_F(Services, AGuestThatOnlyPollsTheKeyboardIsMadeToWait) {
   EXPECT_EQ(bios_->idle_waits(), 2u);
 }
 
+TEST_F(Services, ApmConnectsIdlesAndRefusesWhatItLacks) {
+  BiosCall check = call(0x15, 0x5300);
+  ASSERT_FALSE(check.cf());
+  EXPECT_EQ(check.ax(), 0x0102);
+  EXPECT_EQ(check.bx(), 0x504D);
+  EXPECT_EQ(call(0x15, 0x5305).ah(), 0x03) << "idle needs the connection";
+  EXPECT_FALSE(call(0x15, 0x5301).cf());
+  EXPECT_EQ(call(0x15, 0x5301).ah(), 0x02) << "connected twice";
+  EXPECT_EQ(call(0x15, 0x5303).ah(), 0x08) << "no 32-bit interface";
+  BiosCall idle = call(0x15, 0x5305);
+  EXPECT_TRUE(idle.waiting()) << "CPU idle halts until an interrupt";
+  BiosCall resumed = call(0x15, 0x5305);  // the same call, after the interrupt
+  EXPECT_FALSE(resumed.waiting());
+  EXPECT_FALSE(resumed.cf());
+  EXPECT_TRUE(call(0x15, 0x5305).waiting()) << "and the next idles again";
+  call(0x15, 0x5305);
+  BiosCall standby = call(0x15, 0x5307, 0x0001, 0x0001);
+  EXPECT_TRUE(standby.cf());
+  EXPECT_EQ(standby.ah(), 0x60);
+  EXPECT_EQ(call(0x15, 0x5307, 0x0001, 0x0042).ah(), 0x0A);
+  EXPECT_EQ(call(0x15, 0x53FF).ah(), 0x86);
+  EXPECT_FALSE(call(0x15, 0x5304).cf());
+  EXPECT_EQ(call(0x15, 0x5304).ah(), 0x03) << "disconnected twice";
+}
+
+TEST_F(Services, ApmPowerOffCallsTheMachinesPowerOff) {
+  int offs = 0;
+  BiosConfig cfg;
+  cfg.power_off = [&] { ++offs; };
+  bios_ = std::make_unique<Bios>(mem_, cfg);
+  CpuState post;
+  bios_->post(post);
+  EXPECT_EQ(call(0x15, 0x5307, 0x0001, 0x0003).ah(), 0x03) << "not connected";
+  call(0x15, 0x5301);
+  call(0x15, 0x5308, 0x0001, 0x0000);  // power management disabled: refused
+  EXPECT_EQ(call(0x15, 0x5307, 0x0001, 0x0003).ah(), 0x01);
+  call(0x15, 0x5308, 0x0001, 0x0001);
+  EXPECT_EQ(offs, 0);
+  EXPECT_FALSE(call(0x15, 0x5307, 0x0001, 0x0003).cf());
+  EXPECT_EQ(offs, 1);
+}
+
+TEST_F(Services, EbdaSegmentAndExternalEvent) {
+  BiosCall c = call(0x15, 0xC100);
+  EXPECT_FALSE(c.cf());
+  EXPECT_EQ(c.es(), Bios::kEbdaBase >> 4);
+  BiosCall event = call(0x15, 0x4100);
+  EXPECT_TRUE(event.cf());
+  EXPECT_EQ(event.ah(), 0x86);
+}
+
+TEST_F(Services, KeyboardCapabilitiesIdAndTypematic) {
+  EXPECT_EQ(call(0x16, 0x0900).al() & 0x30, 0x30);  // AH=0Ah and AH=10h-12h
+  EXPECT_EQ(call(0x16, 0x0A00).bx(), 0x41AB);
+  call(0x16, 0x0305, 0x0314);
+  EXPECT_EQ(call(0x16, 0x0306).bx(), 0x0314);
+  call(0x16, 0x0305, 0x0420);  // out of range: ignored
+  EXPECT_EQ(call(0x16, 0x0306).bx(), 0x0314);
+  call(0x16, 0x0300);
+  EXPECT_EQ(call(0x16, 0x0306).bx(), 0x010B);
+}
+
 // Every service reports a subfunction it does not implement through the one
 // log, which names the vector, AH and AL.
 TEST(BiosLog, UnimplementedCallsNameVectorAhAndAl) {

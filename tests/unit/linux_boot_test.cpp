@@ -116,6 +116,32 @@ TEST(LinuxBoot, PlanChecksRamInitrdAndCommandLine) {
   EXPECT_THROW(plan_linux(k, 0, std::string("a\0b", 3), 32 << 20), LinuxBootError);
 }
 
+TEST(LinuxBoot, VgaOnTheCommandLineBecomesVidMode) {
+  EXPECT_EQ(vga_mode_from_cmdline("console=ttyS0"), std::nullopt);
+  EXPECT_EQ(vga_mode_from_cmdline("vga=0x317 quiet"), 0x317);
+  EXPECT_EQ(vga_mode_from_cmdline("quiet\tvga=0x317\nro"), 0x317);
+  EXPECT_EQ(vga_mode_from_cmdline("vga=791"), 791);  // decimal, as LILO and GRUB take it
+  EXPECT_EQ(vga_mode_from_cmdline("vga=normal"), 0xFFFF);
+  EXPECT_EQ(vga_mode_from_cmdline("vga=ext"), 0xFFFE);
+  EXPECT_EQ(vga_mode_from_cmdline("vga=ask"), 0xFFFD);
+  EXPECT_EQ(vga_mode_from_cmdline("vga=0x317 vga=0x341"), 0x341);    // the last one, as the kernel's parameters
+  EXPECT_EQ(vga_mode_from_cmdline("xvga=1 fbvga=2"), std::nullopt);  // parameters whose names end in vga
+  EXPECT_THROW(vga_mode_from_cmdline("vga=foo"), LinuxBootError);
+  EXPECT_THROW(vga_mode_from_cmdline("vga="), LinuxBootError);
+  EXPECT_THROW(vga_mode_from_cmdline("vga=0x10000"), LinuxBootError);
+  EXPECT_THROW(vga_mode_from_cmdline("vga=-1"), LinuxBootError);
+  EXPECT_THROW(vga_mode_from_cmdline("vga=0x317x"), LinuxBootError);
+
+  GuestMemory mem(32 << 20);
+  BzImage k = parse_bzimage(make_image());
+  LinuxPlan p = plan_linux(k, 0, "vga=0x318", mem.ram_size());
+  EXPECT_EQ(p.vid_mode, 0x318);
+  CpuState cpu;
+  load_linux(mem, k, {}, "vga=0x318", p, LinuxEntry::RealMode, {}, cpu);
+  EXPECT_EQ(mem.read16(kSetupBase + 0x1FA), 0x318);
+  EXPECT_THROW(plan_linux(k, 0, "vga=bogus", mem.ram_size()), LinuxBootError);
+}
+
 TEST(LinuxBoot, InitrdStaysBelowInitrdAddrMax) {
   auto b = make_image();
   put32(b, 0x22C, 0x00FFFFFF);  // 16 MiB - 1
