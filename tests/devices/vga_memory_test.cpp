@@ -258,7 +258,8 @@ TEST_F(VgaMemoryTest, BlockCopyAndFillMatchByteMoves) {
       const uint8_t mask = uint8_t(rng() % 16), wmode = uint8_t(rng() % 4);
       for (Vga* v : {&vga, &bytes}) {
         v->write(Vga::kSeqIndex, Vga::kSrMapMask), v->write(Vga::kSeqData, mask);
-        v->write(Vga::kGcIndex, Vga::kGcMode), v->write(Vga::kGcData, uint8_t((v->graphics(Vga::kGcMode) & ~3) | wmode));
+        v->write(Vga::kGcIndex, Vga::kGcMode),
+            v->write(Vga::kGcData, uint8_t((v->graphics(Vga::kGcMode) & ~3) | wmode));
       }
     }
     const uint32_t base = 0x18000 - 0x100 + uint32_t(rng() % 0x200) * 2;
