@@ -35,22 +35,26 @@ void crtc_write(BiosContext& bios, uint8_t index, uint8_t value) {
   bios.ports->write(uint16_t(crtc_port(bios) + 1), 1, value);
 }
 
-// Where block `block` (0-7) begins in plane 2.
-uint32_t block_base(uint8_t block) { return uint32_t(block & 3) * 0x4000 + uint32_t(block & 4) * 0x800; }
+// Character block `block` (0-7) of plane 2: 256 characters of 32 bytes at
+// (block & 3) * 16K + (block & 4) * 2K (empty: no card).
+std::span<uint8_t> block_bytes(BiosContext& bios, uint8_t block) {
+  const VideoCard& v = bios.config.video;
+  if (!v.plane) return {};
+  std::span<uint8_t> p = v.plane(2);
+  const uint32_t base = uint32_t(block & 3) * 0x4000 + uint32_t(block & 4) * 0x800;
+  return p.size() >= base + 256 * 32 ? p.subspan(base, 256 * 32) : std::span<uint8_t>{};
+}
 
 // Glyphs `first`..`first + count - 1` of `height` bytes each, read by `glyph_byte`
 // (glyph i of the source, row r), into `block` of plane 2. Counts past
 // character 255 are cut; `height` is 1-32.
 template <typename Read>
 void load_glyphs(BiosContext& bios, uint8_t block, uint32_t first, uint32_t count, int height, Read glyph_byte) {
-  const VideoCard& v = bios.config.video;
-  if (!v.plane || first > 255) return;
-  std::span<uint8_t> p = v.plane(2);
-  const uint32_t base = block_base(block & 7);
+  std::span<uint8_t> b = block_bytes(bios, block);
+  if (b.empty() || first > 255) return;
   count = std::min<uint32_t>(count, 256 - first);
-  if (p.size() < base + 256 * 32) return;
   for (uint32_t i = 0; i < count; ++i)
-    for (int r = 0; r < height; ++r) p[base + (first + i) * 32 + uint32_t(r)] = glyph_byte(i, r);
+    for (int r = 0; r < height; ++r) b[(first + i) * 32 + uint32_t(r)] = glyph_byte(i, r);
 }
 
 // AL=1xh: the text rows fitted to characters `height` (1-32) scan lines high.
@@ -152,12 +156,14 @@ void video_set_font_vectors(BiosContext& bios, int height) {
 }
 
 void video_load_text_font(BiosContext& bios, int height, uint8_t block) {
-  height = height == 8 || height == 14 ? height : 16;
-  const uint8_t* font =
-      bios.mem.readable_span(uint32_t{rom::kSegment} << 4 | video_rom_font(height), 256u * uint32_t(height));
-  if (!font) return;
-  load_glyphs(bios, block, 0, 256, 32,
-              [&](uint32_t i, int r) { return r < height ? font[i * uint32_t(height) + uint32_t(r)] : uint8_t{0}; });
+  const size_t h = height == 8 || height == 14 ? size_t(height) : 16;
+  const uint8_t* font = bios.mem.readable_span(uint32_t{rom::kSegment} << 4 | video_rom_font(int(h)), 256 * h);
+  std::span<uint8_t> b = block_bytes(bios, block);
+  if (!font || b.empty()) return;
+  for (size_t ch = 0; ch < 256; ++ch) {  // each glyph's rows, the rest of its 32 bytes zero
+    std::copy_n(font + ch * h, h, b.begin() + ptrdiff_t(ch * 32));
+    std::fill_n(b.begin() + ptrdiff_t(ch * 32 + h), 32 - h, uint8_t{0});
+  }
 }
 
 void handle_1011(BiosContext& bios, BiosCall& c) {
