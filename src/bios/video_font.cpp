@@ -8,9 +8,11 @@
 #include "bios/video_font.h"
 
 #include <algorithm>
+#include <optional>
 #include <span>
 
 #include "bios/rom.h"
+#include "bios/video_graphics.h"
 
 namespace pxos {
 
@@ -113,8 +115,9 @@ void set_graphics_font(BiosContext& bios, BiosCall& c, uint16_t seg, uint16_t of
     case 3: rows = 43; break;
     default: break;
   }
-  if (rows == 0) {
-    const int lines = (bios.bda8(bda::kVideoRows) + 1) * std::max<int>(1, bios.bda16(bda::kCharHeight));
+  if (rows == 0) {  // the mode's pixel rows (a text mode's: its rows of characters)
+    const std::optional<GraphicsLayout> g = graphics_layout(bios.bda8(bda::kVideoMode));
+    const int lines = g ? g->height : (bios.bda8(bda::kVideoRows) + 1) * std::max<int>(1, bios.bda16(bda::kCharHeight));
     rows = std::clamp(lines / height, 1, 256);
   }
   bios.set_bda8(bda::kVideoRows, uint8_t(rows - 1));
