@@ -4,11 +4,12 @@
 ; plane 2, hostile font loads (bad height, first character past 255, a count
 ; past the end), AX=1103h, AX=1123h/1124h, INT 43h and the character height
 ; of modes 13h, 12h and 10h, AH=08h reading a character back in graphics
-; modes, AH=05h pages in 10h and 0Dh. Three screens wait for a key after
-; saying so on the debug console (--send-keys xxx passes them):
+; modes, AH=05h pages in 10h and 0Dh. Four screens wait for a key after
+; saying so on the debug console (--send-keys xxxx passes them):
 ;   "50 rows drawn"   mode 03h after AX=1112h: "row 1 of 50" at the top, "row 50 of 50" on row 49
 ;   "13h text drawn"  mode 13h: t_text13 at (0, 0) in white, 8x8 characters
 ;   "12h text drawn"  mode 12h: t_text12 at (0, 0) in white, 8x16 characters
+;   "10h text drawn"  mode 10h: t_text10 at (0, 0) in white, 8x14 characters
 ; Ends with the failure count on the exit port.
 %include "pxtest.inc"
 
@@ -390,6 +391,16 @@ graphics:
         jne .f5
         cmp dl, 24
 .f5:    CHECK e, t_10_font
+        mov bp, t_text10
+        mov cx, t_text10_len
+        xor dx, dx
+        call write_string
+        mov dx, 0x0002
+        call read_char
+        cmp al, [t_text10 + 2]
+        CHECK e, t_10_read
+        mov si, d_10
+        call drawn
         mov ax, 0x0501
         int 0x10
         mov al, 0x0C
@@ -526,9 +537,12 @@ t_text13: db "MODE 13H 8X8"
 t_text13_len equ $ - t_text13
 t_text12: db "MODE 12H 8X16"
 t_text12_len equ $ - t_text12
+t_text10: db "MODE 10H 8X14"
+t_text10_len equ $ - t_text10
 d_50:    db "50 rows drawn", 10, 0
 d_13:    db "13h text drawn", 10, 0
 d_12:    db "12h text drawn", 10, 0
+d_10:    db "10h text drawn", 10, 0
 t_8x16:  db "AX=1130h BH=6: F000:C000, 16 lines, 25 rows", 0
 t_8x14:  db "AX=1130h BH=2: 8x14 at F000:D000", 0
 t_8x8:   db "AX=1130h BH=3: 8x8 at F000:F000", 0
@@ -566,6 +580,7 @@ t_12_read: db "12h: AH=08h reads the drawn character", 0
 t_1123:  db "12h: AX=1123h BL=2: 8x8, 25 rows", 0
 t_1124:  db "12h: AX=1124h BL=0 DL=30: 8x16, 30 rows", 0
 t_10_font: db "10h: INT 43h at 8x14, 25 rows", 0
+t_10_read: db "10h: AH=08h reads the drawn character", 0
 t_10_page: db "10h: AH=05h AL=1: page 1 at 8000h, CRTC start", 0
 t_10_nopage: db "10h: AH=05h AL=2 refused", 0
 t_0d_page: db "0Dh: AH=05h AL=7 at E000h", 0
