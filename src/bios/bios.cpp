@@ -30,9 +30,16 @@ void Bios::install(PortBus& ports) {
   ctx_.ports = &ports;
   rom::build(ctx_.mem.rom());
   code_ = rom::code_entries(ctx_.mem.rom());
-  // The VGA's 8x16 character set, where INT 10h AH=11h AL=30h points.
-  const std::vector<uint8_t>& font = ctx_.config.font8x16;
-  if (font.size() == rom::kFont8x16Size) std::copy(font.begin(), font.end(), ctx_.mem.rom().begin() + rom::kFont8x16);
+  // The VGA's character sets, where INT 43h, INT 1Fh and INT 10h AH=11h point.
+  std::span<uint8_t> rom = ctx_.mem.rom();
+  auto put = [&](const std::vector<uint8_t>& font, size_t size, uint16_t at) {
+    if (font.size() == size) std::copy(font.begin(), font.end(), rom.begin() + at);
+  };
+  put(ctx_.config.font8x16, rom::kFont8x16Size, rom::kFont8x16);
+  put(ctx_.config.font8x14, rom::kFont8x14Size, rom::kFont8x14);
+  put(ctx_.config.font8x8, rom::kFont8x8Size, rom::kFont8x8);
+  if (ctx_.config.font8x8.size() == rom::kFont8x8Size)
+    std::copy_n(ctx_.config.font8x8.begin(), rom::kFont8x8Size / 2, rom.begin() + rom::kFont8x8Ibm);
   ports.add("bios-trap", rom::kTrapPort, 1, [this](uint64_t, std::span<uint8_t>, bool is_write) {
     if (is_write) on_trap();
   });

@@ -37,7 +37,9 @@ struct BiosConfig {
   DiskImage* floppy[2] = {nullptr, nullptr};
   DiskImage* hard_disk[2] = {nullptr, nullptr};
   bool verbose = false;
-  std::vector<uint8_t> font8x16;                       // the VGA's 8x16 glyphs for the ROM (empty: left blank)
+  // The VGA's fonts for the ROM, 256 glyphs each of 16, 14 and 8 rows (empty
+  // or of another size: left blank).
+  std::vector<uint8_t> font8x16, font8x14, font8x8;
   VideoCard video;                                     // the display card (none: text in RAM)
   std::function<void(char)> on_teletype;               // text the guest prints through INT 10h
   std::function<void(const std::string&)> on_message;  // BIOS messages for the user

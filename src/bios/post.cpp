@@ -12,6 +12,7 @@
 #include "bios/system.h"
 #include "bios/timer.h"
 #include "bios/video.h"
+#include "bios/video_state.h"
 
 namespace pxos {
 
@@ -76,6 +77,7 @@ void fill_bda(BiosContext& bios) {
   bios.set_bda16(bda::kKbdTail, bda::kKbdBuffer);
   bios.set_bda8(bda::kHardDiskCount, uint8_t((config.hard_disk[0] ? 1 : 0) + (config.hard_disk[1] ? 1 : 0)));
   bios.mem.write32(bda::kBase + bda::kTicks, ticks_since_midnight(config.start_time));
+  bios.set_bda8(bda::kDccIndex, kDccVgaColour);
 }
 
 // Sets up the interrupt controllers, the timer and the keyboard controller

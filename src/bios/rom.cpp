@@ -6,6 +6,7 @@
 #include <initializer_list>
 
 #include "bios/vbe.h"
+#include "bios/video_state.h"
 
 namespace pxos::rom {
 
@@ -25,6 +26,13 @@ std::array<uint8_t, 0x10000> make_image() {
   std::array<uint8_t, 0x10000> image;
   std::span<uint8_t> rom(image);
   std::fill(rom.begin(), rom.end(), 0xFF);
+  // The fonts are blank until Bios::install fills them; the alternate font
+  // table is empty.
+  std::fill_n(rom.begin() + kFont8x16, kFont8x16Size, uint8_t{0});
+  std::fill_n(rom.begin() + kFont8x14, kFont8x14Size, uint8_t{0});
+  std::fill_n(rom.begin() + kFont8x8, kFont8x8Size, uint8_t{0});
+  std::fill_n(rom.begin() + kFont8x8Ibm, kFont8x8Size / 2, uint8_t{0});
+  rom[kAltFontTable] = 0;
 
   // POST: trap once (the monitor fills the IVT, the BDA and the screen and
   // sets up SS:SP), then boot through INT 19h.
@@ -47,6 +55,7 @@ std::array<uint8_t, 0x10000> make_image() {
   put(rom, kConfigTable, {0x08, 0x00, 0xFC, 0x01, 0x00, 0x74, 0x40, 0x00, 0x00, 0x00});
   rom[kDummyIret] = 0xCF;
   vbe_write_rom_tables(rom);
+  video_write_rom_tables(rom);
 
   // RESET: JMP F000:POST, the BIOS date, the AT model byte.
   put(rom, kResetVector, {0xEA, uint8_t(kPostEntry), uint8_t(kPostEntry >> 8), 0x00, 0xF0});

@@ -25,11 +25,19 @@ inline constexpr uint16_t kStubSize = 8;
 inline constexpr uint16_t kStubIret = 2;        // offset of IRET in a stub
 inline constexpr uint16_t kStubWait = 3;        // offset of the wait loop
 inline constexpr uint16_t kDisketteParams = 0xEFC7;  // INT 1Eh table, IBM address
-inline constexpr uint16_t kFont8x16 = 0xC000;       // INT 10h AH=11h AL=30h points here (4 KiB)
-inline constexpr size_t kFont8x16Size = 256 * 16;
-inline constexpr uint16_t kVbeTables = 0xE000;       // bios/vbe.h: the VBE strings and mode list (512 bytes)
-inline constexpr uint16_t kConfigTable = 0xE6F5;     // INT 15h AH=C0h, IBM address
-inline constexpr uint16_t kDummyIret = 0xFF53;       // IBM's address of a bare IRET
+// The VGA fonts (bios/video_font.h), 256 glyphs each, filled from BiosConfig
+// at install: 8x16 (4 KiB), 8x14 (3.5 KiB), 8x8 (2 KiB; INT 1Fh points at
+// its upper half), and the first half of 8x8 again at IBM's address.
+inline constexpr uint16_t kFont8x16 = 0xC000;
+inline constexpr uint16_t kFont8x14 = 0xD000;
+inline constexpr uint16_t kFont8x8 = 0xF000;
+inline constexpr uint16_t kFont8x8Ibm = 0xFA6E;  // characters 00h-7Fh only
+inline constexpr size_t kFont8x16Size = 256 * 16, kFont8x14Size = 256 * 14, kFont8x8Size = 256 * 8;
+inline constexpr uint16_t kVbeTables = 0xE000;     // bios/vbe.h: the VBE strings and mode list (512 bytes)
+inline constexpr uint16_t kVideoTables = 0xE200;   // bios/video_state.h: INT 10h AH=1Bh's static table (16 bytes)
+inline constexpr uint16_t kAltFontTable = 0xE210;  // AH=11h AL=30h BH=5/7: an empty 9-dot alternate table (0)
+inline constexpr uint16_t kConfigTable = 0xE6F5;   // INT 15h AH=C0h, IBM address
+inline constexpr uint16_t kDummyIret = 0xFF53;     // IBM's address of a bare IRET
 inline constexpr uint16_t kResetVector = 0xFFF0;
 
 inline constexpr uint16_t kCodeBase = 0x2000;    // rom_code.asm: handlers that run as guest code

@@ -10,10 +10,11 @@
 #include <algorithm>
 #include <cstring>
 
-#include "bios/rom.h"
 #include "bios/vbe.h"
+#include "bios/video_font.h"
 #include "bios/video_graphics.h"
 #include "bios/video_palette.h"
+#include "bios/video_state.h"
 
 namespace pxos {
 
@@ -25,7 +26,8 @@ struct TextMode {
   uint32_t base;  // linear address of page 0
   uint8_t cols, rows;
   uint16_t page_size;
-  uint32_t page_base(uint8_t page) const { return base + uint32_t(page & 7) * page_size; }
+  // Pages wrap in the 32 KiB the text window has.
+  uint32_t page_base(uint8_t page) const { return base + uint32_t(page & 7) * page_size % 0x8000; }
   uint32_t cell(uint8_t page, uint8_t row, uint8_t col) const { return page_base(page) + 2u * (row * cols + col); }
 };
 
@@ -35,7 +37,9 @@ TextMode text_mode(BiosContext& bios) {
   t.base = t.mode == 7 ? 0xB0000 : 0xB8000;
   t.cols = uint8_t(std::clamp<uint16_t>(bios.bda16(bda::kVideoColumns), 1, 80));
   t.rows = uint8_t(std::clamp<uint8_t>(bios.bda8(bda::kVideoRows) + 1, 1, 50));
-  t.page_size = t.cols == 40 ? 0x800 : 0x1000;
+  // The BDA's page size (AH=11h makes it larger for more rows), at least
+  // one screen.
+  t.page_size = uint16_t(std::clamp<uint32_t>(bios.bda16(bda::kVideoPageSize), 2u * t.cols * t.rows, 0x8000));
   return t;
 }
 
@@ -245,8 +249,20 @@ uint32_t write_string_run(BiosContext& bios, const TextMode& t, uint8_t page, ui
 // Unimplemented: logged, registers left as they were.
 void handle_10XX(BiosContext& bios, BiosCall& c) { bios.log_unimplemented(c); }
 
+// The character height of graphics mode `mode`: 8 in the 200-line modes, 14
+// in the 350-line ones, 16 in 640x480.
+int graphics_font_height(uint8_t mode) {
+  switch (mode) {
+    case 0x0F:
+    case 0x10: return 14;
+    case 0x11:
+    case 0x12: return 16;
+    default: return 8;
+  }
+}
+
 // A standard graphics mode: the card's registers and palette, its memory
-// cleared (unless `clear` is false), the BDA, and INT 43h at the 8x16 font.
+// cleared (unless `clear` is false), the BDA, and INT 43h at the mode's font.
 void set_graphics_mode(BiosContext& bios, const GraphicsLayout& g, bool clear) {
   const VideoCard& v = bios.config.video;
   if (v.set_mode) v.set_mode(g.mode);
@@ -258,10 +274,9 @@ void set_graphics_mode(BiosContext& bios, const GraphicsLayout& g, bool clear) {
   for (uint8_t p = 0; p < 8; ++p) bios.set_bda16(cursor_of(p), 0);
   bios.set_bda8(bda::kActivePage, 0);
   bios.set_bda16(bda::kCrtcBase, 0x3D4);
-  bios.set_bda16(bda::kCharHeight, 16);
-  bios.set_bda8(bda::kVideoRows, uint8_t(g.height / 16 - 1));
-  bios.mem.write16(0x43 * 4, rom::kFont8x16);
-  bios.mem.write16(0x43 * 4 + 2, rom::kSegment);
+  const int height = graphics_font_height(g.mode);
+  video_set_font_vectors(bios, height);
+  bios.set_bda8(bda::kVideoRows, uint8_t(g.height / height - 1));
 }
 
 // AH=00h: set mode AL (bit 7: keep video memory).
@@ -294,11 +309,33 @@ void handle_1003(BiosContext& bios, BiosCall& c) {
   c.set_ax(0);
 }
 
-// AH=05h: select active page AL.
+// The pages of a graphics mode: those of its page size that fit in a 64 KiB
+// plane (0Dh 8, 0Eh 4, 0Fh/10h 2); the CGA modes and 13h have one.
+int graphics_pages(const GraphicsLayout& g) {
+  return g.kind == GraphicsLayout::Kind::kPlanar ? int(0x10000 / g.page_size) : 1;
+}
+
+// AH=05h: select active page AL (in a graphics mode, one it has: the CRTC
+// shows it from its first byte).
 void handle_1005(BiosContext& bios, BiosCall& c) {
   if (c.al() >= 8) return;
+  if (const std::optional<GraphicsLayout> g = graphics_layout(bios.bda8(bda::kVideoMode))) {
+    if (c.al() >= graphics_pages(*g)) return;
+    const uint16_t start = uint16_t(c.al() * g->page_size);
+    bios.set_bda8(bda::kActivePage, c.al());
+    bios.set_bda16(bda::kVideoPageStart, start);
+    if (!bios.ports) return;
+    const uint16_t crtc = 0x3D4;
+    bios.ports->write(crtc, 1, 0x0C);
+    bios.ports->write(crtc + 1, 1, uint8_t(start >> 8));
+    bios.ports->write(crtc, 1, 0x0D);
+    bios.ports->write(crtc + 1, 1, uint8_t(start));
+    return;
+  }
+  const TextMode t = text_mode(bios);
+  if (uint32_t(c.al()) * t.page_size >= 0x8000) return;  // past the text window
   bios.set_bda8(bda::kActivePage, c.al());
-  bios.set_bda16(bda::kVideoPageStart, uint16_t(c.al() * text_mode(bios).page_size));
+  bios.set_bda16(bda::kVideoPageStart, uint16_t(c.al() * t.page_size));
 }
 
 // AH=06h / 07h: scroll the window CH,CL - DH,DL up / down AL lines, new
@@ -308,13 +345,15 @@ void handle_1007(BiosContext& bios, BiosCall& c) {
   scroll(bios, false, c.al(), c.bh(), c.ch(), c.cl(), c.dh(), c.dl());
 }
 
-// AH=08h: the character and attribute at the cursor of page BH, in AX. (In a
-// graphics mode the character is not recognised: AX=0.)
+// AH=08h: the character and attribute at the cursor of page BH, in AX. In a
+// graphics mode AL is the character of the INT 43h font whose shape the
+// cell's set pixels have (0: none), AH 0.
 void handle_1008(BiosContext& bios, BiosCall& c) {
   TextMode t = text_mode(bios);
-  if (graphics_layout(t.mode)) return c.set_ax(0);
   uint16_t pos = bios.bda16(cursor_of(c.bh()));
   uint8_t row = std::min<uint8_t>(uint8_t(pos >> 8), t.rows - 1), col = std::min<uint8_t>(uint8_t(pos), t.cols - 1);
+  if (const std::optional<GraphicsLayout> g = graphics_layout(t.mode))
+    return c.set_ax(graphics_read_char(bios, *g, c.bh(), row, col));
   c.set_ax(vread16(bios, t.cell(c.bh(), row, col)));
 }
 
@@ -368,16 +407,6 @@ void handle_100F(BiosContext& bios, BiosCall& c) {
   c.set_bh(bios.bda8(bda::kActivePage));
 }
 
-// AH=11h: character generator. Only AL=30h, font information: 16 lines per
-// character, the rows less one in DL, the 8x16 font at ES:BP.
-void handle_1011(BiosContext& bios, BiosCall& c) {
-  if (c.al() != 0x30) return handle_10XX(bios, c);
-  c.set_cx(16);
-  c.set_dl(uint8_t(text_mode(bios).rows - 1));
-  c.set_es(rom::kSegment);
-  c.set_bp(rom::kFont8x16);
-}
-
 // AH=12h: alternate select. BL=10h, EGA/VGA information: colour, 256 KiB,
 // switches 9; the others are accepted.
 void handle_1012(BiosContext&, BiosCall& c) {
@@ -418,13 +447,6 @@ void handle_1013(BiosContext& bios, BiosCall& c) {
   if (!move) bios.set_bda16(cursor_of(page), saved);
 }
 
-// AH=1Ah: display combination. Only AL=00h, read: VGA with a colour display.
-void handle_101A(BiosContext& bios, BiosCall& c) {
-  if (c.al() != 0x00) return handle_10XX(bios, c);
-  c.set_al(0x1A);
-  c.set_bx(0x0008);
-}
-
 void dispatch_10(BiosContext& bios, BiosCall& c) {
   switch (c.ah()) {
     case 0x00: return handle_1000(bios, c);
@@ -447,6 +469,8 @@ void dispatch_10(BiosContext& bios, BiosCall& c) {
     case 0x12: return handle_1012(bios, c);
     case 0x13: return handle_1013(bios, c);
     case 0x1A: return handle_101A(bios, c);
+    case 0x1B: return handle_101B(bios, c);
+    case 0x1C: return handle_101C(bios, c);
     case 0x4F: return handle_104F(bios, c);
     default: return handle_10XX(bios, c);
   }
@@ -459,24 +483,9 @@ void handle_10(BiosContext& bios, BiosCall& c) {
   video_sync_crtc(bios);
 }
 
-namespace {
-// Character set 0 of plane 2 (32 bytes a character) from the machine's 8x16 font.
-void load_font(BiosContext& bios) {
-  const VideoCard& v = bios.config.video;
-  const std::vector<uint8_t>& font = bios.config.font8x16;
-  if (!v.plane || font.size() != 256 * 16) return;
-  std::span<uint8_t> p = v.plane(2);
-  if (p.size() < 256 * 32) return;
-  for (size_t ch = 0; ch < 256; ++ch) {
-    std::copy_n(font.begin() + ptrdiff_t(ch * 16), 16, p.begin() + ptrdiff_t(ch * 32));
-    std::fill_n(p.begin() + ptrdiff_t(ch * 32 + 16), 16, uint8_t{0});
-  }
-}
-}  // namespace
-
 void video_set_mode(BiosContext& bios, uint8_t mode, bool clear) {
   const VideoCard& v = bios.config.video;
-  if (v.set_mode && v.set_mode(mode)) load_font(bios);
+  if (v.set_mode && v.set_mode(mode)) video_load_text_font(bios, 16, 0);
   uint8_t cols = mode <= 1 ? 40 : 80;
   bios.set_bda8(bda::kVideoMode, mode);
   bios.set_bda16(bda::kVideoColumns, cols);
@@ -487,7 +496,7 @@ void video_set_mode(BiosContext& bios, uint8_t mode, bool clear) {
   bios.set_bda8(bda::kActivePage, 0);
   bios.set_bda16(bda::kCrtcBase, mode == 7 ? 0x3B4 : 0x3D4);
   bios.set_bda8(bda::kVideoRows, 24);
-  bios.set_bda16(bda::kCharHeight, 16);
+  video_set_font_vectors(bios, 16);
   if (clear) fill_cells(bios, text_mode(bios).base, 0x4000, 0x0720);
 }
 

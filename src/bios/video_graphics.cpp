@@ -148,6 +148,25 @@ void graphics_draw_char(BiosContext& bios, const GraphicsLayout& g, uint8_t page
   }
 }
 
+uint8_t graphics_read_char(BiosContext& bios, const GraphicsLayout& g, uint8_t page, int row, int col) {
+  const int h = graphics_char_height(bios);
+  std::array<uint8_t, 32> cell{};
+  for (int r = 0; r < h; ++r)
+    for (int i = 0; i < 8; ++i)
+      if (graphics_read_pixel(bios, g, page, col * 8 + i, row * h + r)) cell[size_t(r)] |= uint8_t(0x80 >> i);
+  const uint16_t off = bios.mem.read16(0x43 * 4), seg = bios.mem.read16(0x43 * 4 + 2);
+  const uint32_t font = bios.mem.real_linear(seg, off);
+  std::array<uint8_t, 32 * 256> glyphs{};  // the font, read once (checked reads)
+  const uint32_t size = 256u * uint32_t(h);
+  if (const uint8_t* p = bios.mem.readable_span(font, size))
+    std::copy_n(p, size, glyphs.begin());
+  else
+    for (uint32_t i = 0; i < size; ++i) glyphs[i] = bios.mem.read8(font + i);
+  for (int ch = 0; ch < 256; ++ch)
+    if (std::equal(cell.begin(), cell.begin() + h, glyphs.begin() + ch * h)) return uint8_t(ch);
+  return 0;
+}
+
 void graphics_scroll(BiosContext& bios, const GraphicsLayout& g, bool up, int lines, uint8_t fill, int top, int left,
                      int bottom, int right) {
   Planes pl = planes(bios);

@@ -41,6 +41,9 @@ uint8_t graphics_read_pixel(BiosContext& bios, const GraphicsLayout& g, uint8_t 
 // XOR, background untouched), the others 0 (`opaque`) or untouched.
 void graphics_draw_char(BiosContext& bios, const GraphicsLayout& g, uint8_t page, int row, int col, uint8_t ch,
                         uint8_t colour);
+// The character in text cell (row, col) of `page`: the first of the INT 43h
+// font whose glyph has the cell's non-zero pixels (0: none has).
+uint8_t graphics_read_char(BiosContext& bios, const GraphicsLayout& g, uint8_t page, int row, int col);
 // Scrolls the text-cell window (top, left)-(bottom, right) up or down by
 // `lines` rows (0 or more than the window: clears it), new rows in `fill`.
 void graphics_scroll(BiosContext& bios, const GraphicsLayout& g, bool up, int lines, uint8_t fill, int top, int left,

@@ -183,6 +183,13 @@ int cmd_run(Args args) {
   std::optional<Font> font;
   if (!load_font(f.screenshot, font)) return kExitUsage;
   if (font) f.machine.font8x16 = font->bitmap();
+  // The 8x14 and 8x8 fonts for the ROM: each left blank when the host lacks it.
+  for (auto [height, glyphs] : {std::pair{14, &f.machine.font8x14}, std::pair{8, &f.machine.font8x8}}) {
+    try {
+      *glyphs = load_default_glyphs(height);
+    } catch (const FontError&) {
+    }
+  }
   // The window and the VNC server open before the guest starts: one that
   // cannot is a one-line error.
   std::optional<DisplayFrontEnds> fronts;

@@ -2,8 +2,10 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "frontend/cp437.h"
@@ -12,7 +14,7 @@ namespace pxos {
 
 namespace {
 
-constexpr const char* kDefaultFont = "/usr/share/consolefonts/Uni2-VGA16.psf.gz";
+constexpr const char* kFontDir = "/usr/share/consolefonts/";
 constexpr size_t kMaxFontFile = 4 << 20;
 
 std::vector<uint8_t> read_gz(const std::string& path) {
@@ -43,13 +45,13 @@ char32_t next_utf8(const std::vector<uint8_t>& d, size_t& i, size_t end) {
   return c;
 }
 
-// Block elements some VGA fonts lack, drawn here: upper/lower/left/right
-// half, and the shades.
-bool synthesize(char32_t c, std::array<uint8_t, 16>& g) {
-  for (int y = 0; y < 16; ++y) {
+// Block elements some VGA fonts lack, drawn here (`height` rows at g):
+// upper/lower/left/right half, and the shades.
+bool synthesize(char32_t c, uint8_t* g, int height) {
+  for (int y = 0; y < height; ++y) {
     switch (c) {
-      case 0x2580: g[y] = y < 8 ? 0xFF : 0; break;
-      case 0x2584: g[y] = y >= 8 ? 0xFF : 0; break;
+      case 0x2580: g[y] = y < height / 2 ? 0xFF : 0; break;
+      case 0x2584: g[y] = y >= height / 2 ? 0xFF : 0; break;
       case 0x258C: g[y] = 0xF0; break;
       case 0x2590: g[y] = 0x0F; break;
       case 0x2591: g[y] = y % 2 ? 0x22 : 0x88; break;
@@ -62,38 +64,40 @@ bool synthesize(char32_t c, std::array<uint8_t, 16>& g) {
   return true;
 }
 
-}  // namespace
-
-Font Font::load_default() {
-  const char* env = std::getenv("PXOS_FONT");
-  return load(env && *env ? env : kDefaultFont);
+// The font at $`env` when set, else Debian's Uni2-VGA<height>.
+std::string font_path(const char* env, int height) {
+  const char* e = std::getenv(env);
+  return e && *e ? e : std::string(kFontDir) + "Uni2-VGA" + std::to_string(height) + ".psf.gz";
 }
 
-Font Font::load(const std::string& path) {
+}  // namespace
+
+std::vector<uint8_t> load_glyphs(const std::string& path, int height) {
   std::vector<uint8_t> d = read_gz(path);
-  size_t count, height, offset, stride;
+  const size_t want = size_t(height);
+  size_t count, glyph_height, offset, stride;
   bool unicode;
   bool psf2 = d.size() >= 32 && le32(d, 0) == 0x864AB572;
+  const std::string wrong = path + ": not an 8x" + std::to_string(height) + " font";
   if (d.size() >= 4 && d[0] == 0x36 && d[1] == 0x04) {
     count = d[2] & 1 ? 512 : 256;
     unicode = d[2] & 2;
-    height = d[3];
+    glyph_height = d[3];
     offset = 4;
-    stride = height;
-    if (height != kHeight) throw FontError(path + ": not an 8x16 font");
+    stride = glyph_height;
+    if (glyph_height != want) throw FontError(wrong);
   } else if (psf2) {
     offset = le32(d, 8);
     count = le32(d, 16);
     stride = le32(d, 20);
-    height = le32(d, 24);
+    glyph_height = le32(d, 24);
     unicode = le32(d, 12) & 1;
-    if (height != kHeight || le32(d, 28) != kWidth || stride != kHeight || count > 65536)
-      throw FontError(path + ": not an 8x16 font");
+    if (glyph_height != want || le32(d, 28) != 8 || stride != want || count > 65536) throw FontError(wrong);
   } else {
     throw FontError(path + ": not a PSF font");
   }
   size_t glyph_end = offset + count * stride;
-  if (glyph_end > d.size()) throw FontError(path + ": truncated font");
+  if (offset > d.size() || glyph_end > d.size()) throw FontError(path + ": truncated font");
 
   // Unicode code point -> glyph index, from the font's table.
   std::map<char32_t, size_t> index;
@@ -114,26 +118,45 @@ Font Font::load(const std::string& path) {
         if (i + 1 >= d.size()) break;
         uint16_t u = uint16_t(d[i] | d[i + 1] << 8);
         i += 2;
-        if (u == 0xFFFF) ++g;
-        else if (u != 0xFFFE) index.emplace(u, g);
+        if (u == 0xFFFF)
+          ++g;
+        else if (u != 0xFFFE)
+          index.emplace(u, g);
       }
     }
   }
-  Font f;
+  std::vector<uint8_t> out(256 * want);
+  auto copy_glyph = [&](size_t g, int ch) {
+    std::copy_n(d.begin() + long(offset + g * stride), want, out.begin() + long(size_t(ch) * want));
+  };
   for (int ch = 0; ch < 256; ++ch) {
     char32_t u = kCp437[ch];
     auto it = index.find(u);
     size_t g = unicode ? (it != index.end() ? it->second : count) : size_t(ch);
     if (g < count) {
-      std::copy(d.begin() + long(offset + g * stride), d.begin() + long(offset + g * stride + kHeight),
-                f.glyphs_[ch].begin());
-    } else if (!synthesize(u, f.glyphs_[ch]) && ch != 0 && ch != ' ') {
+      copy_glyph(g, ch);
+    } else if (!synthesize(u, out.data() + size_t(ch) * want, height) && ch != 0 && ch != ' ') {
       auto q = index.find(U'?');
-      if (q != index.end())
-        std::copy(d.begin() + long(offset + q->second * stride), d.begin() + long(offset + q->second * stride + kHeight),
-                  f.glyphs_[ch].begin());
+      if (q != index.end()) copy_glyph(q->second, ch);
     }
   }
+  return out;
+}
+
+std::vector<uint8_t> load_default_glyphs(int height) {
+  return load_glyphs(font_path(height == 8    ? "PXOS_FONT8"
+                               : height == 14 ? "PXOS_FONT14"
+                                              : "PXOS_FONT",
+                               height),
+                     height);
+}
+
+Font Font::load_default() { return load(font_path("PXOS_FONT", kHeight)); }
+
+Font Font::load(const std::string& path) {
+  const std::vector<uint8_t> bytes = load_glyphs(path, kHeight);
+  Font f;
+  for (size_t ch = 0; ch < 256; ++ch) std::copy_n(bytes.begin() + long(ch * kHeight), kHeight, f.glyphs_[ch].begin());
   return f;
 }
 

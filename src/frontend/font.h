@@ -1,6 +1,7 @@
-// The 8x16 character glyphs for drawing the text screen: a PSF console font
-// from the host (Debian's console-setup-linux ships the VGA one), looked up by
-// CP437 code through the font's Unicode table.
+// The character glyphs for drawing the text screen and for the BIOS ROM: PSF
+// console fonts from the host (Debian's console-setup-linux ships the VGA
+// ones, 8x8, 8x14 and 8x16), looked up by CP437 code through the font's
+// Unicode table.
 #pragma once
 
 #include <array>
@@ -14,6 +15,14 @@ namespace pxos {
 struct FontError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// The 256 glyphs of 8 x `height` pixels (bit 7 = leftmost) for CP437 codes 0-255,
+// one after the other, as a VGA BIOS keeps its 8x8, 8x14 and 8x16 fonts, from a PSF1
+// or PSF2 font (gzip or plain) of that height. Throws FontError.
+std::vector<uint8_t> load_glyphs(const std::string& path, int height);
+// Debian's Uni2-VGA8, Uni2-VGA14 or Uni2-VGA16 (or the font at $PXOS_FONT8,
+// $PXOS_FONT14 or $PXOS_FONT). Throws FontError.
+std::vector<uint8_t> load_default_glyphs(int height);
 
 class Font {
  public:

@@ -104,6 +104,8 @@ void Machine::add_bios(const MachineConfig& config) {
   }
   bc.verbose = config.verbose;
   bc.font8x16 = config.font8x16;
+  bc.font8x14 = config.font8x14;
+  bc.font8x8 = config.font8x8;
   Vga* v = vga.get();
   bc.video.read = [v](uint32_t off) { return v->mem_read(off); };
   bc.video.write = [v](uint32_t off, uint8_t value) { v->mem_write(off, value); };

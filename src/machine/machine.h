@@ -78,7 +78,8 @@ struct MachineConfig {
   bool jit = true;  // the soft engine translates common 32-bit code to host code (--jit off: interpret only)
   bool verbose = false;
   std::FILE* debugcon = nullptr;
-  std::vector<uint8_t> font8x16;  // the VGA font for the ROM (256 glyphs of 16 rows; empty: blank)
+  // The VGA fonts for the ROM (256 glyphs of 16, 14 and 8 rows; empty: blank).
+  std::vector<uint8_t> font8x16, font8x14, font8x8;
   std::function<void(char)> on_teletype;
   std::function<void(const std::string&)> on_message;
 };

@@ -34,5 +34,7 @@ inline constexpr uint16_t kKbdBufStart = 0x80;   // word
 inline constexpr uint16_t kKbdBufEnd = 0x82;     // word
 inline constexpr uint16_t kVideoRows = 0x84;     // byte: rows - 1
 inline constexpr uint16_t kCharHeight = 0x85;    // word
+inline constexpr uint16_t kVideoModeSet = 0x89;  // byte: VGA mode-set options (bit 1 gray summing, bit 3 no default palette)
+inline constexpr uint16_t kDccIndex = 0x8A;      // byte: display combination (bios/video_state.h)
 
 }  // namespace pxos::bda

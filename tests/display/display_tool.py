@@ -16,12 +16,16 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
   display_tool.py png-ink PNG WxH MIN
       the PNG is W x H and at least MIN of its pixels differ from its most
       common colour (the background): something was drawn, text for one
-  display_tool.py png-text PNG TEXT FONT.psf.gz
-      the PNG of a text screen shows TEXT (read with the 8x16 font)
+  display_tool.py png-text PNG TEXT FONT.psf.gz [CELL-HEIGHT]
+      the PNG of a screen of characters shows TEXT (read with the 8x16 font,
+      or the font of CELL-HEIGHT lines)
   display_tool.py ppm-matches PNG PPM
       the PPM (a QEMU screendump, which may double pixels across and down)
       shows the PNG pixel for pixel, comparing the DAC's 6 bits of each
       colour channel (QEMU and pxOS widen 6 bits to 8 differently)
+  display_tool.py ppm-cells PNG PPM
+      the same 8x8 blocks of the two pictures hold something other than
+      black (text drawn with different fonts of the same size)
   display_tool.py jpeg-size FILE
       prints the JPEG's WIDTHxHEIGHT
   display_tool.py x11-close WINDOW_ID
@@ -178,9 +182,9 @@ class Rfb:
         self.s.sendall(struct.pack('>BBxxI', 4, 1 if down else 0, keysym))
 
 
-def font_glyphs(path):
-    """ASCII character -> its 16 rows, from a PSF1 or PSF2 8x16 font with a
-    Unicode table."""
+def font_glyphs(path, want=16):
+    """ASCII character -> its `want` rows, from a PSF1 or PSF2 8x`want` font
+    with a Unicode table."""
     data = gzip.open(path).read() if path.endswith('.gz') else open(path, 'rb').read()
     if data[:2] == b'\x36\x04':  # PSF1: table entries are 16-bit, FFFE starts a sequence, FFFF ends a glyph's
         header, count, size = 4, 512 if data[2] & 1 else 256, data[3]
@@ -190,8 +194,8 @@ def font_glyphs(path):
         sep, stop, unit = 0xFE, 0xFF, 1
     else:
         raise ValueError(path + ': not a PSF font')
-    if height != 16 or width != 8:
-        raise ValueError(path + ': not 8x16')
+    if height != want or width != 8:
+        raise ValueError('%s: not 8x%d' % (path, want))
     glyphs, pos = {}, header + count * size
     for i in range(count):
         codes = []
@@ -213,16 +217,18 @@ def font_glyphs(path):
     return glyphs
 
 
-def read_text(fb, w, h, glyphs):
-    """The text of a VGA text-mode picture: 9-dot cells at 720 or 360 pixels
-    across (the ninth column is not compared), else 8-dot cells."""
+def read_text(fb, w, h, glyphs, ch=16):
+    """The text of a VGA picture of characters `ch` lines high: 9-dot cells at
+    720 or 360 pixels across (the ninth column is not compared), else 8-dot
+    cells. 8x8 glyphs use their top row, so the background is taken from a
+    cell's last column."""
     cw = 9 if w in (360, 720) else 8
     lines = []
-    for r in range(h // 16):
+    for r in range(h // ch):
         line = ''
         for c in range(w // cw):
-            bg = fb[r * 16][c * cw]
-            rows = bytes(sum(0x80 >> x for x in range(8) if fb[r * 16 + y][c * cw + x] != bg) for y in range(16))
+            bg = fb[r * ch][c * cw + cw - 1]  # the last column: blank in the ASCII glyphs of a VGA font
+            rows = bytes(sum(0x80 >> x for x in range(8) if fb[r * ch + y][c * cw + x] != bg) for y in range(ch))
             line += glyphs.get(rows, '?')
         lines.append(line)
     return '\n'.join(lines)
@@ -346,6 +352,23 @@ def ppm_matches(png, ppm):
     return not bad, why
 
 
+def ppm_cells(png, ppm):
+    """Which 8x8 blocks of the picture hold anything but black, the same in
+    the PNG and the PPM (pictures drawn with two different fonts)."""
+    w, h, ours = read_png(png)
+    qw, qh, theirs = read_ppm(ppm)
+    if qw % w or qh % h:
+        return False, 'the PPM is %dx%d, no whole multiple of the PNG\'s %dx%d' % (qw, qh, w, h)
+    fx, fy = qw // w, qh // h
+    def cells(get):
+        return {(x // 8, y // 8) for y in range(h) for x in range(w) if get(x, y) >> 2 & 0x3F3F3F}
+    a, b = cells(lambda x, y: ours[y][x]), cells(lambda x, y: theirs[y * fy][x * fx])
+    why = 'the PNG (%dx%d): %d non-empty 8x8 cells, the PPM: %d' % (w, h, len(a), len(b))
+    if a != b:
+        why += '; differing: %s' % sorted(a ^ b)[:8]
+    return bool(a) and a == b, why
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ''
     if cmd == 'window-matches' and len(argv) == 8:
@@ -370,12 +393,15 @@ def main(argv):
         ok, why = png_check(argv[2], argv[3], argv[4:])
     elif cmd == 'png-ink' and len(argv) == 5:
         ok, why = png_ink(argv[2], argv[3], int(argv[4]))
-    elif cmd == 'png-text' and len(argv) == 5:
+    elif cmd == 'png-text' and len(argv) in (5, 6):  # PNG TEXT FONT [CELL-HEIGHT]
+        ch = int(argv[5]) if len(argv) == 6 else 16
         w, h, rows = read_png(argv[2])
-        text = read_text(rows, w, h, font_glyphs(argv[4]))
+        text = read_text(rows, w, h, font_glyphs(argv[4], ch), ch)
         ok, why = argv[3] in text, 'the PNG (%dx%d) reads:\n%s' % (w, h, text)
     elif cmd == 'ppm-matches' and len(argv) == 4:
         ok, why = ppm_matches(argv[2], argv[3])
+    elif cmd == 'ppm-cells' and len(argv) == 4:
+        ok, why = ppm_cells(argv[2], argv[3])
     elif cmd == 'jpeg-size' and len(argv) == 3:
         data = open(argv[2], 'rb').read()
         m = re.search(rb'\xff[\xc0\xc2]..\x08(..)(..)', data, re.S)

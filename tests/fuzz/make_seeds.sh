@@ -44,8 +44,8 @@ put("fuzz_disk", "empty_floppy", bytes([0, 1, 1]) + frame(0x0800))
 
 # fuzz_bios: [a20][patch count]{addr u32, len u8, bytes} then frames:
 # vector, EAX ECX EDX EBX ESP EBP ESI EDI (u32), ES, DS, FLAGS.
-def call(vec, eax=0, ecx=0, edx=0, ebx=0, esi=0, edi=0, es=0, ds=0, flags=0x202):
-    return bytes([vec]) + struct.pack("<8I3H", eax, ecx, edx, ebx, 0xFFFE, 0, esi, edi, es, ds, flags)
+def call(vec, eax=0, ecx=0, edx=0, ebx=0, esi=0, edi=0, es=0, ds=0, flags=0x202, ebp=0):
+    return bytes([vec]) + struct.pack("<8I3H", eax, ecx, edx, ebx, 0xFFFE, ebp, esi, edi, es, ds, flags)
 # INT 15h AH=87h: a GDT at 0000:0600 copying 1 KiB from 0x7C00 to 0x100000.
 def desc(base, limit=0xFFFF):
     return struct.pack("<HHBBBB", limit, base & 0xFFFF, (base >> 16) & 0xFF, 0x93, 0, base >> 24)
@@ -55,6 +55,12 @@ put("fuzz_bios", "e820", bytes([1, 0]) + call(0x15, eax=0xE820, ecx=20, edx=0x53
     call(0x15, eax=0xE820, ebx=1, ecx=24, edx=0x534D4150, edi=0xFFF0, es=0xFFFF))
 put("fuzz_bios", "video", bytes([1, 0]) + call(0x10, eax=0x0003) + call(0x10, eax=0x0E41) + call(0x10, eax=0x0601, ecx=0, edx=0x184F) +
     call(0x10, eax=0x1300 | 1, ecx=5, edx=0, ebx=7, es=0) + call(0x10, eax=0x0F00))
+# INT 10h's fonts and state: a user font, 50 rows, AH=1Bh/1Ch at the top of memory, graphics pages and AH=08h.
+put("fuzz_bios", "video_fonts", bytes([1, 0]) + call(0x10, eax=0x0003) + call(0x10, eax=0x1100, ebx=0x1001, ecx=2, edx=0x41, es=0xF000, ebp=0xC000) +
+    call(0x10, eax=0x1112) + call(0x10, eax=0x1130, ebx=0x0500) + call(0x10, eax=0x1A01, ebx=0x0008) +
+    call(0x10, eax=0x1B00, edi=0xFFF0, es=0xFFFF) + call(0x10, eax=0x1C01, ecx=7, ebx=0x1000) + call(0x10, eax=0x1C02, ecx=7, ebx=0xFFF0, es=0xFFFF) +
+    call(0x10, eax=0x0010) + call(0x10, eax=0x0501) + call(0x10, eax=0x0941, ebx=0x0F, ecx=1) + call(0x10, eax=0x0800) +
+    call(0x10, eax=0x1121, ecx=0xFFFF, ebx=0x0003, es=0xFFFF, ebp=0xFFFF))
 put("fuzz_bios", "disk_ext", bytes([1, 1]) + struct.pack("<IB", 0x500, len(dap)) + dap +
     call(0x13, eax=0x4100, ebx=0x55AA, edx=0x80) + call(0x13, eax=0x4200, edx=0x80, esi=0x500) + call(0x13, eax=0x4800, edx=0x80, esi=0x700) +
     call(0x13, eax=0x0201, ebx=0xFFF0, ecx=1, edx=0, es=0xFFFF))

@@ -35,8 +35,12 @@ class VideoCardTest : public ::testing::Test {
     CpuState cpu;
     bios_->post(cpu);
   }
-  BiosCall call(uint32_t eax, uint32_t ebx = 0, uint32_t ecx = 0, uint32_t edx = 0) {
+  BiosCall call(uint32_t eax, uint32_t ebx = 0, uint32_t ecx = 0, uint32_t edx = 0, uint16_t es = 0, uint32_t ebp = 0,
+                uint32_t edi = 0) {
     cpu_ = CpuState{};
+    cpu_.load_real_segment(ES, es);
+    cpu_.gpr[EBP] = ebp;
+    cpu_.gpr[EDI] = edi;
     cpu_.gpr[EAX] = eax;
     cpu_.gpr[EBX] = ebx;
     cpu_.gpr[ECX] = ecx;
@@ -94,6 +98,71 @@ TEST_F(VideoCardTest, HostileCoordinatesPagesAndCountsStayInside) {
   call(0x0E41, 0x000F);
   call(0x0003);
   EXPECT_EQ(call(0x0F00).al(), 0x03);
+}
+
+TEST_F(VideoCardTest, Font8x8Gives50RowsOnTheScreen) {
+  call(0x1112);  // 8x8 into block 0, rows fitted
+  EXPECT_EQ(vga_.crtc(Vga::kCrMaxScan) & 0x1F, 7);
+  EXPECT_EQ(mem_.read8(bda::kBase + bda::kVideoRows), 49);
+  EXPECT_EQ(mem_.read16(bda::kBase + bda::kCharHeight), 8);
+  call(0x0200, 0, 0, 0x3100);  // row 49
+  call(0x0E5A);
+  TextScreen t = capture_text_screen(mem_, &vga_);
+  ASSERT_EQ(t.rows, 50);
+  EXPECT_EQ(t.text().find('Z'), size_t(49 * 81));  // rows of 80 and a newline
+  Frame f;
+  vga_.render(f);
+  EXPECT_EQ(f.height, 400);
+  BiosCall info = call(0x1130, 0x0300);
+  EXPECT_EQ(info.cx(), 8);
+  EXPECT_EQ(info.dl(), 49);
+}
+
+TEST_F(VideoCardTest, HostileFontLoadsStayInsidePlane2) {
+  const std::vector<uint8_t> before(vga_.plane(2).begin(), vga_.plane(2).end());
+  call(0x1100, 0x0000, 1, 0);      // no character height: nothing
+  call(0x1100, 0x2100, 1, 0);      // 33 lines a character: refused
+  call(0x1100, 0x1000, 1, 0x100);  // first character past 255: nothing
+  call(0x1110, 0x1000, 0, 0);      // no characters: nothing (rows fitted to 16 lines)
+  EXPECT_TRUE(std::equal(before.begin(), before.end(), vga_.plane(2).begin()));
+  call(0x1100, 0xFFFF, 0xFFFF, 0xFF, 0xFFFF, 0xFFFF);  // height FFh refused
+  call(0x1100, 0x20FF, 0xFFFF, 0xFF, 0xFFFF, 0xFFFF);  // from the top of memory: one character, block 7
+  EXPECT_EQ(mem_.read8(bda::kBase + bda::kVideoRows), 24);
+  call(0x1121, 0x00FF, 0xFFFF, 0, 0xFFFF, 0xFFFF);  // graphics font of FFFFh lines: refused
+  call(0x1130, 0xFF00);                             // no such font
+  call(0x0012);
+  call(0x1124, 0x0000, 0, 0);  // rows from DL = 0: from the screen
+  EXPECT_EQ(mem_.read8(bda::kBase + bda::kVideoRows), 29);
+}
+
+TEST_F(VideoCardTest, GraphicsCharactersReadBackThroughTheFont) {
+  call(0x0012);
+  call(0x0200, 0, 0, 0x0203);
+  // The test's font repeats every 16 characters: the first of equal glyphs is
+  // the answer, as on a real BIOS.
+  call(0x0905, 0x000E, 1);  // character 05h in yellow at (2, 3)
+  EXPECT_EQ(call(0x0800).ax(), 0x0005);
+  call(0x0945, 0x000E, 1);
+  EXPECT_EQ(call(0x0800).ax(), 0x0005);
+  call(0x0200, 0, 0, 0x0204);
+  EXPECT_EQ(call(0x0800).ax(), 0x0000);  // blank: no glyph of this font is, 0
+}
+
+TEST_F(VideoCardTest, SaveAndRestoreStateAtTheTopOfMemory) {
+  EXPECT_EQ(call(0x1C00, 0, 7).bx(), 14);
+  call(0x1C01, 0xFFF0, 7, 0, 0xFFFF);  // FFFF:FFF0, past 1 MiB (dropped) or wrapped (A20 off)
+  call(0x1C02, 0xFFF0, 7, 0, 0xFFFF);  // whatever it reads back goes into the registers, the BDA and the DAC
+  call(0x1B00, 0, 0, 0, 0xFFFF, 0, 0xFFF0);
+  call(0x0003);
+  EXPECT_EQ(call(0x0F00).al(), 0x03);
+  call(0x1C01, 0x1000, 7);  // a good buffer: restores what it saved
+  call(0x1010, 0x0001, 0x3F3F, 0x3F00);
+  call(0x1112);
+  call(0x1C02, 0x1000, 7);
+  EXPECT_EQ(vga_.crtc(Vga::kCrMaxScan) & 0x1F, 15);
+  EXPECT_EQ(mem_.read8(bda::kBase + bda::kVideoRows), 24);
+  EXPECT_EQ(vga_.dac(1)[2], 0x2A);
+  EXPECT_EQ(vga_.read(Vga::kAttrIndex) & Vga::kArPas, Vga::kArPas);  // the screen is on
 }
 
 }  // namespace
