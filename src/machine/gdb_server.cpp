@@ -201,7 +201,8 @@ bool GdbServer::wants_stop() {
 
 std::optional<RunOutcome> GdbServer::stopped(const DebugExit* why) {
   if (conn_ < 0) return std::nullopt;  // a stop after the debugger left: go on
-  last_stop_ = stop_reply(why);
+  // A debugger that just connected finds the guest stopped as by a breakpoint (T05, as QEMU says).
+  if (why || running_) last_stop_ = stop_reply(why);
   if (running_) {
     running_ = false;
     send_packet(last_stop_);
