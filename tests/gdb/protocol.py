@@ -4,10 +4,16 @@ stops a spinning guest, malformed packets (bad checksums, huge ones, bad
 fields, unknown commands) get a NAK or an error reply and the guest lives on,
 a debugger that disconnects mid-step leaves the guest running (a new one can
 connect), and kill ends pxos.
-    protocol.py PXOS GUEST   (GUEST: guests/gdb_target.bin)"""
+On the KVM engine it also checks the engine's limits: at most 4 breakpoints
+(debug registers), no watchpoints.
+    protocol.py PXOS GUEST [ENGINE]   (GUEST: guests/gdb_target.bin; ENGINE soft or kvm)"""
 import os, socket, subprocess, sys, tempfile, time
 
 pxos, guest = sys.argv[1], sys.argv[2]
+engine = sys.argv[3] if len(sys.argv) > 3 else "soft"
+if engine == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+    print("SKIP: /dev/kvm is not usable here")
+    sys.exit(77)
 failures = []
 
 
@@ -81,7 +87,7 @@ def start(tmp, name):
     out = open(os.path.join(tmp, name + ".out"), "w")
     err = open(os.path.join(tmp, name + ".err"), "w")
     port = free_port()
-    p = subprocess.Popen([pxos, "run", "--engine", "soft", "--boot-sector", guest, "--display", "none",
+    p = subprocess.Popen([pxos, "run", "--engine", engine, "--boot-sector", guest, "--display", "none",
                           "--timeout", "60", "--gdb", "tcp:127.0.0.1:%d" % port], stdout=out, stderr=err)
     return p, port, os.path.join(tmp, name + ".out"), os.path.join(tmp, name + ".err")
 
@@ -123,6 +129,15 @@ def malformed(c):
     check(c.ask("p99") == "E22", "a register out of range gets E22")
     check(c.ask("P0=zz") == "E22", "a register write that is not hex gets E22")
     check(c.ask("G00") == "E22", "a short G gets E22")
+    if engine == "kvm":
+        for k in range(4):
+            check(c.ask("Z0,%x,1" % (0x7C00 + k)) == "OK", "breakpoint %d of 4 on kvm" % (k + 1))
+        check(c.ask("Z0,7c10,1") == "E01", "a fifth breakpoint on kvm gets E01")
+        check(c.ask("Z2,7d00,2") == "E01", "a watchpoint on kvm gets E01")
+        for k in range(4):
+            c.ask("z0,%x,1" % (0x7C00 + k))
+    else:
+        check(c.ask("Z2,7d00,2") == "OK" and c.ask("z2,7d00,2") == "OK", "a watchpoint in and out")
     xml, off = "", 0
     while True:
         r = c.ask("qXfer:features:read:target.xml:%x,100" % off)
