@@ -14,10 +14,11 @@ constexpr Sreg kSegOrder[6] = {CS, SS, DS, ES, FS, GS};
 // The FNSAVE image's fields (32-bit protected-mode layout, engine.h's FpuImage).
 constexpr size_t kFcw = 0, kFsw = 4, kFtw = 8, kFip = 12, kFcs = 16, kFdp = 20, kFds = 24, kSt0 = 28;
 
-constexpr std::string_view kXml = R"(<?xml version="1.0"?>
+constexpr std::string_view kXmlHead = R"(<?xml version="1.0"?>
 <!DOCTYPE target SYSTEM "gdb-target.dtd">
 <target version="1.0">
-  <architecture>i386</architecture>
+  <architecture>)";
+constexpr std::string_view kXmlBody = R"(</architecture>
   <feature name="org.gnu.gdb.i386.core">
     <reg name="eax" bitsize="32" type="int32" regnum="0"/>
     <reg name="ecx" bitsize="32" type="int32"/>
@@ -91,7 +92,9 @@ void set_fpu_field(FpuImage& f, int reg, uint32_t v) {
 
 }  // namespace
 
-std::string_view target_xml() { return kXml; }
+std::string target_xml(bool sixteen_bit) {
+  return std::string(kXmlHead) + (sixteen_bit ? "i8086" : "i386") + std::string(kXmlBody);
+}
 
 unsigned register_size(int reg) {
   if (reg < 0 || reg >= kRegisterCount) return 0;

@@ -20,8 +20,10 @@ namespace pxos::gdb {
 
 inline constexpr int kRegisterCount = 32;
 
-// The target description GDB reads (architecture i386, the core feature).
-std::string_view target_xml();
+// The target description GDB reads: the i386 core feature, with the
+// architecture i8086 (GDB disassembles 16-bit code) or i386. GDB reads it once,
+// when it connects, and a `set architecture` does not override it.
+std::string target_xml(bool sixteen_bit);
 
 // The register's size in bytes (0 for a number out of range).
 unsigned register_size(int reg);

@@ -340,10 +340,12 @@ std::string GdbServer::handle_query(std::string_view q) {
   if (q.substr(0, kXfer.size()) == kXfer) {
     uint64_t off, len;
     if (!parse_range(q.substr(kXfer.size()), off, len)) return "E22";
-    std::string_view xml = gdb::target_xml();
+    // Real and virtual-8086 mode: GDB disassembles 16-bit code.
+    CpuState st = m_.vcpu->state();
+    std::string xml = gdb::target_xml(!(st.cr0 & 1) || (st.eflags & flag::VM));
     if (off >= xml.size()) return "l";
     len = std::min<uint64_t>({len, kMaxRead, xml.size() - off});
-    return (off + len < xml.size() ? "m" : "l") + std::string(xml.substr(off, len));
+    return (off + len < xml.size() ? "m" : "l") + xml.substr(off, len);
   }
   if (q.substr(0, 14) == "Xfer:features:") return "E00";  // another annex: none
   return "";

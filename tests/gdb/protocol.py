@@ -145,7 +145,8 @@ def malformed(c):
         off += len(r) - 1
         if r[0] == "l" or len(r) <= 1:
             break
-    check("<architecture>i386</architecture>" in xml and "org.gnu.gdb.i386.core" in xml, "the target description")
+    check("<architecture>i8086</architecture>" in xml and "org.gnu.gdb.i386.core" in xml,
+          "the target description (i8086: the guest is in real mode)")
     phys = bytes.fromhex(c.ask("qRcmd," + b"phys 7c00 4".hex())).decode()
     check("fa 31" in phys, "monitor phys reads physical memory")
     check(c.ask("qRcmd," + b"phys c0000000 10".hex()) == "E14", "monitor phys refuses addresses outside the guest")

@@ -36,6 +36,7 @@ $watch
 break *0x7c80
 continue
 printf "at report %x\n", \$pc
+x/1i \$pc
 set \$ebx = 0x4b4f
 set {char}0x7d02 = 'Z'
 monitor engine
@@ -60,6 +61,7 @@ if [ "$engine" != kvm ]; then
   expect_in "$tmp/gdb" "New value = 4660" || fail=1
 fi
 expect_in "$tmp/gdb" "at report 7c80" || fail=1
+expect_in "$tmp/gdb" "mov    0x7d02,%al" || fail=1     # 16-bit disassembly: the description says i8086
 expect_in "$tmp/gdb" "$engine" || fail=1                # monitor engine
 expect_in "$tmp/out" "ZOK" || fail=1                    # the guest used the written memory and BX
 if [ "$status" != 7 ]; then echo "FAIL: pxos exited with $status, not the guest's 7" >&2; fail=1; fi
