@@ -337,8 +337,8 @@ class KvmVcpu final : public Vcpu {
       ++used;
     }
     if (setup.single_step || used) {
-      dbg.control = KVM_GUESTDBG_ENABLE | (used ? KVM_GUESTDBG_USE_HW_BP : 0) |
-                    (setup.single_step ? KVM_GUESTDBG_SINGLESTEP : 0);
+      dbg.control =
+          KVM_GUESTDBG_ENABLE | (used ? KVM_GUESTDBG_USE_HW_BP : 0) | (setup.single_step ? KVM_GUESTDBG_SINGLESTEP : 0);
       dbg.arch.debugreg[7] |= 0x400;  // the bit that always reads as 1
     }
     if (ioctl(vcpu_fd_, KVM_SET_GUEST_DEBUG, &dbg) < 0)
