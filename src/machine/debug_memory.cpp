@@ -16,13 +16,11 @@ constexpr uint64_t kPage = 4096;
 std::optional<uint64_t> DebugMemory::translate(const CpuState& s, uint32_t linear) {
   uint32_t a20 = mem_.a20() ? ~0u : ~(1u << 20);
   if (!(s.cr0 & kPg)) return linear & a20;
-  uint8_t entry[4];
-  auto read_entry = [&](uint64_t at) -> std::optional<uint32_t> {
+  auto read_entry = [&](uint64_t at) -> std::optional<uint32_t> {  // a table entry, from RAM or ROM only
     const uint8_t* p = mem_.readable_span(at & a20, 4);
     if (!p) return std::nullopt;
-    std::memcpy(entry, p, 4);
     uint32_t v;
-    std::memcpy(&v, entry, 4);
+    std::memcpy(&v, p, 4);
     return v;
   };
   std::optional<uint32_t> pde = read_entry((s.cr3 & ~0xFFFu) | ((linear >> 20) & 0xFFC));

@@ -46,8 +46,6 @@ bool parse_range(std::string_view args, uint64_t& addr, uint64_t& len, std::stri
   return true;
 }
 
-std::string hex_text(std::string_view text) { return to_hex(text); }
-
 std::string describe_state(const CpuState& s, uint64_t icount) {
   char line[160];
   std::string out;
@@ -542,7 +540,7 @@ std::string GdbServer::handle_monitor(std::string_view command) {
     if (l.rfind("0x", 0) == 0) l = l.substr(2);
     std::optional<uint64_t> addr = parse_hex(a), len = parse_hex(l);
     if (!addr || !len || *len == 0 || *len > kMaxMonitorRead)
-      return hex_text("usage: phys ADDR [LEN] (hex, LEN 1-1000)\n");
+      return to_hex("usage: phys ADDR [LEN] (hex, LEN 1-1000)\n");
     std::vector<uint8_t> buf(*len);
     size_t got = mem_.read_physical(*addr, buf);
     if (got == 0) return "E14";
@@ -565,7 +563,7 @@ std::string GdbServer::handle_monitor(std::string_view command) {
   } else {
     out = "unknown monitor command '" + word + "' (monitor help)\n";
   }
-  return out.empty() ? "OK" : hex_text(out);
+  return out.empty() ? "OK" : to_hex(out);
 }
 
 }  // namespace pxos

@@ -46,6 +46,19 @@ TEST(SoftDebug, SingleSteps) {
   rig.run_to_hlt();
 }
 
+TEST(SoftDebug, AStepOverIntStopsAtTheHandler) {
+  VcpuRig rig;
+  rig.load(0x1000, {0xCD, 0x20, 0xF4});  // int 20h; hlt
+  rig.load(0x1200, {0xCF});              // the handler: iret
+  rig.vector(0x20, 0, 0x1200);
+  rig.start(0, 0x1000);
+  ASSERT_EQ(rig.vcpu->set_debug(points({}, true)), "");
+  ASSERT_EQ(rig.run().reason, ExitReason::Debug);
+  EXPECT_EQ(rig.vcpu->state().eip, 0x1200u);
+  ASSERT_EQ(rig.run().reason, ExitReason::Debug);
+  EXPECT_EQ(rig.vcpu->state().eip, 0x1002u);  // back after the IRET
+}
+
 TEST(SoftDebug, WatchpointsFireAfterTheAccess) {
   VcpuRig rig;
   rig.load(0x1000, kCode);
