@@ -292,10 +292,13 @@ GdbServer::Action GdbServer::handle(const std::string& packet) {
     case 'X': reply = write_memory(args, true); break;
     case 'Z':
     case 'z': reply = handle_point(args, c == 'Z'); break;
-    case 'c':
-    case 'C': return resume(args, false);
-    case 's':
-    case 'S': return resume(args, true);
+    case 'c': return resume(args, false);
+    case 's': return resume(args, true);
+    case 'C':  // "C sig[;addr]": the guest gets no signal
+    case 'S': {
+      size_t semi = args.find(';');
+      return resume(semi == std::string_view::npos ? std::string_view() : args.substr(semi + 1), c == 'S');
+    }
     case 'H':
     case 'T': reply = "OK"; break;
     case 'D': send_packet("OK"); return Action::Detach;
@@ -479,12 +482,7 @@ std::string GdbServer::handle_point(std::string_view p, bool insert) {
 }
 
 GdbServer::Action GdbServer::resume(std::string_view args, bool step) {
-  // C and S carry a signal first ("C05;ADDR"): the guest gets none.
-  size_t semi = args.find(';');
-  if (!args.empty() && semi != std::string_view::npos)
-    args = args.substr(semi + 1);
-  else if (!args.empty() && (args.size() <= 2 && args.find_first_not_of("0123456789abcdefABCDEF") == args.npos))
-    args = {};  // a lone signal number
+  // `args`: an optional address to resume at (C and S come here without their signal).
   if (!args.empty()) {
     std::optional<uint64_t> addr = parse_hex(args);
     if (!addr) {
