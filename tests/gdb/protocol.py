@@ -5,7 +5,7 @@ fields, unknown commands) get a NAK or an error reply and the guest lives on,
 a debugger that disconnects mid-step leaves the guest running (a new one can
 connect), and kill ends pxos.
 On the KVM engine it also checks the engine's limits: at most 4 breakpoints
-(debug registers), no watchpoints.
+(debug registers), write watchpoints only.
     protocol.py PXOS GUEST [ENGINE]   (GUEST: guests/gdb_target.bin; ENGINE soft or kvm)"""
 import os, socket, subprocess, sys, tempfile, time
 
@@ -133,11 +133,11 @@ def malformed(c):
         for k in range(4):
             check(c.ask("Z0,%x,1" % (0x7C00 + k)) == "OK", "breakpoint %d of 4 on kvm" % (k + 1))
         check(c.ask("Z0,7c10,1") == "E01", "a fifth breakpoint on kvm gets E01")
-        check(c.ask("Z2,7d00,2") == "E01", "a watchpoint on kvm gets E01")
+        check(c.ask("Z3,7d00,2") == "E01", "a read watchpoint on kvm gets E01")
+        check(c.ask("Z2,7d00,2000") == "E01", "a write watchpoint over 4 KiB on kvm gets E01")
         for k in range(4):
             c.ask("z0,%x,1" % (0x7C00 + k))
-    else:
-        check(c.ask("Z2,7d00,2") == "OK" and c.ask("z2,7d00,2") == "OK", "a watchpoint in and out")
+    check(c.ask("Z2,7d00,2") == "OK" and c.ask("z2,7d00,2") == "OK", "a write watchpoint in and out")
     xml, off = "", 0
     while True:
         r = c.ask("qXfer:features:read:target.xml:%x,100" % off)
