@@ -420,6 +420,13 @@ bool Core::exec_point_hit(const DebugSetup& d) {
   return false;
 }
 
+// Whether an Exec point lies in the `bytes` of code at linear `lin`.
+bool Core::exec_point_in(const DebugSetup& d, uint32_t lin, uint32_t bytes) {
+  for (const Breakpoint& p : d.points)
+    if (p.kind == BreakKind::Exec && p.address - lin < bytes) return true;
+  return false;
+}
+
 // After one instruction under the debugger: a watchpoint it hit, or the end of a single step.
 void Core::after_debug_step(const DebugSetup& d) {
   Cpu& c = cpu;
@@ -475,7 +482,9 @@ RunStop Core::run(RunControl& ctl) {
       if (ctl.debug && exec_point_hit(*ctl.debug)) [[unlikely]]
         return RunStop::Debug;
       try {
-        if (ctl.debug || c.shadow || (c.flags & (flag::TF | flag::RF)) || stop_at - c.icount < BlockCache::kMaxInsns)
+        // Steps and watchpoints need the stop right after the instruction: one at a time.
+        bool interpret = ctl.debug && (ctl.debug->single_step || !c.watches.empty());
+        if (interpret || c.shadow || (c.flags & (flag::TF | flag::RF)) || stop_at - c.icount < BlockCache::kMaxInsns)
             [[unlikely]] {
           step_one();
         } else {
@@ -495,12 +504,15 @@ RunStop Core::run(RunControl& ctl) {
           }
           prev = nullptr;
           uint32_t last = c.eip + (b ? b->bytes : 0) - 1;
-          if (b && last >= c.eip && last <= c.seg[CS].limit) [[likely]] {
+          // Execution points: a block holding one runs an instruction at a time up to it.
+          bool point_inside = ctl.debug && b && exec_point_in(*ctl.debug, lin, b->bytes);
+          if (b && !point_inside && last >= c.eip && last <= c.seg[CS].limit) [[likely]] {
             uint64_t gen = c.chain_gen;
             // Chaining is allowed only when nothing waits: no interrupt to deliver and
             // (deterministic mode) enough instructions left in the quantum for the next block.
             uint64_t left = stop_at - c.icount - b->count;  // the run loop keeps at least kMaxInsns
-            bool waits = ctl.irq_window || ctl.pending_vector >= 0;
+            // (Debugging: each block's start is checked in this loop, so no chaining either.)
+            bool waits = ctl.irq_window || ctl.pending_vector >= 0 || ctl.debug;
             c.chain_budget = waits ? 0 : uint32_t(std::min<uint64_t>(kChainInsns, left));
             c.kick = ctl.kick;
             exec_block(b);

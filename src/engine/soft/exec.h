@@ -108,10 +108,11 @@ struct RunControl {
   int pending_vector = -1;                 // an injected external interrupt
   uint64_t quantum = 0;                    // deterministic mode: stop (Kicked) every `quantum` instructions
   uint64_t stop_at_icount = ~uint64_t{0};  // virtual time: stop (Kicked) here too (at least one instruction runs)
-  // Debugging (Vcpu::set_debug): while set, every instruction is interpreted
-  // one at a time (no blocks, no translated code), its linear EIP compared with
-  // the Exec points first; watchpoints are Cpu::watches. run() returns Debug
-  // with Core::debug_exit saying why.
+  // Debugging (Vcpu::set_debug): while set, the linear EIP is compared with the
+  // Exec points before each instruction or block; blocks run one at a time (no
+  // chaining), and a block with a point inside runs instruction by instruction.
+  // With a single step or watchpoints (Cpu::watches) every instruction is
+  // interpreted on its own. run() returns Debug with Core::debug_exit saying why.
   const DebugSetup* debug = nullptr;
 };
 
@@ -137,6 +138,7 @@ class Core {
 
  private:
   bool exec_point_hit(const DebugSetup& d);
+  static bool exec_point_in(const DebugSetup& d, uint32_t lin, uint32_t bytes);
   void after_debug_step(const DebugSetup& d);
   void step_one();
   void exec_block(Block* b);
