@@ -19,6 +19,7 @@ constexpr std::string_view kXmlHead = R"(<?xml version="1.0"?>
 <target version="1.0">
   <architecture>)";
 constexpr std::string_view kXmlBody = R"(</architecture>
+  <osabi>none</osabi>
   <feature name="org.gnu.gdb.i386.core">
     <reg name="eax" bitsize="32" type="int32" regnum="0"/>
     <reg name="ecx" bitsize="32" type="int32"/>
