@@ -30,6 +30,7 @@ constexpr size_t kMaxPoints = 256;        // breakpoints and watchpoints togethe
 constexpr uint64_t kMaxWatch = 1u << 20;  // bytes one watchpoint may cover
 constexpr size_t kMaxRead = (gdb::kMaxPacket - 16) / 2;
 constexpr size_t kMaxMonitorRead = 4096;
+constexpr size_t kMaxQueued = 64;  // packets kept from a debugger while the guest runs
 constexpr char kThread[] = "thread:01;";
 
 // "ADDR,LEN" at the start of `args` (the rest after it in `rest`).
@@ -192,7 +193,11 @@ bool GdbServer::wants_stop() {
     return false;
   }
   auto it = std::find_if(events_.begin(), events_.end(), [](const Event& e) { return e.kind == Event::Interrupt; });
-  if (it == events_.end()) return false;
+  if (it == events_.end()) {
+    // Packets while the guest runs wait for the next stop; a debugger that floods them loses the oldest.
+    if (events_.size() > kMaxQueued) events_.erase(events_.begin(), events_.end() - kMaxQueued);
+    return false;
+  }
   events_.erase(it);
   return true;
 }
