@@ -1,7 +1,7 @@
 # Fails when a source file includes a header of a layer above its own.
 #   cmake -DSRC=<src> -DSTAMP=<file> -P check_layers.cmake
 # The layers, bottom up (docs/ARCHITECTURE.md):
-#   base      vm (guest memory, buses, IRQ lines, clock), host (host files)
+#   base      vm (guest memory, buses, IRQ lines, clock), host (host files), gdb (the GDB protocol's packets)
 #   engines   engine (kvm/, soft/), block (disk images), pxi (the PXI runtime)
 #   devices   devices (the PC's chips), bios (the BIOS)
 #   machine   machine (the builder and the monitor), frontend (host UI)
@@ -9,17 +9,18 @@
 # Each folder may include its own headers and those of the folders listed.
 set(ALLOWED_vm "vm")
 set(ALLOWED_host "host")
+set(ALLOWED_gdb "gdb")
 set(ALLOWED_engine "vm;host;engine")
 set(ALLOWED_block "vm;host;block")
 set(ALLOWED_pxi "host;pxi")
 set(ALLOWED_devices "vm;host;pxi;devices")
 set(ALLOWED_bios "vm;host;engine;block;bios")
-set(ALLOWED_machine "vm;host;engine;block;pxi;devices;bios;machine")
+set(ALLOWED_machine "vm;host;gdb;engine;block;pxi;devices;bios;machine")
 set(ALLOWED_frontend "vm;host;devices;frontend")
 set(ALLOWED_conformance "vm;host;engine;conformance")
 set(ALLOWED_difftest "vm;host;engine;difftest")
-set(ALLOWED_fuzz "vm;host;engine;block;pxi;devices;bios;machine;frontend;fuzz")
-set(ALLOWED_cli "vm;host;engine;block;pxi;devices;bios;machine;frontend;conformance;cli")
+set(ALLOWED_fuzz "vm;host;gdb;engine;block;pxi;devices;bios;machine;frontend;fuzz")
+set(ALLOWED_cli "vm;host;gdb;engine;block;pxi;devices;bios;machine;frontend;conformance;cli")
 
 file(GLOB_RECURSE files RELATIVE ${SRC} ${SRC}/*.h ${SRC}/*.cpp ${SRC}/*.cu ${SRC}/*.inc)
 set(errors "")

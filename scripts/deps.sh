@@ -25,6 +25,7 @@ packages=(
   time                                         # /usr/bin/time: peak memory in guest.iso_flood.*
   bc                                           # elapsed seconds in tests/linux/boot.sh and bench/
   python3                                      # tests/fuzz/make_seeds.sh (the fuzzers' seeds), bench/cpu_compare.sh, tests/linux/vga.sh
+  gdb                                          # the GDB stub's tests (tests/gdb/)
   qemu-system-x86                              # QEMU: the oracle of display.qemu_compare (-vga std pictures), and the baseline of bench/boot.sh, linux.sh, cpu_compare.sh
 )
 # Only the benchmarks (bench/) use these; each script checks for them and says how to install them.

@@ -239,6 +239,17 @@ int cmd_run(Args args) {
     }
     if (verbose) std::fprintf(stderr, "pxos: engine %s\n", m->engine_reason.c_str());
     if (fronts) fronts->attach(*m);
+    std::optional<GdbServer> gdb;
+    if (f.gdb) {
+      try {
+        gdb.emplace(*m, *f.gdb, f.gdb_wait,
+                    [](const std::string& msg) { std::fprintf(stderr, "pxos: %s\n", msg.c_str()); });
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "pxos run: %s\n", e.what());
+        if (debugcon_owned) std::fclose(debugcon);
+        return kExitUsage;
+      }
+    }
 
     std::optional<Terminal> terminal;
     if (display == Display::Term) {
@@ -253,6 +264,7 @@ int cmd_run(Args args) {
     ro.timeout_seconds = f.timeout;
     ro.script = f.script;
     ro.until_text = f.until_text;
+    ro.debugger = gdb ? &*gdb : nullptr;
     std::optional<RawStdin> raw;
     if (relay) {
       raw.emplace();

@@ -59,6 +59,11 @@ options:
                            draws text with the 8x16 font ($PXOS_FONT, else
                            Debian's console-setup-linux); path and font are
                            checked at start
+  --gdb tcp:[ADDR:]PORT    serve one GDB connection (remote protocol) on ADDR
+                           (default 127.0.0.1) port PORT; GDB sees linear
+                           addresses (docs/DEBUGGING.md); its kill ends pxos
+  --gdb-wait               with --gdb: hold the CPU before its first
+                           instruction (F000:FFF0) until GDB continues it
   --timeout SECONDS        stop after SECONDS (exit status 124)
   --until-text TEXT        stop with status 0 once TEXT is on the guest's text
                            screen or its debug console (after any --expect steps)
@@ -206,6 +211,12 @@ RunFlags parse_run_flags(Args args) {
         throw UsageError("--display: '" + d + "' is not term, tty, screen, none or sdl");
     } else if (a == "--vnc") {
       parse_vnc(flag_value(args, i), f.vnc_address, f.vnc_port);
+    } else if (a == "--gdb") {
+      std::string v = flag_value(args, i);
+      f.gdb = parse_gdb_endpoint(v);
+      if (!f.gdb) throw UsageError("--gdb: '" + v + "' is not tcp:PORT or tcp:ADDR:PORT (ADDR a numeric IPv4 address)");
+    } else if (a == "--gdb-wait") {
+      f.gdb_wait = true;
     } else if (a == "--timeout") {
       std::string v = flag_value(args, i);
       char* end = nullptr;
@@ -253,6 +264,7 @@ RunFlags parse_run_flags(Args args) {
   }
   if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty() && f.machine.kernel.empty())
     throw UsageError("nothing to boot: give --floppy IMG, --hda IMG, --boot-sector FILE or --kernel BZIMAGE");
+  if (f.gdb_wait && !f.gdb) throw UsageError("--gdb-wait needs --gdb tcp:PORT");
   if (!f.machine.kernel.empty() && !memory_given) f.machine.memory = kLinuxDefaultMemory;
   f.machine.keys_to_serial = keys_to.empty() ? !f.machine.kernel.empty() : keys_to == "serial";
   // The serial console on this terminal: the guest's text screen stays off it.

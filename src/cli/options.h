@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "machine/gdb_server.h"
 #include "machine/machine.h"
 #include "machine/monitor.h"
 
@@ -25,6 +26,8 @@ struct RunFlags {
   std::string screenshot;
   std::string vnc_address;  // --vnc: where the VNC server listens (vnc_port 0: no server)
   int vnc_port = 0;
+  std::optional<GdbEndpoint> gdb;  // --gdb: serve a debugger there
+  bool gdb_wait = false;           // --gdb-wait: hold the CPU at F000:FFF0 until the debugger resumes it
 };
 
 // --vnc's value: "PORT" (on 127.0.0.1) or "ADDR:PORT". Throws UsageError.

@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace pxos {
 
@@ -103,6 +104,7 @@ enum class ExitReason {
   Shutdown,   // triple fault or shutdown cycle
   IrqWindow,  // the guest can take an interrupt now (asked for with request_irq_window)
   Kicked,     // kick() was called (or a host signal interrupted the run)
+  Debug,      // a breakpoint, watchpoint or single step set with set_debug: see Exit::debug
   Error,      // the engine cannot go on: see Exit::error
 };
 
@@ -124,10 +126,34 @@ struct MmioExit {
   std::span<uint8_t> data;  // as for IoExit
 };
 
+// Debugging (the GDB stub, machine/gdb_server.h). Addresses are linear.
+enum class BreakKind : uint8_t {
+  Exec,    // before the instruction at `address` runs
+  Write,   // after an instruction that wrote a byte of [address, address + length)
+  Read,    // ... that read one
+  Access,  // ... that read or wrote one
+};
+struct Breakpoint {
+  BreakKind kind = BreakKind::Exec;
+  uint32_t address = 0;
+  uint32_t length = 1;
+  bool operator==(const Breakpoint&) const = default;
+};
+struct DebugSetup {
+  bool single_step = false;  // stop after each instruction
+  std::vector<Breakpoint> points;
+};
+struct DebugExit {
+  bool step = false;  // a single step ended (no point hit)
+  BreakKind kind = BreakKind::Exec;
+  uint32_t address = 0;  // the point's address (a watchpoint's start), or the linear EIP of a step
+};
+
 struct Exit {
   ExitReason reason = ExitReason::Error;
   IoExit io;
   MmioExit mmio;
+  DebugExit debug;
   std::string error;
 };
 
@@ -176,6 +202,15 @@ class Vcpu {
   // (the software engine; KVM cannot and returns 0). Virtual time in
   // --deterministic mode is derived from it.
   virtual uint64_t instructions_retired() const { return 0; }
+
+  // Breakpoints, watchpoints and single stepping (ExitReason::Debug). Replaces
+  // the whole setup; an empty one turns debugging off. Returns "" when the
+  // engine honours all of it, else why not (the setup is then unchanged). After
+  // a Debug exit at an Exec point, the next run() executes that instruction
+  // before it looks at that point again (as the x86's RF flag does).
+  virtual std::string set_debug(const DebugSetup& setup) {
+    return setup.points.empty() && !setup.single_step ? "" : name() + " engine: no debugging support";
+  }
 };
 
 }  // namespace pxos

@@ -117,6 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case ExitReason::Error:
         if (e.error.empty()) std::abort();  // an engine error must say what happened
         return 0;
+      case ExitReason::Debug: std::abort();  // nothing set up debugging
     }
     std::abort();  // not a defined exit
   }

@@ -125,6 +125,8 @@ class Monitor {
   }
 
   RunOutcome run() {
+    if (opts_.debugger)
+      if (std::optional<RunOutcome> o = opts_.debugger->start()) return *o;
     if (watcher_.check_now(m_)) return {RunOutcome::UntilText, 0, ""};
     set_next_event(m_.run_timers());
     for (;;) {
@@ -149,6 +151,7 @@ class Monitor {
         return RunOutcome{RunOutcome::Shutdown, 0, "the guest triple-faulted (shutdown)" + code_at(m_, cpu_)};
       case ExitReason::IrqWindow: return {};
       case ExitReason::Kicked: return on_kick();
+      case ExitReason::Debug: return opts_.debugger ? opts_.debugger->stopped(&e.debug) : std::nullopt;
       case ExitReason::Error: return RunOutcome{RunOutcome::EngineError, 0, e.error + code_at(m_, cpu_)};
     }
     return {};
@@ -160,6 +163,7 @@ class Monitor {
       std::this_thread::sleep_for(std::chrono::nanoseconds(ahead));
     poll_host();
     if (quit_) return RunOutcome{RunOutcome::Quit, 0, ""};
+    if (std::optional<RunOutcome> o = debugger_stop()) return o;
     if (timed_out()) return RunOutcome{RunOutcome::Timeout, 0, where(cpu_)};
     if (watcher_.check_now(m_)) return RunOutcome{RunOutcome::UntilText, 0, ""};
     return {};
@@ -186,16 +190,24 @@ class Monitor {
       if (m_.wake_pending()) break;
       if (timed_out()) return RunOutcome{RunOutcome::Timeout, 0, where(cpu_)};
       if (quit_) return RunOutcome{RunOutcome::Quit, 0, ""};
-      if (!input_open_ && next == kNoEvent && watcher_.script_done())
+      if (std::optional<RunOutcome> o = debugger_stop()) return o;
+      if (!input_open_ && next == kNoEvent && watcher_.script_done() && !opts_.debugger)
         return RunOutcome{RunOutcome::Halted, 0, "the guest waits for an event that cannot come"};
       if (uint64_t wait = std::min(m_.time.idle_wait_ns(next), kMaxNapNs)) {
         std::vector<int> fds = m_.input_fds();
         if (host_fd_ >= 0) fds.push_back(host_fd_);
+        if (opts_.debugger && opts_.debugger->wake_fd() >= 0) fds.push_back(opts_.debugger->wake_fd());
         nap(std::move(fds), wait);
       }
       m_.time.idle_advance(next);
     }
     return {};
+  }
+
+  // The debugger asked for a stop (Ctrl-C, a new connection): it has the CPU until it resumes it.
+  std::optional<RunOutcome> debugger_stop() {
+    if (!opts_.debugger || !opts_.debugger->wants_stop()) return {};
+    return opts_.debugger->stopped(nullptr);
   }
 
   void poll_host() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,30 @@ struct HostPoll {
   int wake_fd = -1;        // readable when host input waits to be polled (-1: none now)
 };
 
+struct RunOutcome {
+  enum Kind { GuestExit, UntilText, Timeout, Shutdown, Halted, PowerOff, EngineError, Quit } kind;
+  int guest_status = 0;  // for GuestExit
+  std::string message;
+};
+
+// A debugger attached to the run (machine/gdb_server.h). The monitor hands it
+// the CPU at the start, at every Debug exit, and whenever it asks for a stop
+// (looked at with the host input: at each kick and while the guest halts).
+class DebugAgent {
+ public:
+  virtual ~DebugAgent() = default;
+  // Before the first instruction: may hold the CPU until the debugger resumes it.
+  virtual std::optional<RunOutcome> start() = 0;
+  // The guest is stopped (why: a Debug exit, or nullptr when the agent asked for
+  // the stop): serves the debugger until it resumes the guest. An outcome ends
+  // the run (the debugger killed it).
+  virtual std::optional<RunOutcome> stopped(const DebugExit* why) = 0;
+  // Without blocking: whether the debugger wants the guest stopped now.
+  virtual bool wants_stop() = 0;
+  // Readable when wants_stop() may have turned true (-1: none).
+  virtual int wake_fd() const = 0;
+};
+
 struct RunOptions {
   double timeout_seconds = 0;  // 0: no limit
   std::vector<ScriptStep> script;
@@ -26,12 +51,7 @@ struct RunOptions {
   // Called often (every few ms, and while the guest waits): moves host
   // input into the machine and draws the screen.
   std::function<HostPoll(Machine&)> poll_host;
-};
-
-struct RunOutcome {
-  enum Kind { GuestExit, UntilText, Timeout, Shutdown, Halted, PowerOff, EngineError, Quit } kind;
-  int guest_status = 0;  // for GuestExit
-  std::string message;
+  DebugAgent* debugger = nullptr;  // --gdb
 };
 
 RunOutcome run_machine(Machine& m, const RunOptions& opts);

@@ -8,7 +8,7 @@ pxos=$1 guests=$2
 here=$(cd "$(dirname "$0")" && pwd)
 c=$here/corpus
 rm -rf "$c"
-mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_linux_boot}
+mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_linux_boot,fuzz_gdb_packet}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -153,5 +153,12 @@ put("fuzz_linux_boot", "protected32", linux(bzimage(), entry=1, initrd=0))
 put("fuzz_linux_boot", "old_protocol", linux(bzimage(version=0x0201)))
 put("fuzz_linux_boot", "truncated", linux(bzimage()[:3000]))
 put("fuzz_soft_cpu", "wrap", cpu(bytes.fromhex("66 31 c0 8e d8 a1 ff ff 66 a1 fd ff 8b 06 ff ff eb fe".replace(" ", "")), ip=0xFFF8, cs=0xFFFF, flags=4))
+
+# fuzz_gdb_packet: a debugger's bytes: packets, escapes, a run length, Ctrl-C, a bad checksum.
+def pkt(body):
+    return b"$" + body + b"#" + b"%02x" % (sum(body) & 0xFF)
+put("fuzz_gdb_packet", "session", b"+" + pkt(b"qSupported:multiprocess+;swbreak+") + b"+" + pkt(b"g") + pkt(b"m7c00,10") + b"\x03")
+put("fuzz_gdb_packet", "binary", pkt(b"X7c00,4:}\x03}\x04}]}\n") + pkt(b"0* ") + b"-")
+put("fuzz_gdb_packet", "bad", b"$g#00$Z0,7c00,1#zz$}#aa")
 PY
 ls -l "$c"/*

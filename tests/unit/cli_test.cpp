@@ -36,6 +36,17 @@ TEST(RunFlags, ParsesEveryFlag) {
   EXPECT_TRUE(f.machine.verbose);
 }
 
+TEST(RunFlags, GdbFlags) {
+  RunFlags f = parse({"--boot-sector", "b.bin", "--gdb", "tcp:1234", "--gdb-wait"});
+  ASSERT_TRUE(f.gdb);
+  EXPECT_EQ(f.gdb->host, "127.0.0.1");
+  EXPECT_EQ(f.gdb->port, 1234);
+  EXPECT_TRUE(f.gdb_wait);
+  EXPECT_FALSE(parse({"--boot-sector", "b.bin"}).gdb);
+  EXPECT_THROW(parse({"--boot-sector", "b.bin", "--gdb", "1234"}), UsageError);
+  EXPECT_THROW(parse({"--boot-sector", "b.bin", "--gdb-wait"}), UsageError);  // nothing to wait for
+}
+
 TEST(RunFlags, LinuxKernelFlags) {
   RunFlags f = parse({"--kernel", "bz", "--initrd", "rd.gz", "--append", "console=ttyS0 quiet", "--boot-protocol", "32"});
   EXPECT_EQ(f.machine.kernel, "bz");

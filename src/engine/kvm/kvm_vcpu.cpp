@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -121,6 +122,19 @@ class KvmVcpu final : public Vcpu {
 
   Exit run() override {
     for (;;) {
+      Exit e = run_with_assist();
+      if (e.reason != ExitReason::Debug || watches_.empty()) return e;
+      if (std::optional<DebugExit> w = watch_hit()) {
+        e.debug = *w;
+        return e;
+      }
+      if (!e.debug.step || user_step_) return e;  // a breakpoint, or a step the debugger asked for
+      // Else a step of our own, to look at the watched bytes: on with the next one.
+    }
+  }
+
+  Exit run_with_assist() {
+    for (;;) {
       Exit e = run_once();
       if (!(e.reason == ExitReason::Error && emulation_failed_ && assist_)) return e;
       // KVM could not emulate an instruction: the software engine executes
@@ -177,6 +191,7 @@ class KvmVcpu final : public Vcpu {
     io_pending_ = false;
     if (mem_.a20() != a20_mapped_) map_high_ram();
     if (mem_.vga_window_mmio() != window_mapped_) map_low_ram();
+    pass_breakpoint();
     thread_ = pthread_self();
     thread_known_.store(true);
     flush_state();
@@ -237,6 +252,7 @@ class KvmVcpu final : public Vcpu {
       case KVM_EXIT_INTR:
         e.reason = ExitReason::Kicked;
         return e;
+      case KVM_EXIT_DEBUG: return debug_exit();
       case KVM_EXIT_FAIL_ENTRY:
         e.error = "KVM entry failed, hardware reason " +
                   std::to_string(run_->fail_entry.hardware_entry_failure_reason);
@@ -318,7 +334,105 @@ class KvmVcpu final : public Vcpu {
 
   std::string name() const override { return "kvm"; }
 
+  // Debugging through KVM_SET_GUEST_DEBUG: single steps, and Exec points in
+  // the debug registers DR0-DR3 (hardware breakpoints, also standing in for
+  // software ones: this host's nested KVM hands INT3 to the guest's own
+  // vector). Its data breakpoints do not fire, so write watchpoints step the
+  // guest and compare the watched bytes after each instruction (a write of
+  // the value already there goes unseen); read and access watchpoints are refused.
+  std::string set_debug(const DebugSetup& setup) override {
+    kvm_guest_debug dbg{};
+    int used = 0;
+    std::vector<Breakpoint> watches;
+    for (const Breakpoint& p : setup.points) {
+      if (p.kind == BreakKind::Write) {
+        if (p.length > kMaxWatch) return "kvm engine: a watchpoint covers at most 4096 bytes (use --engine soft)";
+        watches.push_back(p);
+        continue;
+      }
+      if (p.kind != BreakKind::Exec)
+        return "kvm engine: read and access watchpoints are not supported here (use --engine soft)";
+      if (used == kDebugRegisters)
+        return "kvm engine: at most 4 breakpoints (the debug registers DR0-DR3); use --engine soft for more";
+      dbg.arch.debugreg[used] = p.address;
+      dbg.arch.debugreg[7] |= 1u << (2 * used);  // L0-L3, RW and LEN 0: an instruction fetch
+      ++used;
+    }
+    bool step = setup.single_step || !watches.empty();
+    if (step || used) {
+      dbg.control = KVM_GUESTDBG_ENABLE | (used ? KVM_GUESTDBG_USE_HW_BP : 0) | (step ? KVM_GUESTDBG_SINGLESTEP : 0);
+      dbg.arch.debugreg[7] |= 0x400;  // the bit that always reads as 1
+    }
+    if (ioctl(vcpu_fd_, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+      return std::string("kvm engine: KVM_SET_GUEST_DEBUG failed: ") + std::strerror(errno);
+    debug_ = dbg;
+    user_step_ = setup.single_step;
+    watches_ = std::move(watches);
+    watched_.assign(watches_.size(), {});
+    for (size_t i = 0; i < watches_.size(); ++i) read_watched(watches_[i], watched_[i]);
+    return "";
+  }
+
  private:
+  static constexpr int kDebugRegisters = 4;
+  static constexpr uint32_t kMaxWatch = 4096;
+
+  // The bytes a watchpoint covers, through the guest's paging (KVM_TRANSLATE);
+  // a byte that is not RAM or ROM reads as none (the vector is shorter).
+  void read_watched(const Breakpoint& w, std::vector<uint8_t>& out) {
+    out.clear();
+    for (uint32_t k = 0; k < w.length; ++k) {
+      kvm_translation t{};
+      t.linear_address = uint32_t(w.address + k);
+      if (ioctl(vcpu_fd_, KVM_TRANSLATE, &t) < 0 || !t.valid) return;
+      const uint8_t* p = mem_.readable_span(t.physical_address, 1);
+      if (!p) return;
+      out.push_back(*p);
+    }
+  }
+
+  // A write watchpoint whose bytes changed since the last look (then taken as the new ones).
+  std::optional<DebugExit> watch_hit() {
+    std::vector<uint8_t> now;
+    for (size_t i = 0; i < watches_.size(); ++i) {
+      read_watched(watches_[i], now);
+      if (now == watched_[i]) continue;
+      watched_[i] = now;
+      return DebugExit{false, BreakKind::Write, watches_[i].address};
+    }
+    return std::nullopt;
+  }
+
+  // A KVM_EXIT_DEBUG: which debug register hit (DR6 B0-B3), else a single step.
+  Exit debug_exit() {
+    Exit e;
+    e.reason = ExitReason::Debug;
+    uint64_t dr6 = run_->debug.arch.dr6;
+    for (int i = 0; i < kDebugRegisters; ++i) {
+      if ((dr6 >> i) & 1 && (debug_.arch.debugreg[7] >> (2 * i)) & 1) {
+        e.debug = DebugExit{false, BreakKind::Exec, uint32_t(debug_.arch.debugreg[i])};
+        resume_past_ = e.debug.address;
+        return e;
+      }
+    }
+    CpuState st = state();
+    e.debug = DebugExit{true, BreakKind::Exec, st.seg[CS].base + st.eip};
+    return e;
+  }
+
+  // After a stop at a breakpoint, the instruction there runs once before the
+  // breakpoint can fire again: RF set on the way in, as a debugger on real
+  // hardware does.
+  void pass_breakpoint() {
+    if (!resume_past_) return;
+    uint32_t at = *resume_past_;
+    resume_past_.reset();
+    CpuState st = state();
+    if (st.seg[CS].base + st.eip != at) return;
+    st.eflags |= flag::RF;
+    set_state(st);
+  }
+
   // RAM above 1 MiB. With the A20 gate off, the 64 KiB at 1 MiB alias the
   // first 64 KiB of RAM, as on a PC: addresses wrap at 1 MiB.
   void map_high_ram() {
@@ -570,6 +684,11 @@ class KvmVcpu final : public Vcpu {
   kvm_run* run_ = nullptr;
   size_t run_size_ = 0;
   bool sync_regs_ = false, ran_once_ = false;
+  kvm_guest_debug debug_{};                // the setup KVM has (set_debug)
+  std::optional<uint32_t> resume_past_;  // the breakpoint the CPU stopped at last
+  bool user_step_ = false;               // the debugger asked for single steps
+  std::vector<Breakpoint> watches_;      // write watchpoints, and the bytes they covered at the last look
+  std::vector<std::vector<uint8_t>> watched_;
   bool cached_ = false, dirty_ = false;
   bool io_pending_ = false;  // the last exit was I/O or MMIO: KVM completes it at the next KVM_RUN
   CpuState state_, loaded_;

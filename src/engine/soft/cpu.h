@@ -213,6 +213,16 @@ struct Cpu {
   uint64_t msr_misc_enable = 1;  // fast strings
   uint64_t msr_bios_sign = 0;
 
+  // Watchpoints (the GDB stub, Vcpu::set_debug): linear ranges that the slow
+  // memory path checks. A page holding one gets no TLB entry, so every access
+  // to it takes the slow path; instruction fetches (watch_fetch) are not reads.
+  std::vector<Breakpoint> watches;
+  bool watch_fetch = false;
+  bool watch_hit = false;  // set by an access to a watched range; the run loop reports it
+  Breakpoint watch_hit_point;
+  bool watched_page(uint32_t linear) const;
+  void note_watch(uint32_t linear, unsigned size, bool write);
+
   Fpu fpu;  // the x87 (fpu.h, fpu.cpp); last, away from the hot fields
 
   // ---- flags ------------------------------------------------------------------

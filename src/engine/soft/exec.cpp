@@ -320,6 +320,12 @@ void Core::step_one() {
   unsigned avail = 0;
   std::optional<Fault> fetch_fault;
   const SegCache& cs = c.seg[CS];
+  struct Fetch {  // instruction bytes are no data read for watchpoints
+    Cpu& c;
+    explicit Fetch(Cpu& cpu) : c(cpu) { c.watch_fetch = true; }
+    ~Fetch() { c.watch_fetch = false; }
+  };
+  std::optional<Fetch> fetching(std::in_place, c);
   for (; avail < 15; ++avail) {
     uint32_t off = c.eip + avail;
     if (off < c.eip || off > cs.limit) break;
@@ -330,6 +336,7 @@ void Core::step_one() {
       break;
     }
   }
+  fetching.reset();
   Insn in;
   DecodeResult r = decode(buf, avail, c.code32, in, c.lock_ud);
   if (r == DecodeResult::TooLong) gp(0);
@@ -395,6 +402,44 @@ void Core::exec_block(Block* b) {
   in->th(cpu, in);
 }
 
+// Debugging: an Exec point at the linear EIP stops the CPU before the
+// instruction, except once right after a stop there (the debugger resumes).
+bool Core::exec_point_hit(const DebugSetup& d) {
+  uint32_t lin = cpu.seg[CS].base + cpu.eip;
+  bool skip = skip_valid_ && lin == skip_;
+  skip_valid_ = false;
+  if (skip) return false;
+  for (const Breakpoint& p : d.points) {
+    if (p.kind == BreakKind::Exec && p.address == lin) {
+      debug_exit = DebugExit{false, BreakKind::Exec, lin};
+      skip_valid_ = true;
+      skip_ = lin;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether an Exec point lies in the `bytes` of code at linear `lin`.
+bool Core::exec_point_in(const DebugSetup& d, uint32_t lin, uint32_t bytes) {
+  for (const Breakpoint& p : d.points)
+    if (p.kind == BreakKind::Exec && p.address - lin < bytes) return true;
+  return false;
+}
+
+// After one instruction under the debugger: a watchpoint it hit, or the end of a single step.
+void Core::after_debug_step(const DebugSetup& d) {
+  Cpu& c = cpu;
+  if (c.watch_hit) {
+    c.watch_hit = false;
+    debug_exit = DebugExit{false, c.watch_hit_point.kind, c.watch_hit_point.address};
+    pending_debug_ = true;
+  } else if (d.single_step) {
+    debug_exit = DebugExit{true, BreakKind::Exec, c.seg[CS].base + c.eip};
+    pending_debug_ = true;
+  }
+}
+
 // The most instructions block_end may run in chained blocks before the run loop looks again.
 constexpr uint64_t kChainInsns = 1u << 16;
 
@@ -404,6 +449,11 @@ RunStop Core::run(RunControl& ctl) {
   stop_at = std::min(stop_at, std::max(ctl.stop_at_icount, c.icount + 1));
   Block* prev = nullptr;  // the block just executed, for chaining
   uint64_t prev_gen = 0;
+  if (pending_debug_ && ctl.debug) {  // the instruction that stopped for I/O last time ended a step
+    pending_debug_ = false;
+    return RunStop::Debug;
+  }
+  pending_debug_ = false;
   for (;;) {
     if (c.chain_gen != prev_gen) prev = nullptr;  // before collect(): prev may be about to be freed
     cache.collect();
@@ -429,8 +479,13 @@ RunStop Core::run(RunControl& ctl) {
       if (c.icount >= stop_at) return RunStop::Kicked;
       c.insn_eip = c.eip;
       c.exit_block = false;
+      if (ctl.debug && exec_point_hit(*ctl.debug)) [[unlikely]]
+        return RunStop::Debug;
       try {
-        if (c.shadow || (c.flags & (flag::TF | flag::RF)) || stop_at - c.icount < BlockCache::kMaxInsns) [[unlikely]] {
+        // Steps and watchpoints need the stop right after the instruction: one at a time.
+        bool interpret = ctl.debug && (ctl.debug->single_step || !c.watches.empty());
+        if (interpret || c.shadow || (c.flags & (flag::TF | flag::RF)) || stop_at - c.icount < BlockCache::kMaxInsns)
+            [[unlikely]] {
           step_one();
         } else {
           uint32_t lin = c.seg[CS].base + c.eip;
@@ -449,12 +504,15 @@ RunStop Core::run(RunControl& ctl) {
           }
           prev = nullptr;
           uint32_t last = c.eip + (b ? b->bytes : 0) - 1;
-          if (b && last >= c.eip && last <= c.seg[CS].limit) [[likely]] {
+          // Execution points: a block holding one runs an instruction at a time up to it.
+          bool point_inside = ctl.debug && b && exec_point_in(*ctl.debug, lin, b->bytes);
+          if (b && !point_inside && last >= c.eip && last <= c.seg[CS].limit) [[likely]] {
             uint64_t gen = c.chain_gen;
             // Chaining is allowed only when nothing waits: no interrupt to deliver and
             // (deterministic mode) enough instructions left in the quantum for the next block.
             uint64_t left = stop_at - c.icount - b->count;  // the run loop keeps at least kMaxInsns
-            bool waits = ctl.irq_window || ctl.pending_vector >= 0;
+            // (Debugging: each block's start is checked in this loop, so no chaining either.)
+            bool waits = ctl.irq_window || ctl.pending_vector >= 0 || ctl.debug;
             c.chain_budget = waits ? 0 : uint32_t(std::min<uint64_t>(kChainInsns, left));
             c.kick = ctl.kick;
             exec_block(b);
@@ -476,6 +534,8 @@ RunStop Core::run(RunControl& ctl) {
         // the run never returned, so --timeout could not fire).
         ++c.icount;
       }
+      if (ctl.debug) [[unlikely]]
+        after_debug_step(*ctl.debug);
     }
     if (c.stop != Stop::None) [[unlikely]] {
       Stop s = c.stop;
@@ -486,6 +546,10 @@ RunStop Core::run(RunControl& ctl) {
         case Stop::Shutdown: return RunStop::Shutdown;
         default: return RunStop::Error;
       }
+    }
+    if (pending_debug_) [[unlikely]] {
+      pending_debug_ = false;
+      return RunStop::Debug;
     }
   }
 }

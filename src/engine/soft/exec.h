@@ -100,7 +100,7 @@ class BlockCache {
 
 void block_end(Cpu& c, const Insn* in);
 
-enum class RunStop { Hlt, Io, Shutdown, IrqWindow, Kicked, Error };
+enum class RunStop { Hlt, Io, Shutdown, IrqWindow, Kicked, Debug, Error };
 
 struct RunControl {
   std::atomic<bool>* kick = nullptr;
@@ -108,6 +108,12 @@ struct RunControl {
   int pending_vector = -1;                 // an injected external interrupt
   uint64_t quantum = 0;                    // deterministic mode: stop (Kicked) every `quantum` instructions
   uint64_t stop_at_icount = ~uint64_t{0};  // virtual time: stop (Kicked) here too (at least one instruction runs)
+  // Debugging (Vcpu::set_debug): while set, the linear EIP is compared with the
+  // Exec points before each instruction or block; blocks run one at a time (no
+  // chaining), and a block with a point inside runs instruction by instruction.
+  // With a single step or watchpoints (Cpu::watches) every instruction is
+  // interpreted on its own. run() returns Debug with Core::debug_exit saying why.
+  const DebugSetup* debug = nullptr;
 };
 
 // A CPU plus its block cache, on some physical memory.
@@ -128,13 +134,20 @@ class Core {
   // Loads the architectural state (flushes what depends on it).
   void load_state(const CpuState& s);
   CpuState save_state() const;
+  DebugExit debug_exit;  // why run() returned Debug
 
  private:
+  bool exec_point_hit(const DebugSetup& d);
+  static bool exec_point_in(const DebugSetup& d, uint32_t lin, uint32_t bytes);
+  void after_debug_step(const DebugSetup& d);
   void step_one();
   void exec_block(Block* b);
   void handle_fault(const Fault& f);
   void deliver(uint8_t vector);
   bool pending_trap_ = false;
+  bool pending_debug_ = false;  // a Debug stop to report once a stop of the instruction's own (I/O) is routed
+  bool skip_valid_ = false;     // the next instruction passes the Exec point at skip_ once (RF-like)
+  uint32_t skip_ = 0;
 };
 
 }  // namespace pxos::soft

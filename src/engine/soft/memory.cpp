@@ -188,8 +188,35 @@ uint32_t Cpu::sys_access(uint32_t a, uint32_t v, unsigned size, bool write) {
   return read_lin<uint32_t>(a);
 }
 
+// ---- watchpoints ----------------------------------------------------------------
+
+bool Cpu::watched_page(uint32_t linear) const {
+  uint32_t page = linear >> 12;
+  for (const Breakpoint& w : watches) {
+    uint32_t last = w.address + (w.length ? w.length - 1 : 0);
+    if (page >= (w.address >> 12) && page <= (last >> 12)) return true;
+    if (last < w.address && (page >= (w.address >> 12) || page <= (last >> 12))) return true;  // wraps at 4 GiB
+  }
+  return false;
+}
+
+void Cpu::note_watch(uint32_t linear, unsigned size, bool write) {
+  if (watch_fetch) return;
+  for (const Breakpoint& w : watches) {
+    bool kind_matches = w.kind == BreakKind::Access || (w.kind == BreakKind::Write) == write;
+    // The ranges [linear, linear + size) and [address, address + length) overlap (modulo 4 GiB).
+    bool overlaps = uint32_t(linear - w.address) < w.length || uint32_t(w.address - linear) < size;
+    if (kind_matches && overlaps && !watch_hit) {
+      watch_hit = true;
+      watch_hit_point = w;
+    }
+  }
+}
+
 // A translation the fast path may use from now on (RAM and ROM pages only).
 void Cpu::tlb_fill(uint32_t linear, uint32_t p, uint32_t attrs, uint8_t* h) {
+  if (!watches.empty() && watched_page(linear)) [[unlikely]]
+    return;  // every access to a watched page takes the slow path
   uint32_t page = linear >> 12;
   TlbEntry& e = tlb[page & 255];
   bool w = attrs & kTlbWritable;
@@ -204,6 +231,8 @@ void Cpu::tlb_fill(uint32_t linear, uint32_t p, uint32_t attrs, uint8_t* h) {
 }
 
 uint32_t Cpu::read_slow(uint32_t a, unsigned size) {
+  if (!watches.empty()) [[unlikely]]
+    note_watch(a, size, false);
   if ((a & 0xFFF) + size <= 0x1000) {
     uint32_t attrs = kTlbWritable;
     uint32_t p = paging() ? walk(a, false, attrs) : (a & a20_mask & phys_mask);
@@ -226,6 +255,8 @@ uint32_t Cpu::read_slow(uint32_t a, unsigned size) {
 }
 
 void Cpu::write_slow(uint32_t a, uint32_t v, unsigned size) {
+  if (!watches.empty()) [[unlikely]]
+    note_watch(a, size, true);
   if ((a & 0xFFF) + size <= 0x1000) {
     uint32_t attrs = kTlbWritable;
     uint32_t p;

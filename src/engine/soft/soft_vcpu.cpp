@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <utility>
 
 #include "engine/soft/exec.h"
 #include "vm/bus.h"
@@ -59,7 +60,17 @@ class SoftVcpu final : public Vcpu {
     if (opts_.clock && deadline_ns_ != ~uint64_t{0})  // virtual time: stop when the deadline is due
       ctl_.stop_at_icount = std::max(c.icount, opts_.clock->icount_at(deadline_ns_));
     Exit e;
+    // A single step runs one guest instruction, not an interrupt handler's first
+    // one: a pending interrupt waits for the next run without stepping (QEMU's
+    // default too). A deterministic run takes it as it would without the debugger.
+    bool hold_irqs = debug_.single_step && !opts_.deterministic;
+    int held_vector = hold_irqs ? std::exchange(ctl_.pending_vector, -1) : -1;
+    bool held_window = hold_irqs && std::exchange(ctl_.irq_window, false);
     soft::RunStop s = core_.run(ctl_);
+    if (hold_irqs) {
+      if (ctl_.pending_vector < 0) ctl_.pending_vector = held_vector;
+      ctl_.irq_window = ctl_.irq_window || held_window;
+    }
     if (opts_.deterministic && s == soft::RunStop::Kicked) kick_.store(false);
     switch (s) {
       case soft::RunStop::Io:
@@ -74,6 +85,10 @@ class SoftVcpu final : public Vcpu {
       case soft::RunStop::Shutdown: e.reason = ExitReason::Shutdown; break;
       case soft::RunStop::IrqWindow: e.reason = ExitReason::IrqWindow; break;
       case soft::RunStop::Kicked: e.reason = ExitReason::Kicked; break;
+      case soft::RunStop::Debug:
+        e.reason = ExitReason::Debug;
+        e.debug = core_.debug_exit;
+        break;
       case soft::RunStop::Error:
         e.reason = ExitReason::Error;
         e.error = c.error.empty() ? "soft engine error" : c.error;
@@ -103,12 +118,27 @@ class SoftVcpu final : public Vcpu {
   void set_deadline(uint64_t guest_ns) override { deadline_ns_ = guest_ns; }
   std::string name() const override { return "soft"; }
   uint64_t instructions_retired() const override { return core_.cpu.icount; }
+  std::string set_debug(const DebugSetup& setup) override {
+    debug_ = setup;
+    std::vector<Breakpoint> watches;
+    for (const Breakpoint& p : setup.points)
+      if (p.kind != BreakKind::Exec) watches.push_back(p);
+    soft::Cpu& c = core_.cpu;
+    if (watches != c.watches) {
+      c.watches = std::move(watches);
+      c.tlb_flush();  // pages with a watch lose their fast entries
+    }
+    bool on = setup.single_step || !setup.points.empty();
+    ctl_.debug = on ? &debug_ : nullptr;
+    return "";
+  }
 
  private:
   GuestMemory& mem_;
   SoftOptions opts_;
   soft::Core core_;
   soft::RunControl ctl_;
+  DebugSetup debug_;  // what ctl_.debug points at while debugging
   std::atomic<bool> kick_{false};
   uint64_t deadline_ns_ = ~uint64_t{0};
   bool a20_ = true;

@@ -1,0 +1,40 @@
+# Helpers for the GDB stub's tests (sourced).
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until pxos says it waits for GDB (its stderr in $1), at most 30 s.
+wait_for_gdb() {
+  for _ in $(seq 300); do
+    grep -q "waiting for GDB" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "FAIL: pxos never listened for GDB; its stderr:" >&2
+  cat "$1" >&2
+  return 1
+}
+
+# Waits for a background process ($1) for at most $2 seconds; its status in $status.
+wait_status() {
+  for _ in $(seq $(($2 * 10))); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    kill "$1"
+    echo "FAIL: pxos still runs after $2 s" >&2
+    return 1
+  fi
+  wait "$1"
+  status=$?
+}
+
+expect_in() {  # expect_in FILE TEXT
+  if ! grep -qF -- "$2" "$1"; then
+    echo "FAIL: '$2' not in $1:" >&2
+    cat "$1" >&2
+    return 1
+  fi
+}
