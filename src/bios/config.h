@@ -30,6 +30,7 @@ struct VideoCard {
 struct BiosConfig {
   DiskImage* floppy[2] = {nullptr, nullptr};
   DiskImage* hard_disk[2] = {nullptr, nullptr};
+  std::optional<uint8_t> boot_drive;  // the drive INT 19h boots (default: A: when there is one, else 80h)
   bool verbose = false;
   std::vector<uint8_t> font8x16;                       // the VGA's 8x16 glyphs for the ROM (empty: left blank)
   VideoCard video;                                     // the display card (none: text in RAM)

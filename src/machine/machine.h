@@ -57,6 +57,8 @@ struct MachineConfig {
   uint64_t memory = 16ull << 20;
   std::string floppy;       // image for drive A:
   std::string hda;          // image for drive 80h
+  std::string hdd_dir;      // a host folder as a FAT hard disk (80h, or 81h after --hda)
+  char boot = 0;            // 'a' or 'c': the drive INT 19h boots (0: A: when there is one)
   std::string boot_sector;  // a file that becomes the start of a 1.44 MB floppy
   std::string kernel;       // a Linux bzImage booted instead of a disk (machine/linux_boot.h)
   std::string initrd;       // with it: an initrd, "" for none
