@@ -298,7 +298,7 @@ void FatLayout::boot_sector(std::span<uint8_t> out) const {
   out[ext] = 0x80;
   out[ext + 2] = 0x29;
   put32(out, ext + 3, 0x50784F53);  // the serial number
-  std::memcpy(out.data() + ext + 7, "PXOS       ", 11);
+  std::memcpy(out.data() + ext + 7, "NO NAME    ", 11);  // no volume label
   std::memcpy(out.data() + ext + 18, fat32 ? "FAT32   " : "FAT16   ", 8);
   put32(out, 0x1F8, uint32_t(kernel_lba_));
   put16(out, 0x1FC, kernel_sectors_);
