@@ -75,12 +75,12 @@ FatLayout FatLayout::build(const FatNode& root, const FatOptions& options) {
 // their subdirectories: names that are exactly 8.3 in upper case first, so
 // they keep their names, then the rest in the host's order.
 void FatLayout::place(const FatNode& node, uint32_t self, const std::string& path) {
-  std::set<ShortName> taken;
+  ShortNameSet taken;
   std::vector<const FatNode*> order;
   for (int pass = 0; pass < 2; ++pass)
     for (const FatNode& c : node.children) {
       std::optional<std::u16string> ln = fat_long_name(c.name);
-      std::set<ShortName> probe;
+      ShortNameSet probe;
       bool exact = ln && !make_short_name(*ln, probe)->needs_long_name;
       if ((pass == 0) == exact) order.push_back(&c);
     }

@@ -51,7 +51,8 @@ std::optional<std::u16string> fat_long_name(const std::string& utf8) {
   return out;
 }
 
-std::optional<ShortNameChoice> make_short_name(const std::u16string& long_name, std::set<ShortName>& taken) {
+std::optional<ShortNameChoice> make_short_name(const std::u16string& long_name, ShortNameSet& names) {
+  std::set<ShortName>& taken = names.taken;
   bool lossy = false;
   // Spaces go everywhere, periods at the start.
   std::u16string s;
@@ -98,10 +99,14 @@ std::optional<ShortNameChoice> make_short_name(const std::u16string& long_name, 
     taken.insert(plain);
     return ShortNameChoice{plain, !exact};
   }
-  for (uint32_t n = 1; n <= 999999; ++n) {
+  uint32_t& next = names.next_tail[b + "." + e];
+  for (uint32_t n = std::max<uint32_t>(next, 1); n <= 999999; ++n) {
     std::string tail = "~" + std::to_string(n);
     ShortName candidate = make(b.substr(0, std::min(b.size(), 8 - tail.size())) + tail);
-    if (taken.insert(candidate).second) return ShortNameChoice{candidate, true};
+    if (taken.insert(candidate).second) {
+      next = n + 1;
+      return ShortNameChoice{candidate, true};
+    }
   }
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,15 +22,22 @@ using ShortName = std::array<char, 11>;
 // FAT long name may not (control characters and \ / : * ? " < > |).
 std::optional<std::u16string> fat_long_name(const std::string& utf8);
 
+// The short names of one directory so far, and per basis name the numeric
+// tail to try next (so that many names with one basis cost one try each).
+struct ShortNameSet {
+  std::set<ShortName> taken;
+  std::map<std::string, uint32_t> next_tail;
+};
+
 // The short name for `long_name` in a directory whose short names so far are
-// `taken` (which this adds it to), and whether the entry needs long-name
+// `names` (which this adds it to), and whether the entry needs long-name
 // entries (the long name is not exactly its short name in upper case).
 // nullopt only when all numeric tails up to ~999999 are taken.
 struct ShortNameChoice {
   ShortName name;
   bool needs_long_name;
 };
-std::optional<ShortNameChoice> make_short_name(const std::u16string& long_name, std::set<ShortName>& taken);
+std::optional<ShortNameChoice> make_short_name(const std::u16string& long_name, ShortNameSet& names);
 
 // "NAME    EXT" as "NAME.EXT".
 std::string short_name_text(const ShortName& n);

@@ -17,7 +17,7 @@
 namespace pxos {
 namespace {
 
-std::string short_text(const std::string& long_name, std::set<ShortName>& taken) {
+std::string short_text(const std::string& long_name, ShortNameSet& taken) {
   auto ln = fat_long_name(long_name);
   if (!ln) return "<invalid>";
   auto c = make_short_name(*ln, taken);
@@ -25,7 +25,7 @@ std::string short_text(const std::string& long_name, std::set<ShortName>& taken)
 }
 
 TEST(FatNames, ShortNamesFollowTheBasisAndNumericTailRules) {
-  std::set<ShortName> taken;
+  ShortNameSet taken;
   EXPECT_EQ(short_text("README.TXT", taken), "README.TXT");
   EXPECT_EQ(short_text("Long File Name.txt", taken), "LONGFI~1.TXT");
   EXPECT_EQ(short_text("a.b.c", taken), "AB~1.C");
@@ -36,7 +36,7 @@ TEST(FatNames, ShortNamesFollowTheBasisAndNumericTailRules) {
 }
 
 TEST(FatNames, LowerCaseNamesThatFitKeepTheirShortNameAndGetALongName) {
-  std::set<ShortName> taken;
+  ShortNameSet taken;
   auto c = make_short_name(*fat_long_name("readme.txt"), taken);
   ASSERT_TRUE(c);
   EXPECT_EQ(short_name_text(c->name), "README.TXT");
@@ -48,7 +48,7 @@ TEST(FatNames, LowerCaseNamesThatFitKeepTheirShortNameAndGetALongName) {
 }
 
 TEST(FatNames, CollisionsCountPastNineWithAShorterBasis) {
-  std::set<ShortName> taken;
+  ShortNameSet taken;
   for (int i = 1; i <= 9; ++i)
     EXPECT_EQ(short_text("longfilename" + std::to_string(i) + ".txt", taken), "LONGFI~" + std::to_string(i) + ".TXT");
   EXPECT_EQ(short_text("longfilename10.txt", taken), "LONGF~10.TXT");
