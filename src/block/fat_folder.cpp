@@ -173,9 +173,8 @@ bool FolderDisk::read_file(uint32_t file_id, uint64_t offset, std::span<uint8_t>
 
 bool FolderDisk::read(uint64_t lba, std::span<uint8_t> out) {
   if (lba >= sector_count()) return false;
-  return layout_.read_sector(lba, out, [this](uint32_t id, uint64_t offset, std::span<uint8_t> o) {
-    return read_file(id, offset, o);
-  });
+  return layout_.read_sector(
+      lba, out, [this](uint32_t id, uint64_t offset, std::span<uint8_t> o) { return read_file(id, offset, o); });
 }
 
 bool FolderDisk::flush(const Overlay& overlay, const std::unordered_set<uint64_t>& dirty) {

@@ -23,7 +23,7 @@ constexpr uint32_t kFat16MaxClusters = 65524, kFat16MinClusters = 4085 + 16;
 constexpr uint32_t kFat32MinClusters = 65525 + 16, kFat32MaxClusters = 0x0FFFFFF5 - 2;
 constexpr uint64_t kMaxDiskSectors = 0xFFFFFFFFull;  // what an MBR partition can address
 constexpr uint32_t kFat16RootEntries = 512;
-constexpr uint32_t kMaxDirEntries = 65536;  // a FAT directory is at most 2 MiB
+constexpr uint32_t kMaxDirEntries = 65536;             // a FAT directory is at most 2 MiB
 constexpr uint32_t kKernelMaxBytes = 0x27000 - 0x600;  // below the boot sector's new home
 
 void put16(std::span<uint8_t> b, size_t at, uint32_t v) {
@@ -105,8 +105,8 @@ void FatLayout::place(const FatNode& node, uint32_t self, const std::string& pat
     }
     entries += need;
     uint32_t index = uint32_t(placed_.size());
-    placed_.push_back(FatPlaced{child_path, c->directory, c->directory ? 0 : c->size, c->mtime, c->file_id, 0, 0, self,
-                                sn->name});
+    placed_.push_back(
+        FatPlaced{child_path, c->directory, c->directory ? 0 : c->size, c->mtime, c->file_id, 0, 0, self, sn->name});
     long_names_.push_back(sn->needs_long_name ? *ln : std::u16string());
     children_.emplace_back();
     children_[self].push_back(index);
@@ -252,7 +252,8 @@ std::vector<uint8_t> FatLayout::directory_bytes(uint32_t dir) const {
   for (uint32_t c : children_[dir]) {
     const FatPlaced& p = placed_[c];
     if (!long_names_[c].empty())
-      for (const auto& lfn : lfn_entries(long_names_[c], lfn_checksum(p.short_name))) out.insert(out.end(), lfn.begin(), lfn.end());
+      for (const auto& lfn : lfn_entries(long_names_[c], lfn_checksum(p.short_name)))
+        out.insert(out.end(), lfn.begin(), lfn.end());
     entry(p.short_name, p.directory ? 0x10 : 0x20, p.first_cluster, uint32_t(p.size), p.mtime);
   }
   return out;
@@ -297,7 +298,7 @@ void FatLayout::boot_sector(std::span<uint8_t> out) const {
   }
   out[ext] = 0x80;
   out[ext + 2] = 0x29;
-  put32(out, ext + 3, 0x50784F53);  // the serial number
+  put32(out, ext + 3, 0x50784F53);                       // the serial number
   std::memcpy(out.data() + ext + 7, "NO NAME    ", 11);  // no volume label
   std::memcpy(out.data() + ext + 18, fat32 ? "FAT32   " : "FAT16   ", 8);
   put32(out, 0x1F8, uint32_t(kernel_lba_));

@@ -30,7 +30,7 @@ struct FatNode {
 enum class FatType { Fat16, Fat32 };
 
 struct FatOptions {
-  std::optional<FatType> type;  // nullopt: by size (FAT16 up to 512 MiB)
+  std::optional<FatType> type;            // nullopt: by size (FAT16 up to 512 MiB)
   uint64_t min_free_bytes = 64ull << 20;  // free space for the guest, at least this and a quarter of the contents
 };
 
@@ -39,10 +39,10 @@ struct FatGeometry {
   FatType type = FatType::Fat16;
   uint32_t partition_sectors = 0;
   uint32_t reserved_sectors = 0;
-  uint32_t fat_sectors = 0;  // per copy (two copies)
+  uint32_t fat_sectors = 0;   // per copy (two copies)
   uint32_t root_entries = 0;  // FAT16's fixed root directory
   uint32_t sectors_per_cluster = 0;
-  uint32_t clusters = 0;  // numbered from 2
+  uint32_t clusters = 0;      // numbered from 2
   uint32_t root_cluster = 0;  // FAT32
   uint64_t disk_sectors = 0;
   uint32_t root_dir_sectors() const { return root_entries * 32 / 512; }
@@ -105,10 +105,10 @@ class FatLayout {
 
   FatGeometry geometry_;
   std::vector<FatPlaced> placed_;
-  std::vector<std::vector<uint32_t>> children_;        // per placed directory: its entries, in order
-  std::vector<std::u16string> long_names_;             // per placed entry: its long name, if it needs one
-  std::vector<std::vector<uint8_t>> dir_bytes_;        // per placed directory (empty for files)
-  std::vector<Extent> extents_;                        // by first cluster
+  std::vector<std::vector<uint32_t>> children_;  // per placed directory: its entries, in order
+  std::vector<std::u16string> long_names_;       // per placed entry: its long name, if it needs one
+  std::vector<std::vector<uint8_t>> dir_bytes_;  // per placed directory (empty for files)
+  std::vector<Extent> extents_;                  // by first cluster
   std::vector<std::string> notes_;
   uint32_t used_clusters_ = 0;
   uint64_t kernel_lba_ = 0;

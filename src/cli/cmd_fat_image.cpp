@@ -52,8 +52,8 @@ int cmd_fat_image(Args args) {
   if (dir.empty() || out.empty()) throw UsageError("give DIR and -o OUT");
   std::unique_ptr<FolderDisk> disk;
   try {
-    disk = FolderDisk::open(dir, false, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); },
-                            options);
+    disk = FolderDisk::open(
+        dir, false, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }, options);
   } catch (const DiskError& e) {
     std::fprintf(stderr, "pxos fat-image: %s\n", e.what());
     return kExitUsage;

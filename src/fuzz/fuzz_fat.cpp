@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -51,13 +52,18 @@ void walk(FatReader& r, uint32_t cluster, int depth, size_t& budget) {
   }
 }
 
+// The scratch folder's parent, made once and removed at exit (kept in a
+// buffer that outlives the exit handlers' order).
+char g_base[4096];
+
 std::filesystem::path scratch_base() {
-  static std::filesystem::path base = [] {
+  if (!g_base[0]) {
     std::string t = (std::filesystem::temp_directory_path() / "pxos-fuzz-fat-XXXXXX").string();
-    check(mkdtemp(t.data()) != nullptr);
-    return std::filesystem::path(t);
-  }();
-  return base;
+    check(t.size() < sizeof g_base && mkdtemp(t.data()) != nullptr);
+    std::memcpy(g_base, t.c_str(), t.size() + 1);
+    std::atexit([] { std::filesystem::remove_all(g_base); });
+  }
+  return g_base;
 }
 
 }  // namespace
@@ -72,12 +78,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::filesystem::create_directories(dir / "sub");
   for (unsigned i = 0; i < files; ++i) {
     unsigned n = in.u8();
-    std::ofstream((i & 1 ? dir / "sub" : dir) / ("file number " + std::to_string(i))) << std::string(n * 700, char('a' + i));
+    std::ofstream((i & 1 ? dir / "sub" : dir) / ("file number " + std::to_string(i)))
+        << std::string(n * 700, char('a' + i));
   }
   FatOptions options;
   options.type = flags & 1 ? FatType::Fat32 : FatType::Fat16;
   options.min_free_bytes = 0;
-  auto folder = FolderDisk::open(dir.string(), write_back, [](const std::string&) {}, options);
+  auto folder = FolderDisk::open(
+      dir.string(), write_back, [](const std::string&) {}, options);
   const FatGeometry g = folder->layout().geometry();
   DiskImage disk = DiskImage::from_source(std::move(folder), write_back);
   while (in.left() >= 2) {

@@ -1,3 +1,5 @@
+#include "block/fat_layout.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +12,6 @@
 
 #include "block/disk_image.h"
 #include "block/fat_folder.h"
-#include "block/fat_layout.h"
 #include "block/fat_names.h"
 #include "block/fat_reader.h"
 
@@ -81,7 +82,7 @@ TEST(FatNames, LongNameEntriesCarryTheChecksumAndTheNameInParts) {
   EXPECT_EQ(parts[1][1], 'A');
   auto three = lfn_entries(u"abc", 1);
   ASSERT_EQ(three.size(), 1u);
-  EXPECT_EQ(three[0][7], 0);  // the terminator after "abc"
+  EXPECT_EQ(three[0][7], 0);     // the terminator after "abc"
   EXPECT_EQ(three[0][9], 0xFF);  // then FFFFh padding
 }
 
