@@ -34,6 +34,7 @@ class FatReader {
   // a cluster number outside the disk.
   std::optional<uint32_t> next(uint32_t cluster);
   bool is_end(uint32_t value) const;
+  const FatGeometry& geometry() const { return g_; }
   // The clusters of the chain from `first`, at most `max` of them; nullopt
   // when it leaves the disk, meets a free or bad cluster, or is longer.
   std::optional<std::vector<uint32_t>> chain(uint32_t first, uint32_t max);

@@ -59,10 +59,8 @@ bool FolderWriteBack::walk(FatReader& reader, uint32_t cluster, const std::strin
   bool ok = true;
   for (FatEntry& e : *entries) {
     std::string name = e.name;
-    if (!e.has_long_name) {
-      for (const auto& [path, s] : synced_)
-        if (s.short_name == e.short_name && split_parent(path).first == rel) name = split_parent(path).second;
-    }
+    if (!e.has_long_name)
+      if (auto it = by_short_name_.find({rel, e.short_name}); it != by_short_name_.end()) name = it->second;
     std::string path = rel.empty() ? name : rel + "/" + name;
     if (!fat_long_name(name) || !plain_component(name) || name.rfind(".pxos-", 0) == 0) {
       conflict(path, "not a name a host file can have; not written back");
@@ -94,8 +92,12 @@ bool FolderWriteBack::changed(FatReader& reader, const std::string& rel, const F
       it->second.size != e.size)
     return true;
   if (dirty.empty() || e.size == 0) return false;
+  // The clusters that hold its bytes (a chain that ends early or loops is
+  // cut at the file's length).
+  const uint64_t clusters =
+      (uint64_t{e.size} + reader.geometry().cluster_bytes() - 1) / reader.geometry().cluster_bytes();
   uint32_t c = e.first_cluster;
-  for (size_t n = 0; n < dirty.size() + 1 && n < (1u << 28); ++n) {  // a chain is no longer than the disk
+  for (uint64_t n = 0; n < clusters; ++n) {
     if (dirty.count(c)) return true;
     std::optional<uint32_t> v = reader.next(c);
     if (!v || reader.is_end(*v)) return false;
@@ -164,6 +166,11 @@ bool FolderWriteBack::remove(const std::string& rel, const SyncedEntry& was) {
 }
 
 bool FolderWriteBack::sync(FatReader& reader, const std::unordered_set<uint32_t>& dirty) {
+  by_short_name_.clear();
+  for (const auto& [path, s] : synced_) {
+    auto [parent, name] = split_parent(path);
+    by_short_name_[{parent, s.short_name}] = name;
+  }
   std::map<std::string, Found> found;
   const bool walked = walk(reader, 0, "", 0, found);
   bool ok = walked;

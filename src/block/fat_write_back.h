@@ -57,6 +57,7 @@ class FolderWriteBack {
 
   int root_fd_;
   SyncedTree synced_;
+  std::map<std::pair<std::string, ShortName>, std::string> by_short_name_;  // (folder, short name) -> host name
   Report report_;
 };
 

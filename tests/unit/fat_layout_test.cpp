@@ -221,13 +221,15 @@ struct TempDir {
   }
 };
 
-// Overwrites the first sector of `name`'s data in the root, as a guest would.
-void guest_overwrite(DiskImage& disk, const FolderDisk& folder, const std::string& name, const std::string& text) {
+// Overwrites sector `at` of `name`'s data, as a guest would (the file's
+// clusters follow each other on a fresh disk).
+void guest_overwrite(DiskImage& disk, const FolderDisk& folder, const std::string& name, const std::string& text,
+                     uint32_t at = 0) {
   for (const FatPlaced& p : folder.layout().placed())
     if (p.path == name) {
       std::vector<uint8_t> sector(512, 0);
       std::memcpy(sector.data(), text.data(), text.size());
-      ASSERT_TRUE(disk.write(folder.layout().geometry().cluster_lba(p.first_cluster), 1, sector));
+      ASSERT_TRUE(disk.write(folder.layout().geometry().cluster_lba(p.first_cluster) + at, 1, sector));
       return;
     }
   FAIL() << name << " is not on the disk";
@@ -246,6 +248,23 @@ TEST(FolderDisk, ReadsTheFolderLazilyAndWritesChangesBackOnlyWhenWritable) {
     EXPECT_EQ(dir.read("a.txt"), writable ? "BBBB" : "AAAA");
     EXPECT_TRUE(reports.empty());
   }
+}
+
+TEST(FolderDisk, AChangeInALaterClusterIsWrittenBack) {
+  TempDir dir;
+  dir.write("big.txt", std::string(20000, 'a'));
+  std::vector<std::string> reports;
+  auto folder = FolderDisk::open(dir.path.string(), true, [&](const std::string& s) { reports.push_back(s); });
+  FolderDisk* f = folder.get();
+  ASSERT_LT(f->layout().geometry().cluster_bytes(), 16384u);
+  DiskImage disk = DiskImage::from_source(std::move(folder), true);
+  guest_overwrite(disk, *f, "big.txt", std::string(512, 'b'), 32);  // bytes 16384..16895
+  EXPECT_TRUE(disk.flush());
+  std::string now = dir.read("big.txt");
+  ASSERT_EQ(now.size(), 20000u);
+  EXPECT_EQ(now.substr(16384, 512), std::string(512, 'b'));
+  EXPECT_EQ(now.substr(0, 16384), std::string(16384, 'a'));
+  EXPECT_TRUE(reports.empty());
 }
 
 TEST(FolderDisk, AHostFileChangedMeanwhileIsAConflictAndKept) {
