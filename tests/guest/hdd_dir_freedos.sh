@@ -4,7 +4,8 @@
 # by our own boot sector. DIR lists the folder and TYPE shows a file of random
 # text; a file made in DOS reaches the host with --writable and not without;
 # a file of 3 MiB is copied by DOS (read from the host, written back) with its
-# checksum intact. hdd_dir_freedos.sh ENGINE PXOS.
+# checksum intact; the same from a folder of over 512 MiB (FAT32).
+# hdd_dir_freedos.sh ENGINE PXOS.
 set -u
 engine=$1 pxos=$2
 if [ -z "${PXOS_FREEDOS_IMAGE:-}" ]; then
@@ -54,5 +55,12 @@ if [ "$(sha256sum <"$dir/big.bin")" != "$(sha256sum <"$dir/COPY.BIN" 2>/dev/null
   echo "FAIL: the 3 MiB copy DOS made differs from the original (or is missing)"
   fail=1
 fi
-[ $fail = 0 ] && echo "ok: C:\\> from a folder; DIR, TYPE; writes back only with --writable; 3 MiB copied intact"
+# Over 512 MiB (a sparse file of 600 MiB) the disk is FAT32: it boots too.
+rm -f "$dir/big.bin" "$dir/COPY.BIN"
+truncate -s 600M "$dir/sparse.bin"
+out=$(run 'type random.txt{enter}echo fat32> f32.txt{enter}echo end-%COMSPEC%{enter}' 'end-C:' --writable)
+rc=$?
+[ $rc = 0 ] && grep -qF "${lines[0]}" <<<"$out" || { echo "FAIL: FreeDOS from a FAT32 disk (exit $rc)"; echo "$out"; fail=1; }
+[ "$(tr -d '\r' <"$dir/F32.TXT" 2>/dev/null)" = "fat32" ] || { echo "FAIL: F32.TXT did not reach the host"; fail=1; }
+[ $fail = 0 ] && echo "ok: C:\\> from a folder (FAT16, FAT32); DIR, TYPE; writes back only with --writable; 3 MiB copied intact"
 exit $fail
