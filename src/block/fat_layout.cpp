@@ -118,16 +118,19 @@ void FatLayout::place(const FatNode& node, uint32_t self, const std::string& pat
   }
 }
 
+// The 32-byte entries directory `dir` needs: "." and ".." (not in the
+// root), and each child's short entry and long-name entries.
+uint32_t FatLayout::entry_count(uint32_t dir) const {
+  uint32_t n = dir == 0 ? 0 : 2;
+  for (uint32_t c : children_[dir]) n += 1 + (long_names_[c].empty() ? 0 : uint32_t((long_names_[c].size() + 12) / 13));
+  return n;
+}
+
 // Chooses the FAT type, the cluster size and the number of clusters: the
 // contents, and free space of a quarter of them but at least
 // min_free_bytes, as Microsoft's table sizes clusters for such a disk.
 void FatLayout::plan(const FatOptions& options) {
-  auto entries_of = [&](uint32_t dir) {
-    uint32_t n = dir == 0 ? 0 : 2;
-    for (uint32_t c : children_[dir])
-      n += 1 + (long_names_[c].empty() ? 0 : uint32_t(lfn_entries(long_names_[c], 0).size()));
-    return n;
-  };
+  auto entries_of = [&](uint32_t dir) { return entry_count(dir); };
   auto needed_clusters = [&](uint32_t cluster_bytes, bool fat32) {
     uint64_t n = 0;
     for (uint32_t i = 0; i < placed_.size(); ++i) {
@@ -192,12 +195,7 @@ void FatLayout::allocate() {
     extents_.push_back({next, count, i});
     next += count;
   };
-  auto dir_clusters = [&](uint32_t i) {
-    uint32_t n = i == 0 ? 0 : 2;
-    for (uint32_t c : children_[i])
-      n += 1 + (long_names_[c].empty() ? 0 : uint32_t(lfn_entries(long_names_[c], 0).size()));
-    return std::max<uint32_t>(1, div_up(uint64_t{n} * 32, cb));
-  };
+  auto dir_clusters = [&](uint32_t i) { return std::max<uint32_t>(1, div_up(uint64_t{entry_count(i)} * 32, cb)); };
   if (fat32) give(0, dir_clusters(0));
   geometry_.root_cluster = fat32 ? placed_[0].first_cluster : 0;
   for (uint32_t c : children_[0]) {

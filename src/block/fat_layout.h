@@ -66,7 +66,7 @@ struct FatPlaced {
   ShortName short_name{};
 };
 
-// Thrown (as DiskError) for a tree no FAT disk can hold.
+// build() throws DiskError for a tree no FAT disk can hold.
 class FatLayout {
  public:
   // Fills `out` (whole, 512 bytes or fewer) with the file's bytes at
@@ -93,6 +93,7 @@ class FatLayout {
     uint32_t first, count, placed;
   };
   void place(const FatNode& node, uint32_t parent, const std::string& path);
+  uint32_t entry_count(uint32_t dir) const;
   void plan(const FatOptions& options);
   void allocate();
   void make_directories();
