@@ -72,7 +72,9 @@ bool FolderWriteBack::walk(FatReader& reader, uint32_t cluster, const std::strin
     uint32_t first = e.first_cluster;
     out[path] = Found{std::move(e)};
     if (dir) {
-      if (depth >= kMaxDepth || first == 0) {
+      // Each directory is read once: two entries that share its clusters
+      // (or a loop back to a parent) are damage, not a larger tree.
+      if (depth >= kMaxDepth || first == 0 || !walked_dirs_.insert(first).second) {
         conflict(path, "directory too deep or damaged; not written back");
         ok = false;
         continue;
@@ -171,6 +173,8 @@ bool FolderWriteBack::sync(FatReader& reader, const std::unordered_set<uint32_t>
     auto [parent, name] = split_parent(path);
     by_short_name_[{parent, s.short_name}] = name;
   }
+  walked_dirs_.clear();
+  if (reader.geometry().type == FatType::Fat32) walked_dirs_.insert(reader.geometry().root_cluster);
   std::map<std::string, Found> found;
   const bool walked = walk(reader, 0, "", 0, found);
   bool ok = walked;

@@ -58,6 +58,7 @@ class FolderWriteBack {
   int root_fd_;
   SyncedTree synced_;
   std::map<std::pair<std::string, ShortName>, std::string> by_short_name_;  // (folder, short name) -> host name
+  std::unordered_set<uint32_t> walked_dirs_;  // the first clusters of the directories read in this sync
   Report report_;
 };
 
