@@ -83,7 +83,8 @@ void Machine::open_disks(const MachineConfig& config) {
     disks.push_back(boot_sector_floppy(config.boot_sector));
   if (!config.hda.empty()) disks.push_back(open_disk(config.hda, DiskImage::Kind::HardDisk, config.writable));
   if (!config.hdd_dir.empty()) {
-    auto report = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    auto report = config.on_warning ? config.on_warning
+                                    : [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     try {
       disks.push_back(std::make_unique<DiskImage>(
           DiskImage::from_source(FolderDisk::open(config.hdd_dir, config.writable, report), config.writable)));

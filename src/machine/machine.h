@@ -83,6 +83,9 @@ struct MachineConfig {
   std::vector<uint8_t> font8x16;  // the VGA font for the ROM (256 glyphs of 16 rows; empty: blank)
   std::function<void(char)> on_teletype;
   std::function<void(const std::string&)> on_message;
+  // Lines the user must see whatever --verbose says (--hdd-dir: names left
+  // out at start, write-back conflicts); unset: stderr.
+  std::function<void(const std::string&)> on_warning;
 };
 
 // Thrown for configurations that cannot make a machine (bad images, an
