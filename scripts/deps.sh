@@ -19,6 +19,7 @@ packages=(
   libvulkan-dev glslang-tools mesa-vulkan-drivers  # PXI Vulkan backend, on lavapipe in tests
   clang libclang-rt-14-dev                     # the sanitizer and fuzzing builds (libFuzzer)
   mtools                                       # FAT images for guest tests
+  dosfstools                                   # fsck.fat: checks the disks --hdd-dir makes (tests/guest/hdd_dir_fsck.sh)
   syslinux extlinux syslinux-common            # the SYSLINUX/EXTLINUX guests (syslinux-common: mbr.bin)
   console-setup-linux                          # the VGA 8x16 console font (Uni2-VGA16) for the BIOS and --screenshot
   bochs bochsbios vgabios                      # a reference CPU for the protected-mode guests (guest.pm_*.bochs)

@@ -30,7 +30,7 @@ void handle_18(BiosContext& bios, BiosCall& c) {
 }
 
 void handle_19(BiosContext& bios, BiosCall& c) {
-  uint8_t drive_number = bios.config.floppy[0] ? 0x00 : 0x80;
+  uint8_t drive_number = bios.config.boot_drive.value_or(bios.config.floppy[0] ? 0x00 : 0x80);
   DiskImage* d = disk_drive(bios.config, drive_number);
   std::vector<uint8_t> sector(DiskImage::kSectorSize);
   if (!d || !d->read(0, 1, sector)) {

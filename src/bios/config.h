@@ -36,6 +36,7 @@ struct VideoCard {
 struct BiosConfig {
   DiskImage* floppy[2] = {nullptr, nullptr};
   DiskImage* hard_disk[2] = {nullptr, nullptr};
+  std::optional<uint8_t> boot_drive;  // the drive INT 19h boots (default: A: when there is one, else 80h)
   bool verbose = false;
   // The VGA's fonts for the ROM, 256 glyphs each of 16, 14 and 8 rows (empty
   // or of another size: left blank).

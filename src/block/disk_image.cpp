@@ -84,6 +84,16 @@ DiskImage DiskImage::from_bytes(std::vector<uint8_t> bytes, Kind kind) {
   return d;
 }
 
+DiskImage DiskImage::from_source(std::unique_ptr<SectorSource> source, bool writable) {
+  DiskImage d;
+  d.kind_ = Kind::HardDisk;
+  d.sectors_ = source->sector_count();
+  d.geometry_ = hard_disk_geometry(d.sectors_);
+  d.writable_ = writable;
+  d.source_ = std::move(source);
+  return d;
+}
+
 DiskImage::DiskImage(DiskImage&& o) noexcept { *this = std::move(o); }
 
 DiskImage& DiskImage::operator=(DiskImage&& o) noexcept {
@@ -97,11 +107,19 @@ DiskImage& DiskImage::operator=(DiskImage&& o) noexcept {
     geometry_ = o.geometry_;
     floppy_type_ = o.floppy_type_;
     overlay_ = std::move(o.overlay_);
+    source_ = std::move(o.source_);
+    dirty_ = std::move(o.dirty_);
   }
   return *this;
 }
 
 bool DiskImage::flush() {
+  if (source_) {
+    if (!writable_ || dirty_.empty()) return true;
+    bool ok = source_->flush(overlay_, dirty_);
+    dirty_.clear();  // what failed was reported; the next flush looks at newer writes
+    return ok;
+  }
   if (fd_ < 0 || !writable_) return true;
   return ::fsync(fd_) == 0;
 }
@@ -117,6 +135,8 @@ bool DiskImage::read(uint64_t lba, uint32_t count, std::span<uint8_t> buf) {
     uint64_t s = lba + i;
     if (auto it = overlay_.find(s); it != overlay_.end()) {
       std::memcpy(dst, it->second.data(), kSectorSize);
+    } else if (source_) {
+      if (!source_->read(s, std::span<uint8_t>(dst, kSectorSize))) return false;
     } else if (fd_ < 0) {
       uint64_t off = s * kSectorSize,
                have = off < memory_.size() ? std::min<uint64_t>(memory_.size() - off, kSectorSize) : 0;
@@ -134,7 +154,10 @@ bool DiskImage::write(uint64_t lba, uint32_t count, std::span<const uint8_t> buf
   for (uint32_t i = 0; i < count; ++i) {
     const uint8_t* src = buf.data() + size_t{i} * kSectorSize;
     uint64_t s = lba + i;
-    if (writable_ && fd_ >= 0) {
+    if (source_) {
+      overlay_[s].assign(src, src + kSectorSize);
+      dirty_.insert(s);
+    } else if (writable_ && fd_ >= 0) {
       if (pwrite(fd_, src, kSectorSize, off_t(s * kSectorSize)) != kSectorSize) return false;
     } else {
       overlay_[s].assign(src, src + kSectorSize);

@@ -4,12 +4,16 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
+
+#include "block/sector_source.h"
 
 namespace pxos {
 
@@ -50,6 +54,10 @@ class DiskImage {
   // An image held in memory (tests, --boot-sector). A floppy smaller than
   // 1.44 MiB is padded with zeros to 1.44 MiB.
   static DiskImage from_bytes(std::vector<uint8_t> bytes, Kind kind);
+  // A hard disk whose sectors come from `source` (a host folder). The
+  // guest's writes stay in the overlay; with `writable` each flush hands
+  // them to the source to write back.
+  static DiskImage from_source(std::unique_ptr<SectorSource> source, bool writable);
 
   DiskImage(DiskImage&&) noexcept;
   DiskImage& operator=(DiskImage&&) noexcept;
@@ -67,9 +75,13 @@ class DiskImage {
   bool write(uint64_t lba, uint32_t count, std::span<const uint8_t> buf);
   // Forgets the private writes: the image reads as it was opened again
   // (nothing to do for an image written in place).
-  void discard_writes() { overlay_.clear(); }
+  void discard_writes() {
+    overlay_.clear();
+    dirty_.clear();
+  }
   // Makes the writes so far durable (fsync) when the image file is written
-  // in place (--writable); true when there is nothing to do.
+  // in place (--writable), or has a writable source write them back; true
+  // when there is nothing to do.
   bool flush();
 
  private:
@@ -82,6 +94,8 @@ class DiskImage {
   Geometry geometry_;
   uint8_t floppy_type_ = 0;
   std::unordered_map<uint64_t, std::vector<uint8_t>> overlay_;  // private writes
+  std::unique_ptr<SectorSource> source_;                        // sectors from elsewhere, when set
+  std::unordered_set<uint64_t> dirty_;                          // with source_: written since the last flush
 };
 
 }  // namespace pxos

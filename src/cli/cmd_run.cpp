@@ -310,11 +310,16 @@ int cmd_run(Args args) {
     }
     std::fflush(stdout);
     status = status_of(o, f.timeout, verbose);
-    for (auto& d : m->disks)  // --writable: the guest's writes are on the disk before we exit
+    for (auto& d : m->disks) {  // --writable: the guest's writes are on the disk before we exit
+      errno = 0;
       if (!d->flush()) {
-        std::fprintf(stderr, "pxos run: cannot flush a disk image: %s\n", std::strerror(errno));
+        if (errno)
+          std::fprintf(stderr, "pxos run: cannot flush a disk image: %s\n", std::strerror(errno));
+        else  // --hdd-dir: what was not written back was named above
+          std::fprintf(stderr, "pxos run: not all of the guest's writes went back to the --hdd-dir folder\n");
         status = kExitMonitor;
       }
+    }
     TextScreen screen = capture_text_screen(m->mem, m->vga.get());
     if (display == Display::Screen) std::fputs(screen.text().c_str(), stdout);
     if (!f.screenshot.empty() && !write_display_screenshot(m->display(), f.screenshot)) status = kExitUsage;

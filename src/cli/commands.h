@@ -40,6 +40,7 @@ int cmd_pxi(Args args);      // cli/cmd_pxi.cpp
 // usage text does not name, as "command: flag; ..." ("" when none).
 std::string pxi_usage_gaps();
 int cmd_initramfs(Args args);  // cli/cmd_initramfs.cpp
+int cmd_fat_image(Args args);  // cli/cmd_fat_image.cpp
 int cmd_version(Args args);    // cli/cmd_version.cpp: pxos --version
 
 int bench_exits(Args args);  // cli/bench_exits.cpp

@@ -21,6 +21,7 @@ usage:
   pxos cputest DIR              run CPU conformance vectors (JSONL.gz files)
   pxos pxi COMMAND ...          pixel-native driver tools
   pxos initramfs ...            a busybox initramfs for --initrd
+  pxos fat-image DIR -o OUT     the disk --hdd-dir DIR makes, as an image file
   pxos --version                the version, the engines and the PXI backends
   pxos --help                   this text
 
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     if (cmd == "cputest") return cmd_cputest(rest);
     if (cmd == "pxi") return cmd_pxi(rest);
     if (cmd == "initramfs") return cmd_initramfs(rest);
+    if (cmd == "fat-image") return cmd_fat_image(rest);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pxos %s: %s\n", cmd.c_str(), e.what());
     return kExitMonitor;

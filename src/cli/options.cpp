@@ -9,7 +9,7 @@ namespace pxos::cli {
 
 // `pxos run --help`; `pxos --help` prints it too, after the list of commands.
 const char* const kRunUsage =
-    R"(usage: pxos run (--floppy IMG | --hda IMG | --boot-sector FILE | --kernel BZIMAGE) [options]
+    R"(usage: pxos run (--floppy IMG | --hda IMG | --hdd-dir DIR | --boot-sector FILE | --kernel BZIMAGE) [options]
 Boots a PC guest.
 
 options:
@@ -17,6 +17,12 @@ options:
                            --verbose says which and why)
   --floppy IMG             floppy image for drive A: (160K ... 2.88M sizes)
   --hda IMG                hard disk image for drive 80h
+  --hdd-dir DIR            the host folder DIR as a FAT hard disk (80h, or 81h
+                           after --hda), made at start, file data read when
+                           the guest reads it; boots FreeDOS when DIR holds
+                           KERNEL.SYS. With --writable, files the guest
+                           creates, changes or deletes go back to DIR at exit
+  --boot a|c               the drive to boot when there are both (default a)
   --boot-sector FILE       boot FILE as the first sectors of a blank 1.44M floppy
   --serial SPEC            COM1: null (default), stdio, file:PATH,
                            file-append:PATH or tcp:127.0.0.1:PORT
@@ -35,8 +41,9 @@ options:
                            setup through the BIOS, as QEMU does; 32 fills the
                            boot parameters here and enters the 32-bit kernel
                            directly, as Firecracker does
-  --writable               write guest disk writes to the images (default: the
-                           guest writes to a private copy that is dropped at exit)
+  --writable               write guest disk writes to the images and --hdd-dir
+                           (default: the guest writes to a private copy that is
+                           dropped at exit)
   --memory SIZE            guest RAM, e.g. 16M (default), 64M, 1G
   --debugcon stdio|stderr|none|file:PATH
                            where guest writes to port E9h go (default stdio);
@@ -162,7 +169,13 @@ RunFlags parse_run_flags(Args args) {
       f.machine.floppy = flag_value(args, i);
     else if (a == "--hda")
       f.machine.hda = flag_value(args, i);
-    else if (a == "--boot-sector")
+    else if (a == "--hdd-dir")
+      f.machine.hdd_dir = flag_value(args, i);
+    else if (a == "--boot") {
+      std::string v = flag_value(args, i);
+      if (v != "a" && v != "c" && v != "A" && v != "C") throw UsageError("--boot: '" + v + "' is not a or c");
+      f.machine.boot = char(std::tolower(static_cast<unsigned char>(v[0])));
+    } else if (a == "--boot-sector")
       f.machine.boot_sector = flag_value(args, i);
     else if (a == "--writable")
       f.machine.writable = true;
@@ -262,8 +275,10 @@ RunFlags parse_run_flags(Args args) {
       throw UsageError("unknown option '" + a + "' (see pxos run --help)");
     }
   }
-  if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.boot_sector.empty() && f.machine.kernel.empty())
-    throw UsageError("nothing to boot: give --floppy IMG, --hda IMG, --boot-sector FILE or --kernel BZIMAGE");
+  if (f.machine.floppy.empty() && f.machine.hda.empty() && f.machine.hdd_dir.empty() && f.machine.boot_sector.empty() &&
+      f.machine.kernel.empty())
+    throw UsageError(
+        "nothing to boot: give --floppy IMG, --hda IMG, --hdd-dir DIR, --boot-sector FILE or --kernel BZIMAGE");
   if (f.gdb_wait && !f.gdb) throw UsageError("--gdb-wait needs --gdb tcp:PORT");
   if (!f.machine.kernel.empty() && !memory_given) f.machine.memory = kLinuxDefaultMemory;
   f.machine.keys_to_serial = keys_to.empty() ? !f.machine.kernel.empty() : keys_to == "serial";

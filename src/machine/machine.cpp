@@ -1,8 +1,10 @@
 #include "machine/machine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <ostream>
 
+#include "block/fat_folder.h"
 #include "devices/vga_modes.h"
 #include "host/host_file.h"
 
@@ -80,6 +82,21 @@ void Machine::open_disks(const MachineConfig& config) {
   else if (!config.boot_sector.empty())
     disks.push_back(boot_sector_floppy(config.boot_sector));
   if (!config.hda.empty()) disks.push_back(open_disk(config.hda, DiskImage::Kind::HardDisk, config.writable));
+  if (!config.hdd_dir.empty()) {
+    auto report = config.on_warning ? config.on_warning
+                                    : [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    try {
+      disks.push_back(std::make_unique<DiskImage>(
+          DiskImage::from_source(FolderDisk::open(config.hdd_dir, config.writable, report), config.writable)));
+    } catch (const DiskError& e) {
+      throw MachineError(std::string("--hdd-dir: ") + e.what());
+    }
+  }
+  bool has_floppy = !config.floppy.empty() || !config.boot_sector.empty();
+  bool has_hard_disk = !config.hda.empty() || !config.hdd_dir.empty();
+  if ((config.boot == 'a' && !has_floppy) || (config.boot == 'c' && !has_hard_disk))
+    throw MachineError(std::string("--boot ") + config.boot + ": there is no " +
+                       (config.boot == 'a' ? "floppy (--floppy, --boot-sector)" : "hard disk (--hda, --hdd-dir)"));
 }
 
 void Machine::check_kernel(const MachineConfig& config) {
@@ -98,10 +115,12 @@ void Machine::check_kernel(const MachineConfig& config) {
 
 void Machine::add_bios(const MachineConfig& config) {
   BiosConfig bc;
-  for (auto& d : disks) {
-    DiskImage** slot = d->kind() == DiskImage::Kind::Floppy ? &bc.floppy[0] : &bc.hard_disk[0];
+  for (auto& d : disks) {  // in order: the first hard disk is 80h, the second 81h
+    DiskImage** slots = d->kind() == DiskImage::Kind::Floppy ? bc.floppy : bc.hard_disk;
+    DiskImage** slot = slots[0] ? &slots[1] : &slots[0];
     if (!*slot) *slot = d.get();
   }
+  if (config.boot) bc.boot_drive = config.boot == 'a' ? 0x00 : 0x80;
   bc.verbose = config.verbose;
   bc.font8x16 = config.font8x16;
   bc.font8x14 = config.font8x14;

@@ -57,6 +57,8 @@ struct MachineConfig {
   uint64_t memory = 16ull << 20;
   std::string floppy;       // image for drive A:
   std::string hda;          // image for drive 80h
+  std::string hdd_dir;      // a host folder as a FAT hard disk (80h, or 81h after --hda)
+  char boot = 0;            // 'a' or 'c': the drive INT 19h boots (0: A: when there is one)
   std::string boot_sector;  // a file that becomes the start of a 1.44 MB floppy
   std::string kernel;       // a Linux bzImage booted instead of a disk (machine/linux_boot.h)
   std::string initrd;       // with it: an initrd, "" for none
@@ -82,6 +84,9 @@ struct MachineConfig {
   std::vector<uint8_t> font8x16, font8x14, font8x8;
   std::function<void(char)> on_teletype;
   std::function<void(const std::string&)> on_message;
+  // Lines the user must see whatever --verbose says (--hdd-dir: names left
+  // out at start, write-back conflicts); unset: stderr.
+  std::function<void(const std::string&)> on_warning;
 };
 
 // Thrown for configurations that cannot make a machine (bad images, an

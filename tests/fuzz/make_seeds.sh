@@ -8,7 +8,7 @@ pxos=$1 guests=$2
 here=$(cd "$(dirname "$0")" && pwd)
 c=$here/corpus
 rm -rf "$c"
-mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_linux_boot,fuzz_gdb_packet}
+mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_linux_boot,fuzz_gdb_packet,fuzz_fat}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -152,6 +152,15 @@ put("fuzz_linux_boot", "real_mode", linux(bzimage()))
 put("fuzz_linux_boot", "protected32", linux(bzimage(), entry=1, initrd=0))
 put("fuzz_linux_boot", "old_protocol", linux(bzimage(version=0x0201)))
 put("fuzz_linux_boot", "truncated", linux(bzimage()[:3000]))
+
+# fuzz_fat: [flags][files] sizes, then [u16 sector in the partition][512 bytes]
+# writes. A new root entry on FAT16 (root directory at sector 35 of these
+# tiny disks) and a FAT32 FAT sector that makes cluster 3 a loop.
+entry = b"NEW     TXT" + bytes([0x20]) + bytes(14) + struct.pack("<HI", 0, 0)
+put("fuzz_fat", "fat16_new_entry", bytes([2, 2, 3, 5]) + struct.pack("<H", 35) + entry.ljust(512, b"\0"))
+fat = struct.pack("<IIII", 0x0FFFFFF8, 0x0FFFFFFF, 0x0FFFFFFF, 3)
+put("fuzz_fat", "fat32_loop", bytes([3, 3, 1, 2, 3]) + struct.pack("<H", 32) + fat.ljust(512, b"\0"))
+put("fuzz_fat", "no_writes", bytes([0, 4, 1, 2, 3, 4]))
 put("fuzz_soft_cpu", "wrap", cpu(bytes.fromhex("66 31 c0 8e d8 a1 ff ff 66 a1 fd ff 8b 06 ff ff eb fe".replace(" ", "")), ip=0xFFF8, cs=0xFFFF, flags=4))
 
 # fuzz_gdb_packet: a debugger's bytes: packets, escapes, a run length, Ctrl-C, a bad checksum.

@@ -47,6 +47,16 @@ TEST(RunFlags, GdbFlags) {
   EXPECT_THROW(parse({"--boot-sector", "b.bin", "--gdb-wait"}), UsageError);  // nothing to wait for
 }
 
+TEST(RunFlags, HostFolderDiskAndBootDrive) {
+  RunFlags f = parse({"--floppy", "a.img", "--hdd-dir", "dos/", "--boot", "C", "--writable"});
+  EXPECT_EQ(f.machine.hdd_dir, "dos/");
+  EXPECT_EQ(f.machine.boot, 'c');
+  EXPECT_TRUE(f.machine.writable);
+  EXPECT_EQ(parse({"--hdd-dir", "dos/"}).machine.boot, 0);  // --hdd-dir alone is something to boot
+  EXPECT_THROW(parse({"--hdd-dir", "dos/", "--boot", "d"}), UsageError);
+  EXPECT_THROW(parse({"--hdd-dir"}), UsageError);
+}
+
 TEST(RunFlags, LinuxKernelFlags) {
   RunFlags f = parse({"--kernel", "bz", "--initrd", "rd.gz", "--append", "console=ttyS0 quiet", "--boot-protocol", "32"});
   EXPECT_EQ(f.machine.kernel, "bz");
@@ -110,8 +120,8 @@ TEST(RunUsage, NamesEveryFlagOfTheParserAndNoOther) {
   const std::set<std::string> parser = flags_in(
       "--engine --floppy --hda --boot-sector --writable --serial --serial2 --memory --kernel --initrd --append "
       "--boot-protocol --send-keys-to --debugcon --display --timeout --until-text --send-keys --expect --screenshot "
-      "--pixel-backend --pixel-trace --deterministic --jit --verbose -v --help -h --vnc");
-  ASSERT_EQ(parser.size(), 29u);
+      "--pixel-backend --pixel-trace --deterministic --jit --verbose -v --help -h --vnc --hdd-dir --boot");
+  ASSERT_EQ(parser.size(), 31u);
   std::set<std::string> usage = flags_in(kRunUsage);
   EXPECT_EQ(usage, parser);
   // And the parser knows each one the usage names.
