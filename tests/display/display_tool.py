@@ -15,10 +15,11 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
       the PNG is W x H and has those exact colours at those pixels
   display_tool.py png-text PNG TEXT FONT.psf.gz
       the PNG of a text screen shows TEXT (read with the 8x16 font)
-  display_tool.py ppm-matches PNG PPM
+  display_tool.py ppm-matches PNG PPM [BITS]
       the PPM (a QEMU screendump, which may double pixels across and down)
-      shows the PNG pixel for pixel, comparing the DAC's 6 bits of each
-      colour channel (QEMU and pxOS widen 6 bits to 8 differently)
+      shows the PNG pixel for pixel, comparing the top BITS bits of each
+      colour channel: 6 (the default) for the DAC's colours (QEMU and pxOS
+      widen 6 bits to 8 differently), 8 for direct-colour VBE modes
   display_tool.py jpeg-size FILE
       prints the JPEG's WIDTHxHEIGHT
   display_tool.py x11-close WINDOW_ID
@@ -314,15 +315,17 @@ def read_ppm(path):
                    for x in range(w)] for y in range(h)]
 
 
-def ppm_matches(png, ppm):
+def ppm_matches(png, ppm, bits=6):
     w, h, ours = read_png(png)
     qw, qh, theirs = read_ppm(ppm)
     if qw % w or qh % h:
         return False, 'the PPM is %dx%d, no whole multiple of the PNG\'s %dx%d' % (qw, qh, w, h)
     fx, fy = qw // w, qh // h
-    six = lambda c: (c >> 18 & 0x3F, c >> 10 & 0x3F, c >> 2 & 0x3F)
-    bad = [(x, y) for y in range(h) for x in range(w) if six(ours[y][x]) != six(theirs[y * fy][x * fx])]
-    why = 'the PNG (%dx%d) and the PPM (%dx%d, pixels %dx%d): %d pixels differ' % (w, h, qw, qh, fx, fy, len(bad))
+    mask = (0xFF << (8 - bits)) & 0xFF
+    mask = mask << 16 | mask << 8 | mask
+    bad = [(x, y) for y in range(h) for x in range(w) if (ours[y][x] ^ theirs[y * fy][x * fx]) & mask]
+    why = 'the PNG (%dx%d) and the PPM (%dx%d, pixels %dx%d), %d bits a channel: %d pixels differ' % (
+        w, h, qw, qh, fx, fy, bits, len(bad))
     if bad:
         x, y = bad[0]
         why += ', the first at (%d,%d): %06X, not %06X' % (x, y, ours[y][x], theirs[y * fy][x * fx])
@@ -355,8 +358,8 @@ def main(argv):
         w, h, rows = read_png(argv[2])
         text = read_text(rows, w, h, font_glyphs(argv[4]))
         ok, why = argv[3] in text, 'the PNG (%dx%d) reads:\n%s' % (w, h, text)
-    elif cmd == 'ppm-matches' and len(argv) == 4:
-        ok, why = ppm_matches(argv[2], argv[3])
+    elif cmd == 'ppm-matches' and len(argv) in (4, 5) and (len(argv) == 4 or argv[4] in list('12345678')):
+        ok, why = ppm_matches(argv[2], argv[3], int(argv[4]) if len(argv) == 5 else 6)
     elif cmd == 'jpeg-size' and len(argv) == 3:
         data = open(argv[2], 'rb').read()
         m = re.search(rb'\xff[\xc0\xc2]..\x08(..)(..)', data, re.S)
