@@ -15,6 +15,10 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
       the PNG is W x H and has those exact colours at those pixels
   display_tool.py png-text PNG TEXT FONT.psf.gz
       the PNG of a text screen shows TEXT (read with the 8x16 font)
+  display_tool.py png-colours PNG WxH[,WxH...] MIN
+      the PNG has one of those sizes and at least MIN distinct colours
+  display_tool.py png-differ PNG PNG
+      the two PNGs (of one size) differ in at least one pixel
   display_tool.py ppm-matches PNG PPM [BITS]
       the PPM (a QEMU screendump, which may double pixels across and down)
       shows the PNG pixel for pixel, comparing the top BITS bits of each
@@ -305,6 +309,23 @@ def png_check(path, size, pixels):
     return not bad, '%s: %dx%d, %d pixels checked%s' % (path, w, h, len(pixels), ('; ' + ', '.join(bad)) if bad else '')
 
 
+def png_colours(path, sizes, least):
+    w, h, rows = read_png(path)
+    n = len(set(c for row in rows for c in row))
+    size = '%dx%d' % (w, h)
+    ok = size in sizes.split(',') and n >= least
+    return ok, '%s: %s (wanted %s), %d distinct colours (wanted at least %d)' % (path, size, sizes, n, least)
+
+
+def png_differ(a, b):
+    wa, ha, ra = read_png(a)
+    wb, hb, rb = read_png(b)
+    if (wa, ha) != (wb, hb):
+        return True, 'the pictures differ in size: %dx%d and %dx%d' % (wa, ha, wb, hb)
+    n = sum(1 for y in range(ha) for x in range(wa) if ra[y][x] != rb[y][x])
+    return n > 0, '%s and %s: %d of %d pixels differ' % (a, b, n, wa * ha)
+
+
 def read_ppm(path):
     data = open(path, 'rb').read()
     fields = data.split(maxsplit=4)
@@ -358,6 +379,10 @@ def main(argv):
         w, h, rows = read_png(argv[2])
         text = read_text(rows, w, h, font_glyphs(argv[4]))
         ok, why = argv[3] in text, 'the PNG (%dx%d) reads:\n%s' % (w, h, text)
+    elif cmd == 'png-colours' and len(argv) == 5 and argv[4].isdigit():
+        ok, why = png_colours(argv[2], argv[3], int(argv[4]))
+    elif cmd == 'png-differ' and len(argv) == 4:
+        ok, why = png_differ(argv[2], argv[3])
     elif cmd == 'ppm-matches' and len(argv) in (4, 5) and (len(argv) == 4 or argv[4] in list('12345678')):
         ok, why = ppm_matches(argv[2], argv[3], int(argv[4]) if len(argv) == 5 else 6)
     elif cmd == 'jpeg-size' and len(argv) == 3:
