@@ -19,6 +19,11 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
       the PNG has one of those sizes and at least MIN distinct colours
   display_tool.py png-differ PNG PNG
       the two PNGs (of one size) differ in at least one pixel
+  display_tool.py ppm-like PNG PPM PERCENT
+      the PPM (a QEMU screendump) is the PNG's size or a whole multiple of
+      it, and at least PERCENT % of the distinct colours of each (the DAC's
+      6 bits a channel) occur in the other: the same palette and geometry of
+      an animation caught at another frame
   display_tool.py ppm-matches PNG PPM [BITS]
       the PPM (a QEMU screendump, which may double pixels across and down)
       shows the PNG pixel for pixel, comparing the top BITS bits of each
@@ -336,6 +341,19 @@ def read_ppm(path):
                    for x in range(w)] for y in range(h)]
 
 
+def ppm_like(png, ppm, percent):
+    w, h, ours = read_png(png)
+    qw, qh, theirs = read_ppm(ppm)
+    if qw % w or qh % h or qw // w != qh // h:
+        return False, 'the PPM is %dx%d, no whole multiple of the PNG\'s %dx%d' % (qw, qh, w, h)
+    a = set(c & 0xFCFCFC for row in ours for c in row)
+    b = set(c & 0xFCFCFC for row in theirs for c in row)
+    shared = len(a & b)
+    ok = shared * 100 >= percent * len(a) and shared * 100 >= percent * len(b)
+    return ok, 'the PNG (%dx%d) has %d colours, the PPM (%dx%d) %d; %d in both (wanted %d %% of each)' % (
+        w, h, len(a), qw, qh, len(b), shared, percent)
+
+
 def ppm_matches(png, ppm, bits=6):
     w, h, ours = read_png(png)
     qw, qh, theirs = read_ppm(ppm)
@@ -383,6 +401,8 @@ def main(argv):
         ok, why = png_colours(argv[2], argv[3], int(argv[4]))
     elif cmd == 'png-differ' and len(argv) == 4:
         ok, why = png_differ(argv[2], argv[3])
+    elif cmd == 'ppm-like' and len(argv) == 5 and argv[4].isdigit():
+        ok, why = ppm_like(argv[2], argv[3], int(argv[4]))
     elif cmd == 'ppm-matches' and len(argv) in (4, 5) and (len(argv) == 4 or argv[4] in list('12345678')):
         ok, why = ppm_matches(argv[2], argv[3], int(argv[4]) if len(argv) == 5 else 6)
     elif cmd == 'jpeg-size' and len(argv) == 3:
