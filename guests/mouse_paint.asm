@@ -108,65 +108,6 @@ handler:
         pop bp
         retf
 
-; AX limited to 0..CX (AX as a signed number).
-clamp:
-        test ax, ax
-        jns .pos
-        xor ax, ax
-.pos:   cmp ax, cx
-        jbe .ok
-        mov ax, cx
-.ok:    ret
-
-; Paints the line from (px,py) to (nx,ny): n = the longer side, point i at
-; the start plus i/n of the way, for i = 0..n.
-paint_path:
-        mov si, [nx]
-        sub si, [px]                    ; SI = dx
-        mov di, [ny]
-        sub di, [py]                    ; DI = dy
-        mov ax, si
-        call magnitude
-        mov bx, ax
-        mov ax, di
-        call magnitude
-        cmp ax, bx
-        jbe .n
-        mov bx, ax                      ; BX = n
-.n:     xor bp, bp                      ; BP = i
-.step:  mov ax, si
-        call part                       ; AX = dx * i / n
-        add ax, [px]
-        push ax
-        mov ax, di
-        call part
-        add ax, [py]
-        mov dx, ax
-        pop cx
-        mov al, PAINT
-        call plot
-        inc bp
-        cmp bp, bx
-        jbe .step
-        ret
-
-; AX = |AX|.
-magnitude:
-        test ax, ax
-        jns .done
-        neg ax
-.done:  ret
-
-; AX = AX * BP / BX (0 when BX is 0).
-part:
-        test bx, bx
-        jz .zero
-        imul bp
-        idiv bx
-        ret
-.zero:  xor ax, ax
-        ret
-
 ; The pointer's 9 pixels at (px,py): saved, then drawn in white.
 pointer_draw:
         xor si, si
@@ -199,52 +140,8 @@ pointer_pixel:
         add cx, [px]
         movsx dx, byte [cross_y + si]
         add dx, [py]
-        ; fall through
-; BX = the offset of (CX, DX); CF set when it is off the screen.
-offset_of:
-        cmp cx, 319
-        ja .off
-        cmp dx, 199
-        ja .off
-        imul bx, dx, 320
-        add bx, cx
-        clc
-        ret
-.off:   stc
-        ret
-
-; Pixel (CX, DX) in colour AL, if it is on the screen.
-plot:
-        push bx
-        call offset_of
-        jc .done
-        mov [es:bx], al
-.done:  pop bx
-        ret
-
-; Prints AX (unsigned) in decimal.
-put_dec:
-        push ax
-        push cx
-        push dx
-        push bx
-        mov bx, 10
-        xor cx, cx
-.div:   xor dx, dx
-        div bx
-        push dx
-        inc cx
-        test ax, ax
-        jnz .div
-.out:   pop ax
-        add al, '0'
-        out DEBUGCON, al
-        loop .out
-        pop bx
-        pop dx
-        pop cx
-        pop ax
-        ret
+        jmp offset_of
+%include "paint.inc"
 
 cross_x: db 0, -2, -1, 1, 2, 0, 0, 0, 0
 cross_y: db 0, 0, 0, 0, 0, -2, -1, 1, 2
