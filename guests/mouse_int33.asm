@@ -3,8 +3,10 @@
 ; AX = FFFFh when one is there), sets one mickey a screen pixel (0Fh: 4
 ; mickeys per 8 of the driver's 640 columns, 8 per 8 rows), puts the pointer
 ; at the centre (04h: 320,100 in the driver's coordinates, (160,100) on the
-; screen), shows it (01h: the driver draws it) and says "ready". Then it
-; polls the position and buttons (03h); when they change it says "at X,Y B"
+; screen), shows it (01h: the driver draws it), installs an event handler
+; for every movement and button change (0Ch: it queues the position and
+; buttons the driver passes; polling with 03h would miss the states between
+; two polls) and says "ready". For each queued event it says "at X,Y B"
 ; (screen pixels, decimal) and, while the left button is held, paints the
 ; path from the old position in colour 0Eh with the pointer hidden (02h).
 ; A key ends it (the exit port gets the failure count). Without a driver it
@@ -38,25 +40,36 @@ stage2:
         int 0x33
         mov ax, 0x0001                  ; show it
         int 0x33
+        push cs
+        pop es
+        mov dx, on_event
+        mov cx, 0x007F                  ; movement, each button's press and release
+        mov ax, 0x000C
+        int 0x33
         push 0xA000
         pop es
         PUTS s_ready
 .poll:  mov ah, 0x01                    ; a key ends it
         int 0x16
         jnz .done
-        mov ax, 0x0003
-        int 0x33
-        shr cx, 1                       ; the driver's 640 columns
-        cmp cx, [px]
-        jne .moved
-        cmp dx, [py]
-        jne .moved
-        cmp bl, [buttons]
-        je .poll
-.moved: mov [nx], cx
-        mov [ny], dx
-        mov [buttons], bl
-        test bl, 1
+        cli
+        mov bx, [head]
+        cmp bx, [tail]
+        jne .event
+        sti
+        hlt
+        jmp .poll
+.event: sti
+        and bx, QUEUE - 1
+        shl bx, 3
+        mov ax, [queue + bx]
+        mov [nx], ax
+        mov ax, [queue + bx + 2]
+        mov [ny], ax
+        mov al, [queue + bx + 4]
+        mov [buttons], al
+        inc word [head]
+        test al, 1
         jz .report
         mov ax, 0x0002                  ; hide the pointer while painting
         int 0x33
@@ -84,7 +97,7 @@ stage2:
         jmp .poll
 .done:  xor ax, ax
         int 0x16
-        mov ax, 0x0002
+        xor ax, ax                      ; reset: the event handler is gone
         int 0x33
         mov ax, 0x0003
         int 0x10
@@ -95,7 +108,38 @@ stage2:
         mov ax, 0x4C01
         int 0x21
 
+; The driver's event handler (far call; BX buttons, CX, DX the position):
+; the event joins the queue, unless it is full.
+on_event:
+        push ax
+        push si
+        push ds
+        push cs
+        pop ds
+        mov ax, [tail]
+        sub ax, [head]
+        cmp ax, QUEUE
+        jae .full
+        mov si, [tail]
+        and si, QUEUE - 1
+        shl si, 3
+        mov ax, cx
+        shr ax, 1                       ; the driver's 640 columns
+        mov [queue + si], ax
+        mov [queue + si + 2], dx
+        mov [queue + si + 4], bx
+        inc word [tail]
+.full:  pop ds
+        pop si
+        pop ax
+        retf
+
 %include "paint.inc"
+
+QUEUE    equ 16                         ; events (a power of two)
+head:    dw 0                           ; the next to take
+tail:    dw 0                           ; the next free
+queue:   times QUEUE dw 0, 0, 0, 0      ; X, Y, buttons, 0
 
 px:      dw 160
 py:      dw 100

@@ -4,6 +4,7 @@
 # and QEMU the monitor COMMANDs (e.g. mouse_button, mouse_move: the same
 # input in QEMU's words); once it says DONE, QEMU's screendump and pxOS's
 # --screenshot must show the same picture (display_tool.py ppm-matches).
+# GUEST is a boot sector guest, or floppy:IMAGE for a whole floppy image.
 #   qemu_input.sh ENGINE PXOS GUEST READY DONE KEYS COMMAND...
 set -u
 engine=$1 pxos=$2 guest=$3 ready=$4 done=$5 keys=$6
@@ -15,9 +16,12 @@ if [ "$engine" = kvm ] && ! [ -r /dev/kvm -a -w /dev/kvm ]; then
   echo "SKIPPED: /dev/kvm is missing or not accessible on this host"
   exit 77
 fi
-cp "$guest" "$tmp/floppy.img" && truncate -s 1474560 "$tmp/floppy.img"
+case $guest in
+  floppy:*) cp "${guest#floppy:}" "$tmp/floppy.img" && boot=(--floppy "$tmp/floppy.img") ;;
+  *) cp "$guest" "$tmp/floppy.img" && truncate -s 1474560 "$tmp/floppy.img" && boot=(--boot-sector "$guest") ;;
+esac
 mkfifo "$tmp/monitor"
-qemu-system-i386 -vga std -drive "file=$tmp/floppy.img,format=raw,if=floppy" -display none -monitor stdio \
+qemu-system-i386 -vga std -drive "file=$tmp/floppy.img,format=raw,if=floppy,snapshot=on" -display none -monitor stdio \
   -debugcon "file:$tmp/debug.txt" <"$tmp/monitor" >"$tmp/qemu.log" 2>&1 &
 pids+=($!)
 exec 3>"$tmp/monitor"
@@ -40,8 +44,8 @@ echo "screendump $tmp/qemu.ppm" >&3
 echo "dumped" >&3  # an unknown command, echoed in the log once the screendump is written
 until_file "$tmp/qemu.log" "dumped"
 echo quit >&3
-"$pxos" run --engine "$engine" --boot-sector "$guest" --expect "$ready" --send-keys "$keys" --until-text "$done" \
-  --display none --debugcon none --screenshot "$tmp/pxos.png" --timeout 60 ||
+"$pxos" run --engine "$engine" "${boot[@]}" --expect "$ready" --send-keys "$keys" --until-text "$done" \
+  --display none --debugcon none --screenshot "$tmp/pxos.png" --timeout 60 </dev/null ||
   { echo "FAIL: pxOS did not reach '$done'"; exit 1; }
 python3 "$tool" ppm-matches "$tmp/pxos.png" "$tmp/qemu.ppm" || { echo "FAIL: the picture differs from QEMU's"; exit 1; }
 echo "ok: the same picture as QEMU's after the same input"
