@@ -1,9 +1,9 @@
 ; mouse_int33: a DOS program that paints with the mouse through a DOS mouse
 ; driver's INT 33h (CuteMouse, say), in mode 13h. It resets the driver (AX=0:
-; AX = FFFFh when one is there), sets one mickey a screen pixel (0Fh: 4
-; mickeys per 8 of the driver's 640 columns, 8 per 8 rows), puts the pointer
-; at the centre (04h: 320,100 in the driver's coordinates, (160,100) on the
-; screen), shows it (01h: the driver draws it), installs an event handler
+; AX = FFFFh when one is there), sets a mickey to a screen pixel before the
+; driver's acceleration (0Fh: 4 mickeys per 8 of the driver's 640 columns, 8
+; per 8 rows), puts the pointer at the centre (04h: 320,100 in the driver's
+; coordinates, (160,100) on the screen), shows it (01h: the driver draws it), installs an event handler
 ; for every movement and button change (0Ch: it queues the position and
 ; buttons the driver passes; polling with 03h would miss the states between
 ; two polls) and says "ready". For each queued event it says "at X,Y B"
