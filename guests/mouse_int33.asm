@@ -3,14 +3,14 @@
 ; AX = FFFFh when one is there), sets a mickey to a screen pixel before the
 ; driver's acceleration (0Fh: 4 mickeys per 8 of the driver's 640 columns, 8
 ; per 8 rows), puts the pointer at the centre (04h: 320,100 in the driver's
-; coordinates, (160,100) on the screen), shows it (01h: the driver draws it), installs an event handler
-; for every movement and button change (0Ch: it queues the position and
-; buttons the driver passes; polling with 03h would miss the states between
-; two polls) and says "ready". For each queued event it says "at X,Y B"
-; (screen pixels, decimal) and, while the left button is held, paints the
-; path from the old position in colour 0Eh with the pointer hidden (02h).
-; A key ends it (the exit port gets the failure count). Without a driver it
-; says "FAIL no INT 33h driver" and exits with 1.
+; coordinates, (160,100) on the screen), shows it (01h: the driver draws it),
+; installs an event handler for every movement and button change (0Ch: it
+; queues the position and buttons the driver passes; polling with 03h would
+; miss the states between two polls) and says "ready". For each queued event
+; it says "at X,Y B" (screen pixels, decimal) and, while the left button is
+; held, paints the path from the old position in colour 0Eh with the pointer
+; hidden (02h). A key ends it (the exit port gets the failure count).
+; Without a driver it says "FAIL no INT 33h driver" and exits with 1.
 ;   (FreeDOS, CTMOUSE loaded) MOUSE33, then {mouse 0 0 1}{mouse 40 0 1}...
         bits 16
 %define DOS_COM
