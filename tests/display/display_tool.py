@@ -18,7 +18,7 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
   display_tool.py png-colours PNG WxH[,WxH...] MIN
       the PNG has one of those sizes and at least MIN distinct colours
   display_tool.py png-differ PNG PNG
-      the two PNGs (of one size) differ in at least one pixel
+      the two PNGs differ: in size or in at least one pixel
   display_tool.py ppm-like PNG PPM PERCENT
       the PPM (a QEMU screendump) is the PNG's size or a whole multiple of
       it, and at least PERCENT % of the distinct colours of each (the DAC's

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A public DOS demo or game under FreeDOS on pxOS (never part of the
-# repository: docs/COMPATIBILITY.md says where each one the tests name comes from).
+# repository: docs/COMPATIBILITY.md says where the ones tried come from).
 # $VAR holds the program's path, then any data files it reads, separated by
 # ':'; they go onto a copy of the FreeDOS floppy ($PXOS_FREEDOS_IMAGE) with
 # mtools, AUTOEXEC.BAT runs the program from A:\, and two screenshots, after
@@ -60,6 +60,7 @@ for n in 1 2; do
       sleep 0.1
     done
     echo quit >&3
+    [ -s "$tmp/qemu.ppm" ] || { echo "FAIL: QEMU wrote no screendump:"; cat "$tmp/qemu.log"; exit 1; }
     python3 "$tool" ppm-like "$tmp/shot1.png" "$tmp/qemu.ppm" 90 || { echo "FAIL: QEMU shows another picture"; exit 1; }
   fi
 done
