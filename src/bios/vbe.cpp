@@ -158,6 +158,9 @@ void handle_4F02(BiosContext& bios, BiosCall& c) {
   std::optional<VbeMode> m = vbe_find_mode(number);
   if (!m || !fits(bios, *m)) return c.set_ax(kFailed);
   dispi_set(bios, kEnable, 0);
+  // A 256-colour mode gets mode 13h's default DAC palette, as a VGA BIOS's
+  // mode set loads it (SeaVGABIOS does too).
+  if (m->bpp == 8 && bios.config.video.set_mode) bios.config.video.set_mode(0x13);
   dispi_set(bios, kXres, m->width);
   dispi_set(bios, kYres, m->height);
   dispi_set(bios, kBpp, m->bpp);

@@ -19,10 +19,20 @@ authentication, raw encoding), written from the RFB specification (RFC 6143).
   display_tool.py png-text PNG TEXT FONT.psf.gz [CELL-HEIGHT]
       the PNG of a screen of characters shows TEXT (read with the 8x16 font,
       or the font of CELL-HEIGHT lines)
-  display_tool.py ppm-matches PNG PPM
+  display_tool.py png-colours PNG WxH[,WxH...] MIN
+      the PNG has one of those sizes and at least MIN distinct colours
+  display_tool.py png-differ PNG PNG
+      the two PNGs differ: in size or in at least one pixel
+  display_tool.py ppm-like PNG PPM PERCENT
+      the PPM (a QEMU screendump) is the PNG's size or a whole multiple of
+      it, and at least PERCENT % of the distinct colours of each (the DAC's
+      6 bits a channel) occur in the other: the same palette and geometry of
+      an animation caught at another frame
+  display_tool.py ppm-matches PNG PPM [BITS]
       the PPM (a QEMU screendump, which may double pixels across and down)
-      shows the PNG pixel for pixel, comparing the DAC's 6 bits of each
-      colour channel (QEMU and pxOS widen 6 bits to 8 differently)
+      shows the PNG pixel for pixel, comparing the top BITS bits of each
+      colour channel: 6 (the default) for the DAC's colours (QEMU and pxOS
+      widen 6 bits to 8 differently), 8 for direct-colour VBE modes
   display_tool.py ppm-cells PNG PPM
       the same 8x8 blocks of the two pictures hold something other than
       black (text drawn with different fonts of the same size)
@@ -327,6 +337,23 @@ def png_ink(path, size, least):
         path, w, h, background, ink, least)
 
 
+def png_colours(path, sizes, least):
+    w, h, rows = read_png(path)
+    n = len(set(c for row in rows for c in row))
+    size = '%dx%d' % (w, h)
+    ok = size in sizes.split(',') and n >= least
+    return ok, '%s: %s (wanted %s), %d distinct colours (wanted at least %d)' % (path, size, sizes, n, least)
+
+
+def png_differ(a, b):
+    wa, ha, ra = read_png(a)
+    wb, hb, rb = read_png(b)
+    if (wa, ha) != (wb, hb):
+        return True, 'the pictures differ in size: %dx%d and %dx%d' % (wa, ha, wb, hb)
+    n = sum(1 for y in range(ha) for x in range(wa) if ra[y][x] != rb[y][x])
+    return n > 0, '%s and %s: %d of %d pixels differ' % (a, b, n, wa * ha)
+
+
 def read_ppm(path):
     data = open(path, 'rb').read()
     fields = data.split(maxsplit=4)
@@ -337,15 +364,30 @@ def read_ppm(path):
                    for x in range(w)] for y in range(h)]
 
 
-def ppm_matches(png, ppm):
+def ppm_like(png, ppm, percent):
+    w, h, ours = read_png(png)
+    qw, qh, theirs = read_ppm(ppm)
+    if qw % w or qh % h or qw // w != qh // h:
+        return False, 'the PPM is %dx%d, no whole multiple of the PNG\'s %dx%d' % (qw, qh, w, h)
+    a = set(c & 0xFCFCFC for row in ours for c in row)
+    b = set(c & 0xFCFCFC for row in theirs for c in row)
+    shared = len(a & b)
+    ok = shared * 100 >= percent * len(a) and shared * 100 >= percent * len(b)
+    return ok, 'the PNG (%dx%d) has %d colours, the PPM (%dx%d) %d; %d in both (wanted %d %% of each)' % (
+        w, h, len(a), qw, qh, len(b), shared, percent)
+
+
+def ppm_matches(png, ppm, bits=6):
     w, h, ours = read_png(png)
     qw, qh, theirs = read_ppm(ppm)
     if qw % w or qh % h:
         return False, 'the PPM is %dx%d, no whole multiple of the PNG\'s %dx%d' % (qw, qh, w, h)
     fx, fy = qw // w, qh // h
-    six = lambda c: (c >> 18 & 0x3F, c >> 10 & 0x3F, c >> 2 & 0x3F)
-    bad = [(x, y) for y in range(h) for x in range(w) if six(ours[y][x]) != six(theirs[y * fy][x * fx])]
-    why = 'the PNG (%dx%d) and the PPM (%dx%d, pixels %dx%d): %d pixels differ' % (w, h, qw, qh, fx, fy, len(bad))
+    mask = (0xFF << (8 - bits)) & 0xFF
+    mask = mask << 16 | mask << 8 | mask
+    bad = [(x, y) for y in range(h) for x in range(w) if (ours[y][x] ^ theirs[y * fy][x * fx]) & mask]
+    why = 'the PNG (%dx%d) and the PPM (%dx%d, pixels %dx%d), %d bits a channel: %d pixels differ' % (
+        w, h, qw, qh, fx, fy, bits, len(bad))
     if bad:
         x, y = bad[0]
         why += ', the first at (%d,%d): %06X, not %06X' % (x, y, ours[y][x], theirs[y * fy][x * fx])
@@ -398,10 +440,16 @@ def main(argv):
         w, h, rows = read_png(argv[2])
         text = read_text(rows, w, h, font_glyphs(argv[4], ch), ch)
         ok, why = argv[3] in text, 'the PNG (%dx%d) reads:\n%s' % (w, h, text)
-    elif cmd == 'ppm-matches' and len(argv) == 4:
-        ok, why = ppm_matches(argv[2], argv[3])
     elif cmd == 'ppm-cells' and len(argv) == 4:
         ok, why = ppm_cells(argv[2], argv[3])
+    elif cmd == 'png-colours' and len(argv) == 5 and argv[4].isdigit():
+        ok, why = png_colours(argv[2], argv[3], int(argv[4]))
+    elif cmd == 'png-differ' and len(argv) == 4:
+        ok, why = png_differ(argv[2], argv[3])
+    elif cmd == 'ppm-like' and len(argv) == 5 and argv[4].isdigit():
+        ok, why = ppm_like(argv[2], argv[3], int(argv[4]))
+    elif cmd == 'ppm-matches' and len(argv) in (4, 5) and (len(argv) == 4 or argv[4] in list('12345678')):
+        ok, why = ppm_matches(argv[2], argv[3], int(argv[4]) if len(argv) == 5 else 6)
     elif cmd == 'jpeg-size' and len(argv) == 3:
         data = open(argv[2], 'rb').read()
         m = re.search(rb'\xff[\xc0\xc2]..\x08(..)(..)', data, re.S)

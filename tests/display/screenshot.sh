@@ -2,7 +2,8 @@
 # --screenshot draws what the display device shows at its native resolution:
 # boots GUEST, typing KEYS ("" for none), until TEXT is on the screen or the
 # debug console, writes the screenshot, and hands it to display_tool.py
-# CHECK (png-check or png-text) with the remaining arguments.
+# CHECK (png-check or png-text) with the remaining arguments. With
+# $SCREENSHOT_EXPECT set, KEYS are typed once that text has shown (--expect).
 #   screenshot.sh ENGINE PXOS GUEST KEYS TEXT CHECK ARGS...
 set -u
 engine=$1 pxos=$2 guest=$3 keys=$4 text=$5 check=$6
@@ -15,7 +16,8 @@ if [ "$engine" = kvm ] && ! [ -r /dev/kvm -a -w /dev/kvm ]; then
   exit 77
 fi
 send=()
-[ -n "$keys" ] && send=(--send-keys "$keys")
+[ -n "${SCREENSHOT_EXPECT:-}" ] && send=(--expect "$SCREENSHOT_EXPECT")
+[ -n "$keys" ] && send+=(--send-keys "$keys")
 "$pxos" run --engine "$engine" --boot-sector "$guest" "${send[@]}" --until-text "$text" --display none \
   --screenshot "$tmp/shot.png" --timeout 60 || { echo "FAIL: the run did not reach '$text'"; exit 1; }
 python3 "$tool" "$check" "$tmp/shot.png" "$@"

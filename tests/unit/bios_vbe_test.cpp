@@ -20,7 +20,12 @@ constexpr uint32_t kBuf = 0x2000;  // ES:DI = 0200:0000
 class VbeBios : public ::testing::Test {
  protected:
   void SetUp() override {
-    bios_ = std::make_unique<Bios>(mem_, BiosConfig{});
+    BiosConfig config;
+    config.video.set_mode = [this](uint8_t mode) {  // the card's standard modes: only recorded here
+      standard_modes_.push_back(mode);
+      return true;
+    };
+    bios_ = std::make_unique<Bios>(mem_, config);
     bios_->install(ports_);
     vga_.attach(ports_);
     vbe_.attach(ports_);
@@ -51,6 +56,7 @@ class VbeBios : public ::testing::Test {
   Vbe vbe_{mem_, [this](uint8_t i) { return vga_.dac(i); }};
   std::unique_ptr<Bios> bios_;
   CpuState cpu_;
+  std::vector<uint8_t> standard_modes_;  // the modes the BIOS had the card set
 };
 
 TEST_F(VbeBios, ControllerInformation) {
@@ -131,6 +137,17 @@ TEST_F(VbeBios, SetModeProgramsDispiAndReportsItBack) {
   ASSERT_EQ(call(0x4F02, 0x0003).ax(), 0x004F);
   EXPECT_FALSE(vbe_.enabled());
   EXPECT_EQ(call(0x4F03).bx(), 0x0003);
+}
+
+// An 8 bpp mode loads mode 13h's registers and default palette (as SeaVGABIOS
+// does); a direct-colour mode leaves the DAC alone.
+TEST_F(VbeBios, EightBitModesLoadTheDefaultPalette) {
+  ASSERT_EQ(call(0x4F02, 0x4112).ax(), 0x004F);  // 640x480x24
+  EXPECT_TRUE(standard_modes_.empty());
+  ASSERT_EQ(call(0x4F02, 0x4101).ax(), 0x004F);  // 640x480x8
+  EXPECT_EQ(standard_modes_, std::vector<uint8_t>{0x13});
+  EXPECT_TRUE(vbe_.enabled());
+  EXPECT_EQ(vbe_.geometry().bpp, 8u);
 }
 
 TEST_F(VbeBios, BankScanLineAndDisplayStart) {
