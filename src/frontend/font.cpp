@@ -14,7 +14,6 @@ namespace pxos {
 
 namespace {
 
-constexpr const char* kFontDir = "/usr/share/consolefonts/";
 constexpr size_t kMaxFontFile = 4 << 20;
 
 std::vector<uint8_t> read_gz(const std::string& path) {
@@ -64,10 +63,16 @@ bool synthesize(char32_t c, uint8_t* g, int height) {
   return true;
 }
 
-// The font at $`env` when set, else Debian's Uni2-VGA<height>.
+// The font at $`env` when set, else Debian's Uni2-VGA<height>
+// (console-setup-linux).
 std::string font_path(const char* env, int height) {
   const char* e = std::getenv(env);
-  return e && *e ? e : std::string(kFontDir) + "Uni2-VGA" + std::to_string(height) + ".psf.gz";
+  if (e && *e) return e;
+  switch (height) {
+    case 8: return "/usr/share/consolefonts/Uni2-VGA8.psf.gz";
+    case 14: return "/usr/share/consolefonts/Uni2-VGA14.psf.gz";
+    default: return "/usr/share/consolefonts/Uni2-VGA16.psf.gz";
+  }
 }
 
 }  // namespace

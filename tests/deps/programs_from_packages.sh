@@ -39,7 +39,9 @@ implicit=(g++ gcc ninja)
 # Files from packages that the tests and the C++ code read: path, who reads it.
 data_files=(
   "/usr/lib/syslinux/mbr/mbr.bin|tests/guest/make_images.sh tests/linux/extlinux.sh"
-  "/usr/share/consolefonts/Uni2-VGA16.psf.gz|src/frontend/font.cpp (the BIOS font, --screenshot)"
+  "/usr/share/consolefonts/Uni2-VGA16.psf.gz|src/frontend/font.cpp (the BIOS fonts, --screenshot)"
+  "/usr/share/consolefonts/Uni2-VGA14.psf.gz|src/frontend/font.cpp (the BIOS fonts)"
+  "/usr/share/consolefonts/Uni2-VGA8.psf.gz|src/frontend/font.cpp (the BIOS fonts)"
   "/usr/share/bochs/BIOS-bochs-latest|tests/guest/bochs.sh"
   "/usr/share/bochs/VGABIOS-lgpl-latest|tests/guest/bochs.sh bench/cpu_compare.sh"
   "/usr/share/vulkan/icd.d/lvp_icd.$(uname -m).json|Mesa's lavapipe: the Vulkan backend's tests (pxi, pixel)"
