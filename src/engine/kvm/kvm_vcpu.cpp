@@ -288,9 +288,13 @@ class KvmVcpu final : public Vcpu {
   // KVM delivers a KVM_INTERRUPT whatever the guest's IF: the check is ours.
   // When the monitor changed the registers since the exit (a BIOS call
   // returning with the caller's FLAGS), their IF is the one that counts.
+  // Not while an I/O or MMIO instruction waits for KVM to finish it: that
+  // instruction may need another exit (a string or split MMIO access, a
+  // move from one MMIO address to another), so the interrupt waits for the
+  // window after it.
   bool can_inject() override {
     bool if_flag = dirty_ ? (state_.eflags & flag::IF) != 0 : run_->if_flag != 0;
-    return run_->ready_for_interrupt_injection && if_flag;
+    return !io_pending_ && run_->ready_for_interrupt_injection && if_flag;
   }
 
   void inject_interrupt(uint8_t vector) override {
