@@ -81,19 +81,7 @@ stage2:
         mov [px], ax
         mov ax, [ny]
         mov [py], ax
-        PUTS s_at
-        mov ax, [px]
-        call put_dec
-        mov al, ','
-        out DEBUGCON, al
-        mov ax, [py]
-        call put_dec
-        mov al, ' '
-        out DEBUGCON, al
-        movzx ax, byte [buttons]
-        and al, 7
-        call put_dec
-        PUTS pxt_nl
+        call report_at
         jmp .poll
 .done:  xor ax, ax
         int 0x16
@@ -148,4 +136,3 @@ ny:      dw 0
 buttons: db 0
 s_ready: db "ready", 10, 0
 s_none:  db "FAIL no INT 33h driver", 10, 0
-s_at:    db "at ", 0

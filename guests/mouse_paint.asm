@@ -89,19 +89,7 @@ handler:
         mov ax, [ny]
         mov [py], ax
         call pointer_draw
-        PUTS s_at
-        mov ax, [px]
-        call put_dec
-        mov al, ','
-        out DEBUGCON, al
-        mov ax, [py]
-        call put_dec
-        mov al, ' '
-        out DEBUGCON, al
-        movzx ax, byte [buttons]
-        and al, 7
-        call put_dec
-        PUTS pxt_nl
+        call report_at
         pop es
         pop ds
         popa
@@ -153,4 +141,3 @@ ny:      dw 0
 buttons: db 0
 s_ready:  db "ready", 10, 0
 s_failed: db "FAIL INT 15h C205h/C207h/C200h", 10, 0
-s_at:     db "at ", 0
