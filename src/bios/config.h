@@ -31,6 +31,9 @@ struct VideoCard {
   // and `count` words of `value` from `offset`: scrolling and clearing.
   std::function<void(uint32_t dst, uint32_t src, uint32_t len)> copy;
   std::function<void(uint32_t offset, uint32_t count, uint16_t value)> fill16;
+  // A write to one of the card's ports, straight to the card: the CRTC
+  // registers INT 10h sets after each call (unset: through the port bus).
+  std::function<void(uint16_t port, uint8_t value)> port_write;
 };
 
 struct BiosConfig {

@@ -131,6 +131,7 @@ void Machine::add_bios(const MachineConfig& config) {
   bc.video.plane = [v](int index) { return v->plane(index); };
   bc.video.copy = [v](uint32_t dst, uint32_t src, uint32_t len) { v->window_copy(dst, src, len); };
   bc.video.fill16 = [v](uint32_t off, uint32_t count, uint16_t value) { v->window_fill16(off, count, value); };
+  bc.video.port_write = [v](uint16_t port, uint8_t value) { v->write(port, value); };
   bc.video.set_mode = [v](uint8_t mode) {
     std::optional<VgaModeRegs> regs = vga_mode_registers(mode & 0x7F);
     if (!regs) return false;
