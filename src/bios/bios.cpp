@@ -3,8 +3,8 @@
 #include "bios/bios.h"
 
 #include <algorithm>
-#include <optional>
 #include <cstdio>
+#include <optional>
 #include <ostream>
 
 #include "bios/boot.h"
