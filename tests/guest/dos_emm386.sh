@@ -4,8 +4,8 @@
 # by the manager to pxOS's BIOS. dos_emm386.sh ENGINE PXOS [PXOS RUN OPTIONS...]
 # The binaries are not part of the repository (docs/COMPATIBILITY.md says
 # where they come from): PXOS_EMM386 names JEMM386.EXE or JEMMEX.EXE,
-# PXOS_HIMEM the XMS driver JEMM386 needs (HIMEMX.EXE), PXOS_FREEDOS_IMAGE the
-# boot floppy. A copy of the floppy gets them with mtools, CONFIG.SYS loads
+# PXOS_HIMEM the XMS driver JEMM386 needs (HIMEMX.EXE; not loaded with JEMMEX),
+# PXOS_FREEDOS_IMAGE the boot floppy. A copy of the floppy gets them with mtools, CONFIG.SYS loads
 # them, AUTOEXEC.BAT runs the manager as a program (its status), writes a file
 # and reads it back. Passes when the manager says it loaded, reports EMS on,
 # and the file's text and its directory entry show.
@@ -15,16 +15,17 @@ shift 2
 skip() { echo "SKIPPED: $1"; exit 77; }
 [ -n "${PXOS_FREEDOS_IMAGE:-}" ] || skip "PXOS_FREEDOS_IMAGE is not set; point it at a FreeDOS 1.x boot floppy image"
 [ -n "${PXOS_EMM386:-}" ] || skip "PXOS_EMM386 is not set; point it at JEMM386.EXE or JEMMEX.EXE (Jemm's binary package)"
-for f in "$PXOS_FREEDOS_IMAGE" "$PXOS_EMM386" ${PXOS_HIMEM:+"$PXOS_HIMEM"}; do
-  [ -f "$f" ] || { echo "FAIL: $f is not a file"; exit 1; }
-done
 emm=$(basename "$PXOS_EMM386" | tr a-z A-Z)
 case $emm in
   JEMM386.EXE) loaded="Jemm386 loaded"
     [ -n "${PXOS_HIMEM:-}" ] || skip "JEMM386 needs an XMS driver: set PXOS_HIMEM to HIMEMX.EXE (or use JEMMEX.EXE)" ;;
-  JEMMEX.EXE) loaded="JemmEx loaded" ;;
+  JEMMEX.EXE) loaded="JemmEx loaded"
+    PXOS_HIMEM= ;;  # JEMMEX has its XMS driver built in: another would make it refuse to load
   *) echo "FAIL: PXOS_EMM386 must name JEMM386.EXE or JEMMEX.EXE, not $emm"; exit 1 ;;
 esac
+for f in "$PXOS_FREEDOS_IMAGE" "$PXOS_EMM386" ${PXOS_HIMEM:+"$PXOS_HIMEM"}; do
+  [ -f "$f" ] || { echo "FAIL: $f is not a file"; exit 1; }
+done
 if [ "$engine" = kvm ] && ! [ -r /dev/kvm -a -w /dev/kvm ]; then skip "/dev/kvm is missing or not accessible on this host"; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
