@@ -442,7 +442,8 @@ t_bios: TRY
         EXPECT_EQ [0x30030], eax, "  AX = the BDA's memory size, the VM86 stack balanced"
 
 ; --- INT 13h from VM86 into a remapped buffer (pxOS's BIOS only) ---------------------
-; The boot sector read to VES:0, whose page is mapped to 81000h: the BIOS must
+; The boot sector read to VES:0, whose page is mapped to 81000h, under IOPL 0
+; (the monitor emulates INT and IRET, as EMM386 does): the BIOS must
 ; put the data where the caller's paging says (as an EMM's DMA handling makes
 ; a real BIOS do). Another BIOS (SeaBIOS on QEMU) reads the floppy by DMA and
 ; waits for IRQ 6, masked here: skipped unless INT 13h is pxOS's ROM stub.
@@ -454,7 +455,8 @@ t_bios: TRY
         mov cr3, eax
 t_bios13: TRY
         mov byte [mon_on], 1
-        IN_VM86 .v, IOPL3
+        mov dword [mon_count], 0
+        IN_VM86 .v, 0                   ; IOPL 0: the stub's IRET is the monitor's to emulate
         bits 16
 .v:     mov ax, 0x0201                  ; read 1 sector: C 0, H 0, S 1, drive 0, to ES:0
         mov cx, 1
@@ -473,6 +475,7 @@ t_bios13: TRY
         EXPECT_EQ eax, [0x7C00], "BIOS INT 13h from VM86: the sector lands in the remapped page"
         movzx eax, word [0x30030]
         EXPECT_EQ eax, 0x0001, "  AH = 0, AL = 1 sector"
+        EXPECT_EQ [mon_count], 0x00010001, "  under IOPL 0 the monitor emulated the INT and the stub's IRET"
 t_bios13_skip:
 
 ; --- a task switch into a VM86 task (last: TR stays on it) -------------------------

@@ -103,16 +103,18 @@ void Bios::on_trap() {
   if (c.waiting()) {
     ctx_.mem.write16(*flags_at, c.flags());
     s.eip = rom::stub_offset(vector) + rom::kStubWait;
+  } else if (vm86) {
+    // The stub's IRET returns: run by the CPU under IOPL 3, emulated by the
+    // EMM's #GP handler under a lower IOPL (which keeps its virtual IF).
+    ctx_.mem.write16(*flags_at, c.flags());
+    s.eip = rom::stub_offset(vector) + rom::kStubIret;
   } else {
     // Return to the caller here, as the stub's IRET would: pop IP, CS and
     // FLAGS. This saves the guest one instruction, which a nested KVM
     // emulates slowly.
     s.eip = ctx_.mem.read16(*ip_at);
     s.load_real_segment(CS, ctx_.mem.read16(*cs_at));
-    // IRET in virtual-8086 mode (IOPL 3) leaves IOPL as it is.
-    uint32_t keep = vm86 ? (~0xFFFFu | flag::IOPL) : ~0xFFFFu;
-    uint32_t flags = vm86 ? (c.flags() & ~flag::IOPL) : c.flags();
-    s.eflags = (s.eflags & keep) | flags | flag::FIXED1;
+    s.eflags = (s.eflags & ~0xFFFFu) | c.flags() | flag::FIXED1;
     s.set_r16(ESP, uint16_t(sp + 6));
   }
   vcpu_->set_state(s);
