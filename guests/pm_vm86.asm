@@ -6,7 +6,8 @@
 ; code that is not non-conforming ring 0, a task gate out and IRET back; the
 ; IOPL-sensitive instructions (#GP(0) under IOPL 0, real-mode behaviour under
 ; IOPL 3), INT n reflected to the real-mode IVT by a #GP monitor (as EMM386
-; does, IRET emulated too), a timer IRQ taken in VM86, the TSS's I/O bitmap
+; does, IRET emulated too) and so to BIOS services (INT 12h; INT 13h on pxOS's
+; BIOS) with pages remapped, a timer IRQ taken in VM86, the TSS's I/O bitmap
 ; (checked whatever the IOPL), the 64 KiB segment limit and the 16-bit offset
 ; wrap, #PF with U/S from VM86 code, and CR4.VME refused when CPUID lacks VME.
 ; Run: pxos run --boot-sector pm_vm86.bin --display none
@@ -410,6 +411,72 @@ t_pf2:  TRY
         or dword [PTE(0x39000)], 4
         mov eax, cr3
         mov cr3, eax
+
+; --- a BIOS service called from VM86, its stack page remapped by paging --------------
+; INT 12h reflected by the monitor to the BIOS (IOPL 3: the BIOS's own code
+; runs as in real mode), with the VM86 stack's page mapped elsewhere, as an
+; EMM's page tables map pages: the BIOS must find its frame (IP, CS, FLAGS)
+; through the paging and return to the caller with the memory size.
+        PM_IO_ALLOW 0xF5                ; pxOS's BIOS stubs trap through port F5h
+        mov dword [PTE(0x4F000)], 0x80000 | 7
+        mov eax, cr3
+        mov cr3, eax
+t_bios: TRY
+        mov byte [mon_on], 1
+        IN_VM86 .v, IOPL3
+        bits 16
+.v:     xor ax, ax
+        int 0x12                        ; -> #GP (DPL 0 gate) -> monitor -> the IVT's INT 12h
+        mov [0x30], ax
+        mov [0x32], sp
+.x:     int RING3_RET
+        bits 32
+        ENDTRY
+        mov byte [mon_on], 0
+        mov dword [PTE(0x4F000)], 0x4F000 | 7
+        mov eax, cr3
+        mov cr3, eax
+        EXPECT_FAULT RING3_RET, NOERR, t_bios.x + 2, VCS, "BIOS INT 12h from VM86 with the stack page remapped: back"
+        movzx eax, word [0x413]
+        or eax, VSP << 16
+        EXPECT_EQ [0x30030], eax, "  AX = the BDA's memory size, the VM86 stack balanced"
+
+; --- INT 13h from VM86 into a remapped buffer (pxOS's BIOS only) ---------------------
+; The boot sector read to VES:0, whose page is mapped to 81000h, under IOPL 0
+; (the monitor emulates INT and IRET, as EMM386 does): the BIOS must
+; put the data where the caller's paging says (as an EMM's DMA handling makes
+; a real BIOS do). Another BIOS (SeaBIOS on QEMU) reads the floppy by DMA and
+; waits for IRQ 6, masked here: skipped unless INT 13h is pxOS's ROM stub.
+        cmp dword [0x13 * 4], 0xF0001098
+        jne t_bios13_skip
+        mov dword [PTE(VES * 16)], 0x81000 | 7
+        mov dword [0x81000], 0
+        mov eax, cr3
+        mov cr3, eax
+t_bios13: TRY
+        mov byte [mon_on], 1
+        mov dword [mon_count], 0
+        IN_VM86 .v, 0                   ; IOPL 0: the stub's IRET is the monitor's to emulate
+        bits 16
+.v:     mov ax, 0x0201                  ; read 1 sector: C 0, H 0, S 1, drive 0, to ES:0
+        mov cx, 1
+        xor dx, dx
+        xor bx, bx
+        int 0x13
+        mov [0x30], ax
+.x:     int RING3_RET
+        bits 32
+        ENDTRY
+        mov byte [mon_on], 0
+        mov eax, [VES * 16]             ; through the paging: physical 81000h
+        mov dword [PTE(VES * 16)], VES * 16 | 7
+        mov ebx, cr3
+        mov cr3, ebx
+        EXPECT_EQ eax, [0x7C00], "BIOS INT 13h from VM86: the sector lands in the remapped page"
+        movzx eax, word [0x30030]
+        EXPECT_EQ eax, 0x0001, "  AH = 0, AL = 1 sector"
+        EXPECT_EQ [mon_count], 0x00010001, "  under IOPL 0 the monitor emulated the INT and the stub's IRET"
+t_bios13_skip:
 
 ; --- a task switch into a VM86 task (last: TR stays on it) -------------------------
 t_task: TRY

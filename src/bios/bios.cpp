@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <ostream>
 
 #include "bios/boot.h"
@@ -17,6 +18,7 @@
 #include "bios/system.h"
 #include "bios/timer.h"
 #include "bios/video.h"
+#include "vm/paging.h"
 
 namespace pxos {
 
@@ -51,7 +53,8 @@ void Bios::on_trap() {
   if (!vcpu_) return;
   CpuState s = vcpu_->state();
   uint32_t ip_linear = s.seg[CS].base + s.eip;
-  if ((s.cr0 & 1) || (s.eflags & flag::VM) || s.seg[CS].base != kRomLinear) {
+  bool vm86 = (s.eflags & flag::VM) != 0;
+  if (((s.cr0 & 1) && !vm86) || s.seg[CS].base != kRomLinear) {
     ++bad_traps_;
     return;
   }
@@ -78,20 +81,39 @@ void Bios::on_trap() {
   uint8_t vector = uint8_t(off / rom::kStubSize);
   uint16_t sp = s.r16(ESP);
   uint32_t frame = s.seg[SS].base;  // IP, CS, FLAGS pushed by INT
-  auto stack = [&](uint16_t k) { return frame + uint16_t(sp + k); };
-  BiosCall c{s, ctx_.mem.read16(stack(4)), vector};
+  // Where the word at SS:SP+k lies; in virtual-8086 mode through the guest's
+  // paging (an EMM's page tables), nullopt when a page is not present.
+  auto stack = [&](uint16_t k) -> std::optional<uint64_t> {
+    uint32_t linear = frame + uint16_t(sp + k);
+    if (!vm86) return linear;
+    std::optional<uint64_t> lo = translate_linear(ctx_.mem, PagingRegs{s.cr0, s.cr3, s.cr4}, linear);
+    std::optional<uint64_t> hi = translate_linear(ctx_.mem, PagingRegs{s.cr0, s.cr3, s.cr4}, linear + 1);
+    if (!lo || !hi || *hi != *lo + 1) return std::nullopt;  // a word split over two pages: not served
+    return lo;
+  };
+  std::optional<uint64_t> ip_at = stack(0), cs_at = stack(2), flags_at = stack(4);
+  if (!ip_at || !cs_at || !flags_at) {
+    ++bad_traps_;
+    return;
+  }
+  BiosCall c{s, ctx_.mem.read16(*flags_at), vector};
   ++calls_;
   ++calls_by_function_[uint16_t(vector << 8 | c.ah())];
   dispatch(c);
   if (c.waiting()) {
-    ctx_.mem.write16(stack(4), c.flags());
+    ctx_.mem.write16(*flags_at, c.flags());
     s.eip = rom::stub_offset(vector) + rom::kStubWait;
+  } else if (vm86) {
+    // The stub's IRET returns: run by the CPU under IOPL 3, emulated by the
+    // EMM's #GP handler under a lower IOPL (which keeps its virtual IF).
+    ctx_.mem.write16(*flags_at, c.flags());
+    s.eip = rom::stub_offset(vector) + rom::kStubIret;
   } else {
     // Return to the caller here, as the stub's IRET would: pop IP, CS and
     // FLAGS. This saves the guest one instruction, which a nested KVM
     // emulates slowly.
-    s.eip = ctx_.mem.read16(stack(0));
-    s.load_real_segment(CS, ctx_.mem.read16(stack(2)));
+    s.eip = ctx_.mem.read16(*ip_at);
+    s.load_real_segment(CS, ctx_.mem.read16(*cs_at));
     s.eflags = (s.eflags & ~0xFFFFu) | c.flags() | flag::FIXED1;
     s.set_r16(ESP, uint16_t(sp + 6));
   }

@@ -74,6 +74,9 @@ class BiosCall {
   // k = 0, CS at 2 and FLAGS at 4 (the offset wraps in the 64 KiB segment).
   uint32_t stack(uint16_t k) const { return cpu_.seg[SS].base + uint16_t(sp() + k); }
 
+  // The caller's whole state (its mode and paging, for buffers: guest_buffer.h).
+  const CpuState& cpu() const { return cpu_; }
+
   // FLAGS.
   uint16_t flags() const { return flags_; }
   void set_flags(uint16_t f) { flags_ = f; }

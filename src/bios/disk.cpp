@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "bios/guest_buffer.h"
 #include "bios/rom.h"
 
 namespace pxos {
@@ -87,14 +88,14 @@ void chs_transfer(BiosContext& bios, BiosCall& c, DiskImage& d, Transfer op) {
   uint32_t moved = available * DiskImage::kSectorSize;
   if (!verify) {
     // The whole buffer must be guest RAM: nothing is written outside it.
-    if (write ? !mem.readable_span(buffer, moved) : !mem.ram_span(buffer, moved)) return fail(kBadCommand, 0);
     std::vector<uint8_t> data(moved);
     if (write) {
-      mem.read(buffer, data);
+      if (!copy_from_guest_buffer(mem, c.cpu(), buffer, data)) return fail(kBadCommand, 0);
       if (!d.write(lba, available, data)) return fail(kTimeout, 0);
     } else {
+      if (!guest_buffer_writable(mem, c.cpu(), buffer, moved)) return fail(kBadCommand, 0);
       if (!d.read(lba, available, data)) return fail(kTimeout, 0);
-      mem.write(buffer, data);
+      copy_to_guest_buffer(mem, c.cpu(), buffer, data);
     }
   }
   if (available < count) return fail(kSectorNotFound, available);
@@ -109,6 +110,7 @@ struct Packet {
   uint32_t at;
   uint16_t count;
   uint64_t buffer, lba;
+  bool flat = false;  // buffer is the packet's 64-bit address, not seg:off
 };
 
 // The packet, or none (the call failed) when it is short or unreadable.
@@ -129,6 +131,7 @@ std::optional<Packet> read_packet(BiosContext& bios, BiosCall& c) {
       return std::nullopt;
     }
     p.buffer = uint64_t{mem.read32(dap + 16)} | uint64_t{mem.read32(dap + 20)} << 32;
+    p.flat = true;
   }
   return p;
 }
@@ -160,15 +163,24 @@ void lba_transfer(BiosContext& bios, BiosCall& c, DiskImage& d, bool write) {
   if (!p || !packet_fits(bios, c, *p, d)) return;
   if (p->count == 0) return c.success();
   uint32_t bytes = uint32_t{p->count} * DiskImage::kSectorSize;
-  if (write ? !mem.readable_span(p->buffer, bytes) : !mem.ram_span(p->buffer, bytes))
-    return fail_packet(bios, c, *p, kBadCommand);
+  // A segment:offset buffer is linear (guest_buffer.h); a flat 64-bit one physical.
   std::vector<uint8_t> data(bytes);
   bool ok;
-  if (write) {
-    mem.read(p->buffer, data);
+  if (p->flat) {
+    if (write ? !mem.readable_span(p->buffer, bytes) : !mem.ram_span(p->buffer, bytes))
+      return fail_packet(bios, c, *p, kBadCommand);
+    if (write) {
+      mem.read(p->buffer, data);
+      ok = d.write(p->lba, p->count, data);
+    } else {
+      ok = d.read(p->lba, p->count, data) && mem.write(p->buffer, data);
+    }
+  } else if (write) {
+    if (!copy_from_guest_buffer(mem, c.cpu(), uint32_t(p->buffer), data)) return fail_packet(bios, c, *p, kBadCommand);
     ok = d.write(p->lba, p->count, data);
   } else {
-    ok = d.read(p->lba, p->count, data) && mem.write(p->buffer, data);
+    if (!guest_buffer_writable(mem, c.cpu(), uint32_t(p->buffer), bytes)) return fail_packet(bios, c, *p, kBadCommand);
+    ok = d.read(p->lba, p->count, data) && copy_to_guest_buffer(mem, c.cpu(), uint32_t(p->buffer), data);
   }
   if (!ok) return fail_packet(bios, c, *p, kTimeout);
   c.success();

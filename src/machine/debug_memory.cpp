@@ -4,31 +4,16 @@
 #include <cstring>
 #include <vector>
 
+#include "vm/paging.h"
+
 namespace pxos {
 
 namespace {
-constexpr uint32_t kPg = 1u << 31;
-constexpr uint32_t kPse = 1u << 4;
-constexpr uint32_t kPresent = 1, kLarge = 0x80;
 constexpr uint64_t kPage = 4096;
 }  // namespace
 
 std::optional<uint64_t> DebugMemory::translate(const CpuState& s, uint32_t linear) {
-  uint32_t a20 = mem_.a20() ? ~0u : ~(1u << 20);
-  if (!(s.cr0 & kPg)) return linear & a20;
-  auto read_entry = [&](uint64_t at) -> std::optional<uint32_t> {  // a table entry, from RAM or ROM only
-    const uint8_t* p = mem_.readable_span(at & a20, 4);
-    if (!p) return std::nullopt;
-    uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  };
-  std::optional<uint32_t> pde = read_entry((s.cr3 & ~0xFFFu) | ((linear >> 20) & 0xFFC));
-  if (!pde || !(*pde & kPresent)) return std::nullopt;
-  if ((*pde & kLarge) && (s.cr4 & kPse)) return ((*pde & 0xFFC00000u) | (linear & 0x003FFFFFu)) & a20;
-  std::optional<uint32_t> pte = read_entry((*pde & ~0xFFFu) | ((linear >> 10) & 0xFFC));
-  if (!pte || !(*pte & kPresent)) return std::nullopt;
-  return ((*pte & ~0xFFFu) | (linear & 0xFFF)) & a20;
+  return translate_linear(mem_, PagingRegs{s.cr0, s.cr3, s.cr4}, linear);
 }
 
 size_t DebugMemory::read_physical(uint64_t phys, std::span<uint8_t> out) {
