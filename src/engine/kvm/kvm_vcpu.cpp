@@ -176,17 +176,43 @@ class KvmVcpu final : public Vcpu {
   void complete_pending_io() {
     if (!io_pending_) return;
     io_pending_ = false;
+    int r = finish_io();
+    if (r == 0 || (errno != EINTR && errno != EAGAIN))
+      throw kvm_error("KVM_RUN could not complete an I/O instruction before an interrupt");
+  }
+
+  int finish_io() {
     flush_state();
     if (sync_regs_) run_->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
     run_->immediate_exit = 1;
     int r = ioctl(vcpu_fd_, KVM_RUN, 0);
     run_->immediate_exit = 0;
     cached_ = false;
-    if (r == 0 || (errno != EINTR && errno != EAGAIN))
-      throw kvm_error("KVM_RUN could not complete an I/O instruction before an interrupt");
+    return r;
+  }
+
+  // A single step over an I/O or MMIO instruction: this host's nested KVM
+  // finishes the instruction at the next KVM_RUN and then runs on past the
+  // step's trap (a step over OUT stopped after the IRET behind it). So the
+  // instruction is finished on its own (immediate_exit) and the step ends there.
+  std::optional<Exit> finish_stepped_io() {
+    if (!io_pending_ || !(debug_.control & KVM_GUESTDBG_SINGLESTEP)) return std::nullopt;
+    io_pending_ = false;
+    int r = finish_io();
+    if (r == 0 && run_->exit_reason == KVM_EXIT_DEBUG) return debug_exit();  // a KVM that trapped it itself
+    Exit e;
+    if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+      e.error = "KVM_RUN could not complete a stepped I/O instruction";
+      return e;
+    }
+    CpuState st = state();
+    e.reason = ExitReason::Debug;
+    e.debug = DebugExit{true, BreakKind::Exec, st.seg[CS].base + st.eip};
+    return e;
   }
 
   Exit run_once() {
+    if (std::optional<Exit> step = finish_stepped_io()) return *step;
     emulation_failed_ = false;
     io_pending_ = false;
     if (mem_.a20() != a20_mapped_) map_high_ram();
