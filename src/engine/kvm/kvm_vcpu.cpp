@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -211,8 +212,44 @@ class KvmVcpu final : public Vcpu {
     return e;
   }
 
+  // The opcode at CS:EIP after its prefixes (0 when it cannot be read).
+  uint8_t next_opcode() {
+    CpuState st = state();
+    for (uint32_t k = 0; k < 15; ++k) {
+      kvm_translation t{};
+      t.linear_address = st.seg[CS].base + st.eip + k;
+      if (ioctl(vcpu_fd_, KVM_TRANSLATE, &t) < 0 || !t.valid) return 0;
+      const uint8_t* p = mem_.readable_span(t.physical_address, 1);
+      if (!p) return 0;
+      constexpr uint8_t kPrefixes[] = {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3};
+      if (std::ranges::find(kPrefixes, *p) == std::end(kPrefixes)) return *p;
+    }
+    return 0;
+  }
+
+  // A single step over INT3, INT n, INTO or IRET: in protected mode this host's
+  // nested KVM ends such a step one instruction late (after the handler's
+  // first instruction, after the instruction behind the IRET). The assist
+  // executes that one instruction instead, so the step stops where the soft
+  // engine's does: at the handler's first instruction, after the IRET.
+  std::optional<Exit> step_through_assist() {
+    if (!assist_ || !(debug_.control & KVM_GUESTDBG_SINGLESTEP)) return std::nullopt;
+    uint8_t op = next_opcode();
+    if (op != 0xCC && op != 0xCD && op != 0xCE && op != 0xCF) return std::nullopt;
+    assist_->set_state(state());
+    mem_.note_guest_writes();
+    if (assist_->run().reason != ExitReason::Kicked) return std::nullopt;  // KVM runs it after all
+    set_state(assist_->state());
+    CpuState st = state();
+    Exit e;
+    e.reason = ExitReason::Debug;
+    e.debug = DebugExit{true, BreakKind::Exec, st.seg[CS].base + st.eip};
+    return e;
+  }
+
   Exit run_once() {
     if (std::optional<Exit> step = finish_stepped_io()) return *step;
+    if (std::optional<Exit> step = step_through_assist()) return *step;
     emulation_failed_ = false;
     io_pending_ = false;
     if (mem_.a20() != a20_mapped_) map_high_ram();
