@@ -23,12 +23,14 @@ for f in bzImage initramfs-test.gz; do
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+timeout=600
+[ "$engine" = kvm ] && timeout=1800  # as tests/linux/boot.sh
 args=(--engine "$engine" --kernel "$cache/bzImage" --initrd "$cache/initramfs-test.gz" --display none --debugcon none)
 
 # The first boot: start_kernel's address, from /proc/kallsyms.
 . "$here/../linux/run_to_marker.sh"
 run_to_marker "$tmp/console" "$pxos" run "${args[@]}" --append "console=ttyS0 nokaslr pxos_kallsyms=start_kernel" \
-  --timeout 600
+  --timeout $timeout
 sym=$(grep -a -m1 '^pxos-kallsyms: ' "$tmp/console" | tr -d '\r')
 kernel=$(echo "$sym" | sed -n 's/^pxos-kallsyms: \([0-9a-f]\{8\}\) [Tt] start_kernel$/\1/p' | sed 's/^0*//')
 if [ "$status" != 0 ] || [ -z "$kernel" ] || [ "$kernel" = 0 ]; then
@@ -61,11 +63,11 @@ stepi
 printf "stepped to %x\n", \$pc
 kill
 GDB
-"$pxos" run "${args[@]}" --append "console=ttyS0 nokaslr" --timeout 600 \
+"$pxos" run "${args[@]}" --append "console=ttyS0 nokaslr" --timeout $timeout \
   --gdb tcp:127.0.0.1:$port --gdb-wait >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 wait_for_gdb "$tmp/err" || exit 1
-timeout 600 gdb -batch -nx -x "$tmp/script.gdb" >"$tmp/gdb" 2>&1
+timeout $timeout gdb -batch -nx -x "$tmp/script.gdb" >"$tmp/gdb" 2>&1
 wait_status $pid 30 || exit 1
 fail=0
 expect_in "$tmp/gdb" "stopped at $addr" || fail=1
