@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -176,17 +177,79 @@ class KvmVcpu final : public Vcpu {
   void complete_pending_io() {
     if (!io_pending_) return;
     io_pending_ = false;
+    int r = finish_io();
+    if (r == 0 || (errno != EINTR && errno != EAGAIN))
+      throw kvm_error("KVM_RUN could not complete an I/O instruction before an interrupt");
+  }
+
+  int finish_io() {
     flush_state();
     if (sync_regs_) run_->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
     run_->immediate_exit = 1;
     int r = ioctl(vcpu_fd_, KVM_RUN, 0);
     run_->immediate_exit = 0;
     cached_ = false;
-    if (r == 0 || (errno != EINTR && errno != EAGAIN))
-      throw kvm_error("KVM_RUN could not complete an I/O instruction before an interrupt");
+    return r;
+  }
+
+  // A single step over an I/O or MMIO instruction: this host's nested KVM
+  // finishes the instruction at the next KVM_RUN and then runs on past the
+  // step's trap (a step over OUT stopped after the IRET behind it). So the
+  // instruction is finished on its own (immediate_exit) and the step ends there.
+  std::optional<Exit> finish_stepped_io() {
+    if (!io_pending_ || !(debug_.control & KVM_GUESTDBG_SINGLESTEP)) return std::nullopt;
+    io_pending_ = false;
+    int r = finish_io();
+    if (r == 0 && run_->exit_reason == KVM_EXIT_DEBUG) return debug_exit();  // a KVM that trapped it itself
+    Exit e;
+    if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+      e.error = "KVM_RUN could not complete a stepped I/O instruction";
+      return e;
+    }
+    CpuState st = state();
+    e.reason = ExitReason::Debug;
+    e.debug = DebugExit{true, BreakKind::Exec, st.seg[CS].base + st.eip};
+    return e;
+  }
+
+  // The opcode at CS:EIP after its prefixes (0 when it cannot be read).
+  uint8_t next_opcode() {
+    CpuState st = state();
+    for (uint32_t k = 0; k < 15; ++k) {
+      kvm_translation t{};
+      t.linear_address = st.seg[CS].base + st.eip + k;
+      if (ioctl(vcpu_fd_, KVM_TRANSLATE, &t) < 0 || !t.valid) return 0;
+      const uint8_t* p = mem_.readable_span(t.physical_address, 1);
+      if (!p) return 0;
+      constexpr uint8_t kPrefixes[] = {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3};
+      if (std::ranges::find(kPrefixes, *p) == std::end(kPrefixes)) return *p;
+    }
+    return 0;
+  }
+
+  // A single step over INT3, INT n, INTO or IRET: in protected mode this host's
+  // nested KVM ends such a step one instruction late (after the handler's
+  // first instruction, after the instruction behind the IRET). The assist
+  // executes that one instruction instead, so the step stops where the soft
+  // engine's does: at the handler's first instruction, after the IRET.
+  std::optional<Exit> step_through_assist() {
+    if (!assist_ || !(debug_.control & KVM_GUESTDBG_SINGLESTEP)) return std::nullopt;
+    uint8_t op = next_opcode();
+    if (op != 0xCC && op != 0xCD && op != 0xCE && op != 0xCF) return std::nullopt;
+    assist_->set_state(state());
+    mem_.note_guest_writes();
+    if (assist_->run().reason != ExitReason::Kicked) return std::nullopt;  // KVM runs it after all
+    set_state(assist_->state());
+    CpuState st = state();
+    Exit e;
+    e.reason = ExitReason::Debug;
+    e.debug = DebugExit{true, BreakKind::Exec, st.seg[CS].base + st.eip};
+    return e;
   }
 
   Exit run_once() {
+    if (std::optional<Exit> step = finish_stepped_io()) return *step;
+    if (std::optional<Exit> step = step_through_assist()) return *step;
     emulation_failed_ = false;
     io_pending_ = false;
     if (mem_.a20() != a20_mapped_) map_high_ram();
