@@ -44,6 +44,8 @@ class FolderWriteBack {
   // Brings the folder up to the file system `reader` reads; `dirty` holds
   // the clusters written since the last sync. True when all went back.
   bool sync(FatReader& reader, const std::unordered_set<uint32_t>& dirty);
+  // The folder as the last sync left it.
+  const SyncedTree& synced() const { return synced_; }
 
  private:
   struct Found {

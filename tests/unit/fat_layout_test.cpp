@@ -300,6 +300,90 @@ TEST(FolderDisk, LinksOutsideAndSpecialFilesAreLeftOutWithANote) {
   EXPECT_EQ(reports.size(), 2u);
 }
 
+// Sector `at` of `name`'s data as the guest reads it.
+std::string guest_read(DiskImage& disk, const FolderDisk& folder, const std::string& name, uint32_t at = 0) {
+  for (const FatPlaced& p : folder.layout().placed())
+    if (p.path == name) {
+      std::vector<uint8_t> sector(512);
+      if (!disk.read(folder.layout().geometry().cluster_lba(p.first_cluster) + at, 1, sector)) return "<error>";
+      return std::string(sector.begin(), sector.end());
+    }
+  return "<missing>";
+}
+
+TEST(FolderDisk, AHostFileDeletedOrReplacedWhileTheGuestRunsReadsAsZerosSaidOnce) {
+  TempDir dir;
+  dir.write("a.txt", "AAAA");
+  dir.write("b.txt", "BBBB");
+  std::vector<std::string> reports;
+  auto folder = FolderDisk::open(dir.path.string(), false, [&](const std::string& s) { reports.push_back(s); });
+  FolderDisk* f = folder.get();
+  DiskImage disk = DiskImage::from_source(std::move(folder), false);
+  const std::string zeros(512, '\0');
+  EXPECT_EQ(guest_read(disk, *f, "a.txt").substr(0, 5), std::string("AAAA\0", 5));
+  EXPECT_EQ(guest_read(disk, *f, "b.txt").substr(0, 5), std::string("BBBB\0", 5));
+  std::filesystem::remove(dir.path / "a.txt");
+  EXPECT_EQ(guest_read(disk, *f, "a.txt"), zeros);
+  dir.write("b.new", "CCCC");
+  std::filesystem::rename(dir.path / "b.new", dir.path / "b.txt");  // replaced, as an editor saves
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(guest_read(disk, *f, "b.txt"), zeros);
+    EXPECT_EQ(guest_read(disk, *f, "a.txt"), zeros);
+  }
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_NE(reports[0].find("a.txt: deleted on the host while the guest runs"), std::string::npos) << reports[0];
+  EXPECT_NE(reports[1].find("b.txt: replaced or resized on the host"), std::string::npos) << reports[1];
+}
+
+TEST(FolderDisk, AFileTheWriteBackReplacedIsNotAVanishedFile) {
+  TempDir dir;
+  dir.write("big.txt", std::string(20000, 'a'));
+  std::vector<std::string> reports;
+  auto folder = FolderDisk::open(dir.path.string(), true, [&](const std::string& s) { reports.push_back(s); });
+  FolderDisk* f = folder.get();
+  DiskImage disk = DiskImage::from_source(std::move(folder), true);
+  guest_overwrite(disk, *f, "big.txt", "bbbb");
+  EXPECT_TRUE(disk.flush());
+  EXPECT_EQ(guest_read(disk, *f, "big.txt", 1), std::string(512, 'a'));
+  EXPECT_TRUE(reports.empty()) << reports[0];
+}
+
+TEST(FatLayout, ADirectoryOfMoreNamesThanFatHoldsKeepsWhatFitsWithOneNote) {
+  FatNode root;
+  root.directory = true;
+  FatNode sub;
+  sub.name = "many";
+  sub.directory = true;
+  for (int i = 0; i < 70000; ++i) sub.children.push_back(FatNode{"F" + std::to_string(100000 + i), false, 1, 0, 0, {}});
+  root.children.push_back(sub);
+  FatLayout l = FatLayout::build(root);
+  ASSERT_EQ(l.notes().size(), 1u);
+  EXPECT_NE(l.notes()[0].find("many: 4466 of its 70000 names left out"), std::string::npos) << l.notes()[0];
+  EXPECT_EQ(l.placed().size(), 2u + 65534u);  // the root, "many", and 65,534 names besides "." and ".."
+}
+
+TEST(FatLayout, ContentsNearTwoTebibytesGetLessFreeSpaceAndMoreAreAnError) {
+  for (int files : {500, 520}) {
+    FatNode root;
+    root.directory = true;
+    for (int i = 0; i < files; ++i)
+      root.children.push_back(FatNode{"F" + std::to_string(i), false, 0xFFFFFFFFull, 0, 0, {}});
+    if (files == 520) {
+      try {
+        FatLayout::build(root);
+        ADD_FAILURE() << "520 files of 4 GiB laid out";
+      } catch (const DiskError& e) {
+        EXPECT_NE(std::string(e.what()).find("do not fit a disk of 2 TiB"), std::string::npos) << e.what();
+      }
+      continue;
+    }
+    FatLayout l = FatLayout::build(root);
+    EXPECT_LE(l.sector_count(), 0xFFFFFFFFull);
+    EXPECT_EQ(l.geometry().type, FatType::Fat32);
+    EXPECT_GE(uint64_t{l.geometry().clusters} * l.geometry().cluster_bytes(), 500 * 0xFFFFFFFFull);
+  }
+}
+
 TEST(FolderDisk, NotAFolderIsAClearError) {
   EXPECT_THROW(FolderDisk::open("/nonexistent-pxos-folder", false, [](const std::string&) {}), DiskError);
 }
