@@ -348,6 +348,41 @@ TEST(FolderDisk, AFileTheWriteBackReplacedIsNotAVanishedFile) {
   EXPECT_TRUE(reports.empty()) << reports[0];
 }
 
+// A change that could not go back (here: the guest's FAT caught mid-update,
+// its chain too short) is tried again at the next flush, though the guest
+// wrote nothing of the file since; the failure is said once.
+TEST(FolderDisk, AChangeThatCouldNotGoBackIsTriedAgainAtTheNextFlush) {
+  TempDir dir;
+  dir.write("big.txt", std::string(20000, 'a'));
+  std::vector<std::string> reports;
+  auto folder = FolderDisk::open(dir.path.string(), true, [&](const std::string& s) { reports.push_back(s); });
+  FolderDisk* f = folder.get();
+  const FatGeometry& g = f->layout().geometry();
+  ASSERT_EQ(g.type, FatType::Fat16);
+  ASSERT_LE(g.cluster_bytes(), 2048u);  // 20,000 bytes: ten clusters or more
+  DiskImage disk = DiskImage::from_source(std::move(folder), true);
+  uint32_t first = 0;
+  for (const FatPlaced& p : f->layout().placed())
+    if (p.path == "big.txt") first = p.first_cluster;
+  guest_overwrite(disk, *f, "big.txt", std::string(512, 'b'), 0);
+  // The chain ends at its second cluster: too short for 20,000 bytes.
+  const uint64_t fat_lba = FatGeometry::kPartitionStart + g.reserved_sectors + (first + 1) * 2 / 512;
+  std::vector<uint8_t> fat(512), broken;
+  ASSERT_TRUE(disk.read(fat_lba, 1, fat));
+  broken = fat;
+  broken[(first + 1) * 2 % 512] = 0xFF;
+  broken[(first + 1) * 2 % 512 + 1] = 0xFF;
+  ASSERT_TRUE(disk.write(fat_lba, 1, broken));
+  EXPECT_FALSE(disk.flush());
+  EXPECT_EQ(dir.read("big.txt"), std::string(20000, 'a'));
+  EXPECT_FALSE(disk.flush());  // the same failure, not said again
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_NE(reports[0].find("big.txt: could not be written back"), std::string::npos) << reports[0];
+  ASSERT_TRUE(disk.write(fat_lba, 1, fat));  // the FAT is whole again
+  EXPECT_TRUE(disk.flush());
+  EXPECT_EQ(dir.read("big.txt").substr(0, 513), std::string(512, 'b') + "a");
+}
+
 TEST(FatLayout, ADirectoryOfMoreNamesThanFatHoldsKeepsWhatFitsWithOneNote) {
   FatNode root;
   root.directory = true;
