@@ -55,8 +55,7 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory, memory_layout
   keys_to_serial_ = config.keys_to_serial;
   EngineKind kind;
   try {
-    if (deterministic_ && config.engine == EngineKind::Kvm)
-      throw EngineError("--deterministic needs the software engine");
+    if (deterministic_ && config.engine == EngineKind::Kvm) throw EngineError("--deterministic needs the software engine");
     kind = resolve_engine(config.engine, deterministic_, &engine_reason);
   } catch (const EngineError& e) {
     throw MachineError(e.what());
