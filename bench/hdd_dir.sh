@@ -70,7 +70,7 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 min() { echo "${res[$1]% *}"; }
 med() { echo "${res[$1]#* }"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0) printf "%.2f", b / a; else print "n/a" }'; }
-sub() { echo "$1 - $2" | bc -l | awk '{printf "%.3f", $1}'; }
+sub() { if [ "$1" = nan ] || [ "$2" = nan ]; then echo nan; else echo "$1 - $2" | bc -l | awk '{printf "%.3f", $1}'; fi; }
 printf 'image build (mkfs.fat + mcopy), once:     %.3f s\n' "$build"
 printf 'start-up (median): image %s s, --hdd-dir %s s = %sx the image\n' "$(med startup-image)" "$(med startup-hdd-dir)" \
   "$(ratio "$(med startup-image)" "$(med startup-hdd-dir)")"
