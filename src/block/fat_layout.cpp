@@ -229,6 +229,7 @@ void FatLayout::allocate() {
     if (placed_[i].directory) give(i, dir_clusters(i));
   for (uint32_t i = 1; i < placed_.size(); ++i)
     if (!placed_[i].directory && placed_[i].first_cluster == 0) give(i, div_up(placed_[i].size, cb));
+  first_free_ = next;
 }
 
 void FatLayout::make_directories() {
@@ -326,7 +327,7 @@ void FatLayout::fsinfo(std::span<uint8_t> out) const {
   put32(out, 0, 0x41615252);
   put32(out, 484, 0x61417272);
   put32(out, 488, geometry_.clusters - used_clusters_);
-  put32(out, 492, 0xFFFFFFFF);  // no hint
+  put32(out, 492, first_free_);  // where DOS looks for free clusters first (else it scans all used ones)
   put32(out, 508, 0xAA550000);
 }
 
