@@ -145,6 +145,23 @@ TEST(FatLayout, ClusterCountsAreValidForTheType) {
   }
 }
 
+// FSInfo's next-free hint is the first cluster past the files (DOS would
+// otherwise scan every used cluster's FAT entry for free space).
+TEST(FatLayout, Fat32FsInfoNamesTheFirstFreeCluster) {
+  FatNode root;
+  root.directory = true;
+  root.children.push_back(file("a", 10000, 1));
+  root.children.push_back(file("b", 3000, 2));
+  FatLayout l = FatLayout::build(root, FatOptions{FatType::Fat32});
+  uint32_t end = 0;
+  for (const FatPlaced& p : l.placed()) end = std::max(end, p.first_cluster + p.clusters);
+  std::vector<uint8_t> fsinfo(512);
+  ASSERT_TRUE(l.read_sector(FatGeometry::kPartitionStart + 1, fsinfo,
+                            [](uint32_t, uint64_t, std::span<uint8_t>) { return true; }));
+  EXPECT_EQ(fsinfo[492] | fsinfo[493] << 8 | fsinfo[494] << 16 | uint32_t(fsinfo[495]) << 24, end);
+  EXPECT_GT(end, 2u);
+}
+
 TEST(FatLayout, ChainsAndContentsReadBack) {
   for (FatType t : {FatType::Fat16, FatType::Fat32}) {
     FatNode root;
