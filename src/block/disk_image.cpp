@@ -109,6 +109,8 @@ DiskImage& DiskImage::operator=(DiskImage&& o) noexcept {
     overlay_ = std::move(o.overlay_);
     source_ = std::move(o.source_);
     dirty_ = std::move(o.dirty_);
+    unflushed_ = o.unflushed_;
+    writes_ = o.writes_;
   }
   return *this;
 }
@@ -116,8 +118,9 @@ DiskImage& DiskImage::operator=(DiskImage&& o) noexcept {
 bool DiskImage::flush() {
   if (source_) {
     if (!writable_ || dirty_.empty()) return true;
+    unflushed_ = false;
     bool ok = source_->flush(overlay_, dirty_);
-    dirty_.clear();  // what failed was reported; the next flush looks at newer writes
+    if (ok) dirty_.clear();  // else kept: what failed was reported, and is tried again next time
     return ok;
   }
   if (fd_ < 0 || !writable_) return true;
@@ -157,6 +160,8 @@ bool DiskImage::write(uint64_t lba, uint32_t count, std::span<const uint8_t> buf
     if (source_) {
       overlay_[s].assign(src, src + kSectorSize);
       dirty_.insert(s);
+      unflushed_ = true;
+      ++writes_;
     } else if (writable_ && fd_ >= 0) {
       if (pwrite(fd_, src, kSectorSize, off_t(s * kSectorSize)) != kSectorSize) return false;
     } else {

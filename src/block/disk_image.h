@@ -78,11 +78,17 @@ class DiskImage {
   void discard_writes() {
     overlay_.clear();
     dirty_.clear();
+    unflushed_ = false;
   }
   // Makes the writes so far durable (fsync) when the image file is written
   // in place (--writable), or has a writable source write them back; true
-  // when there is nothing to do.
+  // when there is nothing to do. What a source could not write back (a
+  // conflict) stays dirty, so the next flush tries it again.
   bool flush();
+  // For a writable source: whether the guest wrote since the last flush,
+  // and a count of its writes (to see them settle before a flush).
+  bool unflushed_writes() const { return source_ && writable_ && unflushed_; }
+  uint64_t write_count() const { return writes_; }
 
  private:
   DiskImage() = default;
@@ -95,7 +101,9 @@ class DiskImage {
   uint8_t floppy_type_ = 0;
   std::unordered_map<uint64_t, std::vector<uint8_t>> overlay_;  // private writes
   std::unique_ptr<SectorSource> source_;                        // sectors from elsewhere, when set
-  std::unordered_set<uint64_t> dirty_;                          // with source_: written since the last flush
+  std::unordered_set<uint64_t> dirty_;                          // with source_: not yet written back
+  bool unflushed_ = false;                                      // with source_: written since the last flush
+  uint64_t writes_ = 0;
 };
 
 }  // namespace pxos

@@ -131,6 +131,8 @@ std::unique_ptr<FolderDisk> FolderDisk::open(const std::string& dir, bool writab
   for (size_t i = 0; i < notes.size() && i < 10; ++i) disk->report_("pxos: --hdd-dir: " + notes[i]);
   if (notes.size() > 10) disk->report_("pxos: --hdd-dir: and " + std::to_string(notes.size() - 10) + " more left out");
   disk->files_ = std::move(s.files);
+  disk->stamps_ = std::move(s.stamps);
+  disk->gone_reported_.assign(disk->files_.size(), false);
   if (writable) {
     SyncedTree synced;
     for (const FatPlaced& p : disk->layout_.placed()) {
@@ -138,7 +140,7 @@ std::unique_ptr<FolderDisk> FolderDisk::open(const std::string& dir, bool writab
       SyncedEntry e{p.directory, p.first_cluster, uint32_t(p.size), p.short_name, {}};
       // A file read through a symbolic link is the link's target: it is
       // never written back (a new stamp makes any change a conflict).
-      if (!p.directory) e.stamp = disk->files_[p.file_id] == p.path ? s.stamps[p.file_id] : HostStamp{-1, 0, 0};
+      if (!p.directory) e.stamp = disk->files_[p.file_id] == p.path ? disk->stamps_[p.file_id] : HostStamp{-1, 0, 0};
       synced[p.path] = e;
     }
     disk->write_back_ = std::make_unique<FolderWriteBack>(fd, std::move(synced), disk->report_);
@@ -151,17 +153,34 @@ FolderDisk::~FolderDisk() {
   if (root_fd_ >= 0) ::close(root_fd_);
 }
 
-// A file's bytes: zeros past its end, and for a file that is gone (deleted
-// on the host, or by a write-back).
+// Opens file `file_id` (kept open until another is read) and checks that it
+// is still the file the layout was made from: a host file deleted, replaced
+// or changed in size by another program reads as zeros, said once.
+bool FolderDisk::host_file_as_scanned(uint32_t file_id) {
+  if (open_fd_ >= 0 && open_id_ == file_id) return true;
+  if (open_fd_ >= 0) ::close(open_fd_);
+  open_id_ = file_id;
+  open_fd_ = open_beneath(root_fd_, files_[file_id], O_RDONLY);
+  const HostStamp& want = stamps_[file_id];
+  const bool gone = want.inode == 0;  // deleted by a write-back: nothing to say
+  HostStamp now = open_fd_ >= 0 ? host_stamp(open_fd_) : HostStamp{};
+  if (open_fd_ >= 0 && !gone && now.inode == want.inode && now.size == want.size) return true;
+  if (open_fd_ >= 0) ::close(open_fd_);
+  open_fd_ = -1;
+  if (!gone && !gone_reported_[file_id]) {
+    gone_reported_[file_id] = true;
+    report_("pxos: --hdd-dir: " + files_[file_id] + ": " + (now.inode == 0 ? "deleted" : "replaced or resized") +
+            " on the host while the guest runs; the guest reads zeros for it");
+  }
+  return false;
+}
+
+// A file's bytes: zeros past its end, and for a file that is gone (see
+// host_file_as_scanned).
 bool FolderDisk::read_file(uint32_t file_id, uint64_t offset, std::span<uint8_t> out) {
   std::fill(out.begin(), out.end(), 0);
   if (file_id >= files_.size()) return false;
-  if (open_fd_ < 0 || open_id_ != file_id) {
-    if (open_fd_ >= 0) ::close(open_fd_);
-    open_fd_ = open_beneath(root_fd_, files_[file_id], O_RDONLY);
-    open_id_ = file_id;
-    if (open_fd_ < 0) return errno == ENOENT;
-  }
+  if (!host_file_as_scanned(file_id)) return true;
   for (size_t at = 0; at < out.size();) {
     ssize_t n = ::pread(open_fd_, out.data() + at, out.size() - at, off_t(offset + at));
     if (n < 0) return false;
@@ -195,7 +214,25 @@ bool FolderDisk::flush(const Overlay& overlay, const std::unordered_set<uint64_t
   // The file kept open may be replaced or deleted by the write-back.
   if (open_fd_ >= 0) ::close(open_fd_);
   open_fd_ = -1;
-  return write_back_->sync(reader, dirty_clusters);
+  bool ok = write_back_->sync(reader, dirty_clusters);
+  after_sync();
+  return ok;
+}
+
+// The host files the write-back replaced are the guest's versions now, and
+// those it deleted are gone: neither is another program's doing.
+void FolderDisk::after_sync() {
+  const SyncedTree& synced = write_back_->synced();
+  for (uint32_t id = 0; id < files_.size(); ++id) {
+    auto it = synced.find(files_[id]);
+    if (it == synced.end()) {
+      int fd = open_beneath(root_fd_, files_[id], O_RDONLY);
+      if (fd < 0) stamps_[id] = HostStamp{};  // deleted (by the guest)
+      if (fd >= 0) ::close(fd);
+    } else if (!it->second.directory && it->second.stamp.inode != 0) {
+      stamps_[id] = it->second.stamp;
+    }
+  }
 }
 
 }  // namespace pxos

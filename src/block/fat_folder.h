@@ -2,9 +2,11 @@
 // at start (names, sizes, times; no contents), laid out by FatLayout, and
 // its sectors are made as the guest reads them, file data read from the
 // host file only then. The guest's writes stay in the DiskImage's overlay;
-// when the disk is writable, each flush (a reset, the exit) writes the
+// when the disk is writable, each flush (writes settled, a reset, the exit) writes the
 // files the guest created, changed or deleted back to the folder
-// (block/fat_write_back.h).
+// (block/fat_write_back.h). A host file deleted or replaced by another
+// program while the guest runs reads as zeros from then on, said once on the
+// report.
 #pragma once
 
 #include <functional>
@@ -36,10 +38,14 @@ class FolderDisk : public SectorSource {
  private:
   FolderDisk() = default;
   bool read_file(uint32_t file_id, uint64_t offset, std::span<uint8_t> out);
+  bool host_file_as_scanned(uint32_t file_id);
+  void after_sync();
 
   int root_fd_ = -1;
   FatLayout layout_;
-  std::vector<std::string> files_;  // by file id: the path below the folder
+  std::vector<std::string> files_;   // by file id: the path below the folder
+  std::vector<HostStamp> stamps_;    // by file id: the host file as the guest's disk shows it
+  std::vector<bool> gone_reported_;  // by file id: its vanishing was reported (once)
   std::unique_ptr<FolderWriteBack> write_back_;
   Report report_;
   int open_fd_ = -1;  // the file read last, kept open

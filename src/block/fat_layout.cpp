@@ -86,6 +86,7 @@ void FatLayout::place(const FatNode& node, uint32_t self, const std::string& pat
     }
   uint32_t entries = self == 0 ? 0 : 2;
   std::vector<std::pair<uint32_t, const FatNode*>> subdirs;
+  uint32_t full = 0;  // names left out because the directory is full: one note for them all
   for (const FatNode* c : order) {
     std::string child_path = path.empty() ? c->name : path + "/" + c->name;
     std::optional<std::u16string> ln = fat_long_name(c->name);
@@ -100,7 +101,7 @@ void FatLayout::place(const FatNode& node, uint32_t self, const std::string& pat
     std::optional<ShortNameChoice> sn = make_short_name(*ln, taken);
     uint32_t need = 1 + (sn && sn->needs_long_name ? uint32_t(lfn_entries(*ln, 0).size()) : 0);
     if (!sn || entries + need > kMaxDirEntries) {
-      notes_.push_back(child_path + ": left out: its directory is full");
+      ++full;
       continue;
     }
     entries += need;
@@ -112,6 +113,10 @@ void FatLayout::place(const FatNode& node, uint32_t self, const std::string& pat
     children_[self].push_back(index);
     if (c->directory) subdirs.push_back({index, c});
   }
+  if (full)
+    notes_.push_back((path.empty() ? std::string("the top folder") : path) + ": " + std::to_string(full) + " of its " +
+                     std::to_string(node.children.size()) +
+                     " names left out: a FAT directory holds 65,536 entries, long-name entries included");
   for (auto [index, c] : subdirs) {
     std::string sub = placed_[index].path;  // a copy: place() grows placed_
     place(*c, index, sub);
@@ -142,11 +147,12 @@ void FatLayout::plan(const FatOptions& options) {
     }
     return n;
   };
-  bool root_fits16 = entries_of(0) <= kFat16RootEntries;
+  // FAT16 has too few clusters for very many small files, whatever their size.
+  bool fits16 = entries_of(0) <= kFat16RootEntries && needed_clusters(32768, false) * 5 / 4 <= kFat16MaxClusters;
   uint64_t estimate = needed_clusters(512, true) * 512;
   uint64_t want = estimate + std::max(estimate / 4, options.min_free_bytes);
-  FatType type = options.type.value_or(want <= 512 * kMiB && root_fits16 ? FatType::Fat16 : FatType::Fat32);
-  if (type == FatType::Fat16 && !root_fits16)
+  FatType type = options.type.value_or(want <= 512 * kMiB && fits16 ? FatType::Fat16 : FatType::Fat32);
+  if (type == FatType::Fat16 && entries_of(0) > kFat16RootEntries)
     throw DiskError("the folder's top level has too many names for FAT16's root directory (" +
                     std::to_string(kFat16RootEntries) + " entries)");
   uint32_t spc;
@@ -163,7 +169,10 @@ void FatLayout::plan(const FatOptions& options) {
     clusters = std::max<uint64_t>(clusters, fat32 ? kFat32MinClusters : kFat16MinClusters);
     uint64_t max = fat32 ? kFat32MaxClusters : kFat16MaxClusters;
     if (clusters > max && spc < 64) continue;
-    if (clusters > max) throw DiskError("the folder's contents do not fit a FAT disk of 32 KiB clusters");
+    if (used > max)
+      throw DiskError("the folder's contents (" + std::to_string(used * spc / 2048) + " MiB) do not fit " +
+                      (fat32 ? "FAT32" : "FAT16 (2 GiB at most; give FAT32)"));
+    clusters = std::min(clusters, max);  // near the type's limit, less free space
     geometry_.type = type;
     geometry_.sectors_per_cluster = spc;
     geometry_.clusters = uint32_t(clusters);
@@ -173,12 +182,22 @@ void FatLayout::plan(const FatOptions& options) {
   FatGeometry& g = geometry_;
   g.reserved_sectors = fat32 ? 32 : 1;
   g.root_entries = fat32 ? 0 : kFat16RootEntries;
-  g.fat_sectors = div_up(uint64_t{g.clusters + 2} * (fat32 ? 4 : 2), 512);
-  uint64_t part = uint64_t{g.first_data_sector()} + uint64_t{g.clusters} * spc;
-  uint64_t disk = (FatGeometry::kPartitionStart + part + 1007) / 1008 * 1008;  // whole cylinders
-  if (disk > kMaxDiskSectors) throw DiskError("the folder's contents do not fit a 2 TiB disk");
-  g.partition_sectors = uint32_t(part);
-  g.disk_sectors = disk;
+  for (;;) {
+    g.fat_sectors = div_up(uint64_t{g.clusters + 2} * (fat32 ? 4 : 2), 512);
+    uint64_t part = uint64_t{g.first_data_sector()} + uint64_t{g.clusters} * spc;
+    uint64_t disk = (FatGeometry::kPartitionStart + part + 1007) / 1008 * 1008;  // whole cylinders
+    if (disk <= kMaxDiskSectors) {
+      g.partition_sectors = uint32_t(part);
+      g.disk_sectors = disk;
+      return;
+    }
+    // Past what an MBR partition addresses: less free space, down to none.
+    uint32_t less = div_up(disk - kMaxDiskSectors / 1008 * 1008, spc);
+    if (g.clusters < used_clusters_ + less)
+      throw DiskError("the folder's contents (" + std::to_string(uint64_t{used_clusters_} * spc / 2048) +
+                      " MiB) do not fit a disk of 2 TiB, the most an MBR partition holds");
+    g.clusters -= less;
+  }
 }
 
 // Gives every directory and file its run of clusters: FAT32's root first,
@@ -210,6 +229,7 @@ void FatLayout::allocate() {
     if (placed_[i].directory) give(i, dir_clusters(i));
   for (uint32_t i = 1; i < placed_.size(); ++i)
     if (!placed_[i].directory && placed_[i].first_cluster == 0) give(i, div_up(placed_[i].size, cb));
+  first_free_ = next;
 }
 
 void FatLayout::make_directories() {
@@ -307,7 +327,7 @@ void FatLayout::fsinfo(std::span<uint8_t> out) const {
   put32(out, 0, 0x41615252);
   put32(out, 484, 0x61417272);
   put32(out, 488, geometry_.clusters - used_clusters_);
-  put32(out, 492, 0xFFFFFFFF);  // no hint
+  put32(out, 492, first_free_);  // where DOS looks for free clusters first (else it scans all used ones)
   put32(out, 508, 0xAA550000);
 }
 

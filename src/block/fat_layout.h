@@ -112,6 +112,7 @@ class FatLayout {
   std::vector<Extent> extents_;                  // by first cluster
   std::vector<std::string> notes_;
   uint32_t used_clusters_ = 0;
+  uint32_t first_free_ = 2;  // the clusters from here on are free
   uint64_t kernel_lba_ = 0;
   uint32_t kernel_sectors_ = 0;
 };

@@ -41,7 +41,8 @@ HostStamp host_stamp(int fd) {
 }
 
 void FolderWriteBack::conflict(const std::string& rel, const std::string& why) {
-  report_("pxos: --hdd-dir: " + rel + ": " + why);
+  std::string line = "pxos: --hdd-dir: " + rel + ": " + why;
+  if (reported_.insert(line).second) report_(line);
 }
 
 // Every entry below directory `cluster` (0: the root), by host path. A name

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_set>
 
@@ -44,6 +45,8 @@ class FolderWriteBack {
   // Brings the folder up to the file system `reader` reads; `dirty` holds
   // the clusters written since the last sync. True when all went back.
   bool sync(FatReader& reader, const std::unordered_set<uint32_t>& dirty);
+  // The folder as the last sync left it.
+  const SyncedTree& synced() const { return synced_; }
 
  private:
   struct Found {
@@ -60,6 +63,7 @@ class FolderWriteBack {
   std::map<std::pair<std::string, ShortName>, std::string> by_short_name_;  // (folder, short name) -> host name
   std::unordered_set<uint32_t> walked_dirs_;  // the first clusters of the directories read in this sync
   Report report_;
+  std::set<std::string> reported_;  // each conflict is said once, though a later sync meets it again
 };
 
 // The stamp of an open host file.

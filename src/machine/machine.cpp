@@ -91,12 +91,31 @@ void Machine::open_disks(const MachineConfig& config) {
     } catch (const DiskError& e) {
       throw MachineError(std::string("--hdd-dir: ") + e.what());
     }
+    if (config.writable) add_folder_sync(*disks.back());
   }
   bool has_floppy = !config.floppy.empty() || !config.boot_sector.empty();
   bool has_hard_disk = !config.hda.empty() || !config.hdd_dir.empty();
   if ((config.boot == 'a' && !has_floppy) || (config.boot == 'c' && !has_hard_disk))
     throw MachineError(std::string("--boot ") + config.boot + ": there is no " +
                        (config.boot == 'a' ? "floppy (--floppy, --boot-sector)" : "hard disk (--hda, --hdd-dir)"));
+}
+
+// --hdd-dir --writable: the guest's changes go back to the folder while it
+// runs, once its writes have settled (none for kFolderSettleNs of guest
+// time, which passes with the host's unless the run is deterministic), so
+// that what DOS saved is complete: a file and its directory entry and FAT.
+void Machine::add_folder_sync(DiskImage& disk) {
+  constexpr uint64_t kFolderSettleNs = 1'500'000'000;
+  struct Seen {
+    uint64_t writes = 0, since = 0;
+  };
+  devices.add_timer("hdd-dir-sync", [&disk, seen = Seen{}](uint64_t now) mutable {
+    if (!disk.unflushed_writes()) return kNoEvent;
+    if (disk.write_count() != seen.writes) seen = Seen{disk.write_count(), now};
+    if (now - seen.since < kFolderSettleNs) return seen.since + kFolderSettleNs;
+    disk.flush();  // a conflict is reported (once) and tried again after the next writes
+    return kNoEvent;
+  });
 }
 
 void Machine::check_kernel(const MachineConfig& config) {

@@ -197,6 +197,7 @@ class Machine {
   void print_stats(std::ostream& os) const;
 
  private:
+  void add_folder_sync(DiskImage& disk);
   void open_disks(const MachineConfig& config);
   void check_kernel(const MachineConfig& config);
   void add_devices(const MachineConfig& config);  // machine/pc_devices.cpp

@@ -4,7 +4,8 @@
 # by our own boot sector. DIR lists the folder and TYPE shows a file of random
 # text; a file made in DOS reaches the host with --writable and not without;
 # a file of 3 MiB is copied by DOS (read from the host, written back) with its
-# checksum intact; the same from a folder of over 512 MiB (FAT32).
+# checksum intact; a file saved in DOS is on the host while pxOS still runs;
+# the same from a folder of over 512 MiB (FAT32).
 # hdd_dir_freedos.sh ENGINE PXOS.
 set -u
 engine=$1 pxos=$2
@@ -53,6 +54,27 @@ echo "$out" | tail -5
 [ "$(tr -d '\r' <"$dir/MADE.TXT" 2>/dev/null)" = "from dos" ] || { echo "FAIL: MADE.TXT did not reach the host whole"; fail=1; }
 if [ "$(sha256sum <"$dir/big.bin")" != "$(sha256sum <"$dir/COPY.BIN" 2>/dev/null)" ]; then
   echo "FAIL: the 3 MiB copy DOS made differs from the original (or is missing)"
+  fail=1
+fi
+# With --writable a file saved in DOS reaches the host while pxOS still runs
+# (once the guest's writes have settled for 1.5 s of guest time).
+"$pxos" run --engine "$engine" --hdd-dir "$dir" --writable --expect 'C:\>' --send-keys 'echo live> live.txt{enter}' \
+  --display none --timeout 150 </dev/null >"$work/live.log" 2>&1 &
+pid=$!
+seen=
+for _ in $(seq 1 280); do
+  if [ -e "$dir/LIVE.TXT" ]; then
+    kill -0 $pid 2>/dev/null && seen=running
+    break
+  fi
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.5
+done
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+if [ "$seen" != running ] || [ "$(tr -d '\r' <"$dir/LIVE.TXT")" != live ]; then
+  echo "FAIL: LIVE.TXT did not reach the host whole while pxOS ran"
+  cat "$work/live.log"
   fail=1
 fi
 # Over 512 MiB (a sparse file of 600 MiB) the disk is FAT32: it boots too.

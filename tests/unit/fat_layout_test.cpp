@@ -145,6 +145,23 @@ TEST(FatLayout, ClusterCountsAreValidForTheType) {
   }
 }
 
+// FSInfo's next-free hint is the first cluster past the files (DOS would
+// otherwise scan every used cluster's FAT entry for free space).
+TEST(FatLayout, Fat32FsInfoNamesTheFirstFreeCluster) {
+  FatNode root;
+  root.directory = true;
+  root.children.push_back(file("a", 10000, 1));
+  root.children.push_back(file("b", 3000, 2));
+  FatLayout l = FatLayout::build(root, FatOptions{FatType::Fat32});
+  uint32_t end = 0;
+  for (const FatPlaced& p : l.placed()) end = std::max(end, p.first_cluster + p.clusters);
+  std::vector<uint8_t> fsinfo(512);
+  ASSERT_TRUE(l.read_sector(FatGeometry::kPartitionStart + 1, fsinfo,
+                            [](uint32_t, uint64_t, std::span<uint8_t>) { return true; }));
+  EXPECT_EQ(fsinfo[492] | fsinfo[493] << 8 | fsinfo[494] << 16 | uint32_t(fsinfo[495]) << 24, end);
+  EXPECT_GT(end, 2u);
+}
+
 TEST(FatLayout, ChainsAndContentsReadBack) {
   for (FatType t : {FatType::Fat16, FatType::Fat32}) {
     FatNode root;
@@ -298,6 +315,125 @@ TEST(FolderDisk, LinksOutsideAndSpecialFilesAreLeftOutWithANote) {
   EXPECT_FALSE(paths.count("out-link"));
   EXPECT_FALSE(paths.count("fifo"));
   EXPECT_EQ(reports.size(), 2u);
+}
+
+// Sector `at` of `name`'s data as the guest reads it.
+std::string guest_read(DiskImage& disk, const FolderDisk& folder, const std::string& name, uint32_t at = 0) {
+  for (const FatPlaced& p : folder.layout().placed())
+    if (p.path == name) {
+      std::vector<uint8_t> sector(512);
+      if (!disk.read(folder.layout().geometry().cluster_lba(p.first_cluster) + at, 1, sector)) return "<error>";
+      return std::string(sector.begin(), sector.end());
+    }
+  return "<missing>";
+}
+
+TEST(FolderDisk, AHostFileDeletedOrReplacedWhileTheGuestRunsReadsAsZerosSaidOnce) {
+  TempDir dir;
+  dir.write("a.txt", "AAAA");
+  dir.write("b.txt", "BBBB");
+  std::vector<std::string> reports;
+  auto folder = FolderDisk::open(dir.path.string(), false, [&](const std::string& s) { reports.push_back(s); });
+  FolderDisk* f = folder.get();
+  DiskImage disk = DiskImage::from_source(std::move(folder), false);
+  const std::string zeros(512, '\0');
+  EXPECT_EQ(guest_read(disk, *f, "a.txt").substr(0, 5), std::string("AAAA\0", 5));
+  EXPECT_EQ(guest_read(disk, *f, "b.txt").substr(0, 5), std::string("BBBB\0", 5));
+  std::filesystem::remove(dir.path / "a.txt");
+  EXPECT_EQ(guest_read(disk, *f, "a.txt"), zeros);
+  dir.write("b.new", "CCCC");
+  std::filesystem::rename(dir.path / "b.new", dir.path / "b.txt");  // replaced, as an editor saves
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(guest_read(disk, *f, "b.txt"), zeros);
+    EXPECT_EQ(guest_read(disk, *f, "a.txt"), zeros);
+  }
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_NE(reports[0].find("a.txt: deleted on the host while the guest runs"), std::string::npos) << reports[0];
+  EXPECT_NE(reports[1].find("b.txt: replaced or resized on the host"), std::string::npos) << reports[1];
+}
+
+TEST(FolderDisk, AFileTheWriteBackReplacedIsNotAVanishedFile) {
+  TempDir dir;
+  dir.write("big.txt", std::string(20000, 'a'));
+  std::vector<std::string> reports;
+  auto folder = FolderDisk::open(dir.path.string(), true, [&](const std::string& s) { reports.push_back(s); });
+  FolderDisk* f = folder.get();
+  DiskImage disk = DiskImage::from_source(std::move(folder), true);
+  guest_overwrite(disk, *f, "big.txt", "bbbb");
+  EXPECT_TRUE(disk.flush());
+  EXPECT_EQ(guest_read(disk, *f, "big.txt", 1), std::string(512, 'a'));
+  EXPECT_TRUE(reports.empty()) << reports[0];
+}
+
+// A change that could not go back (here: the guest's FAT caught mid-update,
+// its chain too short) is tried again at the next flush, though the guest
+// wrote nothing of the file since; the failure is said once.
+TEST(FolderDisk, AChangeThatCouldNotGoBackIsTriedAgainAtTheNextFlush) {
+  TempDir dir;
+  dir.write("big.txt", std::string(20000, 'a'));
+  std::vector<std::string> reports;
+  auto folder = FolderDisk::open(dir.path.string(), true, [&](const std::string& s) { reports.push_back(s); });
+  FolderDisk* f = folder.get();
+  const FatGeometry& g = f->layout().geometry();
+  ASSERT_EQ(g.type, FatType::Fat16);
+  ASSERT_LE(g.cluster_bytes(), 2048u);  // 20,000 bytes: ten clusters or more
+  DiskImage disk = DiskImage::from_source(std::move(folder), true);
+  uint32_t first = 0;
+  for (const FatPlaced& p : f->layout().placed())
+    if (p.path == "big.txt") first = p.first_cluster;
+  guest_overwrite(disk, *f, "big.txt", std::string(512, 'b'), 0);
+  // The chain ends at its second cluster: too short for 20,000 bytes.
+  const uint64_t fat_lba = FatGeometry::kPartitionStart + g.reserved_sectors + (first + 1) * 2 / 512;
+  std::vector<uint8_t> fat(512), broken;
+  ASSERT_TRUE(disk.read(fat_lba, 1, fat));
+  broken = fat;
+  broken[(first + 1) * 2 % 512] = 0xFF;
+  broken[(first + 1) * 2 % 512 + 1] = 0xFF;
+  ASSERT_TRUE(disk.write(fat_lba, 1, broken));
+  EXPECT_FALSE(disk.flush());
+  EXPECT_EQ(dir.read("big.txt"), std::string(20000, 'a'));
+  EXPECT_FALSE(disk.flush());  // the same failure, not said again
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_NE(reports[0].find("big.txt: could not be written back"), std::string::npos) << reports[0];
+  ASSERT_TRUE(disk.write(fat_lba, 1, fat));  // the FAT is whole again
+  EXPECT_TRUE(disk.flush());
+  EXPECT_EQ(dir.read("big.txt").substr(0, 513), std::string(512, 'b') + "a");
+}
+
+TEST(FatLayout, ADirectoryOfMoreNamesThanFatHoldsKeepsWhatFitsWithOneNote) {
+  FatNode root;
+  root.directory = true;
+  FatNode sub;
+  sub.name = "many";
+  sub.directory = true;
+  for (int i = 0; i < 70000; ++i) sub.children.push_back(FatNode{"F" + std::to_string(100000 + i), false, 1, 0, 0, {}});
+  root.children.push_back(sub);
+  FatLayout l = FatLayout::build(root);
+  ASSERT_EQ(l.notes().size(), 1u);
+  EXPECT_NE(l.notes()[0].find("many: 4466 of its 70000 names left out"), std::string::npos) << l.notes()[0];
+  EXPECT_EQ(l.placed().size(), 2u + 65534u);  // the root, "many", and 65,534 names besides "." and ".."
+}
+
+TEST(FatLayout, ContentsNearTwoTebibytesGetLessFreeSpaceAndMoreAreAnError) {
+  for (int files : {500, 520}) {
+    FatNode root;
+    root.directory = true;
+    for (int i = 0; i < files; ++i)
+      root.children.push_back(FatNode{"F" + std::to_string(i), false, 0xFFFFFFFFull, 0, 0, {}});
+    if (files == 520) {
+      try {
+        FatLayout::build(root);
+        ADD_FAILURE() << "520 files of 4 GiB laid out";
+      } catch (const DiskError& e) {
+        EXPECT_NE(std::string(e.what()).find("do not fit a disk of 2 TiB"), std::string::npos) << e.what();
+      }
+      continue;
+    }
+    FatLayout l = FatLayout::build(root);
+    EXPECT_LE(l.sector_count(), 0xFFFFFFFFull);
+    EXPECT_EQ(l.geometry().type, FatType::Fat32);
+    EXPECT_GE(uint64_t{l.geometry().clusters} * l.geometry().cluster_bytes(), 500 * 0xFFFFFFFFull);
+  }
 }
 
 TEST(FolderDisk, NotAFolderIsAClearError) {
