@@ -1,5 +1,15 @@
 # Helpers for the GDB stub's tests (sourced).
 
+# What every gdb session test starts with: skips (77) without gdb or, for
+# ENGINE kvm, without a usable /dev/kvm; sets $tmp (removed at exit) and $port.
+gdb_test_setup() {
+  command -v gdb >/dev/null || { echo "SKIP: gdb is not installed (scripts/deps.sh installs it)"; exit 77; }
+  if [ "$1" = kvm ] && [ ! -w /dev/kvm ]; then echo "SKIP: /dev/kvm is not usable here"; exit 77; fi
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  port=$(free_port)
+}
+
 # A free TCP port on 127.0.0.1.
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

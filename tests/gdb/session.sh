@@ -9,11 +9,7 @@ set -u
 engine=$1 pxos=$2 guest=$3 det=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-command -v gdb >/dev/null || { echo "SKIP: gdb is not installed (scripts/deps.sh installs it)"; exit 77; }
-if [ "$engine" = kvm ] && [ ! -w /dev/kvm ]; then echo "SKIP: /dev/kvm is not usable here"; exit 77; fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-port=$(free_port)
+gdb_test_setup "$engine"
 
 cat >"$tmp/script.gdb" <<GDB
 set pagination off
