@@ -99,14 +99,24 @@ std::optional<ShortNameChoice> make_short_name(const std::u16string& long_name, 
     taken.insert(plain);
     return ShortNameChoice{plain, !exact};
   }
-  uint32_t& next = names.next_tail[b + "." + e];
-  for (uint32_t n = std::max<uint32_t>(next, 1); n <= 999999; ++n) {
-    std::string tail = "~" + std::to_string(n);
-    ShortName candidate = make(b.substr(0, std::min(b.size(), 8 - tail.size())) + tail);
-    if (taken.insert(candidate).second) {
-      next = n + 1;
-      return ShortNameChoice{candidate, true};
+  // ~1..~9 keep 6 characters of the basis, ~10..~99 five, and so on: names
+  // whose bases share those characters compete for the same candidates, so
+  // the tail to try next is kept per kept prefix and tail length (else 100,000
+  // names like "file 000001.txt" each tried every tail taken before them).
+  uint32_t first = 1;
+  for (size_t digits = 1; digits <= 6; ++digits) {
+    const uint32_t end = first * 10;  // 10, 100, ... 1,000,000
+    const std::string prefix = b.substr(0, std::min(b.size(), 7 - digits));
+    uint32_t& next = names.next_tail[prefix + "." + e + "/" + std::to_string(digits)];
+    for (uint32_t n = std::max(next, first); n < end; ++n) {
+      ShortName candidate = make(prefix + "~" + std::to_string(n));
+      if (taken.insert(candidate).second) {
+        next = n + 1;
+        return ShortNameChoice{candidate, true};
+      }
     }
+    next = end;
+    first = end;
   }
   return std::nullopt;
 }
