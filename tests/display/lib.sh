@@ -47,3 +47,24 @@ wait_window() {
   done
   echo "$wid"
 }
+
+# QEMU (-vga std) booting floppy IMAGE in the background, its monitor on fd 3,
+# its debug console in $tmp/debug.txt and its output in $tmp/qemu.log (the
+# image is not written: snapshot=on). For qemu_compare.sh and qemu_input.sh.
+start_qemu() {
+  mkfifo "$tmp/monitor"
+  qemu-system-i386 -vga std -drive "file=$1,format=raw,if=floppy,snapshot=on" -display none -monitor stdio \
+    -debugcon "file:$tmp/debug.txt" <"$tmp/monitor" >"$tmp/qemu.log" 2>&1 &
+  pids+=($!)
+  exec 3>"$tmp/monitor"
+}
+
+until_file() {  # FILE TEXT: FILE holds TEXT within 30 s, else the test fails showing it and QEMU's log
+  for _ in $(seq 300); do
+    grep -qF "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "FAIL: '$2' never came in $1:"
+  cat "$1" "$tmp/qemu.log"
+  exit 1
+}

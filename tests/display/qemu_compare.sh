@@ -21,20 +21,7 @@ if [ "$engine" = kvm ] && ! [ -r /dev/kvm -a -w /dev/kvm ]; then
   exit 77
 fi
 cp "$guest" "$tmp/floppy.img" && truncate -s 1474560 "$tmp/floppy.img"
-mkfifo "$tmp/monitor"
-qemu-system-i386 -vga std -drive "file=$tmp/floppy.img,format=raw,if=floppy" -display none -monitor stdio \
-  -debugcon "file:$tmp/debug.txt" <"$tmp/monitor" >"$tmp/qemu.log" 2>&1 &
-pids+=($!)
-exec 3>"$tmp/monitor"
-until_file() {  # FILE TEXT: FILE holds TEXT within 30 s
-  for _ in $(seq 300); do
-    grep -qF "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "FAIL: '$2' never came in $1:"
-  cat "$1" "$tmp/qemu.log"
-  exit 1
-}
+start_qemu "$tmp/floppy.img"
 keys='' n=0
 for mode in "$@"; do
   until_file "$tmp/debug.txt" "$mode drawn"

@@ -20,20 +20,7 @@ case $guest in
   floppy:*) cp "${guest#floppy:}" "$tmp/floppy.img" && boot=(--floppy "$tmp/floppy.img") ;;
   *) cp "$guest" "$tmp/floppy.img" && truncate -s 1474560 "$tmp/floppy.img" && boot=(--boot-sector "$guest") ;;
 esac
-mkfifo "$tmp/monitor"
-qemu-system-i386 -vga std -drive "file=$tmp/floppy.img,format=raw,if=floppy,snapshot=on" -display none -monitor stdio \
-  -debugcon "file:$tmp/debug.txt" <"$tmp/monitor" >"$tmp/qemu.log" 2>&1 &
-pids+=($!)
-exec 3>"$tmp/monitor"
-until_file() {  # FILE TEXT: FILE holds TEXT within 30 s
-  for _ in $(seq 300); do
-    grep -qF "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "FAIL: '$2' never came in $1:"
-  cat "$1" "$tmp/qemu.log"
-  exit 1
-}
+start_qemu "$tmp/floppy.img"
 until_file "$tmp/debug.txt" "$ready"
 for command in "$@"; do
   echo "$command" >&3
