@@ -44,25 +44,48 @@ struct Setup {
   std::function<void(soft::Cpu&)> cpu = [](soft::Cpu&) {};
   uint64_t quantum = 0;
   size_t code_capacity = 0;
+  bool real_mode = false;  // a *16.asm snippet: real mode at 0000:1000 (real16.inc)
 };
+
+// A CoreRig in real mode for the *16.asm snippets: every segment at 0 with a 64 KiB
+// limit, SP = 9000h, data (bytes with their sign bits set and clear) at 2000h.
+struct RealRig : CoreRig {
+  explicit RealRig(bool translate) : CoreRig(1u << 20) {
+    core.cache.set_translate(translate);
+    for (int k = 0; k < 6; ++k) c.seg[k] = soft::SegCache{0, 0xFFFF, 0, 0x93};
+    c.r[ESP] = 0x9000;
+    for (uint32_t k = 0; k < 64; ++k) w32(0x2000 + 4 * k, 0xF1E27304u ^ (k * 0x3B8F1D27u));
+  }
+};
+
+template <class Rig>
+void run_on(Rig& m, Outcome& o, uint32_t at, const std::vector<uint8_t>& code, const Setup& setup) {
+  m.run_at(at, code, setup.quantum, &o.stops);
+  for (int k = 0; k < 8; ++k) o.r[k] = m.c.r[k];
+  o.eip = m.c.eip;
+  o.flags = m.c.get_flags();
+  o.ram = m.ram;
+  o.icount = m.c.icount;
+  o.runs = m.core.cache.translator().runs();
+  o.resets = m.core.cache.translator().resets();
+}
 
 // Runs `code` at kCode until HLT.
 Outcome run(bool translate, const std::vector<uint8_t>& code, const Setup& setup = {}) {
+  Outcome o;
+  if (setup.real_mode) {
+    auto m = std::make_unique<RealRig>(translate);
+    setup.cpu(m->c);
+    run_on(*m, o, 0x1000, code, setup);
+    return o;
+  }
   auto m = std::make_unique<PagedRig>(translate);
   if (setup.code_capacity) m->core.cache.set_code_capacity(m->c, setup.code_capacity);
   setup.cpu(m->c);
   // The TLB holds the data and stack pages already, so the snippets' accesses run in the
   // translated code rather than leaving it at their first TLB miss.
   for (uint32_t a : {0x200000u, 0x201000u, kStackTop - 4}) m->c.write_lin<uint32_t>(a, m->c.read_lin<uint32_t>(a));
-  Outcome o;
-  m->run(code, setup.quantum, &o.stops);
-  for (int k = 0; k < 8; ++k) o.r[k] = m->c.r[k];
-  o.eip = m->c.eip;
-  o.flags = m->c.get_flags();
-  o.ram = m->ram;
-  o.icount = m->c.icount;
-  o.runs = m->core.cache.translator().runs();
-  o.resets = m->core.cache.translator().resets();
+  run_on(*m, o, kCode, code, setup);
   return o;
 }
 
@@ -159,6 +182,13 @@ TEST(SoftJit, FsIsCheckedAtEachAccess) {
 TEST(SoftJit, WriteToItsOwnBlockStopsTheRun) {
   Outcome t = same_both_ways(snippet("self_modifying"));
   EXPECT_EQ(t.r[ECX], 6u);  // 3 + 4 - 1: the MOVs the store replaced did not run
+}
+
+TEST(SoftJit, RealModeFormsMatchTheInterpreter) {
+  Outcome t = same_both_ways(snippet("forms16"), {.real_mode = true});
+  EXPECT_GE(t.runs, 4u);
+  Outcome q = same_both_ways(snippet("forms16"), {.quantum = 60, .real_mode = true});
+  EXPECT_GE(q.stops.size(), 3u);
 }
 
 TEST(SoftJit, OffTranslatesNothing) {

@@ -40,7 +40,7 @@ class RunCompiler {
 
   // Emits instructions [first, end) and returns the code.
   std::vector<uint8_t> compile(size_t end, Thunk orig) {
-    flat_guard(end, orig);
+    seg_guard(end, orig);
     FlagKind k = L_NONE;
     for (size_t j = first_; j < end; ++j) {
       at_ = j;
@@ -85,38 +85,43 @@ class RunCompiler {
   void store_lazy(FlagKind k) {
     if (k == L_NONE) return;
     a_.mov_store8_imm({RDI, off(&c_.lazy.op)}, k & 0x0F);
-    a_.mov_store8_imm({RDI, off(&c_.lazy.bits)}, 32);
+    a_.mov_store8_imm({RDI, off(&c_.lazy.bits)}, uint8_t(kind_size(k) * 8));
     a_.mov_store({RDI, off(&c_.lazy.res)}, R10);
-    if (k == L_LOGIC) return;  // CF, OF and AF are 0, SF ZF PF come from res
+    if (kind_op(k) == L_LOGIC) return;  // CF, OF and AF are 0, SF ZF PF come from res
     a_.mov_store({RDI, off(&c_.lazy.dst)}, R8);
     a_.mov_store({RDI, off(&c_.lazy.src)}, R9);
   }
 
-  // Host flags that answer condition cc as the guest's flags would (cond_ok holds).
+  // Host flags that answer condition cc as the guest's flags would (cond_ok holds): the
+  // host's operation of the setter's width on the lazy operands.
   void flags_for(unsigned) {
-    switch (kind_) {
-      case L_SUB: a_.alu_rr(AluOp::Cmp, R8, R9); break;
+    const unsigned size = kind_size(kind_);
+    switch (kind_op(kind_)) {
+      case L_SUB: a_.alu_rr_s(AluOp::Cmp, R8, R9, size); break;
       case L_ADD:
         a_.mov_rr(RCX, R8);
-        a_.alu_rr(AluOp::Add, RCX, R9);
+        a_.alu_rr_s(AluOp::Add, RCX, R9, size);
         break;
       case L_INC:
       case L_DEC:  // OF SF ZF PF as the host's ADD/SUB of 1 gives them (cond_ok: no CF)
         a_.mov_rr(RCX, R8);
-        a_.alu_ri(kind_ == L_INC ? AluOp::Add : AluOp::Sub, RCX, 1);
+        a_.alu_ri_s(kind_op(kind_) == L_INC ? AluOp::Add : AluOp::Sub, RCX, 1, size);
         break;
-      default: a_.test_rr(R10, R10); break;  // L_LOGIC (CF = OF = 0), L_SZP (SF ZF PF)
+      default: a_.test_rr_s(R10, R10, size); break;  // L_LOGIC (CF = OF = 0), L_SZP (SF ZF PF)
     }
   }
 
-  // Host CF = the guest's CF after the run's latest setter (known); clobbers EAX, ECX.
+  // Host CF = the guest's CF after the run's latest setter; clobbers EAX, ECX (and
+  // R8-R10 when no setter is in the run yet).
   void host_cf() {
-    switch (kind_) {
+    const unsigned size = kind_size(kind_);
+    switch (kind_op(kind_)) {
+      case L_NONE: return cpu_cf();
       case L_ADD:
         a_.mov_rr(RCX, R8);
-        a_.alu_rr(AluOp::Add, RCX, R9);
+        a_.alu_rr_s(AluOp::Add, RCX, R9, size);
         return;
-      case L_SUB: a_.alu_rr(AluOp::Cmp, R8, R9); return;
+      case L_SUB: a_.alu_rr_s(AluOp::Cmp, R8, R9, size); return;
       case L_LOGIC: a_.alu_rr(AluOp::Xor, RCX, RCX); return;  // XOR clears CF
       case L_SZP:                                             // CF in lazy.src bit 0
         a_.mov_rr(RCX, R9);
@@ -127,7 +132,7 @@ class RunCompiler {
         a_.mov_load(RCX, {RDI, off(&c_.flags)});
         a_.shift_ri(ShiftOp::Shr, RCX, 1);
         return;
-      case kAdc:  // Cpu::cf() for L_ADD: bit 31 of (d & s) | ((d | s) & ~r)
+      case kAdc:  // Cpu::cf() for L_ADD: the top bit of (d & s) | ((d | s) & ~r)
         a_.mov_rr(RCX, R8);
         a_.alu_rr(AluOp::Or, RCX, R9);
         a_.mov_rr(RAX, R10);
@@ -136,9 +141,9 @@ class RunCompiler {
         a_.mov_rr(RAX, R8);
         a_.alu_rr(AluOp::And, RAX, R9);
         a_.alu_rr(AluOp::Or, RCX, RAX);
-        a_.shift_ri(ShiftOp::Shl, RCX, 1);
+        a_.shift_ri(ShiftOp::Shl, RCX, uint8_t(33 - size * 8));
         return;
-      default:  // kSbb, Cpu::cf() for L_SUB: bit 31 of (~d & s) | ((~d | s) & r)
+      default:  // kSbb, Cpu::cf() for L_SUB: the top bit of (~d & s) | ((~d | s) & r)
         a_.mov_rr(RAX, R8);
         a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
         a_.mov_rr(RCX, RAX);
@@ -146,12 +151,76 @@ class RunCompiler {
         a_.alu_rr(AluOp::And, RCX, R10);
         a_.alu_rr(AluOp::And, RAX, R9);
         a_.alu_rr(AluOp::Or, RCX, RAX);
-        a_.shift_ri(ShiftOp::Shl, RCX, 1);
+        a_.shift_ri(ShiftOp::Shl, RCX, uint8_t(33 - size * 8));
         return;
     }
   }
 
-  // EAX = the 32-bit effective address (offset) of i's memory operand.
+  // Host CF = Cpu::cf() of whatever the lazy flags hold when the run started (its first
+  // flag setter is still to come): decided at run time, as cpu.h's cf() does.
+  void cpu_cf() {
+    Label szp, add, sub, top, done;
+    a_.movzx8_load(RAX, {RDI, off(&c_.lazy.op)});
+    a_.mov_load(RCX, {RDI, off(&c_.flags)});  // L_NONE, L_INC, L_DEC: CF in Cpu::flags
+    a_.alu_ri(AluOp::Cmp, RAX, L_SZP);
+    a_.jcc(E, szp);
+    a_.alu_ri(AluOp::Cmp, RAX, L_ADD);
+    a_.jcc(E, add);
+    a_.alu_ri(AluOp::Cmp, RAX, L_SUB);
+    a_.jcc(E, sub);
+    a_.alu_ri(AluOp::Cmp, RAX, L_LOGIC);
+    a_.jcc(NE, done);
+    a_.mov_ri(RCX, 0);
+    a_.jmp(done);
+    a_.bind(szp);
+    a_.mov_load(RCX, {RDI, off(&c_.lazy.src)});
+    a_.jmp(done);
+    a_.bind(add);  // (d & s) | ((d | s) & ~r)
+    lazy_operands();
+    a_.mov_rr(RCX, R8);
+    a_.alu_rr(AluOp::Or, RCX, R9);
+    a_.mov_rr(RAX, R10);
+    a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
+    a_.alu_rr(AluOp::And, RCX, RAX);
+    a_.mov_rr(RAX, R8);
+    a_.alu_rr(AluOp::And, RAX, R9);
+    a_.alu_rr(AluOp::Or, RCX, RAX);
+    a_.jmp(top);
+    a_.bind(sub);  // (~d & s) | ((~d | s) & r)
+    lazy_operands();
+    a_.mov_rr(RAX, R8);
+    a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
+    a_.mov_rr(RCX, RAX);
+    a_.alu_rr(AluOp::Or, RCX, R9);
+    a_.alu_rr(AluOp::And, RCX, R10);
+    a_.alu_rr(AluOp::And, RAX, R9);
+    a_.alu_rr(AluOp::Or, RCX, RAX);
+    a_.bind(top);  // ECX >>= lazy.bits - 1
+    a_.mov_rr(RAX, RCX);
+    a_.movzx8_load(RCX, {RDI, off(&c_.lazy.bits)});
+    a_.alu_ri(AluOp::Sub, RCX, 1);
+    a_.shift_cl(ShiftOp::Shr, RAX);
+    a_.mov_rr(RCX, RAX);
+    a_.bind(done);
+    a_.shift_ri(ShiftOp::Shr, RCX, 1);
+  }
+  void lazy_operands() {
+    a_.mov_load(R8, {RDI, off(&c_.lazy.dst)});
+    a_.mov_load(R9, {RDI, off(&c_.lazy.src)});
+    a_.mov_load(R10, {RDI, off(&c_.lazy.res)});
+  }
+
+  // Guest register n of `size` bytes (a byte register is AL..BH) to host register h,
+  // zero-extended; and back.
+  void load_reg(Reg h, unsigned n, unsigned size) {
+    if (size == 4) return a_.mov_load(h, R(n));
+    if (size == 2) return a_.movzx16_load(h, R(n));
+    a_.movzx8_load(h, Rb(n));
+  }
+  void store_reg(unsigned n, Reg h, unsigned size) { a_.store(size == 1 ? Rb(n) : R(n), h, size); }
+  static uint32_t mask(unsigned size) { return size == 4 ? 0xFFFFFFFFu : (1u << size * 8) - 1; }
+
+  // EAX = the effective address (offset) of i's memory operand, 16 or 32 bits.
   void ea(const Insn& i) {
     bool b = i.base != 8, x = i.index != 8;
     if (b) a_.mov_load(RAX, R(i.base));
@@ -165,32 +234,26 @@ class RunCompiler {
     } else if (b) {
       if (i.disp) a_.alu_ri(AluOp::Add, RAX, i.disp);
     } else {
-      a_.mov_ri(RAX, i.disp);
+      a_.mov_ri(RAX, i.disp & i.amask);
+      return;
     }
+    if (i.amask != 0xFFFFFFFFu) a_.zext(RAX, RAX, 2);
   }
 
   // RDX = host address of `size` bytes at offset EAX in segment s, through the
-  // segment check and a TLB hit (fast.cpp's fast_ptr_at); else the bail-out.
+  // segment's limit and base and a TLB hit; else the bail-out. The segment's type was
+  // checked at the run's entry (seg_guard), and a flat one's base and limit too.
   void host_ptr(unsigned s, unsigned size, bool write) {
     const SegCache& sc = c_.seg[s];
     Label& out = bail();
-    if (flat_ & (1u << s)) return tlb_ptr(size, write, out);  // checked at the run's entry
-    a_.mov_rr(RCX, RAX);
-    if (size > 1) a_.alu_ri(AluOp::Add, RCX, size - 1, true);
-    a_.mov_load(RDX, {RDI, off(&sc.limit)});
-    a_.alu_rr(AluOp::Cmp, RCX, RDX, true);
-    a_.jcc(A, out);
-    a_.movzx16_load(RDX, {RDI, off(&sc.attrib)});
-    a_.mov_rr(RCX, RDX);
-    a_.alu_ri(AluOp::And, RCX, 0x1C);
-    a_.alu_ri(AluOp::Cmp, RCX, 0x14);
-    a_.jcc(E, out);  // expand-down
-    if (write) {
-      a_.alu_ri(AluOp::And, RDX, 0xA);
-      a_.alu_ri(AluOp::Cmp, RDX, 0x2);
-      a_.jcc(NE, out);  // not a writable data segment (or real mode: the slow path)
+    if (!(flat_ & (1u << s))) {
+      a_.mov_rr(RCX, RAX);
+      if (size > 1) a_.alu_ri(AluOp::Add, RCX, size - 1, true);  // 64-bit: no wrap past 4 GiB
+      a_.mov_load(RDX, {RDI, off(&sc.limit)});
+      a_.alu_rr(AluOp::Cmp, RCX, RDX, true);
+      a_.jcc(A, out);
+      a_.alu_rm(AluOp::Add, RAX, {RDI, off(&sc.base)});
     }
-    a_.alu_rm(AluOp::Add, RAX, {RDI, off(&sc.base)});
     tlb_ptr(size, write, out);
   }
   // RDX = host address of `size` bytes at linear address EAX through a TLB hit; else `out`.
@@ -212,90 +275,114 @@ class RunCompiler {
     a_.alu_rm(AluOp::Add, RDX, {R11, int32_t(offsetof(TlbEntry, host))}, true);
   }
 
-  // The segments ES, SS and DS the run accesses are checked once at its entry: base 0,
-  // limit 4 GiB, a writable data segment that is not expand-down (what a flat 32-bit
-  // guest has). Then an access's linear address is its offset and the TLB lookup is the
-  // whole check: an access wrapping past 4 GiB crosses a page, which the lookup rejects.
-  // Segments that are not flat send the whole run to the thunks (`orig`, the first
-  // instruction's own thunk). FS and GS (per-CPU data, TLS) are checked per access.
-  void flat_guard(size_t end, Thunk orig) {
+  // The segments the run accesses are checked once at its entry: not expand-down, and
+  // writable data where the run writes through them (protected mode; real mode writes
+  // anywhere); SS's B bit as at translation; and a segment that was flat when the run
+  // was translated (base 0, limit 4 GiB: what a flat 32-bit guest has) must still be:
+  // its accesses are then the TLB lookup alone (one wrapping past 4 GiB crosses a page,
+  // which the lookup rejects). Other segments check their limit and add their base at
+  // each access. A run whose segments fail these checks goes to the thunks whole
+  // (`orig`, the first instruction's own thunk).
+  void seg_guard(size_t end, Thunk orig) {
+    uint8_t used = 0, written = 0;
     for (size_t j = first_; j < end; ++j) {
       const Insn& i = insns_[j];
       unsigned s = stack_form(i.jit) ? unsigned(SS) : memory_form(i.jit) ? i.seg : 8u;
-      if (s == ES || s == SS || s == DS) flat_ |= uint8_t(1u << s);
+      if (s > GS) continue;
+      used |= uint8_t(1u << s);
+      if (writes_memory(i.jit)) written |= uint8_t(1u << s);
     }
-    if (!flat_) return;
-    Label flat, fallback;
-    for (unsigned s : {ES, SS, DS}) {
-      if (!(flat_ & (1u << s))) continue;
+    if (!used) return;
+    stack32_ = c_.seg[SS].big();
+    Label ok, fallback;
+    for (unsigned s = ES; s <= GS; ++s) {
+      if (!(used & (1u << s))) continue;
       const SegCache& sc = c_.seg[s];
-      a_.alu_mi(AluOp::Cmp, {RDI, off(&sc.base)}, 0);
-      a_.jcc(NE, fallback);
-      a_.alu_mi(AluOp::Cmp, {RDI, off(&sc.limit)}, 0xFFFFFFFFu);
-      a_.jcc(NE, fallback);
       a_.movzx16_load(RDX, {RDI, off(&sc.attrib)});
-      a_.alu_ri(AluOp::And, RDX, 0xE);
-      a_.alu_ri(AluOp::Cmp, RDX, 0x2);
-      a_.jcc(NE, fallback);
+      a_.mov_rr(RCX, RDX);
+      a_.alu_ri(AluOp::And, RCX, 0x1C);
+      a_.alu_ri(AluOp::Cmp, RCX, 0x14);
+      a_.jcc(E, fallback);  // expand-down
+      if (written & (1u << s)) {
+        Label may_write;
+        a_.mov_load(RCX, {RDI, off(&c_.cr0)});
+        a_.alu_ri(AluOp::And, RCX, 1);
+        a_.jcc(E, may_write);  // real mode
+        a_.mov_rr(RCX, RDX);
+        a_.alu_ri(AluOp::And, RCX, 0xA);
+        a_.alu_ri(AluOp::Cmp, RCX, 0x2);
+        a_.jcc(NE, fallback);  // not a writable data segment
+        a_.bind(may_write);
+      }
+      if (s == SS) {
+        a_.alu_ri(AluOp::And, RDX, 0x4000);
+        a_.jcc(stack32_ ? E : NE, fallback);
+      }
+      if (sc.base == 0 && sc.limit == 0xFFFFFFFFu && !sc.expand_down()) {
+        flat_ |= uint8_t(1u << s);
+        a_.alu_mi(AluOp::Cmp, {RDI, off(&sc.base)}, 0);
+        a_.jcc(NE, fallback);
+        a_.alu_mi(AluOp::Cmp, {RDI, off(&sc.limit)}, 0xFFFFFFFFu);
+        a_.jcc(NE, fallback);
+      }
     }
-    a_.jmp(flat);
+    a_.jmp(ok);
     a_.bind(fallback);
     a_.mov_ri64(RAX, reinterpret_cast<uint64_t>(orig));
     a_.jmp_reg(RAX);
-    a_.bind(flat);
+    a_.bind(ok);
   }
   void mem_ptr(const Insn& i, unsigned size, bool write) {
     ea(i);
     host_ptr(i.seg, size, write);
   }
 
-  // ALU operation `op` on EAX (dst) and ECX (src): the lazy registers, the result to
-  // guest register dst_reg (not for CMP). For ADC and SBB the host's CF must already
-  // be the guest's (host_cf) and the moves in between leave it alone.
-  void alu(AluOp op, unsigned dst_reg) {
+  // ALU operation `op` of `size` bytes on EAX (dst) and ECX (src), both zero-extended:
+  // the lazy registers, the result to guest register dst_reg (not for CMP). For ADC and
+  // SBB the host's CF must already be the guest's (host_cf) and the moves in between
+  // leave it alone. The host computes in 32 bits: the low `size` bytes are the guest's.
+  void alu(AluOp op, unsigned dst_reg, unsigned size) {
     if (op != AluOp::Or && op != AluOp::And && op != AluOp::Xor) {
       a_.mov_rr(R8, RAX);
       a_.mov_rr(R9, RCX);
     }
     a_.alu_rr(op == AluOp::Cmp ? AluOp::Sub : op, RAX, RCX);
-    a_.mov_rr(R10, RAX);
-    if (op != AluOp::Cmp) a_.mov_store(R(dst_reg), RAX);
+    a_.zext(R10, RAX, size);
+    if (op != AluOp::Cmp) store_reg(dst_reg, RAX, size);
   }
   // ADC/SBB: CF from the run's latest setter, then the operation on dst and src (ECX).
-  void alu_carry(AluOp op, unsigned dst_reg) {
+  void alu_carry(AluOp op, unsigned dst_reg, unsigned size) {
     a_.mov_rr(RDX, RCX);
     host_cf();
     a_.mov_rr(RCX, RDX);
-    a_.mov_load(RAX, R(dst_reg));
-    alu(op, dst_reg);
+    load_reg(RAX, dst_reg, size);  // MOVZX and MOV leave the host's CF alone
+    alu(op, dst_reg, size);
   }
 
   void emit(const Insn& i) {
     const uint8_t f = i.jit;
-    if (f >= kAluEG) return alu_form(i);
+    const unsigned size = operand_size(i);
+    if (f >= kAluEG) return alu_form(i, size);
     switch (f) {
       case kMovRR_EG:
-        a_.mov_load(RAX, R(i.reg));
-        a_.mov_store(R(i.rm), RAX);
-        return;
+        load_reg(RAX, i.reg, size);
+        return store_reg(i.rm, RAX, size);
       case kMovRR_GE:
-        a_.mov_load(RAX, R(i.rm));
-        a_.mov_store(R(i.reg), RAX);
-        return;
-      case kMovRI: a_.mov_store_imm(R(i.op & 7), i.imm); return;
-      case kMovLoad8:
-      case kMovLoad16:
-      case kMovLoad: return load_reg(i, move_size(f));
-      case kMovStore8:
-      case kMovStore16:
-      case kMovStore: return store_reg(i, move_size(f));
-      case kMovStoreImm8:
-      case kMovStoreImm16:
-      case kMovStoreImm: mem_ptr(i, move_size(f), true); return a_.store_imm({RDX}, i.imm, move_size(f));
+        load_reg(RAX, i.rm, size);
+        return store_reg(i.reg, RAX, size);
+      case kMovRI: return a_.store_imm(size == 1 ? Rb(i.op & 7) : R(i.op & 7), i.imm, size);
+      case kMovLoad:
+        mem_ptr(i, size, false);
+        a_.load(RAX, {RDX}, size);
+        return store_reg(i.reg, RAX, size);
+      case kMovStore:
+        mem_ptr(i, size, true);
+        load_reg(RAX, i.reg, size);
+        return a_.store({RDX}, RAX, size);
+      case kMovStoreImm: mem_ptr(i, size, true); return a_.store_imm({RDX}, i.imm, size);
       case kLea:
         ea(i);
-        a_.mov_store(R(i.reg), RAX);
-        return;
+        return store_reg(i.reg, RAX, size);
       case kMovzx8RR:
       case kMovzx16RR:
       case kMovsx8RR:
@@ -304,13 +391,10 @@ class RunCompiler {
       case kMovzx16Load:
       case kMovsx8Load:
       case kMovsx16Load: return extend(i);
-      case kPush: return push(i);
-      case kPop: return pop(i);
+      case kPush: return push(i, size);
+      case kPop: return pop(i, size);
       case kTestRR:
-        a_.mov_load(RAX, R(i.rm));
-        a_.alu_rm(AluOp::And, RAX, R(i.reg));
-        a_.mov_rr(R10, RAX);
-        return;
+      case kTestRI: return test(i, size);
       case kImulRR:
       case kImulRRI: a_.mov_load(RAX, R(i.rm)); return imul(i);
       case kImulRM:
@@ -319,11 +403,11 @@ class RunCompiler {
         a_.mov_load(RAX, {RDX});
         return imul(i);
       case kShiftImm:
-      case kShift1: return shift(i);
+      case kShift1: return shift(i, size);
       case kIncR:
-      case kDecR: return inc_dec(i);
+      case kDecR: return inc_dec(i, size);
       case kCmpMR:
-      case kCmpMI: return cmp_mem(i);
+      case kCmpMI: return cmp_mem(i, size);
       case kSetcc:
         flags_for(i.op & 15);
         a_.setcc_mem(Cond(i.op & 15), Rb(i.rm));
@@ -332,43 +416,56 @@ class RunCompiler {
       case kCmovRM: return cmov(i);
       case kJcc: return jcc(i);
       case kJmpRel: return jmp_rel(i);
-      case kCallRel: return call_rel(i);
-      case kRet: return ret(i);
+      case kCallRel: return call_rel(i, size);
+      case kRet: return ret(size);
       default: return;
     }
   }
 
   // The ALU forms: the source to ECX, the destination register to EAX, the operation.
-  void alu_form(const Insn& i) {
+  void alu_form(const Insn& i, unsigned size) {
     const uint8_t f = i.jit;
     AluOp op = alu_op(f);
     unsigned form = f & ~7u;
     unsigned dst = form == kAluGE || form == kAluLoad ? i.reg : i.rm;
-    if (form == kAluEG) a_.mov_load(RCX, R(i.reg));
-    if (form == kAluGE) a_.mov_load(RCX, R(i.rm));
-    if (form == kAluEI) a_.mov_ri(RCX, i.imm);
+    if (form == kAluEG) load_reg(RCX, i.reg, size);
+    if (form == kAluGE) load_reg(RCX, i.rm, size);
+    if (form == kAluEI) a_.mov_ri(RCX, i.imm & mask(size));
     if (form == kAluLoad) {
-      mem_ptr(i, 4, false);
-      a_.mov_load(RCX, {RDX});
+      mem_ptr(i, size, false);
+      a_.load(RCX, {RDX}, size);
     }
-    if (op == AluOp::Adc || op == AluOp::Sbb) return alu_carry(op, dst);
-    a_.mov_load(RAX, R(dst));
-    alu(op, dst);
+    if (op == AluOp::Adc || op == AluOp::Sbb) return alu_carry(op, dst, size);
+    load_reg(RAX, dst, size);
+    alu(op, dst, size);
+  }
+
+  // TEST r/m, reg and TEST AL/eAX, imm.
+  void test(const Insn& i, unsigned size) {
+    if (i.jit == kTestRI) {
+      load_reg(RAX, 0, size);
+      a_.alu_ri(AluOp::And, RAX, i.imm & mask(size));
+    } else {
+      load_reg(RAX, i.rm, size);
+      load_reg(RCX, i.reg, size);
+      a_.alu_rr(AluOp::And, RAX, RCX);
+    }
+    a_.mov_rr(R10, RAX);
   }
 
   // CMP [mem], reg and CMP [mem], imm.
-  void cmp_mem(const Insn& i) {
-    mem_ptr(i, 4, false);
-    a_.mov_load(RAX, {RDX});
+  void cmp_mem(const Insn& i, unsigned size) {
+    mem_ptr(i, size, false);
+    a_.load(RAX, {RDX}, size);
     if (i.jit == kCmpMR)
-      a_.mov_load(RCX, R(i.reg));
+      load_reg(RCX, i.reg, size);
     else
-      a_.mov_ri(RCX, i.imm);
-    alu(AluOp::Cmp, 0);
+      a_.mov_ri(RCX, i.imm & mask(size));
+    alu(AluOp::Cmp, 0, size);
   }
 
   // INC/DEC reg. CF survives: moved into Cpu::flags (Cpu::set_lazy_keep_cf).
-  void inc_dec(const Insn& i) {
+  void inc_dec(const Insn& i, unsigned size) {
     unsigned r = i.op & 7;
     host_cf();
     a_.alu_rr(AluOp::Sbb, RAX, RAX);  // EAX = -CF
@@ -377,15 +474,15 @@ class RunCompiler {
     a_.alu_ri(AluOp::And, RCX, ~uint32_t{flag::CF});
     a_.alu_rr(AluOp::Or, RCX, RAX);
     a_.mov_store({RDI, off(&c_.flags)}, RCX);
-    a_.mov_load(RAX, R(r));
+    load_reg(RAX, r, size);
     a_.mov_rr(R8, RAX);
     a_.alu_ri(i.jit == kIncR ? AluOp::Add : AluOp::Sub, RAX, 1);
-    a_.mov_store(R(r), RAX);
-    a_.mov_rr(R10, RAX);
+    store_reg(r, RAX, size);
+    a_.zext(R10, RAX, size);
     a_.mov_ri(R9, 1);
   }
 
-  // CMOVcc reg, r/m: a memory operand is read whatever the condition.
+  // CMOVcc reg, r/m (32-bit): a memory operand is read whatever the condition.
   void cmov(const Insn& i) {
     if (i.jit == kCmovRM) {
       mem_ptr(i, 4, false);
@@ -399,17 +496,17 @@ class RunCompiler {
     a_.mov_store(R(i.reg), RDX);
   }
 
-  void push(const Insn& i) {
-    stack_slot(true);
-    a_.mov_load(RCX, R(i.op & 7));  // PUSH ESP pushes the old value
-    a_.mov_store({RDX}, RCX);
-    move_esp(-4);
+  void push(const Insn& i, unsigned size) {
+    stack_slot(true, size);
+    load_reg(RCX, i.op & 7, size);  // PUSH eSP pushes the old value
+    a_.store({RDX}, RCX, size);
+    move_esp(-int32_t(size));
   }
-  void pop(const Insn& i) {
-    stack_slot(false);
-    a_.mov_load(RCX, {RDX});
-    move_esp(4);
-    a_.mov_store(R(i.op & 7), RCX);  // POP ESP: the popped value wins
+  void pop(const Insn& i, unsigned size) {
+    stack_slot(false, size);
+    a_.load(RCX, {RDX}, size);
+    move_esp(int32_t(size));
+    store_reg(i.op & 7, RCX, size);  // POP eSP: the popped value wins
   }
 
   // JMP rel, CALL rel (the target's limit check, then the push, then EIP: control.cpp's
@@ -419,35 +516,22 @@ class RunCompiler {
     within_cs_limit(RAX);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
   }
-  void call_rel(const Insn& i) {
+  void call_rel(const Insn& i, unsigned size) {
     next_eip(i, i.imm);
     within_cs_limit(RAX);
-    stack_slot(true);
+    stack_slot(true, size);
     next_eip(i, 0);
-    a_.mov_store({RDX}, RAX);
-    move_esp(-4);
+    a_.store({RDX}, RAX, size);
+    move_esp(-int32_t(size));
     next_eip(i, i.imm);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
   }
-  void ret(const Insn&) {
-    stack_slot(false);
-    a_.mov_load(RCX, {RDX});
+  void ret(unsigned size) {
+    stack_slot(false, size);
+    a_.load(RCX, {RDX}, size);
     within_cs_limit(RCX);
-    move_esp(4);
+    move_esp(int32_t(size));
     a_.mov_store({RDI, off(&c_.eip)}, RCX);
-  }
-
-  // MOV reg, [mem] and MOV [mem], reg of `size` bytes (a byte register is AL..BH).
-  Mem reg_of(const Insn& i, unsigned size) const { return size == 1 ? Rb(i.reg) : R(i.reg); }
-  void load_reg(const Insn& i, unsigned size) {
-    mem_ptr(i, size, false);
-    a_.load(RAX, {RDX}, size);
-    a_.store(reg_of(i, size), RAX, size);
-  }
-  void store_reg(const Insn& i, unsigned size) {
-    mem_ptr(i, size, true);
-    a_.load(RAX, reg_of(i, size), size);
-    a_.store({RDX}, RAX, size);
   }
 
   // MOVZX/MOVSX reg32, r/m8 or r/m16 (a byte register is AL..BH).
@@ -467,22 +551,27 @@ class RunCompiler {
     a_.mov_store(R(i.reg), RAX);
   }
 
-  // RDX = host address of the dword a 32-bit PUSH (push) or POP would access at ESP;
-  // SS must be a 32-bit stack (SS.B), as fast.cpp's push_reg/pop_reg require. Changes
+  // RDX = host address of the `size` bytes a PUSH (push) or POP would access at eSP, on
+  // a 32-bit stack (SS.B) or a 16-bit one (SP wraps), as seg_guard found SS. Changes
   // nothing in the guest: move_esp() does that once nothing can bail out any more.
-  void stack_slot(bool push) {
-    a_.movzx16_load(RDX, {RDI, off(&c_.seg[SS].attrib)});
-    a_.alu_ri(AluOp::And, RDX, 0x4000);
-    a_.jcc(E, bail());
-    a_.mov_load(RAX, R(ESP));
-    if (push) a_.alu_ri(AluOp::Sub, RAX, 4);
-    host_ptr(SS, 4, push);
+  void stack_slot(bool push, unsigned size) {
+    if (stack32_) {
+      a_.mov_load(RAX, R(ESP));
+      if (push) a_.alu_ri(AluOp::Sub, RAX, size);
+    } else {
+      a_.movzx16_load(RAX, R(ESP));
+      if (push) {
+        a_.alu_ri(AluOp::Sub, RAX, size);
+        a_.zext(RAX, RAX, 2);
+      }
+    }
+    host_ptr(SS, size, push);
   }
-  // ESP += delta (clobbers EAX).
+  // eSP += delta (clobbers EAX).
   void move_esp(int32_t delta) {
     a_.mov_load(RAX, R(ESP));
     a_.alu_ri(AluOp::Add, RAX, uint32_t(delta));
-    a_.mov_store(R(ESP), RAX);
+    a_.store(R(ESP), RAX, stack32_ ? 4 : 2);
   }
   // A near jump target in r past the CS limit (#GP) goes the generic way.
   void within_cs_limit(Reg r) {
@@ -508,49 +597,51 @@ class RunCompiler {
     a_.mov_rr(R8, RCX);
   }
 
-  // SHL/SAL, SHR, SAR of a register by a constant 1..31, with alu_op.h's flags:
-  // L_SZP with CF (the last bit out) in lazy.src and OF in lazy.dst.
-  void shift(const Insn& i) {
+  // SHL/SAL, SHR, SAR of a register by a constant below the operand's width, with
+  // alu_op.h's flags: L_SZP with CF (the last bit out) in lazy.src and OF in lazy.dst.
+  // The host shifts at the operand's width, on the register zero-extended.
+  void shift(const Insn& i, unsigned size) {
     unsigned n = shift_count(i);
     ShiftOp op = i.reg == unsigned(ShiftOp::Sal) ? ShiftOp::Shl : ShiftOp(i.reg);
     if (!n) return;  // a count of 0 changes nothing, flags included
-    a_.mov_load(RAX, R(i.rm));
-    if (op == ShiftOp::Shr) {
-      if (n == 1) {  // OF = the old sign bit
-        a_.mov_rr(RDX, RAX);
-        a_.shift_ri(ShiftOp::Shr, RDX, 31);
-      }
+    const uint8_t top = uint8_t(size * 8 - 1);
+    load_reg(RAX, i.rm, size);
+    if (op == ShiftOp::Shr && n == 1) {  // OF = the old sign bit
+      a_.mov_rr(RDX, RAX);
+      a_.shift_ri(ShiftOp::Shr, RDX, top);
     }
-    a_.shift_ri(op, RAX, uint8_t(n));
+    a_.shift_ri_s(op, RAX, uint8_t(n), size);
     a_.alu_rr(AluOp::Sbb, RCX, RCX);  // ECX = -CF (host CF is the last bit shifted out)
     a_.alu_ri(AluOp::And, RCX, 1);
     if (op == ShiftOp::Shl) {  // OF = the result's sign ^ CF
       a_.mov_rr(RDX, RAX);
-      a_.shift_ri(ShiftOp::Shr, RDX, 31);
+      a_.shift_ri(ShiftOp::Shr, RDX, top);
       a_.alu_rr(AluOp::Xor, RDX, RCX);
     } else if (op == ShiftOp::Sar || n != 1) {
       a_.mov_ri(RDX, 0);
     }
-    a_.mov_store(R(i.rm), RAX);
+    store_reg(i.rm, RAX, size);
     a_.mov_rr(R10, RAX);
     a_.mov_rr(R9, RCX);
     a_.mov_rr(R8, RDX);
   }
 
-  // EAX = the EIP after instruction i, plus `rel`.
+  // EAX = the eIP after instruction i, plus `rel` (IP wraps at 16 bits with a 16-bit operand).
   void next_eip(const Insn& i, uint32_t rel) {
     a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
     a_.alu_ri(AluOp::Add, RAX, uint32_t(i.off + i.len) + rel);
+    if (!i.op32) a_.zext(RAX, RAX, 2);
   }
 
-  // Jcc rel32/rel8 with a 32-bit operand, the last instruction of its block: sets
-  // EIP either way (fast.cpp's jcc); a target past the CS limit goes the generic way.
+  // Jcc, the last instruction of its block: sets eIP either way (fast.cpp's jcc); a
+  // target past the CS limit goes the generic way.
   void jcc(const Insn& i) {
     Label not_taken;
     next_eip(i, 0);
     flags_for(i.op & 15);
     a_.jcc(Cond((i.op & 15) ^ 1), not_taken);
     a_.alu_ri(AluOp::Add, RAX, i.imm);
+    if (!i.op32) a_.zext(RAX, RAX, 2);
     within_cs_limit(RAX);
     a_.bind(not_taken);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
@@ -632,7 +723,8 @@ class RunCompiler {
     a_.bind(slow);
   }
 
-  uint8_t flat_ = 0;  // segments checked flat at the run's entry (bit per Sreg)
+  uint8_t flat_ = 0;      // segments checked flat at the run's entry (bit per Sreg)
+  bool stack32_ = true;  // SS.B at translation (seg_guard checks it)
   const Cpu& c_;
   Block& b_;
   const uint64_t* epoch_;

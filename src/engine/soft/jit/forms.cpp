@@ -6,96 +6,111 @@
 namespace pxos::soft::jit {
 namespace {
 
-// MOV: byte loads and stores at any operand size, 16-bit loads and stores, and with a
-// 32-bit operand register moves, loads, stores and MOV r32, imm32.
-uint8_t classify_mov(const OpInfo& t, const Insn& i, bool reg, bool mem) {
-  const Operands o = t.operands;
-  const bool store_imm = o == Operands::EI && i.reg == 0;  // C6/C7 /0
-  if (t.width == Width::B) {
-    if (!mem) return kNone;
-    return o == Operands::EG ? kMovStore8 : o == Operands::GE ? kMovLoad8 : store_imm ? kMovStoreImm8 : kNone;
-  }
-  if (!i.op32) {
-    if (!mem) return kNone;
-    return o == Operands::GE ? kMovLoad16 : o == Operands::EG ? kMovStore16 : store_imm ? kMovStoreImm16 : kNone;
-  }
-  switch (o) {
-    case Operands::EG: return reg ? kMovRR_EG : mem ? kMovStore : kNone;
-    case Operands::GE: return reg ? kMovRR_GE : mem ? kMovLoad : kNone;
-    case Operands::EI: return mem && store_imm ? kMovStoreImm : kNone;
+// MOV at any operand size: register moves, MOV reg, imm, loads, stores and stores of an immediate.
+uint8_t classify_mov(const OpInfo& t, const Insn& i, bool reg) {
+  switch (t.operands) {
+    case Operands::EG: return reg ? kMovRR_EG : kMovStore;
+    case Operands::GE: return reg ? kMovRR_GE : kMovLoad;
+    case Operands::EI: return !reg && i.reg == 0 ? kMovStoreImm : kNone;  // C6/C7 /0
     case Operands::RI: return kMovRI;
     default: return kNone;
   }
 }
 
-// ADD..CMP with a 32-bit operand: with registers (or AL/eAX, imm, which the specialisation
+// ADD..CMP at any operand size: with registers (or AL/eAX, imm, which the specialisation
 // pass made an E,I form with rm = 0), a load from memory, CMP with memory.
-uint8_t classify_alu(const OpInfo& t, const Insn& i, bool reg, bool mem) {
-  if (t.width == Width::B) return kNone;
-  if (t.kind == Kind::Group1)
-    return reg ? uint8_t(kAluEI + i.reg) : mem && AluOp(i.reg) == AluOp::Cmp ? uint8_t(kCmpMI) : uint8_t(kNone);
+uint8_t classify_alu(const OpInfo& t, const Insn& i, bool reg) {
+  if (t.kind == Kind::Group1) return reg ? uint8_t(kAluEI + i.reg) : AluOp(i.reg) == AluOp::Cmp ? uint8_t(kCmpMI) : uint8_t(kNone);
   const unsigned op = unsigned(t.op);
   switch (t.operands) {
-    case Operands::EG: return reg ? uint8_t(kAluEG + op) : mem && t.op == AluOp::Cmp ? uint8_t(kCmpMR) : uint8_t(kNone);
-    case Operands::GE: return reg ? uint8_t(kAluGE + op) : mem ? uint8_t(kAluLoad + op) : uint8_t(kNone);
+    case Operands::EG: return reg ? uint8_t(kAluEG + op) : t.op == AluOp::Cmp ? uint8_t(kCmpMR) : uint8_t(kNone);
+    case Operands::GE: return uint8_t((reg ? kAluGE : kAluLoad) + op);
     case Operands::AI: return uint8_t(kAluEI + op);
     default: return kNone;
   }
 }
 
-// The other forms with a 32-bit operand.
-uint8_t classify_op32(const OpInfo& t, const Insn& i, bool reg, bool mem) {
-  const bool v = t.width == Width::V;
+// SHL SHR SAL SAR of a register by imm8 or 1, the count below the operand's width.
+uint8_t classify_shift(const OpInfo& t, const Insn& i, bool reg) {
+  if (!reg || i.reg < unsigned(ShiftOp::Shl)) return kNone;
+  uint8_t f = t.operands == Operands::EI ? uint8_t(kShiftImm) : t.operands == Operands::E1 ? uint8_t(kShift1) : uint8_t(kNone);
+  unsigned n = f == kShift1 ? 1 : (i.imm & 0xFF) & 31;
+  return n < operand_size(i) * 8 ? f : uint8_t(kNone);
+}
+
+// MOVZX, MOVSX, IMUL and CMOVcc with a 32-bit operand.
+uint8_t classify_op32(const OpInfo& t, bool reg) {
   switch (t.kind) {
+    case Kind::Cmov: return reg ? kCmovRR : kCmovRM;
+    case Kind::Imul:
+      if (t.operands == Operands::GEI) return reg ? kImulRRI : kImulRMI;
+      return reg ? kImulRR : kImulRM;
+    case Kind::Movzx:
+      if (t.width == Width::W) return reg ? kMovzx16RR : kMovzx16Load;
+      return reg ? kMovzx8RR : kMovzx8Load;
+    case Kind::Movsx:
+      if (t.width == Width::W) return reg ? kMovsx16RR : kMovsx16Load;
+      return reg ? kMovsx8RR : kMovsx8Load;
+    default: return kNone;
+  }
+}
+
+uint8_t classify_any(const OpInfo& t, const Insn& i, bool reg) {
+  switch (t.kind) {
+    case Kind::Mov: return classify_mov(t, i, reg);
     case Kind::Alu:
-    case Kind::Group1: return classify_alu(t, i, reg, mem);
-    case Kind::Cmov: return reg ? kCmovRR : mem ? kCmovRM : kNone;
+    case Kind::Group1: return classify_alu(t, i, reg);
+    case Kind::Setcc: return reg ? kSetcc : kNone;
     case Kind::Push: return t.operands == Operands::R ? kPush : kNone;
     case Kind::Pop: return t.operands == Operands::R ? kPop : kNone;
     case Kind::Inc: return t.operands == Operands::R ? kIncR : kNone;
     case Kind::Dec: return t.operands == Operands::R ? kDecR : kNone;
-    case Kind::Test: return v && t.operands == Operands::EG && reg ? kTestRR : kNone;
-    case Kind::Lea: return mem ? kLea : kNone;
-    case Kind::Imul:
-      if (t.operands == Operands::GEI) return reg ? kImulRRI : mem ? kImulRMI : kNone;
-      return reg ? kImulRR : mem ? kImulRM : kNone;
-    case Kind::Shift:  // SHL SHR SAL SAR of a register by imm8 or 1
-      if (!v || !reg || i.reg < unsigned(ShiftOp::Shl)) return kNone;
-      return t.operands == Operands::EI ? kShiftImm : t.operands == Operands::E1 ? kShift1 : kNone;
-    case Kind::Movzx:
-      if (t.width == Width::W) return reg ? kMovzx16RR : mem ? kMovzx16Load : kNone;
-      return reg ? kMovzx8RR : mem ? kMovzx8Load : kNone;
-    case Kind::Movsx:
-      if (t.width == Width::W) return reg ? kMovsx16RR : mem ? kMovsx16Load : kNone;
-      return reg ? kMovsx8RR : mem ? kMovsx8Load : kNone;
-    default: return kNone;
+    case Kind::Test:
+      if (t.operands == Operands::AI) return kTestRI;
+      return t.operands == Operands::EG && reg ? kTestRR : kNone;
+    case Kind::Lea: return reg ? kNone : kLea;
+    case Kind::Shift: return classify_shift(t, i, reg);
+    default: return i.op32 ? classify_op32(t, reg) : uint8_t(kNone);
   }
 }
 
 }  // namespace
 
+unsigned operand_size(const Insn& i) {
+  const OpInfo& t = op_info(i);
+  if (t.kind == Kind::Movzx || t.kind == Kind::Movsx) return i.op32 ? 4 : 2;
+  return t.width == Width::B ? 1 : i.op32 ? 4 : 2;
+}
+
+unsigned memory_size(const Insn& i) {
+  switch (i.jit) {
+    case kMovzx8Load:
+    case kMovsx8Load: return 1;
+    case kMovzx16Load:
+    case kMovsx16Load: return 2;
+    default: return operand_size(i);
+  }
+}
+
 uint8_t classify(const Insn& i) {
   const OpInfo& t = op_info(i);
   const bool reg = i.mod == 3;
-  const bool mem = !reg && i.amask == 0xFFFFFFFFu;
-  switch (Kind(i.kind)) {  // the block's last instruction, with a 32-bit operand
+  switch (Kind(i.kind)) {  // the block's last instruction
     case Kind::Plain: return kNone;
-    case Kind::Jcc: return i.op32 ? kJcc : kNone;
-    case Kind::Jmp: return i.op32 ? kJmpRel : kNone;
-    case Kind::Call: return i.op32 ? kCallRel : kNone;
-    case Kind::Ret: return i.op32 && t.operands == Operands::None ? kRet : kNone;  // not RET imm16
+    case Kind::Jcc: return kJcc;
+    case Kind::Jmp: return kJmpRel;
+    case Kind::Call: return kCallRel;
+    case Kind::Ret: return t.operands == Operands::None ? kRet : kNone;  // not RET imm16
     default: break;
   }
   if (i.ends_block) return kNone;
-  if (t.kind == Kind::Setcc) return reg ? kSetcc : kNone;
-  if (t.kind == Kind::Mov) return classify_mov(t, i, reg, mem);
-  return i.op32 ? classify_op32(t, i, reg, mem) : uint8_t(kNone);
+  return classify_any(t, i, reg);
 }
 
 unsigned shift_count(const Insn& i) { return i.jit == kShift1 ? 1 : (i.imm & 0xFF) & 31; }
 
 bool cond_ok(FlagKind k, unsigned cc) {
-  switch (k) {
+  switch (kind_op(k)) {
     case L_ADD:
     case L_SUB:
     case L_LOGIC: return true;
@@ -107,24 +122,26 @@ bool cond_ok(FlagKind k, unsigned cc) {
 }
 
 FlagKind kind_after(const Insn& i, FlagKind k) {
-  uint8_t f = i.jit;
+  const uint8_t f = i.jit;
+  const unsigned size = operand_size(i);
   if (f >= kAluEG) {
     AluOp op = alu_op(f);
-    if (op == AluOp::Adc || op == AluOp::Sbb) return op == AluOp::Adc ? kAdc : kSbb;
-    return op == AluOp::Add ? L_ADD : (op == AluOp::Sub || op == AluOp::Cmp) ? L_SUB : L_LOGIC;
+    if (op == AluOp::Adc || op == AluOp::Sbb) return sized(op == AluOp::Adc ? kAdc : kSbb, size);
+    return sized(op == AluOp::Add ? L_ADD : (op == AluOp::Sub || op == AluOp::Cmp) ? L_SUB : L_LOGIC, size);
   }
   switch (f) {
     case kCmpMR:
-    case kCmpMI: return L_SUB;
-    case kIncR: return L_INC;
-    case kDecR: return L_DEC;
-    case kTestRR: return L_LOGIC;
+    case kCmpMI: return sized(L_SUB, size);
+    case kIncR: return sized(L_INC, size);
+    case kDecR: return sized(L_DEC, size);
+    case kTestRR:
+    case kTestRI: return sized(L_LOGIC, size);
     case kImulRR:
     case kImulRM:
     case kImulRRI:
     case kImulRMI: return L_SZP;
     case kShiftImm:
-    case kShift1: return shift_count(i) ? FlagKind(L_SZP) : k;
+    case kShift1: return shift_count(i) ? sized(L_SZP, size) : k;
     default: return k;
   }
 }
@@ -134,9 +151,6 @@ bool memory_form(uint8_t f) {
     case kMovLoad:
     case kMovStore:
     case kMovStoreImm:
-    case kMovLoad8:
-    case kMovStore8:
-    case kMovStoreImm8:
     case kImulRM:
     case kImulRMI:
     case kMovzx8Load:
@@ -144,25 +158,16 @@ bool memory_form(uint8_t f) {
     case kMovsx8Load:
     case kMovsx16Load:
     case kCmovRM:
-    case kMovLoad16:
-    case kMovStore16:
-    case kMovStoreImm16:
     case kCmpMR:
     case kCmpMI: return true;
     default: return f >= kAluLoad && f < kAluLoad + 8;
   }
 }
-unsigned move_size(uint8_t f) {
-  if (f == kMovLoad8 || f == kMovStore8 || f == kMovStoreImm8) return 1;
-  if (f == kMovLoad16 || f == kMovStore16 || f == kMovStoreImm16) return 2;
-  return 4;
+bool writes_memory(uint8_t f) {
+  return f == kMovStore || f == kMovStoreImm || f == kPush || f == kCallRel;
 }
 bool stack_form(uint8_t f) { return f == kPush || f == kPop || f == kCallRel || f == kRet; }
 
 bool reads_flags(const Insn& i) { return i.jit == kSetcc || i.jit == kCmovRR || i.jit == kCmovRM || i.jit == kJcc; }
-bool reads_cf(const Insn& i) {
-  return i.jit == kIncR || i.jit == kDecR ||
-         (i.jit >= kAluEG && (alu_op(i.jit) == AluOp::Adc || alu_op(i.jit) == AluOp::Sbb));
-}
 
 }  // namespace pxos::soft::jit

@@ -2,7 +2,8 @@
 // (jit/forms.h), has each compiled to host code (jit/emit.cpp) and makes the run's
 // first instruction enter it; the other instructions of the block keep their thunks.
 // A flag reader joins a run only when a setter earlier in the same run decides its
-// condition, and ADC/SBB/INC/DEC (which read CF) only when a setter is in the run.
+// condition; ADC/SBB/INC/DEC (which read CF) take it from the CPU's lazy flags when no
+// setter is in the run before them.
 #include "engine/soft/jit/translate.h"
 
 #include <algorithm>
@@ -44,7 +45,7 @@ void Translator::translate(const Cpu& c, Block& b, const uint64_t* epoch) {
   const size_t n = insns.size() - 1;  // the end sentinel is not an instruction
   size_t j = 0;
   while (j < n) {
-    if (!insns[j].jit || reads_flags(insns[j]) || reads_cf(insns[j])) {
+    if (!insns[j].jit || reads_flags(insns[j])) {
       ++j;
       continue;
     }
@@ -54,7 +55,6 @@ void Translator::translate(const Cpu& c, Block& b, const uint64_t* epoch) {
     FlagKind k = L_NONE;
     while (e < n && insns[e].jit) {
       if (reads_flags(insns[e]) && !cond_ok(k, insns[e].op & 15)) break;
-      if (reads_cf(insns[e]) && k == L_NONE) break;
       k = kind_after(insns[e], k);
       ++e;
     }

@@ -68,8 +68,8 @@ class X64 {
     if (mod == 2) u32(uint32_t(m.disp));
   }
   // Opcode bytes, then ModRM for two registers (reg field, r/m field).
-  void op_rr(std::initializer_list<uint8_t> opc, unsigned reg, unsigned rm, bool w = false) {
-    rex(w, reg, 0, rm);
+  void op_rr(std::initializer_list<uint8_t> opc, unsigned reg, unsigned rm, bool w = false, bool byte_regs = false) {
+    rex(w, reg, 0, rm, byte_regs && ((reg & 0xC) == 4 || (rm & 0xC) == 4));
     for (uint8_t o : opc) byte(o);
     byte(uint8_t(0xC0 | (reg & 7) << 3 | (rm & 7)));
   }
@@ -140,14 +140,15 @@ class X64 {
     op_rr({0xC1}, unsigned(op), d);
     byte(n);
   }
+  void shift_cl(ShiftOp op, Reg d) { op_rr({0xD3}, unsigned(op), d); }  // D3 /op: by CL
   void imul_rr(Reg d, Reg s) { op_rr({0x0F, 0xAF}, d, s); }
   void imul_rri(Reg d, Reg s, uint32_t v) {
     op_rr({0x69}, d, s);
     u32(v);
   }
-  void movzx8_rr(Reg d, Reg s) { op_rr({0x0F, 0xB6}, d, s); }  // s: AL..BL (no REX-only byte registers)
+  void movzx8_rr(Reg d, Reg s) { op_rr({0x0F, 0xB6}, d, s, false, true); }
   void movzx16_rr(Reg d, Reg s) { op_rr({0x0F, 0xB7}, d, s); }
-  void movsx8_rr(Reg d, Reg s) { op_rr({0x0F, 0xBE}, d, s); }
+  void movsx8_rr(Reg d, Reg s) { op_rr({0x0F, 0xBE}, d, s, false, true); }
   void movsx16_rr(Reg d, Reg s) { op_rr({0x0F, 0xBF}, d, s); }
   void setcc_mem(Cond c, Mem m) { op_mem({0x0F, uint8_t(0x90 | c)}, 0, m); }
   void cmov_rr(Cond c, Reg d, Reg s) { op_rr({0x0F, uint8_t(0x40 | c)}, d, s); }
@@ -156,6 +157,33 @@ class X64 {
     rex(false, 0, 0, r);
     byte(0xFF);
     byte(uint8_t(0xE0 | (r & 7)));
+  }
+
+  // Sized register forms (1, 2 or 4 bytes): 66h for words; byte forms name the low byte of
+  // each register (REX where that is SPL..DIL).
+  void alu_rr_s(AluOp op, Reg d, Reg s, unsigned size) {
+    if (size == 2) byte(0x66);
+    op_rr({uint8_t(unsigned(op) << 3 | (size == 1 ? 0 : 1))}, s, d, false, size == 1);
+  }
+  void alu_ri_s(AluOp op, Reg d, uint32_t v, unsigned size) {
+    if (size == 4) return alu_ri(op, d, v);
+    if (size == 2) byte(0x66);
+    op_rr({uint8_t(size == 1 ? 0x80 : 0x83)}, unsigned(op), d, false, size == 1);
+    byte(uint8_t(v));  // 83: sign-extended imm8, callers pass -1 or 1
+  }
+  void test_rr_s(Reg a, Reg b, unsigned size) {
+    if (size == 2) byte(0x66);
+    op_rr({uint8_t(size == 1 ? 0x84 : 0x85)}, b, a, false, size == 1);
+  }
+  void shift_ri_s(ShiftOp op, Reg d, uint8_t n, unsigned size) {
+    if (size == 2) byte(0x66);
+    op_rr({uint8_t(size == 1 ? 0xC0 : 0xC1)}, unsigned(op), d, false, size == 1);
+    byte(n);
+  }
+  // d = s zero-extended from its low `size` bytes.
+  void zext(Reg d, Reg s, unsigned size) {
+    if (size == 4) return mov_rr(d, s);
+    op_rr({0x0F, uint8_t(size == 1 ? 0xB6 : 0xB7)}, d, s, false, size == 1);
   }
 
   // Sized moves (1, 2 or 4 bytes): a load zero-extends into the 32-bit register.
