@@ -37,7 +37,9 @@ enum class Kind : uint8_t {
   Setcc,
   Jmp,  // near, relative
   Call,
-  Ret,  // near
+  Ret,   // near
+  Loop,  // LOOP (E2; LOOPE/LOOPNE also read ZF and stay Plain)
+  Jcxz,  // JCXZ/JECXZ
 };
 
 // The operands, in the opcode map's letters.

@@ -2,7 +2,7 @@
 ; mode: ALU operations with registers, immediates and memory, byte registers AH..BH,
 ; [BX+SI+disp], [BP+disp] (SS), an ES: override, an offset that wraps at 64 KiB,
 ; PUSH/POP, CALL/RET rel16, shifts, INC/DEC (at a run's start too), TEST, LEA,
-; SETcc, the flags of each setter (PUSHF) and a loop of Jcc back edges.
+; SETcc, the flags of each setter (PUSHF), loops of Jcc and LOOP (CX and ECX), JCXZ.
 %include "real16.inc"
   mov ax, 0x1234
   mov bx, 0x2000
@@ -78,6 +78,25 @@
   adc di, 0
   dec cx
   jnz .loop
+  pushf
+  mov cx, 25
+.loop2:
+  add dx, 3
+  xor di, dx
+  loop .loop2             ; LOOP with CX
+  mov ecx, 0x10003
+.loop3:
+  inc dx
+  loop .loop3, ecx        ; LOOP with ECX (an address-size prefix): 10003h times
+  jcxz .zero
+  mov bx, 1
+.zero:
+  mov cx, 0
+  inc cx
+  dec cx
+  jcxz .done
+  mov bx, 2
+.done:
   pushf
   hlt
 sub16:

@@ -418,6 +418,8 @@ class RunCompiler {
       case kJmpRel: return jmp_rel(i);
       case kCallRel: return call_rel(i, size);
       case kRet: return ret(size);
+      case kLoop:
+      case kJcxz: return loop(i);
       default: return;
     }
   }
@@ -644,6 +646,27 @@ class RunCompiler {
     if (!i.op32) a_.zext(RAX, RAX, 2);
     within_cs_limit(RAX);
     a_.bind(not_taken);
+    a_.mov_store({RDI, off(&c_.eip)}, RAX);
+  }
+
+  // LOOP and JCXZ, the last instruction of their block: the count is CX or ECX by the
+  // address size; LOOP decrements it (no flags) once the target passed its limit check.
+  void loop(const Insn& i) {
+    const unsigned count_size = i.amask == 0xFFFFu ? 2 : 4;
+    Label not_taken;
+    load_reg(RDX, ECX, count_size);
+    if (i.jit == kLoop) {
+      a_.alu_ri(AluOp::Sub, RDX, 1);
+      a_.zext(RDX, RDX, count_size);
+    }
+    next_eip(i, 0);
+    a_.test_rr(RDX, RDX);
+    a_.jcc(i.jit == kLoop ? E : NE, not_taken);
+    a_.alu_ri(AluOp::Add, RAX, i.imm);
+    if (!i.op32) a_.zext(RAX, RAX, 2);
+    within_cs_limit(RAX);
+    a_.bind(not_taken);
+    if (i.jit == kLoop) store_reg(ECX, RDX, count_size);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
   }
 

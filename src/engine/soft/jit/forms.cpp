@@ -101,6 +101,8 @@ uint8_t classify(const Insn& i) {
     case Kind::Jmp: return kJmpRel;
     case Kind::Call: return kCallRel;
     case Kind::Ret: return t.operands == Operands::None ? kRet : kNone;  // not RET imm16
+    case Kind::Loop: return kLoop;
+    case Kind::Jcxz: return kJcxz;
     default: break;
   }
   if (i.ends_block) return kNone;

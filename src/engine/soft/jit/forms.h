@@ -48,6 +48,8 @@ enum Form : uint8_t {
   kJmpRel,   // EB / E9: the block's last instruction
   kCallRel,  // E8: the block's last instruction
   kRet,      // C3: the block's last instruction
+  kLoop,     // E2 (count in CX or ECX by the address size): the block's last instruction
+  kJcxz,     // E3: the block's last instruction
   kIncR,     // 40+r
   kDecR,     // 48+r
   kCmpMR,    // 38/39 /r, memory
