@@ -324,6 +324,7 @@ int cmd_run(Args args) {
     if (display == Display::Screen) std::fputs(screen.text().c_str(), stdout);
     if (!f.screenshot.empty() && !write_display_screenshot(m->display(), f.screenshot)) status = kExitUsage;
     if (verbose) m->print_stats(std::cerr);
+    if (f.machine.jit_stats && m->vcpu) std::fputs(m->vcpu->statistics().c_str(), stderr);
   }
   if (debugcon_owned) std::fclose(debugcon);
   std::fflush(stdout);

@@ -96,8 +96,11 @@ options:
   --pixel-trace DIR        write each pixel-device batch to DIR as a PNG named
                            with its status, and a line to DIR/batches.txt
   --deterministic          virtual time from the instruction count (soft engine)
-  --jit on|off             the soft engine translates common 32-bit code to host
-                           code (default on, x86-64 hosts); off: interpret only
+  --jit on|off             the soft engine translates common 16- and 32-bit code to
+                           host code (default on, x86-64 hosts); off: interpret only
+  --jit-stats              at exit, print what the translator did to stderr: the
+                           share of instructions run translated, why translated code
+                           was left, the instructions run outside it (slower)
   --verbose, -v            log engine choice, unimplemented BIOS calls and device
                            counters to stderr
   --help, -h               this text
@@ -269,6 +272,8 @@ RunFlags parse_run_flags(Args args) {
       std::string v = flag_value(args, i);
       if (v != "on" && v != "off") throw UsageError("--jit: '" + v + "' is not on or off");
       f.machine.jit = v == "on";
+    } else if (a == "--jit-stats") {
+      f.machine.jit_stats = true;
     } else if (a == "--verbose" || a == "-v") {
       f.machine.verbose = true;
     } else {

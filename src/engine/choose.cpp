@@ -109,6 +109,7 @@ EngineChoice make_engine(EngineKind kind, GuestMemory& mem, MmioBus& mmio, const
     SoftOptions so;
     so.deterministic = options.deterministic;
     so.translate = options.jit;
+    so.jit_stats = options.jit_stats;
     so.clock = options.clock;
     c.vcpu = make_soft_vcpu(mem, mmio, so);
     c.reset_edx = kSoftSignature;

@@ -21,6 +21,7 @@ enum class EngineKind { Auto, Kvm, Soft };
 struct EngineOptions {
   bool deterministic = false;                // the software engine stops at fixed instruction counts
   bool jit = true;                           // the software engine translates to host code
+  bool jit_stats = false;                    // and counts what it does (--jit-stats)
   const InstructionClock* clock = nullptr;   // the software engine's guest time
 };
 

@@ -203,6 +203,10 @@ class Vcpu {
   // --deterministic mode is derived from it.
   virtual uint64_t instructions_retired() const { return 0; }
 
+  // What the engine counted about itself, as lines of text (the software engine's
+  // translator with --jit-stats); empty when it counted nothing.
+  virtual std::string statistics() const { return ""; }
+
   // Breakpoints, watchpoints and single stepping (ExitReason::Debug). Replaces
   // the whole setup; an empty one turns debugging off. Returns "" when the
   // engine honours all of it, else why not (the setup is then unchanged). After

@@ -187,6 +187,7 @@ void Machine::start_engine(const MachineConfig& config, EngineKind kind) {
   EngineOptions eo;
   eo.deterministic = deterministic_;
   eo.jit = config.jit;
+  eo.jit_stats = config.jit_stats;
   eo.clock = time.instruction_clock();
   try {
     EngineChoice c = make_engine(kind, mem, mmio, eo);

@@ -77,7 +77,8 @@ struct MachineConfig {
   bool vbe = true;
   bool writable = false;  // write guest disk writes through to the images
   bool deterministic = false;
-  bool jit = true;  // the soft engine translates common 32-bit code to host code (--jit off: interpret only)
+  bool jit = true;  // the soft engine translates common code to host code (--jit off: interpret only)
+  bool jit_stats = false;  // and counts what it does (--jit-stats: Vcpu::statistics() at exit)
   bool verbose = false;
   std::FILE* debugcon = nullptr;
   // The VGA fonts for the ROM (256 glyphs of 16, 14 and 8 rows; empty: blank).

@@ -25,6 +25,9 @@ namespace pxos::soft {
 
 struct Cpu;
 struct Insn;
+namespace jit {
+struct Stats;
+}
 using Handler = void (*)(Cpu&, const Insn&);
 // A handler wrapped for threaded dispatch: runs one instruction of a block and
 // tail-calls the next one's thunk (see thunk.h).
@@ -150,6 +153,7 @@ struct Cpu {
   uint64_t block_icount = 0;
   const std::atomic<bool>* kick = nullptr;
   const void* cur_block = nullptr;
+  jit::Stats* jit_stats = nullptr;  // --jit-stats (jit/stats.h): the counts of translated code
   int last_exception = -1;  // the first exception vector raised since reset to -1 (for the conformance runner)
   bool lock_ud = true;      // LOCK where it cannot apply is #UD (false: ignored, as on the 286)
 

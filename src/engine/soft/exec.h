@@ -74,6 +74,12 @@ class BlockCache {
     translate_ = translate_ && jit_.ok();
   }
   bool translating() const { return translate_; }
+  // --jit-stats: what translated code does from now on counts into `s` (null: no counting).
+  void set_jit_stats(Cpu& c, jit::Stats* s) {
+    flush(c);
+    c.jit_stats = s;
+    jit_.set_stats(s);
+  }
   const jit::Translator& translator() const { return jit_; }
 
  private:

@@ -23,6 +23,10 @@ class SoftVcpu final : public Vcpu {
     fb_epoch_ = mem.framebuffer_dirty_epoch();
     core_.load_state(reset_state());
     core_.cache.set_translate(opts_.translate);
+    if (opts_.jit_stats) {
+      stats_ = std::make_unique<soft::jit::Stats>();
+      core_.cache.set_jit_stats(core_.cpu, stats_.get());
+    }
     if (opts_.rep_chunk) core_.cpu.rep_chunk = opts_.rep_chunk;
     a20_ = mem.a20();
     core_.cpu.a20_mask = a20_ ? ~0u : ~(1u << 20);
@@ -117,6 +121,9 @@ class SoftVcpu final : public Vcpu {
   void kick() override { kick_.store(true); }
   void set_deadline(uint64_t guest_ns) override { deadline_ns_ = guest_ns; }
   std::string name() const override { return "soft"; }
+  std::string statistics() const override {
+    return stats_ ? soft::jit::format_stats(*stats_, core_.cpu.icount) : std::string();
+  }
   uint64_t instructions_retired() const override { return core_.cpu.icount; }
   std::string set_debug(const DebugSetup& setup) override {
     debug_ = setup;
@@ -137,6 +144,7 @@ class SoftVcpu final : public Vcpu {
   GuestMemory& mem_;
   SoftOptions opts_;
   soft::Core core_;
+  std::unique_ptr<soft::jit::Stats> stats_;  // --jit-stats
   soft::RunControl ctl_;
   DebugSetup debug_;  // what ctl_.debug points at while debugging
   std::atomic<bool> kick_{false};

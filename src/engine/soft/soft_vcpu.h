@@ -30,6 +30,10 @@ struct SoftOptions {
   // Iterations of a REP string instruction per dispatch (0: the default, 4096).
   // The fuzzer uses fewer, to bound the work one instruction can do.
   uint32_t rep_chunk = 0;
+  // Count what the translator does (Vcpu::statistics(): --jit-stats). Translated
+  // code then carries counters, and instructions outside its runs go through a
+  // counting thunk: slower, for finding what to translate next.
+  bool jit_stats = false;
 };
 
 std::unique_ptr<Vcpu> make_soft_vcpu(GuestMemory& mem, MmioBus& mmio, SoftOptions opts = {});

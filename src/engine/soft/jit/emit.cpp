@@ -35,12 +35,13 @@ namespace {
 // Compiles one run. Field offsets are taken from the CPU the code will run on.
 class RunCompiler {
  public:
-  RunCompiler(const Cpu& c, Block& b, const uint64_t* epoch, size_t first)
-      : c_(c), b_(b), epoch_(epoch), insns_(b.insns), first_(first) {}
+  RunCompiler(const Cpu& c, Block& b, const uint64_t* epoch, size_t first, Stats* stats)
+      : c_(c), b_(b), epoch_(epoch), insns_(b.insns), first_(first), stats_(stats) {}
 
   // Emits instructions [first, end) and returns the code.
   std::vector<uint8_t> compile(size_t end, Thunk orig) {
     seg_guard(end, orig);
+    if (stats_) count(&stats_->translated, int32_t(end - first_));
     FlagKind k = L_NONE;
     for (size_t j = first_; j < end; ++j) {
       at_ = j;
@@ -52,8 +53,12 @@ class RunCompiler {
     a_.lea64(RSI, {RSI, disp_of(end)});
     if (end == insns_.size() - 1) chain_exit();
     a_.jmp_mem({RSI, int32_t(offsetof(Insn, th))});
-    for (Bail& b : bails_) {
+    for (BailOut& b : bails_) {
       a_.bind(b.label);
+      if (stats_) {
+        count(&stats_->bails[size_t(b.why)], 1);
+        count(&stats_->translated, -int32_t(end - b.at));
+      }
       store_lazy(b.kind);
       a_.lea64(RSI, {RSI, disp_of(b.at)});
       a_.mov_ri64(RAX, reinterpret_cast<uint64_t>(&run_generic));
@@ -63,9 +68,10 @@ class RunCompiler {
   }
 
  private:
-  struct Bail {
+  struct BailOut {
     size_t at;
     FlagKind kind;
+    Bail why;
     Label label;
   };
 
@@ -76,10 +82,17 @@ class RunCompiler {
   Mem R(unsigned n) const { return {RDI, off(&c_.r[n])}; }
   Mem Rb(unsigned n) const { return {RDI, off(&c_.r[n & 3]) + int32_t(n >> 2)}; }  // AL..BL, AH..BH
 
-  // The bail-out label of the instruction being compiled (one stub per instruction).
-  Label& bail() {
-    if (bails_.empty() || bails_.back().at != at_) bails_.push_back(Bail{at_, kind_, {}});
+  // The bail-out label of the instruction being compiled (one stub per instruction and reason).
+  Label& bail(Bail why) {
+    for (BailOut& b : bails_)
+      if (b.at == at_ && b.why == why) return b.label;
+    bails_.push_back(BailOut{at_, kind_, why, {}});
     return bails_.back().label;
+  }
+  // --jit-stats: *counter += n (clobbers RAX).
+  void count(uint64_t* counter, int32_t n) {
+    a_.mov_ri64(RAX, reinterpret_cast<uint64_t>(counter));
+    a_.alu_mi64(AluOp::Add, {RAX}, uint32_t(n));
   }
 
   void store_lazy(FlagKind k) {
@@ -245,16 +258,15 @@ class RunCompiler {
   // checked at the run's entry (seg_guard), and a flat one's base and limit too.
   void host_ptr(unsigned s, unsigned size, bool write) {
     const SegCache& sc = c_.seg[s];
-    Label& out = bail();
     if (!(flat_ & (1u << s))) {
       a_.mov_rr(RCX, RAX);
       if (size > 1) a_.alu_ri(AluOp::Add, RCX, size - 1, true);  // 64-bit: no wrap past 4 GiB
       a_.mov_load(RDX, {RDI, off(&sc.limit)});
       a_.alu_rr(AluOp::Cmp, RCX, RDX, true);
-      a_.jcc(A, out);
+      a_.jcc(A, bail(Bail::Limit));
       a_.alu_rm(AluOp::Add, RAX, {RDI, off(&sc.base)});
     }
-    tlb_ptr(size, write, out);
+    tlb_ptr(size, write, bail(Bail::Memory));
   }
   // RDX = host address of `size` bytes at linear address EAX through a TLB hit; else `out`.
   void tlb_ptr(unsigned size, bool write, Label& out) {
@@ -328,6 +340,7 @@ class RunCompiler {
     }
     a_.jmp(ok);
     a_.bind(fallback);
+    if (stats_) count(&stats_->guard_misses, 1);
     a_.mov_ri64(RAX, reinterpret_cast<uint64_t>(orig));
     a_.jmp_reg(RAX);
     a_.bind(ok);
@@ -578,7 +591,7 @@ class RunCompiler {
   // A near jump target in r past the CS limit (#GP) goes the generic way.
   void within_cs_limit(Reg r) {
     a_.alu_rm(AluOp::Cmp, r, {RDI, off(&c_.seg[CS].limit)});
-    a_.jcc(A, bail());
+    a_.jcc(A, bail(Bail::JumpLimit));
   }
 
   // EAX = the r/m operand; the product goes to reg (IMUL r32, r/m32 [, imm]).
@@ -753,16 +766,18 @@ class RunCompiler {
   const uint64_t* epoch_;
   std::span<Insn> insns_;
   size_t first_;
+  Stats* stats_;
   size_t at_ = 0;
   FlagKind kind_ = L_NONE;
   X64 a_;
-  std::vector<Bail> bails_;
+  std::vector<BailOut> bails_;
 };
 
 }  // namespace
 
-std::vector<uint8_t> compile_run(const Cpu& c, Block& b, const uint64_t* epoch, size_t first, size_t end, Thunk orig) {
-  return RunCompiler(c, b, epoch, first).compile(end, orig);
+std::vector<uint8_t> compile_run(const Cpu& c, Block& b, const uint64_t* epoch, size_t first, size_t end, Thunk orig,
+                                 Stats* stats) {
+  return RunCompiler(c, b, epoch, first, stats).compile(end, orig);
 }
 
 }  // namespace pxos::soft::jit

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/soft/exec.h"
+#include "engine/soft/fast.h"
 #include "engine/soft/jit/code_buffer.h"
 #include "engine/soft/jit/emit.h"
 #include "engine/soft/jit/forms.h"
@@ -39,6 +40,16 @@ void Translator::reset() {
   ++resets_;
 }
 
+namespace {
+
+// --jit-stats: the thunk of an instruction outside every run counts it, then runs it.
+void count_fallback(Cpu& c, const Insn* in) {
+  ++c.jit_stats->fallback[(in->map ? 256 : 0) + in->op];
+  return run_generic(c, in);
+}
+
+}  // namespace
+
 void Translator::translate(const Cpu& c, Block& b, const uint64_t* epoch) {
   std::span<Insn> insns = b.insns;
   if (!ok() || insns.size() < 2) return;
@@ -46,6 +57,7 @@ void Translator::translate(const Cpu& c, Block& b, const uint64_t* epoch) {
   size_t j = 0;
   while (j < n) {
     if (!insns[j].jit || reads_flags(insns[j])) {
+      if (stats_) insns[j].th = &count_fallback;
       ++j;
       continue;
     }
@@ -59,11 +71,17 @@ void Translator::translate(const Cpu& c, Block& b, const uint64_t* epoch) {
       ++e;
     }
     if (e - j >= 2) {
-      std::vector<uint8_t> code = compile_run(c, b, epoch, j, e, insns[j].th);
+      std::vector<uint8_t> code = compile_run(c, b, epoch, j, e, insns[j].th, stats_);
       const uint8_t* at = buf_->add(code);
       if (!at) return;  // full: the rest of the block keeps its thunks
       insns[j].th = reinterpret_cast<Thunk>(const_cast<uint8_t*>(at));
       ++runs_;
+      if (stats_) {
+        ++stats_->runs;
+        stats_->code_bytes += code.size();
+      }
+    } else if (stats_) {
+      for (size_t k = j; k < std::max(e, j + 1); ++k) insns[k].th = &count_fallback;
     }
     j = e == j ? j + 1 : e;
   }

@@ -1,5 +1,5 @@
-// The translator: compiles runs of the common 32-bit instruction forms inside a
-// decoded block into host x86-64 code: which forms (forms.h), finding the runs
+// The translator: compiles runs of the common 8-, 16- and 32-bit instruction forms
+// inside a decoded block into host x86-64 code: which forms (forms.h), finding the runs
 // (translate.cpp), the code (emit.cpp); ../README.md describes it.
 #pragma once
 
@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "engine/soft/cpu.h"
+#include "engine/soft/jit/stats.h"
 
 namespace pxos::soft {
 struct Block;
@@ -43,11 +44,16 @@ class Translator {
   uint64_t runs() const { return runs_; }
   // Times the code buffer was started over (reset()).
   uint64_t resets() const { return resets_; }
+  // --jit-stats: code translated from now on counts into `s` (Cpu::jit_stats must
+  // point at it too), and every instruction of a block outside a run goes through a
+  // thunk that counts it by opcode. Null: no counting.
+  void set_stats(Stats* s) { stats_ = s; }
 
  private:
   std::unique_ptr<CodeBuffer> buf_;
   uint64_t runs_ = 0;
   uint64_t resets_ = 0;
+  Stats* stats_ = nullptr;
 };
 
 }  // namespace pxos::soft::jit

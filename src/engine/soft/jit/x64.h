@@ -135,6 +135,10 @@ class X64 {
     op_mem({0x81}, unsigned(op), m);
     u32(v);
   }
+  void alu_mi64(AluOp op, Mem m, uint32_t v) {  // op qword [m], imm32 (sign-extended)
+    op_mem({0x81}, unsigned(op), m, true);
+    u32(v);
+  }
   void test_rr(Reg a, Reg b, bool w = false) { op_rr({0x85}, b, a, w); }
   void shift_ri(ShiftOp op, Reg d, uint8_t n) {  // C1 /op ib
     op_rr({0xC1}, unsigned(op), d);
