@@ -21,7 +21,9 @@
 // last bail-out point, so a bail-out always starts the instruction afresh.
 #include "engine/soft/jit/emit.h"
 
+#include <cassert>
 #include <cstddef>
+#include <iterator>
 #include <span>
 
 #include "engine/soft/exec.h"
@@ -42,6 +44,8 @@ class RunCompiler {
   std::vector<uint8_t> compile(size_t end, Thunk orig) {
     seg_guard(end, orig);
     if (stats_) count(&stats_->translated, int32_t(end - first_));
+    plan_registers(end);
+    enter();
     FlagKind k = L_NONE;
     for (size_t j = first_; j < end; ++j) {
       at_ = j;
@@ -50,7 +54,8 @@ class RunCompiler {
       k = kind_after(insns_[j], k);
     }
     store_lazy(k);
-    a_.lea64(RSI, {RSI, disp_of(end)});
+    leave(dirty_);
+    a_.mov_ri64(RSI, reinterpret_cast<uint64_t>(&insns_[end]));
     if (end == insns_.size() - 1) chain_exit();
     a_.jmp_mem({RSI, int32_t(offsetof(Insn, th))});
     for (BailOut& b : bails_) {
@@ -59,8 +64,9 @@ class RunCompiler {
         count(&stats_->bails[size_t(b.why)], 1);
         count(&stats_->translated, -int32_t(end - b.at));
       }
+      leave(b.dirty);
       store_lazy(b.kind);
-      a_.lea64(RSI, {RSI, disp_of(b.at)});
+      a_.mov_ri64(RSI, reinterpret_cast<uint64_t>(&insns_[b.at]));
       a_.mov_ri64(RAX, reinterpret_cast<uint64_t>(&run_generic));
       a_.jmp_reg(RAX);
     }
@@ -71,6 +77,7 @@ class RunCompiler {
   struct BailOut {
     size_t at;
     FlagKind kind;
+    uint8_t dirty;  // the cached guest registers written before the instruction
     Bail why;
     Label label;
   };
@@ -78,7 +85,6 @@ class RunCompiler {
   int32_t off(const void* field) const {
     return int32_t(static_cast<const char*>(field) - reinterpret_cast<const char*>(&c_));
   }
-  int32_t disp_of(size_t j) const { return int32_t((j - first_) * sizeof(Insn)); }
   Mem R(unsigned n) const { return {RDI, off(&c_.r[n])}; }
   Mem Rb(unsigned n) const { return {RDI, off(&c_.r[n & 3]) + int32_t(n >> 2)}; }  // AL..BL, AH..BH
 
@@ -86,7 +92,7 @@ class RunCompiler {
   Label& bail(Bail why) {
     for (BailOut& b : bails_)
       if (b.at == at_ && b.why == why) return b.label;
-    bails_.push_back(BailOut{at_, kind_, why, {}});
+    bails_.push_back(BailOut{at_, kind_, dirty_, why, {}});
     return bails_.back().label;
   }
   // --jit-stats: *counter += n (clobbers RAX).
@@ -226,18 +232,97 @@ class RunCompiler {
   // Guest register n of `size` bytes (a byte register is AL..BH) to host register h,
   // zero-extended; and back.
   void load_reg(Reg h, unsigned n, unsigned size) {
+    if (cached(n, size)) {
+      const Reg g = cache_[n];
+      return size == 4 ? a_.mov_rr(h, g) : a_.zext(h, g, size);
+    }
     if (size == 4) return a_.mov_load(h, R(n));
     if (size == 2) return a_.movzx16_load(h, R(n));
     a_.movzx8_load(h, Rb(n));
   }
-  void store_reg(unsigned n, Reg h, unsigned size) { a_.store(size == 1 ? Rb(n) : R(n), h, size); }
+  void store_reg(unsigned n, Reg h, unsigned size) {
+    if (cached(n, size)) {
+      const Reg g = cache_[n];
+      dirty_ |= uint8_t(1u << n);
+      return size == 4 ? a_.mov_rr(g, h) : size == 2 ? a_.mov_rr16(g, h) : a_.mov_rr8(g, h);
+    }
+    a_.store(size == 1 ? Rb(n) : R(n), h, size);
+  }
+  // Whether guest register n (a byte register AL..BH when size is 1) lives in a host
+  // register. AH..BH never do: plan_registers leaves their registers in memory.
+  bool cached(unsigned n, unsigned size) const {
+    if (size == 1 && n >= 4) {
+      assert(cache_[n & 3] == kNoReg);
+      return false;
+    }
+    return n < 8 && cache_[n] != kNoReg;
+  }
+
+  // ---- guest registers in host registers ----------------------------------------------
+  // The run's guest registers used more than once get host registers for the whole run
+  // (most used first): RSI (free once the run is entered) and the callee-saved RBX,
+  // RBP, R12-R15, which the run saves on the host stack at its entry and restores at
+  // each exit. They are loaded at the entry; every way out (the run's end, each
+  // bail-out) stores those written so far back into Cpu::r, so the thunks and the
+  // generic handlers see the guest's registers where they always are. A register also
+  // used as AH..BH stays in memory.
+  static constexpr Reg kNoReg = Reg(0xFF);
+  void plan_registers(size_t end) {
+    unsigned uses[8] = {};
+    bool high[8] = {};
+    auto use = [&](unsigned n) {
+      if (n < 8) ++uses[n];
+    };
+    for (size_t j = first_; j < end; ++j) {
+      const Insn& i = insns_[j];
+      const uint8_t f = i.jit;
+      const bool bytes = operand_size(i) == 1 || f == kSetcc || f == kMovzx8RR || f == kMovsx8RR;
+      const bool reg_form = i.mod == 3;
+      if (bytes && i.reg >= 4 && i.reg < 8) high[i.reg & 3] = true;
+      if (bytes && reg_form && i.rm >= 4 && i.rm < 8) high[i.rm & 3] = true;
+      if (f == kMovRI && operand_size(i) == 1 && (i.op & 7) >= 4) high[i.op & 3] = true;
+      use(i.reg);
+      if (reg_form) use(i.rm);
+      if (memory_form(f) || f == kLea) {
+        use(i.base);
+        use(i.index);
+      }
+      if (f == kMovRI || f == kPush || f == kPop || f == kIncR || f == kDecR) use(i.op & 7);
+      if (stack_form(f)) uses[ESP] += 2;
+      if (f == kLoop || f == kJcxz) use(ECX);
+    }
+    static constexpr Reg kHost[] = {RSI, RBX, RBP, R12, R13, R14, R15};
+    for (Reg& r : cache_) r = kNoReg;
+    unsigned next = 0;
+    for (;;) {
+      unsigned best = 8;
+      for (unsigned n = 0; n < 8; ++n)
+        if (!high[n] && cache_[n] == kNoReg && uses[n] >= 2 && (best == 8 || uses[n] > uses[best])) best = n;
+      if (best == 8 || next == std::size(kHost)) break;
+      cache_[best] = kHost[next++];
+    }
+  }
+  // Saves the callee-saved host registers the run uses and loads the cached guest registers.
+  void enter() {
+    for (unsigned n = 0; n < 8; ++n)
+      if (cache_[n] != kNoReg && cache_[n] != RSI) a_.push(cache_[n]);
+    for (unsigned n = 0; n < 8; ++n)
+      if (cache_[n] != kNoReg) a_.mov_load(cache_[n], R(n));
+  }
+  // Stores the cached guest registers in `dirty` back and restores the host's.
+  void leave(uint8_t dirty) {
+    for (unsigned n = 0; n < 8; ++n)
+      if (cache_[n] != kNoReg && (dirty & (1u << n))) a_.mov_store(R(n), cache_[n]);
+    for (unsigned n = 8; n-- > 0;)
+      if (cache_[n] != kNoReg && cache_[n] != RSI) a_.pop(cache_[n]);
+  }
   static uint32_t mask(unsigned size) { return size == 4 ? 0xFFFFFFFFu : (1u << size * 8) - 1; }
 
   // EAX = the effective address (offset) of i's memory operand, 16 or 32 bits.
   void ea(const Insn& i) {
     bool b = i.base != 8, x = i.index != 8;
-    if (b) a_.mov_load(RAX, R(i.base));
-    if (x) a_.mov_load(RCX, R(i.index));
+    if (b) load_reg(RAX, i.base, 4);
+    if (x) load_reg(RCX, i.index, 4);
     if (b && x) {
       a_.lea(RAX, {RAX, int32_t(i.disp), RCX, i.scale});
     } else if (x) {
@@ -383,7 +468,10 @@ class RunCompiler {
       case kMovRR_GE:
         load_reg(RAX, i.rm, size);
         return store_reg(i.reg, RAX, size);
-      case kMovRI: return a_.store_imm(size == 1 ? Rb(i.op & 7) : R(i.op & 7), i.imm, size);
+      case kMovRI:
+        if (!cached(i.op & 7, size)) return a_.store_imm(size == 1 ? Rb(i.op & 7) : R(i.op & 7), i.imm, size);
+        a_.mov_ri(RAX, i.imm);
+        return store_reg(i.op & 7, RAX, size);
       case kMovLoad:
         mem_ptr(i, size, false);
         a_.load(RAX, {RDX}, size);
@@ -409,7 +497,7 @@ class RunCompiler {
       case kTestRR:
       case kTestRI: return test(i, size);
       case kImulRR:
-      case kImulRRI: a_.mov_load(RAX, R(i.rm)); return imul(i);
+      case kImulRRI: load_reg(RAX, i.rm, 4); return imul(i);
       case kImulRM:
       case kImulRMI:
         mem_ptr(i, 4, false);
@@ -423,7 +511,9 @@ class RunCompiler {
       case kCmpMI: return cmp_mem(i, size);
       case kSetcc:
         flags_for(i.op & 15);
-        a_.setcc_mem(Cond(i.op & 15), Rb(i.rm));
+        if (!cached(i.rm, 1)) return a_.setcc_mem(Cond(i.op & 15), Rb(i.rm));
+        a_.setcc_r(Cond(i.op & 15), cache_[i.rm]);
+        dirty_ |= uint8_t(1u << i.rm);
         return;
       case kCmovRR:
       case kCmovRM: return cmov(i);
@@ -503,12 +593,12 @@ class RunCompiler {
       mem_ptr(i, 4, false);
       a_.mov_load(RAX, {RDX});
     } else {
-      a_.mov_load(RAX, R(i.rm));
+      load_reg(RAX, i.rm, 4);
     }
-    a_.mov_load(RDX, R(i.reg));
+    load_reg(RDX, i.reg, 4);
     flags_for(i.op & 15);
     a_.cmov_rr(Cond(i.op & 15), RDX, RAX);
-    a_.mov_store(R(i.reg), RDX);
+    store_reg(i.reg, RDX, 4);
   }
 
   void push(const Insn& i, unsigned size) {
@@ -554,16 +644,14 @@ class RunCompiler {
     const uint8_t f = i.jit;
     const bool word = f == kMovzx16RR || f == kMovsx16RR || f == kMovzx16Load || f == kMovsx16Load;
     const bool sign = f == kMovsx8RR || f == kMovsx16RR || f == kMovsx8Load || f == kMovsx16Load;
-    Mem src{RDX};
-    if (f >= kMovzx8Load && f <= kMovsx16Load)
+    if (f >= kMovzx8Load && f <= kMovsx16Load) {
       mem_ptr(i, word ? 2 : 1, false);
-    else
-      src = word ? R(i.rm) : Rb(i.rm);
-    if (sign)
-      word ? a_.movsx16_load(RAX, src) : a_.movsx8_load(RAX, src);
-    else
-      word ? a_.movzx16_load(RAX, src) : a_.movzx8_load(RAX, src);
-    a_.mov_store(R(i.reg), RAX);
+      a_.load(RAX, {RDX}, word ? 2 : 1);
+    } else {
+      load_reg(RAX, i.rm, word ? 2 : 1);
+    }
+    if (sign) word ? a_.movsx16_rr(RAX, RAX) : a_.movsx8_rr(RAX, RAX);
+    store_reg(i.reg, RAX, 4);
   }
 
   // RDX = host address of the `size` bytes a PUSH (push) or POP would access at eSP, on
@@ -571,10 +659,10 @@ class RunCompiler {
   // nothing in the guest: move_esp() does that once nothing can bail out any more.
   void stack_slot(bool push, unsigned size) {
     if (stack32_) {
-      a_.mov_load(RAX, R(ESP));
+      load_reg(RAX, ESP, 4);
       if (push) a_.alu_ri(AluOp::Sub, RAX, size);
     } else {
-      a_.movzx16_load(RAX, R(ESP));
+      load_reg(RAX, ESP, 2);
       if (push) {
         a_.alu_ri(AluOp::Sub, RAX, size);
         a_.zext(RAX, RAX, 2);
@@ -584,9 +672,9 @@ class RunCompiler {
   }
   // eSP += delta (clobbers EAX).
   void move_esp(int32_t delta) {
-    a_.mov_load(RAX, R(ESP));
+    load_reg(RAX, ESP, 4);
     a_.alu_ri(AluOp::Add, RAX, uint32_t(delta));
-    a_.store(R(ESP), RAX, stack32_ ? 4 : 2);
+    store_reg(ESP, RAX, stack32_ ? 4 : 2);
   }
   // A near jump target in r past the CS limit (#GP) goes the generic way.
   void within_cs_limit(Reg r) {
@@ -601,12 +689,12 @@ class RunCompiler {
     if (i.jit == kImulRRI || i.jit == kImulRMI) {
       a_.imul_rri(RAX, RAX, i.imm);
     } else {
-      a_.mov_load(RCX, R(i.reg));
+      load_reg(RCX, i.reg, 4);
       a_.imul_rr(RAX, RCX);
     }
     a_.alu_rr(AluOp::Sbb, RCX, RCX);  // SBB: ECX = -CF
     a_.alu_ri(AluOp::And, RCX, 1);
-    a_.mov_store(R(i.reg), RAX);
+    store_reg(i.reg, RAX, 4);
     a_.mov_rr(R10, RAX);
     a_.mov_rr(R9, RCX);
     a_.mov_rr(R8, RCX);
@@ -759,6 +847,8 @@ class RunCompiler {
     a_.bind(slow);
   }
 
+  Reg cache_[8];          // the host register of each guest register (kNoReg: in Cpu::r)
+  uint8_t dirty_ = 0;     // cached guest registers written so far
   uint8_t flat_ = 0;      // segments checked flat at the run's entry (bit per Sreg)
   bool stack32_ = true;  // SS.B at translation (seg_guard checks it)
   const Cpu& c_;

@@ -1,7 +1,7 @@
 // A small x86-64 assembler: the handful of instruction forms the translator
 // (translate.cpp) emits, encoded by the Intel SDM's rules (REX, ModRM, SIB,
 // disp8/disp32). Memory operands are [base + disp] or [base + index*scale + disp]
-// with 64-bit registers; the base is never RSP or R12 (no SIB needed for those).
+// with 64-bit registers.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 
 namespace pxos::soft::jit {
 
-enum Reg : uint8_t { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11 };
+enum Reg : uint8_t { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 
 // Host condition codes, numbered as in Jcc/SETcc/CMOVcc (the guest's are the same).
 enum Cond : uint8_t { O, NO, B, AE, E, NE, BE, A, S, NS, P, NP, L, GE, LE, G };
@@ -58,8 +58,11 @@ class X64 {
     rex(w, reg, m.index < 0 ? 0 : unsigned(m.index), m.base, byte_reg && reg >= 4);
     for (uint8_t o : opc) byte(o);
     unsigned mod = m.disp == 0 && (m.base & 7) != 5 ? 0 : (m.disp >= -128 && m.disp <= 127) ? 1 : 2;
-    if (m.index < 0) {
+    if (m.index < 0 && (m.base & 7) != 4) {
       byte(uint8_t(mod << 6 | (reg & 7) << 3 | (m.base & 7)));
+    } else if (m.index < 0) {  // base RSP or R12: a SIB byte without index
+      byte(uint8_t(mod << 6 | (reg & 7) << 3 | 4));
+      byte(uint8_t(0x24));
     } else {
       byte(uint8_t(mod << 6 | (reg & 7) << 3 | 4));
       byte(uint8_t(m.scale << 6 | (m.index & 7) << 3 | (m.base & 7)));
@@ -107,6 +110,20 @@ class X64 {
   void movsx8_load(Reg r, Mem m) { op_mem({0x0F, 0xBE}, r, m); }
   void movsx16_load(Reg r, Mem m) { op_mem({0x0F, 0xBF}, r, m); }
   void mov_rr(Reg d, Reg s) { op_rr({0x89}, s, d); }
+  void mov_rr16(Reg d, Reg s) {  // the low 16 bits of d only
+    byte(0x66);
+    op_rr({0x89}, s, d);
+  }
+  void mov_rr8(Reg d, Reg s) { op_rr({0x88}, s, d, false, true); }  // the low byte of d only
+  void setcc_r(Cond c, Reg d) { op_rr({0x0F, uint8_t(0x90 | c)}, 0, d, false, true); }
+  void push(Reg r) {
+    rex(false, 0, 0, r);
+    byte(uint8_t(0x50 | (r & 7)));
+  }
+  void pop(Reg r) {
+    rex(false, 0, 0, r);
+    byte(uint8_t(0x58 | (r & 7)));
+  }
   void mov_ri(Reg d, uint32_t v) {
     rex(false, 0, 0, d);
     byte(uint8_t(0xB8 | (d & 7)));
