@@ -14,10 +14,10 @@ constexpr uint8_t kDsdtAml[] = {
 #include "bios/dsdt.inc"
 };
 
-constexpr std::string_view kOemId = "PXOS  ";          // 6 bytes
-constexpr std::string_view kOemTableId = "PXOSPC  ";   // 8 bytes
-constexpr std::string_view kCreatorId = "PXOS";        // 4 bytes
-constexpr uint8_t kSpaceIo = 1;                        // generic address space: system I/O
+constexpr std::string_view kOemId = "PXOS  ";         // 6 bytes
+constexpr std::string_view kOemTableId = "PXOSPC  ";  // 8 bytes
+constexpr std::string_view kCreatorId = "PXOS";       // 4 bytes
+constexpr uint8_t kSpaceIo = 1;                       // generic address space: system I/O
 constexpr uint8_t kAccessByte = 1, kAccessWord = 2, kAccessDword = 3;
 
 void put8(std::span<uint8_t> t, uint32_t at, uint8_t v) { t[at] = v; }

@@ -65,10 +65,10 @@ class AcpiPm {
 
   struct Stats {
     uint64_t timer_reads = 0;
-    uint64_t sci_raised = 0;       // rising edges of the SCI
-    uint64_t power_offs = 0;       // SLP_EN with the soft-off type
-    uint64_t sleeps_refused = 0;   // SLP_EN with another type: woken at once
-    uint64_t ignored_writes = 0;   // bytes written to read-only or reserved places
+    uint64_t sci_raised = 0;      // rising edges of the SCI
+    uint64_t power_offs = 0;      // SLP_EN with the soft-off type
+    uint64_t sleeps_refused = 0;  // SLP_EN with another type: woken at once
+    uint64_t ignored_writes = 0;  // bytes written to read-only or reserved places
   };
 
   AcpiPm(GuestClock clock, IrqLine sci);

@@ -84,8 +84,8 @@ TEST_F(Tables, FadtPointsAtTheFacsDsdtAndPmBlocks) {
   EXPECT_EQ(area[f + kFadtPm1CntLen], 2);
   EXPECT_EQ(area[f + kFadtPmTmrLen], 4);
   // The X_ blocks: system I/O, the same ports, as many bits as the lengths.
-  for (auto [x, port, bits] : {std::tuple{kFadtXPm1aEvt, 0x600u, 32}, {kFadtXPm1aCnt, 0x604u, 16},
-                               {kFadtXPmTmr, 0x608u, 32}}) {
+  for (auto [x, port, bits] :
+       {std::tuple{kFadtXPm1aEvt, 0x600u, 32}, {kFadtXPm1aCnt, 0x604u, 16}, {kFadtXPmTmr, 0x608u, 32}}) {
     EXPECT_EQ(area[f + x], 1);
     EXPECT_EQ(area[f + x + 1], bits);
     EXPECT_EQ(le64(area, f + x + 4), port);
