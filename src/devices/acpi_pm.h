@@ -21,7 +21,7 @@
 //                 (bits 24-31 read 0), counted from the machine's clock
 //                 (GuestClock: virtual time on the software engine, so
 //                 deterministic runs read the same values)
-//   +6, +12..+15  reserved: read 0, writes ignored
+//   +6..+7, +12..+15  reserved: read 0, writes ignored (counted)
 //
 // Each register may be read and written a byte, a word or a dword at a time
 // (an access that runs past a register goes on into the next). A write of

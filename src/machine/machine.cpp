@@ -165,7 +165,8 @@ void Machine::add_bios(const MachineConfig& config) {
   bc.power_off = [this] { power_off("APM"); };
   // The ACPI tables describe the PM device (pc_devices.cpp) and, as the reset
   // register, the keyboard controller's command port with its pulse-reset
-  // command FEh.
+  // command FEh: the reset line every PC has, and no claim on CF9h, which
+  // lies inside the PCI host bridge's CF8h-CFFh.
   bc.acpi = acpi::Platform{AcpiPm::kEvtPort, AcpiPm::kCntPort, AcpiPm::kTmrPort, uint8_t(AcpiPm::kSciIrq),
                            I8042::kStatusPort, 0xFE};
   if (deterministic_) bc.start_time = kDeterministicEpoch;

@@ -57,9 +57,10 @@ void Machine::add_devices(const MachineConfig& config) {
   kbc->on_a20 = port92.on_a20 = a20_changed;
   kbc->on_reset = port92.on_reset = reset_line;
   devices.join("i8042", *kbc);
+  devices.join("ps2-mouse", kbc->mouse());  // on the 8042's AUX port: its counters
+  // ACPI's PM registers (the FADT the BIOS builds points at them): S5 powers off.
   AcpiPm& pm = devices.own("acpi-pm", std::make_unique<AcpiPm>(clock, pic.line(AcpiPm::kSciIrq)));
   pm.on_power_off = [this] { power_off("ACPI S5"); };
-  devices.join("ps2-mouse", kbc->mouse());  // on the 8042's AUX port: its counters
   try {
     com1 = std::make_unique<Uart>(
         Uart::kCom1Base, pic.line(Uart::kCom1Irq),
