@@ -42,7 +42,7 @@ demo-pixel: pxos
 # Linux to a shell (issue 9): Debian's stock 686 kernel and busybox (fetched
 # with apt-get download into build/linux, never committed), an initramfs
 # whose /init starts a shell on the serial console, booted on the software
-# engine. Type commands; `poweroff -f` (the guest halts: status 127) or
+# engine. Type commands; `poweroff -f` (ACPI S5: status 0) or
 # Ctrl-A x ends the session. LINUX_ENGINE=kvm, LINUX_PROTOCOL=32 to vary.
 .PHONY: demo-linux
 LINUX_ENGINE ?= soft

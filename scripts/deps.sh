@@ -13,6 +13,7 @@ set -eu
 packages=(
   g++ cmake ninja-build make nasm pkg-config   # the build
   libgtest-dev                                 # unit tests
+  acpica-tools                                 # iasl: the BIOS's ACPI DSDT (src/bios/acpi/dsdt.asl), compiled at build time
   libpng-dev zlib1g-dev                        # PXI images
   libsdl2-dev libvncserver-dev                 # the window (--display sdl) and the VNC server (--vnc)
   xvfb xdotool x11-apps vncsnapshot            # their tests: a display, typing into it, xwd, a VNC client

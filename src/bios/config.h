@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bios/acpi_platform.h"
 #include "block/disk_image.h"
 #include "engine/engine.h"
 
@@ -49,6 +50,9 @@ struct BiosConfig {
   std::function<void(const std::string&)> on_message;  // BIOS messages for the user
   std::function<uint64_t()> now_ns;                    // the machine's clock (INT 15h AH=86h)
   std::function<void()> power_off;                     // the guest switched the machine off (APM 5307h)
+  // The ACPI fixed hardware (the machine's PM device): POST builds the ACPI
+  // tables (bios/acpi_tables.h) for it. Unset: no ACPI tables.
+  std::optional<acpi::Platform> acpi;
   std::optional<std::time_t> start_time;               // the time of day at power-on (default: the host's)
   // When set, called at the end of POST in place of INT 19h: it loads what
   // is booted and changes the CPU state to its entry (a Linux kernel).

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <optional>
 
+#include "bios/acpi_tables.h"
 #include "bios/mouse.h"
 #include "bios/system.h"
 #include "bios/timer.h"
@@ -150,6 +151,7 @@ void power_on_self_test(BiosContext& bios, const rom::CodeEntries& code, CpuStat
     write_cmos_config(bios);
   }
   video_sync_crtc(bios);
+  if (bios.config.acpi) acpi::install_tables(bios.mem, *bios.config.acpi);
 
   // Boot stack at 0000:7C00, data segments zero.
   for (Sreg s : {ES, SS, DS, FS, GS}) cpu.load_real_segment(s, 0);

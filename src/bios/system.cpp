@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "bios/acpi_tables.h"
 #include "bios/apm.h"
 #include "bios/mouse.h"
 #include "bios/rom.h"
@@ -18,7 +19,7 @@ std::vector<MemoryRange> memory_map(const GuestMemory& mem) {
   std::vector<MemoryRange> map;
   map.push_back({0, kEbdaBase, 1});
   map.push_back({kEbdaBase, 0xA0000 - kEbdaBase, 2});
-  map.push_back({0xF0000, 0x10000, 2});
+  map.push_back({acpi::kAreaBase, 0x100000 - acpi::kAreaBase, 2});  // the ACPI tables and the ROM
   if (mem.ram_size() > 0x100000) map.push_back({0x100000, mem.ram_size() - 0x100000, 1});
   map.push_back({GuestMemory::kRomAlias, GuestMemory::kRomSize, 2});
   return map;

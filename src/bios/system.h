@@ -20,7 +20,7 @@ struct MemoryRange {
   uint32_t type;  // 1 usable, 2 reserved
 };
 // The E820h map of a PC with this memory: base memory below the EBDA, the
-// EBDA and ROM holes, extended memory, the ROM alias at the top of 4 GiB.
+// EBDA hole, the ACPI tables and the ROM (E0000h-FFFFFh), extended memory, the ROM alias at the top of 4 GiB.
 std::vector<MemoryRange> memory_map(const GuestMemory& mem);
 
 // The keyboard controller's command byte as POST leaves it: IRQ 1, system

@@ -107,7 +107,7 @@ options:
 
 exit status:
   0-255  the value the guest wrote to port F4h (its own verdict)
-  0      --until-text found its text, or the guest powered off (APM)
+  0      --until-text found its text, or the guest powered off (APM, ACPI S5)
   2      bad command line or input file (a one-line error says which)
   124    --timeout expired
   125    the monitor could not go on (engine failure)

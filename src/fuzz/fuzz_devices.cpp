@@ -26,6 +26,7 @@
 #include <memory>
 
 #include "bios/bios.h"
+#include "devices/acpi_pm.h"
 #include "devices/cmos.h"
 #include "devices/debugcon.h"
 #include "devices/exit_port.h"
@@ -47,13 +48,12 @@ using namespace pxos;
 namespace {
 
 // The ports the devices claim, and their neighbours.
-constexpr uint16_t kPorts[] = {0x20,  0x21,  0xA0,  0xA1,  0x4D0, 0x4D1, 0x40,  0x41,  0x42,  0x43,  0x61,
-                               0x70,  0x71,  0x60,  0x64,  0x92,  0x3F8, 0x3F9, 0x3FA, 0x3FB, 0x3FC, 0x3FD,
-                               0x3FE, 0x3FF, 0x2F8, 0x2FD, 0x3C0, 0x3C1, 0x3C4, 0x3C5, 0x3C7, 0x3C8, 0x3C9,
-                               0x3CC, 0x3CE, 0x3CF, 0x3D4, 0x3D5, 0x3DA, 0x3BA, 0x3B4, 0x3B5, 0xE9,  0x80,
-                               0xF5,  0x22,  0x72,  0x73,  0x3C2, 0x3CA, 0x3D8, 0x3D9, 0x44,  0x65,  0x5A0,
-                               0x5A4, 0x5A8, 0x5A9, 0x5AA, 0x5AB, 0x5AC, 0x5B0, 0x5B4, 0x5B8, 0x5BC, 0x5BF,
-                               0x1CE, 0x1CF, 0x1D0, 0x1CD};
+constexpr uint16_t kPorts[] = {
+    0x20,  0x21,  0xA0,  0xA1,  0x4D0, 0x4D1, 0x40,  0x41,  0x42,  0x43,  0x61,  0x70,  0x71,  0x60,  0x64,  0x92,
+    0x3F8, 0x3F9, 0x3FA, 0x3FB, 0x3FC, 0x3FD, 0x3FE, 0x3FF, 0x2F8, 0x2FD, 0x3C0, 0x3C1, 0x3C4, 0x3C5, 0x3C7, 0x3C8,
+    0x3C9, 0x3CC, 0x3CE, 0x3CF, 0x3D4, 0x3D5, 0x3DA, 0x3BA, 0x3B4, 0x3B5, 0xE9,  0x80,  0xF5,  0x22,  0x72,  0x73,
+    0x3C2, 0x3CA, 0x3D8, 0x3D9, 0x44,  0x65,  0x5A0, 0x5A4, 0x5A8, 0x5A9, 0x5AA, 0x5AB, 0x5AC, 0x5B0, 0x5B4, 0x5B8,
+    0x5BC, 0x5BF, 0x1CE, 0x1CF, 0x1D0, 0x1CD, 0x600, 0x601, 0x602, 0x603, 0x604, 0x605, 0x608, 0x60B, 0x60F, 0x610};
 
 GuestMemory& memory() {
   // A 1 MiB framebuffer: VBE modes larger than that are refused, and a mode
@@ -101,6 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool reset = false;
   PixelDevice pixel{mem, com1, [&pic](int irq) { return pic.line(irq); }, "cpu", clock, "", true};
   Vbe vbe{mem, [&vga](uint8_t i) { return vga.dac(i); }};
+  AcpiPm pm{clock, pic.line(AcpiPm::kSciIrq)};
+  bool powered_off = false;
   Frame frame;
   pic.attach(bus);
   pit.attach(bus);
@@ -114,6 +116,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   post_code.attach(bus);
   pixel.attach(bus);
   vbe.attach(bus);
+  pm.attach(bus);
+  pm.on_power_off = [&powered_off] { powered_off = true; };
   add_exit_port(bus, [&exit_status](int s) { exit_status = s; });
   kbc.on_a20 = [&mem](bool on) { mem.set_a20(on); };
   port92.on_a20 = [&mem](bool on) { mem.set_a20(on); };
@@ -124,13 +128,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cfg.now_ns = clock.now_ns;
   cfg.start_time = std::time_t(0);
   cfg.on_teletype = [](char) {};
+  cfg.acpi = acpi::Platform{AcpiPm::kEvtPort, AcpiPm::kCntPort, AcpiPm::kTmrPort, uint8_t(AcpiPm::kSciIrq), 0x64, 0xFE};
   Bios bios(mem, cfg);
   bios.install(bus);
   FakeVcpu vcpu;
   bios.attach(&vcpu);
   bios.post(vcpu.s);  // programs the PICs, the PIT, the 8042 and the CMOS through their ports
 
-  std::vector<TimerCallback> timers = {pit.timer(), cmos.timer(), com1.timer(), com2.timer(), pixel.timer()};
+  std::vector<TimerCallback> timers = {pit.timer(),  cmos.timer(),  com1.timer(),
+                                       com2.timer(), pixel.timer(), pm.timer()};
   unsigned steps = 0;
   while (!in.empty() && steps++ < 4096) {
     uint8_t op = in.u8();
@@ -210,7 +216,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       }
     }
-    reset = false;
+    reset = powered_off = false;
   }
   return 0;
 }

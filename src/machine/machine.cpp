@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "block/fat_folder.h"
+#include "devices/acpi_pm.h"
 #include "devices/vga_modes.h"
 #include "host/host_file.h"
 
@@ -161,7 +162,13 @@ void Machine::add_bios(const MachineConfig& config) {
   bc.on_teletype = config.on_teletype;
   bc.on_message = config.on_message;
   bc.now_ns = clock.now_ns;
-  bc.power_off = [this] { power_off_requested = true; };
+  bc.power_off = [this] { power_off("APM"); };
+  // The ACPI tables describe the PM device (pc_devices.cpp) and, as the reset
+  // register, the keyboard controller's command port with its pulse-reset
+  // command FEh: the reset line every PC has, and no claim on CF9h, which
+  // lies inside the PCI host bridge's CF8h-CFFh.
+  bc.acpi = acpi::Platform{AcpiPm::kEvtPort, AcpiPm::kCntPort, AcpiPm::kTmrPort, uint8_t(AcpiPm::kSciIrq),
+                           I8042::kStatusPort, 0xFE};
   if (deterministic_) bc.start_time = kDeterministicEpoch;
   if (kernel_) {
     // At every POST (power-on and reset, as QEMU's loader ROM does) the

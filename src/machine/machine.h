@@ -189,9 +189,14 @@ class Machine {
   // restarts the CPU at F000:FFF0, the disks' writes kept.
   bool reset_requested = false;
   void reset();
-  // The guest switched the machine off (APM's set power state, bios/apm.h):
-  // the run ends, as the guest's own verdict of success.
-  bool power_off_requested = false;
+  // The guest switched the machine off (APM's set power state, bios/apm.h;
+  // ACPI's S5, devices/acpi_pm.h): the run ends, as the guest's own verdict
+  // of success. power_off_by names the way (null: still on).
+  const char* power_off_by = nullptr;
+  void power_off(const char* by) {
+    if (!power_off_by) power_off_by = by;
+    if (vcpu) vcpu->kick();
+  }
   // The CPU state after RESET, with the engine's CPU signature in EDX.
   CpuState power_on_state() const;
 

@@ -133,7 +133,8 @@ class Monitor {
       deliver_interrupts();
       if (std::optional<RunOutcome> o = route(cpu_.run())) return *o;
       if (m_.exit_status) return {RunOutcome::GuestExit, *m_.exit_status, ""};
-      if (m_.power_off_requested) return {RunOutcome::PowerOff, 0, "the guest powered the machine off (APM)"};
+      if (m_.power_off_by)
+        return {RunOutcome::PowerOff, 0, std::string("the guest powered the machine off (") + m_.power_off_by + ")"};
       if (m_.reset_requested) m_.reset();
       m_.feed_keys();  // the guest may have taken the last key
       set_next_event(m_.run_timers());

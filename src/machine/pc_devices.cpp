@@ -4,6 +4,7 @@
 // device is its own files and a line here.
 #include <memory>
 
+#include "devices/acpi_pm.h"
 #include "devices/cmos.h"
 #include "devices/exit_port.h"
 #include "devices/pit.h"
@@ -57,6 +58,9 @@ void Machine::add_devices(const MachineConfig& config) {
   kbc->on_reset = port92.on_reset = reset_line;
   devices.join("i8042", *kbc);
   devices.join("ps2-mouse", kbc->mouse());  // on the 8042's AUX port: its counters
+  // ACPI's PM registers (the FADT the BIOS builds points at them): S5 powers off.
+  AcpiPm& pm = devices.own("acpi-pm", std::make_unique<AcpiPm>(clock, pic.line(AcpiPm::kSciIrq)));
+  pm.on_power_off = [this] { power_off("ACPI S5"); };
   try {
     com1 = std::make_unique<Uart>(
         Uart::kCom1Base, pic.line(Uart::kCom1Irq),

@@ -92,6 +92,11 @@ vbe_mode = b"".join(w(66, i, 1) + w(67, v, 1) for i, v in ((1, 640), (2, 480), (
 put("fuzz_devices", "vbe", vbe_mode + bytes([0x3D, 3]) + struct.pack("<I", 0x10) + bytes([1, 2, 3, 4]) + bytes([0x0C]) + struct.pack("<H", 1))
 put("fuzz_devices", "trap", bytes([7]) + struct.pack("<8I", 0x0E41, 0, 0, 0, 0x7000, 0, 0, 0) + struct.pack("<6H", 0x1000 + 0x10 * 8, 0, 0, 0, 0x7C00, 0) + struct.pack("<3H", 0x7C00, 0, 0x202) +
     w(42, ord("x")) + w(43, 0x55) + bytes([0x48]) + struct.pack("<HI", 0x1234, 7))
+# The ACPI PM registers (70: 600h PM1_STS, 72: 602h PM1_EN, 74: 604h PM1_CNT, 76: 608h PM_TMR): TMR_EN and
+# PWRBTN_EN, 2.4 s of clock (bit 23 of the timer changes: TMR_STS, the SCI), the status read and cleared, the
+# timer read, a sleep type it refuses (WAK_STS), then S5.
+put("fuzz_devices", "acpi_pm", w(72, 0x0101, 1) + (bytes([4]) + struct.pack("<H", 60000)) * 40 + r(70, 1) + w(70, 0xFFFF, 1) +
+    r(76, 2) + r(77) + w(74, 0x2400, 1) + r(70, 1) + w(74, 0x2000, 1) + r(74, 1))
 
 # fuzz_vga: op bytes, see src/fuzz/fuzz_vga.cpp. Port-table indices: 4/5 sequencer, 12/13 graphics
 # controller, 14/15 CRTC.
