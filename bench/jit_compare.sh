@@ -172,8 +172,8 @@ elif [[ -z $use_qemu ]]; then
   boot_lines+=("freedos boot: skipped (no QEMU)")
 else
   out=$(RUNS=$runs SKIP_KVM=1 "$root/bench/boot.sh" "$PXOS_FREEDOS_IMAGE") || true
-  boot_lines+=("freedos boot: $(boot_line "$(awk '$1 == "pxos-soft" {print $2}' <<<"$out")" \
-    "$(awk '$1 == "qemu-tcg" {print $2}' <<<"$out")")")
+  boot_lines+=("freedos boot: $(boot_line "$(awk '/^  pxos-soft / {print $2}' <<<"$out")" \
+    "$(awk '/^  qemu-tcg / {print $2}' <<<"$out")")")
 fi
 if [[ -n ${SKIP_LINUX:-} ]]; then
   boot_lines+=("linux boot: skipped (SKIP_LINUX)")
