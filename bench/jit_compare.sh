@@ -111,7 +111,6 @@ run_qemu() {  # ROM
 }
 
 mismatch=0
-lines=()
 bench_workload() {  # NAME N
   local name=$1 n=$2 bin on=() off=() qn=() q0=() out_on= out_off= out_q= insns
   bin=$(workload_bin "$name")
@@ -141,9 +140,8 @@ bench_workload() {  # NAME N
     mismatch=1
   fi
   [[ -z $sum ]] && sum=none
-  lines+=("$(printf '%-13s %11s %10s %9s %9s %9s %8s %8s  %s %s' "$name" "$n" "$insns" "$best_on" "$best_off" "$q" \
-    "$ratio_on" "$ratio_off" "$sum" "$verdict")")
-  printf '%s\n' "${lines[-1]}"
+  printf '%-13s %11s %10s %9s %9s %9s %8s %8s  %s %s\n' "$name" "$n" "$insns" "$best_on" "$best_off" "$q" \
+    "$ratio_on" "$ratio_off" "$sum" "$verdict"
 }
 
 echo "pxOS: $pxos ($("$pxos" --version 2>/dev/null | head -1)); $runs rounds, best of each"
