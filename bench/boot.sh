@@ -2,6 +2,7 @@
 # Times a FreeDOS boot to its prompt: pxOS (software engine, and KVM) beside
 # QEMU (TCG, and KVM where /dev/kvm works), five runs each, in one run.
 #   bench/boot.sh [FREEDOS_FLOPPY_IMAGE]   (default: $PXOS_FREEDOS_IMAGE)
+#   env: RUNS (default 5), SKIP_KVM=1 (the software engines only), KVM_TIMEOUT
 # The image is copied and its AUTOEXEC.BAT gets one more line, DOS_EXIT,
 # a .COM that writes to port F4h: pxOS ends there, and QEMU with
 # isa-debug-exit at F4h too, right before COMMAND.COM shows A:\>.
@@ -36,7 +37,7 @@ measure() {
 }
 measure pxos-soft 0 "$pxos" run --engine soft --floppy "$work/fd.img" --display none --timeout 120
 measure qemu-tcg 1 timeout 120 "${qemu[@]}" -accel tcg
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+if [ -z "${SKIP_KVM:-}" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
   measure pxos-kvm 0 "$pxos" run --engine kvm --floppy "$work/fd.img" --display none --timeout 300
   # QEMU+KVM spends minutes in SeaBIOS on a nested KVM: KVM_TIMEOUT bounds each run.
   measure qemu-kvm 1 timeout "${KVM_TIMEOUT:-300}" "${qemu[@]}" -accel kvm

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Regenerates the fuzzers' seed corpora in tests/fuzz/corpus/<target>/
 # (committed; run again only when an input format changes).
-#   make_seeds.sh PXOS GUEST_DIR
-# PXOS is a built pxos binary (for the PXI files), GUEST_DIR its guests/.
+#   make_seeds.sh PXOS GUEST_DIR [SNIPPET_DIR]
+# PXOS is a built pxos binary (for the PXI files), GUEST_DIR its guests/, SNIPPET_DIR
+# the translator test's assembled snippets (default: GUEST_DIR/../tests/soft/jit).
 set -eu
-pxos=$1 guests=$2
+pxos=$1 guests=$2 snippets=${3:-$2/../tests/soft/jit}
 here=$(cd "$(dirname "$0")" && pwd)
 c=$here/corpus
 rm -rf "$c"
-mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_linux_boot,fuzz_gdb_packet,fuzz_fat}
+mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_jit,fuzz_linux_boot,fuzz_gdb_packet,fuzz_fat}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -174,5 +175,36 @@ def pkt(body):
 put("fuzz_gdb_packet", "session", b"+" + pkt(b"qSupported:multiprocess+;swbreak+") + b"+" + pkt(b"g") + pkt(b"m7c00,10") + b"\x03")
 put("fuzz_gdb_packet", "binary", pkt(b"X7c00,4:}\x03}\x04}]}\n") + pkt(b"0* ") + b"-")
 put("fuzz_gdb_packet", "bad", b"$g#00$Z0,7c00,1#zz$}#aa")
+PY
+# fuzz_jit: [mode] 8 x u32 registers, EFLAGS u32, SS DS ES FS GS (a byte each), then code.
+python3 - "$c" "$guests" "$snippets" <<'PY'
+import glob, os, struct, sys
+c, guests, snippets = sys.argv[1], sys.argv[2], sys.argv[3]
+def jit(name, code, mode, regs=(0,) * 8, sp=0x9000, eflags=0x202, segs=(0,) * 5):
+    regs = list(regs); regs[4] = sp
+    with open(os.path.join(c, "fuzz_jit", name), "wb") as f:
+        f.write(bytes([mode]) + struct.pack("<8I", *regs) + struct.pack("<I", eflags) + bytes(segs) + code)
+PM, CODE32, PAGING = 1, 2, 4
+# The translator test's snippets (32-bit, flat, paged, as that test runs them), and two unpaged.
+bins = sorted(glob.glob(os.path.join(snippets, "*.bin")))
+if not bins:
+    sys.exit("make_seeds.sh: no snippets in %s (build soft_jit_tests first)" % snippets)
+for b in bins:
+    code = open(b, "rb").read()
+    name = os.path.basename(b)[:-4]
+    jit("snippet_" + name, code, PM | CODE32 | PAGING)
+    if name in ("forms", "flag_setters"):
+        jit("snippet_%s_unpaged" % name, code, PM | CODE32)
+# Real-mode DOS-style code: the real-mode benchmark loop (its data segments its own).
+loop16 = open(os.path.join(guests, "bench_loop16.bin"), "rb").read()[:510]
+jit("real_bench_loop16", loop16, 0)
+# A 16-bit loop of [BX+SI+disp], [BP+DI+disp], PUSH/POP, ES: STOSW, LODSB, LOOP: in real mode
+# and in a 16-bit protected-mode code segment (16-bit data segments; registers to 16 bits).
+small16 = bytes.fromhex("b914008b401001c889430431c2d1e010e2505b83e33e26abac3c80720146e2e3f4")
+jit("real_small16", small16, 0x10, regs=(1, 2, 3, 0x40, 0, 0x20, 0x30, 0x50), sp=0x7000, segs=(1, 2, 3, 4, 5))
+jit("pm16_small16", small16, PM | 0x40 | 0x10, regs=(1, 2, 3, 0x40, 0, 0x20, 0x30, 0x50), sp=0x7000, segs=(0x20, 0x21, 0x22, 0, 0))
+# 32-bit code in real mode (a CS cache left 32-bit): the flat loop of fuzz_soft_cpu's seeds.
+flat = bytes.fromhex("be00300000b932000000 8b048e 01c8 89448e04 6bd803 53 5a 39c2 0f92c2 0fb63c0e 49 75e6 f4".replace(" ", ""))
+jit("real_code32_loop", flat, CODE32 | 0x08)
 PY
 ls -l "$c"/*
