@@ -125,6 +125,11 @@ TEST(SoftJit, EveryFlagSetterLeavesTheInterpretersFlags) {
   EXPECT_GE(t.runs, 23u);
 }
 
+TEST(SoftJit, MemoryDestinationsAndGroupForms) {
+  Outcome t = same_both_ways(snippet("memory_dst"), {fill_data});
+  EXPECT_GE(t.runs, 3u);
+}
+
 TEST(SoftJit, CarryReadersCallsAndWordMoves) {
   Outcome t = same_both_ways(snippet("carry_calls_words"));
   EXPECT_GE(t.runs, 15u);

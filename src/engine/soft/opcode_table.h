@@ -38,8 +38,13 @@ enum class Kind : uint8_t {
   Jmp,  // near, relative
   Call,
   Ret,   // near
-  Loop,  // LOOP (E2; LOOPE/LOOPNE also read ZF and stay Plain)
-  Jcxz,  // JCXZ/JECXZ
+  Loop,       // LOOP (E2; LOOPE/LOOPNE also read ZF and stay Plain)
+  Jcxz,       // JCXZ/JECXZ
+  MovOffset,  // MOV AL/eAX, moffs and back (A0-A3)
+  Group3,     // F6/F7: TEST/NOT/NEG/MUL/IMUL/DIV/IDIV by ModRM.reg
+  Group4,     // FE: INC/DEC r/m8 by ModRM.reg
+  Lods,
+  Stos,
 };
 
 // The operands, in the opcode map's letters.

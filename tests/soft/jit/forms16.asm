@@ -2,7 +2,8 @@
 ; mode: ALU operations with registers, immediates and memory, byte registers AH..BH,
 ; [BX+SI+disp], [BP+disp] (SS), an ES: override, an offset that wraps at 64 KiB,
 ; PUSH/POP, CALL/RET rel16, shifts, INC/DEC (at a run's start too), TEST, LEA,
-; SETcc, the flags of each setter (PUSHF), loops of Jcc and LOOP (CX and ECX), JCXZ.
+; SETcc, the flags of each setter (PUSHF), loops of Jcc and LOOP (CX and ECX), JCXZ,
+; memory destinations, TEST/NOT/NEG/INC/DEC of r/m, LODS/STOS and moffs moves.
 %include "real16.inc"
   mov ax, 0x1234
   mov bx, 0x2000
@@ -72,6 +73,36 @@
   pop dx
   pop di
   call sub16
+  mov bx, 0x2000
+  mov si, 0x2060
+  mov di, 0x20a0
+  add [bx+0x50], dx
+  pushf
+  adc word [bx+0x52], 0x7fff
+  pushf
+  sub [bx+si+2], cl
+  pushf
+  sbb byte [bp+di-0x80], 1
+  pushf
+  xor word [es:bx+0x54], 0x5555
+  test word [bx+0x56], 0x8000
+  pushf
+  not word [bx+0x58]
+  neg byte [bx+0x5a]
+  pushf
+  neg dx
+  pushf
+  inc byte [bx+0x5b]
+  dec dh
+  pushf
+  lodsw
+  lodsb
+  stosw
+  stosb
+  mov ax, [0x2062]
+  mov [0x20a8], ax
+  mov al, [0x2065]
+  mov [0x20aa], al
   mov cx, 40
 .loop:
   add dx, cx

@@ -283,13 +283,15 @@ class RunCompiler {
       if (f == kMovRI && operand_size(i) == 1 && (i.op & 7) >= 4) high[i.op & 3] = true;
       use(i.reg);
       if (reg_form) use(i.rm);
-      if (memory_form(f) || f == kLea) {
+      if (memory_form(i) || f == kLea) {
         use(i.base);
         use(i.index);
       }
       if (f == kMovRI || f == kPush || f == kPop || f == kIncR || f == kDecR) use(i.op & 7);
       if (stack_form(f)) uses[ESP] += 2;
       if (f == kLoop || f == kJcxz) use(ECX);
+      if (f == kLods) use(ESI);
+      if (f == kStos) use(EDI);
     }
     static constexpr Reg kHost[] = {RSI, RBX, RBP, R12, R13, R14, R15};
     for (Reg& r : cache_) r = kNoReg;
@@ -382,16 +384,23 @@ class RunCompiler {
   // (`orig`, the first instruction's own thunk).
   void seg_guard(size_t end, Thunk orig) {
     uint8_t used = 0, written = 0;
+    bool strings = false;
     for (size_t j = first_; j < end; ++j) {
       const Insn& i = insns_[j];
-      unsigned s = stack_form(i.jit) ? unsigned(SS) : memory_form(i.jit) ? i.seg : 8u;
+      strings |= i.jit == kLods || i.jit == kStos;
+      unsigned s = segment_of(i);
       if (s > GS) continue;
       used |= uint8_t(1u << s);
-      if (writes_memory(i.jit)) written |= uint8_t(1u << s);
+      if (writes_memory(i)) written |= uint8_t(1u << s);
     }
     if (!used) return;
     stack32_ = c_.seg[SS].big();
     Label ok, fallback;
+    if (strings) {  // LODS and STOS go forward (DF = 0)
+      a_.mov_load(RCX, {RDI, off(&c_.flags)});
+      a_.alu_ri(AluOp::And, RCX, flag::DF);
+      a_.jcc(NE, fallback);
+    }
     for (unsigned s = ES; s <= GS; ++s) {
       if (!(used & (1u << s))) continue;
       const SegCache& sc = c_.seg[s];
@@ -440,21 +449,23 @@ class RunCompiler {
   // SBB the host's CF must already be the guest's (host_cf) and the moves in between
   // leave it alone. The host computes in 32 bits: the low `size` bytes are the guest's.
   void alu(AluOp op, unsigned dst_reg, unsigned size) {
+    alu_compute(op, size);
+    if (op != AluOp::Cmp) store_reg(dst_reg, RAX, size);
+  }
+  void alu_compute(AluOp op, unsigned size) {
     if (op != AluOp::Or && op != AluOp::And && op != AluOp::Xor) {
       a_.mov_rr(R8, RAX);
       a_.mov_rr(R9, RCX);
     }
     a_.alu_rr(op == AluOp::Cmp ? AluOp::Sub : op, RAX, RCX);
     a_.zext(R10, RAX, size);
-    if (op != AluOp::Cmp) store_reg(dst_reg, RAX, size);
   }
-  // ADC/SBB: CF from the run's latest setter, then the operation on dst and src (ECX).
-  void alu_carry(AluOp op, unsigned dst_reg, unsigned size) {
-    a_.mov_rr(RDX, RCX);
+  // ADC/SBB: the host's CF from the run's latest setter, keeping ECX (the source) and
+  // RDX (a host pointer).
+  void carry_in() {
+    a_.mov_rr(R11, RCX);
     host_cf();
-    a_.mov_rr(RCX, RDX);
-    load_reg(RAX, dst_reg, size);  // MOVZX and MOV leave the host's CF alone
-    alu(op, dst_reg, size);
+    a_.mov_rr(RCX, R11);
   }
 
   void emit(const Insn& i) {
@@ -495,7 +506,13 @@ class RunCompiler {
       case kPush: return push(i, size);
       case kPop: return pop(i, size);
       case kTestRR:
-      case kTestRI: return test(i, size);
+      case kTestRI:
+      case kTestEI: return test(i, size);
+      case kNot:
+      case kNeg: return not_neg(i, size);
+      case kIncDecE: return inc_dec(i, size);
+      case kLods:
+      case kStos: return string_op(i, size);
       case kImulRR:
       case kImulRRI: load_reg(RAX, i.rm, 4); return imul(i);
       case kImulRM:
@@ -540,14 +557,70 @@ class RunCompiler {
       mem_ptr(i, size, false);
       a_.load(RCX, {RDX}, size);
     }
-    if (op == AluOp::Adc || op == AluOp::Sbb) return alu_carry(op, dst, size);
+    if (form == kAluMR || form == kAluMI) {  // read, modify, write [RDX]
+      mem_ptr(i, size, true);
+      if (form == kAluMR)
+        load_reg(RCX, i.reg, size);
+      else
+        a_.mov_ri(RCX, i.imm & mask(size));
+    }
+    if (op == AluOp::Adc || op == AluOp::Sbb) carry_in();
+    if (form == kAluMR || form == kAluMI) {
+      a_.load(RAX, {RDX}, size);  // MOVZX and MOV leave the host's CF alone
+      alu_compute(op, size);
+      return a_.store({RDX}, RAX, size);
+    }
     load_reg(RAX, dst, size);
     alu(op, dst, size);
   }
 
-  // TEST r/m, reg and TEST AL/eAX, imm.
+  // r/m operand i of `size` bytes to EAX: a register, or memory (RDX = its host address).
+  void load_rm(const Insn& i, unsigned size, bool write) {
+    if (i.mod == 3) return load_reg(RAX, i.rm, size);
+    mem_ptr(i, size, write);
+    a_.load(RAX, {RDX}, size);
+  }
+  void store_rm(const Insn& i, unsigned size) {
+    if (i.mod == 3) return store_reg(i.rm, RAX, size);
+    a_.store({RDX}, RAX, size);
+  }
+  // NOT and NEG (dst 0, src the operand: L_SUB) of a register or memory.
+  void not_neg(const Insn& i, unsigned size) {
+    load_rm(i, size, true);
+    if (i.jit == kNot) {
+      a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
+      return store_rm(i, size);
+    }
+    a_.mov_rr(RCX, RAX);
+    a_.mov_ri(RAX, 0);
+    alu_compute(AluOp::Sub, size);
+    store_rm(i, size);
+  }
+  // LODS and STOS without REP (DF = 0, seg_guard): AL/eAX from or to [seg:eSI] or
+  // [ES:eDI], then eSI or eDI += size, at the address size.
+  void string_op(const Insn& i, unsigned size) {
+    const bool lods = i.jit == kLods;
+    const unsigned index = lods ? ESI : EDI, asize = i.amask == 0xFFFFu ? 2 : 4;
+    load_reg(RAX, index, asize);
+    host_ptr(lods ? i.seg : unsigned(ES), size, !lods);
+    if (lods) {
+      a_.load(RCX, {RDX}, size);
+      store_reg(EAX, RCX, size);
+    } else {
+      load_reg(RCX, EAX, size);
+      a_.store({RDX}, RCX, size);
+    }
+    load_reg(RAX, index, 4);
+    a_.alu_ri(AluOp::Add, RAX, size);
+    store_reg(index, RAX, asize);
+  }
+
+  // TEST r/m, reg, TEST AL/eAX, imm and TEST r/m, imm.
   void test(const Insn& i, unsigned size) {
-    if (i.jit == kTestRI) {
+    if (i.jit == kTestEI) {
+      load_rm(i, size, false);
+      a_.alu_ri(AluOp::And, RAX, i.imm & mask(size));
+    } else if (i.jit == kTestRI) {
       load_reg(RAX, 0, size);
       a_.alu_ri(AluOp::And, RAX, i.imm & mask(size));
     } else {
@@ -569,9 +642,11 @@ class RunCompiler {
     alu(AluOp::Cmp, 0, size);
   }
 
-  // INC/DEC reg. CF survives: moved into Cpu::flags (Cpu::set_lazy_keep_cf).
+  // INC/DEC reg (40+r, 48+r) and r/m8 (FE /0 /1). CF survives: moved into Cpu::flags
+  // (Cpu::set_lazy_keep_cf).
   void inc_dec(const Insn& i, unsigned size) {
-    unsigned r = i.op & 7;
+    const bool rm = i.jit == kIncDecE, inc = rm ? i.reg == 0 : i.jit == kIncR;
+    if (rm && i.mod != 3) mem_ptr(i, size, true);  // RDX: host_cf leaves it alone
     host_cf();
     a_.alu_rr(AluOp::Sbb, RAX, RAX);  // EAX = -CF
     a_.alu_ri(AluOp::And, RAX, 1);
@@ -579,10 +654,16 @@ class RunCompiler {
     a_.alu_ri(AluOp::And, RCX, ~uint32_t{flag::CF});
     a_.alu_rr(AluOp::Or, RCX, RAX);
     a_.mov_store({RDI, off(&c_.flags)}, RCX);
-    load_reg(RAX, r, size);
+    if (rm && i.mod != 3)
+      a_.load(RAX, {RDX}, size);
+    else
+      load_reg(RAX, rm ? i.rm : i.op & 7u, size);
     a_.mov_rr(R8, RAX);
-    a_.alu_ri(i.jit == kIncR ? AluOp::Add : AluOp::Sub, RAX, 1);
-    store_reg(r, RAX, size);
+    a_.alu_ri(inc ? AluOp::Add : AluOp::Sub, RAX, 1);
+    if (rm)
+      store_rm(i, size);
+    else
+      store_reg(i.op & 7, RAX, size);
     a_.zext(R10, RAX, size);
     a_.mov_ri(R9, 1);
   }

@@ -20,10 +20,13 @@ uint8_t classify_mov(const OpInfo& t, const Insn& i, bool reg) {
 // ADD..CMP at any operand size: with registers (or AL/eAX, imm, which the specialisation
 // pass made an E,I form with rm = 0), a load from memory, CMP with memory.
 uint8_t classify_alu(const OpInfo& t, const Insn& i, bool reg) {
-  if (t.kind == Kind::Group1) return reg ? uint8_t(kAluEI + i.reg) : AluOp(i.reg) == AluOp::Cmp ? uint8_t(kCmpMI) : uint8_t(kNone);
+  if (t.kind == Kind::Group1) {
+    if (reg) return uint8_t(kAluEI + i.reg);
+    return AluOp(i.reg) == AluOp::Cmp ? uint8_t(kCmpMI) : uint8_t(kAluMI + i.reg);
+  }
   const unsigned op = unsigned(t.op);
   switch (t.operands) {
-    case Operands::EG: return reg ? uint8_t(kAluEG + op) : t.op == AluOp::Cmp ? uint8_t(kCmpMR) : uint8_t(kNone);
+    case Operands::EG: return uint8_t(reg ? unsigned(kAluEG) + op : t.op == AluOp::Cmp ? unsigned(kCmpMR) : unsigned(kAluMR) + op);
     case Operands::GE: return uint8_t((reg ? kAluGE : kAluLoad) + op);
     case Operands::AI: return uint8_t(kAluEI + op);
     default: return kNone;
@@ -58,6 +61,11 @@ uint8_t classify_op32(const OpInfo& t, bool reg) {
 uint8_t classify_any(const OpInfo& t, const Insn& i, bool reg) {
   switch (t.kind) {
     case Kind::Mov: return classify_mov(t, i, reg);
+    case Kind::MovOffset: return t.operands == Operands::GE ? kMovLoad : kMovStore;  // AL/eAX and [moffs]
+    case Kind::Group3: return i.reg < 2 ? kTestEI : i.reg == 2 ? kNot : i.reg == 3 ? kNeg : kNone;
+    case Kind::Group4: return i.reg < 2 ? kIncDecE : kNone;
+    case Kind::Lods: return i.rep ? kNone : kLods;
+    case Kind::Stos: return i.rep ? kNone : kStos;
     case Kind::Alu:
     case Kind::Group1: return classify_alu(t, i, reg);
     case Kind::Setcc: return reg ? kSetcc : kNone;
@@ -137,7 +145,10 @@ FlagKind kind_after(const Insn& i, FlagKind k) {
     case kIncR: return sized(L_INC, size);
     case kDecR: return sized(L_DEC, size);
     case kTestRR:
-    case kTestRI: return sized(L_LOGIC, size);
+    case kTestRI:
+    case kTestEI: return sized(L_LOGIC, size);
+    case kNeg: return sized(L_SUB, size);
+    case kIncDecE: return sized(i.reg == 0 ? L_INC : L_DEC, size);
     case kImulRR:
     case kImulRM:
     case kImulRRI:
@@ -148,8 +159,8 @@ FlagKind kind_after(const Insn& i, FlagKind k) {
   }
 }
 
-bool memory_form(uint8_t f) {
-  switch (f) {
+bool memory_form(const Insn& i) {
+  switch (i.jit) {
     case kMovLoad:
     case kMovStore:
     case kMovStoreImm:
@@ -162,11 +173,30 @@ bool memory_form(uint8_t f) {
     case kCmovRM:
     case kCmpMR:
     case kCmpMI: return true;
-    default: return f >= kAluLoad && f < kAluLoad + 8;
+    case kTestEI:
+    case kNot:
+    case kNeg:
+    case kIncDecE: return i.mod != 3;
+    default: return i.jit >= kAluLoad && i.jit < kAluMI + 8;
   }
 }
-bool writes_memory(uint8_t f) {
-  return f == kMovStore || f == kMovStoreImm || f == kPush || f == kCallRel;
+unsigned segment_of(const Insn& i) {
+  if (stack_form(i.jit)) return SS;
+  if (i.jit == kStos) return ES;
+  return memory_form(i) || i.jit == kLods ? i.seg : 8u;
+}
+bool writes_memory(const Insn& i) {
+  switch (i.jit) {
+    case kMovStore:
+    case kMovStoreImm:
+    case kPush:
+    case kCallRel:
+    case kStos: return true;
+    case kNot:
+    case kNeg:
+    case kIncDecE: return i.mod != 3;
+    default: return i.jit >= kAluMR && i.jit < kAluMI + 8;
+  }
 }
 bool stack_form(uint8_t f) { return f == kPush || f == kPop || f == kCallRel || f == kRet; }
 

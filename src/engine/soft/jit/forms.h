@@ -54,10 +54,18 @@ enum Form : uint8_t {
   kDecR,     // 48+r
   kCmpMR,    // 38/39 /r, memory
   kCmpMI,    // 80/81/83 /7, memory
+  kTestEI,   // F6/F7 /0 /1: TEST r/m, imm (register or memory)
+  kNot,      // F6/F7 /2 (register or memory)
+  kNeg,      // F6/F7 /3 (register or memory)
+  kIncDecE,  // FE /0 /1: INC/DEC r/m8 (register or memory)
+  kLods,     // AC/AD without REP
+  kStos,     // AA/AB without REP
   kAluEG = 0x40,    // + op: 00/01/08/09/... (E = E op G), register
   kAluGE = 0x48,    // + op: 02/03/0A/0B/... (G = G op E), register
   kAluEI = 0x50,    // + op: 80/81/83 and 04/05/0C/0D/... (rm = 0), register
   kAluLoad = 0x58,  // + op: 02/03/0A/0B/..., memory
+  kAluMR = 0x60,    // + op: 00/01/08/09/... with a memory destination (not CMP)
+  kAluMI = 0x68,    // + op: 80/81/83 with a memory destination (not CMP)
 };
 
 // The form of instruction i, once the specialisation pass has run (it makes AL/eAX, imm
@@ -88,10 +96,11 @@ bool cond_ok(FlagKind k, unsigned cc);
 // The flag kind after instruction i (given the kind before it).
 FlagKind kind_after(const Insn& i, FlagKind k);
 // Forms with a memory operand (Insn::seg), and those that use the stack (SS).
-bool memory_form(uint8_t f);
+bool memory_form(const Insn& i);
 bool stack_form(uint8_t f);
-// Forms that write their memory operand (or the stack: PUSH, CALL).
-bool writes_memory(uint8_t f);
+// The segment instruction i accesses (8: none), and whether it writes there.
+unsigned segment_of(const Insn& i);
+bool writes_memory(const Insn& i);
 // Flag readers (Jcc, SETcc, CMOVcc): their setter must be in the run and decide them (cond_ok).
 bool reads_flags(const Insn& i);
 
