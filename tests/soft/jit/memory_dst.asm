@@ -2,7 +2,8 @@
 ; memory destination (register and immediate sources, ADC/SBB with the carry of the
 ; setter before them and of the flags before the run), TEST r/m, imm, NOT and NEG of
 ; registers and memory, INC/DEC r/m8 (AH too), LODS/STOS without REP and MOV with a
-; moffs operand; PUSHF after each setter keeps its flags.
+; moffs operand, JECXZ and Jcc with a 16-bit operand not taken (EIP past 64 KiB);
+; PUSHF after each setter keeps its flags.
 %include "snippet.inc"
   mov esi, 0x200000
   mov edi, 0x200100
@@ -57,4 +58,15 @@
   mov [0x200109], al
   mov ax, [0x200032]
   mov [0x20010a], ax
+  mov ecx, 1
+  add ebx, ecx
+  db 0x66                       ; o16 JECXZ, not taken: EIP goes on past 64 KiB
+  jecxz .away
+  add ebx, ecx
+  db 0x66                       ; o16 JNZ, not taken
+  jz .away
+  add ebx, 7
+  hlt
+.away:
+  mov ebx, 0xdead
   hlt

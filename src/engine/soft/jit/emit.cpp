@@ -698,18 +698,18 @@ class RunCompiler {
   // JMP rel, CALL rel (the target's limit check, then the push, then EIP: control.cpp's
   // call_rel), RET: each the last instruction of its block.
   void jmp_rel(const Insn& i) {
-    next_eip(i, i.imm);
+    jump_target(i, i.imm);
     within_cs_limit(RAX);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
   }
   void call_rel(const Insn& i, unsigned size) {
-    next_eip(i, i.imm);
+    jump_target(i, i.imm);
     within_cs_limit(RAX);
     stack_slot(true, size);
-    next_eip(i, 0);
+    next_eip(i);
     a_.store({RDX}, RAX, size);
     move_esp(-int32_t(size));
-    next_eip(i, i.imm);
+    jump_target(i, i.imm);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
   }
   void ret(unsigned size) {
@@ -810,8 +810,14 @@ class RunCompiler {
     a_.mov_rr(R8, RDX);
   }
 
-  // EAX = the eIP after instruction i, plus `rel` (IP wraps at 16 bits with a 16-bit operand).
-  void next_eip(const Insn& i, uint32_t rel) {
+  // EAX = the eIP after instruction i (the next instruction's).
+  void next_eip(const Insn& i) {
+    a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
+    a_.alu_ri(AluOp::Add, RAX, uint32_t(i.off + i.len));
+  }
+  // EAX = the target of a relative jump: the next eIP plus `rel`, which wraps at 16 bits
+  // with a 16-bit operand.
+  void jump_target(const Insn& i, uint32_t rel) {
     a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
     a_.alu_ri(AluOp::Add, RAX, uint32_t(i.off + i.len) + rel);
     if (!i.op32) a_.zext(RAX, RAX, 2);
@@ -821,7 +827,7 @@ class RunCompiler {
   // target past the CS limit goes the generic way.
   void jcc(const Insn& i) {
     Label not_taken;
-    next_eip(i, 0);
+    next_eip(i);
     flags_for(i.op & 15);
     a_.jcc(Cond((i.op & 15) ^ 1), not_taken);
     a_.alu_ri(AluOp::Add, RAX, i.imm);
@@ -841,7 +847,7 @@ class RunCompiler {
       a_.alu_ri(AluOp::Sub, RDX, 1);
       a_.zext(RDX, RDX, count_size);
     }
-    next_eip(i, 0);
+    next_eip(i);
     a_.test_rr(RDX, RDX);
     a_.jcc(i.jit == kLoop ? E : NE, not_taken);
     a_.alu_ri(AluOp::Add, RAX, i.imm);
