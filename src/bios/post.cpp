@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "bios/mouse.h"
+#include "bios/pci_post.h"
 #include "bios/system.h"
 #include "bios/timer.h"
 #include "bios/video.h"
@@ -148,6 +149,7 @@ void power_on_self_test(BiosContext& bios, const rom::CodeEntries& code, CpuStat
   if (bios.ports) {
     program_chips(*bios.ports);
     write_cmos_config(bios);
+    pci_post(bios);
   }
   video_sync_crtc(bios);
 
