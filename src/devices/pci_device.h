@@ -64,7 +64,7 @@ struct PciBar {
   Kind kind = Kind::None;
   uint32_t size = 0;  // a power of two: I/O 4..256 bytes, memory 16 bytes..2 GiB
   bool prefetchable = false;
-  IoCallback access;  // guest accesses within the BAR (unset: reads all ones, writes dropped)
+  IoCallback access = {};  // guest accesses within the BAR (unset: reads all ones, writes dropped)
 };
 
 struct PciFunctionStats {
