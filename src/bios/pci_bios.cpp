@@ -18,7 +18,6 @@ constexpr uint32_t kPciSignature = 0x20494350;  // "PCI "
 constexpr uint16_t kVersion210 = 0x0210;
 constexpr uint8_t kMechanism1 = 0x01, kLastBus = 0;
 constexpr uint8_t kPinIntA = 0x0A, kPinIntD = 0x0D;
-constexpr uint16_t kElcrMaster = 0x4D0, kElcrSlave = 0x4D1;
 
 PciLocation caller_location(const BiosCall& c) { return {c.bh(), c.bl()}; }
 
@@ -126,8 +125,7 @@ void handle_1AB10F(BiosContext& bios, BiosCall& c) {
   PciLocation router{table[8], table[9]};
   uint8_t link = uint8_t(pci::kPirqRouteBase + pci::pirq_of(caller_location(c).device(), pin));
   pci_config_write(bios, router, link, 1, irq);
-  uint16_t port = irq < 8 ? kElcrMaster : kElcrSlave;
-  bios.ports->write(port, 1, bios.ports->read(port, 1) | 1u << (irq & 7));
+  set_level_triggered(bios, uint16_t(1u << irq));
   c.success();
 }
 

@@ -5,6 +5,8 @@
 namespace pxos {
 
 namespace {
+constexpr uint16_t kElcrMaster = 0x4D0, kElcrSlave = 0x4D1;
+
 // Selects the register, runs `cycle`, puts the guest's selection back.
 template <class Cycle>
 auto with_address(BiosContext& bios, PciLocation at, uint8_t reg, Cycle cycle) {
@@ -27,6 +29,12 @@ void pci_config_write(BiosContext& bios, PciLocation at, uint8_t reg, int size, 
     bios.ports->write(port, uint8_t(size), value);
     return 0;
   });
+}
+
+void set_level_triggered(BiosContext& bios, uint16_t irqs) {
+  if (!bios.ports) return;
+  bios.ports->write(kElcrMaster, 1, bios.ports->read(kElcrMaster, 1) | (irqs & 0xFF));
+  bios.ports->write(kElcrSlave, 1, bios.ports->read(kElcrSlave, 1) | irqs >> 8);
 }
 
 bool pci_present(BiosContext& bios) {

@@ -21,6 +21,9 @@ struct PciLocation {
 // Reads `size` bytes (1, 2, 4) at `reg`; all ones without a bus or function.
 uint32_t pci_config_read(BiosContext& bios, PciLocation at, uint8_t reg, int size);
 void pci_config_write(BiosContext& bios, PciLocation at, uint8_t reg, int size, uint32_t value);
+// Sets the IRQs of mask `irqs` level-triggered in the ELCR (4D0h/4D1h),
+// as PCI's shared lines are.
+void set_level_triggered(BiosContext& bios, uint16_t irqs);
 // Whether a mechanism #1 host bridge answers: its address register keeps
 // what is written to it.
 bool pci_present(BiosContext& bios);

@@ -16,7 +16,6 @@ using namespace pci;
 namespace {
 
 constexpr uint32_t kMinMemoryAlign = 0x1000;
-constexpr uint16_t kElcrMaster = 0x4D0, kElcrSlave = 0x4D1;
 
 struct BarRequest {
   PciLocation at;
@@ -111,10 +110,7 @@ PirRouter route_pirqs(BiosContext& bios) {
     pci_config_write(bios, {router.bus, router.devfn}, uint8_t(kPirqRouteBase + p), 1, kPirqIrq[p]);
     level |= uint16_t(1u << kPirqIrq[p]);
   }
-  uint16_t elcr = uint16_t(bios.ports->read(kElcrMaster, 1) | bios.ports->read(kElcrSlave, 1) << 8);
-  elcr |= level;
-  bios.ports->write(kElcrMaster, 1, uint8_t(elcr));
-  bios.ports->write(kElcrSlave, 1, uint8_t(elcr >> 8));
+  set_level_triggered(bios, level);
   return router;
 }
 
