@@ -13,7 +13,7 @@
 //             5  a function's INTx: which u8, level bit 7
 //             6  INT 1Ah AX=B1xxh: AL, BX, ECX, DI, ES, and for B10Eh a buffer
 //                header at ES:DI (size, offset, segment) from the input
-//             7  POST again (it sizes and reassigns every BAR)
+//             7  POST again (it sizes and reassigns every BAR; twice an input at most)
 // After each step the interrupt router's levels must be what the functions'
 // pins say (the OR of each PIRQ's functions, through the routes), and every
 // BAR that decodes must sit where its register points.
@@ -128,7 +128,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CpuState cpu;
   bios.post(cpu);
 
-  unsigned steps = 0;
+  unsigned steps = 0, posts = 0;
   while (!in.empty() && steps++ < 4096) {
     uint8_t op = in.u8();
     switch (op & 7) {
@@ -165,7 +165,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       case 5: functions[in.u8() % 3]->fn.set_intx(op & 0x80); break;
       case 6: bios_call(bios, mem, in); break;
-      case 7: bios.post(cpu); break;
+      case 7:
+        if (posts++ < 2) bios.post(cpu);
+        break;
     }
     check_interrupts(bus);
     for (FuzzFunction* f : functions) check_bars(f->fn);
