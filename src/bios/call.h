@@ -53,7 +53,7 @@ class BiosCall {
   void set_di(uint16_t v) { cpu_.set_r16(EDI, v); }
   void set_bp(uint16_t v) { cpu_.set_r16(EBP, v); }
 
-  // 32-bit registers (INT 15h E820h).
+  // 32-bit registers (INT 15h E820h, INT 1Ah B1xxh).
   uint32_t eax() const { return cpu_.gpr[EAX]; }
   uint32_t ebx() const { return cpu_.gpr[EBX]; }
   uint32_t ecx() const { return cpu_.gpr[ECX]; }
@@ -62,6 +62,8 @@ class BiosCall {
   void set_ebx(uint32_t v) { cpu_.gpr[EBX] = v; }
   void set_ecx(uint32_t v) { cpu_.gpr[ECX] = v; }
   void set_edx(uint32_t v) { cpu_.gpr[EDX] = v; }
+  uint32_t edi() const { return cpu_.gpr[EDI]; }
+  void set_edi(uint32_t v) { cpu_.gpr[EDI] = v; }
 
   // Segment registers, loaded as real mode does.
   uint16_t es() const { return cpu_.seg[ES].selector; }

@@ -10,6 +10,7 @@
 
 #include "bios/acpi_tables.h"
 #include "bios/mouse.h"
+#include "bios/pci_post.h"
 #include "bios/system.h"
 #include "bios/timer.h"
 #include "bios/video.h"
@@ -149,6 +150,7 @@ void power_on_self_test(BiosContext& bios, const rom::CodeEntries& code, CpuStat
   if (bios.ports) {
     program_chips(*bios.ports);
     write_cmos_config(bios);
+    pci_post(bios);
   }
   video_sync_crtc(bios);
   if (bios.config.acpi) acpi::install_tables(bios.mem, *bios.config.acpi);

@@ -36,6 +36,9 @@ inline constexpr size_t kFont8x16Size = 256 * 16, kFont8x14Size = 256 * 14, kFon
 inline constexpr uint16_t kVbeTables = 0xE000;     // bios/vbe.h: the VBE strings and mode list (512 bytes)
 inline constexpr uint16_t kVideoTables = 0xE200;   // bios/video_state.h: INT 10h AH=1Bh's static table (16 bytes)
 inline constexpr uint16_t kAltFontTable = 0xE210;  // AH=11h AL=30h BH=5/7: an empty 9-dot alternate table (0)
+// bios/pci_irq_table.h: the $PIR table POST builds (16-byte aligned, room for 32 slots).
+inline constexpr uint16_t kPirTable = 0xE400;
+inline constexpr uint16_t kPirTableRoom = 32 + 32 * 16;
 inline constexpr uint16_t kConfigTable = 0xE6F5;   // INT 15h AH=C0h, IBM address
 inline constexpr uint16_t kDummyIret = 0xFF53;     // IBM's address of a bare IRET
 inline constexpr uint16_t kResetVector = 0xFFF0;

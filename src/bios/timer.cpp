@@ -1,8 +1,10 @@
 // INT 1Ah: time of day, one function per subfunction. AH=00h/01h read and
 // set the BDA tick count; AH=02h-05h read and set the real-time clock
 // through CMOS ports 70h/71h. The RTC counts in BCD (status B bit 2 clear),
-// which INT 1Ah returns as is.
+// which INT 1Ah returns as is. AH=B1h is the PCI BIOS (bios/pci_bios.h).
 #include "bios/timer.h"
+
+#include "bios/pci_bios.h"
 
 namespace pxos {
 
@@ -99,6 +101,7 @@ void handle_1A(BiosContext& bios, BiosCall& c) {
     case 0x03: return handle_1A03(bios, c);
     case 0x04: return handle_1A04(bios, c);
     case 0x05: return handle_1A05(bios, c);
+    case 0xB1: return handle_1AB1(bios, c);
     default: return handle_1AXX(bios, c);
   }
 }

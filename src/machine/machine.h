@@ -18,6 +18,7 @@
 #include "devices/cmos.h"
 #include "devices/debugcon.h"
 #include "devices/i8042.h"
+#include "devices/pci_bus.h"
 #include "devices/pic.h"
 #include "devices/pixel.h"
 #include "devices/text_screen.h"
@@ -131,6 +132,9 @@ class Machine {
   std::unique_ptr<Vga> vga;
   std::unique_ptr<Vbe> vbe;            // MachineConfig::vbe
   std::unique_ptr<PixelDevice> pixel;  // drives com1 with PXI programs
+  // PCI bus 0 with its host and ISA bridges (machine/pc_devices.cpp): PCI
+  // devices join it with pci->add().
+  std::unique_ptr<PciBus> pci;
 
   // What the guest shows and writes, for the front ends and --until-text.
   TextScreen text_screen() { return capture_text_screen(mem, vga.get()); }

@@ -7,6 +7,7 @@
 #include "devices/acpi_pm.h"
 #include "devices/cmos.h"
 #include "devices/exit_port.h"
+#include "devices/pci_bridges.h"
 #include "devices/pit.h"
 #include "devices/port92.h"
 #include "devices/post_code.h"
@@ -72,6 +73,10 @@ void Machine::add_devices(const MachineConfig& config) {
   }
   devices.join("com1", *com1);
   devices.join("com2", *com2);
+  pci = std::make_unique<PciBus>(mmio, [this](int irq) { return pic.line(irq); });
+  devices.join("pci", *pci);
+  devices.own("pci-host", std::make_unique<PciHostBridge>(*pci));
+  devices.own("pci-isa", std::make_unique<PciIsaBridge>(*pci));
   vga = std::make_unique<Vga>(clock);
   devices.join("vga", *vga);
   if (config.vbe) add_vbe();

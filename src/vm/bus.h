@@ -28,6 +28,13 @@ class PortBus {
  public:
   // Claims ports [first, first+count). Throws std::logic_error on overlap.
   void add(std::string name, uint16_t first, uint32_t count, IoCallback cb);
+  // As add(), for a range the guest chose (a PCI BAR): false, claiming
+  // nothing, where add() would throw.
+  bool try_add(std::string name, uint16_t first, uint32_t count, IoCallback cb);
+  // Gives back the range that starts at `first`; false when none does. Its
+  // counters go with it. A callback may add and remove other ranges, never
+  // its own.
+  bool remove(uint16_t first);
   // Guest port access. Unclaimed reads return all ones, unclaimed writes are
   // dropped; both are counted.
   void access(uint16_t port, std::span<uint8_t> data, bool is_write);
@@ -45,7 +52,9 @@ class PortBus {
     IoCallback cb;
     BusCounters counters;
   };
-  // port -> index+1 into ranges_, 0 = none; in blocks of 256 ports made
+  // Each range stays where it is while the bus changes (a callback may add
+  // or remove other ranges: a PCI BAR moving while its function's
+  // configuration is written). port -> index+1 into ranges_, 0 = none; in blocks of 256 ports made
   // when a device claims one, as a bus is built often (a machine, each
   // fuzzer input) and claims few of the 64 Ki ports.
   using OwnerBlock = std::array<uint16_t, 256>;
@@ -55,14 +64,21 @@ class PortBus {
   }
   void set_owner(uint16_t port, uint16_t index);
 
-  std::vector<Range> ranges_;
+  std::vector<std::unique_ptr<Range>> ranges_;
   std::array<std::unique_ptr<OwnerBlock>, 256> owner_;
   BusCounters unclaimed_;
 };
 
 class MmioBus {
  public:
+  // Claims [first, first+size). Throws std::logic_error on overlap.
   void add(std::string name, uint64_t first, uint64_t size, IoCallback cb);
+  // As add(), for a range the guest chose (a PCI BAR): false, claiming
+  // nothing, where add() would throw.
+  bool try_add(std::string name, uint64_t first, uint64_t size, IoCallback cb);
+  // Gives back the range that starts at `first`; false when none does (a
+  // callback may remove other ranges, never its own).
+  bool remove(uint64_t first);
   // Returns false (after filling reads with all ones) when nothing claims it.
   bool access(uint64_t address, std::span<uint8_t> data, bool is_write);
   const BusCounters& unclaimed() const { return unclaimed_; }
@@ -75,7 +91,7 @@ class MmioBus {
     IoCallback cb;
     BusCounters counters;
   };
-  std::vector<Range> ranges_;
+  std::vector<std::unique_ptr<Range>> ranges_;  // stable while a callback changes the bus
   BusCounters unclaimed_;
 };
 

@@ -9,7 +9,7 @@ pxos=$1 guests=$2 snippets=${3:-$2/../tests/soft/jit}
 here=$(cd "$(dirname "$0")" && pwd)
 c=$here/corpus
 rm -rf "$c"
-mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_jit,fuzz_linux_boot,fuzz_gdb_packet,fuzz_fat}
+mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_jit,fuzz_linux_boot,fuzz_gdb_packet,fuzz_fat,fuzz_pci}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -175,6 +175,27 @@ def pkt(body):
 put("fuzz_gdb_packet", "session", b"+" + pkt(b"qSupported:multiprocess+;swbreak+") + b"+" + pkt(b"g") + pkt(b"m7c00,10") + b"\x03")
 put("fuzz_gdb_packet", "binary", pkt(b"X7c00,4:}\x03}\x04}]}\n") + pkt(b"0* ") + b"-")
 put("fuzz_gdb_packet", "bad", b"$g#00$Z0,7c00,1#zz$}#aa")
+# fuzz_pci: opcode bytes (src/fuzz/fuzz_pci.cpp): enumerate bus 0 through
+# CF8h/CFCh; size, place and enable device 3's BARs and touch them; route the
+# PIRQs and toggle the pins; PCI BIOS calls, B10Eh with a buffer at 0000:0600.
+def sel(dev, reg, fn=0):
+    return bytes([0]) + struct.pack("<I", 0x80000000 | dev << 11 | fn << 8 | reg)
+RD4, WR4 = bytes([0x41]), 0xC1
+def wr4(v):
+    return bytes([WR4]) + struct.pack("<I", v)
+put("fuzz_pci", "enumerate", b"".join(sel(d, r) + RD4 for d in range(9) for r in (0, 8, 0x0C)))
+bars = (sel(3, 0x10) + wr4(0xFFFFFFFF) + RD4 + wr4(0xC000) + sel(3, 0x14) + wr4(0xFFFFFFFF) + RD4 + wr4(0xF0000000)
+        + sel(3, 0x04) + wr4(0x0007) + bytes([0x03]) + struct.pack("<HI", 0xC004, 0)
+        + bytes([0x04]) + struct.pack("<IB", 0xF0000010, 3) + bytes([0x84]) + struct.pack("<IB", 0xF0000FFC, 7)
+        + sel(7, 0x10) + wr4(0xC000) + sel(7, 0x04) + wr4(0x0001) + sel(3, 0x10) + wr4(0xC100))
+put("fuzz_pci", "bars", bars)
+put("fuzz_pci", "intx", bytes([0x42, 1, 0, 0x60]) + struct.pack("<I", 0x8B0B0A05) + bytes([0x85, 0, 0x85, 1, 0x85, 2, 0x05, 0])
+    + sel(7, 0x04) + wr4(0x0400) + bytes([0x05, 1, 0x05, 2]))
+def b1(al, bx=0, ecx=0, dx=0, si=0, di=0, es=0, hdr=b""):
+    return bytes([6, al]) + struct.pack("<HIHHHH", bx, ecx, dx, si, di, es) + hdr
+put("fuzz_pci", "bios", b1(0x01) + b1(0x02, ecx=0x7000, dx=0x8086) + b1(0x03, ecx=0x060100) + b1(0x0A, bx=0x18, di=0x10)
+    + b1(0x0D, bx=0x18, ecx=0xFFFFFFFF, di=0x10) + b1(0x0E, di=0x600, hdr=struct.pack("<HHH", 16, 0x700, 0))
+    + b1(0x0E, di=0xFFFF, es=0xFFFF, hdr=struct.pack("<HHH", 0xFFFF, 0xFFF0, 0xF000)) + b1(0x0F, bx=0x18, ecx=0x0B0A) + bytes([7]))
 PY
 # fuzz_jit: [mode] 8 x u32 registers, EFLAGS u32, SS DS ES FS GS (a byte each), then code.
 python3 - "$c" "$guests" "$snippets" <<'PY'
