@@ -112,7 +112,7 @@ run_qemu() {  # ROM
 
 mismatch=0
 bench_workload() {  # NAME N
-  local name=$1 n=$2 bin on=() off=() qn=() q0=() out_on= out_off= out_q= insns
+  local insns name=$1 n=$2 bin on=() off=() qn=() q0=() out_on= out_off= out_q=
   bin=$(workload_bin "$name")
   if [[ -n $use_qemu ]]; then
     make_rom "$bin" "$n" "$tmp/rom_n.bin"

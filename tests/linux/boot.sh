@@ -35,10 +35,13 @@ check "^pxos-uname: ${version//./\\.}" "uname -r printed $version"
 check '^pxos-arith: 42' 'the shell computed 6*7'
 check '^pxos-flags: flags[[:space:]]*: .*fpu.*cx8.*cmov' '/proc/cpuinfo lists fpu, cx8 and cmov'
 check '^pxos-ls: bin dev etc init proc' 'ls / listed the initramfs'
-# PCI: the kernel uses configuration mechanism #1, finds the $PIR table's
-# router, and lists the host bridge and the ISA bridge in sysfs.
+# PCI: the kernel uses configuration mechanism #1, finds the root bridge in the
+# DSDT and routes PCI interrupts by its _PRT (ACPI; guest.pci_bios checks the
+# $PIR table a kernel without ACPI would use), and lists the host bridge and the
+# ISA bridge in sysfs.
 check 'PCI: Using configuration type 1' 'the kernel uses PCI configuration mechanism #1'
-check 'pci 0000:00:01\.0: PIIX/ICH IRQ router \[8086:7000\]' 'the kernel found the $PIR table and its PIIX3 router'
+check 'ACPI: PCI Root Bridge \[PCI0\]' 'the kernel found the PCI root bridge in the DSDT'
+check 'PCI: Using ACPI for IRQ routing' 'the kernel routes PCI interrupts by ACPI'
 check '^pxos-pci: 0000:00:00\.0 0x8086:0x1237 class 0x060000' 'sysfs lists the host bridge 00:00.0'
 check '^pxos-pci: 0000:00:01\.0 0x8086:0x7000 class 0x060100' 'sysfs lists the ISA bridge 00:01.0'
 check '^PXOS-LINUX-MARKER' 'the marker'
