@@ -43,7 +43,10 @@ class RunCompiler {
   // Emits instructions [first, end) and returns the code.
   std::vector<uint8_t> compile(size_t end, Thunk orig) {
     seg_guard(end, orig);
-    if (stats_) count(&stats_->translated, int32_t(end - first_));
+    if (stats_) {
+      count(&stats_->translated, int32_t(end - first_));
+      count(&stats_->entries, 1);
+    }
     plan_registers(end);
     enter();
     FlagKind k = L_NONE;

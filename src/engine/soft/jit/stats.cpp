@@ -30,9 +30,11 @@ double percent(uint64_t part, uint64_t whole) { return whole ? 100.0 * double(pa
 }  // namespace
 
 std::string format_stats(const Stats& s, uint64_t retired) {
-  std::string out = line("jit: %llu of %llu instructions ran translated (%.1f %%); %llu runs compiled, %.1f KiB of host code\n",
+  std::string out = line("jit: %llu of %llu instructions ran translated (%.1f %%), %.1f a run entered; %llu runs "
+                         "compiled, %.1f KiB of host code\n",
                          (unsigned long long)s.translated, (unsigned long long)retired, percent(s.translated, retired),
-                         (unsigned long long)s.runs, double(s.code_bytes) / 1024.0);
+                         s.entries ? double(s.translated) / double(s.entries) : 0.0, (unsigned long long)s.runs,
+                         double(s.code_bytes) / 1024.0);
   out += line("jit: left translated code early: %llu memory (TLB miss, page crossing, code page), %llu segment limit, "
               "%llu jump target past CS limit; %llu runs sent to the thunks whole (segments not as translated)\n",
               (unsigned long long)s.bails[size_t(Bail::Memory)], (unsigned long long)s.bails[size_t(Bail::Limit)],
