@@ -358,33 +358,37 @@ class RunCompiler {
     }
     tlb_ptr(size, write, bail(Bail::Memory));
   }
-  // RDX = host address of `size` bytes at linear address EAX through a TLB hit; else `out`.
+  // RDX = host address of `size` bytes at linear address EAX through a TLB hit; else
+  // `out`. The TLB is the one of the privilege class the run was translated at
+  // (seg_guard checks Cpu::tlb still points there), addressed from RDI directly.
   void tlb_ptr(unsigned size, bool write, Label& out) {
+    const int32_t table = off(&c_.tlbs[tlb_class_][0]);
     a_.mov_rr(RCX, RAX);
     a_.shift_ri(ShiftOp::Shr, RCX, 12);
     a_.movzx8_rr(RDX, RCX);
     a_.lea64(RDX, {RDX, 0, RDX, 1});  // * 3: sizeof(TlbEntry) == 24
-    a_.mov_load64(R11, {RDI, off(&c_.tlb)});
-    a_.lea64(R11, {R11, 0, RDX, 3});
     if (size > 1) {  // the tag is compared with the page of the last byte: a page crossing misses
       a_.lea(RCX, {RAX, int32_t(size - 1)});
       a_.shift_ri(ShiftOp::Shr, RCX, 12);
     }
-    a_.alu_rm(AluOp::Cmp, RCX, {R11, int32_t(write ? offsetof(TlbEntry, tag_w) : offsetof(TlbEntry, tag_r))});
+    const int32_t tag = int32_t(write ? offsetof(TlbEntry, tag_w) : offsetof(TlbEntry, tag_r));
+    a_.alu_rm(AluOp::Cmp, RCX, {RDI, table + tag, RDX, 3});
     a_.jcc(NE, out);
-    a_.mov_rr(RDX, RAX);
-    a_.alu_ri(AluOp::And, RDX, 0xFFF);
-    a_.alu_rm(AluOp::Add, RDX, {R11, int32_t(offsetof(TlbEntry, host))}, true);
+    a_.mov_load64(RDX, {RDI, table + int32_t(offsetof(TlbEntry, host)), RDX, 3});
+    a_.alu_ri(AluOp::And, RAX, 0xFFF);
+    a_.alu_rr(AluOp::Add, RDX, RAX, true);
   }
 
-  // The segments the run accesses are checked once at its entry: not expand-down, and
-  // writable data where the run writes through them (protected mode; real mode writes
-  // anywhere); SS's B bit as at translation; and a segment that was flat when the run
-  // was translated (base 0, limit 4 GiB: what a flat 32-bit guest has) must still be:
-  // its accesses are then the TLB lookup alone (one wrapping past 4 GiB crosses a page,
-  // which the lookup rejects). Other segments check their limit and add their base at
-  // each access. A run whose segments fail these checks goes to the thunks whole
-  // (`orig`, the first instruction's own thunk).
+  // The segments the run accesses are checked once at its entry: their type bits (and
+  // SS's B bit) must be what they were when the run was translated, which allowed its
+  // accesses (a type that did not, an expand-down segment, a write to a segment that
+  // is not writable data in protected mode, sends the run to the thunks); a segment
+  // that was flat then (base 0, limit 4 GiB: what a flat 32-bit guest has) must still
+  // be: its accesses are then the TLB lookup alone (one wrapping past 4 GiB crosses a
+  // page, which the lookup rejects). Other segments check their limit and add their
+  // base at each access. Also checked: DF when the run has LODS/STOS, and the TLB's
+  // privilege class. A run that fails goes to the thunks whole (`orig`, the first
+  // instruction's own thunk).
   void seg_guard(size_t end, Thunk orig) {
     uint8_t used = 0, written = 0;
     bool strings = false;
@@ -398,49 +402,45 @@ class RunCompiler {
     }
     if (!used) return;
     stack32_ = c_.seg[SS].big();
+    tlb_class_ = c_.tlb == c_.tlbs[1] ? 1 : 0;
     Label ok, fallback;
     if (strings) {  // LODS and STOS go forward (DF = 0)
       a_.mov_load(RCX, {RDI, off(&c_.flags)});
       a_.alu_ri(AluOp::And, RCX, flag::DF);
       a_.jcc(NE, fallback);
     }
-    for (unsigned s = ES; s <= GS; ++s) {
-      if (!(used & (1u << s))) continue;
-      const SegCache& sc = c_.seg[s];
-      a_.movzx16_load(RDX, {RDI, off(&sc.attrib)});
-      a_.mov_rr(RCX, RDX);
-      a_.alu_ri(AluOp::And, RCX, 0x1C);
-      a_.alu_ri(AluOp::Cmp, RCX, 0x14);
-      a_.jcc(E, fallback);  // expand-down
-      if (written & (1u << s)) {
-        Label may_write;
-        a_.mov_load(RCX, {RDI, off(&c_.cr0)});
-        a_.alu_ri(AluOp::And, RCX, 1);
-        a_.jcc(E, may_write);  // real mode
-        a_.mov_rr(RCX, RDX);
-        a_.alu_ri(AluOp::And, RCX, 0xA);
-        a_.alu_ri(AluOp::Cmp, RCX, 0x2);
-        a_.jcc(NE, fallback);  // not a writable data segment
-        a_.bind(may_write);
-      }
-      if (s == SS) {
-        a_.alu_ri(AluOp::And, RDX, 0x4000);
-        a_.jcc(stack32_ ? E : NE, fallback);
-      }
-      if (sc.base == 0 && sc.limit == 0xFFFFFFFFu && !sc.expand_down()) {
-        flat_ |= uint8_t(1u << s);
-        a_.alu_mi(AluOp::Cmp, {RDI, off(&sc.base)}, 0);
-        a_.jcc(NE, fallback);
-        a_.alu_mi(AluOp::Cmp, {RDI, off(&sc.limit)}, 0xFFFFFFFFu);
-        a_.jcc(NE, fallback);
-      }
-    }
+    a_.lea64(RAX, {RDI, off(&c_.tlbs[tlb_class_][0])});
+    a_.alu_rm(AluOp::Cmp, RAX, {RDI, off(&c_.tlb)}, true);
+    a_.jcc(NE, fallback);
+    for (unsigned s = ES; s <= GS; ++s)
+      if (used & (1u << s)) check_segment(s, written & (1u << s), fallback);
     a_.jmp(ok);
     a_.bind(fallback);
     if (stats_) count(&stats_->guard_misses, 1);
     a_.mov_ri64(RAX, reinterpret_cast<uint64_t>(orig));
     a_.jmp_reg(RAX);
     a_.bind(ok);
+  }
+  void check_segment(unsigned s, bool written, Label& fallback) {
+    const SegCache& sc = c_.seg[s];
+    if (sc.expand_down()) return a_.jmp(fallback);  // the thunks do expand-down segments
+    const uint16_t mask = s == SS ? 0x401E : 0x1E;  // S, code, E/C, W/R (and SS's B)
+    a_.movzx16_load(RDX, {RDI, off(&sc.attrib)});
+    a_.alu_ri(AluOp::And, RDX, mask);
+    a_.alu_ri(AluOp::Cmp, RDX, sc.attrib & mask);
+    a_.jcc(NE, fallback);
+    if (written && (sc.attrib & 0xA) != 0x2) {  // allowed in real mode only
+      a_.mov_load(RCX, {RDI, off(&c_.cr0)});
+      a_.alu_ri(AluOp::And, RCX, 1);
+      a_.jcc(NE, fallback);
+    }
+    if (sc.base == 0 && sc.limit == 0xFFFFFFFFu) {
+      flat_ |= uint8_t(1u << s);
+      static_assert(offsetof(SegCache, limit) == offsetof(SegCache, base) + 4);
+      a_.mov_ri64(RAX, uint64_t{0xFFFFFFFF} << 32);
+      a_.alu_rm(AluOp::Cmp, RAX, {RDI, off(&sc.base)}, true);
+      a_.jcc(NE, fallback);
+    }
   }
   void mem_ptr(const Insn& i, unsigned size, bool write) {
     ea(i);
@@ -941,6 +941,7 @@ class RunCompiler {
   uint8_t dirty_ = 0;     // cached guest registers written so far
   uint8_t flat_ = 0;      // segments checked flat at the run's entry (bit per Sreg)
   bool stack32_ = true;  // SS.B at translation (seg_guard checks it)
+  unsigned tlb_class_ = 0;  // the TLB (Cpu::tlbs) at translation: 1 for CPL 3 (seg_guard checks it)
   const Cpu& c_;
   Block& b_;
   const uint64_t* epoch_;
