@@ -49,6 +49,10 @@ class RunCompiler {
     }
     plan_registers(end);
     enter();
+    // A run that is its whole block may jump back to its own start without leaving
+    // (back_edge): the registers stay where they are, the entry checks hold.
+    loops_ = first_ == 0 && end == insns_.size() - 1;
+    if (loops_) a_.bind(loop_top_);
     FlagKind k = L_NONE;
     for (size_t j = first_; j < end; ++j) {
       at_ = j;
@@ -701,6 +705,11 @@ class RunCompiler {
   // JMP rel, CALL rel (the target's limit check, then the push, then EIP: control.cpp's
   // call_rel), RET: each the last instruction of its block.
   void jmp_rel(const Insn& i) {
+    if (self_loop(i)) {
+      Label slow;
+      back_edge(i, slow);
+      a_.bind(slow);
+    }
     jump_target(i, i.imm);
     within_cs_limit(RAX);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
@@ -833,11 +842,51 @@ class RunCompiler {
     next_eip(i);
     flags_for(i.op & 15);
     a_.jcc(Cond((i.op & 15) ^ 1), not_taken);
-    a_.alu_ri(AluOp::Add, RAX, i.imm);
-    if (!i.op32) a_.zext(RAX, RAX, 2);
-    within_cs_limit(RAX);
+    if (self_loop(i)) {
+      Label slow;
+      back_edge(i, slow);
+      a_.bind(slow);
+      a_.mov_load(RAX, {RDI, off(&c_.block_eip)});  // the target: the block's start
+    } else {
+      a_.alu_ri(AluOp::Add, RAX, i.imm);
+      if (!i.op32) a_.zext(RAX, RAX, 2);
+      within_cs_limit(RAX);
+    }
     a_.bind(not_taken);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
+  }
+
+  // Whether i, the block's last instruction, jumps to the block's own start from a run
+  // that is the whole block.
+  bool self_loop(const Insn& i) const { return loops_ && uint32_t(i.off + i.len + i.imm) == 0; }
+  // The taken way of a self loop: the lazy flags and the cached registers written are
+  // stored (the loop's top expects them in the CPU, as at the run's entry), then, with
+  // chain budget for the block left and no kick (block_end's rules for entering a block),
+  // the block's instruction count is taken from the budget and added to its start count,
+  // and the code goes on at the loop's top; else on at `slow`.
+  void back_edge(const Insn&, Label& slow) {
+    store_lazy(kind_);
+    for (unsigned n = 0; n < 8; ++n)
+      if (cache_[n] != kNoReg && (dirty_ & (1u << n))) a_.mov_store(R(n), cache_[n]);
+    a_.mov_load(RCX, {RDI, off(&c_.chain_budget)});
+    a_.alu_ri(AluOp::Sub, RCX, b_.count);
+    a_.jcc(B, slow);
+    Label no_kick;
+    a_.mov_load64(RDX, {RDI, off(&c_.kick)});
+    a_.test_rr(RDX, RDX, true);
+    a_.jcc(E, no_kick);
+    a_.cmp8_imm({RDX}, 0);
+    a_.jcc(NE, slow);
+    a_.bind(no_kick);
+    a_.mov_store({RDI, off(&c_.chain_budget)}, RCX);
+    a_.mov_load64(RCX, {RDI, off(&c_.block_icount)});
+    a_.alu_ri(AluOp::Add, RCX, b_.count, true);
+    a_.mov_store64({RDI, off(&c_.block_icount)}, RCX);
+    if (stats_) {
+      count(&stats_->translated, int32_t(b_.count));
+      count(&stats_->entries, 1);
+    }
+    a_.jmp(loop_top_);
   }
 
   // LOOP and JCXZ, the last instruction of their block: the count is CX or ECX by the
@@ -853,9 +902,18 @@ class RunCompiler {
     next_eip(i);
     a_.test_rr(RDX, RDX);
     a_.jcc(i.jit == kLoop ? E : NE, not_taken);
-    a_.alu_ri(AluOp::Add, RAX, i.imm);
-    if (!i.op32) a_.zext(RAX, RAX, 2);
-    within_cs_limit(RAX);
+    if (self_loop(i)) {
+      Label slow;
+      if (i.jit == kLoop) store_reg(ECX, RDX, count_size);  // before back_edge stores the registers
+      back_edge(i, slow);
+      a_.bind(slow);
+      if (i.jit == kLoop) load_reg(RDX, ECX, count_size);  // the count, for the store below
+      a_.mov_load(RAX, {RDI, off(&c_.block_eip)});
+    } else {
+      a_.alu_ri(AluOp::Add, RAX, i.imm);
+      if (!i.op32) a_.zext(RAX, RAX, 2);
+      within_cs_limit(RAX);
+    }
     a_.bind(not_taken);
     if (i.jit == kLoop) store_reg(ECX, RDX, count_size);
     a_.mov_store({RDI, off(&c_.eip)}, RAX);
@@ -941,6 +999,8 @@ class RunCompiler {
   uint8_t dirty_ = 0;     // cached guest registers written so far
   uint8_t flat_ = 0;      // segments checked flat at the run's entry (bit per Sreg)
   bool stack32_ = true;  // SS.B at translation (seg_guard checks it)
+  bool loops_ = false;   // the run is its whole block: a jump to its start is a back edge
+  Label loop_top_;
   unsigned tlb_class_ = 0;  // the TLB (Cpu::tlbs) at translation: 1 for CPL 3 (seg_guard checks it)
   const Cpu& c_;
   Block& b_;
