@@ -252,12 +252,12 @@ DecodeResult decode(const uint8_t* p, unsigned avail, bool code32, Insn& out, bo
   i.map = uint8_t(opc >> 8);
   i.kind = uint8_t(info.kind);
   i.rep = px.rep;
-  i.ends_block = info.ends_block;
   i.fn = i.op32 ? hs.h32 : hs.h16;
   i.th = i.op32 ? hs.t32 : hs.t16;
   i.seg = px.seg >= 0 ? uint8_t(px.seg) : uint8_t(DS);
   if (has_modrm(info.format))
     if (DecodeResult r = read_modrm(rd, a32, px.seg, i); r != DecodeResult::Ok) return r;
+  i.ends_block = info.ends_block & 0x100 ? (info.ends_block >> i.reg) & 1 : info.ends_block;  // by ModRM.reg
   if (DecodeResult r = read_immediates(rd, info, a32, i); r != DecodeResult::Ok) return r;
   i.len = uint8_t(rd.count());
   if (px.lock && !lockable(info, i)) {

@@ -45,6 +45,7 @@ enum class Kind : uint8_t {
   Group4,     // FE: INC/DEC r/m8 by ModRM.reg
   Lods,
   Stos,
+  Group5,  // FF: INC/DEC r/m (/0 /1) and the transfers and PUSH, by ModRM.reg
 };
 
 // The operands, in the opcode map's letters.
@@ -69,7 +70,7 @@ enum class Width : uint8_t { B, W, V };
 
 struct OpInfo {
   Format format = Format::Undefined;
-  uint8_t ends_block = 0;
+  uint16_t ends_block = 0;  // 1: always; ends_for(...): for those ModRM.reg values
   Kind kind = Kind::Plain;
   Operands operands = Operands::None;
   Width width = Width::V;
@@ -88,6 +89,11 @@ constexpr uint8_t regs(N... n) {
   return uint8_t(((1u << n) | ...));
 }
 constexpr uint8_t all_regs_but(int n) { return uint8_t(~(1u << n)); }
+// The ends_block column's value for an opcode that ends its block only with some ModRM.reg values.
+template <class... N>
+constexpr uint16_t ends_for(N... n) {
+  return uint16_t(0x100 | regs(n...));
+}
 
 constexpr std::array<OpInfo, 512> build() {
   using enum Format;

@@ -95,6 +95,9 @@
   inc byte [bx+0x5b]
   dec dh
   pushf
+  inc word [bx+0x5c]
+  dec word [bp+di-0x7e]
+  pushf
   lodsw
   lodsb
   stosw

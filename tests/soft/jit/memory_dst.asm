@@ -1,7 +1,7 @@
 ; Read-modify-write forms and the other group forms, 32-bit: ALU operations with a
 ; memory destination (register and immediate sources, ADC/SBB with the carry of the
 ; setter before them and of the flags before the run), TEST r/m, imm, NOT and NEG of
-; registers and memory, INC/DEC r/m8 (AH too), LODS/STOS without REP and MOV with a
+; registers and memory, INC/DEC r/m8 (AH too) and r/m32, PUSH r/m inside a block, LODS/STOS without REP and MOV with a
 ; moffs operand, JECXZ and Jcc with a 16-bit operand not taken (EIP past 64 KiB);
 ; PUSHF after each setter keeps its flags.
 %include "snippet.inc"
@@ -46,6 +46,15 @@
   pushfd
   inc bl
   pushfd
+  inc dword [esi+44]            ; FF /0 and /1 go on inside their block
+  pushfd
+  dec word [esi+48]
+  pushfd
+  db 0xff, 0xc9                 ; dec ecx, FF /1 with a register
+  pushfd
+  push dword [esi+52]           ; FF /6 goes on too (through its thunk)
+  pop edx
+  add edx, ecx
   lodsd
   lodsb
   lodsw

@@ -63,7 +63,8 @@ uint8_t classify_any(const OpInfo& t, const Insn& i, bool reg) {
     case Kind::Mov: return classify_mov(t, i, reg);
     case Kind::MovOffset: return t.operands == Operands::GE ? kMovLoad : kMovStore;  // AL/eAX and [moffs]
     case Kind::Group3: return i.reg < 2 ? kTestEI : i.reg == 2 ? kNot : i.reg == 3 ? kNeg : kNone;
-    case Kind::Group4: return i.reg < 2 ? kIncDecE : kNone;
+    case Kind::Group4:
+    case Kind::Group5: return i.reg < 2 ? kIncDecE : kNone;
     case Kind::Lods: return i.rep ? kNone : kLods;
     case Kind::Stos: return i.rep ? kNone : kStos;
     case Kind::Alu:

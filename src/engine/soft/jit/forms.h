@@ -57,7 +57,7 @@ enum Form : uint8_t {
   kTestEI,   // F6/F7 /0 /1: TEST r/m, imm (register or memory)
   kNot,      // F6/F7 /2 (register or memory)
   kNeg,      // F6/F7 /3 (register or memory)
-  kIncDecE,  // FE /0 /1: INC/DEC r/m8 (register or memory)
+  kIncDecE,  // FE/FF /0 /1: INC/DEC r/m (register or memory)
   kLods,     // AC/AD without REP
   kStos,     // AA/AB without REP
   kAluEG = 0x40,    // + op: 00/01/08/09/... (E = E op G), register
