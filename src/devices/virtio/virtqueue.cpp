@@ -184,8 +184,13 @@ bool Virtqueue::walk(uint16_t head, DescriptorChain& chain) {
                            : "an indirect descriptor with NEXT set");
         return false;
       }
-      if (d.len == 0 || d.len % kDescSize || d.len / kDescSize > kMaxChain || !mem_.in_ram(d.addr, d.len)) {
-        fail("an indirect table of " + std::to_string(d.len) + " bytes is empty, not whole descriptors, too long or not in RAM");
+      const char* bad = d.len == 0                       ? "is empty"
+                        : d.len % kDescSize               ? "is not whole descriptors"
+                        : d.len / kDescSize > kMaxChain   ? "is too long"
+                        : !mem_.in_ram(d.addr, d.len)     ? "is not in RAM"
+                                                          : nullptr;
+      if (bad) {
+        fail("an indirect table of " + std::to_string(d.len) + " bytes " + bad);
         return false;
       }
       table = d.addr;
