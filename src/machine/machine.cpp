@@ -99,8 +99,9 @@ void Machine::open_disks(const MachineConfig& config) {
   for (const std::string& path : config.virtio_disks) {
     if (path.empty()) throw MachineError("--disk: the image path is empty");
     try {
-      virtio_disks.push_back({std::make_unique<DiskImage>(DiskImage::open(path, DiskImage::Kind::HardDisk, config.writable)),
-                              nullptr, nullptr});
+      virtio_disks.push_back(
+          {std::make_unique<DiskImage>(DiskImage::open(path, DiskImage::Kind::HardDisk, config.writable)), nullptr,
+           nullptr});
     } catch (const DiskError& e) {
       throw MachineError(std::string("--disk: ") + e.what());
     }

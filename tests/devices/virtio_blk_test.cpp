@@ -1,6 +1,8 @@
 // virtio-blk (devices/virtio/virtio_blk.h) against a temporary image file:
 // read, write, flush, GET_ID, discard and write-zeroes round trips; writes
 // reach the file only when it was opened writable; malformed requests.
+#include "devices/virtio/virtio_blk.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "block/disk_image.h"
-#include "devices/virtio/virtio_blk.h"
 #include "devices/virtio/virtio_regs.h"
 #include "virtio_rig.h"
 
@@ -201,7 +202,7 @@ TEST_F(VirtioBlkTest, BadRequests) {
   EXPECT_EQ(request(VirtioBlk::kTypeIn, kSectors, 512, true), VirtioBlk::kStatusIoErr);  // past the end
   EXPECT_EQ(request(VirtioBlk::kTypeIn, kSectors - 1, 1024, true), VirtioBlk::kStatusIoErr);
   EXPECT_EQ(request(VirtioBlk::kTypeIn, ~uint64_t{0}, 512, true), VirtioBlk::kStatusIoErr);  // sector + count wraps
-  EXPECT_EQ(request(VirtioBlk::kTypeOut, 0, 100, false), VirtioBlk::kStatusIoErr);            // not whole sectors
+  EXPECT_EQ(request(VirtioBlk::kTypeOut, 0, 100, false), VirtioBlk::kStatusIoErr);           // not whole sectors
   EXPECT_EQ(request(VirtioBlk::kTypeDiscard, 0, 15, false), VirtioBlk::kStatusIoErr);
   EXPECT_EQ(request(VirtioBlk::kTypeDiscard, 0, 0, false), VirtioBlk::kStatusIoErr);
   EXPECT_EQ(request(99, 0, 0, false), VirtioBlk::kStatusUnsupported);

@@ -2,6 +2,8 @@
 // behind it, on PCI bus 0 as a guest sees it: configuration space and the
 // capability list, the status state machine and feature negotiation, queue
 // setup, notifications, INTx and the ISR, and DEVICE_NEEDS_RESET.
+#include "devices/virtio/virtio_pci.h"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -10,7 +12,6 @@
 #include "block/disk_image.h"
 #include "devices/pci_bus.h"
 #include "devices/virtio/virtio_blk.h"
-#include "devices/virtio/virtio_pci.h"
 #include "devices/virtio/virtio_regs.h"
 #include "virtio_rig.h"
 #include "vm/bus.h"
@@ -153,8 +154,8 @@ TEST_F(VirtioPciTest, Features) {
   EXPECT_TRUE(f & bit(kFeatureVersion1));
   EXPECT_TRUE(f & bit(kFeatureIndirectDesc));
   EXPECT_TRUE(f & bit(kFeatureEventIdx));
-  for (int b : {VirtioBlk::kFeatureFlush, VirtioBlk::kFeatureSegMax, VirtioBlk::kFeatureBlkSize,
-                VirtioBlk::kFeatureDiscard})
+  for (int b :
+       {VirtioBlk::kFeatureFlush, VirtioBlk::kFeatureSegMax, VirtioBlk::kFeatureBlkSize, VirtioBlk::kFeatureDiscard})
     EXPECT_TRUE(f & bit(b)) << b;
   wr(kDeviceFeatureSelect, 4, 7);
   EXPECT_EQ(rd(kDeviceFeature, 4), 0u);
@@ -243,7 +244,7 @@ TEST_F(VirtioPciTest, NotificationsOfQueuesNeverSetUpAreDropped) {
   status(kStatusAcknowledge | kStatusDriver);
   accept(bit(kFeatureVersion1));
   status(kStatusAcknowledge | kStatusDriver | kStatusFeaturesOk | kStatusDriverOk);
-  wr(VirtioPci::kNotifyOffset, 2, 0);      // queue 0, never enabled
+  wr(VirtioPci::kNotifyOffset, 2, 0);        // queue 0, never enabled
   wr(VirtioPci::kNotifyOffset + 40, 2, 10);  // queue 10, no such queue
   wr(VirtioPci::kNotifyOffset + 0xFFE, 2, 0xFFFF);
   EXPECT_EQ(dev.stats().notifications, 4u);
@@ -297,7 +298,7 @@ TEST_F(VirtioPciTest, DeviceConfigurationIsTheBlockDevices) {
   EXPECT_EQ(rd(VirtioPci::kDeviceOffset + 0x0C, 4), VirtioBlk::kSegMax);
   EXPECT_EQ(rd(VirtioPci::kDeviceOffset + 0x14, 4), 512u);
   EXPECT_EQ(rd(VirtioPci::kDeviceOffset + 0x100, 4), 0u);  // past its end
-  wr(VirtioPci::kDeviceOffset, 8, 1);  // read-only
+  wr(VirtioPci::kDeviceOffset, 8, 1);                      // read-only
   EXPECT_EQ(rd(VirtioPci::kDeviceOffset, 8), 64u);
 }
 

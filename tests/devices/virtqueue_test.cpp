@@ -1,11 +1,12 @@
 // The split virtqueue (devices/virtio/virtqueue.h) against a driver's rings
 // in guest memory: chains, indirect tables, event index, interrupt
 // suppression, and every way a hostile driver can get them wrong.
+#include "devices/virtio/virtqueue.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 
-#include "devices/virtio/virtqueue.h"
 #include "virtio_rig.h"
 
 namespace pxos {

@@ -49,9 +49,9 @@ class VirtioBlk final : public VirtioDevice {
   struct Stats {
     uint64_t reads = 0, writes = 0, flushes = 0, get_ids = 0, discards = 0, write_zeroes = 0;
     uint64_t bytes_read = 0, bytes_written = 0;
-    uint64_t io_errors = 0;     // IOERR returned: out of range, not whole sectors, host I/O failed
-    uint64_t unsupported = 0;   // UNSUPP returned
-    uint64_t bad_chains = 0;    // no room for the status byte
+    uint64_t io_errors = 0;    // IOERR returned: out of range, not whole sectors, host I/O failed
+    uint64_t unsupported = 0;  // UNSUPP returned
+    uint64_t bad_chains = 0;   // no room for the status byte
   };
 
   // `id` is what GET_ID returns (at most 20 bytes are used).

@@ -16,10 +16,10 @@ struct Field {
   uint32_t offset, size;
 };
 constexpr Field kFields[] = {
-    {kDeviceFeatureSelect, 4}, {kDeviceFeature, 4},    {kDriverFeatureSelect, 4}, {kDriverFeature, 4},
-    {kConfigMsixVector, 2},    {kNumQueues, 2},        {kDeviceStatus, 1},        {kConfigGeneration, 1},
-    {kQueueSelect, 2},         {kQueueSize, 2},        {kQueueMsixVector, 2},     {kQueueEnable, 2},
-    {kQueueNotifyOff, 2},      {kQueueDesc, 8},        {kQueueDriver, 8},         {kQueueDevice, 8},
+    {kDeviceFeatureSelect, 4}, {kDeviceFeature, 4}, {kDriverFeatureSelect, 4}, {kDriverFeature, 4},
+    {kConfigMsixVector, 2},    {kNumQueues, 2},     {kDeviceStatus, 1},        {kConfigGeneration, 1},
+    {kQueueSelect, 2},         {kQueueSize, 2},     {kQueueMsixVector, 2},     {kQueueEnable, 2},
+    {kQueueNotifyOff, 2},      {kQueueDesc, 8},     {kQueueDriver, 8},         {kQueueDevice, 8},
 };
 
 // Ring features every device here offers, with VERSION_1.
@@ -76,7 +76,8 @@ void VirtioPci::add_capabilities() {
       {kCapPciCfgAt, 0, kPciCfgCapLength, kCapPciCfg, 0, 0},
   };
   for (const Cap& c : caps) {
-    fn_.init_register(c.at, 4, uint32_t{kCapVendor} | uint32_t{c.next} << 8 | uint32_t{c.len} << 16 | uint32_t{c.type} << 24, 0);
+    fn_.init_register(c.at, 4,
+                      uint32_t{kCapVendor} | uint32_t{c.next} << 8 | uint32_t{c.len} << 16 | uint32_t{c.type} << 24, 0);
     fn_.init_register(uint8_t(c.at + kCapBar), 4, kBar, 0);
     fn_.init_register(uint8_t(c.at + kCapOffset), 4, c.offset, 0);
     fn_.init_register(uint8_t(c.at + kCapLengthField), 4, c.length, 0);
@@ -170,9 +171,7 @@ void VirtioPci::bar_access(uint64_t offset, std::span<uint8_t> data, bool is_wri
   }
 }
 
-VirtioPci::Queue* VirtioPci::selected() {
-  return queue_select_ < queues_.size() ? &queues_[queue_select_] : nullptr;
-}
+VirtioPci::Queue* VirtioPci::selected() { return queue_select_ < queues_.size() ? &queues_[queue_select_] : nullptr; }
 
 uint64_t VirtioPci::common_field(uint32_t field) const {
   const Queue* q = queue_select_ < queues_.size() ? &queues_[queue_select_] : nullptr;
@@ -211,7 +210,8 @@ void VirtioPci::common_read(uint32_t offset, std::span<uint8_t> data) {
 // written as two dwords, as Linux does, is two merges).
 void VirtioPci::common_write(uint32_t offset, std::span<const uint8_t> data) {
   for (const Field& f : kFields) {
-    uint32_t first = std::max(offset, f.offset), end = std::min<uint32_t>(offset + uint32_t(data.size()), f.offset + f.size);
+    uint32_t first = std::max(offset, f.offset),
+             end = std::min<uint32_t>(offset + uint32_t(data.size()), f.offset + f.size);
     if (first >= end) continue;
     uint64_t v = common_field(f.offset);
     for (uint32_t at = first; at < end; ++at) {

@@ -56,8 +56,8 @@ class VirtioPci {
     uint64_t notifications_dropped = 0;  // a queue not enabled, no DRIVER_OK, or needing reset
     uint64_t interrupts = 0;             // ISR bits raised
     uint64_t resets = 0;
-    uint64_t needs_reset = 0;            // DEVICE_NEEDS_RESET set
-    uint64_t features_refused = 0;       // FEATURES_OK not kept
+    uint64_t needs_reset = 0;       // DEVICE_NEEDS_RESET set
+    uint64_t features_refused = 0;  // FEATURES_OK not kept
   };
 
   VirtioPci(std::string name, GuestMemory& mem, VirtioDevice& device);

@@ -19,7 +19,9 @@ struct Descriptor {
 };
 
 uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | p[1] << 8); }
-uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
+uint32_t le32(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
 
 Descriptor decode(const std::array<uint8_t, kDescSize>& b) {
   return {uint64_t{le32(&b[0])} | uint64_t{le32(&b[4])} << 32, le32(&b[8]), le16(&b[12]), le16(&b[14])};
@@ -179,16 +181,16 @@ bool Virtqueue::walk(uint16_t head, DescriptorChain& chain) {
     Descriptor d = decode(raw);
     if (d.flags & kDescIndirect) {
       if (!indirect_ || in_indirect || (d.flags & kDescNext)) {
-        fail(!indirect_     ? "an indirect descriptor without VIRTIO_F_INDIRECT_DESC"
+        fail(!indirect_    ? "an indirect descriptor without VIRTIO_F_INDIRECT_DESC"
              : in_indirect ? "an indirect descriptor inside an indirect table"
                            : "an indirect descriptor with NEXT set");
         return false;
       }
-      const char* bad = d.len == 0                       ? "is empty"
-                        : d.len % kDescSize               ? "is not whole descriptors"
-                        : d.len / kDescSize > kMaxChain   ? "is too long"
-                        : !mem_.in_ram(d.addr, d.len)     ? "is not in RAM"
-                                                          : nullptr;
+      const char* bad = d.len == 0                      ? "is empty"
+                        : d.len % kDescSize             ? "is not whole descriptors"
+                        : d.len / kDescSize > kMaxChain ? "is too long"
+                        : !mem_.in_ram(d.addr, d.len)   ? "is not in RAM"
+                                                        : nullptr;
       if (bad) {
         fail("an indirect table of " + std::to_string(d.len) + " bytes " + bad);
         return false;
