@@ -1,6 +1,7 @@
 #include "devices/virtio/virtio_pci.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <ostream>
 
 #include "devices/virtio/virtio_regs.h"
@@ -338,7 +339,10 @@ void VirtioPci::reset() {
 }
 
 void VirtioPci::print_stats(std::ostream& os) const {
-  os << "  " << name_ << ": status " << int(status_) << ", " << stats_.notifications << " notifications ("
+  char features[24];
+  std::snprintf(features, sizeof features, "%#llx", static_cast<unsigned long long>(driver_features_));
+  os << "  " << name_ << ": status " << int(status_) << ", features " << features << ", " << stats_.notifications
+     << " notifications ("
      << stats_.notifications_dropped << " dropped), " << stats_.interrupts << " interrupts, " << stats_.resets
      << " resets, " << stats_.needs_reset << " times needing reset, " << stats_.features_refused
      << " feature sets refused";
