@@ -342,9 +342,8 @@ void VirtioPci::print_stats(std::ostream& os) const {
   char features[24];
   std::snprintf(features, sizeof features, "%#llx", static_cast<unsigned long long>(driver_features_));
   os << "  " << name_ << ": status " << int(status_) << ", features " << features << ", " << stats_.notifications
-     << " notifications ("
-     << stats_.notifications_dropped << " dropped), " << stats_.interrupts << " interrupts, " << stats_.resets
-     << " resets, " << stats_.needs_reset << " times needing reset, " << stats_.features_refused
+     << " notifications (" << stats_.notifications_dropped << " dropped), " << stats_.interrupts << " interrupts, "
+     << stats_.resets << " resets, " << stats_.needs_reset << " times needing reset, " << stats_.features_refused
      << " feature sets refused";
   if (!last_error_.empty()) os << "; last error: " << last_error_;
   os << "\n";
