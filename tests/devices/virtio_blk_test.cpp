@@ -184,6 +184,8 @@ TEST_F(VirtioBlkTest, DiscardAndWriteZeroes) {
     EXPECT_EQ(request(VirtioBlk::kTypeDiscard, 0, 16, false), VirtioBlk::kStatusUnsupported);
     segment(kSectors - 1, 2, 0);  // past the end
     EXPECT_EQ(request(VirtioBlk::kTypeDiscard, 0, 16, false), VirtioBlk::kStatusIoErr);
+    segment(0, VirtioBlk::kMaxDiscardSectors + 1, 0);  // more than a segment may hold
+    EXPECT_EQ(request(VirtioBlk::kTypeWriteZeroes, 0, 16, false), VirtioBlk::kStatusIoErr);
     fill(0xFF, 6 * 512);
     EXPECT_EQ(request(VirtioBlk::kTypeIn, 1, 8 * 512, true), VirtioBlk::kStatusOk);
     EXPECT_TRUE(data_is(1, 512));
