@@ -3,7 +3,7 @@
 # The layers, bottom up (docs/ARCHITECTURE.md):
 #   base      vm (guest memory, buses, IRQ lines, clock), host (host files), gdb (the GDB protocol's packets)
 #   engines   engine (kvm/, soft/), block (disk images), pxi (the PXI runtime)
-#   devices   devices (the PC's chips), bios (the BIOS)
+#   devices   devices (the PC's chips, virtio/), bios (the BIOS)
 #   machine   machine (the builder and the monitor), frontend (host UI)
 #   cli       cli; and the tools beside it: difftest, fuzz, conformance
 # Each folder may include its own headers and those of the folders listed.
@@ -13,7 +13,7 @@ set(ALLOWED_gdb "gdb")
 set(ALLOWED_engine "vm;host;engine")
 set(ALLOWED_block "vm;host;block")
 set(ALLOWED_pxi "host;pxi")
-set(ALLOWED_devices "vm;host;pxi;devices")
+set(ALLOWED_devices "vm;host;block;pxi;devices")
 set(ALLOWED_bios "vm;host;engine;block;bios")
 set(ALLOWED_machine "vm;host;gdb;engine;block;pxi;devices;bios;machine")
 set(ALLOWED_frontend "vm;host;devices;frontend")

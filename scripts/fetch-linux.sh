@@ -6,6 +6,8 @@
 #                 signed package of the same version when there is no
 #                 unsigned one)
 #   DIR/busybox   busybox-static:i386
+#   DIR/modules/  the kernel's virtio modules (virtio, virtio_ring, the PCI
+#                 transport and virtio_blk: Debian builds them as modules)
 # Adds the i386 architecture to dpkg first when it is missing (as root).
 # Exits 1 with a message that says what is missing when it cannot.
 set -eu
@@ -18,7 +20,7 @@ fail() {
   exit 1
 }
 
-if [ -s "$dir/bzImage" ] && [ -s "$dir/busybox" ]; then
+if [ -s "$dir/bzImage" ] && [ -s "$dir/busybox" ] && [ -s "$dir/modules/virtio_blk.ko" ]; then
   exit 0  # cached
 fi
 for tool in apt-get apt-cache dpkg dpkg-deb; do
@@ -98,6 +100,12 @@ vmlinuz=$(ls "$dir"/root/boot/vmlinuz-* 2>/dev/null | head -1)
 [ -x "$dir/root/bin/busybox" ] || fail "busybox-static has no /bin/busybox"
 cp "$vmlinuz" "$dir/bzImage.new" && mv "$dir/bzImage.new" "$dir/bzImage"
 cp "$dir/root/bin/busybox" "$dir/busybox.new" && mv "$dir/busybox.new" "$dir/busybox"
+rm -rf "$dir/modules" && mkdir -p "$dir/modules"
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
+  ko=$(find "$dir"/root/lib/modules -name "$m.ko" | head -1)
+  [ -n "$ko" ] || fail "$kernel has no $m.ko"
+  cp "$ko" "$dir/modules/"
+done
 basename "$vmlinuz" | sed 's/^vmlinuz-//' >"$dir/kernel-version"
 rm -rf "$dir/root"
 echo "fetch-linux: $dir/bzImage ($(cat "$dir/kernel-version")), $dir/busybox"

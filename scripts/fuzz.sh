@@ -22,7 +22,7 @@ for n in "$seconds" "$jobs" ${runs:+"$runs"} "$workers"; do
   case $n in *[!0-9]*) echo "fuzz.sh: '$n' is not a number; $usage" >&2; exit 2 ;; esac
 done
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_pxi fuzz_disk fuzz_bios fuzz_devices fuzz_vga fuzz_soft_cpu fuzz_jit fuzz_linux_boot fuzz_gdb_packet fuzz_fat fuzz_pci)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_pxi fuzz_disk fuzz_bios fuzz_devices fuzz_vga fuzz_soft_cpu fuzz_jit fuzz_linux_boot fuzz_gdb_packet fuzz_fat fuzz_pci fuzz_virtio)
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$build/fuzz-corpus" "$build/fuzz-artifacts" "$build/fuzz-logs"
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +41,18 @@ DiskImage DiskImage::open(const std::string& path, Kind kind, bool writable) {
   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     throw DiskError(S_ISDIR(st.st_mode) ? path + ": is a directory" : path + ": not a regular file");
+  }
+  if (writable) {
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;  // l_start 0, l_len 0: the whole file
+    if (fcntl(fd, F_OFD_SETLK, &lock) < 0) {
+      int err = errno;
+      ::close(fd);
+      if (err == EAGAIN || err == EACCES)
+        throw DiskError(path + ": another process is writing this image (it holds its lock)");
+      throw DiskError(path + ": cannot lock the image: " + std::strerror(err));
+    }
   }
   DiskImage d;
   d.fd_ = fd;
@@ -137,7 +150,10 @@ bool DiskImage::read(uint64_t lba, uint32_t count, std::span<uint8_t> buf) {
     uint8_t* dst = buf.data() + size_t{i} * kSectorSize;
     uint64_t s = lba + i;
     if (auto it = overlay_.find(s); it != overlay_.end()) {
-      std::memcpy(dst, it->second.data(), kSectorSize);
+      if (it->second.empty())
+        std::memset(dst, 0, kSectorSize);
+      else
+        std::memcpy(dst, it->second.data(), kSectorSize);
     } else if (source_) {
       if (!source_->read(s, std::span<uint8_t>(dst, kSectorSize))) return false;
     } else if (fd_ < 0) {
@@ -168,6 +184,33 @@ bool DiskImage::write(uint64_t lba, uint32_t count, std::span<const uint8_t> buf
       overlay_[s].assign(src, src + kSectorSize);
     }
   }
+  return true;
+}
+
+bool DiskImage::write_zeroes(uint64_t lba, uint64_t count) {
+  if (lba > sectors_ || count > sectors_ - lba) return false;
+  if (source_) {  // the source writes back whole sectors
+    static const std::vector<uint8_t> zeros(kSectorSize, 0);
+    for (uint64_t i = 0; i < count; ++i) {
+      overlay_[lba + i] = zeros;
+      dirty_.insert(lba + i);
+    }
+    unflushed_ = unflushed_ || count;
+    writes_ += count;
+    return true;
+  }
+  if (writable_ && fd_ >= 0) {
+    off_t off = off_t(lba * kSectorSize), len = off_t(count * kSectorSize);
+    if (count == 0 || fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len) == 0) return true;
+    static const std::vector<uint8_t> zeros(64 * 1024, 0);  // no holes here: write them
+    for (off_t done = 0; done < len;) {
+      size_t n = size_t(std::min<off_t>(len - done, off_t(zeros.size())));
+      if (pwrite(fd_, zeros.data(), n, off + done) != ssize_t(n)) return false;
+      done += off_t(n);
+    }
+    return true;
+  }
+  for (uint64_t i = 0; i < count; ++i) overlay_[lba + i].clear();
   return true;
 }
 

@@ -49,7 +49,10 @@ class DiskImage {
   enum class Kind { Floppy, HardDisk };
 
   // Opens an image file. A floppy must have one of the standard floppy
-  // sizes; a hard disk any whole number of sectors. Throws DiskError.
+  // sizes; a hard disk any whole number of sectors. A writable image is
+  // locked (an OFD write lock on the whole file, as QEMU takes) for as long
+  // as it is open, so that a second process cannot write it too. Throws
+  // DiskError (also when another process holds the lock).
   static DiskImage open(const std::string& path, Kind kind, bool writable = false);
   // An image held in memory (tests, --boot-sector). A floppy smaller than
   // 1.44 MiB is padded with zeros to 1.44 MiB.
@@ -73,6 +76,10 @@ class DiskImage {
   // host I/O failed. `buf` holds count * 512 bytes.
   bool read(uint64_t lba, uint32_t count, std::span<uint8_t> buf);
   bool write(uint64_t lba, uint32_t count, std::span<const uint8_t> buf);
+  // Makes [lba, lba+count) read as zeros: a writable image file gets a hole
+  // punched (zeros written where the file system cannot punch), the private
+  // overlay a record of zero sectors. False as for write().
+  bool write_zeroes(uint64_t lba, uint64_t count);
   // Forgets the private writes: the image reads as it was opened again
   // (nothing to do for an image written in place).
   void discard_writes() {
@@ -99,7 +106,7 @@ class DiskImage {
   uint64_t sectors_ = 0;
   Geometry geometry_;
   uint8_t floppy_type_ = 0;
-  std::unordered_map<uint64_t, std::vector<uint8_t>> overlay_;  // private writes
+  std::unordered_map<uint64_t, std::vector<uint8_t>> overlay_;  // private writes (empty: a zero sector)
   std::unique_ptr<SectorSource> source_;                        // sectors from elsewhere, when set
   std::unordered_set<uint64_t> dirty_;                          // with source_: not yet written back
   bool unflushed_ = false;                                      // with source_: written since the last flush

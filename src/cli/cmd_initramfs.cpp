@@ -1,6 +1,7 @@
 // pxos initramfs: a Linux initramfs with busybox and an /init script,
 // for --initrd (make demo-linux, tests/linux).
 #include <cstdio>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,7 @@ namespace pxos::cli {
 
 namespace {
 
-constexpr const char* kHelp = R"(usage: pxos initramfs --busybox FILE --init SCRIPT -o OUT
+constexpr const char* kHelp = R"(usage: pxos initramfs --busybox FILE --init SCRIPT [--file SRC:DEST]... -o OUT
 
 Writes a gzip-compressed newc cpio archive for --initrd: /bin/busybox (a
 static busybox), /bin/sh linked to it, SCRIPT as /init, /dev/console
@@ -22,6 +23,8 @@ gives the same bytes.
   --busybox FILE   a static busybox program (ELF), e.g. from Debian's
                    busybox-static package
   --init SCRIPT    the /init script; it must start with #!
+  --file SRC:DEST  also the host file SRC as DEST (e.g. lib/modules/x.ko;
+                   its folders are made), repeatable
   -o OUT           the archive to write
   --help, -h       this text
 )";
@@ -35,11 +38,27 @@ std::vector<uint8_t> read_file(const std::string& path, const char* what) {
   return std::move(f.bytes);
 }
 
+// --file SRC:DEST: each DEST's folders first (the kernel makes none), once.
+void add_files(Initramfs& fs, const std::vector<std::string>& files) {
+  std::set<std::string> dirs = {"bin", "dev", "proc", "sys", "tmp", "root", "etc"};
+  for (const std::string& spec : files) {
+    size_t colon = spec.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
+      throw UsageError("--file: '" + spec + "' is not SRC:DEST");
+    std::string src = spec.substr(0, colon), dest = spec.substr(colon + 1);
+    while (!dest.empty() && dest.front() == '/') dest.erase(0, 1);
+    for (size_t slash = dest.find('/'); slash != std::string::npos; slash = dest.find('/', slash + 1))
+      if (dirs.insert(dest.substr(0, slash)).second) fs.add_dir(dest.substr(0, slash));
+    fs.add_file(dest, read_file(src, "--file"), 0644);
+  }
+}
+
 }  // namespace
 
 int cmd_initramfs(Args args) {
   if (help_asked(args, kHelp)) return 0;
   std::string busybox, init, out;
+  std::vector<std::string> files;
   try {
     for (size_t i = 0; i < args.size(); ++i) {
       std::string a = args[i];
@@ -47,6 +66,8 @@ int cmd_initramfs(Args args) {
         busybox = flag_value(args, i);
       else if (a == "--init")
         init = flag_value(args, i);
+      else if (a == "--file")
+        files.push_back(flag_value(args, i));
       else if (a == "-o")
         out = flag_value(args, i);
       else
@@ -67,6 +88,7 @@ int cmd_initramfs(Args args) {
     fs.add_symlink("bin/sh", "busybox");
     fs.add_char_device("dev/console", 5, 1);
     fs.add_file("init", script, 0755);
+    add_files(fs, files);
     std::vector<uint8_t> gz = fs.gzip();
     std::FILE* f = std::fopen(out.c_str(), "wb");
     if (!f) throw UsageError("-o: cannot write " + out);

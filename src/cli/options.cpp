@@ -22,6 +22,9 @@ options:
                            the guest reads it; boots FreeDOS when DIR holds
                            KERNEL.SYS. With --writable, files the guest
                            creates, changes or deletes go back to DIR at exit
+  --disk IMG               a virtio-blk disk (repeatable: /dev/vda, /dev/vdb,
+                           ... in order, PCI devices 3, 4, ...; at most 8);
+                           Linux drives it (the BIOS does not boot from it)
   --boot a|c               the drive to boot when there are both (default a)
   --boot-sector FILE       boot FILE as the first sectors of a blank 1.44M floppy
   --serial SPEC            COM1: null (default), stdio, file:PATH,
@@ -43,7 +46,8 @@ options:
                            directly, as Firecracker does
   --writable               write guest disk writes to the images and --hdd-dir
                            (default: the guest writes to a private copy that is
-                           dropped at exit)
+                           dropped at exit); a written image is locked, so a
+                           second pxos cannot write it too
   --memory SIZE            guest RAM, e.g. 16M (default), 64M, 1G
   --debugcon stdio|stderr|none|file:PATH
                            where guest writes to port E9h go (default stdio);
@@ -172,7 +176,11 @@ RunFlags parse_run_flags(Args args) {
       f.machine.floppy = flag_value(args, i);
     else if (a == "--hda")
       f.machine.hda = flag_value(args, i);
-    else if (a == "--hdd-dir")
+    else if (a == "--disk") {
+      std::string v = flag_value(args, i);
+      if (v.empty()) throw UsageError("--disk: the image path is empty");
+      f.machine.virtio_disks.push_back(v);
+    } else if (a == "--hdd-dir")
       f.machine.hdd_dir = flag_value(args, i);
     else if (a == "--boot") {
       std::string v = flag_value(args, i);

@@ -94,6 +94,18 @@ void Machine::open_disks(const MachineConfig& config) {
     }
     if (config.writable) add_folder_sync(*disks.back());
   }
+  if (config.virtio_disks.size() > size_t(kMaxVirtioDisks))
+    throw MachineError("--disk: at most " + std::to_string(kMaxVirtioDisks) + " disks");
+  for (const std::string& path : config.virtio_disks) {
+    if (path.empty()) throw MachineError("--disk: the image path is empty");
+    try {
+      virtio_disks.push_back(
+          {std::make_unique<DiskImage>(DiskImage::open(path, DiskImage::Kind::HardDisk, config.writable)), nullptr,
+           nullptr});
+    } catch (const DiskError& e) {
+      throw MachineError(std::string("--disk: ") + e.what());
+    }
+  }
   bool has_floppy = !config.floppy.empty() || !config.boot_sector.empty();
   bool has_hard_disk = !config.hda.empty() || !config.hdd_dir.empty();
   if ((config.boot == 'a' && !has_floppy) || (config.boot == 'c' && !has_hard_disk))
@@ -222,6 +234,10 @@ CpuState Machine::power_on_state() const {
 void Machine::reset() {
   reset_requested = false;
   for (auto& d : disks) d->flush();  // --writable: what the guest wrote survives a reset
+  for (VirtioDisk& d : virtio_disks) {
+    d.image->flush();
+    d.transport->reset_device();  // as RST# does: the next kernel finds it as at power-on
+  }
   mem.set_a20(true);
   if (vbe) vbe->reset();
   vcpu->set_state(power_on_state());

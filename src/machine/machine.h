@@ -25,6 +25,8 @@
 #include "devices/uart.h"
 #include "devices/vbe.h"
 #include "devices/vga.h"
+#include "devices/virtio/virtio_blk.h"
+#include "devices/virtio/virtio_pci.h"
 #include "engine/choose.h"
 #include "engine/engine.h"
 #include "machine/device_list.h"
@@ -59,6 +61,7 @@ struct MachineConfig {
   std::string floppy;       // image for drive A:
   std::string hda;          // image for drive 80h
   std::string hdd_dir;      // a host folder as a FAT hard disk (80h, or 81h after --hda)
+  std::vector<std::string> virtio_disks;  // --disk: virtio-blk images, in order (vda, vdb, ...)
   char boot = 0;            // 'a' or 'c': the drive INT 19h boots (0: A: when there is one)
   std::string boot_sector;  // a file that becomes the start of a 1.44 MB floppy
   std::string kernel;       // a Linux bzImage booted instead of a disk (machine/linux_boot.h)
@@ -135,6 +138,14 @@ class Machine {
   // PCI bus 0 with its host and ISA bridges (machine/pc_devices.cpp): PCI
   // devices join it with pci->add().
   std::unique_ptr<PciBus> pci;
+  // --disk: virtio-blk disks on PCI devices kFirstVirtioDisk, kFirstVirtioDisk + 1, ...
+  static constexpr int kFirstVirtioDisk = 3, kMaxVirtioDisks = 8;
+  struct VirtioDisk {
+    std::unique_ptr<DiskImage> image;
+    std::unique_ptr<VirtioBlk> blk;
+    std::unique_ptr<VirtioPci> transport;
+  };
+  std::vector<VirtioDisk> virtio_disks;
 
   // What the guest shows and writes, for the front ends and --until-text.
   TextScreen text_screen() { return capture_text_screen(mem, vga.get()); }
@@ -213,6 +224,7 @@ class Machine {
   void add_devices(const MachineConfig& config);  // machine/pc_devices.cpp
   void add_vbe();                                 // machine/pc_devices.cpp
   void add_display_memory();                      // machine/pc_devices.cpp
+  void add_virtio_disks();                        // machine/pc_devices.cpp
   void add_bios(const MachineConfig& config);
   void start_engine(const MachineConfig& config, EngineKind kind);
 

@@ -77,6 +77,7 @@ void Machine::add_devices(const MachineConfig& config) {
   devices.join("pci", *pci);
   devices.own("pci-host", std::make_unique<PciHostBridge>(*pci));
   devices.own("pci-isa", std::make_unique<PciIsaBridge>(*pci));
+  add_virtio_disks();
   vga = std::make_unique<Vga>(clock);
   devices.join("vga", *vga);
   if (config.vbe) add_vbe();
@@ -93,6 +94,18 @@ void Machine::add_devices(const MachineConfig& config) {
     if (!exit_status) exit_status = status;
     if (vcpu) vcpu->kick();
   });
+}
+
+// --disk: each image a virtio-blk function, /dev/vda on device 3, vdb on 4, ...
+void Machine::add_virtio_disks() {
+  for (size_t i = 0; i < virtio_disks.size(); ++i) {
+    VirtioDisk& d = virtio_disks[i];
+    std::string name = std::string("virtio-blk vd") + char('a' + i);
+    d.blk = std::make_unique<VirtioBlk>(name, *d.image, "pxos-vd" + std::string(1, char('a' + i)));
+    d.transport = std::make_unique<VirtioPci>(name, mem, *d.blk);
+    d.transport->join(*pci, kFirstVirtioDisk + int(i));
+    devices.join(name, *d.transport);
+  }
 }
 
 // The VBE display over the VGA's DAC.

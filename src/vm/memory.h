@@ -70,6 +70,9 @@ class GuestMemory {
   // the guest may write (the ROM window at 0xF0000 excluded, and the VGA
   // window when it is a device window); else nullptr.
   uint8_t* ram_span(uint64_t addr, uint64_t len);
+  // Whether ram_span(addr, len) would succeed, without handing out a pointer
+  // (a device checking a guest's buffer before it uses it).
+  bool in_ram(uint64_t addr, uint64_t len) const { return ram_at(addr, len) != nullptr; }
   // As ram_span, but ROM (at either address) is allowed too.
   const uint8_t* readable_span(uint64_t addr, uint64_t len);
 

@@ -9,7 +9,7 @@ pxos=$1 guests=$2 snippets=${3:-$2/../tests/soft/jit}
 here=$(cd "$(dirname "$0")" && pwd)
 c=$here/corpus
 rm -rf "$c"
-mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_jit,fuzz_linux_boot,fuzz_gdb_packet,fuzz_fat,fuzz_pci}
+mkdir -p "$c"/{fuzz_pxi,fuzz_disk,fuzz_bios,fuzz_devices,fuzz_vga,fuzz_soft_cpu,fuzz_jit,fuzz_linux_boot,fuzz_gdb_packet,fuzz_fat,fuzz_pci,fuzz_virtio}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -196,6 +196,32 @@ def b1(al, bx=0, ecx=0, dx=0, si=0, di=0, es=0, hdr=b""):
 put("fuzz_pci", "bios", b1(0x01) + b1(0x02, ecx=0x7000, dx=0x8086) + b1(0x03, ecx=0x060100) + b1(0x0A, bx=0x18, di=0x10)
     + b1(0x0D, bx=0x18, ecx=0xFFFFFFFF, di=0x10) + b1(0x0E, di=0x600, hdr=struct.pack("<HHH", 16, 0x700, 0))
     + b1(0x0E, di=0xFFFF, es=0xFFFF, hdr=struct.pack("<HHH", 0xFFFF, 0xFFF0, 0xF000)) + b1(0x0F, bx=0x18, ecx=0x0B0A) + bytes([7]))
+# fuzz_virtio: opcode bytes (src/fuzz/fuzz_virtio.cpp): a driver brings the
+# device up with indirect descriptors and the event index, a queue of 8 at
+# 10000h/11000h/12000h, and sends GET_ID, a read, a write, a flush, an
+# indirect read and a looping chain, reading the ISR after each.
+VQ = struct.pack("<HHHH", 8, 0x1000, 0x1100, 0x1200)
+def vup(lo=(1 << 28) | (1 << 29) | (1 << 9) | (1 << 13), hi=1):
+    return bytes([4]) + struct.pack("<II", lo, hi) + VQ
+def vmem(addr, data):
+    return bytes([0]) + struct.pack("<IB", addr, len(data)) + data
+def vdesc(i, addr, length, flags=0, nxt=0):
+    return bytes([5, i]) + struct.pack("<IIBB", addr, length, flags, nxt)
+def vreq(kind, sector, data_len, write):
+    return (vmem(0x20000, struct.pack("<IIQ", kind, 0, sector)) + vdesc(0, 0x20000, 16, 1, 1)
+            + vdesc(1, 0x21000, data_len, 1 | (2 if write else 0), 2) + vdesc(2, 0x22000, 1, 2))
+ISR = bytes([0x02]) + struct.pack("<H", 0x1000)
+put("fuzz_virtio", "requests", vup() + vreq(8, 0, 20, True) + bytes([6, 0]) + ISR + vreq(0, 3, 1024, True) + bytes([6, 0]) + ISR
+    + vreq(1, 5, 512, False) + bytes([6, 0]) + ISR + vmem(0x20000, struct.pack("<IIQ", 4, 0, 0)) + vdesc(0, 0x20000, 16, 1, 2)
+    + bytes([6, 0]) + ISR)
+table = struct.pack("<QIHH", 0x20000, 16, 1, 1) + struct.pack("<QIHH", 0x21000, 512, 3, 2) + struct.pack("<QIHH", 0x22000, 1, 2, 0)
+put("fuzz_virtio", "indirect", vup() + vmem(0x20000, struct.pack("<IIQ", 0, 0, 1)) + vmem(0x30000, table)
+    + vdesc(0, 0x30000, 48, 4) + bytes([6, 0]) + ISR)
+put("fuzz_virtio", "loop", vup(lo=0) + vdesc(0, 0x20000, 16, 1, 0) + bytes([6, 0]) + ISR + bytes([4 | 0]) + struct.pack("<II", 0, 1) + VQ)
+put("fuzz_virtio", "registers", b"".join(bytes([0x41]) + struct.pack("<HII", off, v, 0) for off, v in
+    ((0x14, 1), (0x14, 3), (0x08, 1), (0x0C, 1), (0x14, 11), (0x16, 0), (0x18, 6), (0x1C, 1), (0x14, 15), (0x3000, 0)))
+    + bytes([0x43, 0x84 + 4]) + struct.pack("<I", 0) + bytes([0x43, 0x84 + 12]) + struct.pack("<I", 1)
+    + bytes([0x43, 0x84 + 16]) + struct.pack("<I", 0))
 PY
 # fuzz_jit: [mode] 8 x u32 registers, EFLAGS u32, SS DS ES FS GS (a byte each), then code.
 python3 - "$c" "$guests" "$snippets" <<'PY'

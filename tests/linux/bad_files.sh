@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bad --kernel and --initrd files: each gets a one-line error and exit 2.
+# Bad --kernel, --initrd and --disk files: each gets a one-line error and exit 2.
 # Usage: bad_files.sh PXOS CACHE
 set -u
 pxos=$1 cache=$2
@@ -39,4 +39,12 @@ expect2 "initrd too big for RAM" --kernel "$k" --memory 32M --initrd "$cache/deb
 expect2 "command line too long" --kernel "$k" --append "$(head -c 5000 /dev/zero | tr '\0' x)"
 expect2 "initrd without kernel" --initrd "$dir/empty" --boot-sector "$dir/random"
 expect2 "bad boot protocol" --kernel "$k" --boot-protocol 64
+head -c 1000 /dev/zero >"$dir/ragged"
+expect2 "missing --disk image" --kernel "$k" --disk "$dir/nonexistent"
+expect2 "--disk of a directory" --kernel "$k" --disk "$dir"
+expect2 "empty --disk image" --kernel "$k" --disk "$dir/empty"
+expect2 "--disk not whole sectors" --kernel "$k" --disk "$dir/ragged"
+expect2 "--disk with no path" --kernel "$k" --disk ""
+expect2 "--disk with no value" --kernel "$k" --disk
+expect2 "nine --disk images" --kernel "$k" $(for _ in 1 2 3 4 5 6 7 8 9; do printf -- '--disk %s ' "$k"; done)
 exit $fail

@@ -121,8 +121,8 @@ TEST(RunUsage, NamesEveryFlagOfTheParserAndNoOther) {
       "--engine --floppy --hda --boot-sector --writable --serial --serial2 --memory --kernel --initrd --append "
       "--boot-protocol --send-keys-to --debugcon --display --timeout --until-text --send-keys --expect --screenshot "
       "--pixel-backend --pixel-trace --deterministic --jit --verbose -v --help -h --vnc --hdd-dir --boot --gdb "
-      "--gdb-wait");
-  ASSERT_EQ(parser.size(), 33u);
+      "--gdb-wait --disk --jit-stats");
+  ASSERT_EQ(parser.size(), 35u);
   std::set<std::string> usage = flags_in(kRunUsage);
   EXPECT_EQ(usage, parser);
   // And the parser knows each one the usage names.
