@@ -19,16 +19,16 @@ class MmioBus;
 enum class EngineKind { Auto, Kvm, Soft };
 
 struct EngineOptions {
-  bool deterministic = false;                // the software engine stops at fixed instruction counts
-  bool jit = true;                           // the software engine translates to host code
-  bool jit_stats = false;                    // and counts what it does (--jit-stats)
-  const InstructionClock* clock = nullptr;   // the software engine's guest time
+  bool deterministic = false;               // the software engine stops at fixed instruction counts
+  bool jit = true;                          // the software engine translates to host code
+  bool jit_stats = false;                   // and counts what it does (--jit-stats)
+  const InstructionClock* clock = nullptr;  // the software engine's guest time
 };
 
 struct EngineChoice {
   std::unique_ptr<Vcpu> vcpu;
   EngineKind kind = EngineKind::Auto;
-  std::string reason;  // "soft: a 40,000-instruction real-mode loop took ..."
+  std::string reason;      // "soft: a 40,000-instruction real-mode loop took ..."
   uint32_t reset_edx = 0;  // EDX after RESET: the CPU signature this engine's CPUID reports
 };
 

@@ -56,7 +56,8 @@ Machine::Machine(const MachineConfig& config) : mem(config.memory, memory_layout
   keys_to_serial_ = config.keys_to_serial;
   EngineKind kind;
   try {
-    if (deterministic_ && config.engine == EngineKind::Kvm) throw EngineError("--deterministic needs the software engine");
+    if (deterministic_ && config.engine == EngineKind::Kvm)
+      throw EngineError("--deterministic needs the software engine");
     kind = resolve_engine(config.engine, deterministic_, &engine_reason);
   } catch (const EngineError& e) {
     throw MachineError(e.what());
@@ -179,8 +180,8 @@ void Machine::add_bios(const MachineConfig& config) {
   // register, the keyboard controller's command port with its pulse-reset
   // command FEh: the reset line every PC has, and no claim on CF9h, which
   // lies inside the PCI host bridge's CF8h-CFFh.
-  bc.acpi = acpi::Platform{AcpiPm::kEvtPort, AcpiPm::kCntPort, AcpiPm::kTmrPort, uint8_t(AcpiPm::kSciIrq),
-                           I8042::kStatusPort, 0xFE};
+  bc.acpi = acpi::Platform{AcpiPm::kEvtPort,         AcpiPm::kCntPort,   AcpiPm::kTmrPort,
+                           uint8_t(AcpiPm::kSciIrq), I8042::kStatusPort, 0xFE};
   if (deterministic_) bc.start_time = kDeterministicEpoch;
   if (kernel_) {
     // At every POST (power-on and reset, as QEMU's loader ROM does) the

@@ -58,15 +58,15 @@ struct KeyStroke {
 struct MachineConfig {
   EngineKind engine = EngineKind::Auto;
   uint64_t memory = 16ull << 20;
-  std::string floppy;       // image for drive A:
-  std::string hda;          // image for drive 80h
-  std::string hdd_dir;      // a host folder as a FAT hard disk (80h, or 81h after --hda)
+  std::string floppy;                     // image for drive A:
+  std::string hda;                        // image for drive 80h
+  std::string hdd_dir;                    // a host folder as a FAT hard disk (80h, or 81h after --hda)
   std::vector<std::string> virtio_disks;  // --disk: virtio-blk images, in order (vda, vdb, ...)
-  char boot = 0;            // 'a' or 'c': the drive INT 19h boots (0: A: when there is one)
-  std::string boot_sector;  // a file that becomes the start of a 1.44 MB floppy
-  std::string kernel;       // a Linux bzImage booted instead of a disk (machine/linux_boot.h)
-  std::string initrd;       // with it: an initrd, "" for none
-  std::string append;       // with it: the kernel command line
+  char boot = 0;                          // 'a' or 'c': the drive INT 19h boots (0: A: when there is one)
+  std::string boot_sector;                // a file that becomes the start of a 1.44 MB floppy
+  std::string kernel;                     // a Linux bzImage booted instead of a disk (machine/linux_boot.h)
+  std::string initrd;                     // with it: an initrd, "" for none
+  std::string append;                     // with it: the kernel command line
   LinuxEntry linux_entry = LinuxEntry::RealMode;
   std::string serial = "null";        // COM1 backend (see devices/serial_backend.h)
   std::string serial2 = "null";       // COM2 backend
@@ -81,7 +81,7 @@ struct MachineConfig {
   bool vbe = true;
   bool writable = false;  // write guest disk writes through to the images
   bool deterministic = false;
-  bool jit = true;  // the soft engine translates common code to host code (--jit off: interpret only)
+  bool jit = true;         // the soft engine translates common code to host code (--jit off: interpret only)
   bool jit_stats = false;  // and counts what it does (--jit-stats: Vcpu::statistics() at exit)
   bool verbose = false;
   std::FILE* debugcon = nullptr;

@@ -154,8 +154,8 @@ struct Cpu {
   const std::atomic<bool>* kick = nullptr;
   const void* cur_block = nullptr;
   jit::Stats* jit_stats = nullptr;  // --jit-stats (jit/stats.h): the counts of translated code
-  int last_exception = -1;  // the first exception vector raised since reset to -1 (for the conformance runner)
-  bool lock_ud = true;      // LOCK where it cannot apply is #UD (false: ignored, as on the 286)
+  int last_exception = -1;          // the first exception vector raised since reset to -1 (for the conformance runner)
+  bool lock_ud = true;              // LOCK where it cannot apply is #UD (false: ignored, as on the 286)
 
   // Port I/O handed to the monitor.
   uint16_t io_port = 0;

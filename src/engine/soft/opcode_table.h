@@ -37,7 +37,7 @@ enum class Kind : uint8_t {
   Setcc,
   Jmp,  // near, relative
   Call,
-  Ret,   // near
+  Ret,        // near
   Loop,       // LOOP (E2; LOOPE/LOOPNE also read ZF and stay Plain)
   Jcxz,       // JCXZ/JECXZ
   MovOffset,  // MOV AL/eAX, moffs and back (A0-A3)

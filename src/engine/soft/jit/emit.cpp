@@ -158,28 +158,32 @@ class RunCompiler {
         a_.mov_load(RCX, {RDI, off(&c_.flags)});
         a_.shift_ri(ShiftOp::Shr, RCX, 1);
         return;
-      case kAdc:  // Cpu::cf() for L_ADD: the top bit of (d & s) | ((d | s) & ~r)
-        a_.mov_rr(RCX, R8);
-        a_.alu_rr(AluOp::Or, RCX, R9);
-        a_.mov_rr(RAX, R10);
-        a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
-        a_.alu_rr(AluOp::And, RCX, RAX);
-        a_.mov_rr(RAX, R8);
-        a_.alu_rr(AluOp::And, RAX, R9);
-        a_.alu_rr(AluOp::Or, RCX, RAX);
-        a_.shift_ri(ShiftOp::Shl, RCX, uint8_t(33 - size * 8));
-        return;
-      default:  // kSbb, Cpu::cf() for L_SUB: the top bit of (~d & s) | ((~d | s) & r)
-        a_.mov_rr(RAX, R8);
-        a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
-        a_.mov_rr(RCX, RAX);
-        a_.alu_rr(AluOp::Or, RCX, R9);
-        a_.alu_rr(AluOp::And, RCX, R10);
-        a_.alu_rr(AluOp::And, RAX, R9);
-        a_.alu_rr(AluOp::Or, RCX, RAX);
+      default:  // kAdc, kSbb: Cpu::cf()'s carry bits of L_ADD or L_SUB, their top bit
+        carry_bits(kind_op(kind_) == kAdc);
         a_.shift_ri(ShiftOp::Shl, RCX, uint8_t(33 - size * 8));
         return;
     }
+  }
+  // ECX = the carry bits of the lazy operands in R8-R10 (clobbers EAX), as Cpu::cf():
+  // an addition's (d & s) | ((d | s) & ~r), a subtraction's (~d & s) | ((~d | s) & r).
+  void carry_bits(bool add) {
+    if (add) {
+      a_.mov_rr(RCX, R8);
+      a_.alu_rr(AluOp::Or, RCX, R9);
+      a_.mov_rr(RAX, R10);
+      a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
+      a_.alu_rr(AluOp::And, RCX, RAX);
+      a_.mov_rr(RAX, R8);
+      a_.alu_rr(AluOp::And, RAX, R9);
+    } else {
+      a_.mov_rr(RAX, R8);
+      a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
+      a_.mov_rr(RCX, RAX);
+      a_.alu_rr(AluOp::Or, RCX, R9);
+      a_.alu_rr(AluOp::And, RCX, R10);
+      a_.alu_rr(AluOp::And, RAX, R9);
+    }
+    a_.alu_rr(AluOp::Or, RCX, RAX);
   }
 
   // Host CF = Cpu::cf() of whatever the lazy flags hold when the run started (its first
@@ -201,26 +205,13 @@ class RunCompiler {
     a_.bind(szp);
     a_.mov_load(RCX, {RDI, off(&c_.lazy.src)});
     a_.jmp(done);
-    a_.bind(add);  // (d & s) | ((d | s) & ~r)
+    a_.bind(add);
     lazy_operands();
-    a_.mov_rr(RCX, R8);
-    a_.alu_rr(AluOp::Or, RCX, R9);
-    a_.mov_rr(RAX, R10);
-    a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
-    a_.alu_rr(AluOp::And, RCX, RAX);
-    a_.mov_rr(RAX, R8);
-    a_.alu_rr(AluOp::And, RAX, R9);
-    a_.alu_rr(AluOp::Or, RCX, RAX);
+    carry_bits(true);
     a_.jmp(top);
-    a_.bind(sub);  // (~d & s) | ((~d | s) & r)
+    a_.bind(sub);
     lazy_operands();
-    a_.mov_rr(RAX, R8);
-    a_.alu_ri(AluOp::Xor, RAX, 0xFFFFFFFFu);
-    a_.mov_rr(RCX, RAX);
-    a_.alu_rr(AluOp::Or, RCX, R9);
-    a_.alu_rr(AluOp::And, RCX, R10);
-    a_.alu_rr(AluOp::And, RAX, R9);
-    a_.alu_rr(AluOp::Or, RCX, RAX);
+    carry_bits(false);
     a_.bind(top);  // ECX >>= lazy.bits - 1
     a_.mov_rr(RAX, RCX);
     a_.movzx8_load(RCX, {RDI, off(&c_.lazy.bits)});
@@ -371,7 +362,7 @@ class RunCompiler {
     a_.shift_ri(ShiftOp::Shr, RCX, 12);
     a_.movzx8_rr(RDX, RCX);
     a_.lea64(RDX, {RDX, 0, RDX, 1});  // * 3: sizeof(TlbEntry) == 24
-    if (size > 1) {  // the tag is compared with the page of the last byte: a page crossing misses
+    if (size > 1) {                   // the tag is compared with the page of the last byte: a page crossing misses
       a_.lea(RCX, {RAX, int32_t(size - 1)});
       a_.shift_ri(ShiftOp::Shr, RCX, 12);
     }
@@ -480,12 +471,8 @@ class RunCompiler {
     const unsigned size = operand_size(i);
     if (f >= kAluEG) return alu_form(i, size);
     switch (f) {
-      case kMovRR_EG:
-        load_reg(RAX, i.reg, size);
-        return store_reg(i.rm, RAX, size);
-      case kMovRR_GE:
-        load_reg(RAX, i.rm, size);
-        return store_reg(i.reg, RAX, size);
+      case kMovRR_EG: load_reg(RAX, i.reg, size); return store_reg(i.rm, RAX, size);
+      case kMovRR_GE: load_reg(RAX, i.rm, size); return store_reg(i.reg, RAX, size);
       case kMovRI:
         if (!cached(i.op & 7, size)) return a_.store_imm(size == 1 ? Rb(i.op & 7) : R(i.op & 7), i.imm, size);
         a_.mov_ri(RAX, i.imm);
@@ -499,9 +486,7 @@ class RunCompiler {
         load_reg(RAX, i.reg, size);
         return a_.store({RDX}, RAX, size);
       case kMovStoreImm: mem_ptr(i, size, true); return a_.store_imm({RDX}, i.imm, size);
-      case kLea:
-        ea(i);
-        return store_reg(i.reg, RAX, size);
+      case kLea: ea(i); return store_reg(i.reg, RAX, size);
       case kMovzx8RR:
       case kMovzx16RR:
       case kMovsx8RR:
@@ -995,9 +980,9 @@ class RunCompiler {
     a_.bind(slow);
   }
 
-  Reg cache_[8];          // the host register of each guest register (kNoReg: in Cpu::r)
-  uint8_t dirty_ = 0;     // cached guest registers written so far
-  uint8_t flat_ = 0;      // segments checked flat at the run's entry (bit per Sreg)
+  Reg cache_[8];         // the host register of each guest register (kNoReg: in Cpu::r)
+  uint8_t dirty_ = 0;    // cached guest registers written so far
+  uint8_t flat_ = 0;     // segments checked flat at the run's entry (bit per Sreg)
   bool stack32_ = true;  // SS.B at translation (seg_guard checks it)
   bool loops_ = false;   // the run is its whole block: a jump to its start is a back edge
   Label loop_top_;

@@ -26,7 +26,8 @@ uint8_t classify_alu(const OpInfo& t, const Insn& i, bool reg) {
   }
   const unsigned op = unsigned(t.op);
   switch (t.operands) {
-    case Operands::EG: return uint8_t(reg ? unsigned(kAluEG) + op : t.op == AluOp::Cmp ? unsigned(kCmpMR) : unsigned(kAluMR) + op);
+    case Operands::EG:
+      return uint8_t(reg ? unsigned(kAluEG) + op : t.op == AluOp::Cmp ? unsigned(kCmpMR) : unsigned(kAluMR) + op);
     case Operands::GE: return uint8_t((reg ? kAluGE : kAluLoad) + op);
     case Operands::AI: return uint8_t(kAluEI + op);
     default: return kNone;
@@ -36,7 +37,9 @@ uint8_t classify_alu(const OpInfo& t, const Insn& i, bool reg) {
 // SHL SHR SAL SAR of a register by imm8 or 1, the count below the operand's width.
 uint8_t classify_shift(const OpInfo& t, const Insn& i, bool reg) {
   if (!reg || i.reg < unsigned(ShiftOp::Shl)) return kNone;
-  uint8_t f = t.operands == Operands::EI ? uint8_t(kShiftImm) : t.operands == Operands::E1 ? uint8_t(kShift1) : uint8_t(kNone);
+  uint8_t f = t.operands == Operands::EI   ? uint8_t(kShiftImm)
+              : t.operands == Operands::E1 ? uint8_t(kShift1)
+                                           : uint8_t(kNone);
   unsigned n = f == kShift1 ? 1 : (i.imm & 0xFF) & 31;
   return n < operand_size(i) * 8 ? f : uint8_t(kNone);
 }

@@ -39,27 +39,27 @@ enum Form : uint8_t {
   kMovzx16Load,
   kMovsx8Load,
   kMovsx16Load,
-  kPush,     // 50+r
-  kPop,      // 58+r
-  kSetcc,    // 0F 9x, register
-  kCmovRR,   // 0F 4x, register
-  kCmovRM,   // 0F 4x, memory
-  kJcc,      // 7x / 0F 8x: the block's last instruction
-  kJmpRel,   // EB / E9: the block's last instruction
-  kCallRel,  // E8: the block's last instruction
-  kRet,      // C3: the block's last instruction
-  kLoop,     // E2 (count in CX or ECX by the address size): the block's last instruction
-  kJcxz,     // E3: the block's last instruction
-  kIncR,     // 40+r
-  kDecR,     // 48+r
-  kCmpMR,    // 38/39 /r, memory
-  kCmpMI,    // 80/81/83 /7, memory
-  kTestEI,   // F6/F7 /0 /1: TEST r/m, imm (register or memory)
-  kNot,      // F6/F7 /2 (register or memory)
-  kNeg,      // F6/F7 /3 (register or memory)
-  kIncDecE,  // FE/FF /0 /1: INC/DEC r/m (register or memory)
-  kLods,     // AC/AD without REP
-  kStos,     // AA/AB without REP
+  kPush,            // 50+r
+  kPop,             // 58+r
+  kSetcc,           // 0F 9x, register
+  kCmovRR,          // 0F 4x, register
+  kCmovRM,          // 0F 4x, memory
+  kJcc,             // 7x / 0F 8x: the block's last instruction
+  kJmpRel,          // EB / E9: the block's last instruction
+  kCallRel,         // E8: the block's last instruction
+  kRet,             // C3: the block's last instruction
+  kLoop,            // E2 (count in CX or ECX by the address size): the block's last instruction
+  kJcxz,            // E3: the block's last instruction
+  kIncR,            // 40+r
+  kDecR,            // 48+r
+  kCmpMR,           // 38/39 /r, memory
+  kCmpMI,           // 80/81/83 /7, memory
+  kTestEI,          // F6/F7 /0 /1: TEST r/m, imm (register or memory)
+  kNot,             // F6/F7 /2 (register or memory)
+  kNeg,             // F6/F7 /3 (register or memory)
+  kIncDecE,         // FE/FF /0 /1: INC/DEC r/m (register or memory)
+  kLods,            // AC/AD without REP
+  kStos,            // AA/AB without REP
   kAluEG = 0x40,    // + op: 00/01/08/09/... (E = E op G), register
   kAluGE = 0x48,    // + op: 02/03/0A/0B/... (G = G op E), register
   kAluEI = 0x50,    // + op: 80/81/83 and 04/05/0C/0D/... (rm = 0), register

@@ -13,7 +13,7 @@ namespace {
 // The handler names of opcodes.inc by opcode (0F xx: 256 + xx), for the report.
 std::array<std::string_view, 512> opcode_names() {
   std::array<std::string_view, 512> t{};
-#define X(opcode, format, handler, ...) t[(opcode) & 0x1FF] = #handler;
+#define X(opcode, format, handler, ...) t[(opcode)&0x1FF] = #handler;
 #include "engine/soft/opcodes.inc"
 #undef X
   return t;
@@ -30,15 +30,17 @@ double percent(uint64_t part, uint64_t whole) { return whole ? 100.0 * double(pa
 }  // namespace
 
 std::string format_stats(const Stats& s, uint64_t retired) {
-  std::string out = line("jit: %llu of %llu instructions ran translated (%.1f %%), %.1f a run entered; %llu runs "
-                         "compiled, %.1f KiB of host code\n",
-                         (unsigned long long)s.translated, (unsigned long long)retired, percent(s.translated, retired),
-                         s.entries ? double(s.translated) / double(s.entries) : 0.0, (unsigned long long)s.runs,
-                         double(s.code_bytes) / 1024.0);
-  out += line("jit: left translated code early: %llu memory (TLB miss, page crossing, code page), %llu segment limit, "
-              "%llu jump target past CS limit; %llu runs sent to the thunks whole (segments not as translated)\n",
-              (unsigned long long)s.bails[size_t(Bail::Memory)], (unsigned long long)s.bails[size_t(Bail::Limit)],
-              (unsigned long long)s.bails[size_t(Bail::JumpLimit)], (unsigned long long)s.guard_misses);
+  std::string out = line(
+      "jit: %llu of %llu instructions ran translated (%.1f %%), %.1f a run entered; %llu runs "
+      "compiled, %.1f KiB of host code\n",
+      (unsigned long long)s.translated, (unsigned long long)retired, percent(s.translated, retired),
+      s.entries ? double(s.translated) / double(s.entries) : 0.0, (unsigned long long)s.runs,
+      double(s.code_bytes) / 1024.0);
+  out += line(
+      "jit: left translated code early: %llu memory (TLB miss, page crossing, code page), %llu segment limit, "
+      "%llu jump target past CS limit; %llu runs sent to the thunks whole (segments not as translated)\n",
+      (unsigned long long)s.bails[size_t(Bail::Memory)], (unsigned long long)s.bails[size_t(Bail::Limit)],
+      (unsigned long long)s.bails[size_t(Bail::JumpLimit)], (unsigned long long)s.guard_misses);
   static const std::array<std::string_view, 512> names = opcode_names();
   std::vector<std::pair<uint64_t, unsigned>> top;
   uint64_t total = 0;

@@ -22,10 +22,10 @@ struct Stats {
   uint64_t translated = 0;  // instructions completed in translated code
   uint64_t entries = 0;     // runs entered (past their segment checks)
   uint64_t bails[size_t(Bail::Count)] = {};
-  uint64_t guard_misses = 0;   // runs sent to the thunks whole: a segment not as it was at translation
-  uint64_t fallback[512] = {}; // instructions run through thunks outside any run, by opcode (0F xx: 256 + xx)
-  uint64_t runs = 0;           // runs compiled
-  uint64_t code_bytes = 0;     // host code made (over all restarts of the code buffer)
+  uint64_t guard_misses = 0;    // runs sent to the thunks whole: a segment not as it was at translation
+  uint64_t fallback[512] = {};  // instructions run through thunks outside any run, by opcode (0F xx: 256 + xx)
+  uint64_t runs = 0;            // runs compiled
+  uint64_t code_bytes = 0;      // host code made (over all restarts of the code buffer)
 };
 
 // The report --jit-stats prints: `retired` is every instruction the CPU retired.
