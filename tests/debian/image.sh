@@ -2,8 +2,9 @@
 # Checks the Debian system disk of scripts/debian_image.sh without booting it:
 # e2fsck finds the ext4 image clean; debugfs finds /sbin/init, the kernel and
 # initrd that the script copied out (the same bytes), a getty on ttyS0,
-# /dev/vda as / in /etc/fstab, root's password and DHCP on eth0; the initrd
-# has the virtio drivers and ext4 for the kernel's version, and loads them.
+# /dev/vda as / in /etc/fstab, root's password and DHCP on eth0 (no renaming of
+# it); the initrd has the virtio drivers and ext4 for the kernel's version, loads
+# them, and renames no interface.
 # Usage: image.sh SOURCE_DIR IMAGE_DIR
 # Uses a current image in IMAGE_DIR; builds one only with PXOS_DEBIAN=1
 # (minutes, root, Debian's archive) and skips (77) otherwise.
@@ -110,6 +111,11 @@ fi
 check "/etc/fstab mounts /dev/vda on / as ext4" file_has /etc/fstab '^/dev/vda[[:space:]]+/[[:space:]]+ext4[[:space:]]'
 check "root has a password (/etc/shadow)" file_has /etc/shadow '^root:\$[^:]+:'
 check "/etc/network/interfaces asks DHCP for eth0" file_has /etc/network/interfaces '^iface eth0 inet dhcp'
+link_target() {  # IMAGE-PATH: where a symbolic link points
+  debugfs_out "stat \"$1\"" | sed -n 's/^Fast link dest: "\(.*\)"$/\1/p'
+}
+check "the interface is eth0: 80-net-setup-link.rules is off (a link to /dev/null)" \
+  test "$(link_target /etc/udev/rules.d/80-net-setup-link.rules)" = /dev/null
 check "/etc/apt/sources.list names bookworm" file_has /etc/apt/sources.list '^deb [^ ]+ bookworm main'
 
 # The initrd (zstd-compressed cpio: COMPRESS=zstd in the image's initramfs.conf).
@@ -129,6 +135,12 @@ for module in virtio_pci virtio_blk virtio_net virtio_rng ext4; do
   check "the initrd has $module.ko for $version" has_module
   check "the initrd loads $module (conf/modules)" loads_module
 done
+
+# The initrd's udev renames no interface (its rules come from the image's /etc).
+renames_nothing() {
+  ! find "$tmp/initrd" -path '*/udev/rules.d/80-net-setup-link.rules' -size +0 | grep -q .
+}
+check "the initrd's udev keeps the name eth0 (its 80-net-setup-link.rules is empty)" renames_nothing
 
 if [ $fails -ne 0 ]; then
   echo "debian.image: $fails check(s) failed"
