@@ -55,6 +55,28 @@ demo-linux: pxos
 	  --append "console=ttyS0" --boot-protocol $(LINUX_PROTOCOL) --serial stdio --debugcon none; \
 	  status=$$?; [ $$status = 0 ] || [ $$status = 127 ] || exit $$status
 
+# A real Debian (issue 19): a Debian 12 i386 system disk built once with
+# debootstrap (scripts/debian_image.sh, as root: minutes; cached in
+# $(BUILD)/debian), booted on the software engine from virtio-blk, with
+# slirp networking, to a login prompt on the serial console (root, pxos).
+# DEBIAN_NET= boots it without a network.
+.PHONY: demo-debian debian-image
+DEBIAN_DIR ?= $(BUILD)/debian
+DEBIAN_NET ?= --net user
+debian-image:
+	scripts/debian_image.sh $(DEBIAN_DIR)
+
+demo-debian: pxos
+	@for flag in --disk $(DEBIAN_NET); do \
+	  case $$flag in --*) ;; *) continue ;; esac; \
+	  $(BUILD)/pxos run --help 2>&1 | grep -q -- "^ *$$flag " || \
+	    { echo "pxos: make demo-debian needs pxos run $$flag, which this pxos does not have yet (issue 19)" >&2; exit 1; }; \
+	done
+	scripts/debian_image.sh $(DEBIAN_DIR)
+	@echo "pxos: booting Debian on the serial console; log in as root, password pxos"
+	$(BUILD)/pxos run --engine soft --kernel $(DEBIAN_DIR)/vmlinuz --initrd $(DEBIAN_DIR)/initrd.img \
+	  --append "root=/dev/vda console=ttyS0 rw" --disk $(DEBIAN_DIR)/disk.img $(DEBIAN_NET) --serial stdio --display none
+
 test: pxos
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan

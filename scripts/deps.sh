@@ -2,7 +2,7 @@
 # Makes sure the Debian packages that pxOS builds and tests with are
 # installed: installs the missing ones when run as root, otherwise says
 # which to install.
-#   scripts/deps.sh               what make demo, make test, make demo-pixel and make demo-linux need
+#   scripts/deps.sh               what make demo, make test, make demo-pixel, make demo-linux and make demo-debian need
 #   scripts/deps.sh --bench       that, and the baselines the benchmarks in bench/ compare with
 #   scripts/deps.sh --list        prints the first list, one package a line, and installs nothing
 #   scripts/deps.sh --list-bench  prints the benchmarks' extra packages, one a line
@@ -28,6 +28,9 @@ packages=(
   bc                                           # elapsed seconds in tests/linux/boot.sh and bench/
   python3                                      # tests/fuzz/make_seeds.sh (the fuzzers' seeds), bench/cpu_compare.sh, tests/linux/vga.sh
   gdb                                          # the GDB stub's tests (tests/gdb/)
+  debootstrap debian-archive-keyring gpgv      # scripts/debian_image.sh: the Debian 12 system disk of make demo-debian
+  e2fsprogs                                    # its ext4 image (mke2fs -d), checked by tests/debian/image.sh (e2fsck, debugfs)
+  zstd cpio                                    # tests/debian/image.sh: unpacks the image's initrd
   qemu-system-x86                              # QEMU: the oracle of display.qemu_compare (-vga std pictures), and the baseline of bench/boot.sh, linux.sh, cpu_compare.sh
 )
 # Only the benchmarks (bench/) use these; each script checks for them and says how to install them.

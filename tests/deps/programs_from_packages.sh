@@ -44,6 +44,7 @@ data_files=(
   "/usr/share/consolefonts/Uni2-VGA8.psf.gz|src/frontend/font.cpp (the BIOS fonts)"
   "/usr/share/bochs/BIOS-bochs-latest|tests/guest/bochs.sh"
   "/usr/share/bochs/VGABIOS-lgpl-latest|tests/guest/bochs.sh bench/cpu_compare.sh"
+  "/usr/share/keyrings/debian-archive-keyring.gpg|scripts/debian_image.sh (debootstrap --keyring)"
   "/usr/share/vulkan/icd.d/lvp_icd.$(uname -m).json|Mesa's lavapipe: the Vulkan backend's tests (pxi, pixel)"
 )
 # Paths that appear in the code only as fallbacks or probes of another one.
