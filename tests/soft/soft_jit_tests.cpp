@@ -130,6 +130,11 @@ TEST(SoftJit, MemoryDestinationsAndGroupForms) {
   EXPECT_GE(t.runs, 3u);
 }
 
+TEST(SoftJit, ShiftsByClAtEachWidth) {
+  Outcome t = same_both_ways(snippet("shift_cl"));
+  EXPECT_GE(t.runs, 10u);
+}
+
 TEST(SoftJit, CarryReadersCallsAndWordMoves) {
   Outcome t = same_both_ways(snippet("carry_calls_words"));
   EXPECT_GE(t.runs, 15u);

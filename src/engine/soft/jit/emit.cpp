@@ -140,7 +140,7 @@ void RunCompiler::plan_registers(size_t end) {
     }
     if (f == kMovRI || f == kPush || f == kPop || f == kIncR || f == kDecR) use(i.op & 7);
     if (stack_form(f)) uses[ESP] += 2;
-    if (f == kLoop || f == kJcxz) use(ECX);
+    if (f == kLoop || f == kJcxz || f == kShiftCL) use(ECX);
     if (f == kLods) use(ESI);
     if (f == kStos) use(EDI);
   }

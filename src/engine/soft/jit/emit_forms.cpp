@@ -71,6 +71,7 @@ void RunCompiler::emit(const Insn& i) {
       mem_ptr(i, 4, false);
       a_.mov_load(RAX, {RDX});
       return imul(i);
+    case kShiftCL: return shift_cl(i, size);
     case kShiftImm:
     case kShift1: return shift(i, size);
     case kIncR:
@@ -343,6 +344,39 @@ void RunCompiler::shift(const Insn& i, unsigned size) {
   a_.mov_rr(R10, RAX);
   a_.mov_rr(R9, RCX);
   a_.mov_rr(R8, RDX);
+}
+
+void RunCompiler::shift_cl(const Insn& i, unsigned size) {
+  ShiftOp op = i.reg == unsigned(ShiftOp::Sal) ? ShiftOp::Shl : ShiftOp(i.reg);
+  const uint8_t top = uint8_t(size * 8 - 1);
+  load_reg(RCX, ECX, 1);
+  a_.alu_ri(AluOp::And, RCX, 31);
+  a_.jcc(E, bail(Bail::Operand));  // a count of 0 changes nothing, flags included
+  if (size < 4) {
+    a_.alu_ri(AluOp::Cmp, RCX, size * 8);
+    a_.jcc(AE, bail(Bail::Operand));
+  }
+  load_reg(RAX, i.rm, size);
+  if (op == ShiftOp::Shr) {  // the old sign bit: OF when the count is 1
+    a_.mov_rr(RDX, RAX);
+    a_.shift_ri(ShiftOp::Shr, RDX, top);
+  }
+  a_.shift_cl_s(op, RAX, size);
+  a_.alu_rr(AluOp::Sbb, R9, R9);  // R9D = -CF (the last bit shifted out)
+  a_.alu_ri(AluOp::And, R9, 1);
+  if (op == ShiftOp::Shl) {  // OF = the result's sign ^ CF
+    a_.mov_rr(R8, RAX);
+    a_.shift_ri(ShiftOp::Shr, R8, top);
+    a_.alu_rr(AluOp::Xor, R8, R9);
+  } else {
+    a_.mov_ri(R8, 0);
+    if (op == ShiftOp::Shr) {
+      a_.alu_ri(AluOp::Cmp, RCX, 1);
+      a_.cmov_rr(E, R8, RDX);
+    }
+  }
+  store_reg(i.rm, RAX, size);
+  a_.mov_rr(R10, RAX);
 }
 
 void RunCompiler::jcc(const Insn& i) {

@@ -34,9 +34,10 @@ uint8_t classify_alu(const OpInfo& t, const Insn& i, bool reg) {
   }
 }
 
-// SHL SHR SAL SAR of a register by imm8 or 1, the count below the operand's width.
+// SHL SHR SAL SAR of a register by imm8 or 1 (the count below the operand's width), or by CL.
 uint8_t classify_shift(const OpInfo& t, const Insn& i, bool reg) {
   if (!reg || i.reg < unsigned(ShiftOp::Shl)) return kNone;
+  if (t.operands == Operands::ECL) return kShiftCL;
   uint8_t f = t.operands == Operands::EI   ? uint8_t(kShiftImm)
               : t.operands == Operands::E1 ? uint8_t(kShift1)
                                            : uint8_t(kNone);
@@ -159,6 +160,7 @@ FlagKind kind_after(const Insn& i, FlagKind k) {
     case kImulRMI: return L_SZP;
     case kShiftImm:
     case kShift1: return shift_count(i) ? sized(L_SZP, size) : k;
+    case kShiftCL: return sized(L_SZP, size);  // a count of 0 leaves to the interpreter
     default: return k;
   }
 }

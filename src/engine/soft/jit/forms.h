@@ -31,6 +31,7 @@ enum Form : uint8_t {
   kImulRMI,      // 69/6B, memory (32-bit)
   kShiftImm,     // C0/C1 /4 /5 /6 /7 (SHL SHR SAL SAR), register, count below the operand's width
   kShift1,       // D0/D1 /4 /5 /6 /7, register
+  kShiftCL,      // D2/D3 /4 /5 /6 /7, register (a count of 0 or past the width: the interpreter)
   kMovzx8RR,     // 32-bit destination
   kMovzx16RR,
   kMovsx8RR,

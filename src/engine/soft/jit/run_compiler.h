@@ -190,6 +190,8 @@ class RunCompiler {
 
   // Jcc, the last instruction of its block: sets eIP either way (fast.cpp's jcc); a
   // target past the CS limit goes the generic way.
+  // SHL/SHR/SAR of a register by CL (count 1 up to the width; else the interpreter).
+  void shift_cl(const Insn& i, unsigned size);
   void jcc(const Insn& i);
 
   // Whether i, the block's last instruction, jumps to the block's own start from a run

@@ -38,9 +38,11 @@ std::string format_stats(const Stats& s, uint64_t retired) {
       double(s.code_bytes) / 1024.0);
   out += line(
       "jit: left translated code early: %llu memory (TLB miss, page crossing, code page), %llu segment limit, "
-      "%llu jump target past CS limit; %llu runs sent to the thunks whole (segments not as translated)\n",
+      "%llu jump target past CS limit, %llu shift count; %llu runs sent to the thunks whole (segments not as "
+      "translated)\n",
       (unsigned long long)s.bails[size_t(Bail::Memory)], (unsigned long long)s.bails[size_t(Bail::Limit)],
-      (unsigned long long)s.bails[size_t(Bail::JumpLimit)], (unsigned long long)s.guard_misses);
+      (unsigned long long)s.bails[size_t(Bail::JumpLimit)], (unsigned long long)s.bails[size_t(Bail::Operand)],
+      (unsigned long long)s.guard_misses);
   static const std::array<std::string_view, 512> names = opcode_names();
   std::vector<std::pair<uint64_t, unsigned>> top;
   uint64_t total = 0;

@@ -15,6 +15,7 @@ enum class Bail : uint8_t {
   Memory,     // a TLB miss, a page crossing or a page holding code
   Limit,      // an offset past its segment's limit
   JumpLimit,  // a jump target past the CS limit
+  Operand,    // an operand value the code leaves to the interpreter (a shift count of 0 or past the width)
   Count,
 };
 

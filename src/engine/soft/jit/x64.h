@@ -162,6 +162,10 @@ class X64 {
     byte(n);
   }
   void shift_cl(ShiftOp op, Reg d) { op_rr({0xD3}, unsigned(op), d); }  // D3 /op: by CL
+  void shift_cl_s(ShiftOp op, Reg d, unsigned size) {                   // D2/D3 /op at a width
+    if (size == 2) byte(0x66);
+    op_rr({uint8_t(size == 1 ? 0xD2 : 0xD3)}, unsigned(op), d, false, size == 1);
+  }
   void imul_rr(Reg d, Reg s) { op_rr({0x0F, 0xAF}, d, s); }
   void imul_rri(Reg d, Reg s, uint32_t v) {
     op_rr({0x69}, d, s);
