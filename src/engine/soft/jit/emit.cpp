@@ -163,9 +163,13 @@ void RunCompiler::enter() {
     if (cache_[n] != kNoReg) a_.mov_load(cache_[n], R(n));
 }
 
-void RunCompiler::leave(uint8_t dirty) {
+void RunCompiler::write_back(uint8_t dirty) {
   for (unsigned n = 0; n < 8; ++n)
     if (cache_[n] != kNoReg && (dirty & (1u << n))) a_.mov_store(R(n), cache_[n]);
+}
+
+void RunCompiler::leave(uint8_t dirty) {
+  write_back(dirty);
   for (unsigned n = 8; n-- > 0;)
     if (cache_[n] != kNoReg && cache_[n] != RSI) a_.pop(cache_[n]);
 }
@@ -296,13 +300,7 @@ void RunCompiler::jump_target(const Insn& i, uint32_t rel) {
   if (!i.op32) a_.zext(RAX, RAX, 2);
 }
 
-void RunCompiler::back_edge(const Insn&, Label& slow) {
-  store_lazy(kind_);
-  for (unsigned n = 0; n < 8; ++n)
-    if (cache_[n] != kNoReg && (dirty_ & (1u << n))) a_.mov_store(R(n), cache_[n]);
-  a_.mov_load(RCX, {RDI, off(&c_.chain_budget)});
-  a_.alu_ri(AluOp::Sub, RCX, b_.count);
-  a_.jcc(B, slow);
+void RunCompiler::jump_if_kicked(Label& slow) {
   Label no_kick;
   a_.mov_load64(RDX, {RDI, off(&c_.kick)});
   a_.test_rr(RDX, RDX, true);
@@ -310,6 +308,15 @@ void RunCompiler::back_edge(const Insn&, Label& slow) {
   a_.cmp8_imm({RDX}, 0);
   a_.jcc(NE, slow);
   a_.bind(no_kick);
+}
+
+void RunCompiler::back_edge(Label& slow) {
+  store_lazy(kind_);
+  write_back(dirty_);
+  a_.mov_load(RCX, {RDI, off(&c_.chain_budget)});
+  a_.alu_ri(AluOp::Sub, RCX, b_.count);
+  a_.jcc(B, slow);
+  jump_if_kicked(slow);
   a_.mov_store({RDI, off(&c_.chain_budget)}, RCX);
   a_.mov_load64(RCX, {RDI, off(&c_.block_icount)});
   a_.alu_ri(AluOp::Add, RCX, b_.count, true);
@@ -338,13 +345,7 @@ void RunCompiler::chain_exit() {
   a_.mov_load(RCX, {RDI, off(&c_.chain_budget)});
   a_.test_rr(RCX, RCX);
   a_.jcc(E, slow);
-  Label no_kick;
-  a_.mov_load64(RDX, {RDI, off(&c_.kick)});
-  a_.test_rr(RDX, RDX, true);
-  a_.jcc(E, no_kick);
-  a_.cmp8_imm({RDX}, 0);
-  a_.jcc(NE, slow);
-  a_.bind(no_kick);
+  jump_if_kicked(slow);
   a_.mov_load(RAX, {RDI, off(&c_.eip)});
   a_.alu_rm(AluOp::Add, RAX, {RDI, off(&c_.seg[CS].base)});  // the linear address of the successor
   a_.mov_ri64(RDX, reinterpret_cast<uint64_t>(&b_));

@@ -244,7 +244,7 @@ void RunCompiler::pop(const Insn& i, unsigned size) {
 void RunCompiler::jmp_rel(const Insn& i) {
   if (self_loop(i)) {
     Label slow;
-    back_edge(i, slow);
+    back_edge(slow);
     a_.bind(slow);
   }
   jump_target(i, i.imm);
@@ -386,7 +386,7 @@ void RunCompiler::jcc(const Insn& i) {
   a_.jcc(Cond((i.op & 15) ^ 1), not_taken);
   if (self_loop(i)) {
     Label slow;
-    back_edge(i, slow);
+    back_edge(slow);
     a_.bind(slow);
     a_.mov_load(RAX, {RDI, off(&c_.block_eip)});  // the target: the block's start
   } else {
@@ -412,7 +412,7 @@ void RunCompiler::loop(const Insn& i) {
   if (self_loop(i)) {
     Label slow;
     if (i.jit == kLoop) store_reg(ECX, RDX, count_size);  // before back_edge stores the registers
-    back_edge(i, slow);
+    back_edge(slow);
     a_.bind(slow);
     if (i.jit == kLoop) load_reg(RDX, ECX, count_size);  // the count, for the store below
     a_.mov_load(RAX, {RDI, off(&c_.block_eip)});

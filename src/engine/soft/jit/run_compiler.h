@@ -86,6 +86,8 @@ class RunCompiler {
   void enter();
   // Stores the cached guest registers in `dirty` back and restores the host's.
   void leave(uint8_t dirty);
+  // Stores the cached guest registers in `dirty` back into Cpu::r (they stay cached).
+  void write_back(uint8_t dirty);
   static uint32_t mask(unsigned size) { return size == 4 ? 0xFFFFFFFFu : (1u << size * 8) - 1; }
 
   // EAX = the effective address (offset) of i's memory operand, 16 or 32 bits.
@@ -202,7 +204,9 @@ class RunCompiler {
   // chain budget for the block left and no kick (block_end's rules for entering a block),
   // the block's instruction count is taken from the budget and added to its start count,
   // and the code goes on at the loop's top; else on at `slow`.
-  void back_edge(const Insn&, Label& slow);
+  void back_edge(Label& slow);
+  // Jumps to `slow` when the run loop's kick flag is set (clobbers RDX).
+  void jump_if_kicked(Label& slow);
 
   // LOOP and JCXZ, the last instruction of their block: the count is CX or ECX by the
   // address size; LOOP decrements it (no flags) once the target passed its limit check.
